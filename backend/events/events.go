@@ -1,0 +1,91 @@
+// Package events defines what the backend tells the UI, and the [Emitter] it
+// tells it through. The app package implements Emitter with the Wails runtime;
+// tests use [Recorder].
+package events
+
+import "sync"
+
+// Emitter sends a named event with one payload to the UI.
+type Emitter interface {
+	Emit(name string, payload any)
+}
+
+// StreamEventName is the event every answer stream reports on.
+const StreamEventName = "brook:stream"
+
+// ConversationsChangedName tells the UI the conversation list changed.
+const ConversationsChangedName = "brook:conversations"
+
+// StreamPhase is what an answer stream is doing right now.
+type StreamPhase string
+
+const (
+	PhaseWaiting    StreamPhase = "waiting"    // request sent, nothing back yet (connecting, loading the model)
+	PhaseStreaming  StreamPhase = "streaming"  // tokens arriving
+	PhaseRecovering StreamPhase = "recovering" // the stream broke; fetching the whole answer without streaming
+	PhaseFinal      StreamPhase = "final"      // over; State says how
+)
+
+// StreamEvent is one small update of one answer. Events of one stream carry
+// increasing Seq numbers; the UI drops any event whose Seq it has seen.
+// A delta's Text starts at UTF-16 offset At of the answer, so the UI can tell
+// a duplicate or a gap (and fetch the message) from a plain append.
+type StreamEvent struct {
+	MessageID      int64       `json:"messageId"`
+	ConversationID int64       `json:"conversationId"`
+	Seq            int64       `json:"seq"`
+	Phase          StreamPhase `json:"phase"`
+	Text           string      `json:"text,omitempty"`
+	At             int         `json:"at"`
+	// TokensPerSecond is the live rate while streaming.
+	TokensPerSecond float64 `json:"tokensPerSecond,omitempty"`
+	// Reason is the broken-stream reason while recovering.
+	Reason string `json:"reason,omitempty"`
+
+	// Final fields. State is the stored message state. FullText is the
+	// authoritative answer when it is small; when FullTextOmitted is set the UI
+	// fetches the message with a bound call instead.
+	State           string `json:"state,omitempty"`
+	FullText        string `json:"fullText,omitempty"`
+	FullTextOmitted bool   `json:"fullTextOmitted,omitempty"`
+	Length          int    `json:"length,omitempty"` // UTF-16 length of the final text
+}
+
+// MaxInlineFinalText is the largest final text sent inside an event, in bytes.
+const MaxInlineFinalText = 6 * 1024
+
+// Recorder is an [Emitter] that keeps every event, for tests.
+type Recorder struct {
+	mu     sync.Mutex
+	events []Recorded
+}
+
+// Recorded is one event a [Recorder] kept.
+type Recorded struct {
+	Name    string
+	Payload any
+}
+
+func (r *Recorder) Emit(name string, payload any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, Recorded{name, payload})
+}
+
+// Events returns a copy of what was emitted so far.
+func (r *Recorder) Events() []Recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Recorded(nil), r.events...)
+}
+
+// StreamEvents returns the stream events for one message, in emission order.
+func (r *Recorder) StreamEvents(messageID int64) []StreamEvent {
+	var out []StreamEvent
+	for _, e := range r.Events() {
+		if ev, ok := e.Payload.(StreamEvent); ok && ev.MessageID == messageID {
+			out = append(out, ev)
+		}
+	}
+	return out
+}

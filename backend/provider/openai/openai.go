@@ -1,0 +1,269 @@
+// Package openai is the [provider.Client] for OpenAI-compatible servers
+// (/v1/chat/completions, /v1/models), built on github.com/sashabaranov/go-openai.
+package openai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	goopenai "github.com/sashabaranov/go-openai"
+
+	"brook/backend/provider"
+	"brook/backend/provider/internal/httprec"
+)
+
+// Client talks to one OpenAI-compatible server. It is safe for concurrent use.
+type Client struct {
+	api *goopenai.Client
+}
+
+var _ provider.Client = (*Client)(nil)
+
+// New returns a [Client] for the server at baseURL with apiKey, sent as
+// "Authorization: Bearer" when not empty. The base URL is used as given,
+// except that one with an empty path gets "/v1", so "http://host:8080"
+// and "http://host:8080/v1" mean the same server.
+func New(baseURL, apiKey string) *Client {
+	baseURL = strings.TrimSpace(baseURL)
+	if u, err := url.Parse(baseURL); err == nil && strings.Trim(u.Path, "/") == "" {
+		u.Path = "/v1"
+		baseURL = u.String()
+	}
+	return newClient(baseURL, apiKey, httprec.NewHTTPClient())
+}
+
+// newClient lets tests supply the HTTP client; its transport must be an
+// [httprec.Transport] for errors to be classified.
+func newClient(baseURL, apiKey string, hc *http.Client) *Client {
+	cfg := goopenai.DefaultConfig(apiKey)
+	cfg.BaseURL = baseURL
+	cfg.HTTPClient = &doer{client: hc}
+	return &Client{api: goopenai.NewClientWithConfig(cfg)}
+}
+
+// ListModels returns the ids the server lists at /v1/models.
+func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {
+	const op = "openai: list models"
+	ctx, rec := httprec.With(ctx)
+	list, err := c.api.ListModels(ctx)
+	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage); ok {
+		return nil, cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	models := make([]provider.Model, 0, len(list.Models))
+	for _, m := range list.Models {
+		models = append(models, provider.Model{Name: m.ID})
+	}
+	return models, nil
+}
+
+// Stream implements [provider.Client.Stream]. The end marker is a choice with
+// a non-empty finish_reason; once it has arrived the answer is whole, whether
+// or not "data: [DONE]" follows. Chunks without choices (usage) are skipped
+// for text but their usage is kept.
+func (c *Client) Stream(ctx context.Context, req provider.Request, onText func(string)) (provider.Completion, error) {
+	const op = "openai: chat stream"
+	wire, err := chatRequest(req)
+	if err != nil {
+		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
+	}
+	ctx, rec := httprec.With(withZeroTemperature(ctx, req))
+	var (
+		comp     provider.Completion
+		text     strings.Builder
+		finished bool
+	)
+	stream, err := c.api.CreateChatCompletionStream(ctx, wire)
+	if err == nil {
+		defer stream.Close()
+		for {
+			var chunk goopenai.ChatCompletionStreamResponse
+			chunk, err = stream.Recv()
+			if err == nil {
+				err = ctx.Err() // Nothing more reaches the caller after it cancelled.
+			}
+			if err != nil {
+				break
+			}
+			if chunk.Usage != nil {
+				comp.Usage = provider.Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
+			}
+			for _, choice := range chunk.Choices {
+				if choice.Index != 0 {
+					continue // Only one answer is asked for.
+				}
+				if s := choice.Delta.Content; s != "" {
+					text.WriteString(s)
+					if onText != nil {
+						onText(s)
+					}
+				}
+				if choice.FinishReason != "" {
+					finished = true
+					comp.FinishReason = string(choice.FinishReason)
+				}
+			}
+		}
+	}
+	comp.Text = text.String()
+	if finished {
+		// Whole answer: a break after finish_reason can only lose a usage chunk or [DONE].
+		return comp, nil
+	}
+	if errors.Is(err, io.EOF) && rec.Snapshot().BodyReadErr == nil {
+		// A clean end of body, with or without [DONE], and no finish_reason.
+		err = nil
+	}
+	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage); ok {
+		return comp, cerr
+	}
+	if err != nil {
+		// 200 and a clean body: an error object inside the stream, or data
+		// that is not a chunk at all.
+		return comp, &provider.BrokenError{Reason: provider.BrokenErrorInStream, Err: fmt.Errorf("%s: %w", op, err)}
+	}
+	return comp, &provider.BrokenError{Reason: provider.BrokenNoEndMarker,
+		Err: fmt.Errorf("%s: body ended without finish_reason", op)}
+}
+
+// Complete implements [provider.Client.Complete] with a non-streaming
+// request. A response that decodes whole with at least one choice is complete.
+func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.Completion, error) {
+	const op = "openai: chat"
+	wire, err := chatRequest(req)
+	if err != nil {
+		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
+	}
+	ctx, rec := httprec.With(withZeroTemperature(ctx, req))
+	resp, err := c.api.CreateChatCompletion(ctx, wire)
+	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage); ok {
+		return provider.Completion{}, cerr
+	}
+	if err != nil {
+		var apiErr *goopenai.APIError
+		if errors.As(err, &apiErr) {
+			return provider.Completion{}, &provider.BrokenError{Reason: provider.BrokenErrorInStream, Err: fmt.Errorf("%s: %w", op, err)}
+		}
+		// A clean body that does not decode: cut short with a clean close.
+		return provider.Completion{}, &provider.BrokenError{Reason: provider.BrokenNoEndMarker, Err: fmt.Errorf("%s: %w", op, err)}
+	}
+	if len(resp.Choices) == 0 {
+		// A 200 with no answer in it; servers send this shape with an error
+		// object in place of choices.
+		return provider.Completion{}, &provider.BrokenError{Reason: provider.BrokenErrorInStream,
+			Err: fmt.Errorf("%s: response has no choices", op)}
+	}
+	choice := resp.Choices[0]
+	return provider.Completion{
+		Text:         choice.Message.Content,
+		FinishReason: string(choice.FinishReason),
+		Usage:        provider.Usage{PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens},
+	}, nil
+}
+
+// chatRequest builds the wire request. It sets no tools, tool_choice or
+// stream_options, which some compatible servers reject, and never sends
+// ContextLength, which is Ollama's alone.
+func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
+	msgs := make([]goopenai.ChatCompletionMessage, len(req.Messages))
+	for i, m := range req.Messages {
+		msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+	}
+	wire := goopenai.ChatCompletionRequest{Model: req.Model, Messages: msgs}
+	if req.Temperature != nil {
+		// A zero is dropped by omitempty; withZeroTemperature puts it back.
+		wire.Temperature = float32(*req.Temperature)
+	}
+	if req.MaxTokens > 0 {
+		wire.MaxTokens = req.MaxTokens
+	}
+	// The library refuses max_tokens for reasoning models (o1, o3, gpt-5, ...)
+	// and wants max_completion_tokens there instead.
+	if err := goopenai.NewReasoningValidator().Validate(wire); errors.Is(err, goopenai.ErrReasoningModelMaxTokensDeprecated) {
+		wire.MaxCompletionTokens, wire.MaxTokens = wire.MaxTokens, 0
+	}
+	if err := goopenai.NewReasoningValidator().Validate(wire); err != nil {
+		return wire, err
+	}
+	return wire, nil
+}
+
+type zeroTemperatureKey struct{}
+
+// withZeroTemperature marks a call whose caller asked for temperature 0.
+// go-openai's Temperature is a float32 with omitempty, so 0 would silently
+// become the server's default (often 1); [doer] writes it back into the body.
+func withZeroTemperature(ctx context.Context, req provider.Request) context.Context {
+	if req.Temperature != nil && float32(*req.Temperature) == 0 {
+		return context.WithValue(ctx, zeroTemperatureKey{}, true)
+	}
+	return ctx
+}
+
+// doer is go-openai's HTTPDoer: the recording client, plus the zero
+// temperature fix for calls marked by withZeroTemperature.
+type doer struct {
+	client *http.Client
+}
+
+func (d *doer) Do(req *http.Request) (*http.Response, error) {
+	if zero, _ := req.Context().Value(zeroTemperatureKey{}).(bool); zero && req.Body != nil {
+		if err := setJSONField(req, "temperature", json.RawMessage("0")); err != nil {
+			return nil, err
+		}
+	}
+	return d.client.Do(req)
+}
+
+// setJSONField rewrites the JSON object body of req with key set to value.
+func setJSONField(req *http.Request, key string, value json.RawMessage) error {
+	raw, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return err
+	}
+	fields[key] = value
+	body, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return nil
+}
+
+// errorMessage is an OpenAI error body's reason: {"error":{"message":"..."}}.
+// Some compatible servers send {"error":"..."} instead; that is accepted too.
+func errorMessage(body []byte) string {
+	var e struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil || len(e.Error) == 0 {
+		return ""
+	}
+	var obj struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(e.Error, &obj) == nil && obj.Message != "" {
+		return obj.Message
+	}
+	var s string
+	if json.Unmarshal(e.Error, &s) == nil {
+		return s
+	}
+	return ""
+}

@@ -1,0 +1,149 @@
+// Package store keeps Brook's conversations, messages, endpoints and settings
+// in one SQLite database. It is the only writer of that database.
+package store
+
+// Role says who wrote a [Message].
+type Role string
+
+const (
+	RoleSystem    Role = "system"
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+)
+
+// MessageState is where a [Message] is in its life.
+type MessageState string
+
+const (
+	// StateComplete is a whole message: a user's, or an answer that ended with its end marker.
+	StateComplete MessageState = "complete"
+	// StateStreaming is an answer still arriving. At start-up none may remain:
+	// they become [StateInterrupted] with their text kept.
+	StateStreaming MessageState = "streaming"
+	// StateInterrupted is an answer that broke and could not be recovered; its partial text is kept.
+	StateInterrupted MessageState = "interrupted"
+	// StateStopped is an answer the user stopped; its partial text is kept.
+	StateStopped MessageState = "stopped"
+	// StateFailed is an answer the server refused (for example an unknown model); Error says why.
+	StateFailed MessageState = "failed"
+)
+
+// Params are the generation parameters of a conversation. Zero values mean
+// "the server's default" and are not sent.
+type Params struct {
+	Temperature   *float64 `json:"temperature,omitempty"`
+	ContextLength int      `json:"contextLength,omitempty"`
+	MaxTokens     int      `json:"maxTokens,omitempty"`
+}
+
+// Conversation is one chat. Times are Unix milliseconds.
+type Conversation struct {
+	ID           int64  `json:"id"`
+	UID          string `json:"uid"`
+	Title        string `json:"title"`
+	TitleIsAuto  bool   `json:"titleIsAuto"`
+	CreatedAt    int64  `json:"createdAt"`
+	UpdatedAt    int64  `json:"updatedAt"`
+	Pinned       bool   `json:"pinned"`
+	Archived     bool   `json:"archived"`
+	EndpointID   string `json:"endpointId"`
+	Model        string `json:"model"`
+	SystemPrompt string `json:"systemPrompt"`
+	Params       Params `json:"params"`
+	Draft        string `json:"draft"`
+}
+
+// Message is one turn of a [Conversation]. Answer statistics are zero on user messages.
+type Message struct {
+	ID             int64        `json:"id"`
+	UID            string       `json:"uid"`
+	ConversationID int64        `json:"conversationId"`
+	Role           Role         `json:"role"`
+	Content        string       `json:"content"`
+	State          MessageState `json:"state"`
+	CreatedAt      int64        `json:"createdAt"`
+	UpdatedAt      int64        `json:"updatedAt"`
+
+	EndpointID       string  `json:"endpointId,omitempty"`
+	Model            string  `json:"model,omitempty"`
+	FirstTokenMs     int64   `json:"firstTokenMs,omitempty"`
+	TokensPerSecond  float64 `json:"tokensPerSecond,omitempty"`
+	PromptTokens     int     `json:"promptTokens,omitempty"`
+	CompletionTokens int     `json:"completionTokens,omitempty"`
+	// Recovered is true when the stream broke and the whole answer came from a
+	// non-streaming request; RecoveryReason says what broke.
+	Recovered      bool   `json:"recovered,omitempty"`
+	RecoveryReason string `json:"recoveryReason,omitempty"`
+	// EndReason is how the answer ended: "stop", "length", "user_stop",
+	// or a broken-stream reason such as "dropped" or "idle_timeout".
+	EndReason string `json:"endReason,omitempty"`
+	// Error is a plain-words reason shown to the user for interrupted and failed answers.
+	Error string `json:"error,omitempty"`
+}
+
+// EndpointKind is the wire protocol an [Endpoint] speaks.
+type EndpointKind string
+
+const (
+	KindOllama EndpointKind = "ollama"
+	KindOpenAI EndpointKind = "openai"
+)
+
+// Endpoint is a configured model server. Its API key is never stored here:
+// it lives in the OS keyring under the endpoint's ID.
+type Endpoint struct {
+	ID      string       `json:"id"`
+	Name    string       `json:"name"`
+	Kind    EndpointKind `json:"kind"`
+	BaseURL string       `json:"baseUrl"`
+	Enabled bool         `json:"enabled"`
+	// Models, when not empty, is a fixed list to offer instead of asking the server.
+	Models []string `json:"models,omitempty"`
+}
+
+// SearchHit is one message that matches a full-text search. Snippet is plain
+// text except for <mark>…</mark> around the matched terms; everything else in
+// it is HTML-escaped, so the UI may insert it as HTML.
+type SearchHit struct {
+	ConversationID    int64   `json:"conversationId"`
+	ConversationTitle string  `json:"conversationTitle"`
+	MessageID         int64   `json:"messageId"`
+	Role              Role    `json:"role"`
+	Snippet           string  `json:"snippet"`
+	CreatedAt         int64   `json:"createdAt"`
+	Rank              float64 `json:"rank"`
+}
+
+// Bundle is a conversation with all its messages, the unit of export and import.
+type Bundle struct {
+	Conversation Conversation `json:"conversation"`
+	Messages     []Message    `json:"messages"`
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Imported int `json:"imported"` // conversations added
+	Skipped  int `json:"skipped"`  // conversations already present (same UID)
+	Messages int `json:"messages"` // messages added
+}
+
+// Settings are the user's preferences, stored as one JSON document.
+type Settings struct {
+	DefaultEndpointID string `json:"defaultEndpointId"`
+	DefaultModel      string `json:"defaultModel"`
+	SystemPrompt      string `json:"systemPrompt"`
+	Params            Params `json:"params"`
+	// FirstTokenTimeoutSeconds is generous: a local model may take a while to load.
+	FirstTokenTimeoutSeconds int `json:"firstTokenTimeoutSeconds"`
+	// IdleTimeoutSeconds is how long a stream may go silent after its first token.
+	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
+	Theme              string `json:"theme"` // "system", "light" or "dark"
+	// LastEndpointID and LastModel are the model used last, selected on start.
+	LastEndpointID string `json:"lastEndpointId"`
+	LastModel      string `json:"lastModel"`
+}
+
+// DefaultSettings are the settings of a new installation.
+func DefaultSettings() Settings {
+	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system"}
+}
