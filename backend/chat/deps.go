@@ -1,0 +1,32 @@
+package chat
+
+import (
+	"context"
+
+	"brook/backend/provider"
+	"brook/backend/store"
+)
+
+// Store is what the engine needs of [store.Store]. It is an interface so the
+// engine's tests can also run against a store that fails on purpose.
+type Store interface {
+	CreateConversation(ctx context.Context, c store.Conversation) (store.Conversation, error)
+	GetConversation(ctx context.Context, id int64) (store.Conversation, error)
+	SetConversationModel(ctx context.Context, id int64, endpointID, model string) error
+	SetAutoTitle(ctx context.Context, id int64, title string) error
+	Messages(ctx context.Context, conversationID int64) ([]store.Message, error)
+	GetMessage(ctx context.Context, id int64) (store.Message, error)
+	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
+	CheckpointAnswer(ctx context.Context, id int64, content string) error
+	FinishAnswer(ctx context.Context, m store.Message) error
+	RestartAnswer(ctx context.Context, id int64, content, endpointID, model string) error
+	LoadSettings(ctx context.Context) (store.Settings, error)
+	SaveSettings(ctx context.Context, s store.Settings) error
+}
+
+// Providers hands out the [provider.Client] of a configured endpoint.
+type Providers interface {
+	Client(ctx context.Context, endpointID string) (provider.Client, error)
+}
+
+var _ Store = (*store.Store)(nil)

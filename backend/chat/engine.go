@@ -1,0 +1,243 @@
+// Package chat runs conversations: it stores the user's message, streams the
+// answer from a provider, reports it to the UI through a per-answer relay,
+// checkpoints it, and when the stream breaks repeats the request without
+// streaming so the answer is delivered whole.
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"brook/backend/events"
+	"brook/backend/store"
+)
+
+// Config wires an [Engine]. Zero durations take the defaults.
+type Config struct {
+	Store     Store
+	Providers Providers
+	Emitter   events.Emitter
+	Logger    *slog.Logger
+
+	// FrameInterval is the most often one answer emits a delta event.
+	FrameInterval time.Duration
+	// CheckpointInterval bounds how much streamed text a crash may lose.
+	CheckpointInterval time.Duration
+	// RecoveryAttempts is how many non-streaming requests a broken stream gets.
+	RecoveryAttempts int
+	// RecoveryBackoff is the wait before the second attempt; it doubles after.
+	RecoveryBackoff time.Duration
+	// MaxRecoveryWait caps any single wait, including a server's Retry-After.
+	MaxRecoveryWait time.Duration
+	// Timeouts overrides the settings' first-token and idle timeouts (tests).
+	Timeouts *Timeouts
+}
+
+// Timeouts are the watchdog's limits for one stream.
+type Timeouts struct {
+	FirstToken time.Duration
+	Idle       time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.FrameInterval == 0 {
+		c.FrameInterval = 25 * time.Millisecond
+	}
+	if c.CheckpointInterval == 0 {
+		c.CheckpointInterval = 250 * time.Millisecond
+	}
+	if c.RecoveryAttempts == 0 {
+		c.RecoveryAttempts = 3
+	}
+	if c.RecoveryBackoff == 0 {
+		c.RecoveryBackoff = time.Second
+	}
+	if c.MaxRecoveryWait == 0 {
+		c.MaxRecoveryWait = 30 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Engine runs answers. Several may stream at once; each has its own
+// goroutines and touches only its own message.
+type Engine struct {
+	cfg Config
+
+	ctx      context.Context
+	shutdown context.CancelCauseFunc
+
+	mu     sync.Mutex
+	active map[int64]*answerRun
+	wg     sync.WaitGroup
+}
+
+// errStopped is the cancel cause of a user's Stop; errShutdown of Brook closing.
+var (
+	errStopped           = errors.New("stopped by the user")
+	errShutdown          = errors.New("Brook closed before the answer finished")
+	errFirstTokenTimeout = errors.New("first-token timeout")
+	errIdleTimeout       = errors.New("idle timeout")
+)
+
+// New returns an Engine. Call [Engine.Close] when the app shuts down.
+func New(cfg Config) *Engine {
+	cfg.setDefaults()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*answerRun{}}
+}
+
+// Close stops every answer, which is stored as interrupted with its text kept,
+// and waits for them to be written.
+func (e *Engine) Close() {
+	e.shutdown(errShutdown)
+	e.wg.Wait()
+}
+
+// SendRequest is a user's new message.
+type SendRequest struct {
+	// ConversationID is 0 for a new conversation.
+	ConversationID int64
+	Text           string
+	// EndpointID and Model choose the model; empty keeps the conversation's.
+	EndpointID string
+	Model      string
+}
+
+// SendResult is what [Engine.Send] stored before the answer started.
+type SendResult struct {
+	Conversation store.Conversation `json:"conversation"`
+	User         store.Message      `json:"user"`
+	Answer       store.Message      `json:"answer"`
+}
+
+// ErrEmptyMessage is returned for a message with nothing but white space.
+var ErrEmptyMessage = errors.New("the message is empty")
+
+// ErrNoModel is returned when no model is chosen for the conversation.
+var ErrNoModel = errors.New("choose a model first")
+
+// Send commits the user's message, creates the answer in state streaming, and
+// starts streaming it. It returns as soon as both are stored.
+func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) {
+	if strings.TrimSpace(req.Text) == "" {
+		return SendResult{}, ErrEmptyMessage
+	}
+	conv, err := e.conversationFor(ctx, req)
+	if err != nil {
+		return SendResult{}, err
+	}
+	user, err := e.cfg.Store.AddMessage(ctx, store.Message{
+		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete,
+	})
+	if err != nil {
+		return SendResult{}, fmt.Errorf("saving your message: %w", err)
+	}
+	if conv.TitleIsAuto && conv.Title == NewChatTitle {
+		conv.Title = TitleFrom(req.Text)
+		if err := e.cfg.Store.SetAutoTitle(ctx, conv.ID, conv.Title); err != nil {
+			e.cfg.Logger.Warn("setting the title", "err", err)
+		}
+	}
+	answer, err := e.startAnswer(ctx, conv)
+	if err != nil {
+		return SendResult{}, err
+	}
+	e.rememberModel(ctx, conv.EndpointID, conv.Model)
+	e.cfg.Emitter.Emit(events.ConversationsChangedName, conv.ID)
+	return SendResult{Conversation: conv, User: user, Answer: answer}, nil
+}
+
+func (e *Engine) conversationFor(ctx context.Context, req SendRequest) (store.Conversation, error) {
+	if req.ConversationID == 0 {
+		if req.EndpointID == "" || req.Model == "" {
+			return store.Conversation{}, ErrNoModel
+		}
+		return e.cfg.Store.CreateConversation(ctx, store.Conversation{
+			Title: NewChatTitle, TitleIsAuto: true, EndpointID: req.EndpointID, Model: req.Model,
+		})
+	}
+	conv, err := e.cfg.Store.GetConversation(ctx, req.ConversationID)
+	if err != nil {
+		return conv, err
+	}
+	if req.EndpointID != "" && req.Model != "" && (req.EndpointID != conv.EndpointID || req.Model != conv.Model) {
+		if err := e.cfg.Store.SetConversationModel(ctx, conv.ID, req.EndpointID, req.Model); err != nil {
+			return conv, err
+		}
+		conv.EndpointID, conv.Model = req.EndpointID, req.Model
+	}
+	if conv.EndpointID == "" || conv.Model == "" {
+		return conv, ErrNoModel
+	}
+	return conv, nil
+}
+
+// rememberModel makes the model the one selected on the next start.
+func (e *Engine) rememberModel(ctx context.Context, endpointID, model string) {
+	s, err := e.cfg.Store.LoadSettings(ctx)
+	if err != nil || (s.LastEndpointID == endpointID && s.LastModel == model) {
+		return
+	}
+	s.LastEndpointID, s.LastModel = endpointID, model
+	if err := e.cfg.Store.SaveSettings(ctx, s); err != nil {
+		e.cfg.Logger.Warn("remembering the model", "err", err)
+	}
+}
+
+// startAnswer stores a new streaming answer at the end of conv and starts it.
+func (e *Engine) startAnswer(ctx context.Context, conv store.Conversation) (store.Message, error) {
+	history, err := e.cfg.Store.Messages(ctx, conv.ID)
+	if err != nil {
+		return store.Message{}, err
+	}
+	answer, err := e.cfg.Store.AddMessage(ctx, store.Message{
+		ConversationID: conv.ID, Role: store.RoleAssistant, State: store.StateStreaming,
+		EndpointID: conv.EndpointID, Model: conv.Model,
+	})
+	if err != nil {
+		return store.Message{}, fmt.Errorf("creating the answer: %w", err)
+	}
+	e.launch(conv, answer, history, "")
+	return answer, nil
+}
+
+// Stop cancels a streaming answer. Its text so far is kept and it is marked
+// stopped; no fallback request is made.
+func (e *Engine) Stop(answerID int64) bool {
+	e.mu.Lock()
+	run := e.active[answerID]
+	e.mu.Unlock()
+	if run == nil {
+		return false
+	}
+	run.cancel(errStopped)
+	return true
+}
+
+// Active returns the IDs of the answers streaming now.
+func (e *Engine) Active() []int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ids := make([]int64, 0, len(e.active))
+	for id := range e.active {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// Wait blocks until the answer is no longer streaming.
+func (e *Engine) Wait(answerID int64) {
+	e.mu.Lock()
+	run := e.active[answerID]
+	e.mu.Unlock()
+	if run != nil {
+		<-run.done
+	}
+}

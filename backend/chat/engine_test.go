@@ -1,0 +1,477 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"brook/backend/events"
+	"brook/backend/provider"
+	"brook/backend/provider/ollama"
+	"brook/backend/provider/openai"
+	"brook/backend/providertest"
+	"brook/backend/store"
+)
+
+// fixedProviders serves one client per endpoint ID.
+type fixedProviders map[string]provider.Client
+
+func (f fixedProviders) Client(_ context.Context, id string) (provider.Client, error) {
+	if c, ok := f[id]; ok {
+		return c, nil
+	}
+	return nil, errors.New("unknown endpoint " + id)
+}
+
+type wireProtocol struct {
+	name      string
+	newServer func(providertest.Script) *providertest.Server
+	newClient func(url string) provider.Client
+}
+
+var protocols = []wireProtocol{
+	{"ollama", providertest.NewOllama, func(u string) provider.Client { return ollama.New(u) }},
+	{"openai", providertest.NewOpenAI, func(u string) provider.Client { return openai.New(u, "") }},
+}
+
+type harness struct {
+	t        *testing.T
+	store    *store.Store
+	recorder *events.Recorder
+	engine   *Engine
+}
+
+func newHarness(t *testing.T, providers fixedProviders) *harness {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &events.Recorder{}
+	eng := New(Config{
+		Store: st, Providers: providers, Emitter: rec,
+		FrameInterval: 5 * time.Millisecond, CheckpointInterval: 20 * time.Millisecond,
+		RecoveryBackoff: 10 * time.Millisecond, MaxRecoveryWait: 3 * time.Second,
+		Timeouts: &Timeouts{FirstToken: 500 * time.Millisecond, Idle: 500 * time.Millisecond},
+	})
+	t.Cleanup(func() {
+		eng.Close()
+		st.Close()
+	})
+	return &harness{t: t, store: st, recorder: rec, engine: eng}
+}
+
+// send sends text in a new conversation on endpoint "ep" and waits for the answer to end.
+func (h *harness) send(text string) store.Message {
+	h.t.Helper()
+	res, err := h.engine.Send(context.Background(), SendRequest{Text: text, EndpointID: "ep", Model: "tiny"})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.engine.Wait(res.Answer.ID)
+	return h.answer(res.Answer.ID)
+}
+
+func (h *harness) answer(id int64) store.Message {
+	h.t.Helper()
+	m, err := h.store.GetMessage(context.Background(), id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+// uiText replays the answer's events as the UI does, and checks the rules
+// every stream keeps: increasing sequence numbers, small payloads, deltas that
+// append exactly, and one final event, last.
+func (h *harness) uiText(id int64) (shown, final string, phases []events.StreamPhase) {
+	h.t.Helper()
+	evs := h.recorder.StreamEvents(id)
+	var text []uint16
+	var lastSeq int64
+	for i, ev := range evs {
+		if ev.Seq <= lastSeq {
+			h.t.Fatalf("event %d: seq %d after %d", i, ev.Seq, lastSeq)
+		}
+		lastSeq = ev.Seq
+		if b, _ := json.Marshal(ev); len(b) > 8*1024 {
+			h.t.Fatalf("event %d is %d bytes", i, len(b))
+		}
+		phases = append(phases, ev.Phase)
+		if ev.Text != "" {
+			if ev.At != len(text) {
+				h.t.Fatalf("event %d: delta at %d, UI has %d", i, ev.At, len(text))
+			}
+			text = append(text, utf16.Encode([]rune(ev.Text))...)
+		}
+		if ev.Phase == events.PhaseFinal {
+			if i != len(evs)-1 {
+				h.t.Fatalf("final event is not the last one")
+			}
+			final = ev.FullText
+		}
+	}
+	if len(evs) == 0 || evs[len(evs)-1].Phase != events.PhaseFinal {
+		h.t.Fatalf("no final event")
+	}
+	return string(utf16.Decode(text)), final, phases
+}
+
+func TestFaultMatrix(t *testing.T) {
+	full := providertest.DefaultAnswer
+	type want struct {
+		state     store.MessageState
+		text      string // exact stored text; partial means the stream's first k tokens
+		partial   bool
+		recovered provider.BrokenReason
+		errHas    string
+	}
+	cases := []struct {
+		name   string
+		script providertest.Script
+		down   bool
+		want   want
+	}{
+		{"whole stream", providertest.Script{}, false, want{state: store.StateComplete, text: full}},
+		{"slow tokens", providertest.Script{TokenDelay: 15 * time.Millisecond}, false, want{state: store.StateComplete, text: full}},
+		{"dropped between lines", providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+		{"dropped mid-line", providertest.Script{Fault: providertest.DropMidLine, FaultAfterTokens: 3}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+		{"dropped inside a character", providertest.Script{Fault: providertest.DropInsideRune, FaultAfterTokens: 2}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+		{"clean end without end marker", providertest.Script{Fault: providertest.CleanEndNoMarker, FaultAfterTokens: 4}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenNoEndMarker}},
+		{"error object in the first chunk", providertest.Script{Fault: providertest.ErrorFirstChunk, ErrorMessage: "runner crashed"}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenErrorInStream}},
+		{"error object later", providertest.Script{Fault: providertest.ErrorLater, FaultAfterTokens: 3, ErrorMessage: "oom"}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenErrorInStream}},
+		{"no first token", providertest.Script{Fault: providertest.NoFirstToken}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenFirstTokenTimeout}},
+		{"stalls after the first token", providertest.Script{Fault: providertest.StallAfterFirstToken, FaultAfterTokens: 2}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenIdleTimeout}},
+		{"5xx before the first token", providertest.Script{Fault: providertest.Status5xxBeforeFirst, Status: 503}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenServerError}},
+		{"429 with Retry-After", providertest.Script{Fault: providertest.Status429BeforeFirst, RetryAfter: "1"}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenRateLimited}},
+		{"recovery needs retries", providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 2, NonStreamFailures: 2}, false,
+			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+		{"recovery fails too: partial kept", providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3, NonStreamFailures: 100}, false,
+			want{state: store.StateInterrupted, partial: true, errHas: "connection dropped"}},
+		{"unknown model (404)", providertest.Script{Fault: providertest.StatusError, Status: 404, ErrorMessage: `model "nope" not found`}, false,
+			want{state: store.StateFailed, text: "", errHas: `model "nope" not found`}},
+		{"bad request (400)", providertest.Script{Fault: providertest.StatusError, Status: 400, ErrorMessage: "unsupported parameter"}, false,
+			want{state: store.StateFailed, text: "", errHas: "unsupported parameter"}},
+		{"server down", providertest.Script{}, true,
+			want{state: store.StateInterrupted, text: "", errHas: "could not be reached"}},
+	}
+	for _, proto := range protocols {
+		for _, tc := range cases {
+			t.Run(proto.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				srv := proto.newServer(tc.script)
+				defer srv.Close()
+				url := srv.URL
+				if tc.down {
+					url = providertest.DownURL()
+				}
+				h := newHarness(t, fixedProviders{"ep": proto.newClient(url)})
+				got := h.send("Say hello")
+
+				wantText := tc.want.text
+				if tc.want.partial {
+					wantText = tc.script.PartialText()
+				}
+				if got.State != tc.want.state {
+					t.Fatalf("state = %s (error %q), want %s", got.State, got.Error, tc.want.state)
+				}
+				if got.Content != wantText {
+					t.Fatalf("stored text = %q\nwant          %q", got.Content, wantText)
+				}
+				if got.Recovered != (tc.want.recovered != "") || got.RecoveryReason != string(tc.want.recovered) {
+					t.Fatalf("recovered = %v (%q), want reason %q", got.Recovered, got.RecoveryReason, tc.want.recovered)
+				}
+				if !strings.Contains(got.Error, tc.want.errHas) {
+					t.Fatalf("error %q does not say %q", got.Error, tc.want.errHas)
+				}
+				if got.EndpointID != "ep" || got.Model != "tiny" {
+					t.Fatalf("answer does not record its endpoint and model: %+v", got)
+				}
+				shown, final, phases := h.uiText(got.ID)
+				if final != got.Content {
+					t.Fatalf("final event text %q differs from the stored %q", final, got.Content)
+				}
+				// What streamed is always the beginning of what was stored,
+				// unless a recovery replaced it wholesale.
+				if tc.want.recovered == "" && !strings.HasPrefix(got.Content, shown) {
+					t.Fatalf("streamed %q is not a prefix of the stored %q", shown, got.Content)
+				}
+				if tc.want.recovered != "" && phases[len(phases)-2] != events.PhaseRecovering {
+					t.Fatalf("no recovering phase before the final event: %v", phases)
+				}
+				if tc.want.state == store.StateFailed && len(srv.ChatRequests(false)) != 0 {
+					t.Fatalf("a refused request was repeated without streaming")
+				}
+				if got.State == store.StateComplete && got.CompletionTokens == 0 {
+					t.Fatalf("no completion token count on a whole answer")
+				}
+			})
+		}
+	}
+}
+
+func TestStopKeepsThePartialTextAndMakesNoFallback(t *testing.T) {
+	for _, proto := range protocols {
+		t.Run(proto.name, func(t *testing.T) {
+			srv := proto.newServer(providertest.Script{TokenDelay: 50 * time.Millisecond})
+			defer srv.Close()
+			h := newHarness(t, fixedProviders{"ep": proto.newClient(srv.URL)})
+			res, err := h.engine.Send(context.Background(), SendRequest{Text: "hi", EndpointID: "ep", Model: "tiny"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, func() bool { shown, _ := h.partial(res.Answer.ID); return shown != "" })
+			if !h.engine.Stop(res.Answer.ID) {
+				t.Fatal("Stop found no active answer")
+			}
+			h.engine.Wait(res.Answer.ID)
+			got := h.answer(res.Answer.ID)
+			if got.State != store.StateStopped || got.EndReason != "user_stop" {
+				t.Fatalf("state %s / %s, want stopped / user_stop", got.State, got.EndReason)
+			}
+			if got.Content == "" || got.Content == providertest.DefaultAnswer || !strings.HasPrefix(providertest.DefaultAnswer, got.Content) {
+				t.Fatalf("stopped text %q is not a strict partial of the answer", got.Content)
+			}
+			if n := len(srv.ChatRequests(false)); n != 0 {
+				t.Fatalf("Stop led to %d non-streaming requests", n)
+			}
+			if _, final, _ := h.uiText(got.ID); final != got.Content {
+				t.Fatalf("final event %q, stored %q", final, got.Content)
+			}
+		})
+	}
+}
+
+// partial returns what the UI has been shown of an answer so far.
+func (h *harness) partial(id int64) (string, bool) {
+	var b strings.Builder
+	for _, ev := range h.recorder.StreamEvents(id) {
+		b.WriteString(ev.Text)
+		if ev.Phase == events.PhaseFinal {
+			return b.String(), true
+		}
+	}
+	return b.String(), false
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 10 s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestAnswerIsCheckpointedWhileStreaming(t *testing.T) {
+	tokens := providertest.SplitTokens(strings.Repeat("word ", 60), 5)
+	srv := providertest.NewOllama(providertest.Script{Tokens: tokens, TokenDelay: 10 * time.Millisecond})
+	defer srv.Close()
+	h := newHarness(t, fixedProviders{"ep": ollama.New(srv.URL)})
+	res, err := h.engine.Send(context.Background(), SendRequest{Text: "hi", EndpointID: "ep", Model: "tiny"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The user's message is committed before the answer starts.
+	if m, err := h.store.GetMessage(context.Background(), res.User.ID); err != nil || m.Content != "hi" || m.State != store.StateComplete {
+		t.Fatalf("user message not stored: %+v %v", m, err)
+	}
+	var seenPartial bool
+	waitFor(t, func() bool {
+		m := h.answer(res.Answer.ID)
+		if m.State == store.StateStreaming && m.Content != "" && len(m.Content) < len(strings.Join(tokens, "")) {
+			seenPartial = true
+		}
+		return seenPartial || m.State != store.StateStreaming
+	})
+	h.engine.Wait(res.Answer.ID)
+	if !seenPartial {
+		t.Fatal("the database never held a partial checkpoint while the answer streamed")
+	}
+	if got := h.answer(res.Answer.ID); got.Content != strings.Join(tokens, "") || got.State != store.StateComplete {
+		t.Fatalf("final: %q %s", got.Content, got.State)
+	}
+}
+
+func TestConcurrentStreamsDoNotInterfere(t *testing.T) {
+	answers := []string{"Alpha answer, first of three.", "Beta: 東京タワー 🗼 second.", "Gamma — the third and last."}
+	providers := fixedProviders{}
+	for i, a := range answers {
+		srv := providertest.NewOllama(providertest.Script{Answer: a, TokenDelay: 3 * time.Millisecond, Fault: providertest.Fault(i % 2 * int(providertest.DropBetweenLines)), FaultAfterTokens: 4})
+		defer srv.Close()
+		providers[fmt.Sprint("ep", i)] = ollama.New(srv.URL)
+	}
+	h := newHarness(t, providers)
+	var ids []int64
+	for i := range answers {
+		res, err := h.engine.Send(context.Background(), SendRequest{Text: "go", EndpointID: fmt.Sprint("ep", i), Model: "tiny"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Answer.ID)
+	}
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() { defer wg.Done(); h.engine.Wait(id) }()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		got := h.answer(id)
+		if got.Content != answers[i] || got.State != store.StateComplete {
+			t.Errorf("answer %d = %q (%s), want %q", i, got.Content, got.State, answers[i])
+		}
+		if _, final, _ := h.uiText(id); final != answers[i] {
+			t.Errorf("answer %d final event %q", i, final)
+		}
+	}
+}
+
+func TestRetryContinueRegenerateAndEdit(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3, NonStreamFailures: 100})
+	defer srv.Close()
+	h := newHarness(t, fixedProviders{"ep": ollama.New(srv.URL)})
+	broken := h.send("first question")
+	if broken.State != store.StateInterrupted {
+		t.Fatalf("setup: want interrupted, got %s", broken.State)
+	}
+	partial := broken.Content
+
+	// Continue appends to the kept text.
+	srv.SetScript(providertest.Script{Answer: " and the rest."})
+	if _, err := h.engine.Continue(context.Background(), broken.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(broken.ID)
+	cont := h.answer(broken.ID)
+	if cont.Content != partial+" and the rest." || cont.State != store.StateComplete {
+		t.Fatalf("continued: %q (%s)", cont.Content, cont.State)
+	}
+	last := srv.ChatRequests(true)
+	msgs := last[len(last)-1].Body["messages"].([]any)
+	if prev := msgs[len(msgs)-2].(map[string]any); prev["role"] != "assistant" || prev["content"] != partial {
+		t.Fatalf("Continue did not send the partial answer as context: %v", prev)
+	}
+
+	// Retry replaces the answer in place.
+	srv.SetScript(providertest.Script{Answer: "A fresh answer."})
+	if _, err := h.engine.Retry(context.Background(), broken.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(broken.ID)
+	if got := h.answer(broken.ID); got.Content != "A fresh answer." {
+		t.Fatalf("retried: %q", got.Content)
+	}
+
+	// Regenerate adds a new answer; the old one stays.
+	srv.SetScript(providertest.Script{Answer: "Another take."})
+	regen, err := h.engine.Regenerate(context.Background(), broken.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(regen.ID)
+	all, _ := h.store.Messages(context.Background(), broken.ConversationID)
+	if len(all) != 3 || all[1].Content != "A fresh answer." || all[2].Content != "Another take." {
+		t.Fatalf("after regenerate: %+v", all)
+	}
+
+	// Edit forks; the original is untouched.
+	srv.SetScript(providertest.Script{Answer: "Edited answer."})
+	res, err := h.engine.EditAndResend(context.Background(), all[0].ID, "edited question")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(res.Answer.ID)
+	fork, _ := h.store.Messages(context.Background(), res.Conversation.ID)
+	if res.Conversation.ID == broken.ConversationID || len(fork) != 2 || fork[0].Content != "edited question" || fork[1].Content != "Edited answer." {
+		t.Fatalf("fork: %+v", fork)
+	}
+	again, _ := h.store.Messages(context.Background(), broken.ConversationID)
+	if len(again) != 3 || again[0].Content != "first question" {
+		t.Fatalf("the original changed: %+v", again)
+	}
+	if _, err := h.engine.Regenerate(context.Background(), all[1].ID); err == nil {
+		t.Fatal("regenerating an answer that is not the last should fail")
+	}
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{})
+	defer srv.Close()
+	h := newHarness(t, fixedProviders{"ep": ollama.New(srv.URL)})
+	if _, err := h.engine.Send(context.Background(), SendRequest{Text: "   \n", EndpointID: "ep", Model: "tiny"}); !errors.Is(err, ErrEmptyMessage) {
+		t.Fatalf("empty message: %v", err)
+	}
+	if _, err := h.engine.Send(context.Background(), SendRequest{Text: "hi"}); !errors.Is(err, ErrNoModel) {
+		t.Fatalf("no model: %v", err)
+	}
+	if _, err := h.engine.Send(context.Background(), SendRequest{ConversationID: 999, Text: "hi"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown conversation: %v", err)
+	}
+	if convs, _ := h.store.ListConversations(context.Background(), store.ListOptions{}); len(convs) != 0 {
+		t.Fatalf("bad input created %d conversations", len(convs))
+	}
+}
+
+func TestCloseInterruptsActiveAnswersKeepingText(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{TokenDelay: 40 * time.Millisecond})
+	defer srv.Close()
+	h := newHarness(t, fixedProviders{"ep": ollama.New(srv.URL)})
+	res, err := h.engine.Send(context.Background(), SendRequest{Text: "hi", EndpointID: "ep", Model: "tiny"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { s, _ := h.partial(res.Answer.ID); return s != "" })
+	h.engine.Close()
+	got := h.answer(res.Answer.ID)
+	if got.State != store.StateInterrupted || got.Content == "" || !strings.HasPrefix(providertest.DefaultAnswer, got.Content) {
+		t.Fatalf("after Close: %s %q", got.State, got.Content)
+	}
+}
+
+func TestTitleFrom(t *testing.T) {
+	tests := map[string]string{
+		"How do I sort a map in Go?": "How do I sort a map in Go?",
+		"  first line\nsecond line":  "first line",
+		"":                           NewChatTitle,
+		strings.Repeat("word ", 30):  strings.TrimSpace(strings.Repeat("word ", 12)) + "…",
+		strings.Repeat("東京", 40):     strings.Repeat("東京", 30) + "…",
+	}
+	for in, want := range tests {
+		if got := TitleFrom(in); got != want {
+			t.Errorf("TitleFrom(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCompleteUTF8Prefix(t *testing.T) {
+	s := []byte("aé✓🗼")
+	for cut := 0; cut <= len(s); cut++ {
+		end := completeUTF8Prefix(s[:cut], 0)
+		if end > cut || !utf8Valid(s[:end]) {
+			t.Fatalf("cut %d: end %d gives invalid %q", cut, end, s[:end])
+		}
+		if cut == len(s) && end != cut {
+			t.Fatalf("a whole string was held back")
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package chat
+
+import (
+	"context"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"brook/backend/events"
+)
+
+// relay is the one goroutine that reports one answer to the UI and
+// checkpoints it. Text arrives from the provider on another goroutine; the
+// relay coalesces it into at most one event per frame, and writes it to the
+// database at most once per checkpoint interval, so neither the UI nor SQLite
+// sees one call per token. Every event of an answer leaves from this
+// goroutine, which keeps them in order (Wails keeps order per goroutine).
+type relay struct {
+	emitter         events.Emitter
+	messageID       int64
+	conversationID  int64
+	frame           time.Duration
+	checkpointEvery time.Duration
+	checkpoint      func(content string) error
+
+	mu            sync.Mutex
+	text          []byte // the whole answer so far, prefix included
+	tokens        int    // pieces received, the live rate's numerator
+	firstTokenAt  time.Time
+	phase         events.StreamPhase
+	reason        string
+	phaseChanged  bool
+	sentBytes     int // how much of text the UI has
+	sentUTF16     int // the same length in UTF-16 units, the UI's string length
+	checkpointed  int // how much of text the database has
+	lastWriteTime time.Time
+
+	seq      int64
+	finalCh  chan events.StreamEvent
+	finished chan struct{}
+}
+
+func newRelay(e *Engine, messageID, conversationID int64, prefix string) *relay {
+	r := &relay{
+		emitter:         e.cfg.Emitter,
+		messageID:       messageID,
+		conversationID:  conversationID,
+		frame:           e.cfg.FrameInterval,
+		checkpointEvery: e.cfg.CheckpointInterval,
+		text:            []byte(prefix),
+		phase:           events.PhaseWaiting,
+		phaseChanged:    true,
+		sentBytes:       len(prefix),
+		sentUTF16:       utf16Len(prefix),
+		checkpointed:    len(prefix),
+		finalCh:         make(chan events.StreamEvent, 1),
+		finished:        make(chan struct{}),
+	}
+	r.checkpoint = func(content string) error {
+		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, content)
+	}
+	return r
+}
+
+// append adds a piece of answer text. It is called by the provider's goroutine.
+func (r *relay) append(piece string, now time.Time) {
+	if piece == "" {
+		return
+	}
+	r.mu.Lock()
+	if r.tokens == 0 {
+		r.firstTokenAt = now
+	}
+	r.tokens++
+	r.text = append(r.text, piece...)
+	if r.phase == events.PhaseWaiting {
+		r.phase, r.phaseChanged = events.PhaseStreaming, true
+	}
+	r.mu.Unlock()
+}
+
+// setPhase reports a new phase (recovering, with its reason) on the next frame.
+func (r *relay) setPhase(p events.StreamPhase, reason string) {
+	r.mu.Lock()
+	r.phase, r.reason, r.phaseChanged = p, reason, true
+	r.mu.Unlock()
+}
+
+// snapshot returns the text so far, the number of pieces and when the first arrived.
+func (r *relay) snapshot() (string, int, time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return string(r.text), r.tokens, r.firstTokenAt
+}
+
+// run emits and checkpoints until finish is called.
+func (r *relay) run() {
+	defer close(r.finished)
+	tick := time.NewTicker(r.frame)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			r.flush(time.Now())
+		case final := <-r.finalCh:
+			r.flush(time.Now())
+			final.Seq = r.nextSeq()
+			final.MessageID, final.ConversationID = r.messageID, r.conversationID
+			r.emitter.Emit(events.StreamEventName, final)
+			return
+		}
+	}
+}
+
+// finish sends the final event after any pending delta and waits until it is out.
+// The caller has already stored the final message, so a UI that fetches it gets the truth.
+func (r *relay) finish(final events.StreamEvent) {
+	r.finalCh <- final
+	<-r.finished
+}
+
+func (r *relay) nextSeq() int64 {
+	r.seq++
+	return r.seq
+}
+
+// flush sends what the UI has not seen and checkpoints when it is time.
+func (r *relay) flush(now time.Time) {
+	r.mu.Lock()
+	phaseChanged, phase, reason := r.phaseChanged, r.phase, r.reason
+	r.phaseChanged = false
+	// Send only whole characters: a piece may end inside a multi-byte one.
+	end := completeUTF8Prefix(r.text, r.sentBytes)
+	delta := string(r.text[r.sentBytes:end])
+	at := r.sentUTF16
+	r.sentBytes = end
+	r.sentUTF16 += utf16Len(delta)
+	rate := rateSince(r.tokens, r.firstTokenAt, now)
+	var content string
+	checkpointDue := r.checkpointed < len(r.text) && now.Sub(r.lastWriteTime) >= r.checkpointEvery
+	if checkpointDue {
+		content = string(r.text)
+		r.checkpointed = len(r.text)
+		r.lastWriteTime = now
+	}
+	r.mu.Unlock()
+
+	// Waiting comes before any text; recovering after the last text streamed.
+	phaseEvent := phaseChanged && phase != events.PhaseStreaming
+	if phaseEvent && phase == events.PhaseWaiting {
+		r.emitPhase(phase, reason, at)
+	}
+	if delta != "" {
+		r.emitter.Emit(events.StreamEventName, events.StreamEvent{
+			MessageID: r.messageID, ConversationID: r.conversationID, Seq: r.nextSeq(),
+			Phase: events.PhaseStreaming, Text: delta, At: at, TokensPerSecond: rate,
+		})
+	}
+	if phaseEvent && phase != events.PhaseWaiting {
+		r.emitPhase(phase, reason, at+utf16Len(delta))
+	}
+	if checkpointDue {
+		// A failed checkpoint is not fatal: the final write still comes, and
+		// the next checkpoint retries with the whole text.
+		if err := r.checkpoint(content); err != nil {
+			r.mu.Lock()
+			r.checkpointed = 0
+			r.mu.Unlock()
+		}
+	}
+}
+
+func (r *relay) emitPhase(p events.StreamPhase, reason string, at int) {
+	r.emitter.Emit(events.StreamEventName, events.StreamEvent{
+		MessageID: r.messageID, ConversationID: r.conversationID, Seq: r.nextSeq(),
+		Phase: p, Reason: reason, At: at,
+	})
+}
+
+// completeUTF8Prefix returns the end of the longest prefix of b, at or after
+// from, that does not stop inside a multi-byte character.
+func completeUTF8Prefix(b []byte, from int) int {
+	end := len(b)
+	// A UTF-8 character is at most 4 bytes: look back no further than 3.
+	for back := 1; back <= 3 && end-back >= from; back++ {
+		c := b[end-back]
+		if c < utf8.RuneSelf {
+			return end
+		}
+		if utf8.RuneStart(c) {
+			if utf8.FullRune(b[end-back:]) {
+				return end
+			}
+			return end - back
+		}
+	}
+	return end
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+func rateSince(tokens int, first, now time.Time) float64 {
+	if tokens < 2 || first.IsZero() {
+		return 0
+	}
+	elapsed := now.Sub(first).Seconds()
+	if elapsed <= 0 {
+		return 0
+	}
+	return float64(tokens-1) / elapsed
+}

@@ -1,0 +1,51 @@
+package chat
+
+import (
+	"brook/backend/provider"
+	"brook/backend/store"
+)
+
+// buildRequest turns a conversation's history into a provider request. Failed
+// and empty answers are left out, and of several answers to one prompt (after
+// Regenerate) only the newest is sent. A non-empty prefix is an answer being
+// continued.
+func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, prefix string) provider.Request {
+	req := provider.Request{Model: conv.Model}
+	system := conv.SystemPrompt
+	if system == "" {
+		system = s.SystemPrompt
+	}
+	if system != "" {
+		req.Messages = append(req.Messages, provider.Message{Role: string(store.RoleSystem), Content: system})
+	}
+	for _, m := range history {
+		switch {
+		case m.Role == store.RoleUser:
+			req.Messages = append(req.Messages, provider.Message{Role: string(m.Role), Content: m.Content})
+		case m.Role == store.RoleAssistant && m.State != store.StateFailed && m.Content != "":
+			msg := provider.Message{Role: string(m.Role), Content: m.Content}
+			if n := len(req.Messages); n > 0 && req.Messages[n-1].Role == string(store.RoleAssistant) {
+				req.Messages[n-1] = msg
+			} else {
+				req.Messages = append(req.Messages, msg)
+			}
+		}
+	}
+	if prefix != "" {
+		req.Messages = append(req.Messages,
+			provider.Message{Role: string(store.RoleAssistant), Content: prefix},
+			provider.Message{Role: string(store.RoleUser), Content: continuePrompt})
+	}
+	p := s.Params
+	if conv.Params.Temperature != nil {
+		p.Temperature = conv.Params.Temperature
+	}
+	if conv.Params.ContextLength > 0 {
+		p.ContextLength = conv.Params.ContextLength
+	}
+	if conv.Params.MaxTokens > 0 {
+		p.MaxTokens = conv.Params.MaxTokens
+	}
+	req.Temperature, req.ContextLength, req.MaxTokens = p.Temperature, p.ContextLength, p.MaxTokens
+	return req
+}

@@ -1,0 +1,282 @@
+// Package endpoints turns the configured endpoints into provider clients,
+// seeds them on first run from the Ollama and OpenAI environment conventions,
+// and surveys which are reachable and what models they offer.
+package endpoints
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"brook/backend/provider"
+	"brook/backend/provider/ollama"
+	"brook/backend/provider/openai"
+	"brook/backend/secrets"
+	"brook/backend/store"
+)
+
+// Store is what the registry needs of [store.Store].
+type Store interface {
+	ListEndpoints(ctx context.Context) ([]store.Endpoint, error)
+	SaveEndpoint(ctx context.Context, e store.Endpoint) (store.Endpoint, error)
+}
+
+// ErrUnknownEndpoint is returned for an endpoint ID that is not configured.
+var ErrUnknownEndpoint = errors.New("that endpoint is not configured")
+
+// ErrDisabled is returned for an endpoint the user turned off.
+var ErrDisabled = errors.New("that endpoint is turned off in Settings")
+
+// Registry hands out one cached [provider.Client] per endpoint.
+type Registry struct {
+	store Store
+	keys  secrets.Keyring
+
+	mu      sync.Mutex
+	clients map[string]cachedClient
+}
+
+type cachedClient struct {
+	endpoint store.Endpoint
+	key      string
+	client   provider.Client
+}
+
+// New returns a Registry over the endpoints in s, with keys from keys.
+func New(s Store, keys secrets.Keyring) *Registry {
+	return &Registry{store: s, keys: keys, clients: map[string]cachedClient{}}
+}
+
+// Client returns the client of the endpoint with id.
+func (r *Registry) Client(ctx context.Context, id string) (provider.Client, error) {
+	all, err := r.store.ListEndpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range all {
+		if e.ID == id {
+			if !e.Enabled {
+				return nil, ErrDisabled
+			}
+			return r.clientFor(e)
+		}
+	}
+	return nil, ErrUnknownEndpoint
+}
+
+func (r *Registry) clientFor(e store.Endpoint) (provider.Client, error) {
+	key := ""
+	if e.Kind == store.KindOpenAI {
+		var err error
+		if key, err = r.keys.Get(e.ID); err != nil {
+			return nil, fmt.Errorf("reading the API key from the keyring: %w", err)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.clients[e.ID]; ok && c.endpoint.BaseURL == e.BaseURL && c.endpoint.Kind == e.Kind && c.key == key {
+		return c.client, nil
+	}
+	var client provider.Client
+	switch e.Kind {
+	case store.KindOllama:
+		client = ollama.New(e.BaseURL)
+	case store.KindOpenAI:
+		client = openai.New(e.BaseURL, key)
+	default:
+		return nil, fmt.Errorf("unknown endpoint kind %q", e.Kind)
+	}
+	r.clients[e.ID] = cachedClient{endpoint: e, key: key, client: client}
+	return client, nil
+}
+
+// Status is one endpoint's reachability and models.
+type Status struct {
+	Endpoint  store.Endpoint   `json:"endpoint"`
+	Reachable bool             `json:"reachable"`
+	Error     string           `json:"error,omitempty"`
+	Hint      string           `json:"hint,omitempty"`
+	Models    []provider.Model `json:"models"`
+}
+
+// surveyTimeout bounds how long an endpoint may take to list its models.
+const surveyTimeout = 4 * time.Second
+
+// Survey asks every enabled endpoint for its models, all at once.
+func (r *Registry) Survey(ctx context.Context) ([]Status, error) {
+	all, err := r.store.ListEndpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, len(all))
+	var wg sync.WaitGroup
+	for i, e := range all {
+		out[i] = Status{Endpoint: e, Models: []provider.Model{}}
+		if !e.Enabled {
+			out[i].Error = "Turned off in Settings."
+			continue
+		}
+		wg.Add(1)
+		go func(st *Status) {
+			defer wg.Done()
+			r.survey(ctx, st)
+		}(&out[i])
+	}
+	wg.Wait()
+	return out, nil
+}
+
+func (r *Registry) survey(ctx context.Context, st *Status) {
+	if len(st.Endpoint.Models) > 0 {
+		// A fixed list needs no server round trip, but the server may still be down.
+		for _, m := range st.Endpoint.Models {
+			st.Models = append(st.Models, provider.Model{Name: m})
+		}
+	}
+	client, err := r.clientFor(st.Endpoint)
+	if err != nil {
+		st.Error = err.Error()
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, surveyTimeout)
+	defer cancel()
+	models, err := client.ListModels(ctx)
+	if err != nil {
+		st.Error = provider.Explain(err)
+		st.Hint = hintFor(st.Endpoint, err)
+		return
+	}
+	st.Reachable = true
+	if len(st.Endpoint.Models) == 0 {
+		sort.Slice(models, func(i, j int) bool { return models[i].Name < models[j].Name })
+		st.Models = models
+	}
+	if len(st.Models) == 0 && st.Endpoint.Kind == store.KindOllama {
+		st.Hint = "Ollama is running but has no models. Get one with: ollama pull llama3.2"
+	}
+}
+
+// hintFor says how to fix an endpoint that did not answer.
+func hintFor(e store.Endpoint, err error) string {
+	var refused *provider.RequestError
+	if errors.As(err, &refused) && (refused.Status == 401 || refused.Status == 403) {
+		return "Check the API key in Settings → Endpoints."
+	}
+	if e.Kind == store.KindOllama {
+		return "Ollama is not running at " + e.BaseURL + ". Start it with `ollama serve` (or open the Ollama app); get it from https://ollama.com/download. Brook keeps your history meanwhile."
+	}
+	return "Brook could not reach " + e.BaseURL + ". Check the base URL in Settings → Endpoints and your network."
+}
+
+// Selection is a chosen model.
+type Selection struct {
+	EndpointID string `json:"endpointId"`
+	Model      string `json:"model"`
+}
+
+// Pick chooses the model to select on start: the last used if it is still
+// offered, else the first model of the first reachable endpoint.
+func Pick(statuses []Status, lastEndpointID, lastModel string) Selection {
+	for _, st := range statuses {
+		if st.Endpoint.ID != lastEndpointID {
+			continue
+		}
+		for _, m := range st.Models {
+			if m.Name == lastModel {
+				return Selection{lastEndpointID, lastModel}
+			}
+		}
+	}
+	for _, st := range statuses {
+		if st.Reachable && len(st.Models) > 0 {
+			return Selection{st.Endpoint.ID, st.Models[0].Name}
+		}
+	}
+	return Selection{}
+}
+
+// Environment is what first-run seeding reads: the Ollama and OpenAI conventions.
+type Environment struct {
+	OllamaHost    string // $OLLAMA_HOST
+	OpenAIBaseURL string // $OPENAI_BASE_URL
+	OpenAIAPIKey  string // $OPENAI_API_KEY
+}
+
+// SeedDefaults configures endpoints on first run (when there are none): Ollama
+// at $OLLAMA_HOST or http://127.0.0.1:11434, and an OpenAI-compatible endpoint
+// when OPENAI_BASE_URL or OPENAI_API_KEY is set. The key goes to the keyring.
+func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Environment) error {
+	existing, err := s.ListEndpoints(ctx)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	if _, err := s.SaveEndpoint(ctx, store.Endpoint{
+		Name: "Ollama", Kind: store.KindOllama, BaseURL: OllamaURL(env.OllamaHost), Enabled: true,
+	}); err != nil {
+		return err
+	}
+	if env.OpenAIBaseURL == "" && env.OpenAIAPIKey == "" {
+		return nil
+	}
+	base := env.OpenAIBaseURL
+	if base == "" {
+		base = "https://api.openai.com/v1"
+	}
+	e, err := s.SaveEndpoint(ctx, store.Endpoint{Name: openAIName(base), Kind: store.KindOpenAI, BaseURL: base, Enabled: true})
+	if err != nil {
+		return err
+	}
+	if env.OpenAIAPIKey != "" {
+		return keys.Set(e.ID, env.OpenAIAPIKey)
+	}
+	return nil
+}
+
+func openAIName(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" || u.Host == "api.openai.com" {
+		return "OpenAI"
+	}
+	return "OpenAI-compatible (" + u.Host + ")"
+}
+
+// OllamaURL reads $OLLAMA_HOST the way Ollama does: a bare host, host:port,
+// :port or a URL; scheme http and port 11434 when left out. 0.0.0.0 (a listen
+// address) is reached on loopback.
+func OllamaURL(host string) string {
+	host = strings.TrimSpace(strings.Trim(strings.TrimSpace(host), `"'`))
+	if host == "" {
+		return "http://127.0.0.1:11434"
+	}
+	scheme, rest, ok := strings.Cut(host, "://")
+	if !ok {
+		scheme, rest = "http", host
+	}
+	hostport, path, _ := strings.Cut(rest, "/")
+	h, port := hostport, ""
+	if i := strings.LastIndex(hostport, ":"); i >= 0 && !strings.HasSuffix(hostport, "]") {
+		h, port = hostport[:i], hostport[i+1:]
+	}
+	if port == "" {
+		port = "11434"
+		if scheme == "https" {
+			port = "443"
+		}
+	}
+	switch h {
+	case "", "0.0.0.0":
+		h = "127.0.0.1"
+	case "[::]":
+		h = "[::1]"
+	}
+	u := scheme + "://" + h + ":" + port
+	if path != "" {
+		u += "/" + strings.TrimSuffix(path, "/")
+	}
+	return u
+}

@@ -1,0 +1,108 @@
+package endpoints
+
+import (
+	"context"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"brook/backend/provider"
+	"brook/backend/secrets"
+	"brook/backend/store"
+)
+
+func TestOllamaURLFollowsOllamasConvention(t *testing.T) {
+	tests := map[string]string{
+		"":                            "http://127.0.0.1:11434",
+		"127.0.0.1":                   "http://127.0.0.1:11434",
+		"0.0.0.0":                     "http://127.0.0.1:11434",
+		":8080":                       "http://127.0.0.1:8080",
+		"example.com:1234":            "http://example.com:1234",
+		"http://10.0.0.5:11434":       "http://10.0.0.5:11434",
+		"https://ollama.example.com":  "https://ollama.example.com:443",
+		`"localhost:7777"`:            "http://localhost:7777",
+		"http://host:1/proxy/ollama/": "http://host:1/proxy/ollama",
+	}
+	for in, want := range tests {
+		if got := OllamaURL(in); got != want {
+			t.Errorf("OllamaURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPickPrefersTheLastUsedModel(t *testing.T) {
+	ep := func(id string) store.Endpoint { return store.Endpoint{ID: id} }
+	models := func(names ...string) (ms []provider.Model) {
+		for _, n := range names {
+			ms = append(ms, provider.Model{Name: n})
+		}
+		return ms
+	}
+	statuses := []Status{
+		{Endpoint: ep("down"), Reachable: false},
+		{Endpoint: ep("a"), Reachable: true, Models: models("llama", "qwen")},
+		{Endpoint: ep("b"), Reachable: true, Models: models("gpt")},
+	}
+	if got := Pick(statuses, "b", "gpt"); got != (Selection{"b", "gpt"}) {
+		t.Errorf("last used: got %+v", got)
+	}
+	if got := Pick(statuses, "b", "gone"); got != (Selection{"a", "llama"}) {
+		t.Errorf("last used is gone: got %+v, want the first model of the first reachable endpoint", got)
+	}
+	if got := Pick(statuses[:1], "", ""); got != (Selection{}) {
+		t.Errorf("nothing reachable: got %+v", got)
+	}
+}
+
+type memoryEndpoints struct{ list []store.Endpoint }
+
+func (m *memoryEndpoints) ListEndpoints(context.Context) ([]store.Endpoint, error) { return m.list, nil }
+func (m *memoryEndpoints) SaveEndpoint(_ context.Context, e store.Endpoint) (store.Endpoint, error) {
+	e.ID = "ep" + string(rune('1'+len(m.list)))
+	m.list = append(m.list, e)
+	return e, nil
+}
+
+func TestSeedDefaults(t *testing.T) {
+	keyring.MockInit()
+	tests := []struct {
+		name      string
+		env       Environment
+		wantKinds []store.EndpointKind
+		wantURLs  []string
+		wantKey   string
+	}{
+		{"ollama only", Environment{}, []store.EndpointKind{store.KindOllama}, []string{"http://127.0.0.1:11434"}, ""},
+		{"OLLAMA_HOST honoured", Environment{OllamaHost: "127.0.0.1:5555"}, []store.EndpointKind{store.KindOllama}, []string{"http://127.0.0.1:5555"}, ""},
+		{"OPENAI_API_KEY alone means api.openai.com", Environment{OpenAIAPIKey: "sk-x"},
+			[]store.EndpointKind{store.KindOllama, store.KindOpenAI}, []string{"http://127.0.0.1:11434", "https://api.openai.com/v1"}, "sk-x"},
+		{"OPENAI_BASE_URL alone", Environment{OpenAIBaseURL: "http://127.0.0.1:8000/v1"},
+			[]store.EndpointKind{store.KindOllama, store.KindOpenAI}, []string{"http://127.0.0.1:11434", "http://127.0.0.1:8000/v1"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &memoryEndpoints{}
+			keys := secrets.New("BrookSeedTest-" + tt.name)
+			if err := SeedDefaults(context.Background(), s, keys, tt.env); err != nil {
+				t.Fatal(err)
+			}
+			if len(s.list) != len(tt.wantKinds) {
+				t.Fatalf("got %d endpoints, want %d", len(s.list), len(tt.wantKinds))
+			}
+			for i, e := range s.list {
+				if e.Kind != tt.wantKinds[i] || e.BaseURL != tt.wantURLs[i] || !e.Enabled {
+					t.Errorf("endpoint %d = %+v", i, e)
+				}
+			}
+			if len(s.list) == 2 {
+				if k, _ := keys.Get(s.list[1].ID); k != tt.wantKey {
+					t.Errorf("key in keyring = %q, want %q", k, tt.wantKey)
+				}
+			}
+			// A second start changes nothing: the user's configuration wins.
+			if err := SeedDefaults(context.Background(), s, keys, Environment{OpenAIAPIKey: "other"}); err != nil || len(s.list) != len(tt.wantKinds) {
+				t.Fatalf("second seeding changed the endpoints: %v, %d", err, len(s.list))
+			}
+		})
+	}
+}
