@@ -1,0 +1,121 @@
+package transfer
+
+import (
+	"time"
+
+	"brook/backend/store"
+)
+
+// exportTime is the fixed "now" of every export test.
+var exportTime = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
+
+// ms is a fixed fixture time plus some minutes, in Unix milliseconds.
+func ms(minutes int) int64 {
+	return time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC).Add(time.Duration(minutes) * time.Minute).UnixMilli()
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// fixtureBundles returns two conversations that between them set every field
+// of [store.Conversation] and [store.Message] (TestFixtureSetsEveryField
+// checks that), with the content the exports must cope with: a code block, a
+// table, CJK text, raw HTML with a script, a javascript: link, and
+// interrupted, stopped, failed and recovered answers.
+func fixtureBundles() []store.Bundle {
+	return []store.Bundle{
+		{
+			Conversation: store.Conversation{
+				ID:           7,
+				UID:          "0193a4c2-7d1e-7c3a-9f00-000000000001",
+				Title:        "Sorting a slice in Go / 排序",
+				TitleIsAuto:  true,
+				CreatedAt:    ms(0),
+				UpdatedAt:    ms(9),
+				Pinned:       true,
+				EndpointID:   "ep-local-ollama",
+				Model:        "llama3.1:8b",
+				SystemPrompt: "You are a concise Go expert.\nAnswer with code first.",
+				Params:       store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024},
+				Draft:        "And what about *stable* sorting?",
+			},
+			Messages: []store.Message{
+				{
+					ID: 101, UID: "0193a4c2-7d1e-7c3a-9f00-000000000101", ConversationID: 7,
+					Role: store.RoleUser, State: store.StateComplete,
+					Content:   "How do I sort a slice of people by age in Go?\nShow a table of the complexity too.",
+					CreatedAt: ms(1), UpdatedAt: ms(1),
+				},
+				{
+					ID: 102, UID: "0193a4c2-7d1e-7c3a-9f00-000000000102", ConversationID: 7,
+					Role: store.RoleAssistant, State: store.StateComplete,
+					Content: "Use `slices.SortFunc`:\n\n```go\npackage main\n\nimport (\n\t\"cmp\"\n\t\"slices\"\n)\n\n" +
+						"type Person struct {\n\tName string\n\tAge  int\n}\n\nfunc main() {\n\tpeople := []Person{{\"Ana\", 31}, {\"李雷\", 27}}\n" +
+						"\tslices.SortFunc(people, func(a, b Person) int { return cmp.Compare(a.Age, b.Age) })\n}\n```\n\n" +
+						"| Function | Stable | Time |\n|---|:---:|---|\n| `slices.SortFunc` | no | O(n log n) |\n| `slices.SortStableFunc` | yes | O(n log n) |\n\n" +
+						"中文说明：`SortFunc` 不保证稳定排序。日本語：安定ソートには `SortStableFunc` を使います。",
+					CreatedAt: ms(2), UpdatedAt: ms(3),
+					EndpointID: "ep-local-ollama", Model: "llama3.1:8b",
+					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212,
+					Recovered: true, RecoveryReason: "idle_timeout", EndReason: "stop",
+				},
+				{
+					ID: 103, UID: "0193a4c2-7d1e-7c3a-9f00-000000000103", ConversationID: 7,
+					Role: store.RoleUser, State: store.StateComplete,
+					Content: "What does <script>alert('pwned')</script> do here?\n\n" +
+						"<div onclick=\"steal()\">click me</div>\n\nAnd is [this link](javascript:alert(document.cookie)) safe?",
+					CreatedAt: ms(5), UpdatedAt: ms(5),
+				},
+				{
+					ID: 104, UID: "0193a4c2-7d1e-7c3a-9f00-000000000104", ConversationID: 7,
+					Role: store.RoleAssistant, State: store.StateInterrupted,
+					Content:   "That `<script>` tag runs JavaScript. A safe version:\n\n```html\n<p id=\"out\"></p>\n<scr",
+					CreatedAt: ms(6), UpdatedAt: ms(9),
+					EndpointID: "ep-local-ollama", Model: "qwen2.5-coder:7b",
+					FirstTokenMs: 1200, TokensPerSecond: 38.25, PromptTokens: 330, CompletionTokens: 19,
+					EndReason: "dropped", Error: "The connection to the server was lost.",
+				},
+			},
+		},
+		{
+			Conversation: store.Conversation{
+				ID:         8,
+				UID:        "0193a4c2-7d1e-7c3a-9f00-000000000002",
+				Title:      "東京の週末プラン",
+				CreatedAt:  ms(60),
+				UpdatedAt:  ms(75),
+				Archived:   true,
+				EndpointID: "ep-openai-compatible",
+				Model:      "gpt-4o-mini",
+				Params:     store.Params{Temperature: ptr(0.0)},
+			},
+			Messages: []store.Message{
+				{
+					ID: 201, UID: "0193a4c2-7d1e-7c3a-9f00-000000000201", ConversationID: 8,
+					Role: store.RoleSystem, State: store.StateComplete,
+					Content: "Answer in Japanese.", CreatedAt: ms(60), UpdatedAt: ms(60),
+				},
+				{
+					ID: 202, UID: "0193a4c2-7d1e-7c3a-9f00-000000000202", ConversationID: 8,
+					Role: store.RoleUser, State: store.StateComplete,
+					Content: "週末に東京で何をすればいいですか？", CreatedAt: ms(61), UpdatedAt: ms(61),
+				},
+				{
+					ID: 203, UID: "0193a4c2-7d1e-7c3a-9f00-000000000203", ConversationID: 8,
+					Role: store.RoleAssistant, State: store.StateStopped,
+					Content:   "1. **浅草寺**を訪れる\n2. 隅田川沿いを散歩",
+					CreatedAt: ms(62), UpdatedAt: ms(63),
+					EndpointID: "ep-openai-compatible", Model: "gpt-4o-mini",
+					FirstTokenMs: 400, TokensPerSecond: 61, PromptTokens: 40, CompletionTokens: 25,
+					EndReason: "user_stop",
+				},
+				{
+					ID: 204, UID: "0193a4c2-7d1e-7c3a-9f00-000000000204", ConversationID: 8,
+					Role: store.RoleAssistant, State: store.StateFailed,
+					CreatedAt: ms(75), UpdatedAt: ms(75),
+					EndpointID: "ep-openai-compatible", Model: "gpt-5-nonexistent",
+					Error: "The server does not know the model \"gpt-5-nonexistent\".",
+				},
+			},
+		},
+	}
+}

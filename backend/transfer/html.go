@@ -1,0 +1,371 @@
+package transfer
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+
+	"brook/backend/store"
+)
+
+// contentSecurityPolicy forbids the page everything but its own inline
+// styles and data: images: no script can run and nothing is fetched, even if
+// some message slipped markup past the renderer.
+const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+// Chroma styles for code blocks, by colour scheme.
+const (
+	lightCodeStyle = "github"
+	darkCodeStyle  = "github-dark"
+)
+
+// renderers holds the Markdown renderers and the code CSS, built on first use.
+var renderers = sync.OnceValue(func() (r struct {
+	answer, user goldmark.Markdown
+	codeCSS      template.CSS
+}) {
+	r.answer = newMarkdown(false)
+	// People type line breaks and expect to see them; models write Markdown.
+	// System prompts are typed by people too.
+	r.user = newMarkdown(true)
+	r.codeCSS = codeCSS()
+	return r
+})
+
+// newMarkdown returns a GitHub-flavoured Markdown renderer that is safe for
+// untrusted text: raw HTML is shown as text, dangerous link destinations
+// such as javascript: are dropped (goldmark does that unless told to be
+// unsafe), and code is highlighted with CSS classes, not inline styles.
+func newMarkdown(hardWraps bool) goldmark.Markdown {
+	ropts := []renderer.Option{
+		renderer.WithNodeRenderers(util.Prioritized(rawHTMLEscaper{}, 100)),
+	}
+	if hardWraps {
+		ropts = append(ropts, html.WithHardWraps())
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+				highlighting.WithGuessLanguage(false),
+			),
+		),
+		goldmark.WithRendererOptions(ropts...),
+	)
+}
+
+// rawHTMLEscaper renders raw HTML in Markdown as the text it is. goldmark's
+// safe default would drop it, but a message that shows HTML code must still
+// show it.
+type rawHTMLEscaper struct{}
+
+func (rawHTMLEscaper) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+}
+
+func renderHTMLBlock(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.HTMLBlock)
+	w.WriteString(`<pre class="raw-html"><code>`)
+	for i := range n.Lines().Len() {
+		line := n.Lines().At(i)
+		w.Write(util.EscapeHTML(line.Value(source)))
+	}
+	if n.HasClosure() {
+		w.Write(util.EscapeHTML(n.ClosureLine.Value(source)))
+	}
+	w.WriteString("</code></pre>\n")
+	return ast.WalkContinue, nil
+}
+
+func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	n := node.(*ast.RawHTML)
+	for i := range n.Segments.Len() {
+		seg := n.Segments.At(i)
+		w.Write(util.EscapeHTML(seg.Value(source)))
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// codeCSS returns the classes of highlighted code for both colour schemes.
+func codeCSS() template.CSS {
+	f := chromahtml.New(chromahtml.WithClasses(true))
+	var b strings.Builder
+	f.WriteCSS(&b, styles.Get(lightCodeStyle))
+	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	f.WriteCSS(&b, styles.Get(darkCodeStyle))
+	b.WriteString("}\n")
+	return template.CSS(b.String())
+}
+
+// htmlPage is what [pageTemplate] shows.
+type htmlPage struct {
+	Title         string
+	CodeCSS       template.CSS
+	ExportedAt    string
+	Conversations []htmlConversation
+}
+
+type htmlConversation struct {
+	Anchor       string
+	Title        string
+	Meta         []string
+	SystemPrompt template.HTML
+	Messages     []htmlMessage
+}
+
+type htmlMessage struct {
+	Class string
+	Role  string
+	Time  string
+	HTML  template.HTML
+	Notes []note
+	Stats []string
+}
+
+// exportHTML writes bundles as one HTML page that shows the same in any
+// browser, offline: styles are inline, Markdown is rendered here, and the
+// page has no scripts and refers to nothing outside itself.
+func exportHTML(w io.Writer, bundles []store.Bundle, now time.Time) error {
+	r := renderers()
+	loc := now.Location()
+	page := htmlPage{
+		Title:      "Brook export",
+		CodeCSS:    r.codeCSS,
+		ExportedAt: now.Format("2006-01-02 15:04"),
+	}
+	if len(bundles) == 1 {
+		page.Title = titleOf(bundles[0].Conversation)
+	}
+	for i, b := range bundles {
+		c := b.Conversation
+		hc := htmlConversation{Anchor: fmt.Sprintf("c%d", i+1), Title: titleOf(c)}
+		if c.Model != "" {
+			hc.Meta = append(hc.Meta, "Model: "+c.Model)
+		}
+		if t := formatTime(c.CreatedAt, loc); t != "" {
+			hc.Meta = append(hc.Meta, "Created: "+t)
+		}
+		hc.Meta = append(hc.Meta, plural(len(b.Messages), "message"))
+		if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
+			h, err := renderMarkdown(r.user, sp)
+			if err != nil {
+				return err
+			}
+			hc.SystemPrompt = h
+		}
+		for _, m := range b.Messages {
+			md := r.user
+			if m.Role == store.RoleAssistant {
+				md = r.answer
+			}
+			h, err := renderMarkdown(md, m.Content)
+			if err != nil {
+				return err
+			}
+			hm := htmlMessage{
+				Class: roleClass(m.Role),
+				Role:  roleName(m.Role),
+				Time:  formatTime(m.CreatedAt, loc),
+				HTML:  h,
+				Notes: messageNotes(m),
+				Stats: messageStats(m),
+			}
+			hc.Messages = append(hc.Messages, hm)
+		}
+		page.Conversations = append(page.Conversations, hc)
+	}
+	return pageTemplate.Execute(w, page)
+}
+
+// renderMarkdown renders untrusted Markdown to HTML that is safe to insert.
+func renderMarkdown(md goldmark.Markdown, src string) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := md.Convert([]byte(src), &buf); err != nil {
+		return "", fmt.Errorf("export: render markdown: %w", err)
+	}
+	// The renderer escapes the text and drops raw HTML and unsafe links,
+	// which is what makes this conversion sound.
+	return template.HTML(buf.String()), nil
+}
+
+// roleClass is the CSS class of a role; unknown roles get a neutral one
+// rather than whatever string the data held.
+func roleClass(r store.Role) string {
+	switch r {
+	case store.RoleUser, store.RoleAssistant, store.RoleSystem:
+		return string(r)
+	}
+	return "other"
+}
+
+// messageStats lists an answer's model and speed, for the line under it.
+func messageStats(m store.Message) []string {
+	if m.Role != store.RoleAssistant {
+		return nil
+	}
+	var s []string
+	if m.Model != "" {
+		s = append(s, m.Model)
+	}
+	if m.FirstTokenMs > 0 {
+		s = append(s, fmt.Sprintf("first token %.1f s", float64(m.FirstTokenMs)/1000))
+	}
+	if m.TokensPerSecond > 0 {
+		s = append(s, fmt.Sprintf("%.1f tokens/s", m.TokensPerSecond))
+	}
+	if m.CompletionTokens > 0 {
+		s = append(s, plural(m.CompletionTokens, "token"))
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// pageTemplate has the policy written in literally, where a template action
+// would escape its quotes into entities.
+var pageTemplate = template.Must(template.New("page").Parse(strings.Replace(pageHTML,
+	"CONTENT_SECURITY_POLICY", contentSecurityPolicy, 1)))
+
+const pageHTML = `<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="CONTENT_SECURITY_POLICY">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="Brook">
+<title>{{.Title}}</title>
+<style>
+:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0;
+  --user-bg: #f6f8fa; --code-bg: #f6f8fa; --link: #0969da;
+  --warn-fg: #7d4e00; --warn-bg: #fff8c5; --fail-fg: #d1242f; --fail-bg: #ffebe9;
+  --info-fg: #0550ae; --info-bg: #ddf4ff;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d;
+    --user-bg: #151b23; --code-bg: #151b23; --link: #4493f8;
+    --warn-fg: #e3b341; --warn-bg: #2e2616; --fail-fg: #ff7b72; --fail-bg: #301a1f;
+    --info-fg: #79c0ff; --info-bg: #121d2f;
+  }
+}
+* { box-sizing: border-box; }
+body {
+  margin: 0; background: var(--bg); color: var(--fg);
+  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "PingFang SC", "Hiragino Sans", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans", sans-serif;
+  overflow-wrap: break-word;
+}
+main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+a { color: var(--link); }
+h1 { font-size: 1.6rem; line-height: 1.3; margin: 0 0 .25rem; }
+.meta, .stats, .time, footer { color: var(--muted); font-size: .875rem; }
+.meta { margin: 0 0 1.5rem; }
+nav ol { padding-left: 1.5rem; }
+article + article { margin-top: 3rem; padding-top: 2rem; border-top: 2px solid var(--border); }
+.message { margin: 1rem 0; padding: .75rem 1rem; border: 1px solid var(--border); border-radius: 8px; }
+.message.user { background: var(--user-bg); }
+.role { font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; margin: 0 0 .25rem; color: var(--muted); }
+.role .time { text-transform: none; letter-spacing: 0; font-weight: normal; margin-left: .5rem; }
+.content > :first-child { margin-top: 0; }
+.content > :last-child { margin-bottom: 0; }
+.content h1, .content h2, .content h3 { font-size: 1.15rem; }
+.content h4, .content h5, .content h6 { font-size: 1rem; }
+code, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: .875em; }
+:not(pre) > code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
+pre { background: var(--code-bg); padding: .75rem 1rem; border-radius: 6px; overflow-x: auto; line-height: 1.45; }
+pre.chroma { border: 1px solid var(--border); }
+table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
+th, td { border: 1px solid var(--border); padding: .3rem .6rem; }
+th { background: var(--code-bg); }
+blockquote { margin: 0; padding: 0 1rem; color: var(--muted); border-left: 4px solid var(--border); }
+img { max-width: 100%; }
+.note { margin: .75rem 0 0; padding: .4rem .75rem; border-radius: 6px; font-size: .875rem; }
+.note.interrupted, .note.stopped, .note.length { color: var(--warn-fg); background: var(--warn-bg); }
+.note.failed { color: var(--fail-fg); background: var(--fail-bg); }
+.note.recovered { color: var(--info-fg); background: var(--info-bg); }
+.stats { margin: .5rem 0 0; }
+details.system-prompt { margin: 0 0 1rem; padding: .5rem 1rem; border: 1px dashed var(--border); border-radius: 8px; }
+details.system-prompt summary { color: var(--muted); cursor: pointer; }
+footer { margin-top: 3rem; text-align: center; }
+@media print {
+  main { max-width: none; padding: 0; }
+  .message { break-inside: avoid-page; }
+  pre { white-space: pre-wrap; }
+}
+{{.CodeCSS}}
+</style>
+</head>
+<body>
+<main>
+{{- if gt (len .Conversations) 1}}
+<nav>
+<h1>Brook export</h1>
+<p class="meta">{{len .Conversations}} conversations · Exported {{.ExportedAt}}</p>
+<ol>
+{{- range .Conversations}}
+<li><a href="#{{.Anchor}}">{{.Title}}</a></li>
+{{- end}}
+</ol>
+</nav>
+{{- end}}
+{{- range .Conversations}}
+<article id="{{.Anchor}}">
+<header>
+<h1>{{.Title}}</h1>
+<p class="meta">{{range $i, $m := .Meta}}{{if $i}} · {{end}}{{$m}}{{end}}</p>
+</header>
+{{- with .SystemPrompt}}
+<details class="system-prompt"><summary>System prompt</summary>
+<div class="content">{{.}}</div>
+</details>
+{{- end}}
+{{- range .Messages}}
+<section class="message {{.Class}}">
+<h2 class="role">{{.Role}}{{with .Time}}<span class="time">{{.}}</span>{{end}}</h2>
+<div class="content">
+{{.HTML}}</div>
+{{- range .Notes}}
+<p class="note {{.Kind}}">{{.Text}}</p>
+{{- end}}
+{{- with .Stats}}
+<p class="stats">{{range $i, $s := .}}{{if $i}} · {{end}}{{$s}}{{end}}</p>
+{{- end}}
+</section>
+{{- end}}
+</article>
+{{- end}}
+<footer>Exported from Brook on {{.ExportedAt}}</footer>
+</main>
+</body>
+</html>
+`

@@ -1,0 +1,184 @@
+package transfer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"brook/backend/store"
+)
+
+const (
+	// brookFormat is the "format" value that marks a Brook export.
+	brookFormat = "brook"
+	// brookVersion is the version of the Brook format this package writes and reads.
+	brookVersion = 1
+)
+
+// brookDocument is the top level of a Brook JSON export. Conversations are
+// [store.Bundle] values as they are, so every field of a conversation and
+// its messages is kept. Their database IDs are written too but mean nothing
+// to another database: [Parse] drops them.
+type brookDocument struct {
+	Format        string         `json:"format"`
+	Version       int            `json:"version"`
+	ExportedAt    string         `json:"exportedAt"`
+	Conversations []store.Bundle `json:"conversations"`
+}
+
+// exportJSON writes bundles in Brook's JSON format.
+func exportJSON(w io.Writer, bundles []store.Bundle, now time.Time) error {
+	doc := brookDocument{
+		Format:        brookFormat,
+		Version:       brookVersion,
+		ExportedAt:    now.UTC().Format(time.RFC3339),
+		Conversations: bundles,
+	}
+	if doc.Conversations == nil {
+		doc.Conversations = []store.Bundle{}
+	}
+	for i := range doc.Conversations {
+		// A nil slice would be written as null, which Parse rightly refuses.
+		if doc.Conversations[i].Messages == nil {
+			doc.Conversations[i].Messages = []store.Message{}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// The file is data, never served as HTML: keep <, > and & readable.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// validateBrook checks one decoded conversation of a Brook file and prepares
+// it for the store: database IDs are dropped, missing UIDs are derived from
+// the content so that importing the same file twice finds the same UIDs, and
+// an answer still streaming at export time becomes interrupted.
+// index is the conversation's position in the file, for error messages.
+func validateBrook(b *store.Bundle, index int) error {
+	c := &b.Conversation
+	where := "conversation " + strconv.Itoa(index+1)
+	if c.Title != "" {
+		where += fmt.Sprintf(" (%q)", truncate(c.Title, 40))
+	}
+	if b.Messages == nil {
+		return fmt.Errorf("%s: %w: \"messages\" is missing", where, ErrInvalid)
+	}
+	if c.CreatedAt <= 0 {
+		return fmt.Errorf("%s: %w: \"createdAt\" is missing", where, ErrInvalid)
+	}
+	if c.UpdatedAt < 0 || c.Params.ContextLength < 0 || c.Params.MaxTokens < 0 {
+		return fmt.Errorf("%s: %w: negative number", where, ErrInvalid)
+	}
+	if c.UpdatedAt == 0 {
+		c.UpdatedAt = c.CreatedAt
+	}
+	c.ID = 0
+	if c.UID == "" {
+		c.UID = contentUID(b)
+	}
+	for j := range b.Messages {
+		m := &b.Messages[j]
+		mwhere := fmt.Sprintf("%s, message %d", where, j+1)
+		switch m.Role {
+		case store.RoleUser, store.RoleAssistant, store.RoleSystem:
+		case "":
+			return fmt.Errorf("%s: %w: \"role\" is missing", mwhere, ErrInvalid)
+		default:
+			return fmt.Errorf("%s: %w: unknown role %q", mwhere, ErrInvalid, m.Role)
+		}
+		switch m.State {
+		case store.StateComplete:
+		case store.StateStreaming, store.StateInterrupted, store.StateStopped, store.StateFailed:
+			if m.Role != store.RoleAssistant {
+				return fmt.Errorf("%s: %w: a %s message cannot be %s", mwhere, ErrInvalid, m.Role, m.State)
+			}
+		case "":
+			return fmt.Errorf("%s: %w: \"state\" is missing", mwhere, ErrInvalid)
+		default:
+			return fmt.Errorf("%s: %w: unknown state %q", mwhere, ErrInvalid, m.State)
+		}
+		if m.CreatedAt <= 0 {
+			return fmt.Errorf("%s: %w: \"createdAt\" is missing", mwhere, ErrInvalid)
+		}
+		if m.UpdatedAt < 0 || m.FirstTokenMs < 0 || m.TokensPerSecond < 0 || m.PromptTokens < 0 || m.CompletionTokens < 0 {
+			return fmt.Errorf("%s: %w: negative number", mwhere, ErrInvalid)
+		}
+		if m.UpdatedAt == 0 {
+			m.UpdatedAt = m.CreatedAt
+		}
+		if m.State == store.StateStreaming {
+			// No stream will ever finish it here; this is what the store does
+			// at start-up with answers a crash left streaming.
+			m.State = store.StateInterrupted
+		}
+		m.ID, m.ConversationID = 0, 0
+		if m.UID == "" {
+			m.UID = messageUID(c.UID, j, m)
+		}
+	}
+	return nil
+}
+
+// checkUnique reports a UID used twice in one file: the store would keep only
+// one of them, or refuse the whole import.
+func checkUnique(bundles []store.Bundle) error {
+	seen := make(map[string]bool)
+	// Named by title: skipped empty conversations make indexes misleading.
+	for _, b := range bundles {
+		if seen[b.Conversation.UID] {
+			return fmt.Errorf("conversation %q: %w: uid %q is used twice", truncate(b.Conversation.Title, 40), ErrInvalid, b.Conversation.UID)
+		}
+		seen[b.Conversation.UID] = true
+	}
+	clear(seen)
+	for _, b := range bundles {
+		for j, m := range b.Messages {
+			if seen[m.UID] {
+				return fmt.Errorf("conversation %q, message %d: %w: uid %q is used twice", truncate(b.Conversation.Title, 40), j+1, ErrInvalid, m.UID)
+			}
+			seen[m.UID] = true
+		}
+	}
+	return nil
+}
+
+// contentUID derives a conversation UID from what the conversation says and
+// when, for files whose conversations have none. The same content always
+// gives the same UID, which is what keeps a second import from duplicating.
+func contentUID(b *store.Bundle) string {
+	h := sha256.New()
+	field := func(s string) {
+		// Length-prefixed, so that ("ab","c") and ("a","bc") differ.
+		fmt.Fprintf(h, "%d:%s", len(s), s)
+	}
+	field(b.Conversation.Title)
+	field(strconv.FormatInt(b.Conversation.CreatedAt, 10))
+	for _, m := range b.Messages {
+		field(string(m.Role))
+		field(strconv.FormatInt(m.CreatedAt, 10))
+		field(m.Content)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// messageUID derives a message UID from its conversation's UID, its position
+// and its content.
+func messageUID(convUID string, index int, m *store.Message) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d:%s|%d|%s|%d|%s", len(convUID), convUID, index, m.Role, m.CreatedAt, m.Content))
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// truncate shortens s to at most n runes for an error message.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,183 @@
+// Package transfer exports conversations to Markdown, JSON and HTML files and
+// imports them back from Brook's own JSON format or from a ChatGPT data export.
+//
+// It works on [store.Bundle] values only, so whatever it writes is exactly the
+// conversations it is given: endpoints, API keys and settings never reach a
+// file because they are not part of a bundle.
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"brook/backend/store"
+)
+
+// Format is a file format that [Export] writes.
+type Format string
+
+const (
+	// FormatMarkdown is a readable Markdown transcript.
+	FormatMarkdown Format = "markdown"
+	// FormatJSON is Brook's lossless format, the one [Parse] reads back.
+	FormatJSON Format = "json"
+	// FormatHTML is one self-contained HTML page that needs no network.
+	FormatHTML Format = "html"
+)
+
+// Formats lists every [Format] that [Export] supports, in the order to offer them.
+var Formats = []Format{FormatMarkdown, FormatJSON, FormatHTML}
+
+// Ext returns the file name extension of f, with its leading dot, or "" when f
+// is not a known [Format].
+func (f Format) Ext() string {
+	switch f {
+	case FormatMarkdown:
+		return ".md"
+	case FormatJSON:
+		return ".json"
+	case FormatHTML:
+		return ".html"
+	}
+	return ""
+}
+
+// ErrUnknownFormat is returned by [Export] for a [Format] it does not know,
+// and by [Parse] for a file it does not recognise.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Export writes bundles to w in format. now is the export time written into
+// the file; the times of conversations and messages are shown in now's
+// location, so pass a local time to get local times in the transcript.
+func Export(w io.Writer, format Format, bundles []store.Bundle, now time.Time) error {
+	switch format {
+	case FormatMarkdown:
+		return exportMarkdown(w, bundles, now)
+	case FormatJSON:
+		return exportJSON(w, bundles, now)
+	case FormatHTML:
+		return exportHTML(w, bundles, now)
+	}
+	return fmt.Errorf("export: %w %q", ErrUnknownFormat, string(format))
+}
+
+// FileName suggests a file name for exporting bundles in format on the day of
+// now: "brook-<title>-2026-11-21.md" for one conversation and
+// "brook-all-2026-11-21.md" for several. The title part keeps letters and
+// digits of any script, so a Chinese title stays readable, and drops
+// everything a file system could object to.
+func FileName(format Format, bundles []store.Bundle, now time.Time) string {
+	name := "all"
+	if len(bundles) == 1 {
+		name = slug(bundles[0].Conversation.Title)
+	}
+	return "brook-" + name + "-" + now.Format("2006-01-02") + format.Ext()
+}
+
+// maxSlugRunes keeps file names short enough for every file system once the
+// prefix, date and extension are added, even with three-byte CJK runes.
+const maxSlugRunes = 48
+
+// slug makes a file-name-safe, lower-case form of title.
+func slug(title string) string {
+	var b strings.Builder
+	n := 0
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if n == maxSlugRunes {
+			break
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+				n++
+			}
+			dash = false
+			b.WriteRune(r)
+			n++
+			continue
+		}
+		dash = true
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		return "conversation"
+	}
+	return s
+}
+
+// formatTime shows a Unix-millisecond time in loc, or "" for zero.
+func formatTime(ms int64, loc *time.Location) string {
+	if ms == 0 {
+		return ""
+	}
+	return time.UnixMilli(ms).In(loc).Format("2006-01-02 15:04")
+}
+
+// note is what a reader should be told about a message beyond its text:
+// that it is incomplete, failed, or was recovered. Kind is a short CSS-friendly
+// word; Text is plain text.
+type note struct {
+	Kind string
+	Text string
+}
+
+// messageNotes returns the notes for m, in the order to show them.
+func messageNotes(m store.Message) []note {
+	var notes []note
+	withReason := func(s, reason string) string {
+		reason = oneLine(reason)
+		if reason == "" {
+			return s + "."
+		}
+		return s + ": " + reason
+	}
+	switch m.State {
+	case store.StateInterrupted:
+		notes = append(notes, note{"interrupted", withReason("Interrupted, this answer is incomplete", m.Error)})
+	case store.StateStopped:
+		notes = append(notes, note{"stopped", "Stopped by the user, this answer is incomplete."})
+	case store.StateFailed:
+		notes = append(notes, note{"failed", withReason("Failed", m.Error)})
+	case store.StateStreaming:
+		notes = append(notes, note{"interrupted", "Still being written when exported, this answer is incomplete."})
+	}
+	if m.Recovered {
+		notes = append(notes, note{"recovered", withReason("Recovered: the stream broke and the whole answer was fetched again", m.RecoveryReason)})
+	}
+	if m.State == store.StateComplete && m.EndReason == "length" {
+		notes = append(notes, note{"length", "Cut off at the length limit."})
+	}
+	return notes
+}
+
+// roleName is the heading of a message by role.
+func roleName(r store.Role) string {
+	switch r {
+	case store.RoleUser:
+		return "User"
+	case store.RoleAssistant:
+		return "Assistant"
+	case store.RoleSystem:
+		return "System"
+	}
+	return string(r)
+}
+
+// oneLine folds runs of white space, including newlines, into single spaces,
+// so a title or reason cannot break the line it is put on.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// titleOf returns the title to show for c.
+func titleOf(c store.Conversation) string {
+	if t := oneLine(c.Title); t != "" {
+		return t
+	}
+	return "Untitled conversation"
+}
