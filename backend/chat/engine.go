@@ -139,7 +139,7 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	if err != nil {
 		return SendResult{}, fmt.Errorf("saving your message: %w", err)
 	}
-	if conv.TitleIsAuto && conv.Title == NewChatTitle {
+	if conv.TitleIsAuto && (conv.Title == NewChatTitle || conv.Title == store.DefaultTitle) {
 		conv.Title = TitleFrom(req.Text)
 		if err := e.cfg.Store.SetAutoTitle(ctx, conv.ID, conv.Title); err != nil {
 			e.cfg.Logger.Warn("setting the title", "err", err)

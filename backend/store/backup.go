@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// BackupTo writes a consistent, compact copy of the database to path with
+// VACUUM INTO. It reads through the read pool, so answers keep streaming
+// meanwhile. The copy is written next to path under a temporary name and
+// renamed when complete, so path is never a half-written backup; an existing
+// file at path is replaced.
+func (s *Store) BackupTo(ctx context.Context, path string) error {
+	tmp := path + ".partial"
+	_ = os.Remove(tmp) // VACUUM INTO refuses an existing file; a leftover is junk
+	if _, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Backup is one daily backup file in a backup directory.
+type Backup struct {
+	Path string    `json:"path"`
+	Day  time.Time `json:"day"` // local midnight of the day it was made
+	Size int64     `json:"size"`
+}
+
+var backupName = regexp.MustCompile(`^brook-(\d{8})\.db$`)
+
+// ListBackups returns the daily backups (files named brook-YYYYMMDD.db) in
+// dir, newest first. A missing dir has none.
+func ListBackups(dir string) ([]Backup, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return []Backup{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	list := []Backup{}
+	for _, entry := range entries {
+		match := backupName.FindStringSubmatch(entry.Name())
+		if match == nil || !entry.Type().IsRegular() {
+			continue
+		}
+		day, err := time.ParseInLocation("20060102", match[1], time.Local)
+		if err != nil {
+			continue
+		}
+		info, err := entry.Info()
+		if err != nil {
+			continue // removed meanwhile
+		}
+		list = append(list, Backup{Path: filepath.Join(dir, entry.Name()), Day: day, Size: info.Size()})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Day.After(list[j].Day) })
+	return list, nil
+}
+
+// EnsureDailyBackup makes today's backup in dir (brook-YYYYMMDD.db, local
+// date) unless it already exists, then deletes all but the newest keep
+// backups. It returns the path of today's backup and whether it was made now.
+func (s *Store) EnsureDailyBackup(ctx context.Context, dir string, keep int) (path string, created bool, err error) {
+	return s.ensureDailyBackup(ctx, dir, keep, time.Now())
+}
+
+func (s *Store) ensureDailyBackup(ctx context.Context, dir string, keep int, now time.Time) (string, bool, error) {
+	if keep < 1 {
+		return "", false, invalid("keep must be at least 1")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", false, err
+	}
+	path := filepath.Join(dir, "brook-"+now.Format("20060102")+".db")
+	created := false
+	if !fileExists(path) {
+		if err := s.BackupTo(ctx, path); err != nil {
+			return "", false, err
+		}
+		created = true
+	}
+	list, err := ListBackups(dir)
+	if err != nil {
+		return path, created, err
+	}
+	for _, old := range list[min(keep, len(list)):] {
+		if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return path, created, err
+		}
+	}
+	return path, created, nil
+}
+
+// RestoreBackup replaces the database at dbPath with a copy of backupPath.
+// The store using dbPath must be closed. The backup is checked first (it
+// must be a sound Brook database no newer than this build); the current
+// database is kept as dbPath+".before-restore" (with its -wal file, if any,
+// as that name plus "-wal", where SQLite will find it), replacing an older
+// one; a stale -shm is removed. Open dbPath afterwards.
+func RestoreBackup(dbPath, backupPath string) error {
+	if err := checkBackup(backupPath); err != nil {
+		return fmt.Errorf("store: restore %s: %w", backupPath, err)
+	}
+	// Copy first: until the final rename, the current database is untouched.
+	tmp := dbPath + ".restoring"
+	if err := copyFile(backupPath, tmp); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("store: restore %s: %w", backupPath, err)
+	}
+	aside := dbPath + ".before-restore"
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(aside + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			_ = os.Remove(tmp)
+			return err
+		}
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		if err := os.Rename(dbPath+suffix, aside+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			_ = os.Remove(tmp)
+			return fmt.Errorf("store: restore: keep current database: %w", err)
+		}
+	}
+	// The shared-memory index describes the old WAL; it must not survive.
+	if err := os.Remove(dbPath + "-shm"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	return nil
+}
+
+// checkBackup opens a backup read-only and checks that it is a sound
+// database this build can use. A backup is checked in full (quick_check):
+// restoring a damaged one would only trade one problem for another.
+func checkBackup(path string) error {
+	if err := checkHeader(path); err != nil {
+		return err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if info.Size() == 0 {
+		return errors.New("backup is empty")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return errors.New("backup path must contain no '?' or '#'")
+	}
+	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version < 1 || version > latestVersion() {
+		return fmt.Errorf("backup has schema version %d; this Brook understands 1 to %d", version, latestVersion())
+	}
+	var result string
+	if err := db.QueryRow("PRAGMA quick_check(1)").Scan(&result); err != nil {
+		return err
+	}
+	if result != "ok" {
+		return fmt.Errorf("backup is damaged: %s", result)
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// ListEndpoints returns the configured endpoints in the order they were added.
+func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
+	rows, err := s.read.QueryContext(ctx,
+		`SELECT id, name, kind, base_url, enabled, models FROM endpoints ORDER BY created_at, rowid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Endpoint{}
+	for rows.Next() {
+		var e Endpoint
+		var models string
+		if err := rows.Scan(&e.ID, &e.Name, &e.Kind, &e.BaseURL, &e.Enabled, &models); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(models), &e.Models); err != nil {
+			return nil, fmt.Errorf("store: endpoint %s: models: %w", e.ID, err)
+		}
+		list = append(list, e)
+	}
+	return list, rows.Err()
+}
+
+// validateEndpoint checks an endpoint before it is saved and tidies its
+// name and base URL.
+func validateEndpoint(e *Endpoint) error {
+	e.Name = strings.TrimSpace(e.Name)
+	e.BaseURL = strings.TrimSpace(e.BaseURL)
+	if e.Name == "" {
+		return invalid("an endpoint needs a name")
+	}
+	if e.Kind != KindOllama && e.Kind != KindOpenAI {
+		return invalid("endpoint kind %q is not %q or %q", e.Kind, KindOllama, KindOpenAI)
+	}
+	u, err := url.Parse(e.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid("endpoint base URL %q must be an http:// or https:// URL", e.BaseURL)
+	}
+	if u.User != nil {
+		// Credentials belong in the keyring, never in the database.
+		return invalid("endpoint base URL must not contain a user name or password")
+	}
+	e.BaseURL = strings.TrimRight(e.BaseURL, "/")
+	return nil
+}
+
+// SaveEndpoint adds an endpoint (generating its ID when e.ID is empty) or
+// replaces the one with the same ID, and returns it as saved.
+func (s *Store) SaveEndpoint(ctx context.Context, e Endpoint) (Endpoint, error) {
+	if err := validateEndpoint(&e); err != nil {
+		return Endpoint{}, err
+	}
+	if e.ID == "" {
+		e.ID = uuid.NewString()
+	}
+	if e.Models == nil {
+		e.Models = []string{}
+	}
+	models, err := json.Marshal(e.Models)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	_, err = s.write.ExecContext(ctx, `INSERT INTO endpoints (id, name, kind, base_url, enabled, models, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+			base_url = excluded.base_url, enabled = excluded.enabled, models = excluded.models`,
+		e.ID, e.Name, e.Kind, e.BaseURL, e.Enabled, string(models), s.now())
+	if err != nil {
+		return Endpoint{}, fmt.Errorf("store: save endpoint: %w", err)
+	}
+	return e, nil
+}
+
+// DeleteEndpoint removes an endpoint. Conversations that used it keep its ID,
+// so the UI can say the endpoint is gone.
+func (s *Store) DeleteEndpoint(ctx context.Context, id string) error {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM endpoints WHERE id = ?`, id)
+	return requireOneRow(res, err, "endpoint", id)
+}
+
+// LoadSettings returns the saved settings, or [DefaultSettings] if none were
+// saved. Settings added since they were saved get their default values.
+func (s *Store) LoadSettings(ctx context.Context) (Settings, error) {
+	settings := DefaultSettings()
+	var data string
+	err := s.read.QueryRowContext(ctx, `SELECT data FROM settings WHERE id = 1`).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return settings, nil
+	}
+	if err != nil {
+		return Settings{}, err
+	}
+	if err := json.Unmarshal([]byte(data), &settings); err != nil {
+		return Settings{}, fmt.Errorf("store: settings: %w", err)
+	}
+	return settings, nil
+}
+
+// SaveSettings replaces the saved settings.
+func (s *Store) SaveSettings(ctx context.Context, settings Settings) error {
+	switch settings.Theme {
+	case "system", "light", "dark":
+	default:
+		return invalid("theme %q is not system, light or dark", settings.Theme)
+	}
+	if settings.FirstTokenTimeoutSeconds <= 0 || settings.IdleTimeoutSeconds <= 0 {
+		return invalid("timeouts must be positive")
+	}
+	if err := validateParams(settings.Params); err != nil {
+		return err
+	}
+	data, err := json.Marshal(settings)
+	if err != nil {
+		return err
+	}
+	_, err = s.write.ExecContext(ctx, `INSERT INTO settings (id, data) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data`, string(data))
+	return err
+}

@@ -1,0 +1,243 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
+	endpoint_id, model, first_token_ms, tokens_per_second, prompt_tokens, completion_tokens,
+	recovered, recovery_reason, end_reason, error`
+
+func scanMessage(row rowScanner) (Message, error) {
+	var m Message
+	err := row.Scan(&m.ID, &m.UID, &m.ConversationID, &m.Role, &m.Content, &m.State,
+		&m.CreatedAt, &m.UpdatedAt, &m.EndpointID, &m.Model, &m.FirstTokenMs, &m.TokensPerSecond,
+		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.EndReason, &m.Error)
+	return m, err
+}
+
+func validRole(r Role) bool {
+	return r == RoleSystem || r == RoleUser || r == RoleAssistant
+}
+
+func validState(st MessageState) bool {
+	switch st {
+	case StateComplete, StateStreaming, StateInterrupted, StateStopped, StateFailed:
+		return true
+	}
+	return false
+}
+
+func validateMessage(m Message) error {
+	if !validRole(m.Role) {
+		return invalid("message role %q is not system, user or assistant", m.Role)
+	}
+	if !validState(m.State) {
+		return invalid("message state %q is unknown", m.State)
+	}
+	if m.Role != RoleAssistant && m.State == StateStreaming {
+		return invalid("only an assistant message can be streaming")
+	}
+	return nil
+}
+
+const insertMessageSQL = `INSERT INTO messages
+	(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
+	 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, recovered,
+	 recovery_reason, end_reason, error)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
+	return tx.QueryRowContext(ctx, insertMessageSQL,
+		m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
+		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
+		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.EndReason, m.Error).Scan(&m.ID)
+}
+
+// AddMessage appends a message to a live conversation and returns it with
+// its ID, times and (when m.UID is empty) a new UID. An empty State means
+// [StateComplete]; an answer about to arrive is added as [StateStreaming]
+// and then kept up to date with [Store.CheckpointAnswer] and
+// [Store.FinishAnswer]. The conversation's UpdatedAt moves to now. When
+// AddMessage returns, the message is committed.
+func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
+	if m.State == "" {
+		m.State = StateComplete
+	}
+	if err := validateMessage(m); err != nil {
+		return Message{}, err
+	}
+	if m.UID == "" {
+		m.UID = uuid.NewString()
+	}
+	now := s.now()
+	m.CreatedAt, m.UpdatedAt = now, now
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE conversations SET updated_at = ? WHERE id = ? AND deleted_at IS NULL`, now, m.ConversationID)
+		if err := requireOneRow(res, err, "conversation", m.ConversationID); err != nil {
+			return err
+		}
+		return insertMessage(ctx, tx, &m)
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("store: add message: %w", err)
+	}
+	return m, nil
+}
+
+// CheckpointAnswer saves the text received so far of a streaming answer. It
+// is one UPDATE of one row and does not touch the search index, so it is
+// cheap enough to call often while an answer streams. It fails with
+// [ErrNotFound] if the message does not exist or is no longer streaming.
+func (s *Store) CheckpointAnswer(ctx context.Context, id int64, content string) error {
+	res, err := s.write.ExecContext(ctx,
+		`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND state = 'streaming'`,
+		content, s.now(), id)
+	return requireOneRow(res, err, "streaming message", id)
+}
+
+// FinishAnswer writes the final text, state and statistics of an answer (the
+// message with m.ID; its role, UID and conversation are not changed). The
+// state must not be [StateStreaming]. Leaving the streaming state indexes
+// the answer for search. The conversation's UpdatedAt moves to now.
+func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
+	if !validState(m.State) || m.State == StateStreaming {
+		return invalid("an answer cannot finish in state %q", m.State)
+	}
+	now := s.now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var conversationID int64
+		err := tx.QueryRowContext(ctx, `UPDATE messages SET content = ?, state = ?, updated_at = ?,
+			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
+			completion_tokens = ?, recovered = ?, recovery_reason = ?, end_reason = ?, error = ?
+			WHERE id = ? RETURNING conversation_id`,
+			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
+			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.EndReason, m.Error,
+			m.ID).Scan(&conversationID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ? WHERE id = ?`, now, conversationID)
+		return err
+	})
+}
+
+// Messages returns the messages of a conversation in the order they were
+// added. It works for a deleted conversation too, so an undo can show it.
+func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, error) {
+	return s.queryMessages(ctx, s.read, conversationID)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Store) queryMessages(ctx context.Context, q querier, conversationID int64) ([]Message, error) {
+	var exists int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE id = ?`, conversationID).Scan(&exists)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: conversation %d: %w", conversationID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx,
+		`SELECT `+messageColumns+` FROM messages WHERE conversation_id = ? ORDER BY id`, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// GetMessage returns one message, or [ErrNotFound].
+func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
+	m, err := scanMessage(s.read.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
+	}
+	return m, err
+}
+
+// StreamingMessages returns the answers currently streaming, oldest first.
+// Right after [Open] there are none.
+func (s *Store) StreamingMessages(ctx context.Context) ([]Message, error) {
+	rows, err := s.read.QueryContext(ctx,
+		`SELECT `+messageColumns+` FROM messages WHERE state = 'streaming' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// DeleteMessage removes one message for good.
+func (s *Store) DeleteMessage(ctx context.Context, id int64) error {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id)
+	return requireOneRow(res, err, "message", id)
+}
+
+// DeleteMessagesFrom removes a message and every later message of its
+// conversation, as when the user edits an earlier message and asks again.
+// It returns how many messages it removed.
+func (s *Store) DeleteMessagesFrom(ctx context.Context, id int64) (int, error) {
+	var removed int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var conversationID int64
+		err := tx.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, id).Scan(&conversationID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: message %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id = ? AND id >= ?`, conversationID, id)
+		if err != nil {
+			return err
+		}
+		removed, err = res.RowsAffected()
+		return err
+	})
+	return int(removed), err
+}
+
+// UpdateMessageContent replaces the text of a message the user edited. A
+// streaming answer cannot be edited.
+func (s *Store) UpdateMessageContent(ctx context.Context, id int64, content string) error {
+	res, err := s.write.ExecContext(ctx,
+		`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND state <> 'streaming'`,
+		content, s.now(), id)
+	if err := requireOneRow(res, err, "message", id); err != nil {
+		if m, getErr := s.GetMessage(ctx, id); getErr == nil && m.State == StateStreaming {
+			return invalid("message %d is still streaming", id)
+		}
+		return err
+	}
+	return nil
+}

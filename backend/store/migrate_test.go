@@ -1,0 +1,244 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// seedVersion fills a database at schema version k with realistic data,
+// using only the tables and columns that version has.
+func seedVersion(t *testing.T, db *sql.DB, k int) {
+	t.Helper()
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(query, args...); err != nil {
+			t.Fatalf("seed version %d: %v\n%s", k, err, query)
+		}
+	}
+	if k >= 1 {
+		exec(`INSERT INTO conversations (id, uid, title, title_is_auto, created_at, updated_at, endpoint_id, model, system_prompt, params)
+			VALUES (1, 'conv-tokyo', 'Tokyo trip', 0, 1000, 5000, 'ep-local', 'llama3', 'Answer in Japanese.', '{"temperature":0.2}'),
+			       (2, 'conv-code', 'New conversation', 1, 2000, 6000, '', '', '', '{}')`)
+		exec(`INSERT INTO messages (id, uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model, error) VALUES
+			(1, 'm-1', 1, 'user', '東京タワーの高さは？', 'complete', 1000, 1000, '', '', ''),
+			(2, 'm-2', 1, 'assistant', '東京タワーは333メートルです。日本語のテキストです。', 'complete', 1100, 1200, 'ep-local', 'llama3', ''),
+			(3, 'm-3', 2, 'user', 'How do I call foo_bar() from main?', 'complete', 2000, 2000, '', '', ''),
+			(4, 'm-4', 2, 'assistant', 'Use fmt.Println(foo_bar()) and then', 'streaming', 2100, 2300, 'ep-local', 'llama3', ''),
+			(5, 'm-5', 2, 'assistant', '', 'failed', 2400, 2400, 'ep-local', 'nope', 'model "nope" not found')`)
+	}
+	if k >= 3 {
+		exec(`INSERT INTO endpoints (id, name, kind, base_url, enabled, models, created_at)
+			VALUES ('ep-local', 'Local', 'ollama', 'http://127.0.0.1:11434', 1, '["llama3"]', 500)`)
+		exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultModel":"llama3","theme":"dark","firstTokenTimeoutSeconds":120,"idleTimeoutSeconds":30}')`)
+	}
+	if k >= 4 {
+		exec(`UPDATE messages SET first_token_ms = 250, tokens_per_second = 42.5, prompt_tokens = 17,
+			completion_tokens = 30, end_reason = 'stop' WHERE id = 2`)
+		exec(`UPDATE messages SET recovered = 1, recovery_reason = 'dropped' WHERE id = 3`)
+	}
+}
+
+// TestMigrateFromEveryVersion creates a database at each earlier schema
+// version, fills it, opens it (which migrates to the latest version) and
+// checks that everything is intact and works.
+func TestMigrateFromEveryVersion(t *testing.T) {
+	for k := 0; k < SchemaVersion(); k++ {
+		t.Run("from version "+strconv.Itoa(k), func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "brook.db")
+			raw, err := sql.Open("sqlite", dataSourceName(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw.SetMaxOpenConns(1)
+			if err := migrate(ctx, raw, k); err != nil {
+				t.Fatalf("migrate to %d: %v", k, err)
+			}
+			seedVersion(t, raw, k)
+			raw.Close()
+
+			s, err := Open(path)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer s.Close()
+			var version int
+			if err := s.read.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion() {
+				t.Fatalf("user_version = %d, %v; want %d", version, err, SchemaVersion())
+			}
+			checkSearchIndex(t, s)
+			if k >= 1 {
+				checkSeededData(t, s, k)
+			}
+
+			// The migrated database is fully usable.
+			c, err := s.CreateConversation(ctx, Conversation{Title: "after migration"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := mustMessage(t, s, c.ID, RoleUser, "a fresh question about 日本語のテキスト")
+			if err := s.SetPinned(ctx, c.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveDraft(ctx, c.ID, "draft"); err != nil {
+				t.Fatal(err)
+			}
+			if ids := searchIDs(t, s, "日本語のテキスト"); !slices.Contains(ids, m.ID) {
+				t.Fatalf("new message not found: %v", ids)
+			}
+			checkSearchIndex(t, s)
+
+			// Reopening changes nothing and does not migrate again.
+			s.Close()
+			s2, err := Open(path)
+			if err != nil {
+				t.Fatalf("reopen: %v", err)
+			}
+			defer s2.Close()
+			list, err := s2.ListConversations(ctx, ListOptions{})
+			if err != nil || len(list) == 0 || list[0].ID != c.ID || !list[0].Pinned || list[0].Draft != "draft" {
+				t.Fatalf("after reopen: %+v, %v", list, err)
+			}
+		})
+	}
+}
+
+func checkSeededData(t *testing.T, s *Store, k int) {
+	t.Helper()
+	ctx := context.Background()
+	tokyo, err := s.GetConversation(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tokyo.UID != "conv-tokyo" || tokyo.Title != "Tokyo trip" || tokyo.TitleIsAuto || tokyo.Model != "llama3" ||
+		tokyo.SystemPrompt != "Answer in Japanese." || tokyo.Params.Temperature == nil || *tokyo.Params.Temperature != 0.2 ||
+		tokyo.UpdatedAt != 5000 || tokyo.Pinned || tokyo.Archived {
+		t.Fatalf("conversation 1 = %+v", tokyo)
+	}
+	code, err := s.GetConversation(ctx, 2)
+	if err != nil || !code.TitleIsAuto {
+		t.Fatalf("conversation 2 = %+v, %v", code, err)
+	}
+	messages, err := s.Messages(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(messages) != 3 {
+		t.Fatalf("conversation 2 has %d messages", len(messages))
+	}
+	interrupted := messages[1]
+	if interrupted.State != StateInterrupted || interrupted.Content != "Use fmt.Println(foo_bar()) and then" ||
+		interrupted.Error != interruptedError || interrupted.UID != "m-4" {
+		t.Fatalf("streaming message after migration = %+v", interrupted)
+	}
+	if failed := messages[2]; failed.State != StateFailed || failed.Error != `model "nope" not found` {
+		t.Fatalf("failed message = %+v", failed)
+	}
+
+	tests := []struct {
+		query string
+		want  []int64
+	}{
+		{"東京タワー", []int64{1, 2}},
+		{"fmt.Println", []int64{4}},
+		{"foo_bar()", []int64{3, 4}},
+		{"メートル", []int64{2}},
+	}
+	for _, tt := range tests {
+		ids := searchIDs(t, s, tt.query)
+		slices.Sort(ids)
+		if !slices.Equal(ids, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, ids, tt.want)
+		}
+	}
+
+	if k >= 3 {
+		endpoints, err := s.ListEndpoints(ctx)
+		if err != nil || len(endpoints) != 1 || endpoints[0].ID != "ep-local" || !slices.Equal(endpoints[0].Models, []string{"llama3"}) {
+			t.Fatalf("endpoints = %+v, %v", endpoints, err)
+		}
+		settings, err := s.LoadSettings(ctx)
+		if err != nil || settings.Theme != "dark" || settings.DefaultModel != "llama3" || settings.FirstTokenTimeoutSeconds != 120 {
+			t.Fatalf("settings = %+v, %v", settings, err)
+		}
+	}
+	answer, err := s.GetMessage(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k >= 4 && (answer.FirstTokenMs != 250 || answer.TokensPerSecond != 42.5 || answer.CompletionTokens != 30 || answer.EndReason != "stop") {
+		t.Fatalf("answer statistics lost: %+v", answer)
+	}
+	if k < 4 && (answer.FirstTokenMs != 0 || answer.EndReason != "") {
+		t.Fatalf("answer statistics invented: %+v", answer)
+	}
+}
+
+// checkSearchIndex runs FTS5's integrity check. The full check compares the
+// index with the messages table, which only holds when no answer is
+// streaming (streaming answers are deliberately not indexed).
+func checkSearchIndex(t *testing.T, s *Store) {
+	t.Helper()
+	var streaming int
+	if err := s.read.QueryRow(`SELECT count(*) FROM messages WHERE state = 'streaming'`).Scan(&streaming); err != nil {
+		t.Fatal(err)
+	}
+	check := `INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`
+	if streaming > 0 {
+		check = `INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 0)`
+	}
+	if _, err := s.write.Exec(check); err != nil {
+		t.Fatalf("search index integrity: %v", err)
+	}
+}
+
+// TestFailedMigrationLeavesWholeVersion checks that a step that fails half
+// way is rolled back entirely, version number included.
+func TestFailedMigrationLeavesWholeVersion(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", dataSourceName(filepath.Join(t.TempDir(), "m.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	steps := []migration{
+		{version: 1, name: "001_ok.sql", sql: "CREATE TABLE a (x);"},
+		{version: 2, name: "002_broken.sql", sql: "CREATE TABLE b (x); INSERT INTO missing VALUES (1);"},
+	}
+	for {
+		done, err := migrateOneStep(ctx, db, steps, 2)
+		if done {
+			t.Fatal("broken migration reported success")
+		}
+		if err != nil {
+			break
+		}
+	}
+	var version, tables int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'b'`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if version != 1 || tables != 0 {
+		t.Fatalf("after failed step: user_version %d, table b present %d; want 1 and 0", version, tables)
+	}
+}
+
+func TestMigrationFilesAreNumberedInOrder(t *testing.T) {
+	list, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range list {
+		if m.version != i+1 || m.sql == "" {
+			t.Fatalf("migration %d = %+v", i, m)
+		}
+	}
+}

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrNotFound is returned (wrapped) when a conversation, message or endpoint
+// does not exist, or when a conversation has been deleted. Test with errors.Is.
+var ErrNotFound = errors.New("not found")
+
+// ErrInvalid is returned (wrapped, with the reason) when an argument is
+// rejected before anything is written. Test with errors.Is.
+var ErrInvalid = errors.New("invalid input")
+
+// interruptedError is the reason shown for answers found still streaming at
+// start-up: the previous run of Brook ended while they were arriving.
+const interruptedError = "Brook closed before the answer finished."
+
+// Store is Brook's database. It is safe for concurrent use.
+//
+// Every write goes through one connection (write), so writers queue in Go
+// instead of fighting over SQLite's lock; reads use a separate pool (read),
+// and in WAL mode they never wait for a write, such as a streaming
+// checkpoint, to finish.
+type Store struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	// now returns the current time in Unix milliseconds; tests replace it.
+	now func() int64
+	// stopCheckpoints ends the background WAL checkpointer; checkpointsDone
+	// is closed when it has ended.
+	stopCheckpoints context.CancelFunc
+	checkpointsDone chan struct{}
+}
+
+// walCheckpointInterval is how often the write-ahead log is copied back into
+// the database file in the background.
+const walCheckpointInterval = time.Second
+
+// connectionPragmas are applied to every connection, busy_timeout first so
+// the others can wait for a lock instead of failing (the driver sorts
+// busy_timeout first as well).
+var connectionPragmas = []string{
+	"busy_timeout(5000)",
+	"journal_mode(WAL)",
+	"synchronous(NORMAL)",
+	"foreign_keys(ON)",
+}
+
+func dataSourceName(path string, extra ...string) string {
+	q := url.Values{}
+	for _, p := range connectionPragmas {
+		q.Add("_pragma", p)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		q.Add(extra[i], extra[i+1])
+	}
+	return path + "?" + q.Encode()
+}
+
+// Open opens the database at path, creating it if needed, migrates it to the
+// latest schema and turns answers left streaming by a previous run into
+// [StateInterrupted] answers with their text kept.
+//
+// If the file is not a database or is damaged, Open moves it (and its -wal
+// and -shm files) aside untouched and returns a [*CorruptError] saying where;
+// the caller should tell the user and may then call Open again to start a
+// fresh database.
+//
+// The check on open is cheap whatever the size of the database: the file
+// header is read and validated (magic string, page size, and the page count
+// against the file size, which catches truncation), and the schema, the
+// migrations and the start-up recovery must all run without SQLITE_CORRUPT
+// or SQLITE_NOTADB. A full PRAGMA quick_check reads every page, which takes
+// seconds on a large database, so it is not run here (see [Store.QuickCheck]);
+// damage deeper in the file shows up later as errors for which [IsCorrupt]
+// is true. The header check runs before SQLite touches the file; damage only
+// SQLite can see is found after it opened the file, so by then SQLite may
+// have dropped the -shm file (an index it rebuilds from the WAL).
+func Open(path string) (*Store, error) {
+	if path == "" || strings.Contains(path, "?") {
+		return nil, fmt.Errorf("store: %w: database path %q must be non-empty and contain no '?'", ErrInvalid, path)
+	}
+	if err := checkHeader(path); err != nil {
+		if isCorrupt(err) {
+			return nil, moveAside(path, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s, err := open(path)
+	if err != nil {
+		if isCorrupt(err) {
+			return nil, moveAside(path, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func open(path string) (_ *Store, err error) {
+	s := &Store{path: path, now: func() int64 { return time.Now().UnixMilli() }}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+
+	// _txlock=immediate: a write transaction takes the write lock when it
+	// begins, so it can never fail half-way with SQLITE_BUSY on upgrade.
+	// wal_autocheckpoint(0): the writer never copies the WAL back into the
+	// database itself (a copy plus fsync of up to a thousand pages inside
+	// some unlucky commit, tens of milliseconds); checkpointLoop does it.
+	s.write, err = sql.Open("sqlite", dataSourceName(path, "_txlock", "immediate", "_pragma", "wal_autocheckpoint(0)"))
+	if err != nil {
+		return nil, err
+	}
+	s.write.SetMaxOpenConns(1)
+	s.write.SetMaxIdleConns(1)
+	s.write.SetConnMaxLifetime(0)
+	s.write.SetConnMaxIdleTime(0)
+
+	ctx := context.Background()
+	if err = s.write.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	if err = migrate(ctx, s.write, latestVersion()); err != nil {
+		return nil, err
+	}
+	if err = s.recoverStreaming(ctx); err != nil {
+		return nil, err
+	}
+
+	s.read, err = sql.Open("sqlite", dataSourceName(path))
+	if err != nil {
+		return nil, err
+	}
+	readers := max(4, runtime.NumCPU())
+	s.read.SetMaxOpenConns(readers)
+	s.read.SetMaxIdleConns(readers)
+	if err = s.read.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	checkpointCtx, stop := context.WithCancel(context.Background())
+	s.stopCheckpoints, s.checkpointsDone = stop, make(chan struct{})
+	go s.checkpointLoop(checkpointCtx)
+	return s, nil
+}
+
+// checkpointLoop copies the write-ahead log back into the database file
+// every walCheckpointInterval, on a read-pool connection. A PASSIVE
+// checkpoint waits for no reader or writer, so streaming checkpoints keep
+// committing meanwhile, and it does nothing when the log has no new pages.
+func (s *Store) checkpointLoop(ctx context.Context) {
+	defer close(s.checkpointsDone)
+	ticker := time.NewTicker(walCheckpointInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			// A failure (busy, or a damaged file) is retried next time;
+			// the same error reaches the user through a real operation.
+			_, _, _ = s.checkpointWAL(ctx)
+		}
+	}
+}
+
+// checkpointWAL runs one PASSIVE checkpoint and returns how many pages the
+// log holds and how many of them are now in the database file.
+func (s *Store) checkpointWAL(ctx context.Context) (logPages, copied int, err error) {
+	var busy int
+	err = s.read.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied)
+	return logPages, copied, err
+}
+
+// Close closes the database. The last connection to close checkpoints the
+// write-ahead log into the main file.
+func (s *Store) Close() error {
+	if s.stopCheckpoints != nil {
+		s.stopCheckpoints()
+		<-s.checkpointsDone
+		s.stopCheckpoints = nil
+	}
+	var errs []error
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+		s.read = nil
+	}
+	if s.write != nil {
+		errs = append(errs, s.write.Close())
+		s.write = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// recoverStreaming marks answers left streaming by a previous run as
+// interrupted, keeping their text. Leaving the streaming state indexes them
+// for search.
+func (s *Store) recoverStreaming(ctx context.Context) error {
+	_, err := s.write.ExecContext(ctx,
+		`UPDATE messages SET state = 'interrupted', error = ?, updated_at = ?
+		 WHERE state = 'streaming'`, interruptedError, s.now())
+	return err
+}
+
+// QuickCheck runs PRAGMA quick_check, which reads the whole database. It is
+// too slow for every start-up on a large database but suits an occasional
+// background check; it returns nil when the database is sound.
+func (s *Store) QuickCheck(ctx context.Context) error {
+	rows, err := s.read.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: quick_check: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// IsCorrupt reports whether err comes from SQLite finding the database
+// damaged (SQLITE_CORRUPT) or not a database at all (SQLITE_NOTADB). It looks
+// only at the driver's result code, never at the message text.
+func IsCorrupt(err error) bool { return isCorrupt(err) }
+
+func isCorrupt(err error) bool {
+	var header *headerError
+	if errors.As(err, &header) {
+		return true
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		// Code may be an extended code such as SQLITE_CORRUPT_INDEX; the
+		// primary code is its low byte.
+		switch sqliteErr.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return true
+		}
+	}
+	return false
+}
+
+// tx runs fn in one write transaction, committing if it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// requireOneRow turns an UPDATE or DELETE that touched nothing into
+// [ErrNotFound].
+func requireOneRow(res sql.Result, err error, what string, id any) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("store: %s %v: %w", what, id, ErrNotFound)
+	}
+	return nil
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("store: %w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
