@@ -1,0 +1,152 @@
+//go:build linux
+
+package realollama
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"brook/backend/chat"
+	"brook/backend/events"
+	"brook/backend/provider"
+	"brook/backend/provider/ollama"
+	"brook/backend/store"
+)
+
+// oneEndpoint serves the real server's client as endpoint "ollama".
+type oneEndpoint struct{ client provider.Client }
+
+func (o oneEndpoint) Client(context.Context, string) (provider.Client, error) { return o.client, nil }
+
+type engineRun struct {
+	engine   *chat.Engine
+	store    *store.Store
+	recorder *events.Recorder
+}
+
+// newEngine runs Brook's backend — engine, store, relay — against the real server.
+func newEngine(t *testing.T, srv *Server, maxTokens int) engineRun {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	settings := store.DefaultSettings()
+	settings.Params.MaxTokens = maxTokens
+	if err := st.SaveSettings(ctx, settings); err != nil {
+		t.Fatal(err)
+	}
+	rec := &events.Recorder{}
+	eng := chat.New(chat.Config{
+		Store: st, Providers: oneEndpoint{ollama.New(srv.URL)}, Emitter: rec,
+		RecoveryBackoff: 50 * time.Millisecond, MaxRecoveryWait: time.Second,
+		Timeouts: &chat.Timeouts{FirstToken: 30 * time.Second, Idle: 5 * time.Second},
+	})
+	t.Cleanup(func() { eng.Close(); st.Close() })
+	return engineRun{eng, st, rec}
+}
+
+func (r engineRun) send(t *testing.T, model string) store.Message {
+	t.Helper()
+	res, err := r.engine.Send(context.Background(), chat.SendRequest{Text: "Tell me about rivers.", EndpointID: "ollama", Model: model})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Answer
+}
+
+func (r engineRun) wait(t *testing.T, id int64) store.Message {
+	t.Helper()
+	finish(t, "the answer", func() bool { r.engine.Wait(id); return true })
+	m, err := r.store.GetMessage(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.State == store.StateStreaming {
+		t.Fatalf("answer left streaming")
+	}
+	return m
+}
+
+func TestEngineStreamsARealAnswer(t *testing.T) {
+	srv := Start(t)
+	r := newEngine(t, srv, 0)
+	got := r.wait(t, r.send(t, ModelName).ID)
+	if got.State != store.StateComplete || strings.TrimSpace(got.Content) == "" || got.Recovered {
+		t.Fatalf("answer %+v", got)
+	}
+	if got.CompletionTokens != DefaultNumPredict || got.PromptTokens == 0 || got.TokensPerSecond <= 0 || got.EndReason != "length" {
+		t.Fatalf("statistics not stored: %+v", got)
+	}
+	var streamed strings.Builder
+	deltas := 0
+	for _, ev := range r.recorder.StreamEvents(got.ID) {
+		if ev.Text != "" {
+			deltas++
+			streamed.WriteString(ev.Text)
+		}
+	}
+	if streamed.String() != got.Content {
+		t.Fatalf("the UI was shown %q, the store has %q", streamed.String(), got.Content)
+	}
+	t.Logf("real answer: %d tokens, %.0f tok/s, first token after %d ms, %d delta events", got.CompletionTokens, got.TokensPerSecond, got.FirstTokenMs, deltas)
+}
+
+func TestEngineStopOnARealServer(t *testing.T) {
+	srv := Start(t)
+	r := newEngine(t, srv, 2000)
+	answer := r.send(t, ModelName)
+	finish(t, "the first tokens", func() bool {
+		for {
+			for _, ev := range r.recorder.StreamEvents(answer.ID) {
+				if ev.Text != "" {
+					return true
+				}
+			}
+			time.Sleep(time.Millisecond)
+		}
+	})
+	r.engine.Stop(answer.ID)
+	got := r.wait(t, answer.ID)
+	if got.State != store.StateStopped || got.Content == "" || got.Recovered {
+		t.Fatalf("after Stop: %+v", got)
+	}
+}
+
+func TestEngineUnknownModelOnARealServer(t *testing.T) {
+	srv := Start(t)
+	r := newEngine(t, srv, 0)
+	got := r.wait(t, r.send(t, "no-such-model").ID)
+	if got.State != store.StateFailed || !strings.Contains(got.Error, "not found") || got.Content != "" {
+		t.Fatalf("unknown model: %+v", got)
+	}
+}
+
+// TestEngineServerKilledMidAnswer: the server dies mid-answer. Recovery
+// cannot reach it, so the answer ends interrupted with its partial text and a
+// plain reason — promptly, never hanging.
+func TestEngineServerKilledMidAnswer(t *testing.T) {
+	srv := Start(t)
+	r := newEngine(t, srv, 2000)
+	answer := r.send(t, ModelName)
+	finish(t, "the first tokens", func() bool {
+		for {
+			for _, ev := range r.recorder.StreamEvents(answer.ID) {
+				if ev.Text != "" {
+					return true
+				}
+			}
+			time.Sleep(time.Millisecond)
+		}
+	})
+	srv.Kill()
+	got := r.wait(t, answer.ID)
+	if got.State != store.StateInterrupted || got.Content == "" || !strings.Contains(got.Error, "connection dropped") || !strings.Contains(got.Error, "could not be reached") {
+		t.Fatalf("after the server died: %+v", got)
+	}
+	t.Logf("interrupted as: %s", got.Error)
+}
