@@ -89,14 +89,14 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	case outcomeBroken:
 		relay.setPhase(events.PhaseRecovering, string(outcome.broken.Reason))
 		e.cfg.Logger.Info("stream broke; recovering without streaming", "answer", answer.ID, "reason", outcome.broken.Reason, "err", err)
-		recoverStart := time.Now()
 		whole, rerr := e.recoverWhole(run.ctx, client, req, limits, outcome.broken)
 		switch classify(run.ctx, rerr).kind {
 		case outcomeWhole:
 			final.Content = prefix + whole.Text
 			final.Recovered, final.RecoveryReason = true, string(outcome.broken.Reason)
 			final.EndReason = orDefault(whole.FinishReason, "stop")
-			setUsage(&final, whole.Usage, 0, recoverStart, time.Now())
+			// A whole answer fetched at once has no generation rate to report.
+			setUsage(&final, whole.Usage, 0, time.Time{}, time.Time{})
 		case outcomeStopped:
 			final.State, final.EndReason = store.StateStopped, "user_stop"
 		case outcomeShutdown:

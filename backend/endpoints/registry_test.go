@@ -56,7 +56,9 @@ func TestPickPrefersTheLastUsedModel(t *testing.T) {
 
 type memoryEndpoints struct{ list []store.Endpoint }
 
-func (m *memoryEndpoints) ListEndpoints(context.Context) ([]store.Endpoint, error) { return m.list, nil }
+func (m *memoryEndpoints) ListEndpoints(context.Context) ([]store.Endpoint, error) {
+	return m.list, nil
+}
 func (m *memoryEndpoints) SaveEndpoint(_ context.Context, e store.Endpoint) (store.Endpoint, error) {
 	e.ID = "ep" + string(rune('1'+len(m.list)))
 	m.list = append(m.list, e)
