@@ -1,0 +1,378 @@
+// An in-memory BrookApi for tests and for previewing the UI in a plain browser
+// (`npm run dev` without Wails). It can simulate streaming answers.
+import type {
+  BrookApi,
+  Conversation,
+  EndpointModels,
+  Message,
+  SearchHit,
+  Settings,
+  StreamEvent,
+} from './api';
+
+export interface FakeApi extends BrookApi {
+  db: { conversations: Conversation[]; messages: Message[]; settings: Settings; models: EndpointModels[] };
+  calls: { method: string; args: unknown[] }[];
+  /** Deliver a stream event to subscribers. */
+  emit(ev: StreamEvent): void;
+  emitConversationsChanged(): void;
+  /** When set, Send/Retry/... stream this text in chunks through emit(). */
+  simulate: { text: string; chunk: number; intervalMs: number } | null;
+}
+
+let nextId = 1000;
+
+export function conv(p: Partial<Conversation> = {}): Conversation {
+  const now = Date.now();
+  const id = p.id ?? nextId++;
+  return {
+    id,
+    uid: 'c' + id,
+    title: 'Conversation ' + id,
+    titleIsAuto: true,
+    createdAt: now,
+    updatedAt: now,
+    pinned: false,
+    archived: false,
+    endpointId: '',
+    model: '',
+    systemPrompt: '',
+    params: {},
+    draft: '',
+    ...p,
+  };
+}
+
+export function msg(p: Partial<Message> & { conversationId: number }): Message {
+  const now = Date.now();
+  const id = p.id ?? nextId++;
+  return {
+    id,
+    uid: 'm' + id,
+    role: 'user',
+    content: '',
+    state: 'complete',
+    createdAt: now,
+    updatedAt: now,
+    ...p,
+  };
+}
+
+export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
+  const streamSubs = new Set<(ev: StreamEvent) => void>();
+  const convSubs = new Set<() => void>();
+  const seqs = new Map<number, number>();
+  const db: FakeApi['db'] = {
+    conversations: init.conversations ?? [],
+    messages: init.messages ?? [],
+    settings: init.settings ?? {
+      defaultEndpointId: '',
+      defaultModel: '',
+      systemPrompt: '',
+      params: {},
+      firstTokenTimeoutSeconds: 120,
+      idleTimeoutSeconds: 60,
+      theme: 'system',
+      lastEndpointId: 'ollama',
+      lastModel: 'llama3.2',
+    },
+    models: init.models ?? [
+      {
+        endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true },
+        reachable: true,
+        models: [{ name: 'llama3.2', sizeBytes: 2_000_000_000 }],
+      },
+    ],
+  };
+  const calls: FakeApi['calls'] = [];
+  const log = (method: string, ...args: unknown[]) => calls.push({ method, args });
+  const findConv = (id: number) => {
+    const c = db.conversations.find((c) => c.id === id);
+    if (!c) throw new Error('conversation not found');
+    return c;
+  };
+  const findMsg = (id: number) => {
+    const m = db.messages.find((m) => m.id === id);
+    if (!m) throw new Error('message not found');
+    return m;
+  };
+
+  const fake: FakeApi = {
+    db,
+    calls,
+    simulate: null,
+    emit(ev) {
+      for (const s of streamSubs) s(ev);
+    },
+    emitConversationsChanged() {
+      for (const s of convSubs) s();
+    },
+    chat: {
+      async send(conversationId, text, endpointId, model) {
+        log('send', conversationId, text, endpointId, model);
+        let c: Conversation;
+        if (conversationId === 0) {
+          c = conv({ title: text.slice(0, 40), endpointId, model });
+          db.conversations.unshift(c);
+        } else c = findConv(conversationId);
+        const user = msg({ conversationId: c.id, role: 'user', content: text });
+        const answer = msg({ conversationId: c.id, role: 'assistant', content: '', state: 'streaming', model });
+        db.messages.push(user, answer);
+        startSim(answer);
+        return { conversation: { ...c }, user: { ...user }, answer: { ...answer } };
+      },
+      async stop(id) {
+        log('stop', id);
+        const m = findMsg(id);
+        stopped.add(id);
+        m.state = 'stopped';
+        fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'final', at: 0, state: 'stopped', fullText: m.content, length: m.content.length });
+      },
+      async retry(id) {
+        log('retry', id);
+        const m = findMsg(id);
+        m.content = '';
+        m.state = 'streaming';
+        startSim(m);
+        return { ...m };
+      },
+      async continue(id) {
+        log('continue', id);
+        const m = findMsg(id);
+        m.state = 'streaming';
+        startSim(m);
+        return { ...m };
+      },
+      async regenerate(id) {
+        log('regenerate', id);
+        const old = findMsg(id);
+        const m = msg({ conversationId: old.conversationId, role: 'assistant', state: 'streaming' });
+        db.messages.push(m);
+        startSim(m);
+        return { ...m };
+      },
+      async editAndResend(userId, text) {
+        log('editAndResend', userId, text);
+        const old = findMsg(userId);
+        const c = conv({ title: text.slice(0, 40) });
+        db.conversations.unshift(c);
+        const before = db.messages.filter((m) => m.conversationId === old.conversationId && m.id < userId);
+        for (const m of before) db.messages.push({ ...m, id: nextId++, conversationId: c.id });
+        const user = msg({ conversationId: c.id, role: 'user', content: text });
+        const answer = msg({ conversationId: c.id, role: 'assistant', state: 'streaming' });
+        db.messages.push(user, answer);
+        startSim(answer);
+        return { conversation: { ...c }, user: { ...user }, answer: { ...answer } };
+      },
+      async activeAnswers() {
+        return db.messages.filter((m) => m.state === 'streaming').map((m) => m.id);
+      },
+    },
+    conversations: {
+      async list(archived, limit, offset) {
+        log('list', archived, limit, offset);
+        return db.conversations
+          .filter((c) => c.archived === archived)
+          .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt)
+          .slice(offset, offset + limit)
+          .map((c) => ({ ...c }));
+      },
+      async open(id) {
+        log('open', id);
+        return {
+          conversation: { ...findConv(id) },
+          messages: db.messages.filter((m) => m.conversationId === id).map((m) => ({ ...m })),
+        };
+      },
+      async getMessage(id) {
+        log('getMessage', id);
+        return { ...findMsg(id) };
+      },
+      async create() {
+        const c = conv();
+        db.conversations.unshift(c);
+        return { ...c };
+      },
+      async rename(id, title) {
+        log('rename', id, title);
+        findConv(id).title = title;
+      },
+      async setPinned(id, v) {
+        log('setPinned', id, v);
+        findConv(id).pinned = v;
+      },
+      async setArchived(id, v) {
+        log('setArchived', id, v);
+        findConv(id).archived = v;
+      },
+      async delete(id) {
+        log('delete', id);
+        const c = findConv(id);
+        deleted.set(id, c);
+        db.conversations = db.conversations.filter((x) => x.id !== id);
+      },
+      async restore(id) {
+        log('restore', id);
+        const c = deleted.get(id);
+        if (c) db.conversations.push(c);
+      },
+      async setModel(id, e, m) {
+        log('setModel', id, e, m);
+        Object.assign(findConv(id), { endpointId: e, model: m });
+      },
+      async setSystemPrompt(id, t) {
+        log('setSystemPrompt', id, t);
+        findConv(id).systemPrompt = t;
+      },
+      async setParams(id, p) {
+        log('setParams', id, p);
+        findConv(id).params = p;
+      },
+      async saveDraft(id, t) {
+        log('saveDraft', id, t);
+        findConv(id).draft = t;
+      },
+      async deleteMessage(id) {
+        log('deleteMessage', id);
+        db.messages = db.messages.filter((m) => m.id !== id);
+      },
+      async search(q) {
+        log('search', q);
+        const hits: SearchHit[] = [];
+        for (const m of db.messages) {
+          const i = m.content.toLowerCase().indexOf(q.toLowerCase());
+          if (!q || i < 0) continue;
+          const c = db.conversations.find((c) => c.id === m.conversationId);
+          const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+          hits.push({
+            conversationId: m.conversationId,
+            conversationTitle: c?.title ?? '',
+            messageId: m.id,
+            role: m.role,
+            snippet: esc(m.content.slice(0, i)) + '<mark>' + esc(m.content.slice(i, i + q.length)) + '</mark>' + esc(m.content.slice(i + q.length)),
+            createdAt: m.createdAt,
+            rank: 0,
+          });
+        }
+        return hits;
+      },
+    },
+    models: {
+      async list() {
+        return structuredClone(db.models);
+      },
+      async default() {
+        const r = db.models.find((m) => m.reachable && m.models.length);
+        return r ? { endpointId: r.endpoint.id, model: r.models[0].name } : { endpointId: '', model: '' };
+      },
+    },
+    settings: {
+      async get() {
+        return structuredClone(db.settings);
+      },
+      async save(s) {
+        log('saveSettings', s);
+        db.settings = structuredClone(s);
+      },
+      async endpoints() {
+        return db.models.map((m) => ({ ...m.endpoint, hasApiKey: false }));
+      },
+      async saveEndpoint(e, key, clear) {
+        log('saveEndpoint', e, key, clear);
+        const ex = db.models.find((m) => m.endpoint.id === e.id);
+        if (ex) ex.endpoint = { ...e };
+        else {
+          e = { ...e, id: e.id || 'ep' + nextId++ };
+          db.models.push({ endpoint: e, reachable: false, hint: 'Not checked', models: [] });
+        }
+        return e;
+      },
+      async deleteEndpoint(id) {
+        log('deleteEndpoint', id);
+        db.models = db.models.filter((m) => m.endpoint.id !== id);
+      },
+      async paths() {
+        return { data: '/tmp/brook', database: '/tmp/brook/brook.db', backups: '/tmp/brook/backups', logs: '/tmp/brook/logs' };
+      },
+      async keyringAvailable() {
+        return true;
+      },
+      async backups() {
+        return [];
+      },
+      async restoreBackup(p) {
+        log('restoreBackup', p);
+      },
+      async startupNotice() {
+        return '';
+      },
+    },
+    transfer: {
+      async export(ids, format) {
+        log('export', ids, format);
+        return '/tmp/brook-export.' + (format === 'markdown' ? 'md' : format);
+      },
+      async import() {
+        return null;
+      },
+    },
+    system: {
+      async openURL(url) {
+        log('openURL', url);
+      },
+      async uiReady() {
+        log('uiReady');
+      },
+      async testScenario() {
+        return '';
+      },
+      async testReport(json) {
+        log('testReport', json);
+      },
+    },
+    events: {
+      onStream(cb) {
+        streamSubs.add(cb);
+        return () => streamSubs.delete(cb);
+      },
+      onConversationsChanged(cb) {
+        convSubs.add(cb);
+        return () => convSubs.delete(cb);
+      },
+    },
+  };
+
+  const deleted = new Map<number, Conversation>();
+  const stopped = new Set<number>();
+  function nextSeq(id: number) {
+    const s = (seqs.get(id) ?? 0) + 1;
+    seqs.set(id, s);
+    return s;
+  }
+  function startSim(m: Message) {
+    const sim = fake.simulate;
+    if (!sim) return;
+    stopped.delete(m.id);
+    let pos = 0;
+    fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'waiting', at: m.content.length });
+    const tick = () => {
+      if (stopped.has(m.id)) return;
+      if (pos >= sim.text.length) {
+        m.state = 'complete';
+        m.tokensPerSecond = 42;
+        m.firstTokenMs = 120;
+        fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: m.content.length, state: 'complete', fullText: m.content, length: m.content.length });
+        return;
+      }
+      const piece = sim.text.slice(pos, pos + sim.chunk);
+      const at = m.content.length;
+      m.content += piece;
+      pos += piece.length;
+      fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'streaming', text: piece, at, tokensPerSecond: 40 });
+      setTimeout(tick, sim.intervalMs);
+    };
+    setTimeout(tick, sim.intervalMs);
+  }
+
+  return fake;
+}

@@ -1,0 +1,66 @@
+import type { Conversation } from './api';
+
+export type GroupLabel = 'Pinned' | 'Today' | 'Yesterday' | 'Previous 7 days' | 'Previous 30 days' | 'Older';
+export interface ConversationGroup {
+  label: GroupLabel;
+  items: Conversation[];
+}
+
+const ORDER: GroupLabel[] = ['Pinned', 'Today', 'Yesterday', 'Previous 7 days', 'Previous 30 days', 'Older'];
+
+function startOfDay(t: number): number {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/** Which date group a conversation belongs to (by updatedAt, local calendar days). */
+export function groupOf(c: Conversation, now: number): GroupLabel {
+  if (c.pinned) return 'Pinned';
+  const today = startOfDay(now);
+  const day = startOfDay(c.updatedAt);
+  const days = Math.round((today - day) / 86_400_000);
+  if (days <= 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  if (days <= 7) return 'Previous 7 days';
+  if (days <= 30) return 'Previous 30 days';
+  return 'Older';
+}
+
+/** Groups in fixed order (Pinned first), newest first inside each group; empty groups omitted. */
+export function groupConversations(list: Conversation[], now = Date.now()): ConversationGroup[] {
+  const m = new Map<GroupLabel, Conversation[]>();
+  for (const c of list) {
+    const g = groupOf(c, now);
+    let arr = m.get(g);
+    if (!arr) m.set(g, (arr = []));
+    arr.push(c);
+  }
+  return ORDER.filter((l) => m.has(l)).map((label) => ({
+    label,
+    items: m.get(label)!.slice().sort((a, b) => b.updatedAt - a.updatedAt),
+  }));
+}
+
+export function formatTime(t: number): string {
+  const d = new Date(t);
+  const now = new Date();
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function formatBytes(n?: number): string {
+  if (!n) return '';
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < u.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(n < 10 && i > 0 ? 1 : 0)} ${u[i]}`;
+}
+
+/** Only <mark> survives from a search snippet (Go escapes everything else; this is defence in depth). */
+export function safeSnippet(html: string): string {
+  return html.replace(/<(?!\/?mark>)/gi, '&lt;');
+}

@@ -1,0 +1,221 @@
+// A tiny markdown-it plugin for TeX math rendered with KaTeX:
+//   inline:  $…$, $$…$$ (display inside a paragraph), \(…\), \[…\]
+//   block:   a line starting with $$ (or \[) up to a line ending with $$ (or \]).
+// An unclosed block runs to the end of the text (or of its list item/quote)
+// like an unclosed code fence and is shown as its TeX source, so half-typed
+// TeX never flashes KaTeX's red error rendering while streaming.
+import type { MarkdownIt, StateBlock, StateInline } from 'markdown-it';
+import katex from 'katex';
+import { escapeHtml } from './highlight';
+import { sanitize } from './sanitize';
+
+export interface MarkdownEnv {
+  [key: string | symbol]: unknown;
+  /** True while the text is still being streamed (informational; parsing does not depend on it). */
+  streaming?: boolean;
+  /** Sanitized KaTeX HTML, referenced from the rendered HTML by placeholders. */
+  math?: string[];
+}
+
+// KaTeX output is big (MathML + positioned spans) and slow to sanitize, and the
+// open block is re-rendered on every token. So each formula is rendered and
+// sanitized once (cached), and the block's HTML carries only a placeholder
+// (private-use characters, which survive sanitizing as plain text) that
+// insertMath() swaps for the sanitized formula after the block is sanitized.
+const PH_OPEN = '\uE000';
+const PH_CLOSE = '\uE001';
+const PH_RE = /\uE000m(\d+)\uE001/g;
+
+function placeholder(env: MarkdownEnv, html: string): string {
+  const parts = (env.math ??= []);
+  parts.push(html);
+  return `${PH_OPEN}m${parts.length - 1}${PH_CLOSE}`;
+}
+
+/**
+ * Model text can't forge a placeholder: the two private-use marks are replaced
+ * by U+FFFD before parsing (same UTF-16 length, so offsets don't move).
+ */
+export function neutralize(src: string): string {
+  return /[\uE000\uE001]/.test(src) ? src.replace(/[\uE000\uE001]/g, '\uFFFD') : src;
+}
+
+/** Replaces math placeholders in sanitized HTML with the sanitized formulas. */
+export function insertMath(html: string, env: MarkdownEnv): string {
+  const parts = env.math;
+  if (!parts?.length) return html;
+  return html.replace(PH_RE, (m, i: string) => parts[Number(i)] ?? m);
+}
+
+const KATEX_OPTIONS = {
+  throwOnError: false,
+  trust: false, // no \href, \url, \includegraphics, \htmlClass, \htmlStyle, \htmlId, \htmlData
+  strict: 'ignore' as const,
+  output: 'htmlAndMathml' as const,
+  maxSize: 20, // em; stops \rule{1000em}{1000em} & co. covering the window
+  maxExpand: 500,
+};
+
+// Small LRU of sanitized formulas: the open block is re-rendered on every
+// token, and usually holds the same formulas as last time.
+const cache = new Map<string, string>();
+const CACHE_MAX = 256;
+
+export function renderTex(tex: string, display: boolean): string {
+  const key = (display ? 'D' : 'I') + tex;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  let html: string;
+  try {
+    html = sanitize(katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display }));
+  } catch {
+    html = `<code class="math-error">${escapeHtml(tex)}</code>`;
+  }
+  cache.set(key, html);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  return html;
+}
+
+const DOLLAR = 0x24;
+const BACKSLASH = 0x5c;
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+function mathInline(state: StateInline, silent: boolean): boolean {
+  const src = state.src;
+  const pos = state.pos;
+  const max = state.posMax;
+  const ch = src.charCodeAt(pos);
+  let open: number;
+  let close: string;
+  let display: boolean;
+  if (ch === DOLLAR) {
+    display = src.charCodeAt(pos + 1) === DOLLAR;
+    open = display ? 2 : 1;
+    close = display ? '$$' : '$';
+    if (!display) {
+      // Pandoc rules: "$ 5" is not math; neither is "$5 and $10".
+      const next = src.charCodeAt(pos + 1);
+      if (pos + 1 >= max || isWhitespace(next)) return false;
+    }
+  } else if (ch === BACKSLASH) {
+    const n = src.charCodeAt(pos + 1);
+    if (n === 0x28 /* ( */) {
+      display = false;
+      close = '\\)';
+    } else if (n === 0x5b /* [ */) {
+      display = true;
+      close = '\\]';
+    } else return false;
+    open = 2;
+  } else return false;
+
+  const start = pos + open;
+  let end = start;
+  for (;;) {
+    end = src.indexOf(close, end);
+    if (end === -1 || end + close.length > max) return false;
+    if (ch === DOLLAR && src.charCodeAt(end - 1) === BACKSLASH) {
+      end += 1; // \$ inside math
+      continue;
+    }
+    break;
+  }
+  if (end === start) return false;
+  if (ch === DOLLAR && !display) {
+    if (isWhitespace(src.charCodeAt(end - 1))) return false;
+    const after = src.charCodeAt(end + 1);
+    if (after >= 0x30 && after <= 0x39) return false;
+  }
+  if (!silent) {
+    const token = state.push('math_inline', 'math', 0);
+    token.markup = ch === DOLLAR ? close : src.slice(pos, pos + 2);
+    token.content = src.slice(start, end);
+    token.meta = { display };
+  }
+  state.pos = end + close.length;
+  return true;
+}
+
+function mathBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  const src = state.src;
+  let pos = state.bMarks[startLine] + state.tShift[startLine];
+  let max = state.eMarks[startLine];
+  if (state.sCount[startLine] - state.blkIndent >= 4) return false;
+  let close: string;
+  if (src.startsWith('$$', pos)) close = '$$';
+  else if (src.startsWith('\\[', pos)) close = '\\]';
+  else return false;
+
+  const first = src.slice(pos + 2, max).trim();
+  let content: string;
+  let nextLine = startLine;
+  let closed = false;
+  const idx = first.indexOf(close);
+  if (idx !== -1) {
+    // One line: "$$ x $$". Anything after the closing mark: leave it to the inline rule.
+    if (idx !== first.length - close.length) return false;
+    content = first.slice(0, idx);
+    closed = true;
+  } else {
+    // A multi-line block opens with the delimiter alone on its line ("$$ is
+    // money" is prose; "$$ a\n= b $$" still works through the inline rule).
+    if (first) return false;
+    // Like a code fence: runs until the closing line, the end of the
+    // enclosing container (list item, quote), or the end of the text. The
+    // same rule applies while streaming and when finished, so blocks closed
+    // while streaming never change meaning later.
+    const lines: string[] = [];
+    for (nextLine = startLine + 1; nextLine < endLine; nextLine++) {
+      pos = state.bMarks[nextLine] + state.tShift[nextLine];
+      max = state.eMarks[nextLine];
+      if (pos < max && state.sCount[nextLine] < state.blkIndent) break; // left the list item etc.
+      const line = src.slice(pos, max).trimEnd();
+      if (line.endsWith(close)) {
+        const rest = line.slice(0, -close.length);
+        if (rest.trim()) lines.push(rest);
+        closed = true;
+        nextLine++;
+        break;
+      }
+      lines.push(src.slice(state.bMarks[nextLine] + Math.min(state.tShift[nextLine], state.blkIndent), max));
+    }
+    content = lines.join('\n');
+  }
+  if (silent) return true;
+  const end = idx !== -1 ? startLine + 1 : nextLine;
+  const token = state.push('math_block', 'math', 0);
+  token.block = true;
+  token.content = content;
+  token.markup = close;
+  token.meta = { closed };
+  token.map = [startLine, end];
+  state.line = end;
+  return true;
+}
+
+export function mathPlugin(md: MarkdownIt): void {
+  md.inline.ruler.before('escape', 'math_inline', mathInline);
+  md.block.ruler.before('fence', 'math_block', mathBlock, {
+    alt: ['paragraph', 'reference', 'blockquote', 'list'],
+  });
+  md.renderer.rules.math_inline = (tokens, idx, _options, env) => {
+    const t = tokens[idx];
+    const display = !!t.meta?.display;
+    const html = placeholder(env as MarkdownEnv, renderTex(t.content, display));
+    return `<span class="math ${display ? 'math-display' : 'math-inline'}">${html}</span>`;
+  };
+  md.renderer.rules.math_block = (tokens, idx, _options, env) => {
+    const t = tokens[idx];
+    if (!t.meta?.closed) {
+      return `<div class="math math-display math-pending"><pre>${escapeHtml(t.content)}</pre></div>\n`;
+    }
+    return `<div class="math math-display">${placeholder(env as MarkdownEnv, renderTex(t.content, true))}</div>\n`;
+  };
+}

@@ -1,0 +1,193 @@
+// Incremental ("streamdown"-style) markdown rendering for answers that grow
+// token by token.
+//
+// The text is split into top-level markdown blocks. A block is *closed* once
+// the text after it holds a complete line that starts or continues a later
+// block (see the comment in update()): CommonMark never changes an earlier
+// block because of text appended after that point. Closed blocks are
+// rendered once, cached, and returned as the same objects forever; only the
+// open tail (usually one block) is parsed and rendered again on each update,
+// so the cost of a token does not grow with the length of the answer.
+import type { Token } from 'markdown-it';
+import { md, neutralize, toSafeHtml, type MarkdownEnv } from './md';
+
+export type Block = { key: string; html: string; closed: boolean };
+
+export interface UpdateOptions {
+  /** The text is complete: render the tail as finished (no streaming polish) and mark it closed. */
+  final?: boolean;
+}
+
+const RUNS_TO_END = new Set(['fence', 'code_block', 'math_block']);
+
+export class StreamingMarkdown {
+  /** Blocks rendered (markdown → HTML) since construction. */
+  renderCount = 0;
+  /** Blocks rendered by the most recent update(). */
+  lastRenderCount = 0;
+  /** Called with the source of every block rendered (test/diagnostic hook). */
+  onRender: ((src: string) => void) | undefined;
+
+  private text = '';
+  private final = false;
+  private closed: Block[] = [];
+  private closedEnd: number[] = []; // absolute end offset of each closed block
+  private evidence: number[] = []; // text up to here decided that block i is closed
+  private openStart = 0; // where the first not-closed block starts
+  /** Not-yet-closed blocks of the last update, by key. */
+  private open = new Map<string, { src: string; block: Block }>();
+  private result: Block[] = [];
+
+  update(text: string, opts?: UpdateOptions): Block[] {
+    const final = !!opts?.final;
+    // markdown-it turns \r\n and \r into \n before parsing; do it first so
+    // its line numbers match ours. (Rare in model output.)
+    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+    this.lastRenderCount = 0;
+    if (text === this.text && final === this.final && (this.result.length > 0 || text === '')) {
+      return this.result;
+    }
+    this.rebase(text);
+    this.text = text;
+    this.final = final;
+
+    const region = neutralize(text.slice(this.openStart));
+    const env: MarkdownEnv = { streaming: !final };
+    const tokens = region.trim() ? md.parse(region, env) : [];
+    const lineStarts = lineStartsOf(region);
+    const completeLines = lineStarts.length - 1 + (region.endsWith('\n') ? 1 : 0);
+    const totalLines = lineStarts.length;
+    const completeEnd = completeLines < lineStarts.length ? lineStarts[completeLines] : region.length;
+
+    // Top-level block start token indexes.
+    const starts: number[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.level === 0 && t.nesting !== -1 && t.map) starts.push(i);
+    }
+    const lineOf = (i: number) => tokens[starts[i]].map![0];
+
+    // Which blocks are closed? Appending complete lines never changes earlier
+    // blocks, but a still incomplete last line can: it can turn into a lazy
+    // continuation of the block before it ("#" → "#tag" after a list item),
+    // or stop being the delimiter row that makes the line above it a table
+    // header, merging the table back into the paragraph before. So with a
+    // complete last line every block but the last is closed; otherwise every
+    // block but the last two.
+    const j = Math.max(0, starts.length - (region.endsWith('\n') ? 1 : 2));
+
+    const base = this.closed.length;
+    const open = new Map<string, { src: string; block: Block }>();
+    const out = this.closed.slice();
+    for (let i = 0; i < starts.length; i++) {
+      const isClosed = i < j;
+      const isLast = i === starts.length - 1;
+      const from = i === 0 ? 0 : lineStarts[lineOf(i)];
+      const to = isLast ? region.length : lineStarts[lineOf(i + 1)];
+      const groupTokens = tokens.slice(starts[i], isLast ? tokens.length : starts[i + 1]);
+      const raw = region.slice(from, to);
+      const src = !final && isLast ? polish(raw, groupTokens, totalLines) : raw;
+      const key = `b${base + i}`;
+      const done = isClosed || final;
+      const prev = this.open.get(key);
+      let block: Block;
+      if (prev && prev.src === src) {
+        block = prev.block.closed === done ? prev.block : { ...prev.block, closed: done };
+      } else {
+        const html = this.render(src, env, (e) =>
+          src === raw ? md.renderer.render(groupTokens, md.options, e) : md.render(src, e),
+        );
+        block = { key, html, closed: done };
+      }
+      out.push(block);
+      if (isClosed) {
+        this.closed.push(block);
+        this.closedEnd.push(this.openStart + to);
+        // What the decision rests on: the text up to where block i+2 starts
+        // (block i is already closed in that prefix, which ends with a
+        // complete line), or all complete lines if there is no block i+2.
+        this.evidence.push(this.openStart + (i + 2 < starts.length ? lineStarts[lineOf(i + 2)] : completeEnd));
+      } else {
+        open.set(key, { src, block });
+      }
+    }
+    if (j > 0) this.openStart += lineStarts[lineOf(j)];
+    this.open = open;
+    this.result = out;
+    return out;
+  }
+
+  /** Drops cached blocks that a non-append change of the text invalidated. */
+  private rebase(text: string): void {
+    const n = this.closed.length;
+    const checked = n ? this.evidence[n - 1] : 0;
+    if (checked === 0 || (text.length >= checked && text.startsWith(this.text.slice(0, checked)))) return;
+    const p = commonPrefix(text, this.text);
+    let k = 0;
+    while (k < n && this.evidence[k] <= p) k++;
+    this.closed.length = k;
+    this.closedEnd.length = k;
+    this.evidence.length = k;
+    this.openStart = k ? this.closedEnd[k - 1] : 0;
+    this.open.clear();
+  }
+
+  private render(src: string, parseEnv: MarkdownEnv, fn: (env: MarkdownEnv) => string): string {
+    this.renderCount++;
+    this.lastRenderCount++;
+    this.onRender?.(src);
+    // Same references as the parse, fresh formula list for this block.
+    const env: MarkdownEnv = { ...parseEnv, math: [] };
+    return toSafeHtml(fn(env), env);
+  }
+}
+
+function lineStartsOf(s: string): number[] {
+  const out = [0];
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * Cosmetic fixes for the still-open block so half-written syntax doesn't
+ * flash: closes a dangling `code`, **bold** or ~~strike~~ on the last line,
+ * drops a lone dangling marker, hides a half-typed fence opener and shows a
+ * half-typed [link](url as its label. Never applied inside code or math.
+ */
+export function polish(src: string, tokens: Token[], totalLines: number): string {
+  for (const t of tokens) {
+    if (RUNS_TO_END.has(t.type) && t.map && t.map[1] >= totalLines) return src;
+  }
+  const nl = src.lastIndexOf('\n');
+  const head = src.slice(0, nl + 1);
+  let line = src.slice(nl + 1);
+  if (/^ {0,3}(`{1,2}|~{1,2})$/.test(line)) return head;
+  if (!line.trim()) return src;
+
+  line = line.replace(/\[([^[\]]*)\]\([^)\s]*$/, '$1');
+
+  const ticks = line.match(/`+/g) ?? [];
+  const single = ticks.filter((t) => t.length === 1).length;
+  if (single % 2 === 1) {
+    if (/`\s*$/.test(line) && !/``\s*$/.test(line)) return head + line.replace(/`\s*$/, '');
+    return head + line + '`';
+  }
+  const plain = line.replace(/(`+)[^`]*?\1/g, '');
+  for (const marker of ['**', '~~']) {
+    const re = marker === '**' ? /\*\*/g : /~~/g;
+    const count = (plain.match(re) ?? []).length;
+    if (count % 2 === 1) {
+      const trimmed = line.trimEnd();
+      if (trimmed.endsWith(marker)) line = trimmed.slice(0, -marker.length);
+      else line = trimmed + marker;
+    }
+  }
+  return head + line;
+}

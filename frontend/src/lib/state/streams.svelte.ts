@@ -1,0 +1,211 @@
+// Live answers. Every brook:stream event, for ANY conversation, goes through
+// one FrameBatcher and a per-answer AnswerReconciler; the reactive `answers`
+// record mirrors each reconciler for the UI. Switching conversations never
+// touches this store, so background streams keep going and show up live when
+// their conversation is opened again.
+import { api, type FinalState, type Message, type StreamEvent, type StreamPhase } from '../api';
+import { AnswerReconciler, FrameBatcher } from '../stream/reconciler';
+
+export interface LiveAnswer {
+  messageId: number;
+  conversationId: number;
+  text: string;
+  phase: StreamPhase;
+  state: FinalState | 'streaming';
+  tokensPerSecond: number;
+  reason: string;
+  /** performance.now() when Brook first saw this answer waiting */
+  since: number;
+}
+
+type FinalListener = (m: Message) => void;
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export class StreamStore {
+  answers: Record<number, LiveAnswer> = $state({});
+  private recs = new Map<number, AnswerReconciler>();
+  private fetching = new Set<number>();
+  /** Highest seq of answers already finished, so late duplicates are ignored. */
+  private finishedSeq = new Map<number, number>();
+  private batcher: FrameBatcher<StreamEvent>;
+  private unsub: (() => void) | null = null;
+  private finalListeners = new Set<FinalListener>();
+
+  constructor() {
+    this.batcher = new FrameBatcher<StreamEvent>((items: StreamEvent[]) => this.applyBatch(items));
+  }
+
+  /** Subscribe once at app start, before any Send. */
+  start(): void {
+    if (this.unsub) return;
+    this.unsub = api.events.onStream((ev) => this.batcher.push(ev));
+  }
+
+  stop(): void {
+    this.unsub?.();
+    this.unsub = null;
+  }
+
+  onFinal(cb: FinalListener): () => void {
+    this.finalListeners.add(cb);
+    return () => this.finalListeners.delete(cb);
+  }
+
+  /** Is any answer of this conversation still running? */
+  isStreaming(conversationId: number): boolean {
+    for (const a of Object.values(this.answers)) {
+      if (a.conversationId === conversationId && a.phase !== 'final') return true;
+    }
+    return false;
+  }
+
+  streamingIds(conversationId: number): number[] {
+    return Object.values(this.answers)
+      .filter((a) => a.conversationId === conversationId && a.phase !== 'final')
+      .map((a) => a.messageId);
+  }
+
+  /**
+   * Start tracking a message the UI knows is streaming (from Send, Retry, Open…).
+   * Never resets a reconciler that already exists: events may have arrived first.
+   */
+  track(m: Message): void {
+    if (m.role !== 'assistant' || m.state !== 'streaming') return;
+    if (this.recs.has(m.id)) return;
+    if (this.finishedSeq.has(m.id)) {
+      // It finished before this (stale) copy arrived: show the stored result.
+      void this.refresh(m.id);
+      return;
+    }
+    const r = new AnswerReconciler({ messageId: m.id, text: m.content });
+    this.recs.set(m.id, r);
+    this.sync(m.id, m.conversationId, r);
+    // Watchdog: if no event ever comes, ask Go whether the answer is still running.
+    setTimeout(() => void this.checkAlive(m.id, r), 4000);
+  }
+
+  private async checkAlive(id: number, r: AnswerReconciler): Promise<void> {
+    if (this.recs.get(id) !== r || r.seq >= 0 || r.phase === 'final') return;
+    try {
+      const active = await api.chat.activeAnswers();
+      if (active.includes(id) || this.recs.get(id) !== r || r.seq >= 0) return;
+      await this.refresh(id);
+    } catch {
+      /* leave it; events may still come */
+    }
+  }
+
+  private async refresh(id: number): Promise<void> {
+    try {
+      const m = await api.conversations.getMessage(id);
+      if (m.state === 'streaming') return;
+      const r = this.recs.get(id);
+      if (r) {
+        r.reset(m.content, m.state);
+        this.sync(id, m.conversationId, r);
+      }
+      this.finalize(m);
+    } catch {
+      /* ignore */
+    }
+  }
+
+  /** Forget an answer before it is restarted (Retry/Continue): the next run starts fresh. */
+  forget(messageId: number): void {
+    this.recs.delete(messageId);
+    this.finishedSeq.delete(messageId);
+    delete this.answers[messageId];
+  }
+
+  /** Apply events right away (tests, and to drain before a decision). */
+  applyBatch(items: StreamEvent[]): void {
+    for (const ev of items) this.applyOne(ev);
+  }
+
+  private applyOne(ev: StreamEvent): void {
+    let r = this.recs.get(ev.messageId);
+    if (!r) {
+      const done = this.finishedSeq.get(ev.messageId);
+      if (done !== undefined && ev.seq <= done) return;
+      r = new AnswerReconciler({ messageId: ev.messageId });
+      this.recs.set(ev.messageId, r);
+    }
+    const res = r.apply(ev);
+    this.sync(ev.messageId, ev.conversationId, r);
+    if (res === 'needs-fetch') this.fetch(ev.messageId, ev.conversationId);
+    else if (res === 'applied' && ev.phase === 'final') this.finish(ev.messageId);
+  }
+
+  private sync(id: number, conversationId: number, r: AnswerReconciler): void {
+    const phase = (r.phase as StreamPhase) || 'waiting';
+    const prev = this.answers[id];
+    const next: LiveAnswer = {
+      messageId: id,
+      conversationId,
+      text: r.text ?? '',
+      phase,
+      state: phase === 'final' ? ((r.state as FinalState) || 'complete') : 'streaming',
+      tokensPerSecond: r.tokensPerSecond ?? 0,
+      reason: r.reason ?? '',
+      since: prev?.since ?? now(),
+    };
+    if (
+      prev &&
+      prev.text === next.text &&
+      prev.phase === next.phase &&
+      prev.state === next.state &&
+      prev.tokensPerSecond === next.tokensPerSecond &&
+      prev.reason === next.reason
+    )
+      return;
+    this.answers[id] = next;
+  }
+
+  private async fetch(id: number, conversationId: number): Promise<void> {
+    if (this.fetching.has(id)) return;
+    this.fetching.add(id);
+    try {
+      const m = await api.conversations.getMessage(id);
+      const r = this.recs.get(id);
+      if (!r) return;
+      r.reset(m.content, m.state === 'streaming' ? undefined : m.state);
+      this.sync(id, conversationId, r);
+      if (m.state !== 'streaming') this.finalize(m);
+    } catch (e) {
+      console.warn('brook: could not fetch message', id, e);
+    } finally {
+      this.fetching.delete(id);
+    }
+  }
+
+  /** The stream is over: fetch the stored message (stats, state) and hand it to listeners. */
+  private async finish(id: number): Promise<void> {
+    try {
+      const m = await api.conversations.getMessage(id);
+      const r = this.recs.get(id);
+      if (r && (r.text ?? '') !== m.content) {
+        // Stored text is authoritative.
+        r.reset(m.content, m.state === 'streaming' ? undefined : m.state);
+      }
+      this.finalize(m);
+    } catch (e) {
+      console.warn('brook: could not fetch finished message', id, e);
+    }
+  }
+
+  private finalize(m: Message): void {
+    for (const l of this.finalListeners) l(m);
+    // Keep the live entry until a listener replaced the message; drop the reconciler
+    // only if no newer run of this answer started meanwhile.
+    const a = this.answers[m.id];
+    if (a && a.phase === 'final') {
+      const r = this.recs.get(m.id);
+      if (r) this.finishedSeq.set(m.id, r.seq ?? 0);
+      this.recs.delete(m.id);
+      delete this.answers[m.id];
+    }
+  }
+}
+
+export const streams = new StreamStore();

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { AnswerReconciler, type StreamEvent } from './reconciler';
+
+let seq = 0;
+function ev(p: Partial<StreamEvent>): StreamEvent {
+  return { messageId: 1, conversationId: 7, seq: ++seq, phase: 'streaming', at: 0, ...p };
+}
+function delta(at: number, text: string, extra: Partial<StreamEvent> = {}): StreamEvent {
+  return ev({ at, text, ...extra });
+}
+
+describe('AnswerReconciler', () => {
+  it('starts waiting and appends deltas in order', () => {
+    const r = new AnswerReconciler({ messageId: 1 });
+    expect(r.phase).toBe('waiting');
+    expect(r.seq).toBe(-1);
+    expect(r.apply(ev({ phase: 'waiting', at: 0 }))).toBe('applied');
+    expect(r.apply(delta(0, 'Hel', { tokensPerSecond: 12.5 }))).toBe('applied');
+    expect(r.apply(delta(3, 'lo'))).toBe('applied');
+    expect(r.text).toBe('Hello');
+    expect(r.phase).toBe('streaming');
+    expect(r.tokensPerSecond).toBe(12.5);
+  });
+
+  it('ignores other messages', () => {
+    const r = new AnswerReconciler({ messageId: 1 });
+    expect(r.apply({ ...delta(0, 'x'), messageId: 2 })).toBe('ignored');
+    expect(r.text).toBe('');
+  });
+
+  it('drops duplicates and late (reordered) events by seq', () => {
+    const r = new AnswerReconciler();
+    const a = delta(0, 'a');
+    const b = delta(1, 'b');
+    const c = delta(2, 'c');
+    expect(r.apply(a)).toBe('applied');
+    expect(r.apply(a)).toBe('ignored');
+    expect(r.apply(c)).toBe('needs-fetch'); // b missing: gap
+    expect(r.apply(b)).toBe('ignored'); // late: its seq is older than c's
+    expect(r.text).toBe('a');
+    expect(r.needsFetch).toBe(true);
+  });
+
+  it('reports a gap and recovers via reset', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'abc'));
+    expect(r.apply(delta(10, 'xyz'))).toBe('needs-fetch');
+    expect(r.text).toBe('abc');
+    r.reset('abcdefghijxyz');
+    expect(r.needsFetch).toBe(false);
+    expect(r.apply(delta(13, '!'))).toBe('applied');
+    expect(r.text).toBe('abcdefghijxyz!');
+    expect(r.phase).toBe('streaming');
+  });
+
+  it('appends only the new part of an overlapping delta', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'Hello, wor'));
+    expect(r.apply(delta(7, 'world!'))).toBe('applied');
+    expect(r.text).toBe('Hello, world!');
+    // fully contained repeat: nothing changes
+    expect(r.apply(delta(0, 'Hello'))).toBe('applied');
+    expect(r.text).toBe('Hello, world!');
+  });
+
+  it('asks for a fetch when an overlap does not match', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'Hello, wor'));
+    expect(r.apply(delta(7, 'WORLD!'))).toBe('needs-fetch');
+    expect(r.text).toBe('Hello, wor');
+    expect(r.apply(delta(0, 'Jello'))).toBe('needs-fetch');
+    expect(r.text).toBe('Hello, wor');
+  });
+
+  it('tracks recovering reason and clears it when streaming resumes', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'partial'));
+    expect(r.apply(ev({ phase: 'recovering', at: 7, reason: 'dropped' }))).toBe('applied');
+    expect(r.phase).toBe('recovering');
+    expect(r.reason).toBe('dropped');
+    r.apply(delta(7, ' more'));
+    expect(r.reason).toBeUndefined();
+  });
+
+  it('final fullText after recovery replaces different partial text (never duplicated or mixed)', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'The answer is 4'));
+    r.apply(delta(15, '2 becau'));
+    r.apply(ev({ phase: 'recovering', at: 22, reason: 'idle_timeout' }));
+    const whole = 'The answer is forty-two, because of reasons.';
+    expect(r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: whole, length: whole.length }))).toBe(
+      'applied',
+    );
+    expect(r.text).toBe(whole);
+    expect(r.phase).toBe('final');
+    expect(r.state).toBe('complete');
+    expect(r.text.indexOf('The answer')).toBe(r.text.lastIndexOf('The answer'));
+  });
+
+  it('final with fullTextOmitted needs a fetch; reset makes it final', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'partial tex'));
+    expect(r.apply(ev({ phase: 'final', at: 0, state: 'interrupted', fullTextOmitted: true, length: 9000 }))).toBe(
+      'needs-fetch',
+    );
+    expect(r.phase).toBe('final');
+    expect(r.apply(delta(11, 't'))).toBe('ignored');
+    r.reset('whole text from the database', 'interrupted');
+    expect(r.text).toBe('whole text from the database');
+    expect(r.state).toBe('interrupted');
+    expect(r.needsFetch).toBe(false);
+  });
+
+  it('final without fullText: empty answer is accepted, otherwise fetch', () => {
+    const empty = new AnswerReconciler();
+    empty.apply(ev({ phase: 'waiting', at: 0 }));
+    expect(empty.apply(ev({ phase: 'final', at: 0, state: 'failed' }))).toBe('applied');
+    expect(empty.text).toBe('');
+    const some = new AnswerReconciler();
+    some.apply(delta(0, 'abc'));
+    expect(some.apply(ev({ phase: 'final', at: 0, state: 'stopped' }))).toBe('needs-fetch');
+  });
+
+  it('ignores everything after final', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'abc'));
+    r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: 'abc' }));
+    expect(r.apply(delta(3, 'def'))).toBe('ignored');
+    expect(r.apply(ev({ phase: 'final', at: 0, state: 'failed', fullText: 'zzz' }))).toBe('ignored');
+    expect(r.apply(ev({ phase: 'streaming', at: 0, seq: 10_000 }))).toBe('ignored');
+    expect(r.text).toBe('abc');
+    expect(r.state).toBe('complete');
+  });
+
+  it('never exposes half of a surrogate pair', () => {
+    const r = new AnswerReconciler();
+    const smile = '😀'; // \ud83d\ude00
+    r.apply(delta(0, 'hi ' + smile[0]));
+    expect(r.text).toBe('hi ');
+    expect(r.receivedLength).toBe(4);
+    r.apply(delta(4, smile[1] + ' there'));
+    expect(r.text).toBe('hi 😀 there');
+    // overlap that starts in the middle of the pair
+    r.apply(delta(4, smile[1] + ' there' + smile[0]));
+    expect(r.text).toBe('hi 😀 there');
+    r.apply(delta(12, smile[1]));
+    expect(r.text).toBe('hi 😀 there😀');
+    for (let i = 0; i < r.text.length; i++) {
+      const c = r.text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) expect(r.text.charCodeAt(i + 1)).toBeGreaterThanOrEqual(0xdc00);
+    }
+  });
+
+  it('can start from text loaded mid-stream', () => {
+    const r = new AnswerReconciler({ messageId: 1, text: 'loaded', seq: 41, phase: 'streaming' });
+    expect(r.apply(delta(6, '!', { seq: 41 }))).toBe('ignored');
+    expect(r.apply(delta(6, '!', { seq: 42 }))).toBe('applied');
+    expect(r.text).toBe('loaded!');
+  });
+
+  it('snapshot is a plain copy', () => {
+    const r = new AnswerReconciler();
+    r.apply(delta(0, 'x', { tokensPerSecond: 3 }));
+    expect(r.snapshot()).toEqual({
+      text: 'x',
+      phase: 'streaming',
+      state: undefined,
+      tokensPerSecond: 3,
+      reason: undefined,
+      seq: r.seq,
+    });
+  });
+});

@@ -1,0 +1,149 @@
+// Turns the backend's `brook:stream` events for one answer into the answer's
+// visible text, tolerating duplicates, late events, gaps, overlaps and the
+// final authoritative text after a recovery.
+import type { FinalState, StreamEvent, StreamPhase } from './types';
+
+export type { FinalState, StreamEvent, StreamPhase } from './types';
+export { STREAM_EVENT } from './types';
+export { FrameBatcher, type FrameBatcherOptions, type FrameScheduler } from './batcher';
+
+export type ApplyResult = 'applied' | 'ignored' | 'needs-fetch';
+
+export interface AnswerState {
+  /** Visible text: never ends in half of a surrogate pair while streaming. */
+  text: string;
+  phase: StreamPhase;
+  state?: FinalState;
+  tokensPerSecond: number;
+  reason?: string;
+  /** Last seq seen; -1 before the first event. */
+  seq: number;
+}
+
+export interface ReconcilerInit {
+  /** When set, events for other messages are ignored. */
+  messageId?: number;
+  /** Text already known (e.g. loaded from the database mid-stream). */
+  text?: string;
+  seq?: number;
+  phase?: StreamPhase;
+  state?: FinalState;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * One per answer message. `apply` each event in arrival order; when it returns
+ * 'needs-fetch' the caller fetches the whole message (once; see `needsFetch`)
+ * and calls `reset(text, state)`.
+ */
+export class AnswerReconciler implements AnswerState {
+  text = '';
+  phase: StreamPhase = 'waiting';
+  state?: FinalState;
+  tokensPerSecond = 0;
+  reason?: string;
+  seq = -1;
+  /** Set when an event could not be applied; cleared by reset(). */
+  needsFetch = false;
+  readonly messageId?: number;
+
+  /** Everything received; event offsets (`at`) refer to this. */
+  private raw = '';
+
+  constructor(init: ReconcilerInit = {}) {
+    this.messageId = init.messageId;
+    if (init.seq !== undefined) this.seq = init.seq;
+    if (init.phase) this.phase = init.phase;
+    if (init.state) this.state = init.state;
+    this.setRaw(init.text ?? '');
+  }
+
+  /** UTF-16 length of everything received (including a held-back high surrogate). */
+  get receivedLength(): number {
+    return this.raw.length;
+  }
+
+  get isFinal(): boolean {
+    return this.phase === 'final';
+  }
+
+  snapshot(): AnswerState {
+    const { text, phase, state, tokensPerSecond, reason, seq } = this;
+    return { text, phase, state, tokensPerSecond, reason, seq };
+  }
+
+  apply(ev: StreamEvent): ApplyResult {
+    if (this.messageId !== undefined && ev.messageId !== this.messageId) return 'ignored';
+    if (this.phase === 'final') return 'ignored'; // the final event was authoritative
+    if (!(ev.seq > this.seq)) return 'ignored'; // duplicate or late
+    this.seq = ev.seq;
+    if (typeof ev.tokensPerSecond === 'number') this.tokensPerSecond = ev.tokensPerSecond;
+
+    if (ev.phase === 'final') return this.applyFinal(ev);
+
+    this.phase = ev.phase;
+    if (ev.phase === 'recovering') this.reason = ev.reason ?? this.reason;
+    else if (ev.phase === 'streaming') this.reason = undefined;
+
+    const delta = ev.text ?? '';
+    const at = ev.at ?? this.raw.length;
+    if (!Number.isInteger(at) || at < 0) return this.fetch();
+    if (at > this.raw.length) return this.fetch(); // gap: we missed text
+    if (delta === '') return 'applied';
+    if (at === this.raw.length) {
+      this.setRaw(this.raw + delta);
+      return 'applied';
+    }
+    // Overlap: text we already have is repeated; it must match.
+    const overlap = this.raw.length - at;
+    if (delta.length <= overlap) {
+      return this.raw.startsWith(delta, at) ? 'applied' : this.fetch();
+    }
+    if (!this.raw.startsWith(delta.slice(0, overlap), at)) return this.fetch();
+    this.setRaw(this.raw + delta.slice(overlap));
+    return 'applied';
+  }
+
+  /**
+   * Replaces the text with the authoritative one fetched from the backend.
+   * With a state, the answer is final and later events are ignored.
+   */
+  reset(text: string, state?: FinalState): void {
+    this.needsFetch = false;
+    if (state) {
+      this.phase = 'final';
+      this.state = state;
+    }
+    this.setRaw(text);
+  }
+
+  private applyFinal(ev: StreamEvent): ApplyResult {
+    this.phase = 'final';
+    this.state = ev.state;
+    if (ev.reason) this.reason = ev.reason;
+    if (typeof ev.fullText === 'string') {
+      this.setRaw(ev.fullText);
+      return 'applied';
+    }
+    // No inline text: either omitted because it is big, or (Go omitempty) the
+    // final text is empty. Only trust "empty" when we have nothing either.
+    if (ev.fullTextOmitted || this.raw.length > 0 || (ev.length ?? 0) > 0) return this.fetch();
+    this.setRaw('');
+    return 'applied';
+  }
+
+  private fetch(): ApplyResult {
+    this.needsFetch = true;
+    return 'needs-fetch';
+  }
+
+  private setRaw(raw: string): void {
+    this.raw = raw;
+    const n = raw.length;
+    // Hold back a trailing high surrogate until its low half arrives.
+    this.text = this.phase !== 'final' && n > 0 && isHighSurrogate(raw.charCodeAt(n - 1)) ? raw.slice(0, n - 1) : raw;
+  }
+}

@@ -1,0 +1,71 @@
+import '@fontsource/inter/400.css';
+import '@fontsource/inter/500.css';
+import '@fontsource/inter/600.css';
+import '@fontsource/jetbrains-mono/400.css';
+import './app.css';
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { hasBackend, setApi } from './lib/api';
+import { showFatal } from './lib/fatal';
+import { app } from './lib/state/app.svelte';
+
+async function start() {
+  // In a plain browser (npm run dev without Wails) preview the UI with a fake backend.
+  if (!hasBackend() && import.meta.env.DEV) {
+    const { createFakeApi } = await import('./lib/api.fake');
+    const fake = createFakeApi();
+    fake.simulate = { text: 'Hello! This is a **simulated** answer from the in-browser preview.\n\n```js\nconsole.log(1)\n```\n', chunk: 4, intervalMs: 40 };
+    const seed = Number(new URLSearchParams(location.search).get('seed') || 0);
+    if (seed) {
+      const { conv, msg } = await import('./lib/api.fake');
+      const day = 86_400_000;
+      const titles = ['Rust lifetimes', 'Trip to Lisbon', 'Sourdough ratio', 'SQL window functions', 'Garden plan'];
+      titles.forEach((t, i) => fake.db.conversations.push(conv({ title: t, updatedAt: Date.now() - i * i * 3 * day, pinned: i === 3 })));
+      const big = conv({ title: `Long conversation (${seed} messages)`, updatedAt: Date.now() });
+      fake.db.conversations.unshift(big);
+      for (let i = 0; i < seed; i++) {
+        const user = i % 2 === 0;
+        fake.db.messages.push(
+          msg({
+            conversationId: big.id,
+            role: user ? 'user' : 'assistant',
+            content: user ? `Question number ${i / 2}: how does Brook handle long conversations?` : `Answer ${i}: it mounts a **window** of messages.\n\n- item one\n- item two\n\n\`\`\`ts\nconst x = ${i};\n\`\`\``,
+            model: user ? undefined : 'llama3.2',
+            tokensPerSecond: user ? undefined : 40 + (i % 7),
+            firstTokenMs: user ? undefined : 300,
+            recovered: !user && i % 97 === 1,
+            recoveryReason: 'The connection dropped mid-answer; Brook fetched the whole answer again.',
+            state: !user && i === seed - 1 ? 'interrupted' : 'complete',
+            endReason: !user && i === seed - 1 ? 'The connection to Ollama dropped.' : undefined,
+          }),
+        );
+      }
+    }
+    if (new URLSearchParams(location.search).get('offline')) {
+      fake.db.models = [{ endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true }, reachable: false, error: 'dial tcp 127.0.0.1:11434: connect: connection refused', hint: 'Ollama is not running. Start it with `ollama serve`, or install it from https://ollama.com.', models: [] }];
+    }
+    const scenario = new URLSearchParams(location.search).get('scenario');
+    if (scenario) {
+      fake.system.testScenario = async () => scenario;
+      fake.system.testReport = async (json) => {
+        console.log('BROOK-TEST-REPORT ' + json);
+        document.title = 'REPORT ' + json;
+      };
+    }
+    setApi(fake);
+  }
+  const target = document.getElementById('app')!;
+  try {
+    mount(App, { target });
+  } catch (e) {
+    showFatal(e);
+  }
+}
+
+window.addEventListener('error', (e) => console.error('brook:', e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => {
+  console.error('brook: unhandled', e.reason);
+  app.fail('Something went wrong', e.reason);
+});
+
+start();

@@ -1,0 +1,73 @@
+// DOM helpers for test-mode scenarios: they drive the REAL UI.
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Poll `fn` until it returns a truthy value; reject after `timeoutMs` naming `what`. */
+export async function waitFor<T>(fn: () => T | null | undefined | false, what: string, timeoutMs = 15000): Promise<T> {
+  const t0 = performance.now();
+  for (;;) {
+    let v: T | null | undefined | false;
+    try {
+      v = fn();
+    } catch {
+      v = null;
+    }
+    if (v) return v;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(40);
+  }
+}
+
+export function $(testid: string, root: ParentNode = document): HTMLElement | null {
+  return root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+}
+export function $$(testid: string, root: ParentNode = document): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`));
+}
+
+export async function click(el: HTMLElement | null, what: string): Promise<void> {
+  if (!el) throw new Error(`cannot click ${what}: not found`);
+  if ((el as HTMLButtonElement).disabled) throw new Error(`cannot click ${what}: disabled`);
+  el.click();
+  await sleep(0);
+}
+
+/** Type into an input/textarea the way a user does: set the value, fire input. */
+export function setValue(el: HTMLInputElement | HTMLTextAreaElement, value: string): void {
+  el.focus();
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+export function pressEnter(el: HTMLElement): void {
+  el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true, cancelable: true }));
+}
+
+export interface ShownMessage {
+  id: number;
+  role: string;
+  state: string;
+  /** textContent of the message content, as displayed */
+  text: string;
+  /** the same without UI chrome (code block headers and copy buttons) */
+  plain: string;
+}
+
+function plainText(el: Element | null): string {
+  if (!el) return '';
+  const c = el.cloneNode(true) as Element;
+  c.querySelectorAll('.code-header, button, [aria-hidden="true"]').forEach((x) => x.remove());
+  return (c.textContent ?? '').trim();
+}
+
+export function shownMessages(): ShownMessage[] {
+  return $$('message').map((el) => ({
+    id: Number(el.dataset.messageId),
+    role: el.dataset.role ?? '',
+    state: el.dataset.state ?? '',
+    text: ($('message-content', el)?.textContent ?? '').trim(),
+    plain: plainText($('message-content', el)),
+  }));
+}

@@ -1,0 +1,288 @@
+// End-to-end scenarios run in the real window (SystemService.TestScenario names one).
+// They use the real UI: elements by data-testid, real input/keydown/click events.
+import { app } from '../lib/state/app.svelte';
+import type { ExportFormat } from '../lib/api';
+import { $, $$, click, pressEnter, setValue, shownMessages, sleep, waitFor, type ShownMessage } from './dom';
+
+export type Result = { ok: boolean; error?: string; [k: string]: unknown };
+type Scenario = (arg: string) => Promise<Record<string, unknown>>;
+
+const FINAL = new Set(['complete', 'stopped', 'interrupted', 'failed']);
+
+function lastAnswer(): ShownMessage | undefined {
+  return shownMessages().filter((m) => m.role === 'assistant').pop();
+}
+
+async function ready(): Promise<void> {
+  await waitFor(() => app.ready, 'the app to load', 20000);
+  await waitFor(() => $('composer'), 'the composer');
+}
+
+/** Type into the composer and press Enter; returns the id of the new answer. */
+async function send(text: string): Promise<number> {
+  const before = new Set(shownMessages().map((m) => m.id));
+  const composer = $('composer') as HTMLTextAreaElement;
+  setValue(composer, text);
+  await sleep(0);
+  pressEnter(composer);
+  await waitFor(() => shownMessages().some((m) => m.role === 'user' && m.text === text), 'the user message to appear', 5000);
+  const answer = await waitFor(
+    () => shownMessages().find((m) => m.role === 'assistant' && m.id > 0 && !before.has(m.id)),
+    'the answer message',
+    15000,
+  );
+  return answer.id;
+}
+
+function message(id: number): ShownMessage | undefined {
+  return shownMessages().find((m) => m.id === id);
+}
+
+async function waitFinal(id: number, timeoutMs = 60000): Promise<ShownMessage> {
+  return waitFor(() => {
+    const m = message(id);
+    return m && FINAL.has(m.state) ? m : null;
+  }, `answer ${id} to finish`, timeoutMs);
+}
+
+async function newChat(): Promise<void> {
+  await click($('new-chat'), 'New chat');
+  await waitFor(() => app.currentId === 0 && shownMessages().length === 0, 'an empty new chat');
+}
+
+async function openConversation(id: number): Promise<void> {
+  const sel = `[data-testid="conversation-item"][data-conversation-id="${id}"] button.open`;
+  let item: HTMLElement | null = null;
+  try {
+    item = await waitFor(() => document.querySelector<HTMLElement>(sel), `conversation ${id} in the sidebar`, 5000);
+  } catch {
+    throw new Error(
+      `conversation ${id} is not in the sidebar; ConversationService.List last returned ids [${app.conversations.map((c) => c.id).join(', ')}]`,
+    );
+  }
+  await click(item, `conversation ${id} in the sidebar`);
+  await waitFor(() => app.currentId === id && !app.loadingConversation, `conversation ${id} to open`);
+  await sleep(50);
+}
+
+const scenarios: Record<string, Scenario> = {
+  /** What the window shows right after start-up. */
+  async status() {
+    await ready();
+    await waitFor(() => app.modelsChecked, 'the model check');
+    await sleep(150);
+    const composer = $('composer');
+    return {
+      conversations: $$('conversation-item').map((el) => (el.querySelector('.title')?.textContent ?? '').trim()),
+      selectedModel: app.selection.model,
+      selectedEndpoint: app.selection.endpointId,
+      composerFocused: !!composer && document.activeElement === composer,
+      banner: ($('unreachable-banner')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      notice: ($('startup-notice')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      emptyState: ($('empty-state')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    };
+  },
+
+  async send() {
+    await ready();
+    await newChat();
+    const answerId = await send('Hello Brook');
+    const m = await waitFinal(answerId);
+    await sleep(300); // the stored message (stats, recovery mark) replaces the live one
+    const el = document.querySelector(`[data-testid="message"][data-message-id="${answerId}"]`);
+    const mark = el?.querySelector<HTMLElement>('[data-testid="recovered"]');
+    return {
+      conversationId: app.currentId,
+      answerId,
+      answerText: m.text,
+      answerPlain: m.plain,
+      state: m.state,
+      recovered: !!mark,
+      recoveredTitle: mark?.title ?? '',
+      footer: (el?.querySelector('.footer')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      stateBox: (el?.querySelector('.state-box')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    };
+  },
+
+  async stop() {
+    await ready();
+    await newChat();
+    const answerId = await send('Please write a long answer');
+    await waitFor(() => (message(answerId)?.text.length ?? 0) > 0, 'the first tokens', 30000);
+    await click(await waitFor(() => $('stop'), 'the Stop button'), 'Stop');
+    const m = await waitFinal(answerId, 20000);
+    await sleep(300);
+    const after = message(answerId) ?? m;
+    return { conversationId: app.currentId, answerId, state: after.state, answerText: after.text, answerPlain: after.plain };
+  },
+
+  async regenerate() {
+    await ready();
+    await newChat();
+    const first = await send('Hello Brook');
+    await waitFinal(first);
+    await click(await waitFor(() => $('regenerate', document.querySelector(`[data-message-id="${first}"]`)!), 'the Regenerate button'), 'Regenerate');
+    const second = await waitFor(() => {
+      const a = lastAnswer();
+      return a && a.id !== first ? a.id : 0;
+    }, 'the regenerated answer');
+    await waitFinal(second);
+    await sleep(200);
+    const answers = shownMessages().filter((m) => m.role === 'assistant');
+    return { conversationId: app.currentId, count: answers.length, answers: answers.map((a) => ({ id: a.id, state: a.state, text: a.text, plain: a.plain })) };
+  },
+
+  async edit() {
+    await ready();
+    await newChat();
+    const answerId = await send('Original question');
+    await waitFinal(answerId);
+    const originalId = app.currentId;
+    const userEl = await waitFor(() => document.querySelector<HTMLElement>('[data-testid="message"][data-role="user"]'), 'the user message');
+    await click($('edit', userEl), 'Edit');
+    const input = (await waitFor(() => $('edit-input', userEl), 'the edit box')) as HTMLTextAreaElement;
+    setValue(input, 'Edited question');
+    await sleep(0);
+    await click($('edit-send', userEl), 'Send as new conversation');
+    await waitFor(() => app.currentId !== originalId && app.currentId > 0 && !app.loadingConversation, 'the forked conversation to open');
+    const newId = app.currentId;
+    const newAnswer = await waitFor(() => lastAnswer(), 'the new answer');
+    await waitFinal(newAnswer.id);
+    await sleep(200);
+    const newMessages = shownMessages();
+    await openConversation(originalId);
+    const originalMessages = shownMessages();
+    return { newConversationId: newId, originalConversationId: originalId, newMessages, originalMessages };
+  },
+
+  async switch() {
+    await ready();
+    await newChat();
+    const aAnswer = await send('Slow answer please');
+    await waitFor(() => app.currentId > 0, 'conversation A to exist');
+    const aId = app.currentId;
+    await newChat();
+    const bAnswer = await send('Quick answer please');
+    await waitFor(() => app.currentId > 0 && app.currentId !== aId, 'conversation B to exist');
+    const bId = app.currentId;
+    await waitFor(() => (message(bAnswer)?.text.length ?? 0) > 0 || FINAL.has(message(bAnswer)?.state ?? ''), 'B to start answering', 30000);
+    // Back to A while (ideally) both are still streaming: A must show its live answer.
+    await openConversation(aId);
+    const aReopened = message(aAnswer);
+    await sleep(300);
+    const aLater = message(aAnswer);
+    const aFinal = await waitFinal(aAnswer);
+    await sleep(200);
+    const aShown = message(aAnswer) ?? aFinal;
+    await openConversation(bId);
+    const bFinal = await waitFinal(bAnswer);
+    await sleep(200);
+    const bShown = message(bAnswer) ?? bFinal;
+    return {
+      a: {
+        conversationId: aId,
+        answerId: aAnswer,
+        stateWhenReopened: aReopened?.state,
+        textLengthWhenReopened: aReopened?.text.length ?? 0,
+        textLength300msLater: aLater?.text.length ?? 0,
+        state: aShown.state,
+        text: aShown.text,
+        plain: aShown.plain,
+      },
+      b: { conversationId: bId, answerId: bAnswer, state: bShown.state, text: bShown.text, plain: bShown.plain },
+    };
+  },
+
+  /** "search:QUERY" types QUERY into the search box (default "Brook"). */
+  async search(arg) {
+    await ready();
+    const query = arg || new URLSearchParams(location.search).get('q') || 'Brook';
+    const box = $('search') as HTMLInputElement;
+    setValue(box, query);
+    const hit = await waitFor(() => $('search-hit'), 'search results');
+    const hits = $$('search-hit').length;
+    const expectConversation = Number(hit.dataset.conversationId);
+    const expectMessage = Number(hit.dataset.messageId);
+    await click(hit, 'the first search hit');
+    await waitFor(() => app.currentId === expectConversation && !app.loadingConversation, 'the conversation to open');
+    const highlighted = await waitFor(() => document.querySelector<HTMLElement>('[data-testid="message"].highlighted'), 'the highlighted message', 5000);
+    return {
+      query,
+      hits,
+      conversationId: app.currentId,
+      highlightedMessageId: Number(highlighted.dataset.messageId),
+      expectedMessageId: expectMessage,
+    };
+  },
+
+  async export() {
+    await ready();
+    let id = app.currentId;
+    if (!id) {
+      const first = app.conversations[0];
+      if (first) {
+        await openConversation(first.id);
+        id = first.id;
+      } else {
+        await newChat();
+        const a = await send('Hello Brook');
+        await waitFinal(a);
+        id = app.currentId;
+      }
+    }
+    const paths: Record<string, string> = {};
+    for (const f of ['markdown', 'json', 'html'] as ExportFormat[]) {
+      paths[f] = await app.exportConversations([id], f); // the menu's code path
+    }
+    return { conversationId: id, paths };
+  },
+};
+
+export function scenarioNames(): string[] {
+  return Object.keys(scenarios);
+}
+
+/** Runs "name" or "name:argument" (e.g. "search:東京タワー"). */
+export async function runScenario(spec: string, overallMs = 120000): Promise<Result> {
+  const colon = spec.indexOf(':');
+  const name = colon < 0 ? spec : spec.slice(0, colon);
+  const arg = colon < 0 ? '' : spec.slice(colon + 1);
+  const s = scenarios[name];
+  if (!s) return { ok: false, error: `unknown scenario "${name}"; known: ${scenarioNames().join(', ')}` };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`scenario "${name}" timed out after ${overallMs} ms`)), overallMs);
+  });
+  try {
+    const data = await Promise.race([s(arg), timeout]);
+    return { ok: true, scenario: name, ...data };
+  } catch (e) {
+    return {
+      ok: false,
+      scenario: name,
+      error: e instanceof Error ? e.message : String(e),
+      shown: safeShown(),
+      app: {
+        currentId: app.currentId,
+        selection: app.selection,
+        currentStreaming: app.currentStreaming,
+        sendingFrom: app.sendingFrom,
+        toasts: app.toastLog,
+        composer: ($('composer') as HTMLTextAreaElement | null)?.value,
+        listed: app.conversations.map((c) => c.id),
+        sidebar: $$('conversation-item').map((el) => Number(el.dataset.conversationId)),
+        searching: app.searchResults !== null,
+      },
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function safeShown() {
+  try {
+    return shownMessages();
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createWailsApi, errorText } from '../lib/api';
+
+type W = { go?: unknown; runtime?: unknown };
+afterEach(() => {
+  delete (window as W).go;
+  delete (window as W).runtime;
+});
+
+describe('Wails api', () => {
+  it('calls window.go.app.<Service>.<Method> with the arguments', async () => {
+    const Send = vi.fn(async () => ({ conversation: { id: 5 }, user: {}, answer: {} }));
+    const List = vi.fn(async () => null);
+    (window as W).go = { app: { ChatService: { Send }, ConversationService: { List } } };
+    const api = createWailsApi();
+    const r = await api.chat.send(0, 'hi', 'ollama', 'llama3.2');
+    expect(Send).toHaveBeenCalledWith(0, 'hi', 'ollama', 'llama3.2');
+    expect(r.conversation.id).toBe(5);
+    expect(await api.conversations.list(false, 10, 0)).toEqual([]); // Go nil slice → []
+  });
+
+  it('rejects in plain words when the backend is missing', async () => {
+    const api = createWailsApi();
+    await expect(api.settings.get()).rejects.toThrow(/not connected/);
+  });
+
+  it('subscribes with EventsOn (waiting for the runtime) and unsubscribes with its return value', async () => {
+    const api = createWailsApi();
+    const cb = vi.fn();
+    const off = vi.fn();
+    let handler: ((p: unknown) => void) | null = null;
+    const unsub = api.events.onStream(cb);
+    // The runtime shows up a little later.
+    (window as W).runtime = {
+      EventsOn: (name: string, f: (p: unknown) => void) => {
+        expect(name).toBe('brook:stream');
+        handler = f;
+        return off;
+      },
+    };
+    await vi.waitFor(() => expect(handler).not.toBeNull());
+    handler!({ messageId: 1, seq: 1 });
+    expect(cb).toHaveBeenCalledWith({ messageId: 1, seq: 1 });
+    unsub();
+    expect(off).toHaveBeenCalled();
+  });
+
+  it('errorText handles strings, Errors and objects', () => {
+    expect(errorText('boom')).toBe('boom');
+    expect(errorText(new Error('bad'))).toBe('bad');
+    expect(errorText({ message: 'm' })).toBe('m');
+  });
+});
