@@ -1,0 +1,67 @@
+# Brook. `make run` sets up and opens the app; `make test` runs every test.
+# Both install whatever is missing first.
+SHELL := /bin/bash
+BIN   := build/bin/brook
+TAGS  := desktop,production,webkit2_41
+GO_SOURCES := $(shell find app backend main.go -name '*.go' -not -name '*_test.go' 2>/dev/null)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+ARTIFACTS := test-artifacts
+
+.PHONY: all run build deps deps-test frontend test test-go test-frontend test-real-ollama test-e2e bench dev clean
+
+all: build
+
+## run: install what is missing, build, and open Brook.
+run: build
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "No display: run Brook from a desktop session, or try: xvfb-run -a $(BIN)"; exit 1; fi
+	./$(BIN)
+
+## build: the stripped binary at build/bin/brook.
+build: deps $(BIN)
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+frontend/dist/index.html: $(FRONTEND_SOURCES) frontend/package.json
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+$(BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
+	go build -tags $(TAGS) -trimpath -ldflags "-w -s" -o $(BIN) .
+
+## test: every test: Go unit tests, frontend tests, real Ollama, end to end in the real window.
+test: deps-test
+	$(MAKE) test-go test-frontend
+	$(MAKE) $(BIN)
+	$(MAKE) test-real-ollama test-e2e
+
+test-go:
+	go vet ./backend/... ./tools/... ./tests/... ./e2e/...
+	go test -count=1 ./backend/... ./tools/...
+
+test-frontend:
+	cd frontend && npx vitest run
+
+test-real-ollama:
+	BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" go test -count=1 -timeout 15m ./tests/realollama/...
+
+test-e2e:
+	mkdir -p $(ARTIFACTS)
+	BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' ; exit $${PIPESTATUS[0]}
+
+## bench: store and streaming benchmarks (separate from tests).
+bench:
+	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+
+## dev: live-reloading development window (wails dev).
+dev: deps
+	$$(go env GOPATH)/bin/wails dev -tags webkit2_41
+
+clean:
+	rm -rf build/bin frontend/dist $(ARTIFACTS)

@@ -1,0 +1,188 @@
+// Package app is Brook's Wails glue: the window, the lifecycle, and thin
+// services bound to the UI. Every decision lives in backend/.
+package app
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"brook/backend/chat"
+	"brook/backend/endpoints"
+	"brook/backend/paths"
+	"brook/backend/secrets"
+	"brook/backend/store"
+)
+
+// App holds what the services share. Its fields are set in startup.
+type App struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	emitter *wailsEmitter
+	log     *slog.Logger
+	logFile io.Closer
+
+	layout   paths.Layout
+	store    *store.Store
+	keys     *secrets.Store
+	registry *endpoints.Registry
+	engine   *chat.Engine
+	// notice is shown to the user at start-up when something needs attention.
+	notice string
+	// startErr, when set, is why the backend could not start; every call returns it.
+	startErr error
+}
+
+// Run opens Brook's window and blocks until it closes.
+func Run(assets embed.FS, icon []byte) error {
+	dist, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		return err
+	}
+	a := &App{emitter: &wailsEmitter{}}
+	services := newServices(a)
+	return wails.Run(&options.App{
+		Title:            "Brook",
+		Width:            1280,
+		Height:           860,
+		MinWidth:         800,
+		MinHeight:        600,
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		AssetServer:      &assetserver.Options{Assets: dist},
+		OnStartup:        a.startup,
+		OnShutdown:       a.shutdown,
+		Bind:             services,
+		Linux: &linux.Options{
+			ProgramName:         "brook",
+			Icon:                icon,
+			WebviewGpuPolicy:    linux.WebviewGpuPolicyOnDemand,
+			WindowIsTranslucent: false,
+		},
+	})
+}
+
+// errNotStarted is returned by calls that arrive before the backend is ready.
+var errNotStarted = errors.New("Brook is still starting")
+
+func (a *App) startup(ctx context.Context) {
+	// The OnStartup context is never cancelled: derive our own for shutdown.
+	a.ctx, a.cancel = context.WithCancel(ctx)
+	a.emitter.attach(ctx)
+	if err := a.open(); err != nil {
+		a.startErr = err
+		a.notice = "Brook could not start: " + err.Error()
+		if a.log != nil {
+			a.log.Error("start-up failed", "err", err)
+		}
+	}
+}
+
+func (a *App) open() error {
+	layout, err := paths.Resolve()
+	if err != nil {
+		return fmt.Errorf("finding the data folder: %w", err)
+	}
+	a.layout = layout
+	a.log, a.logFile = openLog(layout.Logs)
+	a.log.Info("starting", "data", layout.Data)
+
+	st, err := store.Open(layout.Database)
+	var corrupt *store.CorruptError
+	if errors.As(err, &corrupt) {
+		a.notice = fmt.Sprintf("Brook's database was damaged, so it was set aside untouched at %s. "+
+			"You are starting with an empty one. To get your conversations back, restore a backup in Settings → Data "+
+			"(backups are in %s), or keep the damaged file for recovery tools.", corrupt.MovedTo, layout.Backups)
+		a.log.Error("database corrupt; set aside", "moved_to", corrupt.MovedTo, "err", err)
+		st, err = store.Open(layout.Database)
+	}
+	if err != nil {
+		return fmt.Errorf("opening the database %s: %w", layout.Database, err)
+	}
+	a.store = st
+	a.keys = secrets.New(secrets.Service)
+	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, endpoints.Environment{
+		OllamaHost:    os.Getenv("OLLAMA_HOST"),
+		OpenAIBaseURL: os.Getenv("OPENAI_BASE_URL"),
+		OpenAIAPIKey:  os.Getenv("OPENAI_API_KEY"),
+	}); err != nil {
+		a.log.Error("configuring default endpoints", "err", err)
+	}
+	a.registry = endpoints.New(st, a.keys)
+	a.engine = newEngine(a)
+	go a.housekeeping()
+	return nil
+}
+
+// housekeeping runs once after start-up, off the UI's path.
+func (a *App) housekeeping() {
+	if path, created, err := a.store.EnsureDailyBackup(a.ctx, a.layout.Backups, 7); err != nil {
+		a.log.Error("daily backup", "err", err)
+	} else if created {
+		a.log.Info("daily backup written", "path", path)
+	}
+	// Deleted conversations can be undone for a while, then they go for good.
+	if n, err := a.store.PurgeDeleted(a.ctx, 24*time.Hour); err != nil {
+		a.log.Error("purging deleted conversations", "err", err)
+	} else if n > 0 {
+		a.log.Info("purged deleted conversations", "count", n)
+	}
+}
+
+func (a *App) shutdown(context.Context) {
+	if a.engine != nil {
+		a.engine.Close()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			a.log.Error("closing the database", "err", err)
+		}
+	}
+	if a.logFile != nil {
+		a.logFile.Close()
+	}
+}
+
+// ready returns the start-up error, if any, so every call fails plainly.
+func (a *App) ready() error {
+	if a.startErr != nil {
+		return a.startErr
+	}
+	if a.store == nil {
+		return errNotStarted
+	}
+	return nil
+}
+
+// maxLogSize is where the log starts over, keeping one previous file.
+const maxLogSize = 5 << 20
+
+func openLog(dir string) (*slog.Logger, io.Closer) {
+	path := filepath.Join(dir, "brook.log")
+	if fi, err := os.Stat(path); err == nil && fi.Size() > maxLogSize {
+		_ = os.Rename(path, path+".1")
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil)), io.NopCloser(nil)
+	}
+	return slog.New(slog.NewTextHandler(io.MultiWriter(f, os.Stderr), nil)), f
+}
+
+func newEngine(a *App) *chat.Engine {
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Emitter: a.emitter, Logger: a.log})
+}

@@ -1,0 +1,219 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"brook/backend/providertest"
+)
+
+// shown is one message as the window displays it.
+type shown struct {
+	ID    int64  `json:"id"`
+	Role  string `json:"role"`
+	State string `json:"state"`
+	Text  string `json:"text"`
+	Plain string `json:"plain"`
+}
+
+type scenarioResult struct {
+	OK    bool   `json:"ok"`
+	Error string `json:"error"`
+}
+
+// runScenario launches Brook in test mode against srv and decodes its report.
+func runScenario(t *testing.T, srv *providertest.Server, dataHome, scenario string, into any, extra ...string) *brook {
+	t.Helper()
+	l := launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), dataHome: dataHome, scenario: scenario, extraEnv: extra}
+	app := start(t, l)
+	var raw json.RawMessage
+	app.waitReport(90*time.Second, &raw)
+	var res scenarioResult
+	if err := json.Unmarshal(raw, &res); err != nil || !res.OK {
+		t.Fatalf("scenario %s failed: %s (%v)", scenario, res.Error, err)
+	}
+	if err := json.Unmarshal(raw, into); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+const plainAnswer = providertest.DefaultAnswer // no Markdown: shown text equals stored text
+
+func TestRecoveredAnswerIsShownOnceAndWhole(t *testing.T) {
+	for _, fault := range []providertest.Fault{providertest.DropMidLine, providertest.CleanEndNoMarker} {
+		t.Run(fault.String(), func(t *testing.T) {
+			srv := providertest.NewOllama(providertest.Script{Fault: fault, FaultAfterTokens: 5, TokenDelay: 20 * time.Millisecond})
+			defer srv.Close()
+			var r struct {
+				AnswerID    int64  `json:"answerId"`
+				AnswerPlain string `json:"answerPlain"`
+				State       string `json:"state"`
+			}
+			app := runScenario(t, srv, t.TempDir(), "send", &r)
+			if r.State != "complete" || r.AnswerPlain != plainAnswer {
+				t.Fatalf("window shows %q (%s), want the whole answer once: %q", r.AnswerPlain, r.State, plainAnswer)
+			}
+			ms := waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true })
+			if len(ms) != 2 || ms[1].Content != plainAnswer || !ms[1].Recovered {
+				t.Fatalf("stored %+v", ms)
+			}
+			if n := len(srv.ChatRequests(false)); n != 1 {
+				t.Fatalf("want exactly one non-streaming recovery request, got %d", n)
+			}
+		})
+	}
+}
+
+func TestStopInTheWindow(t *testing.T) {
+	long := strings.Repeat("A long answer that the user will stop. ", 30)
+	srv := providertest.NewOllama(providertest.Script{Answer: long, Tokens: providertest.SplitTokens(long, 3), TokenDelay: 40 * time.Millisecond})
+	defer srv.Close()
+	var r struct {
+		AnswerID    int64  `json:"answerId"`
+		State       string `json:"state"`
+		AnswerPlain string `json:"answerPlain"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "stop", &r)
+	ms := waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true })
+	answer := ms[len(ms)-1]
+	if r.State != "stopped" || answer.State != "stopped" {
+		t.Fatalf("window state %q, stored %q; want stopped", r.State, answer.State)
+	}
+	if answer.Content == "" || answer.Content == long || !strings.HasPrefix(long, answer.Content) {
+		t.Fatalf("stopped text %q is not a strict partial", answer.Content)
+	}
+	if strings.TrimSpace(answer.Content) != r.AnswerPlain {
+		t.Fatalf("window shows %q, stored %q", r.AnswerPlain, answer.Content)
+	}
+	if n := len(srv.ChatRequests(false)); n != 0 {
+		t.Fatalf("Stop made %d fallback requests", n)
+	}
+}
+
+func TestRegenerateInTheWindow(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{TokenDelay: 10 * time.Millisecond})
+	defer srv.Close()
+	var r struct {
+		Count   int     `json:"count"`
+		Answers []shown `json:"answers"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "regenerate", &r)
+	if r.Count != 2 || r.Answers[0].Plain != plainAnswer || r.Answers[1].Plain != plainAnswer || r.Answers[0].ID == r.Answers[1].ID {
+		t.Fatalf("window shows %+v; want the old and the new answer", r.Answers)
+	}
+	ms := waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true })
+	if len(ms) != 3 || ms[1].State != "complete" || ms[2].State != "complete" {
+		t.Fatalf("stored %+v", ms)
+	}
+}
+
+func TestEditForksAndKeepsTheOriginal(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{TokenDelay: 10 * time.Millisecond})
+	defer srv.Close()
+	var r struct {
+		NewID            int64   `json:"newConversationId"`
+		OriginalID       int64   `json:"originalConversationId"`
+		NewMessages      []shown `json:"newMessages"`
+		OriginalMessages []shown `json:"originalMessages"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "edit", &r)
+	if r.NewID == r.OriginalID || len(r.NewMessages) != 2 || r.NewMessages[0].Plain != "Edited question" || r.NewMessages[1].Plain != plainAnswer {
+		t.Fatalf("fork shows %+v", r.NewMessages)
+	}
+	if len(r.OriginalMessages) != 2 || r.OriginalMessages[0].Plain != "Original question" {
+		t.Fatalf("original shows %+v", r.OriginalMessages)
+	}
+	byConv := map[int64][]storedMessage{}
+	for _, m := range waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true }) {
+		byConv[m.ConversationID] = append(byConv[m.ConversationID], m)
+	}
+	if o := byConv[r.OriginalID]; len(o) != 2 || o[0].Content != "Original question" || o[1].Content != plainAnswer {
+		t.Fatalf("original stored as %+v", o)
+	}
+	if n := byConv[r.NewID]; len(n) != 2 || n[0].Content != "Edited question" {
+		t.Fatalf("fork stored as %+v", n)
+	}
+}
+
+func TestSwitchingConversationsWhileAnswerStreams(t *testing.T) {
+	long := strings.Repeat("Streaming on while you look elsewhere. ", 12)
+	srv := providertest.NewOllama(providertest.Script{Answer: long, Tokens: providertest.SplitTokens(long, 3), TokenDelay: 25 * time.Millisecond})
+	defer srv.Close()
+	var r struct {
+		A struct {
+			ConversationID int64  `json:"conversationId"`
+			State          string `json:"state"`
+			Plain          string `json:"plain"`
+		} `json:"a"`
+		B struct {
+			ConversationID int64  `json:"conversationId"`
+			State          string `json:"state"`
+			Plain          string `json:"plain"`
+		} `json:"b"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "switch", &r)
+	want := strings.TrimSpace(long)
+	if r.A.State != "complete" || r.A.Plain != want || r.B.State != "complete" || r.B.Plain != want {
+		t.Fatalf("after switching: A %s %q, B %s %q", r.A.State, r.A.Plain, r.B.State, r.B.Plain)
+	}
+	for _, m := range waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true }) {
+		if m.Role == "assistant" && (m.State != "complete" || m.Content != long) {
+			t.Fatalf("stored answer %+v", m)
+		}
+	}
+}
+
+func TestSearchOpensTheHit(t *testing.T) {
+	answer := "東京タワー is 333 m tall; fmt.Println prints it."
+	srv := providertest.NewOllama(providertest.Script{Answer: answer, Tokens: providertest.SplitTokens(answer, 3)})
+	defer srv.Close()
+	dataHome := t.TempDir()
+	var sent struct {
+		ConversationID int64 `json:"conversationId"`
+		AnswerID       int64 `json:"answerId"`
+	}
+	runScenario(t, srv, dataHome, "send", &sent)
+	for _, q := range []string{"東京タワー", "fmt.Println"} {
+		var r struct {
+			Hits                 int   `json:"hits"`
+			ConversationID       int64 `json:"conversationId"`
+			HighlightedMessageID int64 `json:"highlightedMessageId"`
+		}
+		runScenario(t, srv, dataHome, "search:"+q, &r)
+		if r.Hits < 1 || r.ConversationID != sent.ConversationID || r.HighlightedMessageID != sent.AnswerID {
+			t.Fatalf("search %q: %+v; want conversation %d message %d", q, r, sent.ConversationID, sent.AnswerID)
+		}
+	}
+}
+
+func TestExportFromTheWindow(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{Answer: "Export me: `code` and <script>alert(1)</script>."})
+	defer srv.Close()
+	dataHome, exportDir := t.TempDir(), t.TempDir()
+	var sent struct{}
+	runScenario(t, srv, dataHome, "send", &sent)
+	var r struct {
+		Paths map[string]string `json:"paths"`
+	}
+	runScenario(t, srv, dataHome, "export", &r, "BROOK_TEST_EXPORT_DIR="+exportDir)
+	for _, format := range []string{"markdown", "json", "html"} {
+		path := r.Paths[format]
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s export %q: %v", format, path, err)
+		}
+		if !strings.Contains(string(data), "Export me") {
+			t.Fatalf("%s export lacks the answer", format)
+		}
+		if format == "html" && strings.Contains(string(data), "<script>") {
+			t.Fatalf("the HTML export contains a script element")
+		}
+		if format == "json" && !json.Valid(data) {
+			t.Fatalf("the JSON export is not valid JSON")
+		}
+	}
+}
