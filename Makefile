@@ -7,7 +7,7 @@ GO_SOURCES := $(shell find app backend main.go -name '*.go' -not -name '*_test.g
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 ARTIFACTS := test-artifacts
 
-.PHONY: all run build deps deps-test frontend test test-go test-frontend test-real-ollama test-e2e bench dev clean
+.PHONY: all run build deps deps-test frontend test test-go test-frontend test-real-ollama test-e2e bench dev screenshots clean
 
 all: build
 
@@ -58,6 +58,12 @@ test-e2e:
 ## bench: store and streaming benchmarks (separate from tests).
 bench:
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+
+## screenshots: photograph the main states of the real window into docs/screenshots.
+screenshots: deps-test $(BIN)
+	mkdir -p docs/screenshots $(ARTIFACTS)
+	BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
+	  go test -count=1 -run TestMainStatesScreenshots -v ./e2e/
 
 ## dev: live-reloading development window (wails dev).
 dev: deps

@@ -511,6 +511,9 @@ func (s *SystemService) TestReport(report string) error {
 	if err := os.WriteFile(path, []byte(report), 0o600); err != nil {
 		return err
 	}
-	go runtime.Quit(s.a.ctx)
+	// A posed state stays on screen for its screenshot; the test closes Brook.
+	if !strings.HasPrefix(os.Getenv("BROOK_TEST_SCENARIO"), "pose") {
+		go runtime.Quit(s.a.ctx)
+	}
 	return nil
 }

@@ -107,6 +107,7 @@ func start(t *testing.T, l launch) *brook {
 	)
 	if l.scenario != "" {
 		b.report = filepath.Join(l.dataHome, "report-"+l.scenario+".json")
+		os.Remove(b.report) // a report from an earlier launch in this folder is not this one's
 		b.cmd.Env = append(b.cmd.Env, "BROOK_TEST_SCENARIO="+l.scenario, "BROOK_TEST_REPORT="+b.report)
 	}
 	if l.exportDir != "" {
@@ -197,10 +198,38 @@ func (b *brook) waitReport(timeout time.Duration, into any) {
 	b.t.Logf("report: %s", tail(string(data), 1500))
 }
 
+// waitPose waits for a "pose" scenario to report; the window stays open.
+func (b *brook) waitPose(timeout time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if data, err := os.ReadFile(b.report); err == nil && len(data) > 0 {
+			var r scenarioResult
+			if err := json.Unmarshal(data, &r); err != nil || !r.OK {
+				b.t.Fatalf("pose failed: %s", data)
+			}
+			return
+		}
+		select {
+		case <-b.exited:
+			b.t.Fatalf("Brook exited while posing: %v", b.exitErr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	b.screenshot("timeout-" + b.t.Name())
+	b.t.Fatalf("the pose was not reached within %s", timeout)
+}
+
 // screenshot saves the whole virtual screen as artifacts/name.png.
 func (b *brook) screenshot(name string) string {
 	b.t.Helper()
-	path := filepath.Join(artifacts, strings.NewReplacer("/", "-", " ", "_").Replace(name)+".png")
+	return b.screenshotTo(artifacts, name)
+}
+
+// screenshotTo saves the whole virtual screen as dir/name.png.
+func (b *brook) screenshotTo(dir, name string) string {
+	b.t.Helper()
+	path := filepath.Join(dir, strings.NewReplacer("/", "-", " ", "_").Replace(name)+".png")
 	cmd := exec.Command("import", "-display", display, "-window", "root", path)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.t.Logf("screenshot %s failed: %v %s", name, err, out)

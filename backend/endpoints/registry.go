@@ -24,6 +24,8 @@ import (
 type Store interface {
 	ListEndpoints(ctx context.Context) ([]store.Endpoint, error)
 	SaveEndpoint(ctx context.Context, e store.Endpoint) (store.Endpoint, error)
+	LoadSettings(ctx context.Context) (store.Settings, error)
+	SaveSettings(ctx context.Context, s store.Settings) error
 }
 
 // ErrUnknownEndpoint is returned for an endpoint ID that is not configured.
@@ -210,14 +212,28 @@ type Environment struct {
 // SeedDefaults configures endpoints on first run (when there are none): Ollama
 // at $OLLAMA_HOST or http://127.0.0.1:11434, and an OpenAI-compatible endpoint
 // when OPENAI_BASE_URL or OPENAI_API_KEY is set. The key goes to the keyring.
+// On later runs it keeps the Ollama endpoint it configured in step with
+// $OLLAMA_HOST, unless the user has edited that endpoint since.
 func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Environment) error {
 	existing, err := s.ListEndpoints(ctx)
-	if err != nil || len(existing) > 0 {
+	if err != nil {
 		return err
 	}
+	settings, err := s.LoadSettings(ctx)
+	if err != nil {
+		return err
+	}
+	ollamaURL := OllamaURL(env.OllamaHost)
+	if len(existing) > 0 {
+		return followOllamaHost(ctx, s, existing, settings, ollamaURL)
+	}
 	if _, err := s.SaveEndpoint(ctx, store.Endpoint{
-		Name: "Ollama", Kind: store.KindOllama, BaseURL: OllamaURL(env.OllamaHost), Enabled: true,
+		Name: "Ollama", Kind: store.KindOllama, BaseURL: ollamaURL, Enabled: true,
 	}); err != nil {
+		return err
+	}
+	settings.SeededOllamaURL = ollamaURL
+	if err := s.SaveSettings(ctx, settings); err != nil {
 		return err
 	}
 	if env.OpenAIBaseURL == "" && env.OpenAIAPIKey == "" {
@@ -233,6 +249,23 @@ func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Enviro
 	}
 	if env.OpenAIAPIKey != "" {
 		return keys.Set(e.ID, env.OpenAIAPIKey)
+	}
+	return nil
+}
+
+func followOllamaHost(ctx context.Context, s Store, existing []store.Endpoint, settings store.Settings, ollamaURL string) error {
+	if settings.SeededOllamaURL == "" || settings.SeededOllamaURL == ollamaURL {
+		return nil
+	}
+	for _, e := range existing {
+		if e.Kind == store.KindOllama && e.BaseURL == settings.SeededOllamaURL {
+			e.BaseURL = ollamaURL
+			if _, err := s.SaveEndpoint(ctx, e); err != nil {
+				return err
+			}
+			settings.SeededOllamaURL = ollamaURL
+			return s.SaveSettings(ctx, settings)
+		}
 	}
 	return nil
 }

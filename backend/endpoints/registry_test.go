@@ -54,15 +54,58 @@ func TestPickPrefersTheLastUsedModel(t *testing.T) {
 	}
 }
 
-type memoryEndpoints struct{ list []store.Endpoint }
+type memoryEndpoints struct {
+	list     []store.Endpoint
+	settings store.Settings
+}
 
 func (m *memoryEndpoints) ListEndpoints(context.Context) ([]store.Endpoint, error) {
 	return m.list, nil
 }
+
 func (m *memoryEndpoints) SaveEndpoint(_ context.Context, e store.Endpoint) (store.Endpoint, error) {
+	for i := range m.list {
+		if m.list[i].ID == e.ID {
+			m.list[i] = e
+			return e, nil
+		}
+	}
 	e.ID = "ep" + string(rune('1'+len(m.list)))
 	m.list = append(m.list, e)
 	return e, nil
+}
+
+func (m *memoryEndpoints) LoadSettings(context.Context) (store.Settings, error) {
+	return m.settings, nil
+}
+
+func (m *memoryEndpoints) SaveSettings(_ context.Context, s store.Settings) error {
+	m.settings = s
+	return nil
+}
+
+func TestSeededOllamaFollowsOllamaHostUntilTheUserEditsIt(t *testing.T) {
+	keyring.MockInit()
+	ctx := context.Background()
+	s := &memoryEndpoints{}
+	keys := secrets.New("BrookFollowTest")
+	if err := SeedDefaults(ctx, s, keys, Environment{OllamaHost: "127.0.0.1:1111"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := SeedDefaults(ctx, s, keys, Environment{OllamaHost: "127.0.0.1:2222"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.list) != 1 || s.list[0].BaseURL != "http://127.0.0.1:2222" {
+		t.Fatalf("the seeded endpoint did not follow OLLAMA_HOST: %+v", s.list)
+	}
+	// The user points it elsewhere: from now on their choice wins.
+	s.list[0].BaseURL = "http://gpu-box:11434"
+	if err := SeedDefaults(ctx, s, keys, Environment{OllamaHost: "127.0.0.1:3333"}); err != nil {
+		t.Fatal(err)
+	}
+	if s.list[0].BaseURL != "http://gpu-box:11434" {
+		t.Fatalf("OLLAMA_HOST overrode the user's endpoint: %+v", s.list[0])
+	}
 }
 
 func TestSeedDefaults(t *testing.T) {
@@ -102,7 +145,7 @@ func TestSeedDefaults(t *testing.T) {
 				}
 			}
 			// A second start changes nothing: the user's configuration wins.
-			if err := SeedDefaults(context.Background(), s, keys, Environment{OpenAIAPIKey: "other"}); err != nil || len(s.list) != len(tt.wantKinds) {
+			if err := SeedDefaults(context.Background(), s, keys, Environment{OllamaHost: tt.env.OllamaHost, OpenAIAPIKey: "other"}); err != nil || len(s.list) != len(tt.wantKinds) || s.list[0].BaseURL != tt.wantURLs[0] {
 				t.Fatalf("second seeding changed the endpoints: %v, %d", err, len(s.list))
 			}
 		})

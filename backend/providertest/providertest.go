@@ -140,6 +140,9 @@ type Script struct {
 	OmitDone bool
 }
 
+// DemoAnswer shows off what Brook renders: code, a table and math.
+const DemoAnswer = "Here is a quick example in **Go**:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"Hello from Brook\")\n}\n```\n\n| Step | What happens |\n|---|---|\n| 1 | Brook streams tokens |\n| 2 | A broken stream is recovered |\n\n> Answers are checkpointed while they stream.\n\nThe area of a circle is $A = \\pi r^2$.\n"
+
 // DefaultAnswer is the answer of a zero [Script]. It has multi-byte
 // characters, so DropInsideRune has something to cut.
 const DefaultAnswer = "Hello! Grüße from the loopback — ünïcödé ✓ done."

@@ -141,6 +141,10 @@ type Settings struct {
 	// LastEndpointID and LastModel are the model used last, selected on start.
 	LastEndpointID string `json:"lastEndpointId"`
 	LastModel      string `json:"lastModel"`
+	// SeededOllamaURL is the URL Brook gave the Ollama endpoint it configured
+	// from $OLLAMA_HOST. While the endpoint still has it, Brook follows
+	// $OLLAMA_HOST; once the user edits the endpoint, their choice wins.
+	SeededOllamaURL string `json:"seededOllamaUrl,omitempty"`
 }
 
 // DefaultSettings are the settings of a new installation.

@@ -17,14 +17,13 @@ import (
 	"brook/backend/providertest"
 )
 
-const demoAnswer = "Here is a quick example in **Go**:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"Hello from Brook\")\n}\n```\n\n| Step | What happens |\n|---|---|\n| 1 | Brook streams tokens |\n| 2 | A broken stream is recovered |\n\nThe area of a circle is $A = \\pi r^2$.\n"
 
 func main() {
 	kind := flag.String("kind", "ollama", "wire protocol: ollama or openai")
 	fault := flag.String("fault", "None", "stream fault: "+strings.Join(faultNames(), ", "))
 	after := flag.Int("after", 20, "tokens before the fault")
 	delay := flag.Duration("delay", 30*time.Millisecond, "pause between tokens")
-	answer := flag.String("answer", demoAnswer, "the answer to every prompt")
+	answer := flag.String("answer", providertest.DemoAnswer, "the answer to every prompt")
 	flag.Parse()
 
 	script := providertest.Script{Answer: *answer, Tokens: providertest.SplitTokens(*answer, 4), TokenDelay: *delay,

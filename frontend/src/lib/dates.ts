@@ -62,5 +62,23 @@ export function formatBytes(n?: number): string {
 
 /** Only <mark> survives from a search snippet (Go escapes everything else; this is defence in depth). */
 export function safeSnippet(html: string): string {
-  return html.replace(/<(?!\/?mark>)/gi, '&lt;');
+  return tidySnippet(html.replace(/<(?!\/?mark>)/gi, '&lt;'));
+}
+
+/**
+ * Snippets come from the raw Markdown of a message. For reading, drop the
+ * syntax that means nothing out of context — code fences, table rules and
+ * pipes, emphasis stars, heading and quote marks — and fold white space.
+ */
+export function tidySnippet(html: string): string {
+  return html
+    .replace(/`{3,}[\w+-]*/g, ' ')
+    .replace(/\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?/g, ' ')
+    .replace(/\s*\|\s*/g, ' · ')
+    .replace(/\*{1,3}|_{2,3}|~~/g, '')
+    .replace(/(^|\s)(#{1,6}|&gt;)\s/g, '$1')
+    .replace(/(\s*·\s*){2,}/g, ' · ')
+    .replace(/^\s*·\s*|\s*·\s*$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

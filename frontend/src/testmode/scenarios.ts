@@ -236,6 +236,55 @@ const scenarios: Record<string, Scenario> = {
     }
     return { conversationId: id, paths };
   },
+
+  /**
+   * Arranges a state for a documentation screenshot and reports without
+   * quitting (Go keeps the window open for "pose" scenarios).
+   * arg: answered | streaming | settings | help | models | search=QUERY | empty
+   */
+  async pose(arg) {
+    await ready();
+    await waitFor(() => app.modelsChecked, 'the model check');
+    const [what, value = ''] = arg.split('=');
+    switch (what) {
+      case 'answered': {
+        await newChat();
+        const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
+        await waitFinal(id);
+        break;
+      }
+      case 'streaming': {
+        await newChat();
+        const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
+        await waitFor(() => (message(id)?.text.length ?? 0) > 120, 'part of the answer', 30000);
+        break;
+      }
+      case 'settings':
+        await click($('open-settings'), 'Settings');
+        await waitFor(() => $('settings'), 'the settings view');
+        break;
+      case 'help':
+        app.helpOpen = true;
+        await waitFor(() => $('help-sheet'), 'the help sheet');
+        break;
+      case 'models':
+        await click($('model-picker'), 'the model picker');
+        await waitFor(() => $('model-option'), 'the model list');
+        break;
+      case 'search': {
+        const box = $('search') as HTMLInputElement;
+        setValue(box, value);
+        await waitFor(() => $('search-hit'), 'search results');
+        break;
+      }
+      case 'empty':
+        break;
+      default:
+        throw new Error(`unknown pose "${what}"`);
+    }
+    await sleep(400); // let the last frame paint
+    return { posed: what };
+  },
 };
 
 export function scenarioNames(): string[] {

@@ -48,3 +48,18 @@ describe('SearchResults', () => {
     expect(getByText('No matches.')).toBeTruthy();
   });
 });
+
+import { tidySnippet } from '../lib/dates';
+
+describe('tidySnippet', () => {
+  it('drops Markdown syntax but keeps the words and the marks', () => {
+    const raw = '...rook") } ``` | Step | What happens | |---|---| | 1 | <mark>Brook</mark> <mark>stream</mark>s tokens |...';
+    expect(tidySnippet(raw)).toBe('...rook") } · Step · What happens · 1 · <mark>Brook</mark> <mark>stream</mark>s tokens · ...');
+  });
+  it('removes emphasis, heading and quote marks', () => {
+    expect(tidySnippet('## Title **bold** and &gt; quoted <mark>word</mark>')).toBe('Title bold and quoted <mark>word</mark>');
+  });
+  it('leaves plain text alone', () => {
+    expect(tidySnippet('東京タワー is 333 m tall')).toBe('東京タワー is 333 m tall');
+  });
+});

@@ -1,0 +1,72 @@
+package e2e
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"brook/backend/providertest"
+)
+
+// TestMainStatesScreenshots poses each state a user must see and photographs
+// the real window: a smoke test of every state, and the pictures in docs/
+// (make screenshots sets BROOK_SCREENSHOTS to docs/screenshots).
+func TestMainStatesScreenshots(t *testing.T) {
+	dir := os.Getenv("BROOK_SCREENSHOTS")
+	if dir == "" {
+		dir = artifacts
+	}
+	slowDemo := providertest.Script{Answer: providertest.DemoAnswer, Tokens: providertest.SplitTokens(providertest.DemoAnswer, 3), TokenDelay: 60 * time.Millisecond}
+	// Paced like a small local model, so the rates in the pictures are plausible.
+	demo := providertest.Script{Answer: providertest.DemoAnswer, Tokens: providertest.SplitTokens(providertest.DemoAnswer, 3), TokenDelay: 12 * time.Millisecond}
+	recovered := demo
+	recovered.Fault, recovered.FaultAfterTokens = providertest.DropMidLine, 12
+	interrupted := demo
+	interrupted.Fault, interrupted.FaultAfterTokens, interrupted.NonStreamFailures = providertest.DropBetweenLines, 20, 1000
+
+	shared := t.TempDir() // a data folder that accumulates conversations, for search
+	shots := []struct {
+		name, pose string
+		script     providertest.Script
+		down       bool
+		dataHome   string
+		env        []string
+		size       string // window size, e.g. "800 600"
+	}{
+		{name: "first-run", pose: "empty", script: demo},
+		{name: "streaming", pose: "streaming", script: slowDemo},
+		{name: "answered", pose: "answered", script: demo, dataHome: shared},
+		{name: "recovered", pose: "answered", script: recovered, dataHome: shared},
+		{name: "interrupted", pose: "answered", script: interrupted},
+		{name: "unreachable", pose: "empty", down: true},
+		{name: "search", pose: "search=Brook streams", script: demo, dataHome: shared},
+		{name: "model-picker", pose: "models", script: demo, dataHome: shared},
+		{name: "settings", pose: "settings", script: demo},
+		{name: "help", pose: "help", script: demo},
+		{name: "dark", pose: "answered", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
+		{name: "small-800x600", pose: "answered", script: demo, size: "800 600"},
+	}
+	for _, s := range shots {
+		t.Run(s.name, func(t *testing.T) {
+			srv := providertest.NewOllama(s.script)
+			defer srv.Close()
+			host := strings.TrimPrefix(srv.URL, "http://")
+			if s.down {
+				host = strings.TrimPrefix(providertest.DownURL(), "http://")
+			}
+			app := start(t, launch{ollamaHost: host, dataHome: s.dataHome, scenario: "pose:" + s.pose, extraEnv: s.env})
+			if s.size != "" {
+				app.waitReady(60 * time.Second)
+				// --onlyvisible: Wails also makes a hidden 10×10 window named "brook".
+				xdotool(t, "search", "--sync", "--onlyvisible", "--name", "^Brook$", "windowsize", "--sync", strings.Fields(s.size)[0], strings.Fields(s.size)[1])
+			}
+			app.waitPose(90 * time.Second)
+			path := app.screenshotTo(dir, s.name)
+			if fi, err := os.Stat(path); err != nil || fi.Size() < 10_000 {
+				t.Fatalf("no usable screenshot at %s: %v", path, err)
+			}
+			app.quit()
+		})
+	}
+}
