@@ -17,7 +17,6 @@ import (
 	"brook/backend/providertest"
 )
 
-
 func main() {
 	kind := flag.String("kind", "ollama", "wire protocol: ollama or openai")
 	fault := flag.String("fault", "None", "stream fault: "+strings.Join(faultNames(), ", "))
