@@ -7,7 +7,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { hasBackend, setApi } from './lib/api';
 import { showFatal } from './lib/fatal';
-import { app } from './lib/state/app.svelte';
+import { app, applyTheme } from './lib/state/app.svelte';
 
 async function start() {
   // In a plain browser (npm run dev without Wails) preview the UI with a fake backend.
@@ -55,6 +55,7 @@ async function start() {
     setApi(fake);
   }
   const target = document.getElementById('app')!;
+  applyTheme(undefined); // follow the system until the settings load, so there is no light flash
   try {
     mount(App, { target });
   } catch (e) {

@@ -26,11 +26,19 @@ const LIST_LIMIT = 500;
 let toastSeq = 0;
 let tempSeq = 0;
 
+const systemDark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+let chosenTheme: Theme | undefined;
+
+/**
+ * Sets data-theme on the root to "light" or "dark", resolving "system" here,
+ * so the CSS has one dark palette. A system change is followed live.
+ */
 export function applyTheme(theme: Theme | undefined): void {
-  const root = document.documentElement;
-  if (theme === 'light' || theme === 'dark') root.dataset.theme = theme;
-  else delete root.dataset.theme;
+  chosenTheme = theme;
+  const dark = theme === 'dark' || (theme !== 'light' && !!systemDark?.matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
 }
+systemDark?.addEventListener?.('change', () => applyTheme(chosenTheme));
 
 export class AppStore {
   ready = $state(false);
