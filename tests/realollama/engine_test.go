@@ -72,6 +72,21 @@ func (r engineRun) wait(t *testing.T, id int64) store.Message {
 	return m
 }
 
+// waitFirstText waits until the UI has been sent some of the answer.
+func (r engineRun) waitFirstText(t *testing.T, id int64) {
+	t.Helper()
+	finish(t, "the first tokens", func() bool {
+		for {
+			for _, ev := range r.recorder.StreamEvents(id) {
+				if ev.Text != "" {
+					return true
+				}
+			}
+			time.Sleep(time.Millisecond)
+		}
+	})
+}
+
 func TestEngineStreamsARealAnswer(t *testing.T) {
 	srv := Start(t)
 	r := newEngine(t, srv, 0)
@@ -100,16 +115,7 @@ func TestEngineStopOnARealServer(t *testing.T) {
 	srv := Start(t)
 	r := newEngine(t, srv, 2000)
 	answer := r.send(t, ModelName)
-	finish(t, "the first tokens", func() bool {
-		for {
-			for _, ev := range r.recorder.StreamEvents(answer.ID) {
-				if ev.Text != "" {
-					return true
-				}
-			}
-			time.Sleep(time.Millisecond)
-		}
-	})
+	r.waitFirstText(t, answer.ID)
 	r.engine.Stop(answer.ID)
 	got := r.wait(t, answer.ID)
 	if got.State != store.StateStopped || got.Content == "" || got.Recovered {
@@ -133,16 +139,7 @@ func TestEngineServerKilledMidAnswer(t *testing.T) {
 	srv := Start(t)
 	r := newEngine(t, srv, 2000)
 	answer := r.send(t, ModelName)
-	finish(t, "the first tokens", func() bool {
-		for {
-			for _, ev := range r.recorder.StreamEvents(answer.ID) {
-				if ev.Text != "" {
-					return true
-				}
-			}
-			time.Sleep(time.Millisecond)
-		}
-	})
+	r.waitFirstText(t, answer.ID)
 	srv.Kill()
 	got := r.wait(t, answer.ID)
 	if got.State != store.StateInterrupted || got.Content == "" || !strings.Contains(got.Error, "connection dropped") || !strings.Contains(got.Error, "could not be reached") {

@@ -121,22 +121,9 @@ export interface BackupInfo {
   createdAt: number;
   sizeBytes: number;
 }
-export type StreamPhase = 'waiting' | 'streaming' | 'recovering' | 'final';
-export type FinalState = 'complete' | 'stopped' | 'interrupted' | 'failed';
-export interface StreamEvent {
-  messageId: number;
-  conversationId: number;
-  seq: number;
-  phase: StreamPhase;
-  text?: string;
-  at: number;
-  tokensPerSecond?: number;
-  reason?: string;
-  state?: FinalState;
-  fullText?: string;
-  fullTextOmitted?: boolean;
-  length?: number;
-}
+// The stream event types live with the reconciler that consumes them.
+import type { StreamEvent } from './stream/types';
+export type { StreamPhase, FinalState, StreamEvent } from './stream/types';
 export type ExportFormat = 'markdown' | 'json' | 'html';
 
 export interface BrookApi {
