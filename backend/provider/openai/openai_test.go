@@ -8,22 +8,8 @@ import (
 
 	"brook/backend/provider"
 	"brook/backend/provider/internal/httprec"
+	"brook/backend/providertest"
 )
-
-// failingReader returns data, then err instead of io.EOF.
-type failingReader struct {
-	data string
-	err  error
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if r.data == "" {
-		return 0, r.err
-	}
-	n := copy(p, r.data)
-	r.data = r.data[n:]
-	return n, nil
-}
 
 type bodyRT func() io.Reader
 
@@ -48,7 +34,7 @@ func TestInjectedReadErrorIsDropped(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			hc := &http.Client{Transport: &httprec.Transport{Base: bodyRT(func() io.Reader {
-				return &failingReader{data: tc.body, err: tc.err}
+				return &providertest.FailingReader{Data: tc.body, Err: tc.err}
 			})}}
 			comp, err := newClient("http://openai.invalid/v1", "k", hc).Stream(t.Context(), provider.Request{Model: "m"}, nil)
 			if comp.Text != "Grüß" {

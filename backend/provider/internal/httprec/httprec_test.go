@@ -10,22 +10,8 @@ import (
 	"time"
 
 	"brook/backend/provider"
+	"brook/backend/providertest"
 )
-
-// failingReader returns data, then err instead of io.EOF.
-type failingReader struct {
-	data string
-	err  error
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if r.data == "" {
-		return 0, r.err
-	}
-	n := copy(p, r.data)
-	r.data = r.data[n:]
-	return n, nil
-}
 
 // fakeRT answers every request with a fixed status, header and body.
 type fakeRT struct {
@@ -56,7 +42,7 @@ func get(t *testing.T, rt http.RoundTripper) (body string, readErr error, snap S
 }
 
 func TestBodyReadErrorIsRecorded(t *testing.T) {
-	rt := &Transport{Base: fakeRT{status: 200, body: &failingReader{data: `{"a":"Gr` + "\xc3", err: io.ErrUnexpectedEOF}}}
+	rt := &Transport{Base: fakeRT{status: 200, body: &providertest.FailingReader{Data: `{"a":"Gr` + "\xc3", Err: io.ErrUnexpectedEOF}}}
 	body, readErr, snap := get(t, rt)
 	if body != `{"a":"Gr`+"\xc3" || !errors.Is(readErr, io.ErrUnexpectedEOF) {
 		t.Fatalf("body %q, err %v", body, readErr)
