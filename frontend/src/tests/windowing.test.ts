@@ -36,5 +36,5 @@ describe('a 1,000-message conversation', () => {
     }
     expect(ids(container)[0]).toBeLessThan(1000 - 60); // older messages were loaded
     expect(mounted(container)).toBe(200);
-  });
+  }, 60_000); // a hang guard: mounting 200 messages in jsdom is slow under load
 });
