@@ -432,6 +432,17 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 }
 
+func TestAnEndpointThatIsGoneFailsPlainly(t *testing.T) {
+	h := newHarness(t, fixedProviders{})
+	got := h.send("hi")
+	if got.State != store.StateFailed || got.Error != "Unknown endpoint ep." {
+		t.Fatalf("answer %+v; want failed, saying the endpoint is unknown", got)
+	}
+	if _, final, _ := h.uiText(got.ID); final != "" {
+		t.Fatalf("final text %q", final)
+	}
+}
+
 func TestCloseInterruptsActiveAnswersKeepingText(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{TokenDelay: 40 * time.Millisecond})
 	defer srv.Close()

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"brook/backend/events"
 	"brook/backend/provider"
@@ -62,10 +64,13 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	final.State = store.StateComplete
 
 	client, err := e.cfg.Providers.Client(run.ctx, conv.EndpointID)
-	var completion provider.Completion
-	if err == nil {
-		completion, err = e.streamOnce(run.ctx, client, req, limits, relay)
+	if err != nil {
+		// No client to ask (the endpoint was removed or turned off): say so plainly.
+		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", capitalizeFirst(err.Error())+"."
+		e.finish(relay, final, prefix)
+		return
 	}
+	completion, err := e.streamOnce(run.ctx, client, req, limits, relay)
 	text, pieces, firstAt := relay.snapshot()
 	final.Content = text
 	if !firstAt.IsZero() {
@@ -107,10 +112,23 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 		}
 	}
 
+	e.finish(relay, final, prefix)
+}
+
+// finish stores the answer's outcome, then sends the final event.
+func (e *Engine) finish(relay *relay, final store.Message, prefix string) {
+	if final.State != store.StateComplete && final.Content == "" {
+		final.Content = prefix
+	}
 	if err := e.cfg.Store.FinishAnswer(context.Background(), final); err != nil {
-		e.cfg.Logger.Error("storing the final answer", "answer", answer.ID, "err", err)
+		e.cfg.Logger.Error("storing the final answer", "answer", final.ID, "err", err)
 	}
 	relay.finish(finalEvent(final))
+}
+
+func capitalizeFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // streamOnce runs one streaming request under the first-token and idle watchdog.
