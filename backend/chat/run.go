@@ -5,8 +5,6 @@ import (
 	"errors"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"brook/backend/events"
 	"brook/backend/provider"
@@ -66,7 +64,7 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	client, err := e.cfg.Providers.Client(run.ctx, conv.EndpointID)
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
-		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", capitalizeFirst(err.Error())+"."
+		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", provider.Explain(err)+"."
 		e.finish(relay, final, prefix)
 		return
 	}
@@ -124,11 +122,6 @@ func (e *Engine) finish(relay *relay, final store.Message, prefix string) {
 		e.cfg.Logger.Error("storing the final answer", "answer", final.ID, "err", err)
 	}
 	relay.finish(finalEvent(final))
-}
-
-func capitalizeFirst(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // streamOnce runs one streaming request under the first-token and idle watchdog.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // BrokenReason names why a stream is not whole. The values are stored with
@@ -104,12 +106,13 @@ func Explain(err error) string {
 	case errors.As(err, &broken):
 		return capitalize(broken.Reason.Describe()) + "."
 	}
-	return err.Error()
+	return capitalize(err.Error())
 }
 
 func capitalize(s string) string {
 	if s == "" {
 		return s
 	}
-	return string(s[0]-'a'+'A') + s[1:]
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
