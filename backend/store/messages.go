@@ -177,67 +177,8 @@ func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
 	return m, err
 }
 
-// StreamingMessages returns the answers currently streaming, oldest first.
-// Right after [Open] there are none.
-func (s *Store) StreamingMessages(ctx context.Context) ([]Message, error) {
-	rows, err := s.read.QueryContext(ctx,
-		`SELECT `+messageColumns+` FROM messages WHERE state = 'streaming' ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
-}
-
 // DeleteMessage removes one message for good.
 func (s *Store) DeleteMessage(ctx context.Context, id int64) error {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id)
 	return requireOneRow(res, err, "message", id)
-}
-
-// DeleteMessagesFrom removes a message and every later message of its
-// conversation, as when the user edits an earlier message and asks again.
-// It returns how many messages it removed.
-func (s *Store) DeleteMessagesFrom(ctx context.Context, id int64) (int, error) {
-	var removed int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var conversationID int64
-		err := tx.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, id).Scan(&conversationID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: message %d: %w", id, ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id = ? AND id >= ?`, conversationID, id)
-		if err != nil {
-			return err
-		}
-		removed, err = res.RowsAffected()
-		return err
-	})
-	return int(removed), err
-}
-
-// UpdateMessageContent replaces the text of a message the user edited. A
-// streaming answer cannot be edited.
-func (s *Store) UpdateMessageContent(ctx context.Context, id int64, content string) error {
-	res, err := s.write.ExecContext(ctx,
-		`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND state <> 'streaming'`,
-		content, s.now(), id)
-	if err := requireOneRow(res, err, "message", id); err != nil {
-		if m, getErr := s.GetMessage(ctx, id); getErr == nil && m.State == StateStreaming {
-			return invalid("message %d is still streaming", id)
-		}
-		return err
-	}
-	return nil
 }
