@@ -305,6 +305,7 @@ func (s *SettingsService) SaveEndpoint(e store.Endpoint, apiKey string, clearKey
 	if err != nil {
 		return saved, err
 	}
+	s.a.registry.Changed()
 	switch {
 	case clearKey:
 		err = s.a.keys.Delete(saved.ID)
@@ -325,6 +326,7 @@ func (s *SettingsService) DeleteEndpoint(id string) error {
 	if err := s.a.store.DeleteEndpoint(s.a.ctx, id); err != nil {
 		return err
 	}
+	s.a.registry.Changed()
 	return s.a.keys.Delete(id)
 }
 

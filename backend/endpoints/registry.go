@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -39,9 +40,22 @@ type Registry struct {
 	store Store
 	keys  secrets.Keyring
 
-	mu      sync.Mutex
-	clients map[string]cachedClient
+	mu         sync.Mutex
+	clients    map[string]cachedClient
+	lastSurvey *surveyRound // the latest survey, shared by callers that overlap it
 }
+
+// surveyRound is one round of asking every endpoint for its models.
+type surveyRound struct {
+	done     chan struct{}
+	finished time.Time
+	statuses []Status
+	err      error
+}
+
+// surveyReuse is how long a finished survey answers later callers: the UI
+// asks for the list and the default model at the same moment on start.
+const surveyReuse = time.Second
 
 type cachedClient struct {
 	endpoint store.Endpoint
@@ -109,8 +123,46 @@ type Status struct {
 // surveyTimeout bounds how long an endpoint may take to list its models.
 const surveyTimeout = 4 * time.Second
 
-// Survey asks every enabled endpoint for its models, all at once.
+// Survey asks every enabled endpoint for its models, all at once. Callers
+// that overlap a survey, or come within a second of it, share its result.
 func (r *Registry) Survey(ctx context.Context) ([]Status, error) {
+	r.mu.Lock()
+	round := r.lastSurvey
+	reuse := round != nil
+	if reuse {
+		select {
+		case <-round.done:
+			reuse = time.Since(round.finished) < surveyReuse
+		default: // still running: wait for it
+		}
+	}
+	if !reuse {
+		round = &surveyRound{done: make(chan struct{})}
+		r.lastSurvey = round
+	}
+	r.mu.Unlock()
+	if !reuse {
+		round.statuses, round.err = r.surveyAll(ctx)
+		round.finished = time.Now()
+		close(round.done)
+	}
+	select {
+	case <-round.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return slices.Clone(round.statuses), round.err
+}
+
+// Changed tells the registry the endpoints were edited, so the next survey
+// asks again instead of reusing one that predates the edit.
+func (r *Registry) Changed() {
+	r.mu.Lock()
+	r.lastSurvey = nil
+	r.mu.Unlock()
+}
+
+func (r *Registry) surveyAll(ctx context.Context) ([]Status, error) {
 	all, err := r.store.ListEndpoints(ctx)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,13 @@ package endpoints
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/zalando/go-keyring"
 
 	"brook/backend/provider"
+	"brook/backend/providertest"
 	"brook/backend/secrets"
 	"brook/backend/store"
 )
@@ -149,5 +151,43 @@ func TestSeedDefaults(t *testing.T) {
 				t.Fatalf("second seeding changed the endpoints: %v, %d", err, len(s.list))
 			}
 		})
+	}
+}
+
+func TestOverlappingSurveysAskEachEndpointOnce(t *testing.T) {
+	keyring.MockInit()
+	srv := providertest.NewOllama(providertest.Script{})
+	defer srv.Close()
+	s := &memoryEndpoints{}
+	if _, err := s.SaveEndpoint(context.Background(), store.Endpoint{Name: "Ollama", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	r := New(s, secrets.New("BrookSurveyTest"))
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := r.Survey(context.Background())
+			if err != nil || len(got) != 1 || !got[0].Reachable || len(got[0].Models) != 1 {
+				t.Errorf("survey = %+v, %v", got, err)
+			}
+		}()
+	}
+	wg.Wait()
+	tags := func() (n int) {
+		for _, req := range srv.Requests() {
+			if req.Path == "/api/tags" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := tags(); n != 1 {
+		t.Fatalf("5 overlapping surveys asked the server %d times, want 1", n)
+	}
+	r.Changed()
+	if _, err := r.Survey(context.Background()); err != nil || tags() != 2 {
+		t.Fatalf("after Changed the survey was reused (%d requests, %v)", tags(), err)
 	}
 }
