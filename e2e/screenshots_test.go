@@ -56,12 +56,12 @@ func TestMainStatesScreenshots(t *testing.T) {
 				host = strings.TrimPrefix(providertest.DownURL(), "http://")
 			}
 			app := start(t, launch{ollamaHost: host, dataHome: s.dataHome, scenario: "pose:" + s.pose, extraEnv: s.env})
+			app.waitPose(90 * time.Second)
 			if s.size != "" {
-				app.waitReady(60 * time.Second)
 				// --onlyvisible: Wails also makes a hidden 10×10 window named "brook".
 				xdotool(t, "search", "--sync", "--onlyvisible", "--name", "^Brook$", "windowsize", "--sync", strings.Fields(s.size)[0], strings.Fields(s.size)[1])
+				time.Sleep(500 * time.Millisecond) // the relayout's frame
 			}
-			app.waitPose(90 * time.Second)
 			path := app.screenshotTo(dir, s.name)
 			if fi, err := os.Stat(path); err != nil || fi.Size() < 10_000 {
 				t.Fatalf("no usable screenshot at %s: %v", path, err)
