@@ -98,6 +98,15 @@ func (a *App) open() error {
 	a.log, a.logFile = openLog(layout.Logs)
 	a.log.Info("starting", "data", layout.Data)
 
+	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
+	case err != nil:
+		a.notice = "The backup you chose could not be restored, so Brook opened your database as it was: " + err.Error()
+		a.log.Error("restoring a backup", "backup", restored, "err", err)
+	case restored != "":
+		a.notice = fmt.Sprintf("Restored the backup %s. The database it replaced is kept as %s.",
+			filepath.Base(restored), layout.Database+".before-restore")
+		a.log.Info("backup restored", "backup", restored)
+	}
 	st, err := store.Open(layout.Database)
 	var corrupt *store.CorruptError
 	if errors.As(err, &corrupt) {

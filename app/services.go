@@ -355,8 +355,8 @@ func (s *SettingsService) Backups() ([]BackupInfo, error) {
 	return out, err
 }
 
-// RestoreBackup replaces the database with a backup on the next start. The
-// current database is kept beside it.
+// RestoreBackup schedules a backup to replace the database when Brook next
+// starts; the current database is then kept beside it.
 func (s *SettingsService) RestoreBackup(path string) error {
 	if err := s.a.ready(); err != nil {
 		return err
@@ -364,21 +364,7 @@ func (s *SettingsService) RestoreBackup(path string) error {
 	if filepath.Dir(filepath.Clean(path)) != filepath.Clean(s.a.layout.Backups) {
 		return errors.New("that file is not one of Brook's backups")
 	}
-	s.a.engine.Close()
-	if err := s.a.store.Close(); err != nil {
-		return err
-	}
-	err := store.RestoreBackup(s.a.layout.Database, path)
-	reopened, openErr := store.Open(s.a.layout.Database)
-	if openErr != nil {
-		s.a.startErr = openErr
-		return errors.Join(err, openErr)
-	}
-	s.a.store = reopened
-	s.a.registry = endpoints.New(reopened, s.a.keys)
-	s.a.engine = newEngine(s.a)
-	s.a.emitter.Emit(events.ConversationsChangedName, 0)
-	return err
+	return store.ScheduleRestore(s.a.layout.Database, path)
 }
 
 // StartupNotice is a message for the user about start-up, or "".

@@ -47,3 +47,32 @@ func TestCorruptDatabaseIsSetAsideAndTheUserIsTold(t *testing.T) {
 		t.Fatalf("the damaged file was not kept aside untouched: %v", aside)
 	}
 }
+
+// TestScheduledRestoreAppliesAtTheNextStart: a restore chosen in Settings
+// happens when Brook next starts, and the window says so.
+func TestScheduledRestoreAppliesAtTheNextStart(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{})
+	defer srv.Close()
+	dataHome := t.TempDir()
+	var sent struct{}
+	runScenario(t, srv, dataHome, "send", &sent)
+	db := openDB(t, filepath.Join(dataHome, "brook", "brook.db"))
+	backup := filepath.Join(dataHome, "brook", "backups", "brook-20200101.db")
+	if _, err := db.Exec(`VACUUM INTO ?`, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	runScenario(t, srv, dataHome, "send", &sent)
+	// What SettingsService.RestoreBackup leaves for the next start.
+	if err := os.WriteFile(filepath.Join(dataHome, "brook", "brook.db.restore-pending"), []byte(backup), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var status struct {
+		Conversations []string `json:"conversations"`
+		Notice        string   `json:"notice"`
+	}
+	runScenario(t, srv, dataHome, "status", &status)
+	if len(status.Conversations) != 1 || !strings.Contains(status.Notice, "Restored the backup brook-20200101.db") {
+		t.Fatalf("after the restore: %d conversations, notice %q", len(status.Conversations), status.Notice)
+	}
+}
