@@ -181,10 +181,7 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (added b
 		if m.UpdatedAt == 0 {
 			m.UpdatedAt = m.CreatedAt
 		}
-		_, err := stmt.ExecContext(ctx,
-			m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
-			m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
-			m.CompletionTokens, m.Recovered, m.RecoveryReason, m.EndReason, m.Error)
+		_, err := stmt.ExecContext(ctx, insertMessageArgs(&m)...)
 		if err != nil {
 			return false, fmt.Errorf("message %s: %w", m.UID, err)
 		}

@@ -23,7 +23,8 @@ func fillExample(t *testing.T, s *Store) (int64, int64) {
 		t.Fatal(err)
 	}
 	if err := s.FinishAnswer(ctx, Message{ID: answer.ID, Content: "港区です。", State: StateComplete,
-		Model: "llama3", FirstTokenMs: 120, TokensPerSecond: 55, CompletionTokens: 4, EndReason: "stop"}); err != nil {
+		Model: "llama3", FirstTokenMs: 120, TokensPerSecond: 55, CompletionTokens: 4, EndReason: "stop",
+		Recovered: true, RecoveryReason: "dropped", RecoveryMethod: RecoveryContinued}); err != nil {
 		t.Fatal(err)
 	}
 	b := mustConversation(t, s, "code")

@@ -10,12 +10,18 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"brook/backend/provider"
 )
+
+// MaxParallelLimit is the largest [Endpoint.MaxParallel] Brook accepts.
+const MaxParallelLimit = 64
 
 // ListEndpoints returns the configured endpoints in the order they were added.
 func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	rows, err := s.read.QueryContext(ctx,
-		`SELECT id, name, kind, base_url, enabled, models FROM endpoints ORDER BY created_at, rowid`)
+		`SELECT id, name, kind, base_url, enabled, models, server_kind, max_parallel
+		FROM endpoints ORDER BY created_at, rowid`)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +30,8 @@ func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	for rows.Next() {
 		var e Endpoint
 		var models string
-		if err := rows.Scan(&e.ID, &e.Name, &e.Kind, &e.BaseURL, &e.Enabled, &models); err != nil {
+		if err := rows.Scan(&e.ID, &e.Name, &e.Kind, &e.BaseURL, &e.Enabled, &models,
+			&e.ServerKind, &e.MaxParallel); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(models), &e.Models); err != nil {
@@ -45,6 +52,18 @@ func validateEndpoint(e *Endpoint) error {
 	}
 	if e.Kind != KindOllama && e.Kind != KindOpenAI {
 		return invalid("endpoint kind %q is not %q or %q", e.Kind, KindOllama, KindOpenAI)
+	}
+	if e.ServerKind != "" && !provider.ServerKind(e.ServerKind).Valid() {
+		known := make([]string, len(provider.ServerKinds))
+		for i, k := range provider.ServerKinds {
+			known[i] = string(k)
+		}
+		return invalid("endpoint server kind %q is not one of %s (or empty to detect it)",
+			e.ServerKind, strings.Join(known, ", "))
+	}
+	if e.MaxParallel < 0 || e.MaxParallel > MaxParallelLimit {
+		return invalid("endpoint max parallel %d must be from 0 (the server's default) to %d",
+			e.MaxParallel, MaxParallelLimit)
 	}
 	u, err := url.Parse(e.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -74,11 +93,13 @@ func (s *Store) SaveEndpoint(ctx context.Context, e Endpoint) (Endpoint, error) 
 	if err != nil {
 		return Endpoint{}, err
 	}
-	_, err = s.write.ExecContext(ctx, `INSERT INTO endpoints (id, name, kind, base_url, enabled, models, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err = s.write.ExecContext(ctx, `INSERT INTO endpoints
+		(id, name, kind, base_url, enabled, models, server_kind, max_parallel, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-			base_url = excluded.base_url, enabled = excluded.enabled, models = excluded.models`,
-		e.ID, e.Name, e.Kind, e.BaseURL, e.Enabled, string(models), s.now())
+			base_url = excluded.base_url, enabled = excluded.enabled, models = excluded.models,
+			server_kind = excluded.server_kind, max_parallel = excluded.max_parallel`,
+		e.ID, e.Name, e.Kind, e.BaseURL, e.Enabled, string(models), e.ServerKind, e.MaxParallel, s.now())
 	if err != nil {
 		return Endpoint{}, fmt.Errorf("store: save endpoint: %w", err)
 	}

@@ -11,13 +11,14 @@ import (
 
 const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
 	endpoint_id, model, first_token_ms, tokens_per_second, prompt_tokens, completion_tokens,
-	recovered, recovery_reason, end_reason, error`
+	recovered, recovery_reason, recovery_method, end_reason, error`
 
 func scanMessage(row rowScanner) (Message, error) {
 	var m Message
 	err := row.Scan(&m.ID, &m.UID, &m.ConversationID, &m.Role, &m.Content, &m.State,
 		&m.CreatedAt, &m.UpdatedAt, &m.EndpointID, &m.Model, &m.FirstTokenMs, &m.TokensPerSecond,
-		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.EndReason, &m.Error)
+		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.RecoveryMethod, &m.EndReason,
+		&m.Error)
 	return m, err
 }
 
@@ -49,14 +50,18 @@ func validateMessage(m Message) error {
 const insertMessageSQL = `INSERT INTO messages
 	(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
 	 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, recovered,
-	 recovery_reason, end_reason, error)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	 recovery_reason, recovery_method, end_reason, error)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+// insertMessageArgs are the arguments of [insertMessageSQL] for m, in order.
+func insertMessageArgs(m *Message) []any {
+	return []any{m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
+		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
+		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod, m.EndReason, m.Error}
+}
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
-	return tx.QueryRowContext(ctx, insertMessageSQL,
-		m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
-		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
-		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.EndReason, m.Error).Scan(&m.ID)
+	return tx.QueryRowContext(ctx, insertMessageSQL, insertMessageArgs(m)...).Scan(&m.ID)
 }
 
 // AddMessage appends a message to a live conversation and returns it with
@@ -115,11 +120,12 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 		var conversationID int64
 		err := tx.QueryRowContext(ctx, `UPDATE messages SET content = ?, state = ?, updated_at = ?,
 			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
-			completion_tokens = ?, recovered = ?, recovery_reason = ?, end_reason = ?, error = ?
+			completion_tokens = ?, recovered = ?, recovery_reason = ?, recovery_method = ?,
+			end_reason = ?, error = ?
 			WHERE id = ? RETURNING conversation_id`,
 			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
-			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.EndReason, m.Error,
-			m.ID).Scan(&conversationID)
+			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod,
+			m.EndReason, m.Error, m.ID).Scan(&conversationID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
 		}

@@ -40,6 +40,21 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 			completion_tokens = 30, end_reason = 'stop' WHERE id = 2`)
 		exec(`UPDATE messages SET recovered = 1, recovery_reason = 'dropped' WHERE id = 3`)
 	}
+	if k >= 5 {
+		exec(`UPDATE conversations SET pinned = 1, draft = 'and in Rust?' WHERE id = 2`)
+	}
+	if k >= 6 {
+		exec(`UPDATE messages SET recovery_method = 'continued' WHERE id = 2`)
+		exec(`UPDATE endpoints SET server_kind = 'llamacpp', max_parallel = 4 WHERE id = 'ep-local'`)
+	}
+}
+
+// TestMigrationsReachRecoveryMethod makes sure TestMigrateFromEveryVersion
+// covers the step to version 6 from a populated version 5 database.
+func TestMigrationsReachRecoveryMethod(t *testing.T) {
+	if SchemaVersion() < 6 {
+		t.Fatalf("SchemaVersion() = %d, want at least 6", SchemaVersion())
+	}
 }
 
 // TestMigrateFromEveryVersion creates a database at each earlier schema
@@ -123,6 +138,9 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 	if err != nil || !code.TitleIsAuto {
 		t.Fatalf("conversation 2 = %+v, %v", code, err)
 	}
+	if k >= 5 && (!code.Pinned || code.Draft != "and in Rust?") {
+		t.Fatalf("conversation 2 lost its pin or draft: %+v", code)
+	}
 	messages, err := s.Messages(ctx, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +179,14 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		if err != nil || len(endpoints) != 1 || endpoints[0].ID != "ep-local" || !slices.Equal(endpoints[0].Models, []string{"llama3"}) {
 			t.Fatalf("endpoints = %+v, %v", endpoints, err)
 		}
+		// Before version 6 there was no server kind or parallel limit: detect, server default.
+		wantKind, wantParallel := "", 0
+		if k >= 6 {
+			wantKind, wantParallel = "llamacpp", 4
+		}
+		if e := endpoints[0]; e.ServerKind != wantKind || e.MaxParallel != wantParallel {
+			t.Fatalf("endpoint server kind %q, max parallel %d; want %q, %d", e.ServerKind, e.MaxParallel, wantKind, wantParallel)
+		}
 		settings, err := s.LoadSettings(ctx)
 		if err != nil || settings.Theme != "dark" || settings.DefaultModel != "llama3" || settings.FirstTokenTimeoutSeconds != 120 {
 			t.Fatalf("settings = %+v, %v", settings, err)
@@ -175,6 +201,23 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 	}
 	if k < 4 && (answer.FirstTokenMs != 0 || answer.EndReason != "") {
 		t.Fatalf("answer statistics invented: %+v", answer)
+	}
+	wantMethod := ""
+	if k >= 6 {
+		wantMethod = RecoveryContinued
+	}
+	all, err := s.Messages(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range append(all, messages...) {
+		want := ""
+		if m.ID == answer.ID {
+			want = wantMethod
+		}
+		if m.RecoveryMethod != want {
+			t.Fatalf("message %d recovery method %q, want %q", m.ID, m.RecoveryMethod, want)
+		}
 	}
 }
 

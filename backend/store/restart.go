@@ -9,7 +9,8 @@ import "context"
 func (s *Store) RestartAnswer(ctx context.Context, id int64, content, endpointID, model string) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE messages SET content = ?, state = 'streaming', updated_at = ?,
 		endpoint_id = ?, model = ?, first_token_ms = 0, tokens_per_second = 0, prompt_tokens = 0,
-		completion_tokens = 0, recovered = 0, recovery_reason = '', end_reason = '', error = ''
+		completion_tokens = 0, recovered = 0, recovery_reason = '', recovery_method = '',
+		end_reason = '', error = ''
 		WHERE id = ? AND role = 'assistant' AND state <> 'streaming'`,
 		content, s.now(), endpointID, model, id)
 	return requireOneRow(res, err, "finished answer", id)

@@ -212,6 +212,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOpenAI, BaseURL: "https://me:secret@api.example.com"})
 			return err
 		}, ErrInvalid},
+		{"endpoint unknown server kind", func() error {
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOpenAI, BaseURL: "http://localhost:1", ServerKind: "lmstudio"})
+			return err
+		}, ErrInvalid},
+		{"endpoint too many parallel answers", func() error {
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOllama, BaseURL: "http://localhost:1", MaxParallel: 65})
+			return err
+		}, ErrInvalid},
 		{"delete unknown endpoint", func() error { return s.DeleteEndpoint(ctx, "nope") }, ErrNotFound},
 		{"bad theme", func() error {
 			settings := DefaultSettings()

@@ -74,12 +74,25 @@ type Message struct {
 	// non-streaming request; RecoveryReason says what broke.
 	Recovered      bool   `json:"recovered,omitempty"`
 	RecoveryReason string `json:"recoveryReason,omitempty"`
+	// RecoveryMethod says how a recovered answer was completed:
+	// [RecoveryContinued] or [RecoveryReasked].
+	RecoveryMethod string `json:"recoveryMethod,omitempty"`
 	// EndReason is how the answer ended: "stop", "length", "user_stop",
 	// or a broken-stream reason such as "dropped" or "idle_timeout".
 	EndReason string `json:"endReason,omitempty"`
 	// Error is a plain-words reason shown to the user for interrupted and failed answers.
 	Error string `json:"error,omitempty"`
 }
+
+// How a recovered answer was completed; see [Message.RecoveryMethod].
+const (
+	// RecoveryContinued: the model was asked to continue the partial answer,
+	// and only the continuation was appended.
+	RecoveryContinued = "continued"
+	// RecoveryReasked: the whole question was asked again without streaming,
+	// and the new answer replaced the partial one.
+	RecoveryReasked = "reasked"
+)
 
 // EndpointKind is the wire protocol an [Endpoint] speaks.
 type EndpointKind string
@@ -99,6 +112,12 @@ type Endpoint struct {
 	Enabled bool         `json:"enabled"`
 	// Models, when not empty, is a fixed list to offer instead of asking the server.
 	Models []string `json:"models,omitempty"`
+	// ServerKind, when set, is the user's word on what software serves the
+	// endpoint (a provider.ServerKind); empty means Brook detects it.
+	ServerKind string `json:"serverKind,omitempty"`
+	// MaxParallel is how many answers Brook sends to the endpoint at once;
+	// 0 means the server's own default. Further answers wait in Brook's queue.
+	MaxParallel int `json:"maxParallel,omitempty"`
 }
 
 // SearchHit is one message that matches a full-text search. Snippet is plain

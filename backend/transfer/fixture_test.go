@@ -56,7 +56,7 @@ func fixtureBundles() []store.Bundle {
 					CreatedAt: ms(2), UpdatedAt: ms(3),
 					EndpointID: "ep-local-ollama", Model: "llama3.1:8b",
 					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212,
-					Recovered: true, RecoveryReason: "idle_timeout", EndReason: "stop",
+					Recovered: true, RecoveryReason: "idle_timeout", RecoveryMethod: store.RecoveryReasked, EndReason: "stop",
 				},
 				{
 					ID: 103, UID: "0193a4c2-7d1e-7c3a-9f00-000000000103", ConversationID: 7,
