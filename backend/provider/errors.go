@@ -30,6 +30,9 @@ const (
 	BrokenRateLimited BrokenReason = "rate_limited"
 	// BrokenUnreachable is a server that refused or never accepted the connection.
 	BrokenUnreachable BrokenReason = "unreachable"
+	// BrokenUserSkipped is the user choosing not to wait for the stream
+	// ("ask without streaming now").
+	BrokenUserSkipped BrokenReason = "user_skipped_wait"
 )
 
 // Describe says the reason in plain words.
@@ -51,6 +54,8 @@ func (r BrokenReason) Describe() string {
 		return "the server asked to slow down (rate limited)"
 	case BrokenUnreachable:
 		return "the server could not be reached"
+	case BrokenUserSkipped:
+		return "you chose not to wait for the stream"
 	}
 	return string(r)
 }

@@ -5,7 +5,10 @@
 // errors.As and never match text.
 package provider
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Message is one turn sent to a model.
 type Message struct {
@@ -20,12 +23,39 @@ type Request struct {
 	Temperature   *float64
 	ContextLength int // Ollama's num_ctx; not sent to OpenAI-compatible servers.
 	MaxTokens     int
+	// Prefill says the last message is a partial assistant answer for the
+	// model to continue, and how the server is told so. [PrefillNone] means
+	// the last message is a finished turn.
+	Prefill Prefill
 }
+
+// Prefill is how a server is asked to continue a trailing assistant message.
+type Prefill int
+
+const (
+	// PrefillNone sends the messages as finished turns.
+	PrefillNone Prefill = iota
+	// PrefillImplicit relies on the server continuing a trailing assistant
+	// message by itself (Ollama, llama.cpp's llama-server, OpenRouter).
+	PrefillImplicit
+	// PrefillFlagged also sends vLLM's continue_final_message:true and
+	// add_generation_prompt:false, which vLLM needs to continue.
+	PrefillFlagged
+)
 
 // Usage counts tokens as the server reported them; zero when it did not.
 type Usage struct {
 	PromptTokens     int
 	CompletionTokens int
+}
+
+// Timings are the server's own account of where a request's time went, when
+// it gives one (Ollama does); zero otherwise.
+type Timings struct {
+	// Load is how long loading the model took (0 when it was loaded).
+	Load time.Duration
+	// PromptEval is how long reading the prompt took.
+	PromptEval time.Duration
 }
 
 // Completion is a whole answer.
@@ -34,6 +64,13 @@ type Completion struct {
 	// FinishReason is the server's end marker reason: "stop", "length", ...
 	FinishReason string
 	Usage        Usage
+	Timings      Timings
+}
+
+// Delta is one piece of a streamed answer, in order.
+type Delta struct {
+	// Text is answer text.
+	Text string
 }
 
 // Model is one model a server offers.
@@ -46,13 +83,15 @@ type Model struct {
 type Client interface {
 	// ListModels returns the models the server offers.
 	ListModels(ctx context.Context) ([]Model, error)
-	// Stream sends req with streaming on and calls onText with each piece of
-	// answer text as it arrives, in order. It returns a nil error only when the
-	// stream ended with its end marker (Ollama's done, OpenAI's finish_reason).
-	// A stream that breaks returns an error wrapping a [*BrokenError]; a
-	// cancelled ctx returns an error for which errors.Is(err, context.Canceled)
-	// holds. The returned Completion holds what arrived either way.
-	Stream(ctx context.Context, req Request, onText func(string)) (Completion, error)
+	// Stream sends req with streaming on and calls onDelta with each piece
+	// of the answer as it arrives, in order. It returns a nil error only
+	// when the stream ended with its end marker (Ollama's done, OpenAI's
+	// finish_reason). A stream that breaks returns an error wrapping a
+	// [*BrokenError]; a cancelled ctx returns an error for which
+	// errors.Is(err, context.Canceled) holds. The returned Completion holds
+	// what arrived either way. Signs of life below the level of answer text
+	// reach the [LifeSigns] of ctx.
+	Stream(ctx context.Context, req Request, onDelta func(Delta)) (Completion, error)
 	// Complete sends req with streaming off and returns the whole answer.
 	Complete(ctx context.Context, req Request) (Completion, error)
 }

@@ -14,12 +14,17 @@ import (
 	"brook/backend/provider"
 	"brook/backend/provider/ollama"
 	"brook/backend/store"
+	"brook/tests/cutproxy"
 )
 
 // oneEndpoint serves the real server's client as endpoint "ollama".
-type oneEndpoint struct{ client provider.Client }
+type oneEndpoint struct{ client *ollama.Client }
 
 func (o oneEndpoint) Client(context.Context, string) (provider.Client, error) { return o.client, nil }
+
+func (o oneEndpoint) Profile(context.Context, string) provider.ServerProfile {
+	return provider.ServerProfile{Kind: provider.ServerOllama, MaxParallel: 1, ModelLoaded: o.client.Loaded}
+}
 
 type engineRun struct {
 	engine   *chat.Engine
@@ -29,6 +34,12 @@ type engineRun struct {
 
 // newEngine runs Brook's backend — engine, store, relay — against the real server.
 func newEngine(t *testing.T, srv *Server, maxTokens int) engineRun {
+	t.Helper()
+	return newEngineAt(t, srv.URL, maxTokens)
+}
+
+// newEngineAt runs Brook's backend against the Ollama server at url.
+func newEngineAt(t *testing.T, url string, maxTokens int) engineRun {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
 	if err != nil {
@@ -42,9 +53,9 @@ func newEngine(t *testing.T, srv *Server, maxTokens int) engineRun {
 	}
 	rec := &events.Recorder{}
 	eng := chat.New(chat.Config{
-		Store: st, Providers: oneEndpoint{ollama.New(srv.URL)}, Emitter: rec,
+		Store: st, Providers: oneEndpoint{ollama.New(url)}, Emitter: rec,
 		RecoveryBackoff: 50 * time.Millisecond, MaxRecoveryWait: time.Second,
-		Timeouts: &chat.Timeouts{FirstToken: 30 * time.Second, Idle: 5 * time.Second},
+		Clocks: &chat.Clocks{FirstTokenCeiling: 30 * time.Second, StallCeiling: 5 * time.Second},
 	})
 	t.Cleanup(func() { eng.Close(); st.Close() })
 	return engineRun{eng, st, rec}
@@ -146,4 +157,39 @@ func TestEngineServerKilledMidAnswer(t *testing.T) {
 		t.Fatalf("after the server died: %+v", got)
 	}
 	t.Logf("interrupted as: %s", got.Error)
+}
+
+// TestEngineContinuesARealAnswerCutMidStream: a proxy drops the connection
+// part way through a real streamed answer. Brook asks the real server to
+// continue the partial answer (a trailing assistant message) and appends
+// only the continuation, so the stored answer starts with exactly what was
+// shown.
+func TestEngineContinuesARealAnswerCutMidStream(t *testing.T) {
+	srv := Start(t)
+	proxy, err := cutproxy.New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	r := newEngineAt(t, proxy.URL, 100)
+	proxy.Arm(4000) // about 25 NDJSON lines
+	answer := r.send(t, ModelName)
+	got := r.wait(t, answer.ID)
+	if _, cuts := proxy.Cut(); cuts != 1 {
+		t.Fatalf("the proxy cut %d streams, want 1", cuts)
+	}
+	var shown strings.Builder
+	for _, ev := range r.recorder.StreamEvents(got.ID) {
+		if ev.Phase == events.PhaseRecovering {
+			break
+		}
+		shown.WriteString(ev.Text)
+	}
+	if got.State != store.StateComplete || !got.Recovered || got.RecoveryMethod != store.RecoveryContinued || got.RecoveryReason != string(provider.BrokenDropped) {
+		t.Fatalf("answer %+v; want complete, continued after a dropped connection", got)
+	}
+	if shown.Len() == 0 || !strings.HasPrefix(got.Content, shown.String()) || len(got.Content) <= shown.Len() {
+		t.Fatalf("shown before the break %q\nstored %q\nwant the stored answer to start with what was shown, and go on", shown.String(), got.Content)
+	}
+	t.Logf("cut after %d characters shown; continued to %d characters; %d completion tokens over both requests", shown.Len(), len(got.Content), got.CompletionTokens)
 }

@@ -108,7 +108,7 @@ func TestStreamNormalAnswer(t *testing.T) {
 
 	var pieces []string
 	r := finish(t, "Stream", func() result {
-		comp, err := c.Stream(ctx, hello(srv.Model, 0), func(s string) { pieces = append(pieces, s) })
+		comp, err := c.Stream(ctx, hello(srv.Model, 0), func(d provider.Delta) { pieces = append(pieces, d.Text) })
 		return result{comp, err}
 	})
 	if r.err != nil {
@@ -154,8 +154,8 @@ func TestStreamStop(t *testing.T) {
 
 	var pieces []string
 	r := finish(t, "Stream after cancel", func() result {
-		comp, err := c.Stream(stop, hello(srv.Model, 400), func(s string) {
-			pieces = append(pieces, s)
+		comp, err := c.Stream(stop, hello(srv.Model, 400), func(d provider.Delta) {
+			pieces = append(pieces, d.Text)
 			stopNow() // the user presses Stop on the first piece
 		})
 		return result{comp, err}
@@ -176,7 +176,7 @@ func TestStreamStop(t *testing.T) {
 
 	// The server is still fine afterwards.
 	r = finish(t, "Stream after Stop", func() result {
-		comp, err := c.Stream(ctx, hello(srv.Model, 0), func(string) {})
+		comp, err := c.Stream(ctx, hello(srv.Model, 0), func(provider.Delta) {})
 		return result{comp, err}
 	})
 	if r.err != nil {
@@ -195,7 +195,7 @@ func TestUnknownModel(t *testing.T) {
 		f    func() result
 	}{
 		{"Stream", func() result {
-			comp, err := c.Stream(ctx, hello("no-such-model", 0), func(s string) { t.Errorf("onText(%q) for a missing model", s) })
+			comp, err := c.Stream(ctx, hello("no-such-model", 0), func(d provider.Delta) { t.Errorf("onDelta(%q) for a missing model", d.Text) })
 			return result{comp, err}
 		}},
 		{"Complete", func() result {
@@ -230,8 +230,8 @@ func TestServerKilledMidAnswer(t *testing.T) {
 
 	var pieces []string
 	r := finish(t, "Stream with the server killed", func() result {
-		comp, err := c.Stream(ctx, hello(srv.Model, 400), func(s string) {
-			pieces = append(pieces, s)
+		comp, err := c.Stream(ctx, hello(srv.Model, 400), func(d provider.Delta) {
+			pieces = append(pieces, d.Text)
 			if len(pieces) == 1 {
 				srv.Kill() // SIGKILL the server and its runner, then keep reading
 			}

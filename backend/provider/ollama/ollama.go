@@ -82,8 +82,10 @@ func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {
 
 // Stream implements [provider.Client.Stream] with a streaming /api/chat.
 // The end marker is a line with done:true.
-func (c *Client) Stream(ctx context.Context, req provider.Request, onText func(string)) (provider.Completion, error) {
-	return c.chat(ctx, req, true, onText)
+// A trailing assistant message is continued by Ollama itself (since
+// v0.2.8), so every [provider.Prefill] is sent the same way.
+func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(provider.Delta)) (provider.Completion, error) {
+	return c.chat(ctx, req, true, onDelta)
 }
 
 // Complete implements [provider.Client.Complete] with a non-streaming
@@ -92,7 +94,7 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 	return c.chat(ctx, req, false, nil)
 }
 
-func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, onText func(string)) (provider.Completion, error) {
+func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, onDelta func(provider.Delta)) (provider.Completion, error) {
 	if c.urlErr != nil {
 		return provider.Completion{}, c.urlErr
 	}
@@ -109,14 +111,15 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 		}
 		if r.Message.Content != "" {
 			text.WriteString(r.Message.Content)
-			if onText != nil {
-				onText(r.Message.Content)
+			if onDelta != nil {
+				onDelta(provider.Delta{Text: r.Message.Content})
 			}
 		}
 		if r.Done {
 			done = true
 			comp.FinishReason = r.DoneReason
 			comp.Usage = provider.Usage{PromptTokens: r.PromptEvalCount, CompletionTokens: r.EvalCount}
+			comp.Timings = provider.Timings{Load: r.LoadDuration, PromptEval: r.PromptEvalDuration}
 			return errDone
 		}
 		return nil
@@ -137,6 +140,36 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 	}
 	return comp, &provider.BrokenError{Reason: provider.BrokenNoEndMarker,
 		Err: fmt.Errorf("%s: body ended without done:true", op)}
+}
+
+// Loaded reports whether the server has model in memory now, from /api/ps.
+// A name without a tag means ":latest", as Ollama reads it.
+func (c *Client) Loaded(ctx context.Context, model string) (bool, error) {
+	if c.urlErr != nil {
+		return false, c.urlErr
+	}
+	ctx, rec := httprec.With(ctx)
+	resp, err := c.api.ListRunning(ctx)
+	if cerr, ok := httprec.Classify(ctx, "ollama: list running models", err, rec.Snapshot(), errorField); ok {
+		return false, cerr
+	}
+	if err != nil {
+		return false, fmt.Errorf("ollama: list running models: %w", err)
+	}
+	want := withTag(model)
+	for _, m := range resp.Models {
+		if withTag(m.Name) == want || withTag(m.Model) == want {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func withTag(name string) string {
+	if name == "" || strings.Contains(name[strings.LastIndex(name, "/")+1:], ":") {
+		return name
+	}
+	return name + ":latest"
 }
 
 // chatRequest builds the wire request. Only parameters the caller set are

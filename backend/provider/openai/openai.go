@@ -70,13 +70,13 @@ func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {
 // a non-empty finish_reason; once it has arrived the answer is whole, whether
 // or not "data: [DONE]" follows. Chunks without choices (usage) are skipped
 // for text but their usage is kept.
-func (c *Client) Stream(ctx context.Context, req provider.Request, onText func(string)) (provider.Completion, error) {
+func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(provider.Delta)) (provider.Completion, error) {
 	const op = "openai: chat stream"
 	wire, err := chatRequest(req)
 	if err != nil {
 		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
 	}
-	ctx, rec := httprec.With(withZeroTemperature(ctx, req))
+	ctx, rec := httprec.With(withBodyFields(ctx, req))
 	var (
 		comp     provider.Completion
 		text     strings.Builder
@@ -103,8 +103,8 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onText func(s
 				}
 				if s := choice.Delta.Content; s != "" {
 					text.WriteString(s)
-					if onText != nil {
-						onText(s)
+					if onDelta != nil {
+						onDelta(provider.Delta{Text: s})
 					}
 				}
 				if choice.FinishReason != "" {
@@ -143,7 +143,7 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 	if err != nil {
 		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
 	}
-	ctx, rec := httprec.With(withZeroTemperature(ctx, req))
+	ctx, rec := httprec.With(withBodyFields(ctx, req))
 	resp, err := c.api.CreateChatCompletion(ctx, wire)
 	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage); ok {
 		return provider.Completion{}, cerr
@@ -180,7 +180,7 @@ func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
 	}
 	wire := goopenai.ChatCompletionRequest{Model: req.Model, Messages: msgs}
 	if req.Temperature != nil {
-		// A zero is dropped by omitempty; withZeroTemperature puts it back.
+		// A zero is dropped by omitempty; withBodyFields puts it back.
 		wire.Temperature = float32(*req.Temperature)
 	}
 	if req.MaxTokens > 0 {
@@ -197,35 +197,46 @@ func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
 	return wire, nil
 }
 
-type zeroTemperatureKey struct{}
+type bodyFieldsKey struct{}
 
-// withZeroTemperature marks a call whose caller asked for temperature 0.
-// go-openai's Temperature is a float32 with omitempty, so 0 would silently
-// become the server's default (often 1); [doer] writes it back into the body.
-func withZeroTemperature(ctx context.Context, req provider.Request) context.Context {
+// withBodyFields marks a call whose JSON body needs fields go-openai cannot
+// express, for [doer] to write in:
+//   - temperature 0: go-openai's Temperature is a float32 with omitempty, so
+//     0 would silently become the server's default (often 1);
+//   - vLLM's continue_final_message and add_generation_prompt, which it needs
+//     to continue a trailing assistant message ([provider.PrefillFlagged]).
+func withBodyFields(ctx context.Context, req provider.Request) context.Context {
+	fields := map[string]json.RawMessage{}
 	if req.Temperature != nil && float32(*req.Temperature) == 0 {
-		return context.WithValue(ctx, zeroTemperatureKey{}, true)
+		fields["temperature"] = json.RawMessage("0")
 	}
-	return ctx
+	if req.Prefill == provider.PrefillFlagged {
+		fields["continue_final_message"] = json.RawMessage("true")
+		fields["add_generation_prompt"] = json.RawMessage("false")
+	}
+	if len(fields) == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, bodyFieldsKey{}, fields)
 }
 
-// doer is go-openai's HTTPDoer: the recording client, plus the zero
-// temperature fix for calls marked by withZeroTemperature.
+// doer is go-openai's HTTPDoer: the recording client, plus the body fields
+// of calls marked by withBodyFields.
 type doer struct {
 	client *http.Client
 }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	if zero, _ := req.Context().Value(zeroTemperatureKey{}).(bool); zero && req.Body != nil {
-		if err := setJSONField(req, "temperature", json.RawMessage("0")); err != nil {
+	if fields, _ := req.Context().Value(bodyFieldsKey{}).(map[string]json.RawMessage); fields != nil && req.Body != nil {
+		if err := setJSONFields(req, fields); err != nil {
 			return nil, err
 		}
 	}
 	return d.client.Do(req)
 }
 
-// setJSONField rewrites the JSON object body of req with key set to value.
-func setJSONField(req *http.Request, key string, value json.RawMessage) error {
+// setJSONFields rewrites the JSON object body of req with set's keys set to its values.
+func setJSONFields(req *http.Request, set map[string]json.RawMessage) error {
 	raw, err := io.ReadAll(req.Body)
 	req.Body.Close()
 	if err != nil {
@@ -235,7 +246,9 @@ func setJSONField(req *http.Request, key string, value json.RawMessage) error {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return err
 	}
-	fields[key] = value
+	for k, v := range set {
+		fields[k] = v
+	}
 	body, err := json.Marshal(fields)
 	if err != nil {
 		return err

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"brook/backend/provider"
 )
 
 // maxErrorBody caps how much of an error response is kept for its message.
@@ -76,8 +78,16 @@ type Transport struct {
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.Base.RoundTrip(req)
 	rec := from(req.Context())
-	if err != nil || rec == nil {
+	signs := provider.LifeSignsOf(req.Context())
+	if err != nil {
 		return resp, err
+	}
+	if signs != nil {
+		signs(provider.SignHeaders)
+		resp.Body = &signallingBody{ReadCloser: resp.Body, signs: signs}
+	}
+	if rec == nil {
+		return resp, nil
 	}
 	now := time.Now
 	if t.Now != nil {
@@ -101,6 +111,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = &replayBody{Reader: io.MultiReader(bytes.NewReader(b), body), c: body}
 	}
 	return resp, nil
+}
+
+// signallingBody reports every read that brings bytes as a sign of life.
+type signallingBody struct {
+	io.ReadCloser
+	signs provider.LifeSigns
+}
+
+func (b *signallingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.signs(provider.SignBytes)
+	}
+	return n, err
 }
 
 // recordingBody notes the first transport error met while reading a body.
@@ -159,6 +183,8 @@ func NewHTTPClient() *http.Client {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	base.ResponseHeaderTimeout = 0
+	// Answers to one endpoint run several at once; keep a connection for each.
+	base.MaxIdleConnsPerHost = 16
 	return &http.Client{Transport: &Transport{Base: base}}
 }
 
