@@ -15,6 +15,7 @@ import (
 	"brook/backend/endpoints"
 	"brook/backend/events"
 	"brook/backend/paths"
+	"brook/backend/provider"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -60,6 +61,18 @@ func (s *ChatService) Stop(answerID int64) error {
 		return err
 	}
 	s.a.engine.Stop(answerID)
+	return nil
+}
+
+// AskNow stops waiting for an answer's stream and asks for it without
+// streaming at once.
+func (s *ChatService) AskNow(answerID int64) error {
+	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if !s.a.engine.AskNow(answerID) {
+		return errors.New("that answer is no longer waiting")
+	}
 	return nil
 }
 
@@ -316,6 +329,22 @@ func (s *SettingsService) SaveEndpoint(e store.Endpoint, apiKey string, clearKey
 		return saved, fmt.Errorf("the endpoint was saved, but the key could not be stored in the keyring: %w", err)
 	}
 	return saved, nil
+}
+
+// ServerKindOption is one kind of server Settings offers for an endpoint.
+type ServerKindOption struct {
+	Value     string `json:"value"`
+	Label     string `json:"label"`
+	Continues bool   `json:"continues"`
+}
+
+// ServerKinds lists the kinds of server an endpoint can be set to.
+func (s *SettingsService) ServerKinds() []ServerKindOption {
+	out := make([]ServerKindOption, 0, len(provider.ServerKinds))
+	for _, k := range provider.ServerKinds {
+		out = append(out, ServerKindOption{Value: string(k), Label: k.Label(), Continues: k.Prefill() != provider.PrefillNone})
+	}
+	return out
 }
 
 // DeleteEndpoint removes an endpoint and its key.

@@ -30,3 +30,23 @@ type Providers interface {
 }
 
 var _ Store = (*store.Store)(nil)
+
+// Profiler is implemented by [Providers] that know what serves each endpoint.
+// Without it every endpoint is an unrecognised OpenAI-compatible server.
+type Profiler interface {
+	Profile(ctx context.Context, endpointID string) provider.ServerProfile
+}
+
+// defaultParallel is the answers at once for a server that says nothing.
+const defaultParallel = 2
+
+func (e *Engine) profile(ctx context.Context, endpointID string) provider.ServerProfile {
+	p := provider.ServerProfile{Kind: provider.ServerGeneric}
+	if pr, ok := e.cfg.Providers.(Profiler); ok {
+		p = pr.Profile(ctx, endpointID)
+	}
+	if p.MaxParallel <= 0 {
+		p.MaxParallel = defaultParallel
+	}
+	return p
+}

@@ -34,14 +34,9 @@ type Config struct {
 	RecoveryBackoff time.Duration
 	// MaxRecoveryWait caps any single wait, including a server's Retry-After.
 	MaxRecoveryWait time.Duration
-	// Timeouts overrides the settings' first-token and idle timeouts (tests).
-	Timeouts *Timeouts
-}
-
-// Timeouts are the watchdog's limits for one stream.
-type Timeouts struct {
-	FirstToken time.Duration
-	Idle       time.Duration
+	// Clocks overrides the stream watchdog's settings (tests). Without it
+	// the defaults apply, with the ceilings from the user's settings.
+	Clocks *Clocks
 }
 
 func (c *Config) setDefaults() {
@@ -76,6 +71,10 @@ type Engine struct {
 	mu     sync.Mutex
 	active map[int64]*answerRun
 	wg     sync.WaitGroup
+
+	queues  queues
+	pace    paceMemory
+	refusal prefillRefusals
 }
 
 // errStopped is the cancel cause of a user's Stop; errShutdown of Brook closing.
@@ -84,6 +83,7 @@ var (
 	errShutdown          = errors.New("Brook closed before the answer finished")
 	errFirstTokenTimeout = errors.New("first-token timeout")
 	errIdleTimeout       = errors.New("idle timeout")
+	errAskedNow          = errors.New("asked without streaming")
 )
 
 // New returns an Engine. Call [Engine.Close] when the app shuts down.
@@ -218,6 +218,20 @@ func (e *Engine) Stop(answerID int64) bool {
 		return false
 	}
 	run.cancel(errStopped)
+	return true
+}
+
+// AskNow stops waiting for an answer's stream and asks for it without
+// streaming at once: continuing what has arrived where the server can, else
+// asking again. It reports false when the answer is not active.
+func (e *Engine) AskNow(answerID int64) bool {
+	e.mu.Lock()
+	run := e.active[answerID]
+	e.mu.Unlock()
+	if run == nil {
+		return false
+	}
+	run.askNow()
 	return true
 }
 

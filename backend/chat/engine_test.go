@@ -20,7 +20,10 @@ import (
 	"brook/backend/store"
 )
 
-// fixedProviders serves one client per endpoint ID.
+// fixedProviders serves one client per endpoint ID. Its servers are of
+// the kind their client speaks to: Ollama, or for the OpenAI API a server
+// that continues a trailing assistant message by default, as llama-server
+// does.
 type fixedProviders map[string]provider.Client
 
 func (f fixedProviders) Client(_ context.Context, id string) (provider.Client, error) {
@@ -28,6 +31,28 @@ func (f fixedProviders) Client(_ context.Context, id string) (provider.Client, e
 		return c, nil
 	}
 	return nil, errors.New("unknown endpoint " + id)
+}
+
+func (f fixedProviders) Profile(_ context.Context, id string) provider.ServerProfile {
+	if _, ok := f[id].(*ollama.Client); ok {
+		return provider.ServerProfile{Kind: provider.ServerOllama, MaxParallel: 4}
+	}
+	return provider.ServerProfile{Kind: provider.ServerLlamaCpp, MaxParallel: 4}
+}
+
+// profiledProviders serves one client per endpoint ID with a profile of
+// the test's choosing.
+type profiledProviders struct {
+	clients  fixedProviders
+	profiles map[string]provider.ServerProfile
+}
+
+func (p profiledProviders) Client(ctx context.Context, id string) (provider.Client, error) {
+	return p.clients.Client(ctx, id)
+}
+
+func (p profiledProviders) Profile(_ context.Context, id string) provider.ServerProfile {
+	return p.profiles[id]
 }
 
 type wireProtocol struct {
@@ -41,6 +66,13 @@ var protocols = []wireProtocol{
 	{"openai", providertest.NewOpenAI, func(u string) provider.Client { return openai.New(u, "") }},
 }
 
+// testClocks are the watchdog's clocks shortened for tests.
+var testClocks = Clocks{
+	FirstTokenFloor: 500 * time.Millisecond, FirstTokenCeiling: 2 * time.Second,
+	StallFloor: 400 * time.Millisecond, StallCeiling: 2 * time.Second,
+	LoadAllowance: time.Second, PromptPerToken: time.Microsecond,
+}
+
 type harness struct {
 	t        *testing.T
 	store    *store.Store
@@ -48,7 +80,7 @@ type harness struct {
 	engine   *Engine
 }
 
-func newHarness(t *testing.T, providers fixedProviders) *harness {
+func newHarness(t *testing.T, providers Providers) *harness {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
 	if err != nil {
@@ -59,7 +91,7 @@ func newHarness(t *testing.T, providers fixedProviders) *harness {
 		Store: st, Providers: providers, Emitter: rec,
 		FrameInterval: 5 * time.Millisecond, CheckpointInterval: 20 * time.Millisecond,
 		RecoveryBackoff: 10 * time.Millisecond, MaxRecoveryWait: 3 * time.Second,
-		Timeouts: &Timeouts{FirstToken: 500 * time.Millisecond, Idle: 500 * time.Millisecond},
+		Clocks: &testClocks,
 	})
 	t.Cleanup(func() {
 		eng.Close()

@@ -30,6 +30,9 @@ type relay struct {
 	firstTokenAt  time.Time
 	phase         events.StreamPhase
 	reason        string
+	ahead         int    // queued: answers before this one
+	waitingFor    string // waiting or recovering: what for, or how
+	since         int64  // when the current wait began, Unix ms
 	phaseChanged  bool
 	sentBytes     int // how much of text the UI has
 	sentUTF16     int // the same length in UTF-16 units, the UI's string length
@@ -74,16 +77,35 @@ func (r *relay) append(piece string, now time.Time) {
 	}
 	r.tokens++
 	r.text = append(r.text, piece...)
-	if r.phase == events.PhaseWaiting {
+	if r.phase == events.PhaseWaiting || r.phase == events.PhaseQueued {
 		r.phase, r.phaseChanged = events.PhaseStreaming, true
 	}
 	r.mu.Unlock()
 }
 
-// setPhase reports a new phase (recovering, with its reason) on the next frame.
-func (r *relay) setPhase(p events.StreamPhase, reason string) {
+// setQueued reports, on the next frame, that the answer waits in Brook's
+// queue with ahead answers before it.
+func (r *relay) setQueued(ahead int, since time.Time) {
 	r.mu.Lock()
-	r.phase, r.reason, r.phaseChanged = p, reason, true
+	r.phase, r.ahead, r.since, r.phaseChanged = events.PhaseQueued, ahead, since.UnixMilli(), true
+	r.mu.Unlock()
+}
+
+// setWaiting reports, on the next frame, that the request is sent and what
+// the answer waits for, unless text has started arriving.
+func (r *relay) setWaiting(waitingFor string, since time.Time) {
+	r.mu.Lock()
+	if r.tokens == 0 {
+		r.phase, r.waitingFor, r.since, r.phaseChanged = events.PhaseWaiting, waitingFor, since.UnixMilli(), true
+	}
+	r.mu.Unlock()
+}
+
+// setRecovering reports, on the next frame, that the stream broke for
+// reason and how the answer is being completed.
+func (r *relay) setRecovering(reason, how string, since time.Time) {
+	r.mu.Lock()
+	r.phase, r.reason, r.waitingFor, r.since, r.phaseChanged = events.PhaseRecovering, reason, how, since.UnixMilli(), true
 	r.mu.Unlock()
 }
 
@@ -92,6 +114,13 @@ func (r *relay) snapshot() (string, int, time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return string(r.text), r.tokens, r.firstTokenAt
+}
+
+// shown returns the text so far that can be shown: whole characters only.
+func (r *relay) shown() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return string(r.text[:completeUTF8Prefix(r.text, 0)])
 }
 
 // run emits and checkpoints until finish is called.
@@ -128,7 +157,8 @@ func (r *relay) nextSeq() int64 {
 // flush sends what the UI has not seen and checkpoints when it is time.
 func (r *relay) flush(now time.Time) {
 	r.mu.Lock()
-	phaseChanged, phase, reason := r.phaseChanged, r.phase, r.reason
+	phaseChanged := r.phaseChanged
+	phaseEv := events.StreamEvent{Phase: r.phase, Reason: r.reason, Ahead: r.ahead, WaitingFor: r.waitingFor, Since: r.since}
 	r.phaseChanged = false
 	// Send only whole characters: a piece may end inside a multi-byte one.
 	end := completeUTF8Prefix(r.text, r.sentBytes)
@@ -146,10 +176,11 @@ func (r *relay) flush(now time.Time) {
 	}
 	r.mu.Unlock()
 
-	// Waiting comes before any text; recovering after the last text streamed.
-	phaseEvent := phaseChanged && phase != events.PhaseStreaming
-	if phaseEvent && phase == events.PhaseWaiting {
-		r.emitPhase(phase, reason, at)
+	// Queued and waiting come before any text; recovering after the last text streamed.
+	phaseEvent := phaseChanged && phaseEv.Phase != events.PhaseStreaming
+	before := phaseEv.Phase == events.PhaseWaiting || phaseEv.Phase == events.PhaseQueued
+	if phaseEvent && before {
+		r.emitPhase(phaseEv, at)
 	}
 	if delta != "" {
 		r.emitter.Emit(events.StreamEventName, events.StreamEvent{
@@ -157,8 +188,8 @@ func (r *relay) flush(now time.Time) {
 			Phase: events.PhaseStreaming, Text: delta, At: at, TokensPerSecond: rate,
 		})
 	}
-	if phaseEvent && phase != events.PhaseWaiting {
-		r.emitPhase(phase, reason, at+utf16Len(delta))
+	if phaseEvent && !before {
+		r.emitPhase(phaseEv, at+utf16Len(delta))
 	}
 	if checkpointDue {
 		// A failed checkpoint is not fatal: the final write still comes, and
@@ -171,11 +202,12 @@ func (r *relay) flush(now time.Time) {
 	}
 }
 
-func (r *relay) emitPhase(p events.StreamPhase, reason string, at int) {
-	r.emitter.Emit(events.StreamEventName, events.StreamEvent{
-		MessageID: r.messageID, ConversationID: r.conversationID, Seq: r.nextSeq(),
-		Phase: p, Reason: reason, At: at,
-	})
+func (r *relay) emitPhase(ev events.StreamEvent, at int) {
+	ev.MessageID, ev.ConversationID, ev.Seq, ev.At = r.messageID, r.conversationID, r.nextSeq(), at
+	if ev.Phase != events.PhaseQueued {
+		ev.Ahead = 0
+	}
+	r.emitter.Emit(events.StreamEventName, ev)
 }
 
 // completeUTF8Prefix returns the end of the longest prefix of b, at or after

@@ -7,9 +7,8 @@ import (
 
 // buildRequest turns a conversation's history into a provider request. Failed
 // and empty answers are left out, and of several answers to one prompt (after
-// Regenerate) only the newest is sent. A non-empty prefix is an answer being
-// continued.
-func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, prefix string) provider.Request {
+// Regenerate) only the newest is sent.
+func buildRequest(conv store.Conversation, s store.Settings, history []store.Message) provider.Request {
 	req := provider.Request{Model: conv.Model}
 	system := conv.SystemPrompt
 	if system == "" {
@@ -31,11 +30,6 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 			}
 		}
 	}
-	if prefix != "" {
-		req.Messages = append(req.Messages,
-			provider.Message{Role: string(store.RoleAssistant), Content: prefix},
-			provider.Message{Role: string(store.RoleUser), Content: continuePrompt})
-	}
 	p := s.Params
 	if conv.Params.Temperature != nil {
 		p.Temperature = conv.Params.Temperature
@@ -48,4 +42,23 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 	}
 	req.Temperature, req.ContextLength, req.MaxTokens = p.Temperature, p.ContextLength, p.MaxTokens
 	return req
+}
+
+// continuing returns req extended to continue partial, an answer cut short.
+// With prefill, partial goes last as an assistant message the model
+// continues, and the returned seam joins the reply to it. Without, the
+// partial answer is a finished turn followed by a request to go on, whose
+// reply is appended as it is (seam nil).
+func continuing(req provider.Request, partial string, prefill provider.Prefill) (provider.Request, *seam) {
+	msgs := append([]provider.Message(nil), req.Messages...)
+	req.Prefill = prefill
+	if prefill == provider.PrefillNone {
+		req.Messages = append(msgs,
+			provider.Message{Role: string(store.RoleAssistant), Content: partial},
+			provider.Message{Role: string(store.RoleUser), Content: continuePrompt})
+		return req, nil
+	}
+	sm, sent := newSeam(partial)
+	req.Messages = append(msgs, provider.Message{Role: string(store.RoleAssistant), Content: sent})
+	return req, sm
 }

@@ -3,7 +3,7 @@ package chat
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"brook/backend/events"
@@ -16,9 +16,43 @@ type answerRun struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   chan struct{}
+
+	mu           sync.Mutex
+	askedNow     bool
+	cancelStream context.CancelCauseFunc // the open stream's, or nil
 }
 
-// continuePrompt asks a model to go on with an answer that was cut short.
+// askNow gives up on the answer's stream, now or as soon as it opens, so the
+// answer is asked for without streaming.
+func (r *answerRun) askNow() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.askedNow = true
+	if r.cancelStream != nil {
+		r.cancelStream(errAskedNow)
+	}
+}
+
+// openStream registers the cancel of a stream about to open. It reports
+// false when the user has already asked not to wait for one.
+func (r *answerRun) openStream(cancel context.CancelCauseFunc) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.askedNow {
+		return false
+	}
+	r.cancelStream = cancel
+	return true
+}
+
+func (r *answerRun) closeStream() {
+	r.mu.Lock()
+	r.cancelStream = nil
+	r.mu.Unlock()
+}
+
+// continuePrompt asks a model to go on with an answer that was cut short,
+// on servers that cannot continue a trailing assistant message.
 const continuePrompt = "Continue exactly where your previous answer stopped. Do not repeat anything you already wrote."
 
 // launch starts producing answer. history is the conversation before it;
@@ -44,23 +78,37 @@ func (e *Engine) launch(conv store.Conversation, answer store.Message, history [
 	}()
 }
 
-// produce streams the answer, recovers it without streaming if the stream
-// breaks, stores the outcome and sends the final event.
+// answerJob is one run of one answer: its stream and, when that breaks, its
+// recovery.
+type answerJob struct {
+	e      *Engine
+	run    *answerRun
+	conv   store.Conversation
+	client provider.Client
+	server provider.ServerProfile
+	clocks Clocks
+	relay  *relay
+	// base is the conversation's request, without this answer's own text.
+	base provider.Request
+	// prefix is the text the answer had before this run (Continue).
+	prefix string
+	// usage adds up every request of the run.
+	usage provider.Usage
+}
+
+// produce waits for a slot on the endpoint, streams the answer, recovers it
+// without streaming if the stream breaks, stores the outcome and sends the
+// final event.
 func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.Message, history []store.Message, prefix string) {
 	settings, err := e.cfg.Store.LoadSettings(run.ctx)
 	if err != nil {
 		settings = store.DefaultSettings()
 	}
-	req := buildRequest(conv, settings, history, prefix)
-	limits := e.timeouts(settings)
-
 	relay := newRelay(e, answer.ID, conv.ID, prefix)
 	go relay.run()
 
-	start := time.Now()
 	final := answer
 	final.State = store.StateComplete
-
 	client, err := e.cfg.Providers.Client(run.ctx, conv.EndpointID)
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
@@ -68,49 +116,151 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 		e.finish(relay, final, prefix)
 		return
 	}
-	completion, err := e.streamOnce(run.ctx, client, req, limits, relay)
-	text, pieces, firstAt := relay.snapshot()
+	server := e.profile(run.ctx, conv.EndpointID)
+	queuedAt := time.Now()
+	release, err := e.queues.acquire(run.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
+	if err != nil {
+		// Stopped, or Brook closed, while it waited for its turn.
+		final.Content = prefix
+		e.finish(relay, endedEarly(run.ctx, final), prefix)
+		return
+	}
+	defer release()
+
+	job := &answerJob{
+		e: e, run: run, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
+		base: buildRequest(conv, settings, history), prefix: prefix,
+	}
+	e.finish(relay, job.produce(final), prefix)
+}
+
+// produce streams the answer and, when the stream breaks, recovers it.
+func (j *answerJob) produce(final store.Message) store.Message {
+	req, sm := j.base, (*seam)(nil)
+	if j.prefix != "" {
+		req, sm = continuing(j.base, j.prefix, j.prefill())
+	}
+	start := time.Now()
+	completion, err := j.stream(req, sm)
+	if j.refusedPrefill(req, err) {
+		// The server will not continue a trailing assistant message: ask it to go on in words.
+		req, sm = continuing(j.base, j.prefix, provider.PrefillNone)
+		completion, err = j.stream(req, sm)
+	}
+	text, pieces, firstAt := j.relay.snapshot()
 	final.Content = text
 	if !firstAt.IsZero() {
 		final.FirstTokenMs = firstAt.Sub(start).Milliseconds()
 	}
-	end := time.Now()
+	j.addUsage(completion.Usage, pieces)
 
-	switch outcome := classify(run.ctx, err); outcome.kind {
+	switch outcome := classify(j.run.ctx, err); outcome.kind {
 	case outcomeWhole:
 		final.EndReason = orDefault(completion.FinishReason, "stop")
-		setUsage(&final, completion.Usage, pieces, firstAt, end)
-	case outcomeStopped:
-		final.State, final.EndReason = store.StateStopped, "user_stop"
-	case outcomeShutdown:
-		final.State, final.EndReason, final.Error = store.StateInterrupted, "app_closed", errShutdown.Error()+"."
+		setUsage(&final, j.usage, pieces, firstAt, time.Now())
+	case outcomeStopped, outcomeShutdown:
+		return endedEarly(j.run.ctx, final)
 	case outcomeRefused:
 		final.State, final.EndReason, final.Error = store.StateFailed, "refused", provider.Explain(err)
-		if text != prefix {
+		if text != j.prefix {
 			final.State = store.StateInterrupted
 		}
 	case outcomeBroken:
-		relay.setPhase(events.PhaseRecovering, string(outcome.broken.Reason))
-		e.cfg.Logger.Info("stream broke; recovering without streaming", "answer", answer.ID, "reason", outcome.broken.Reason, "err", err)
-		whole, rerr := e.recoverWhole(run.ctx, client, req, limits, outcome.broken)
-		switch classify(run.ctx, rerr).kind {
-		case outcomeWhole:
-			final.Content = prefix + whole.Text
-			final.Recovered, final.RecoveryReason = true, string(outcome.broken.Reason)
-			final.EndReason = orDefault(whole.FinishReason, "stop")
-			// A whole answer fetched at once has no generation rate to report.
-			setUsage(&final, whole.Usage, 0, time.Time{}, time.Time{})
-		case outcomeStopped:
-			final.State, final.EndReason = store.StateStopped, "user_stop"
-		case outcomeShutdown:
-			final.State, final.EndReason, final.Error = store.StateInterrupted, "app_closed", errShutdown.Error()+"."
-		default:
-			final.State, final.EndReason = store.StateInterrupted, string(outcome.broken.Reason)
-			final.Error = provider.Explain(outcome.broken) + " Brook asked again without streaming, but that failed too: " + provider.Explain(rerr)
-		}
+		j.e.cfg.Logger.Info("stream broke; recovering without streaming", "answer", final.ID, "reason", outcome.broken.Reason, "err", err)
+		return j.recover(final, outcome.broken)
 	}
+	return final
+}
 
-	e.finish(relay, final, prefix)
+// stream sends req streaming, under a watchdog that learns the stream's pace.
+// With a seam, the pieces are joined to the text being continued.
+func (j *answerJob) stream(req provider.Request, sm *seam) (provider.Completion, error) {
+	ctx, cancel := context.WithCancelCause(j.run.ctx)
+	defer cancel(nil)
+	if !j.run.openStream(cancel) {
+		return provider.Completion{}, &provider.BrokenError{Reason: provider.BrokenUserSkipped}
+	}
+	defer j.run.closeStream()
+
+	waitingFor, loading := j.modelState(ctx, req.Model)
+	perToken, load := j.e.pace.recall(j.conv.EndpointID, req.Model)
+	promptTokens := estimateTokens(req.Messages)
+	first := j.clocks.firstTokenBudget(promptTokens, perToken, load, loading)
+	headers := first
+	if j.server.Kind != provider.ServerOllama {
+		// Ollama answers with the first token; other servers send their
+		// headers at once, and before them may be queuing or loading.
+		headers = j.clocks.FirstTokenCeiling
+	}
+	sentAt := time.Now()
+	j.relay.setWaiting(waitingFor, sentAt)
+	clock := startPaceClock(j.clocks, first, headers, func(afterFirstPiece bool) {
+		if afterFirstPiece {
+			cancel(errIdleTimeout)
+		} else {
+			cancel(errFirstTokenTimeout)
+		}
+	})
+	defer clock.stop()
+
+	var firstPieceAt time.Time
+	completion, err := j.client.Stream(provider.WithLifeSigns(ctx, clock.sign), req, func(d provider.Delta) {
+		now := time.Now()
+		if firstPieceAt.IsZero() {
+			firstPieceAt = now
+		}
+		clock.piece(now)
+		if sm != nil {
+			d.Text = sm.feed(d.Text)
+		}
+		j.relay.append(d.Text, now)
+	})
+	if err == nil {
+		if sm != nil {
+			j.relay.append(sm.end(), time.Now())
+		}
+		if completion.Usage.PromptTokens > 0 {
+			promptTokens = completion.Usage.PromptTokens
+		}
+		j.e.pace.learn(j.conv.EndpointID, req.Model, promptTokens, completion.Timings, firstPieceAt.Sub(sentAt))
+		return completion, nil
+	}
+	// A watchdog's or the user's cancel shows as a cancelled context: name the real cause.
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errFirstTokenTimeout):
+		err = &provider.BrokenError{Reason: provider.BrokenFirstTokenTimeout, Err: err}
+	case errors.Is(cause, errIdleTimeout):
+		err = &provider.BrokenError{Reason: provider.BrokenIdleTimeout, Err: err}
+	case errors.Is(cause, errAskedNow):
+		err = &provider.BrokenError{Reason: provider.BrokenUserSkipped, Err: err}
+	}
+	return completion, err
+}
+
+// modelState says what the answer will wait for, and whether the model has
+// to load first. A server that cannot say is taken to have it loaded; one
+// that fails to say may be loading it.
+func (j *answerJob) modelState(ctx context.Context, model string) (waitingFor string, loading bool) {
+	if j.server.ModelLoaded == nil {
+		return events.WaitFirstToken, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	loaded, err := j.server.ModelLoaded(ctx, model)
+	if err != nil || !loaded {
+		return events.WaitModelLoad, true
+	}
+	return events.WaitFirstToken, false
+}
+
+// addUsage adds one request's usage; pieces stand in for an unreported
+// completion count.
+func (j *answerJob) addUsage(u provider.Usage, pieces int) {
+	if u.CompletionTokens == 0 {
+		u.CompletionTokens = pieces
+	}
+	j.usage.PromptTokens += u.PromptTokens
+	j.usage.CompletionTokens += u.CompletionTokens
 }
 
 // finish stores the answer's outcome, then sends the final event.
@@ -124,92 +274,26 @@ func (e *Engine) finish(relay *relay, final store.Message, prefix string) {
 	relay.finish(finalEvent(final))
 }
 
-// streamOnce runs one streaming request under the first-token and idle watchdog.
-func (e *Engine) streamOnce(ctx context.Context, client provider.Client, req provider.Request, limits Timeouts, relay *relay) (provider.Completion, error) {
-	streamCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	dog := startWatchdog(limits, cancel)
-	defer dog.stop()
-	completion, err := client.Stream(streamCtx, req, func(piece string) {
-		dog.tokenArrived()
-		relay.append(piece, time.Now())
-	})
-	// A watchdog cancel shows as a cancelled context: name the real cause.
-	if err != nil {
-		switch cause := context.Cause(streamCtx); {
-		case errors.Is(cause, errFirstTokenTimeout):
-			err = &provider.BrokenError{Reason: provider.BrokenFirstTokenTimeout, Err: err}
-		case errors.Is(cause, errIdleTimeout):
-			err = &provider.BrokenError{Reason: provider.BrokenIdleTimeout, Err: err}
-		}
+// endedEarly marks an answer that the user stopped or Brook's closing cut short.
+func endedEarly(runCtx context.Context, final store.Message) store.Message {
+	if errors.Is(context.Cause(runCtx), errShutdown) {
+		final.State, final.EndReason, final.Error = store.StateInterrupted, "app_closed", errShutdown.Error()+"."
+	} else {
+		final.State, final.EndReason = store.StateStopped, "user_stop"
 	}
-	return completion, err
+	return final
 }
 
-// recoverWhole repeats req without streaming, with bounded retries and backoff,
-// honouring the server's Retry-After.
-func (e *Engine) recoverWhole(ctx context.Context, client provider.Client, req provider.Request, limits Timeouts, broken *provider.BrokenError) (provider.Completion, error) {
-	if client == nil {
-		return provider.Completion{}, broken
+func (e *Engine) clocks(s store.Settings) Clocks {
+	var c Clocks
+	if e.cfg.Clocks != nil {
+		c = *e.cfg.Clocks
+	} else {
+		c.FirstTokenCeiling = time.Duration(s.FirstTokenTimeoutSeconds) * time.Second
+		c.StallCeiling = time.Duration(s.IdleTimeoutSeconds) * time.Second
 	}
-	var last error = broken
-	for attempt := 0; attempt < e.cfg.RecoveryAttempts; attempt++ {
-		if wait := e.backoff(attempt, last); wait > 0 {
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-				return provider.Completion{}, context.Cause(ctx)
-			}
-		}
-		// A whole answer takes as long as the model needs; bound it anyway so nothing hangs.
-		attemptCtx, cancel := context.WithTimeout(ctx, limits.FirstToken+limits.Idle*10)
-		whole, err := client.Complete(attemptCtx, req)
-		cancel()
-		if err == nil {
-			return whole, nil
-		}
-		if ctx.Err() != nil {
-			return provider.Completion{}, err
-		}
-		var refused *provider.RequestError
-		if errors.As(err, &refused) {
-			return provider.Completion{}, err
-		}
-		last = err
-	}
-	return provider.Completion{}, last
-}
-
-// backoff is the wait before attempt: none for the first unless the server
-// asked for one, then doubling, never less than Retry-After, never more than the cap.
-func (e *Engine) backoff(attempt int, last error) time.Duration {
-	var wait time.Duration
-	if attempt > 0 {
-		wait = e.cfg.RecoveryBackoff << (attempt - 1)
-	}
-	var broken *provider.BrokenError
-	if errors.As(last, &broken) && broken.RetryAfter > wait {
-		wait = broken.RetryAfter
-	}
-	return min(wait, e.cfg.MaxRecoveryWait)
-}
-
-func (e *Engine) timeouts(s store.Settings) Timeouts {
-	if e.cfg.Timeouts != nil {
-		return *e.cfg.Timeouts
-	}
-	t := Timeouts{
-		FirstToken: time.Duration(s.FirstTokenTimeoutSeconds) * time.Second,
-		Idle:       time.Duration(s.IdleTimeoutSeconds) * time.Second,
-	}
-	d := store.DefaultSettings()
-	if t.FirstToken <= 0 {
-		t.FirstToken = time.Duration(d.FirstTokenTimeoutSeconds) * time.Second
-	}
-	if t.Idle <= 0 {
-		t.Idle = time.Duration(d.IdleTimeoutSeconds) * time.Second
-	}
-	return t
+	c.setDefaults()
+	return c
 }
 
 type outcomeKind int
@@ -279,29 +363,3 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
-
-// watchdog cancels a stream that gets no first token in time, or goes silent after it.
-type watchdog struct {
-	timer  *time.Timer
-	idle   time.Duration
-	gotAny atomic.Bool
-}
-
-func startWatchdog(limits Timeouts, cancel context.CancelCauseFunc) *watchdog {
-	d := &watchdog{idle: limits.Idle}
-	d.timer = time.AfterFunc(limits.FirstToken, func() {
-		if d.gotAny.Load() {
-			cancel(errIdleTimeout)
-		} else {
-			cancel(errFirstTokenTimeout)
-		}
-	})
-	return d
-}
-
-func (d *watchdog) tokenArrived() {
-	d.gotAny.Store(true)
-	d.timer.Reset(d.idle)
-}
-
-func (d *watchdog) stop() { d.timer.Stop() }

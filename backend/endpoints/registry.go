@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"sort"
@@ -40,9 +41,13 @@ type Registry struct {
 	store Store
 	keys  secrets.Keyring
 
-	mu         sync.Mutex
-	clients    map[string]cachedClient
-	lastSurvey *surveyRound // the latest survey, shared by callers that overlap it
+	mu           sync.Mutex
+	clients      map[string]cachedClient
+	ollamaProbes map[string]*ollama.Client // by server root, for /api/ps
+	lastSurvey   *surveyRound              // the latest survey, shared by callers that overlap it
+
+	detected    detections
+	probeClient *http.Client
 }
 
 // surveyRound is one round of asking every endpoint for its models.
@@ -65,7 +70,7 @@ type cachedClient struct {
 
 // New returns a Registry over the endpoints in s, with keys from keys.
 func New(s Store, keys secrets.Keyring) *Registry {
-	return &Registry{store: s, keys: keys, clients: map[string]cachedClient{}}
+	return &Registry{store: s, keys: keys, clients: map[string]cachedClient{}, probeClient: &http.Client{Timeout: probeTimeout}}
 }
 
 // Client returns the client of the endpoint with id.
@@ -118,6 +123,15 @@ type Status struct {
 	Error     string           `json:"error,omitempty"`
 	Hint      string           `json:"hint,omitempty"`
 	Models    []provider.Model `json:"models"`
+	// ServerKind is what serves the endpoint: the user's choice, else what
+	// Brook detected (DetectedKind).
+	ServerKind   provider.ServerKind `json:"serverKind"`
+	DetectedKind provider.ServerKind `json:"detectedKind,omitempty"`
+	// Parallel is how many answers Brook sends it at once.
+	Parallel int `json:"parallel"`
+	// Continues says whether the server continues a broken answer rather
+	// than being asked again.
+	Continues bool `json:"continues"`
 }
 
 // surveyTimeout bounds how long an endpoint may take to list its models.
@@ -160,6 +174,7 @@ func (r *Registry) Changed() {
 	r.mu.Lock()
 	r.lastSurvey = nil
 	r.mu.Unlock()
+	r.detected.clear()
 }
 
 func (r *Registry) surveyAll(ctx context.Context) ([]Status, error) {
@@ -186,6 +201,14 @@ func (r *Registry) surveyAll(ctx context.Context) ([]Status, error) {
 }
 
 func (r *Registry) survey(ctx context.Context, st *Status) {
+	ctx, cancel := context.WithTimeout(ctx, surveyTimeout)
+	defer cancel()
+	detected := make(chan Server, 1)
+	go func() { detected <- r.server(ctx, st.Endpoint) }()
+	defer func() {
+		s := <-detected
+		st.ServerKind, st.DetectedKind, st.Parallel, st.Continues = s.Kind, s.Detected, s.Parallel, s.Kind.Prefill() != provider.PrefillNone
+	}()
 	if len(st.Endpoint.Models) > 0 {
 		// A fixed list needs no server round trip, but the server may still be down.
 		for _, m := range st.Endpoint.Models {
@@ -197,8 +220,6 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 		st.Error = err.Error()
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, surveyTimeout)
-	defer cancel()
 	models, err := client.ListModels(ctx)
 	if err != nil {
 		st.Error = provider.Explain(err)

@@ -20,7 +20,8 @@ const ConversationsChangedName = "brook:conversations"
 type StreamPhase string
 
 const (
-	PhaseWaiting    StreamPhase = "waiting"    // request sent, nothing back yet (connecting, loading the model)
+	PhaseQueued     StreamPhase = "queued"     // waiting in Brook's own queue for a free slot on its endpoint; Ahead says how many are before it
+	PhaseWaiting    StreamPhase = "waiting"    // request sent, nothing back yet; WaitingFor says for what
 	PhaseStreaming  StreamPhase = "streaming"  // tokens arriving
 	PhaseRecovering StreamPhase = "recovering" // the stream broke; fetching the whole answer without streaming
 	PhaseFinal      StreamPhase = "final"      // over; State says how
@@ -41,6 +42,13 @@ type StreamEvent struct {
 	TokensPerSecond float64 `json:"tokensPerSecond,omitempty"`
 	// Reason is the broken-stream reason while recovering.
 	Reason string `json:"reason,omitempty"`
+	// Ahead is, while queued, how many answers are before this one.
+	Ahead int `json:"ahead,omitempty"`
+	// WaitingFor says, while waiting, what for: [WaitModelLoad] or
+	// [WaitFirstToken]; while recovering, how: [WaitContinue] or [WaitReask].
+	WaitingFor string `json:"waitingFor,omitempty"`
+	// Since is when the current wait (queued, waiting, recovering) began, in Unix milliseconds.
+	Since int64 `json:"since,omitempty"`
 
 	// Final fields. State is the stored message state. FullText is the
 	// authoritative answer when it is small; when FullTextOmitted is set the UI
@@ -50,6 +58,14 @@ type StreamEvent struct {
 	FullTextOmitted bool   `json:"fullTextOmitted,omitempty"`
 	Length          int    `json:"length,omitempty"` // UTF-16 length of the final text
 }
+
+// What an answer is waiting for; see [StreamEvent.WaitingFor].
+const (
+	WaitModelLoad  = "model_load"  // the server is loading the model
+	WaitFirstToken = "first_token" // the model is reading the prompt
+	WaitContinue   = "continue"    // recovering: asking the model to continue the partial answer
+	WaitReask      = "reask"       // recovering: asking the whole question again without streaming
+)
 
 // MaxInlineFinalText is the largest final text sent inside an event, in bytes.
 const MaxInlineFinalText = 6 * 1024

@@ -1,0 +1,167 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"brook/backend/events"
+	"brook/backend/provider"
+	"brook/backend/store"
+)
+
+// recover completes an answer whose stream broke, without streaming. Where
+// the server can, it asks the model to continue the text that arrived and
+// appends only the continuation, so what the user read stays as it was and
+// the model generates only what is missing. Otherwise, or when the server
+// refuses, it asks the whole question again and the new answer replaces the
+// partial one.
+func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) store.Message {
+	partial := j.relay.shown()
+	reason := string(broken.Reason)
+	if prefill := j.prefill(); prefill != provider.PrefillNone && strings.TrimSpace(partial) != "" {
+		j.relay.setRecovering(reason, events.WaitContinue, time.Now())
+		req, sm := continuing(j.base, partial, prefill)
+		if req.MaxTokens > 0 {
+			// The token limit is the answer's: only what is left of it is asked for.
+			_, generated, _ := j.relay.snapshot()
+			req.MaxTokens = max(1, req.MaxTokens-generated)
+		}
+		whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken)
+		switch {
+		case err == nil:
+			rest := sm.join(whole.Text)
+			j.relay.append(rest, time.Now())
+			j.addUsage(whole.Usage, 0)
+			return j.recovered(final, partial+rest, whole, broken, store.RecoveryContinued)
+		case !j.refusedPrefill(req, err):
+			return j.unrecovered(final, partial, broken, err)
+		}
+	}
+	j.relay.setRecovering(reason, events.WaitReask, time.Now())
+	req := j.base
+	if j.prefix != "" {
+		req, _ = continuing(j.base, j.prefix, provider.PrefillNone)
+	}
+	whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken)
+	if err != nil {
+		return j.unrecovered(final, partial, broken, err)
+	}
+	j.addUsage(whole.Usage, 0)
+	return j.recovered(final, j.prefix+whole.Text, whole, broken, store.RecoveryReasked)
+}
+
+func (j *answerJob) recovered(final store.Message, text string, whole provider.Completion, broken *provider.BrokenError, method string) store.Message {
+	final.Content = text
+	final.Recovered, final.RecoveryReason, final.RecoveryMethod = true, string(broken.Reason), method
+	final.EndReason = orDefault(whole.FinishReason, "stop")
+	// Part of the answer came at once, so there is no generation rate to report.
+	setUsage(&final, j.usage, 0, time.Time{}, time.Time{})
+	return final
+}
+
+// unrecovered keeps the partial answer when the recovery failed or was stopped.
+func (j *answerJob) unrecovered(final store.Message, partial string, broken *provider.BrokenError, err error) store.Message {
+	final.Content = partial
+	setUsage(&final, j.usage, 0, time.Time{}, time.Time{})
+	switch classify(j.run.ctx, err).kind {
+	case outcomeStopped, outcomeShutdown:
+		return endedEarly(j.run.ctx, final)
+	}
+	final.State, final.EndReason = store.StateInterrupted, string(broken.Reason)
+	final.Error = provider.Explain(broken) + " Brook asked again without streaming, but that failed too: " + provider.Explain(err)
+	return final
+}
+
+// prefill is how this answer's server is asked to continue a partial
+// answer, or [provider.PrefillNone] when it cannot or has refused before.
+func (j *answerJob) prefill() provider.Prefill {
+	if j.e.refusal.has(j.conv.EndpointID, j.conv.Model) {
+		return provider.PrefillNone
+	}
+	return j.server.Kind.Prefill()
+}
+
+// refusedPrefill reports whether err is the server refusing req's prefill,
+// and if so remembers it for the endpoint and model.
+func (j *answerJob) refusedPrefill(req provider.Request, err error) bool {
+	var refused *provider.RequestError
+	if req.Prefill == provider.PrefillNone || j.run.ctx.Err() != nil || !errors.As(err, &refused) ||
+		(refused.Status != http.StatusBadRequest && refused.Status != http.StatusUnprocessableEntity) {
+		return false
+	}
+	j.e.cfg.Logger.Info("the server refused to continue a partial answer; asking the usual way", "endpoint", j.conv.EndpointID, "model", j.conv.Model, "status", refused.Status)
+	j.e.refusal.mark(j.conv.EndpointID, j.conv.Model)
+	return true
+}
+
+// recoverWhole sends req without streaming, with bounded retries and
+// backoff, honouring the server's Retry-After.
+func (e *Engine) recoverWhole(ctx context.Context, client provider.Client, req provider.Request, clocks Clocks, broken *provider.BrokenError) (provider.Completion, error) {
+	var last error = broken
+	for attempt := 0; attempt < e.cfg.RecoveryAttempts; attempt++ {
+		if wait := e.backoff(attempt, last); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return provider.Completion{}, context.Cause(ctx)
+			}
+		}
+		// A whole answer takes as long as the model needs; bound it anyway so nothing hangs.
+		attemptCtx, cancel := context.WithTimeout(ctx, clocks.FirstTokenCeiling+clocks.StallCeiling*10)
+		whole, err := client.Complete(attemptCtx, req)
+		cancel()
+		if err == nil {
+			return whole, nil
+		}
+		if ctx.Err() != nil {
+			return provider.Completion{}, err
+		}
+		var refused *provider.RequestError
+		if errors.As(err, &refused) {
+			return provider.Completion{}, err
+		}
+		last = err
+	}
+	return provider.Completion{}, last
+}
+
+// backoff is the wait before attempt: none for the first unless the server
+// asked for one, then doubling, never less than Retry-After, never more than the cap.
+func (e *Engine) backoff(attempt int, last error) time.Duration {
+	var wait time.Duration
+	if attempt > 0 {
+		wait = e.cfg.RecoveryBackoff << (attempt - 1)
+	}
+	var broken *provider.BrokenError
+	if errors.As(last, &broken) && broken.RetryAfter > wait {
+		wait = broken.RetryAfter
+	}
+	return min(wait, e.cfg.MaxRecoveryWait)
+}
+
+// prefillRefusals remembers the endpoints and models whose server refused
+// to continue a trailing assistant message, so later answers go straight to
+// the fallback.
+type prefillRefusals struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (p *prefillRefusals) mark(endpointID, model string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]bool{}
+	}
+	p.m[paceKey(endpointID, model)] = true
+}
+
+func (p *prefillRefusals) has(endpointID, model string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[paceKey(endpointID, model)]
+}

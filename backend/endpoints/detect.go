@@ -1,0 +1,258 @@
+package endpoints
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"brook/backend/provider"
+	"brook/backend/provider/ollama"
+	"brook/backend/store"
+)
+
+// Detection is what Brook found serving an endpoint.
+type Detection struct {
+	Kind provider.ServerKind
+	// Slots is how many requests the server says it runs at once (llama-server's total_slots), or 0.
+	Slots int
+}
+
+// probeTimeout bounds each request that asks a server what it is.
+const probeTimeout = 3 * time.Second
+
+// Detect asks the server behind e what it is. Ollama answers /api/version,
+// llama.cpp's llama-server /props, and vLLM /version; OpenAI and OpenRouter
+// are known by their hosts. Each probe is a plain GET without the API key.
+// A server that answers none of them is [provider.ServerGeneric].
+func Detect(ctx context.Context, hc *http.Client, e store.Endpoint) Detection {
+	if e.Kind == store.KindOllama {
+		return Detection{Kind: provider.ServerOllama}
+	}
+	root, err := serverRoot(e.BaseURL)
+	if err != nil {
+		return Detection{Kind: provider.ServerGeneric}
+	}
+	switch host := strings.ToLower(root.Hostname()); {
+	case host == "openrouter.ai" || strings.HasSuffix(host, ".openrouter.ai"):
+		return Detection{Kind: provider.ServerOpenRouter}
+	case host == "api.openai.com":
+		return Detection{Kind: provider.ServerOpenAI}
+	}
+	var (
+		wg               sync.WaitGroup
+		isOllama, isVLLM bool
+		llamaProps       map[string]json.RawMessage
+		llamaOK          bool
+	)
+	probe := func(path string, into any) bool {
+		ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, root.JoinPath(path).String(), nil)
+		if err != nil {
+			return false
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return false
+		}
+		return json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(into) == nil
+	}
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		var v struct{ Version string }
+		isOllama = probe("api/version", &v) && v.Version != ""
+	}()
+	go func() {
+		defer wg.Done()
+		llamaOK = probe("props", &llamaProps) && (llamaProps["default_generation_settings"] != nil || llamaProps["total_slots"] != nil)
+	}()
+	go func() {
+		defer wg.Done()
+		var v struct{ Version string }
+		isVLLM = probe("version", &v) && v.Version != ""
+	}()
+	wg.Wait()
+	switch {
+	case isOllama:
+		return Detection{Kind: provider.ServerOllama}
+	case llamaOK:
+		var slots int
+		_ = json.Unmarshal(llamaProps["total_slots"], &slots)
+		return Detection{Kind: provider.ServerLlamaCpp, Slots: slots}
+	case isVLLM:
+		return Detection{Kind: provider.ServerVLLM}
+	}
+	return Detection{Kind: provider.ServerGeneric}
+}
+
+// serverRoot is the server's address without the OpenAI API's /v1.
+func serverRoot(baseURL string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil {
+		return nil, err
+	}
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// DefaultParallel is how many answers Brook sends at once to a server of
+// kind when the user has not said: what the server itself runs at once
+// where that is known, else a small number for local servers and more for
+// hosted APIs, which serve many clients at once.
+func DefaultParallel(d Detection, baseURL string, env func(string) string) int {
+	switch d.Kind {
+	case provider.ServerOllama:
+		// Ollama runs OLLAMA_NUM_PARALLEL requests at once, 1 unless set. Its
+		// API does not tell; a local server likely shares Brook's environment.
+		if isLoopback(baseURL) {
+			if n, err := strconv.Atoi(strings.TrimSpace(env("OLLAMA_NUM_PARALLEL"))); err == nil && n > 0 {
+				return min(n, store.MaxParallelLimit)
+			}
+		}
+		return 1
+	case provider.ServerLlamaCpp:
+		if d.Slots > 0 {
+			return min(d.Slots, store.MaxParallelLimit)
+		}
+		return 1
+	case provider.ServerVLLM, provider.ServerOpenAI, provider.ServerOpenRouter:
+		return 8
+	}
+	return 2
+}
+
+func isLoopback(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// detections caches what each endpoint was found to be, until its address changes.
+type detections struct {
+	mu sync.Mutex
+	m  map[string]cachedDetection
+}
+
+type cachedDetection struct {
+	baseURL string
+	kind    store.EndpointKind
+	d       Detection
+}
+
+func (c *detections) get(e store.Endpoint) (Detection, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	got, ok := c.m[e.ID]
+	if !ok || got.baseURL != e.BaseURL || got.kind != e.Kind {
+		return Detection{}, false
+	}
+	return got.d, true
+}
+
+func (c *detections) put(e store.Endpoint, d Detection) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]cachedDetection{}
+	}
+	c.m[e.ID] = cachedDetection{baseURL: e.BaseURL, kind: e.Kind, d: d}
+}
+
+func (c *detections) clear() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// Server is what Brook knows of the server behind an endpoint.
+type Server struct {
+	Detected provider.ServerKind
+	// Kind is the user's choice when made, else the detected kind.
+	Kind     provider.ServerKind
+	Parallel int
+}
+
+// server returns what serves e, detecting it on first use.
+func (r *Registry) server(ctx context.Context, e store.Endpoint) Server {
+	d, ok := r.detected.get(e)
+	if !ok {
+		d = Detect(ctx, r.probeClient, e)
+		if ctx.Err() == nil {
+			r.detected.put(e, d)
+		}
+	}
+	s := Server{Detected: d.Kind, Kind: d.Kind}
+	if k := provider.ServerKind(e.ServerKind); k.Valid() {
+		s.Kind = k
+	}
+	s.Parallel = e.MaxParallel
+	if s.Parallel <= 0 {
+		s.Parallel = DefaultParallel(Detection{Kind: s.Kind, Slots: d.Slots}, e.BaseURL, os.Getenv)
+	}
+	return s
+}
+
+// Profile tells the chat engine what serves the endpoint with id: its kind,
+// how many answers it takes at once, and, for Ollama, whether a model is
+// loaded. An endpoint that cannot be read is an unrecognised server.
+func (r *Registry) Profile(ctx context.Context, id string) provider.ServerProfile {
+	all, err := r.store.ListEndpoints(ctx)
+	if err != nil {
+		return provider.ServerProfile{Kind: provider.ServerGeneric}
+	}
+	for _, e := range all {
+		if e.ID != id {
+			continue
+		}
+		s := r.server(ctx, e)
+		p := provider.ServerProfile{Kind: s.Kind, MaxParallel: s.Parallel}
+		if s.Kind == provider.ServerOllama {
+			if probe := r.ollamaProbe(e); probe != nil {
+				p.ModelLoaded = probe.Loaded
+			}
+		}
+		return p
+	}
+	return provider.ServerProfile{Kind: provider.ServerGeneric}
+}
+
+// ollamaProbe returns a client for the native API of the Ollama server
+// behind e, whichever API e speaks; one per server, kept for reuse.
+func (r *Registry) ollamaProbe(e store.Endpoint) *ollama.Client {
+	root, err := serverRoot(e.BaseURL)
+	if err != nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ollamaProbes == nil {
+		r.ollamaProbes = map[string]*ollama.Client{}
+	}
+	c := r.ollamaProbes[root.String()]
+	if c == nil {
+		c = ollama.New(root.String())
+		r.ollamaProbes[root.String()] = c
+	}
+	return c
+}
