@@ -42,8 +42,12 @@ async function start() {
       }
     }
     if (new URLSearchParams(location.search).get('offline')) {
-      fake.db.models = [{ endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true }, reachable: false, error: 'dial tcp 127.0.0.1:11434: connect: connection refused', hint: 'Ollama is not running. Start it with `ollama serve`, or install it from https://ollama.com.', models: [] }];
+      const { survey } = await import('./lib/api.fake');
+      fake.db.models = [survey({ endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true }, reachable: false, error: 'dial tcp 127.0.0.1:11434: connect: connection refused', hint: 'Ollama is not running. Start it with `ollama serve`, or install it from https://ollama.com.', models: [] })];
     }
+    // ?wait=5000: answers wait in the queue, then for the model to load, before streaming.
+    const wait = Number(new URLSearchParams(location.search).get('wait') || 0);
+    if (wait && fake.simulate) Object.assign(fake.simulate, { queuedAhead: 1, waitingFor: 'model_load', waitMs: wait });
     const scenario = new URLSearchParams(location.search).get('scenario');
     if (scenario) {
       fake.system.testScenario = async () => scenario;

@@ -6,9 +6,21 @@ import type {
   EndpointModels,
   Message,
   SearchHit,
+  ServerKindInfo,
   Settings,
   StreamEvent,
+  WaitingFor,
 } from './api';
+
+/** The kinds Go offers (SettingsService.ServerKinds), in its order. */
+export const FAKE_SERVER_KINDS: ServerKindInfo[] = [
+  { value: 'ollama', label: 'Ollama', continues: true },
+  { value: 'llamacpp', label: 'llama.cpp server', continues: true },
+  { value: 'vllm', label: 'vLLM', continues: true },
+  { value: 'openrouter', label: 'OpenRouter', continues: true },
+  { value: 'openai', label: 'OpenAI', continues: false },
+  { value: 'generic', label: 'OpenAI-compatible', continues: false },
+];
 
 export interface FakeApi extends BrookApi {
   db: { conversations: Conversation[]; messages: Message[]; settings: Settings; models: EndpointModels[] };
@@ -16,8 +28,40 @@ export interface FakeApi extends BrookApi {
   /** Deliver a stream event to subscribers. */
   emit(ev: StreamEvent): void;
   emitConversationsChanged(): void;
-  /** When set, Send/Retry/... stream this text in chunks through emit(). */
-  simulate: { text: string; chunk: number; intervalMs: number } | null;
+  /**
+   * When set, Send/Retry/... stream this text in chunks through emit().
+   * With `queuedAhead` the answer first waits in the queue (one place per interval);
+   * with `waitMs` it then waits that long (for `waitingFor`) before the first token.
+   */
+  simulate: {
+    text: string;
+    chunk: number;
+    intervalMs: number;
+    queuedAhead?: number;
+    waitingFor?: 'model_load' | 'first_token';
+    waitMs?: number;
+  } | null;
+  /** Emit a queued event for an answer (seq and at filled in; since defaults to now). */
+  emitQueued(messageId: number, ahead: number, since?: number): void;
+  /** Emit a waiting event ('model_load' | 'first_token'). */
+  emitWaiting(messageId: number, waitingFor?: WaitingFor, since?: number): void;
+  /** Emit a recovering event ('continue' | 'reask'). */
+  emitRecovering(messageId: number, waitingFor: WaitingFor, reason: string, since?: number): void;
+}
+
+/** The survey entry for an endpoint, with the effective server settings filled in. */
+export function survey(p: Partial<EndpointModels> & { endpoint: EndpointModels['endpoint'] }): EndpointModels {
+  const detected = p.detectedKind ?? (p.endpoint.kind === 'ollama' ? 'ollama' : 'generic');
+  const kind = p.serverKind ?? (p.endpoint.serverKind || detected);
+  return {
+    reachable: true,
+    models: [],
+    detectedKind: detected,
+    serverKind: kind,
+    parallel: p.endpoint.maxParallel || 1,
+    continues: FAKE_SERVER_KINDS.find((k) => k.value === kind)?.continues ?? false,
+    ...p,
+  };
 }
 
 let nextId = 1000;
@@ -77,13 +121,16 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       lastModel: 'llama3.2',
     },
     models: init.models ?? [
-      {
+      survey({
         endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true },
         reachable: true,
         models: [{ name: 'llama3.2', sizeBytes: 2_000_000_000 }],
-      },
+      }),
     ],
   };
+  /** Each endpoint's own parallel default (what "automatic" means), as first surveyed. */
+  const serverParallel = new Map<string, number>();
+  for (const m of db.models) if (!m.endpoint.maxParallel) serverParallel.set(m.endpoint.id, m.parallel ?? 1);
   const calls: FakeApi['calls'] = [];
   const log = (method: string, ...args: unknown[]) => calls.push({ method, args });
   const findConv = (id: number) => {
@@ -106,6 +153,18 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     },
     emitConversationsChanged() {
       for (const s of convSubs) s();
+    },
+    emitQueued(id, ahead, since = Date.now()) {
+      const m = findMsg(id);
+      fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'queued', at: m.content.length, ahead: ahead || undefined, since });
+    },
+    emitWaiting(id, waitingFor, since = Date.now()) {
+      const m = findMsg(id);
+      fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'waiting', at: m.content.length, waitingFor, since });
+    },
+    emitRecovering(id, waitingFor, reason, since = Date.now()) {
+      const m = findMsg(id);
+      fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'recovering', at: m.content.length, waitingFor, reason, since });
     },
     chat: {
       async send(conversationId, text, endpointId, model) {
@@ -166,6 +225,23 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
       async activeAnswers() {
         return db.messages.filter((m) => m.state === 'streaming').map((m) => m.id);
+      },
+      async askNow(id) {
+        log('askNow', id);
+        const m = findMsg(id);
+        if (m.state !== 'streaming') throw new Error('the answer is not waiting');
+        // Like the engine: stop waiting for the stream, ask the whole question again without streaming.
+        stopped.add(id);
+        const sim = fake.simulate;
+        setTimeout(() => fake.emitRecovering(id, 'reask', 'user_skipped_wait'), 0);
+        setTimeout(() => {
+          m.content = sim?.text ?? m.content;
+          m.state = 'complete';
+          m.recovered = true;
+          m.recoveryReason = 'user_skipped_wait';
+          m.recoveryMethod = 'reasked';
+          fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'final', at: 0, state: 'complete', fullText: m.content, length: m.content.length });
+        }, (sim?.intervalMs ?? 0) + 1);
       },
     },
     conversations: {
@@ -279,11 +355,24 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
       async saveEndpoint(e, key, clear) {
         log('saveEndpoint', e, key, clear);
+        // Go's store.validateEndpoint, as far as the UI can get it wrong.
+        if (e.serverKind && !FAKE_SERVER_KINDS.some((k) => k.value === e.serverKind)) {
+          throw new Error(`endpoint server kind "${e.serverKind}" is not one of ${FAKE_SERVER_KINDS.map((k) => k.value).join(', ')} (or empty to detect it)`);
+        }
+        const mp = e.maxParallel ?? 0;
+        if (!Number.isInteger(mp) || mp < 0 || mp > 64) {
+          throw new Error(`endpoint max parallel ${mp} must be from 0 (the server's default) to 64`);
+        }
         const ex = db.models.find((m) => m.endpoint.id === e.id);
-        if (ex) ex.endpoint = { ...e };
-        else {
+        if (ex) {
+          ex.endpoint = { ...e };
+          const kind = e.serverKind || ex.detectedKind || 'generic';
+          ex.serverKind = kind;
+          ex.continues = FAKE_SERVER_KINDS.find((k) => k.value === kind)?.continues ?? false;
+          ex.parallel = e.maxParallel || serverParallel.get(e.id) || 1;
+        } else {
           e = { ...e, id: e.id || 'ep' + nextId++ };
-          db.models.push({ endpoint: e, reachable: false, hint: 'Not checked', models: [] });
+          db.models.push(survey({ endpoint: e, reachable: false, hint: 'Not checked', detectedKind: undefined }));
         }
         return e;
       },
@@ -305,6 +394,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
       async startupNotice() {
         return '';
+      },
+      async serverKinds() {
+        return structuredClone(FAKE_SERVER_KINDS);
       },
     },
     transfer: {
@@ -354,7 +446,20 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     if (!sim) return;
     stopped.delete(m.id);
     let pos = 0;
-    fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'waiting', at: m.content.length });
+    let ahead = sim.queuedAhead;
+    const queued = () => {
+      if (stopped.has(m.id)) return;
+      if (ahead === undefined || ahead < 0) return waiting();
+      fake.emitQueued(m.id, ahead);
+      ahead--;
+      setTimeout(queued, sim.intervalMs);
+    };
+    const waiting = () => {
+      if (stopped.has(m.id)) return;
+      if (sim.waitingFor || sim.waitMs) fake.emitWaiting(m.id, sim.waitingFor ?? 'first_token');
+      else fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'waiting', at: m.content.length });
+      setTimeout(tick, sim.intervalMs + (sim.waitMs ?? 0));
+    };
     const tick = () => {
       if (stopped.has(m.id)) return;
       if (pos >= sim.text.length) {
@@ -371,7 +476,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'streaming', text: piece, at, tokensPerSecond: 40 });
       setTimeout(tick, sim.intervalMs);
     };
-    setTimeout(tick, sim.intervalMs);
+    queued();
   }
 
   return fake;

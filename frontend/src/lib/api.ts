@@ -44,10 +44,23 @@ export interface Message {
   completionTokens?: number;
   recovered?: boolean;
   recoveryReason?: string;
+  /** How a recovered answer was completed: the partial answer continued, or the question asked again in full. */
+  recoveryMethod?: RecoveryMethod;
   endReason?: string;
   error?: string;
 }
+export type RecoveryMethod = 'continued' | 'reasked';
+/** The wire protocol an endpoint speaks. */
 export type EndpointKind = 'ollama' | 'openai';
+/** What software serves an endpoint (Go's provider.ServerKind). */
+export type ServerKind = 'ollama' | 'llamacpp' | 'vllm' | 'openrouter' | 'openai' | 'generic';
+/** One entry of SettingsService.ServerKinds, in the order Settings offers them. */
+export interface ServerKindInfo {
+  value: string;
+  label: string;
+  /** Whether this server continues broken answers (else they are asked again in full). */
+  continues: boolean;
+}
 export interface Endpoint {
   id: string;
   name: string;
@@ -55,6 +68,10 @@ export interface Endpoint {
   baseUrl: string;
   enabled: boolean;
   models?: string[];
+  /** The user's word on what software serves the endpoint; '' or absent = detect. */
+  serverKind?: string;
+  /** Answers sent to the endpoint at once; 0 or absent = the server's default. */
+  maxParallel?: number;
 }
 export interface EndpointView extends Endpoint {
   hasApiKey: boolean;
@@ -69,6 +86,14 @@ export interface EndpointModels {
   error?: string;
   hint?: string;
   models: ModelInfo[];
+  /** Effective server kind: the override, else the detected one. */
+  serverKind: string;
+  /** What Brook detected, when it could tell. */
+  detectedKind?: string;
+  /** Effective number of answers sent at once. */
+  parallel: number;
+  /** Whether this server continues broken answers (else they are asked again in full). */
+  continues: boolean;
 }
 export interface Selection {
   endpointId: string;
@@ -123,7 +148,7 @@ export interface BackupInfo {
 }
 // The stream event types live with the reconciler that consumes them.
 import type { StreamEvent } from './stream/types';
-export type { StreamPhase, FinalState, StreamEvent } from './stream/types';
+export type { StreamPhase, FinalState, StreamEvent, WaitingFor } from './stream/types';
 export type ExportFormat = 'markdown' | 'json' | 'html';
 
 export interface BrookApi {
@@ -135,6 +160,8 @@ export interface BrookApi {
     regenerate(answerId: number): Promise<Message>;
     editAndResend(userMessageId: number, text: string): Promise<SendResult>;
     activeAnswers(): Promise<number[]>;
+    /** "Don't wait": stop waiting for the stream and ask without streaming now. */
+    askNow(answerId: number): Promise<void>;
   };
   conversations: {
     list(archived: boolean, limit: number, offset: number): Promise<Conversation[]>;
@@ -168,6 +195,7 @@ export interface BrookApi {
     backups(): Promise<BackupInfo[]>;
     restoreBackup(path: string): Promise<void>;
     startupNotice(): Promise<string>;
+    serverKinds(): Promise<ServerKindInfo[]>;
   };
   transfer: {
     /** Returns the saved path, "" when the user cancelled. */
@@ -259,6 +287,7 @@ export function createWailsApi(): BrookApi {
       regenerate: b('ChatService', 'Regenerate'),
       editAndResend: b('ChatService', 'EditAndResend'),
       activeAnswers: async () => ((await b('ChatService', 'ActiveAnswers')()) as number[] | null) ?? [],
+      askNow: b('ChatService', 'AskNow'),
     },
     conversations: {
       list: async (archived, limit, offset) =>
@@ -284,7 +313,13 @@ export function createWailsApi(): BrookApi {
     models: {
       list: async () => {
         const l = ((await b('ModelService', 'List')()) as EndpointModels[] | null) ?? [];
-        return l.map((m) => ({ ...m, models: m.models ?? [] }));
+        return l.map((m) => ({
+          ...m,
+          models: m.models ?? [],
+          serverKind: m.serverKind ?? '',
+          parallel: m.parallel ?? 0,
+          continues: m.continues ?? false,
+        }));
       },
       default: b('ModelService', 'Default'),
     },
@@ -299,6 +334,7 @@ export function createWailsApi(): BrookApi {
       backups: async () => ((await b('SettingsService', 'Backups')()) as BackupInfo[] | null) ?? [],
       restoreBackup: b('SettingsService', 'RestoreBackup'),
       startupNotice: b('SettingsService', 'StartupNotice'),
+      serverKinds: async () => ((await b('SettingsService', 'ServerKinds')()) as ServerKindInfo[] | null) ?? [],
     },
     transfer: {
       export: b('TransferService', 'Export'),

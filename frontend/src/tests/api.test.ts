@@ -19,6 +19,20 @@ describe('Wails api', () => {
     expect(await api.conversations.list(false, 10, 0)).toEqual([]); // Go nil slice → []
   });
 
+  it('binds ChatService.AskNow and SettingsService.ServerKinds, and fills survey defaults', async () => {
+    const AskNow = vi.fn(async () => undefined);
+    const ServerKinds = vi.fn(async () => null);
+    const List = vi.fn(async () => [{ endpoint: { id: 'o' }, reachable: true, models: null }]);
+    (window as W).go = { app: { ChatService: { AskNow }, SettingsService: { ServerKinds }, ModelService: { List } } };
+    const api = createWailsApi();
+    await api.chat.askNow(42);
+    expect(AskNow).toHaveBeenCalledWith(42);
+    expect(await api.settings.serverKinds()).toEqual([]); // Go nil slice → []
+    expect(await api.models.list()).toEqual([
+      { endpoint: { id: 'o' }, reachable: true, models: [], serverKind: '', parallel: 0, continues: false },
+    ]);
+  });
+
   it('rejects in plain words when the backend is missing', async () => {
     const api = createWailsApi();
     await expect(api.settings.get()).rejects.toThrow(/not connected/);

@@ -17,6 +17,9 @@ describe('unreachable Ollama banner', () => {
           reachable: false,
           error: 'connection refused',
           models: [],
+          serverKind: 'ollama',
+          parallel: 1,
+          continues: true,
         },
       ],
     });

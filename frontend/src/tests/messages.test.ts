@@ -55,6 +55,47 @@ describe('MessageItem states', () => {
     expect(mark.getAttribute('aria-label')).toContain(reason);
   });
 
+  it('recovered by continuing says so, with the reason in words', () => {
+    const { getByTestId } = render(MessageItem, {
+      message: answer({ recovered: true, recoveryReason: 'dropped', recoveryMethod: 'continued' }),
+    });
+    const mark = getByTestId('recovered');
+    expect(mark.getAttribute('data-method')).toBe('continued');
+    expect(mark.textContent).toBe('Recovered');
+    expect(mark.getAttribute('title')).toBe('Recovered: continued after the connection dropped mid-answer');
+    expect(mark.getAttribute('aria-label')).toBe('Recovered: continued after the connection dropped mid-answer');
+  });
+
+  it('recovered by asking again says so', () => {
+    const { getByTestId } = render(MessageItem, {
+      message: answer({ recovered: true, recoveryReason: 'idle_timeout', recoveryMethod: 'reasked' }),
+    });
+    const mark = getByTestId('recovered');
+    expect(mark.getAttribute('data-method')).toBe('reasked');
+    expect(mark.getAttribute('title')).toBe(
+      'Recovered: asked again without streaming after the model stopped sending words for too long',
+    );
+    expect(mark.getAttribute('aria-label')).toBe(mark.getAttribute('title'));
+  });
+
+  it('an answer asked without streaming because the user chose not to wait says so', () => {
+    const { getByTestId } = render(MessageItem, {
+      message: answer({ recovered: true, recoveryReason: 'user_skipped_wait', recoveryMethod: 'reasked' }),
+    });
+    expect(getByTestId('recovered').getAttribute('title')).toBe(
+      'Recovered: asked again without streaming after you chose not to wait for the stream',
+    );
+  });
+
+  it('recovered without a method (older answers) keeps the old words and has no data-method', () => {
+    const { getByTestId } = render(MessageItem, { message: answer({ recovered: true, recoveryReason: 'dropped' }) });
+    const mark = getByTestId('recovered');
+    expect(mark.hasAttribute('data-method')).toBe(false);
+    expect(mark.getAttribute('aria-label')).toBe(
+      'Recovered: The connection dropped mid-answer; Brook fetched the whole answer again.',
+    );
+  });
+
   it('shows the footer with model, tokens/s and time to first token', () => {
     const { container } = render(MessageItem, {
       message: answer({ model: 'llama3.2', tokensPerSecond: 31.25, firstTokenMs: 850 }),
@@ -65,18 +106,19 @@ describe('MessageItem states', () => {
     expect(t).toContain('850 ms');
   });
 
-  it('a waiting answer says Connecting…, then streams live text, then Recovering…', () => {
+  it('a waiting answer waits for the first token, then streams live text, then recovers', () => {
     const m = answer({ content: '', state: 'streaming' });
     streams.track(m);
     const { getByTestId } = render(MessageItem, { message: m });
-    expect(getByTestId('answer-status').textContent).toContain('Connecting…');
+    expect(getByTestId('answer-status').textContent).toContain('Waiting for the first token');
     streams.applyBatch([{ messageId: m.id, conversationId: 1, seq: 1, phase: 'streaming', text: 'Hel', at: 0, tokensPerSecond: 12 }]);
     flushSync();
     expect(getByTestId('message-content').textContent).toContain('Hel');
     expect(getByTestId('answer-status').textContent).toContain('12.0 tok/s');
     streams.applyBatch([{ messageId: m.id, conversationId: 1, seq: 2, phase: 'recovering', at: 3, reason: 'dropped' }]);
     flushSync();
-    expect(getByTestId('recovering').textContent).toBe('Recovering…');
+    expect(getByTestId('recovering').textContent).toBe('The stream broke · fetching the whole answer again');
+    expect(getByTestId('recovering').getAttribute('title')).toBe('The connection dropped mid-answer');
   });
 
   it('user messages offer Edit, which explains the fork', async () => {

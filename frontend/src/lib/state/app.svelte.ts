@@ -401,6 +401,17 @@ export class AppStore {
     }
   }
 
+  /** "Don't wait": ask the waiting answer without streaming. False (after a toast) when Go refused. */
+  async askNow(id: number): Promise<boolean> {
+    try {
+      await api.chat.askNow(id);
+      return true;
+    } catch (e) {
+      this.fail('Could not ask without streaming', e);
+      return false;
+    }
+  }
+
   private async restart(m: Message, how: 'retry' | 'continue'): Promise<void> {
     streams.forget(m.id);
     try {

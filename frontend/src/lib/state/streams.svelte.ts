@@ -3,7 +3,7 @@
 // record mirrors each reconciler for the UI. Switching conversations never
 // touches this store, so background streams keep going and show up live when
 // their conversation is opened again.
-import { api, type FinalState, type Message, type StreamEvent, type StreamPhase } from '../api';
+import { api, type FinalState, type Message, type StreamEvent, type StreamPhase, type WaitingFor } from '../api';
 import { AnswerReconciler, FrameBatcher } from '../stream/reconciler';
 
 export interface LiveAnswer {
@@ -14,13 +14,18 @@ export interface LiveAnswer {
   state: FinalState | 'streaming';
   tokensPerSecond: number;
   reason: string;
-  /** performance.now() when Brook first saw this answer waiting */
+  /** queued: how many answers are before this one (0 = next); undefined in other phases. */
+  ahead?: number;
+  /** waiting: 'model_load' | 'first_token'; recovering: 'continue' | 'reask'; undefined when Go did not say. */
+  waitingFor?: WaitingFor;
+  /**
+   * Unix ms (Date.now() clock) when the current wait (queued, waiting, recovering) began:
+   * Go's `since` when it sent one, else when Brook first saw this wait.
+   */
   since: number;
 }
 
 type FinalListener = (m: Message) => void;
-
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export class StreamStore {
   answers: Record<number, LiveAnswer> = $state({});
@@ -140,6 +145,7 @@ export class StreamStore {
   private sync(id: number, conversationId: number, r: AnswerReconciler): void {
     const phase = (r.phase as StreamPhase) || 'waiting';
     const prev = this.answers[id];
+    const sameWait = !!prev && prev.phase === phase && prev.waitingFor === r.waitingFor;
     const next: LiveAnswer = {
       messageId: id,
       conversationId,
@@ -148,7 +154,9 @@ export class StreamStore {
       state: phase === 'final' ? ((r.state as FinalState) || 'complete') : 'streaming',
       tokensPerSecond: r.tokensPerSecond ?? 0,
       reason: r.reason ?? '',
-      since: prev?.since ?? now(),
+      ahead: r.ahead,
+      waitingFor: r.waitingFor,
+      since: r.since ?? (sameWait ? prev.since : Date.now()),
     };
     if (
       prev &&
@@ -156,7 +164,10 @@ export class StreamStore {
       prev.phase === next.phase &&
       prev.state === next.state &&
       prev.tokensPerSecond === next.tokensPerSecond &&
-      prev.reason === next.reason
+      prev.reason === next.reason &&
+      prev.ahead === next.ahead &&
+      prev.waitingFor === next.waitingFor &&
+      prev.since === next.since
     )
       return;
     this.answers[id] = next;

@@ -171,3 +171,36 @@ describe('AnswerReconciler', () => {
     });
   });
 });
+
+describe('AnswerReconciler: queued and waiting details', () => {
+  it('carries ahead, waitingFor and since through queued → waiting → streaming → recovering → final', () => {
+    const r = new AnswerReconciler({ messageId: 1 });
+    expect(r.apply(ev({ phase: 'queued', at: 0, ahead: 2, since: 1000 }))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ phase: 'queued', ahead: 2, waitingFor: undefined, since: 1000, text: '' });
+    // Go omits ahead when it is 0: "next".
+    expect(r.apply(ev({ phase: 'queued', at: 0, since: 1000 }))).toBe('applied');
+    expect(r.ahead).toBe(0);
+    expect(r.apply(ev({ phase: 'waiting', at: 0, waitingFor: 'model_load', since: 5000 }))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ phase: 'waiting', ahead: undefined, waitingFor: 'model_load', since: 5000 });
+    expect(r.apply(ev({ phase: 'waiting', at: 0, waitingFor: 'first_token', since: 9000 }))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ waitingFor: 'first_token', since: 9000 });
+    expect(r.apply(delta(0, 'Hi'))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ phase: 'streaming', text: 'Hi', ahead: undefined, waitingFor: undefined, since: undefined });
+    expect(r.apply(ev({ phase: 'recovering', at: 2, reason: 'dropped', waitingFor: 'continue', since: 12000 }))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ phase: 'recovering', text: 'Hi', reason: 'dropped', waitingFor: 'continue', since: 12000 });
+    expect(r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: 'Hi there', length: 8 }))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ phase: 'final', text: 'Hi there', waitingFor: undefined, since: undefined });
+  });
+
+  it('keeps the seq and at rules for phase events', () => {
+    const r = new AnswerReconciler({ messageId: 1 });
+    const q = ev({ phase: 'queued', at: 0, ahead: 1, since: 1 });
+    const w = ev({ phase: 'waiting', at: 0, waitingFor: 'first_token', since: 2 });
+    expect(r.apply(w)).toBe('applied');
+    expect(r.apply(q)).toBe('ignored'); // late: older seq
+    expect(r.apply(w)).toBe('ignored'); // duplicate
+    expect(r.snapshot()).toMatchObject({ phase: 'waiting', waitingFor: 'first_token', since: 2 });
+    // A phase event past the text we have is a gap.
+    expect(r.apply(ev({ phase: 'recovering', at: 5, waitingFor: 'reask' }))).toBe('needs-fetch');
+  });
+});

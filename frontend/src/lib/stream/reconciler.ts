@@ -1,9 +1,9 @@
 // Turns the backend's `brook:stream` events for one answer into the answer's
 // visible text, tolerating duplicates, late events, gaps, overlaps and the
 // final authoritative text after a recovery.
-import type { FinalState, StreamEvent, StreamPhase } from './types';
+import type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
 
-export type { FinalState, StreamEvent, StreamPhase } from './types';
+export type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
 export { STREAM_EVENT } from './types';
 export { FrameBatcher, type FrameBatcherOptions, type FrameScheduler } from './batcher';
 
@@ -16,6 +16,12 @@ export interface AnswerState {
   state?: FinalState;
   tokensPerSecond: number;
   reason?: string;
+  /** queued: answers before this one (0 = next). */
+  ahead?: number;
+  /** waiting/recovering: what for / how (see StreamEvent.waitingFor). */
+  waitingFor?: WaitingFor;
+  /** Unix ms when the current wait began, as Go reported it; undefined when it did not. */
+  since?: number;
   /** Last seq seen; -1 before the first event. */
   seq: number;
 }
@@ -45,6 +51,9 @@ export class AnswerReconciler implements AnswerState {
   state?: FinalState;
   tokensPerSecond = 0;
   reason?: string;
+  ahead?: number;
+  waitingFor?: WaitingFor;
+  since?: number;
   seq = -1;
   /** Set when an event could not be applied; cleared by reset(). */
   needsFetch = false;
@@ -71,8 +80,8 @@ export class AnswerReconciler implements AnswerState {
   }
 
   snapshot(): AnswerState {
-    const { text, phase, state, tokensPerSecond, reason, seq } = this;
-    return { text, phase, state, tokensPerSecond, reason, seq };
+    const { text, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq } = this;
+    return { text, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq };
   }
 
   apply(ev: StreamEvent): ApplyResult {
@@ -87,6 +96,7 @@ export class AnswerReconciler implements AnswerState {
     this.phase = ev.phase;
     if (ev.phase === 'recovering') this.reason = ev.reason ?? this.reason;
     else if (ev.phase === 'streaming') this.reason = undefined;
+    this.applyWait(ev);
 
     const delta = ev.text ?? '';
     const at = ev.at ?? this.raw.length;
@@ -120,8 +130,18 @@ export class AnswerReconciler implements AnswerState {
     this.setRaw(text);
   }
 
+  /** The wait details belong to the event's phase; a phase without them clears them. */
+  private applyWait(ev: StreamEvent): void {
+    const waits = ev.phase === 'queued' || ev.phase === 'waiting' || ev.phase === 'recovering';
+    // Go omits ahead when it is 0.
+    this.ahead = ev.phase === 'queued' ? Math.max(0, ev.ahead ?? 0) : undefined;
+    this.waitingFor = waits ? ev.waitingFor || undefined : undefined;
+    this.since = waits && typeof ev.since === 'number' && ev.since > 0 ? ev.since : undefined;
+  }
+
   private applyFinal(ev: StreamEvent): ApplyResult {
     this.phase = 'final';
+    this.ahead = this.waitingFor = this.since = undefined;
     this.state = ev.state;
     if (ev.reason) this.reason = ev.reason;
     if (typeof ev.fullText === 'string') {

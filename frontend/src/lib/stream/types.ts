@@ -2,7 +2,15 @@
 
 export const STREAM_EVENT = 'brook:stream';
 
-export type StreamPhase = 'waiting' | 'streaming' | 'recovering' | 'final';
+/**
+ * queued: waiting in Brook's own per-endpoint queue (`ahead` says how many are before it);
+ * waiting: request sent, nothing back yet (`waitingFor` says for what);
+ * streaming: text arriving; recovering: the stream broke (`waitingFor` says how it is recovered);
+ * final: over (`state` says how).
+ */
+export type StreamPhase = 'queued' | 'waiting' | 'streaming' | 'recovering' | 'final';
+/** While waiting: 'model_load' | 'first_token'; while recovering: 'continue' | 'reask'. */
+export type WaitingFor = 'model_load' | 'first_token' | 'continue' | 'reask';
 export type FinalState = 'complete' | 'stopped' | 'interrupted' | 'failed';
 
 export interface StreamEvent {
@@ -16,6 +24,12 @@ export interface StreamEvent {
   tokensPerSecond?: number;
   /** Broken-stream reason while recovering, e.g. "dropped", "idle_timeout". */
   reason?: string;
+  /** queued only: how many answers are before this one (Go omits 0). */
+  ahead?: number;
+  /** waiting: 'model_load' | 'first_token'; recovering: 'continue' | 'reask'. */
+  waitingFor?: WaitingFor;
+  /** Unix ms (Go's clock) when the current wait (queued, waiting, recovering) began; compare with Date.now(). */
+  since?: number;
   // final only:
   state?: FinalState;
   /** Authoritative answer when small (the Go side omits it when empty). */
