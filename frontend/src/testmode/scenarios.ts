@@ -1,7 +1,7 @@
 // End-to-end scenarios run in the real window (SystemService.TestScenario names one).
 // They use the real UI: elements by data-testid, real input/keydown/click events.
 import { app } from '../lib/state/app.svelte';
-import type { ExportFormat } from '../lib/api';
+import { api, type ExportFormat } from '../lib/api';
 import { $, $$, click, pressEnter, setValue, shownMessages, sleep, waitFor, type ShownMessage } from './dom';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
@@ -102,6 +102,47 @@ const scenarios: Record<string, Scenario> = {
       footer: (el?.querySelector('.footer')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
       stateBox: (el?.querySelector('.state-box')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
     };
+  },
+
+  /**
+   * A stream broken mid-answer (the test's proxy cuts it): records what the
+   * window had shown when the recovery began, and what it shows at the end.
+   */
+  async continued() {
+    await ready();
+    await newChat();
+    let answerId = 0;
+    let shown = ''; // the answer's text as the window received it, up to the break
+    let shownOnScreen = '';
+    let broke = false;
+    const off = api.events.onStream((ev) => {
+      if (broke || (answerId && ev.messageId !== answerId)) return;
+      if (ev.phase === 'recovering') {
+        broke = true;
+        shownOnScreen = (document.querySelector(`[data-testid="message"][data-message-id="${ev.messageId}"] [data-testid="message-content"]`)?.textContent ?? '').trim();
+        return;
+      }
+      if (ev.text) shown += ev.text;
+    });
+    try {
+      answerId = await send('Tell me a short story about a river.');
+      const m = await waitFinal(answerId);
+      await sleep(300);
+      const el = document.querySelector(`[data-testid="message"][data-message-id="${answerId}"]`);
+      const mark = el?.querySelector<HTMLElement>('[data-testid="recovered"]');
+      return {
+        answerId,
+        broke,
+        shownBeforeBreak: shown,
+        shownOnScreenBeforeBreak: shownOnScreen,
+        state: m.state,
+        answerText: (message(answerId) ?? m).text,
+        recoveredMethod: mark?.dataset.method ?? '',
+        recoveredTitle: mark?.title ?? '',
+      };
+    } finally {
+      off();
+    }
   },
 
   async stop() {
