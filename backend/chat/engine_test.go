@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,107 +157,164 @@ func (h *harness) uiText(id int64) (shown, final string, phases []events.StreamP
 	return string(utf16.Decode(text)), final, phases
 }
 
+// TestFaultMatrix breaks the stream every way a server or network can, on
+// both wire protocols, against a model that repeats itself and one that
+// samples (each request words its answer differently). Where text arrived
+// before the break, the server is asked to continue it: the stored answer
+// starts, byte for byte, with what the UI was shown, and the recovery asks
+// only for the missing part. Where nothing arrived, the question is asked
+// again.
 func TestFaultMatrix(t *testing.T) {
-	full := providertest.DefaultAnswer
 	type want struct {
 		state     store.MessageState
-		text      string // exact stored text; partial means the stream's first k tokens
-		partial   bool
 		recovered provider.BrokenReason
+		method    string // how a recovered answer was completed
+		partial   bool   // interrupted: exactly the streamed text is kept
 		errHas    string
 	}
+	cont, reask := store.RecoveryContinued, store.RecoveryReasked
 	cases := []struct {
 		name   string
 		script providertest.Script
 		down   bool
 		want   want
 	}{
-		{"whole stream", providertest.Script{}, false, want{state: store.StateComplete, text: full}},
-		{"slow tokens", providertest.Script{TokenDelay: 15 * time.Millisecond}, false, want{state: store.StateComplete, text: full}},
+		{"whole stream", providertest.Script{}, false, want{state: store.StateComplete}},
+		{"slow tokens", providertest.Script{TokenDelay: 15 * time.Millisecond}, false, want{state: store.StateComplete}},
 		{"dropped between lines", providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+			want{state: store.StateComplete, recovered: provider.BrokenDropped, method: cont}},
 		{"dropped mid-line", providertest.Script{Fault: providertest.DropMidLine, FaultAfterTokens: 3}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+			want{state: store.StateComplete, recovered: provider.BrokenDropped, method: cont}},
 		{"dropped inside a character", providertest.Script{Fault: providertest.DropInsideRune, FaultAfterTokens: 2}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+			want{state: store.StateComplete, recovered: provider.BrokenDropped, method: cont}},
 		{"clean end without end marker", providertest.Script{Fault: providertest.CleanEndNoMarker, FaultAfterTokens: 4}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenNoEndMarker}},
+			want{state: store.StateComplete, recovered: provider.BrokenNoEndMarker, method: cont}},
 		{"error object in the first chunk", providertest.Script{Fault: providertest.ErrorFirstChunk, ErrorMessage: "runner crashed"}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenErrorInStream}},
+			want{state: store.StateComplete, recovered: provider.BrokenErrorInStream, method: reask}},
 		{"error object later", providertest.Script{Fault: providertest.ErrorLater, FaultAfterTokens: 3, ErrorMessage: "oom"}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenErrorInStream}},
-		{"no first token", providertest.Script{Fault: providertest.NoFirstToken}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenFirstTokenTimeout}},
+			want{state: store.StateComplete, recovered: provider.BrokenErrorInStream, method: cont}},
+		{"a 200 that sends nothing", providertest.Script{Fault: providertest.NoFirstToken}, false,
+			want{state: store.StateComplete, recovered: provider.BrokenFirstTokenTimeout, method: reask}},
 		{"stalls after the first token", providertest.Script{Fault: providertest.StallAfterFirstToken, FaultAfterTokens: 2}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenIdleTimeout}},
+			want{state: store.StateComplete, recovered: provider.BrokenIdleTimeout, method: cont}},
 		{"5xx before the first token", providertest.Script{Fault: providertest.Status5xxBeforeFirst, Status: 503}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenServerError}},
+			want{state: store.StateComplete, recovered: provider.BrokenServerError, method: reask}},
 		{"429 with Retry-After", providertest.Script{Fault: providertest.Status429BeforeFirst, RetryAfter: "1"}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenRateLimited}},
+			want{state: store.StateComplete, recovered: provider.BrokenRateLimited, method: reask}},
 		{"recovery needs retries", providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 2, NonStreamFailures: 2}, false,
-			want{state: store.StateComplete, text: full, recovered: provider.BrokenDropped}},
+			want{state: store.StateComplete, recovered: provider.BrokenDropped, method: cont}},
 		{"recovery fails too: partial kept", providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3, NonStreamFailures: 100}, false,
 			want{state: store.StateInterrupted, partial: true, errHas: "connection dropped"}},
 		{"unknown model (404)", providertest.Script{Fault: providertest.StatusError, Status: 404, ErrorMessage: `model "nope" not found`}, false,
-			want{state: store.StateFailed, text: "", errHas: `model "nope" not found`}},
+			want{state: store.StateFailed, errHas: `model "nope" not found`}},
 		{"bad request (400)", providertest.Script{Fault: providertest.StatusError, Status: 400, ErrorMessage: "unsupported parameter"}, false,
-			want{state: store.StateFailed, text: "", errHas: "unsupported parameter"}},
+			want{state: store.StateFailed, errHas: "unsupported parameter"}},
 		{"server down", providertest.Script{}, true,
-			want{state: store.StateInterrupted, text: "", errHas: "could not be reached"}},
+			want{state: store.StateInterrupted, errHas: "could not be reached"}},
 	}
-	for _, proto := range protocols {
-		for _, tc := range cases {
-			t.Run(proto.name+"/"+tc.name, func(t *testing.T) {
-				t.Parallel()
-				srv := proto.newServer(tc.script)
-				defer srv.Close()
-				url := srv.URL
-				if tc.down {
-					url = providertest.DownURL()
-				}
-				h := newHarness(t, fixedProviders{"ep": proto.newClient(url)})
-				got := h.send("Say hello")
+	for _, sampling := range []bool{false, true} {
+		model := "repeating"
+		if sampling {
+			model = "sampling"
+		}
+		for _, proto := range protocols {
+			for _, tc := range cases {
+				t.Run(model+"/"+proto.name+"/"+tc.name, func(t *testing.T) {
+					t.Parallel()
+					script := tc.script
+					script.Sampling = sampling
+					srv := proto.newServer(script)
+					defer srv.Close()
+					url := srv.URL
+					if tc.down {
+						url = providertest.DownURL()
+					}
+					h := newHarness(t, fixedProviders{"ep": proto.newClient(url)})
+					got := h.send("Say hello")
+					answers := srv.Answers()
+					shown, final, phases := h.uiText(got.ID)
+					before := h.shownBeforeRecovery(got.ID)
 
-				wantText := tc.want.text
-				if tc.want.partial {
-					wantText = tc.script.PartialText()
-				}
-				if got.State != tc.want.state {
-					t.Fatalf("state = %s (error %q), want %s", got.State, got.Error, tc.want.state)
-				}
-				if got.Content != wantText {
-					t.Fatalf("stored text = %q\nwant          %q", got.Content, wantText)
-				}
-				if got.Recovered != (tc.want.recovered != "") || got.RecoveryReason != string(tc.want.recovered) {
-					t.Fatalf("recovered = %v (%q), want reason %q", got.Recovered, got.RecoveryReason, tc.want.recovered)
-				}
-				if !strings.Contains(got.Error, tc.want.errHas) {
-					t.Fatalf("error %q does not say %q", got.Error, tc.want.errHas)
-				}
-				if got.EndpointID != "ep" || got.Model != "tiny" {
-					t.Fatalf("answer does not record its endpoint and model: %+v", got)
-				}
-				shown, final, phases := h.uiText(got.ID)
-				if final != got.Content {
-					t.Fatalf("final event text %q differs from the stored %q", final, got.Content)
-				}
-				// What streamed is always the beginning of what was stored,
-				// unless a recovery replaced it wholesale.
-				if tc.want.recovered == "" && !strings.HasPrefix(got.Content, shown) {
-					t.Fatalf("streamed %q is not a prefix of the stored %q", shown, got.Content)
-				}
-				if tc.want.recovered != "" && phases[len(phases)-2] != events.PhaseRecovering {
-					t.Fatalf("no recovering phase before the final event: %v", phases)
-				}
-				if tc.want.state == store.StateFailed && len(srv.ChatRequests(false)) != 0 {
-					t.Fatalf("a refused request was repeated without streaming")
-				}
-				if got.State == store.StateComplete && got.CompletionTokens == 0 {
-					t.Fatalf("no completion token count on a whole answer")
-				}
-			})
+					if got.State != tc.want.state {
+						t.Fatalf("state = %s (error %q), want %s", got.State, got.Error, tc.want.state)
+					}
+					var wantText string
+					switch {
+					case tc.want.partial:
+						wantText = shown
+						if shown == "" || !strings.HasPrefix(answers[0], shown) {
+							t.Fatalf("kept %q, which is not a partial of the answer %q", shown, answers[0])
+						}
+					case tc.want.state != store.StateComplete:
+					case tc.want.method == reask:
+						wantText = answers[len(answers)-1]
+					default:
+						// Whole, or continued: the answer the stream began.
+						wantText = answers[0]
+					}
+					if got.Content != wantText {
+						t.Fatalf("stored text = %q\nwant          %q", got.Content, wantText)
+					}
+					if got.Recovered != (tc.want.recovered != "") || got.RecoveryReason != string(tc.want.recovered) || got.RecoveryMethod != tc.want.method {
+						t.Fatalf("recovered = %v (%q, %q), want reason %q, method %q", got.Recovered, got.RecoveryReason, got.RecoveryMethod, tc.want.recovered, tc.want.method)
+					}
+					if !strings.Contains(got.Error, tc.want.errHas) {
+						t.Fatalf("error %q does not say %q", got.Error, tc.want.errHas)
+					}
+					if got.EndpointID != "ep" || got.Model != "tiny" {
+						t.Fatalf("answer does not record its endpoint and model: %+v", got)
+					}
+					if final != got.Content {
+						t.Fatalf("final event text %q differs from the stored %q", final, got.Content)
+					}
+					if tc.want.method != reask && !strings.HasPrefix(got.Content, before) {
+						t.Fatalf("shown before the break %q is not the start of the stored %q", before, got.Content)
+					}
+					if tc.want.method == cont {
+						if before == "" {
+							t.Fatal("nothing was shown before a break that was continued")
+						}
+						// The recovery asked only for what was missing, and the
+						// deltas the UI got after it append exactly that.
+						last := srv.ChatRequests(false)
+						gen := last[len(last)-1].Generated
+						if gen == "" || len(gen) >= len(answers[0]) || !strings.HasSuffix(answers[0], gen) {
+							t.Fatalf("the recovery generated %q of the answer %q; want only its missing end", gen, answers[0])
+						}
+						if shown != got.Content {
+							t.Fatalf("the UI's deltas add up to %q, stored %q", shown, got.Content)
+						}
+						// Usage covers both requests: every token of the answer.
+						if n := len(providertest.SplitTokens(answers[0], 3)); got.CompletionTokens != n {
+							t.Fatalf("completion tokens %d, want %d over the stream and the recovery", got.CompletionTokens, n)
+						}
+					}
+					if tc.want.recovered != "" && !slices.Contains(phases, events.PhaseRecovering) {
+						t.Fatalf("no recovering phase before the final event: %v", phases)
+					}
+					if tc.want.state == store.StateFailed && len(srv.ChatRequests(false)) != 0 {
+						t.Fatalf("a refused request was repeated without streaming")
+					}
+					if got.State == store.StateComplete && got.CompletionTokens == 0 {
+						t.Fatalf("no completion token count on a whole answer")
+					}
+				})
+			}
 		}
 	}
+}
+
+// shownBeforeRecovery is the text the UI was shown of an answer before its
+// recovery began (all of it when there was none).
+func (h *harness) shownBeforeRecovery(id int64) string {
+	var b strings.Builder
+	for _, ev := range h.recorder.StreamEvents(id) {
+		if ev.Phase == events.PhaseRecovering {
+			break
+		}
+		b.WriteString(ev.Text)
+	}
+	return b.String()
 }
 
 func TestStopKeepsThePartialTextAndMakesNoFallback(t *testing.T) {
@@ -388,20 +446,21 @@ func TestRetryContinueRegenerateAndEdit(t *testing.T) {
 	}
 	partial := broken.Content
 
-	// Continue appends to the kept text.
-	srv.SetScript(providertest.Script{Answer: " and the rest."})
+	// Continue asks the model to continue the kept text: the partial answer
+	// goes last, as an assistant message, and only the continuation is appended.
+	srv.SetScript(providertest.Script{})
 	if _, err := h.engine.Continue(context.Background(), broken.ID); err != nil {
 		t.Fatal(err)
 	}
 	h.engine.Wait(broken.ID)
 	cont := h.answer(broken.ID)
-	if cont.Content != partial+" and the rest." || cont.State != store.StateComplete {
-		t.Fatalf("continued: %q (%s)", cont.Content, cont.State)
+	if cont.Content != providertest.DefaultAnswer || cont.State != store.StateComplete || !strings.HasPrefix(cont.Content, partial) {
+		t.Fatalf("continued: %q (%s), want the partial %q continued to the whole answer", cont.Content, cont.State, partial)
 	}
 	last := srv.ChatRequests(true)
 	msgs := last[len(last)-1].Body["messages"].([]any)
-	if prev := msgs[len(msgs)-2].(map[string]any); prev["role"] != "assistant" || prev["content"] != partial {
-		t.Fatalf("Continue did not send the partial answer as context: %v", prev)
+	if prev := msgs[len(msgs)-1].(map[string]any); prev["role"] != "assistant" || prev["content"] != strings.TrimRight(partial, " ") {
+		t.Fatalf("Continue did not end the request with the partial answer: %v", prev)
 	}
 
 	// Retry replaces the answer in place.

@@ -33,6 +33,7 @@ type relay struct {
 	ahead         int    // queued: answers before this one
 	waitingFor    string // waiting or recovering: what for, or how
 	since         int64  // when the current wait began, Unix ms
+	phaseAt       int    // how much of text came before the phase began
 	phaseChanged  bool
 	sentBytes     int // how much of text the UI has
 	sentUTF16     int // the same length in UTF-16 units, the UI's string length
@@ -106,6 +107,7 @@ func (r *relay) setWaiting(waitingFor string, since time.Time) {
 func (r *relay) setRecovering(reason, how string, since time.Time) {
 	r.mu.Lock()
 	r.phase, r.reason, r.waitingFor, r.since, r.phaseChanged = events.PhaseRecovering, reason, how, since.UnixMilli(), true
+	r.phaseAt = len(r.text)
 	r.mu.Unlock()
 }
 
@@ -162,10 +164,15 @@ func (r *relay) flush(now time.Time) {
 	r.phaseChanged = false
 	// Send only whole characters: a piece may end inside a multi-byte one.
 	end := completeUTF8Prefix(r.text, r.sentBytes)
-	delta := string(r.text[r.sentBytes:end])
+	// Text that came before a recovery began is sent before it is announced.
+	split := end
+	if phaseChanged && phaseEv.Phase == events.PhaseRecovering {
+		split = min(max(r.phaseAt, r.sentBytes), end)
+	}
+	before, after := string(r.text[r.sentBytes:split]), string(r.text[split:end])
 	at := r.sentUTF16
 	r.sentBytes = end
-	r.sentUTF16 += utf16Len(delta)
+	r.sentUTF16 += utf16Len(before) + utf16Len(after)
 	rate := rateSince(r.tokens, r.firstTokenAt, now)
 	var content string
 	checkpointDue := r.checkpointed < len(r.text) && now.Sub(r.lastWriteTime) >= r.checkpointEvery
@@ -176,21 +183,17 @@ func (r *relay) flush(now time.Time) {
 	}
 	r.mu.Unlock()
 
-	// Queued and waiting come before any text; recovering after the last text streamed.
+	// Queued and waiting come before any text; recovering after the text that streamed.
 	phaseEvent := phaseChanged && phaseEv.Phase != events.PhaseStreaming
-	before := phaseEv.Phase == events.PhaseWaiting || phaseEv.Phase == events.PhaseQueued
-	if phaseEvent && before {
+	early := phaseEv.Phase == events.PhaseWaiting || phaseEv.Phase == events.PhaseQueued
+	if phaseEvent && early {
 		r.emitPhase(phaseEv, at)
 	}
-	if delta != "" {
-		r.emitter.Emit(events.StreamEventName, events.StreamEvent{
-			MessageID: r.messageID, ConversationID: r.conversationID, Seq: r.nextSeq(),
-			Phase: events.PhaseStreaming, Text: delta, At: at, TokensPerSecond: rate,
-		})
+	at = r.emitDelta(before, at, rate)
+	if phaseEvent && !early {
+		r.emitPhase(phaseEv, at)
 	}
-	if phaseEvent && !before {
-		r.emitPhase(phaseEv, at+utf16Len(delta))
-	}
+	r.emitDelta(after, at, rate)
 	if checkpointDue {
 		// A failed checkpoint is not fatal: the final write still comes, and
 		// the next checkpoint retries with the whole text.
@@ -200,6 +203,18 @@ func (r *relay) flush(now time.Time) {
 			r.mu.Unlock()
 		}
 	}
+}
+
+// emitDelta sends text starting at UTF-16 offset at, if any, and returns where it ends.
+func (r *relay) emitDelta(text string, at int, rate float64) int {
+	if text == "" {
+		return at
+	}
+	r.emitter.Emit(events.StreamEventName, events.StreamEvent{
+		MessageID: r.messageID, ConversationID: r.conversationID, Seq: r.nextSeq(),
+		Phase: events.PhaseStreaming, Text: text, At: at, TokensPerSecond: rate,
+	})
+	return at + utf16Len(text)
 }
 
 func (r *relay) emitPhase(ev events.StreamEvent, at int) {

@@ -191,7 +191,7 @@ func TestStream(t *testing.T) {
 					defer cancel()
 				}
 				var pieces strings.Builder
-				comp, err := client.Stream(ctx, chatReq(), func(s string) { pieces.WriteString(s) })
+				comp, err := client.Stream(ctx, chatReq(), func(d provider.Delta) { pieces.WriteString(d.Text) })
 				checkOutcome(t, comp, err, tc.want(p))
 				if pieces.String() != comp.Text {
 					t.Errorf("onText got %q, Completion.Text %q", pieces.String(), comp.Text)
@@ -217,7 +217,7 @@ func TestStream(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			n := 0
-			comp, err := client.Stream(ctx, chatReq(), func(string) {
+			comp, err := client.Stream(ctx, chatReq(), func(provider.Delta) {
 				if n++; n == 3 {
 					cancel()
 				}

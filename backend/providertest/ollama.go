@@ -3,12 +3,17 @@ package providertest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 )
 
 // NewOllama starts a loopback server speaking Ollama's native API:
-// GET /api/tags, GET /api/version, POST /api/show and POST /api/chat
-// (NDJSON when streaming, one JSON object with "stream":false).
+// GET /api/tags, GET /api/ps, GET /api/version, POST /api/show and POST
+// /api/chat (NDJSON when streaming, one JSON object with "stream":false).
+// Like real Ollama, it also serves the OpenAI-compatible API under /v1,
+// exactly as [NewOpenAI] does (without NewOpenAI's [Script.Kind] probes).
+// Chat requests on both APIs share one numbering ([Request.N]) and one
+// list of [Server.Answers].
 func NewOllama(sc Script) *Server {
 	return newServer(sc, func(s *Server) http.Handler {
 		mux := http.NewServeMux()
@@ -23,12 +28,31 @@ func NewOllama(sc Script) *Server {
 				return
 			}
 			models := []map[string]any{}
-			for i, name := range sc.models() {
-				models = append(models, map[string]any{
-					"name": name, "model": name, "modified_at": time.Now().UTC().Format(time.RFC3339Nano),
-					"size": 1_000_000 * (i + 1), "digest": "sha256:0123456789abcdef",
-					"details": map[string]any{"format": "gguf", "family": "llama", "parameter_size": "1M", "quantization_level": "F32"},
-				})
+			for _, name := range sc.models() {
+				m := ollamaModel(sc, name)
+				m["modified_at"] = time.Now().UTC().Format(time.RFC3339Nano)
+				models = append(models, m)
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"models": models}, nil)
+		})
+		// ModelsFault applies to /api/ps too: it lists models.
+		mux.HandleFunc("GET /api/ps", func(w http.ResponseWriter, r *http.Request) {
+			s.record(r, false)
+			sc := s.Script()
+			if ollamaStatusFault(w, sc, sc.ModelsFault) {
+				return
+			}
+			loaded := sc.Loaded
+			if loaded == nil {
+				loaded = sc.models()
+			}
+			models := []map[string]any{}
+			for _, name := range loaded {
+				m := ollamaModel(sc, name)
+				m["expires_at"] = time.Now().Add(5 * time.Minute).Format(time.RFC3339Nano)
+				m["size_vram"] = m["size"]
+				m["context_length"] = 4096
+				models = append(models, m)
 			}
 			writeJSON(w, http.StatusOK, map[string]any{"models": models}, nil)
 		})
@@ -45,36 +69,39 @@ func NewOllama(sc Script) *Server {
 				"capabilities": []string{"completion"},
 			}, nil)
 		})
-		mux.HandleFunc("POST /api/chat", func(w http.ResponseWriter, r *http.Request) {
-			body, stream := s.record(r, true)
-			sc := s.Script()
-			model, _ := body["model"].(string)
-			if stream {
-				if ollamaStatusFault(w, sc, sc.Fault) {
-					return
-				}
-				rc, err := s.hijack(w, []string{"Content-Type: application/x-ndjson", "Transfer-Encoding: chunked"})
-				if err != nil {
-					return
-				}
-				s.stream(rc, sc, ollamaPlan(sc, model))
-				return
-			}
-			if s.takeNonStreamFailure(sc) {
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": sc.errorMessage("non-streaming failure")}, nil)
-				return
-			}
-			if ollamaStatusFault(w, sc, sc.NonStreamFault) {
-				return
-			}
-			whole := ollamaLine(model, sc.answer(), true, sc, len(sc.tokens()))
-			notDone := ollamaLine(model, sc.answer(), false, sc, 0)
-			errBody, _ := json.Marshal(map[string]string{"error": sc.errorMessage("something went wrong in the model")})
-			// Ollama's non-streaming body is one object without a trailing newline.
-			s.whole(w, sc, "application/json; charset=utf-8", whole[:len(whole)-1], errBody, notDone[:len(notDone)-1])
-		})
+		mux.HandleFunc("POST /api/chat", s.chatHandler(&ollamaWire))
+		s.serveOpenAI(mux)
 		return mux
 	})
+}
+
+// ollamaWire is /api/chat.
+var ollamaWire = wire{
+	defaultStream: true,
+	streamHeader:  []string{"Content-Type: application/x-ndjson", "Transfer-Encoding: chunked"},
+	contentType:   "application/json; charset=utf-8",
+	statusFault:   ollamaStatusFault,
+	errorBody:     func(message, _ string, _ any) any { return map[string]string{"error": message} },
+	plan: func(sc Script, _ map[string]any, model string, toks []string) plan {
+		return ollamaPlan(sc, model, toks)
+	},
+	whole: func(sc Script, model, text string, ntoks int) (body, errBody, truncatedClean []byte) {
+		whole := ollamaLine(model, text, true, sc, ntoks)
+		notDone := ollamaLine(model, text, false, sc, 0)
+		errBody, _ = json.Marshal(map[string]string{"error": sc.errorMessage("something went wrong in the model")})
+		// Ollama's non-streaming body is one object without a trailing newline.
+		return whole[:len(whole)-1], errBody, notDone[:len(notDone)-1]
+	},
+}
+
+// ollamaModel is the part of a model's entry that /api/tags and /api/ps
+// share. A model's size is a million bytes times its place in Models (a
+// million for a name not listed).
+func ollamaModel(sc Script, name string) map[string]any {
+	return map[string]any{
+		"name": name, "model": name, "size": 1_000_000 * (max(slices.Index(sc.models(), name), 0) + 1), "digest": "sha256:0123456789abcdef",
+		"details": map[string]any{"format": "gguf", "family": "llama", "parameter_size": "1M", "quantization_level": "F32"},
+	}
 }
 
 // ollamaStatusFault answers a status fault the way Ollama does: the status
@@ -101,7 +128,12 @@ func retryAfter(sc Script) string {
 	return sc.RetryAfter
 }
 
-// ollamaLine is one NDJSON line of /api/chat, newline included.
+// ollamaEvalDuration is the eval_duration Ollama reports.
+const ollamaEvalDuration = 9 * time.Millisecond
+
+// ollamaLine is one NDJSON line of /api/chat, newline included. The done
+// line's total_duration is the sum of its load, prompt eval and eval
+// durations.
 func ollamaLine(model, content string, done bool, sc Script, evalCount int) []byte {
 	m := map[string]any{
 		"model":      model,
@@ -110,21 +142,22 @@ func ollamaLine(model, content string, done bool, sc Script, evalCount int) []by
 		"done":       done,
 	}
 	if done {
+		load := ollamaDuration(sc.LoadDuration, time.Millisecond)
+		promptEval := ollamaDuration(sc.PromptEvalDuration, 2*time.Millisecond)
 		m["done_reason"] = sc.finishReason()
-		m["total_duration"] = 12_000_000
-		m["load_duration"] = 1_000_000
+		m["total_duration"] = int64(load + promptEval + ollamaEvalDuration)
+		m["load_duration"] = int64(load)
 		m["prompt_eval_count"] = sc.promptTokens()
-		m["prompt_eval_duration"] = 2_000_000
+		m["prompt_eval_duration"] = int64(promptEval)
 		m["eval_count"] = evalCount
-		m["eval_duration"] = 9_000_000
+		m["eval_duration"] = int64(ollamaEvalDuration)
 	}
 	b, _ := json.Marshal(m)
 	return append(b, '\n')
 }
 
-func ollamaPlan(sc Script, model string) plan {
+func ollamaPlan(sc Script, model string, toks []string) plan {
 	var p plan
-	toks := sc.tokens()
 	for _, t := range toks {
 		p.tokens = append(p.tokens, ollamaLine(model, t, false, sc, 0))
 	}

@@ -10,64 +10,98 @@ import (
 // NewOpenAI starts a loopback server speaking the OpenAI API under /v1:
 // GET /v1/models and POST /v1/chat/completions (SSE when "stream":true,
 // one JSON object otherwise). Clients should use URL+"/v1" or URL.
+// [Script.Kind] adds the probe of vLLM (GET /version) or llama-server (GET
+// /props); these are recorded even when the Kind answers them 404.
 func NewOpenAI(sc Script) *Server {
 	return newServer(sc, func(s *Server) http.Handler {
 		mux := http.NewServeMux()
-		mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, r *http.Request) {
+		s.serveOpenAI(mux)
+		// vLLM serves /version without checking the API key.
+		mux.HandleFunc("GET /version", func(w http.ResponseWriter, r *http.Request) {
 			s.record(r, false)
-			sc := s.Script()
-			if openaiAuthFails(w, r, sc) || openaiStatusFault(w, sc, sc.ModelsFault) {
+			if s.Script().Kind != "vllm" {
+				http.NotFound(w, r)
 				return
 			}
-			data := []map[string]any{}
-			for _, name := range sc.models() {
-				data = append(data, map[string]any{"id": name, "object": "model", "created": 1_700_000_000, "owned_by": "library"})
-			}
-			writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data}, nil)
+			writeJSON(w, http.StatusOK, map[string]string{"version": "0.11.0"}, nil)
 		})
-		mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
-			body, stream := s.record(r, false)
+		// llama-server checks the API key on /props.
+		mux.HandleFunc("GET /props", func(w http.ResponseWriter, r *http.Request) {
+			s.record(r, false)
 			sc := s.Script()
+			if sc.Kind != "llamacpp" {
+				http.NotFound(w, r)
+				return
+			}
 			if openaiAuthFails(w, r, sc) {
 				return
 			}
-			model, _ := body["model"].(string)
-			if stream {
-				if openaiStatusFault(w, sc, sc.Fault) {
-					return
-				}
-				rc, err := s.hijack(w, []string{"Content-Type: text/event-stream", "Cache-Control: no-cache", "Transfer-Encoding: chunked"})
-				if err != nil {
-					return
-				}
-				usage := sc.StreamUsage
-				if so, ok := body["stream_options"].(map[string]any); ok && so["include_usage"] == true {
-					usage = true
-				}
-				s.stream(rc, sc, openaiPlan(sc, model, usage))
-				return
+			path := "/models/model.gguf"
+			if models := sc.models(); len(models) > 0 {
+				path = "/models/" + models[0] + ".gguf"
 			}
-			if s.takeNonStreamFailure(sc) {
-				writeJSON(w, http.StatusInternalServerError, openaiError(sc.errorMessage("non-streaming failure"), "server_error", nil), nil)
-				return
-			}
-			if openaiStatusFault(w, sc, sc.NonStreamFault) {
-				return
-			}
-			toks := sc.tokens()
-			whole, _ := json.Marshal(map[string]any{
-				"id": "chatcmpl-1", "object": "chat.completion", "created": time.Now().Unix(), "model": model,
-				"system_fingerprint": "fp_loopback",
-				"choices": []map[string]any{{
-					"index": 0, "message": map[string]any{"role": "assistant", "content": sc.answer()}, "finish_reason": sc.finishReason(),
-				}},
-				"usage": usageObject(sc, len(toks)),
-			})
-			errBody, _ := json.Marshal(openaiError(sc.errorMessage("an error occurred while generating"), "server_error", nil))
-			s.whole(w, sc, "application/json", whole, errBody, nil)
+			writeJSON(w, http.StatusOK, map[string]any{
+				"default_generation_settings": map[string]any{
+					"id": 0, "id_task": -1, "n_ctx": 4096, "speculative": false, "is_processing": false,
+					"params": map[string]any{"n_predict": -1, "temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05, "stream": true},
+				},
+				"total_slots":   sc.slots(),
+				"model_alias":   path,
+				"model_path":    path,
+				"chat_template": "{{ messages }}",
+				"modalities":    map[string]bool{"vision": false, "audio": false},
+				"build_info":    "b6000-0123abcd",
+			}, nil)
 		})
 		return mux
 	})
+}
+
+// serveOpenAI adds the OpenAI API to mux: GET /v1/models and POST
+// /v1/chat/completions. Both [NewOpenAI] and [NewOllama] serve it.
+func (s *Server) serveOpenAI(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, r *http.Request) {
+		s.record(r, false)
+		sc := s.Script()
+		if openaiAuthFails(w, r, sc) || openaiStatusFault(w, sc, sc.ModelsFault) {
+			return
+		}
+		data := []map[string]any{}
+		for _, name := range sc.models() {
+			data = append(data, map[string]any{"id": name, "object": "model", "created": 1_700_000_000, "owned_by": "library"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data}, nil)
+	})
+	mux.HandleFunc("POST /v1/chat/completions", s.chatHandler(&openaiWire))
+}
+
+// openaiWire is /v1/chat/completions.
+var openaiWire = wire{
+	defaultStream: false,
+	streamHeader:  []string{"Content-Type: text/event-stream", "Cache-Control: no-cache", "Transfer-Encoding: chunked"},
+	contentType:   "application/json",
+	auth:          openaiAuthFails,
+	statusFault:   openaiStatusFault,
+	errorBody:     func(message, typ string, code any) any { return openaiError(message, typ, code) },
+	plan: func(sc Script, body map[string]any, model string, toks []string) plan {
+		usage := sc.StreamUsage
+		if so, ok := body["stream_options"].(map[string]any); ok && so["include_usage"] == true {
+			usage = true
+		}
+		return openaiPlan(sc, model, usage, toks)
+	},
+	whole: func(sc Script, model, text string, ntoks int) (body, errBody, truncatedClean []byte) {
+		body, _ = json.Marshal(map[string]any{
+			"id": "chatcmpl-1", "object": "chat.completion", "created": time.Now().Unix(), "model": model,
+			"system_fingerprint": "fp_loopback",
+			"choices": []map[string]any{{
+				"index": 0, "message": map[string]any{"role": "assistant", "content": text}, "finish_reason": sc.finishReason(),
+			}},
+			"usage": usageObject(sc, ntoks),
+		})
+		errBody, _ = json.Marshal(openaiError(sc.errorMessage("an error occurred while generating"), "server_error", nil))
+		return body, errBody, nil
+	},
 }
 
 func usageObject(sc Script, completion int) map[string]any {
@@ -131,12 +165,16 @@ func openaiChunk(model string, choices []map[string]any, usage map[string]any) [
 	return sse(b)
 }
 
-func openaiPlan(sc Script, model string, usage bool) plan {
+// openaiKeepAlive is the SSE comment sent for KeepAliveEvery.
+var openaiKeepAlive = []byte(": keep-alive\n\n")
+
+func openaiPlan(sc Script, model string, usage bool, toks []string) plan {
 	var p plan
-	p.prelude = [][]byte{openaiChunk(model, []map[string]any{{
+	p.roleChunk = openaiChunk(model, []map[string]any{{
 		"index": 0, "delta": map[string]any{"role": "assistant", "content": ""}, "finish_reason": nil,
-	}}, nil)}
-	toks := sc.tokens()
+	}}, nil)
+	p.prelude = [][]byte{p.roleChunk}
+	p.keepAlive = openaiKeepAlive
 	for _, t := range toks {
 		p.tokens = append(p.tokens, openaiChunk(model, []map[string]any{{
 			"index": 0, "delta": map[string]any{"content": t}, "finish_reason": nil,

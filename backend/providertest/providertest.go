@@ -9,7 +9,16 @@
 // incomplete body for the client ("unexpected EOF"), never a clean end.
 //
 // Every request is recorded ([Server.Requests]) with its decoded JSON body,
-// so tests can assert what a client sent.
+// so tests can assert what a client sent, and chat requests also with what
+// the server generated for them.
+//
+// Beyond faults, a server can behave like the particular software a client
+// may meet: it can word every answer differently ([Script.Sampling]),
+// continue a trailing assistant message in the ways real servers do or
+// refuse to ([Script.Prefill]), answer the probes that tell servers apart
+// (Ollama's /api/ps, vLLM's /version, llama-server's /props), and show
+// signs of life without text while it waits ([Script.KeepAliveEvery],
+// [Script.RoleChunksEvery]).
 package providertest
 
 import (
@@ -138,6 +147,55 @@ type Script struct {
 	// OmitDone makes the OpenAI server leave out "data: [DONE]" after the
 	// finish_reason chunk, as some compatible servers do.
 	OmitDone bool
+
+	// Sampling makes the server word every answer differently, as a real
+	// model does: chat request n ([Request.N]) answers [Variant] of the
+	// answer (Answer or DefaultAnswer) and n, streamed as
+	// [SplitTokens](variant, 3). With Tokens set, sampling
+	// varies nothing: every request answers the Tokens. PartialText and
+	// FullText describe the unsampled answer; see [Server.Answers] and
+	// [Request.Generated] for what was sent.
+	Sampling bool
+	// Prefill is how a trailing assistant message is treated; the zero
+	// value, [PrefillContinue], continues it, as Ollama and llama-server do,
+	// on both [NewOllama] and [NewOpenAI]. Requests without a trailing
+	// assistant message are answered the same in every mode (but for
+	// [PrefillNeedsFlag]'s 400 on contradictory flags).
+	Prefill PrefillMode
+	// TrimsTrailingWhitespace makes the server's chat template strip
+	// trailing whitespace from a trailing assistant message before
+	// continuing it, so the continuation is that of the trimmed text and
+	// starts with the whitespace that was trimmed, as a real model's would.
+	TrimsTrailingWhitespace bool
+
+	// Loaded are the model names Ollama's GET /api/ps lists as loaded; nil
+	// means every listed model (Models), an empty non-nil slice none.
+	Loaded []string
+	// Kind makes the OpenAI server answer the probe of one OpenAI-compatible
+	// server: "vllm" serves vLLM's GET /version, "llamacpp" serves
+	// llama-server's GET /props. "" serves neither (404), as OpenAI itself.
+	Kind string
+	// Slots is the total_slots llama-server's /props reports; default 1.
+	Slots int
+	// PromptEvalDuration is Ollama's prompt_eval_duration; default 2ms, a
+	// negative value reports 0.
+	PromptEvalDuration time.Duration
+	// LoadDuration is Ollama's load_duration; default 1ms, a negative value
+	// reports 0 (the model was loaded already).
+	LoadDuration time.Duration
+
+	// KeepAliveEvery makes the OpenAI server send the SSE comment
+	// ": keep-alive" every KeepAliveEvery while a stream waits: before a
+	// token (FirstTokenDelay, TokenDelay) or hanging (NoFirstToken,
+	// StallAfterFirstToken). NDJSON has no comments, so the Ollama server
+	// sends nothing while it waits, as Ollama does. Non-streaming requests
+	// get no keep-alives.
+	KeepAliveEvery time.Duration
+	// RoleChunksEvery makes the OpenAI server send a role-only chunk
+	// ({"delta":{"role":"assistant","content":""}}) every RoleChunksEvery
+	// while a stream waits before its first token, including NoFirstToken's
+	// hang. The Ollama server ignores it.
+	RoleChunksEvery time.Duration
 }
 
 // DemoAnswer shows off what Brook renders: code, a table and math.
@@ -230,6 +288,22 @@ func (sc Script) finishReason() string {
 	return sc.FinishReason
 }
 
+// ollamaDuration is an Ollama duration field: d, def when d is 0, 0 when
+// d is negative.
+func ollamaDuration(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return max(d, 0)
+}
+
+func (sc Script) slots() int {
+	if sc.Slots == 0 {
+		return 1
+	}
+	return sc.Slots
+}
+
 func (sc Script) promptTokens() int {
 	if sc.PromptTokens == 0 {
 		return 10
@@ -247,6 +321,21 @@ type Request struct {
 	Stream bool
 	// Body is the decoded JSON body; nil when there was none.
 	Body map[string]any
+
+	// N is a chat request's number: 1, 2, 3, ... in order of arrival over
+	// the server's life, streaming or not, on any chat endpoint. It is 0 for
+	// other requests.
+	N int
+	// Generated is the text the server generated as the chat request's
+	// reply, in full: the answer, a continuation of a trailing assistant
+	// message, or (with [PrefillEcho]) the prefill followed by its
+	// continuation. It is set before the response starts, even when a fault
+	// then cuts the response short, and is "" when the request was answered
+	// with an error status instead.
+	Generated string
+	// GeneratedTokens is the number of tokens of Generated: for a stream cut
+	// by a fault, the number it planned to send, not the number it sent.
+	GeneratedTokens int
 }
 
 // Has reports whether the JSON body has the top-level key.
@@ -262,7 +351,6 @@ type Server struct {
 	URL string
 
 	srv     *httptest.Server
-	chat    func(s *Server, w http.ResponseWriter, r *http.Request, body map[string]any, sc Script, stream bool)
 	done    chan struct{}
 	closeMu sync.Once
 
@@ -271,6 +359,9 @@ type Server struct {
 	nonStreamFailed int
 	requests        []Request
 	conns           map[net.Conn]struct{}
+	answers         []string // per chat request, by N-1
+	chatsNow        int      // chat requests being handled
+	chatsPeak       int
 }
 
 func newServer(sc Script, mux func(s *Server) http.Handler) *Server {
@@ -315,6 +406,29 @@ func (s *Server) ChatRequests(stream bool) []Request {
 	return out
 }
 
+// Answers returns, per chat request in order of arrival (index N-1), the
+// whole answer its reply belongs to: the answer or its variant, or for a
+// continued assistant message that message (as the server saw it) followed
+// by the continuation, never doubled by [PrefillEcho]. It is "" for a
+// request answered with an error status instead.
+func (s *Server) Answers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.answers)
+}
+
+// PeakConcurrentChats returns the most chat requests the server has handled
+// at the same time, each from its arrival until its response finished or
+// its connection closed. A response counts as finished as soon as the
+// server starts writing its last bytes (the end marker, an error object,
+// the non-streaming body), so a client that sends its next request on
+// reading them never overlaps with itself.
+func (s *Server) PeakConcurrentChats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chatsPeak
+}
+
 // Close stops the server. It does not wait for hung handlers: it wakes
 // them and closes every connection, idle, active or hijacked.
 func (s *Server) Close() {
@@ -344,6 +458,22 @@ func DownURL() string {
 
 // record reads and decodes the body and stores the request.
 func (s *Server) record(r *http.Request, defaultStream bool) (map[string]any, bool) {
+	body, stream, _ := s.store(r, defaultStream, false)
+	return body, stream
+}
+
+// chatAt is where a chat request is recorded.
+type chatAt struct {
+	i int // index in requests
+	n int // the request's N
+}
+
+// recordChat records a chat request and numbers it.
+func (s *Server) recordChat(r *http.Request, defaultStream bool) (map[string]any, bool, chatAt) {
+	return s.store(r, defaultStream, true)
+}
+
+func (s *Server) store(r *http.Request, defaultStream, chat bool) (map[string]any, bool, chatAt) {
 	raw, _ := io.ReadAll(r.Body)
 	var body map[string]any
 	if len(bytes.TrimSpace(raw)) > 0 {
@@ -354,9 +484,39 @@ func (s *Server) record(r *http.Request, defaultStream bool) (map[string]any, bo
 		stream = v
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Stream: stream, Body: body})
+	defer s.mu.Unlock()
+	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Stream: stream, Body: body}
+	at := chatAt{i: len(s.requests)}
+	if chat {
+		s.answers = append(s.answers, "")
+		at.n = len(s.answers)
+		req.N = at.n
+	}
+	s.requests = append(s.requests, req)
+	return body, stream, at
+}
+
+// generated records what the server generated for the chat request at.
+func (s *Server) generated(at chatAt, rep reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers[at.n-1] = rep.answer
+	s.requests[at.i].Generated = rep.text
+	s.requests[at.i].GeneratedTokens = len(rep.tokens)
+}
+
+// chatBegins counts a chat request in; call the function it returns (once
+// or more) when the request's response is about to end.
+func (s *Server) chatBegins() (ends func()) {
+	s.mu.Lock()
+	s.chatsNow++
+	s.chatsPeak = max(s.chatsPeak, s.chatsNow)
 	s.mu.Unlock()
-	return body, stream
+	return sync.OnceFunc(func() {
+		s.mu.Lock()
+		s.chatsNow--
+		s.mu.Unlock()
+	})
 }
 
 // takeNonStreamFailure reports whether this non-streaming request is one of
@@ -371,36 +531,73 @@ func (s *Server) takeNonStreamFailure(sc Script) bool {
 	return false
 }
 
-// sleep pauses for d; it reports false if the server closed or the client
-// went away meanwhile.
-func (s *Server) sleep(d time.Duration, gone <-chan struct{}) bool {
-	if d <= 0 {
-		select {
-		case <-s.done:
+// forever is a wait that ends only when the server closes or the client
+// goes away.
+const forever time.Duration = -1
+
+// sign is a line without text a stream sends every so often while it waits.
+type sign struct {
+	every time.Duration
+	line  []byte
+}
+
+// wait pauses for d (or [forever]) on rc, sending each sign's line every
+// sign.every meanwhile. It reports false if the server closed or the client
+// went away.
+func (s *Server) wait(rc *raw, d time.Duration, signs ...sign) bool {
+	start := time.Now()
+	next := make([]time.Time, len(signs))
+	for i, sg := range signs {
+		next[i] = start.Add(sg.every)
+	}
+	for {
+		wake, timed := start.Add(d), d >= 0
+		for _, t := range next {
+			if !timed || t.Before(wake) {
+				wake, timed = t, true
+			}
+		}
+		if !s.waitUntil(rc, wake, timed) {
 			return false
-		case <-gone:
-			return false
-		default:
+		}
+		now := time.Now()
+		if d >= 0 && !now.Before(start.Add(d)) {
 			return true
 		}
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-s.done:
-		return false
-	case <-gone:
-		return false
+		for i, sg := range signs {
+			if !now.Before(next[i]) {
+				rc.chunk(sg.line)
+				for !now.Before(next[i]) {
+					next[i] = next[i].Add(sg.every)
+				}
+			}
+		}
 	}
 }
 
-// hang waits until the server closes or the client goes away.
-func (s *Server) hang(gone <-chan struct{}) {
+// waitUntil waits until wake (forever when !timed); it reports false if the
+// server closed or the client went away first.
+func (s *Server) waitUntil(rc *raw, wake time.Time, timed bool) bool {
 	select {
 	case <-s.done:
-	case <-gone:
+		return false
+	case <-rc.gone:
+		return false
+	default:
+	}
+	var timeout <-chan time.Time
+	if timed {
+		t := time.NewTimer(time.Until(wake))
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-timeout:
+		return true
+	case <-s.done:
+		return false
+	case <-rc.gone:
+		return false
 	}
 }
 
@@ -421,6 +618,9 @@ type raw struct {
 	conn net.Conn
 	bw   *bufio.ReadWriter
 	gone chan struct{}
+	// finish is called before the response's last bytes are written or its
+	// connection closes; nil for none.
+	finish func()
 }
 
 // hijack takes over the connection and writes a 200 status line with
@@ -466,16 +666,26 @@ func (rc *raw) chunk(b []byte) {
 
 // end writes the terminating chunk: a clean end of body.
 func (rc *raw) end() {
+	rc.finishing()
 	rc.write([]byte("0\r\n\r\n"))
 	rc.close()
 }
 
 // close closes the connection; without end, the body is cut short.
 func (rc *raw) close() {
+	rc.finishing()
 	rc.conn.Close()
 	rc.s.mu.Lock()
 	delete(rc.s.conns, rc.conn)
 	rc.s.mu.Unlock()
+}
+
+// finishing says the response is about to end: what follows is its last
+// bytes, which a client may act on before the handler returns.
+func (rc *raw) finishing() {
+	if rc.finish != nil {
+		rc.finish()
+	}
 }
 
 // cutInsideRune returns where to cut line so the cut falls inside its first
@@ -497,12 +707,32 @@ type plan struct {
 	tokens  [][]byte // one per token
 	final   [][]byte // the end marker lines
 	errLine []byte   // an in-stream error object
+	// keepAlive is a line without text for KeepAliveEvery (an SSE comment);
+	// nil when the protocol has none.
+	keepAlive []byte
+	// roleChunk is a chunk without text for RoleChunksEvery; nil when the
+	// protocol has none.
+	roleChunk []byte
+}
+
+// signs are the lines without text to send while waiting; before says
+// whether no token has been sent yet.
+func (p plan) signs(sc Script, before bool) []sign {
+	var out []sign
+	if p.keepAlive != nil && sc.KeepAliveEvery > 0 {
+		out = append(out, sign{sc.KeepAliveEvery, p.keepAlive})
+	}
+	if before && p.roleChunk != nil && sc.RoleChunksEvery > 0 {
+		out = append(out, sign{sc.RoleChunksEvery, p.roleChunk})
+	}
+	return out
 }
 
 // stream writes p on rc as the script's stream fault dictates.
 func (s *Server) stream(rc *raw, sc Script, p plan) {
 	k := min(max(sc.FaultAfterTokens, 0), len(p.tokens))
 	if sc.Fault == ErrorFirstChunk {
+		rc.finishing()
 		rc.chunk(p.errLine)
 		rc.end()
 		return
@@ -514,7 +744,7 @@ func (s *Server) stream(rc *raw, sc Script, p plan) {
 	switch sc.Fault {
 	case None:
 	case NoFirstToken:
-		s.hang(rc.gone)
+		s.wait(rc, forever, p.signs(sc, true)...)
 		rc.close()
 		return
 	case StallAfterFirstToken:
@@ -527,11 +757,14 @@ func (s *Server) stream(rc *raw, sc Script, p plan) {
 		if i == 0 {
 			d = sc.FirstTokenDelay
 		}
-		if !s.sleep(d, rc.gone) {
+		if !s.wait(rc, d, p.signs(sc, i == 0)...) {
 			rc.close()
 			return
 		}
 		rc.chunk(p.tokens[i])
+	}
+	if sc.Fault != StallAfterFirstToken {
+		rc.finishing()
 	}
 	next := func() []byte {
 		if k < len(p.tokens) {
@@ -561,7 +794,7 @@ func (s *Server) stream(rc *raw, sc Script, p plan) {
 		rc.chunk(p.errLine)
 		rc.end()
 	case StallAfterFirstToken:
-		s.hang(rc.gone)
+		s.wait(rc, forever, p.signs(sc, false)...)
 		rc.close()
 	default:
 		rc.close()
@@ -570,8 +803,9 @@ func (s *Server) stream(rc *raw, sc Script, p plan) {
 
 // whole writes a non-streaming body as the script's NonStreamFault dictates.
 // truncatedClean is the body to send for CleanEndNoMarker, or nil to send
-// body cut in half with a matching Content-Length.
-func (s *Server) whole(w http.ResponseWriter, sc Script, contentType string, body, errBody, truncatedClean []byte) {
+// body cut in half with a matching Content-Length. finish, when not nil, is
+// called before the body is written or the connection closes.
+func (s *Server) whole(w http.ResponseWriter, sc Script, contentType string, body, errBody, truncatedClean []byte, finish func()) {
 	send := body
 	promised := len(body)
 	switch sc.NonStreamFault {
@@ -591,16 +825,18 @@ func (s *Server) whole(w http.ResponseWriter, sc Script, contentType string, bod
 	if err != nil {
 		return
 	}
+	rc.finish = finish
 	switch sc.NonStreamFault {
 	case NoFirstToken, StallAfterFirstToken:
-		s.hang(rc.gone)
+		s.wait(rc, forever)
 		rc.close()
 		return
 	}
-	if !s.sleep(sc.FirstTokenDelay, rc.gone) {
+	if !s.wait(rc, sc.FirstTokenDelay) {
 		rc.close()
 		return
 	}
+	rc.finishing()
 	rc.write(send)
 	rc.close()
 }
