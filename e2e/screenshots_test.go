@@ -22,6 +22,8 @@ func TestMainStatesScreenshots(t *testing.T) {
 	demo := providertest.Script{Answer: providertest.DemoAnswer, Tokens: providertest.SplitTokens(providertest.DemoAnswer, 3), TokenDelay: 12 * time.Millisecond}
 	recovered := demo
 	recovered.Fault, recovered.FaultAfterTokens = providertest.DropMidLine, 12
+	slowStart := demo
+	slowStart.FirstTokenDelay = 15 * time.Second
 	interrupted := demo
 	interrupted.Fault, interrupted.FaultAfterTokens, interrupted.NonStreamFailures = providertest.DropBetweenLines, 20, 1000
 
@@ -36,6 +38,8 @@ func TestMainStatesScreenshots(t *testing.T) {
 	}{
 		{name: "first-run", pose: "empty", script: demo},
 		{name: "streaming", pose: "streaming", script: slowDemo},
+		{name: "waiting", pose: "waiting", script: slowStart},
+		{name: "queued", pose: "queued", script: slowDemo},
 		{name: "answered", pose: "answered", script: demo, dataHome: shared},
 		{name: "recovered", pose: "answered", script: recovered, dataHome: shared},
 		{name: "interrupted", pose: "answered", script: interrupted},

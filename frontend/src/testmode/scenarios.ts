@@ -281,7 +281,7 @@ const scenarios: Record<string, Scenario> = {
   /**
    * Arranges a state for a documentation screenshot and reports without
    * quitting (Go keeps the window open for "pose" scenarios).
-   * arg: answered | streaming | settings | help | models | search=QUERY | empty
+   * arg: answered | streaming | waiting | queued | settings | help | models | search=QUERY | empty
    */
   async pose(arg) {
     await ready();
@@ -298,6 +298,22 @@ const scenarios: Record<string, Scenario> = {
         await newChat();
         const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
         await waitFor(() => (message(id)?.text.length ?? 0) > 120, 'part of the answer', 30000);
+        break;
+      }
+      case 'waiting': {
+        // The model is slow to start: the answer says what it waits for, and for how long.
+        await newChat();
+        await send(value || 'Explain rivers in one long answer.');
+        await waitFor(() => $('ask-now') && Number(($('wait-seconds')?.textContent ?? '').replace(/\D/g, '')) >= 3, 'three seconds of waiting', 15000);
+        break;
+      }
+      case 'queued': {
+        // One answer streams; a second, to the same endpoint, waits its turn.
+        await newChat();
+        await send('Show me a hello world in Go, a table and a formula.');
+        await newChat();
+        await send(value || 'And a second question meanwhile.');
+        await waitFor(() => document.querySelector('[data-testid="answer-status"][data-phase="queued"]'), 'the queued answer', 15000);
         break;
       }
       case 'settings':
