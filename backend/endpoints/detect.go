@@ -228,7 +228,16 @@ func (r *Registry) Profile(ctx context.Context, id string) provider.ServerProfil
 		s := r.server(ctx, e)
 		p := provider.ServerProfile{Kind: s.Kind, MaxParallel: s.Parallel}
 		if s.Kind == provider.ServerOllama {
-			if probe := r.ollamaProbe(e); probe != nil {
+			// Ask through the endpoint's own client where it speaks Ollama's API,
+			// so the probe shares its connections.
+			if e.Kind == store.KindOllama {
+				if c, err := r.clientFor(e); err == nil {
+					if oc, ok := c.(*ollama.Client); ok {
+						p.ModelLoaded = oc.Loaded
+					}
+				}
+			}
+			if probe := r.ollamaProbe(e); p.ModelLoaded == nil && probe != nil {
 				p.ModelLoaded = probe.Loaded
 			}
 		}
