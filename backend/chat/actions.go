@@ -61,19 +61,23 @@ func (e *Engine) restart(ctx context.Context, answerID int64, keepText bool) (st
 	if err != nil {
 		return store.Message{}, err
 	}
-	prefix := ""
-	if keepText {
-		prefix = answer.Content
-	}
 	reset := store.Message{
 		ID: answer.ID, UID: answer.UID, ConversationID: answer.ConversationID, Role: store.RoleAssistant,
-		Content: prefix, State: store.StateStreaming, CreatedAt: answer.CreatedAt,
-		EndpointID: conv.EndpointID, Model: conv.Model,
+		State: store.StateStreaming, CreatedAt: answer.CreatedAt, EndpointID: conv.EndpointID, Model: conv.Model,
 	}
-	if err := e.cfg.Store.RestartAnswer(ctx, answer.ID, prefix, conv.EndpointID, conv.Model); err != nil {
+	if keepText {
+		reset.Content, reset.Reasoning = answer.Content, answer.Reasoning
+	}
+	if err := e.cfg.Store.RestartAnswer(ctx, answer.ID, reset.Content, conv.EndpointID, conv.Model); err != nil {
 		return store.Message{}, fmt.Errorf("restarting the answer: %w", err)
 	}
-	e.launch(conv, reset, history, prefix)
+	if reset.Reasoning != "" {
+		// The reasoning the answer is continued from stays stored, in case Brook dies meanwhile.
+		if err := e.cfg.Store.CheckpointAnswer(ctx, answer.ID, reset.Content, reset.Reasoning); err != nil {
+			return store.Message{}, fmt.Errorf("restarting the answer: %w", err)
+		}
+	}
+	e.launch(conv, reset, history)
 	return reset, nil
 }
 
@@ -98,7 +102,7 @@ func (e *Engine) Regenerate(ctx context.Context, answerID int64) (store.Message,
 	if err != nil {
 		return store.Message{}, err
 	}
-	e.launch(conv, answer, history, "")
+	e.launch(conv, answer, history)
 	return answer, nil
 }
 

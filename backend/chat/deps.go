@@ -17,7 +17,7 @@ type Store interface {
 	Messages(ctx context.Context, conversationID int64) ([]store.Message, error)
 	GetMessage(ctx context.Context, id int64) (store.Message, error)
 	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
-	CheckpointAnswer(ctx context.Context, id int64, content string) error
+	CheckpointAnswer(ctx context.Context, id int64, content, reasoning string) error
 	FinishAnswer(ctx context.Context, m store.Message) error
 	RestartAnswer(ctx context.Context, id int64, content, endpointID, model string) error
 	LoadSettings(ctx context.Context) (store.Settings, error)

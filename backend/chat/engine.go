@@ -204,7 +204,7 @@ func (e *Engine) startAnswer(ctx context.Context, conv store.Conversation) (stor
 	if err != nil {
 		return store.Message{}, fmt.Errorf("creating the answer: %w", err)
 	}
-	e.launch(conv, answer, history, "")
+	e.launch(conv, answer, history)
 	return answer, nil
 }
 

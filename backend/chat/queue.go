@@ -32,6 +32,9 @@ type ticket struct {
 // It returns ctx's cause if ctx ends first, leaving the queue.
 func (q *queues) acquire(ctx context.Context, endpointID string, limit int, ahead func(n int)) (release func(), err error) {
 	limit = max(limit, 1)
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	q.mu.Lock()
 	if q.m == nil {
 		q.m = map[string]*endpointQueue{}

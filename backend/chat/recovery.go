@@ -14,43 +14,59 @@ import (
 )
 
 // recover completes an answer whose stream broke, without streaming. Where
-// the server can, it asks the model to continue the text that arrived and
-// appends only the continuation, so what the user read stays as it was and
-// the model generates only what is missing. Otherwise, or when the server
-// refuses, it asks the whole question again and the new answer replaces the
-// partial one.
+// the server can, it asks the model to continue what arrived and appends
+// only the continuation, so what the user read stays as it was and the model
+// generates only what is missing. Otherwise, or when the server refuses, it
+// asks the whole question again and the new answer replaces the partial one.
+//
+// A break during the reasoning continues from the reasoning so far: the
+// model goes on thinking, or answers, and what it adds is appended to the
+// part it belongs to. A break during the answer keeps the reasoning as it
+// was and continues the answer.
 func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) store.Message {
-	partial := j.relay.shown()
+	snap := j.relay.snapshot()
 	reason := string(broken.Reason)
-	if prefill := j.prefill(); prefill != provider.PrefillNone && strings.TrimSpace(partial) != "" {
+	if prefill := j.prefill(); prefill != provider.PrefillNone && strings.TrimSpace(snap.Text+snap.Reasoning) != "" {
 		j.relay.setRecovering(reason, events.WaitContinue, time.Now())
-		req, sm := continuing(j.base, partial, prefill)
+		req, sm := continuing(j.base, snap.Text, snap.Reasoning, prefill)
 		if req.MaxTokens > 0 {
 			// The token limit is the answer's: only what is left of it is asked for.
-			_, generated, _ := j.relay.snapshot()
-			req.MaxTokens = max(1, req.MaxTokens-generated)
+			req.MaxTokens = max(1, req.MaxTokens-snap.Pieces)
 		}
 		whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken)
 		switch {
 		case err == nil:
+			reasoning := snap.Reasoning
+			if snap.Text == "" {
+				// Cut while thinking: the model may think on before it answers.
+				thought, _ := newSeam(snap.Reasoning)
+				more := thought.join(whole.Reasoning)
+				j.relay.appendReasoning(more, time.Now())
+				reasoning += more
+			}
 			rest := sm.join(whole.Text)
 			j.relay.append(rest, time.Now())
 			j.addUsage(whole.Usage, 0)
-			return j.recovered(final, partial+rest, whole, broken, store.RecoveryContinued)
+			final.Reasoning = reasoning
+			return j.recovered(final, snap.Text+rest, whole, broken, store.RecoveryContinued)
 		case !j.refusedPrefill(req, err):
-			return j.unrecovered(final, partial, broken, err)
+			return j.unrecovered(final, snap, broken, err)
 		}
 	}
 	j.relay.setRecovering(reason, events.WaitReask, time.Now())
 	req := j.base
-	if j.prefix != "" {
-		req, _ = continuing(j.base, j.prefix, provider.PrefillNone)
+	if j.prefix != "" || j.prefixReasoning != "" {
+		req, _ = continuing(j.base, j.prefix, j.prefixReasoning, provider.PrefillNone)
 	}
 	whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken)
 	if err != nil {
-		return j.unrecovered(final, partial, broken, err)
+		return j.unrecovered(final, snap, broken, err)
 	}
 	j.addUsage(whole.Usage, 0)
+	final.Reasoning = j.prefixReasoning + whole.Reasoning
+	if final.Reasoning != snap.Reasoning {
+		final.ThinkingMs = 0 // the reasoning came at once: how long it took is unknown
+	}
 	return j.recovered(final, j.prefix+whole.Text, whole, broken, store.RecoveryReasked)
 }
 
@@ -64,8 +80,8 @@ func (j *answerJob) recovered(final store.Message, text string, whole provider.C
 }
 
 // unrecovered keeps the partial answer when the recovery failed or was stopped.
-func (j *answerJob) unrecovered(final store.Message, partial string, broken *provider.BrokenError, err error) store.Message {
-	final.Content = partial
+func (j *answerJob) unrecovered(final store.Message, snap relaySnapshot, broken *provider.BrokenError, err error) store.Message {
+	final.Content, final.Reasoning = snap.Text, snap.Reasoning
 	setUsage(&final, j.usage, 0, time.Time{}, time.Time{})
 	switch classify(j.run.ctx, err).kind {
 	case outcomeStopped, outcomeShutdown:

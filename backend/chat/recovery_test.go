@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -208,17 +209,26 @@ func TestQueuedBurst(t *testing.T) {
 			h := newHarness(t, profiledProviders{fixedProviders{"ep": proto.newClient(srv.URL)},
 				map[string]provider.ServerProfile{"ep": {Kind: kindOf(proto), MaxParallel: 2}}})
 			var ids []int64
-			for i := range 6 {
+			for range 6 {
 				res, err := h.engine.Send(context.Background(), SendRequest{Text: "burst", EndpointID: "ep", Model: "tiny"})
 				if err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, res.Answer.ID)
-				if i == 5 {
-					waitFor(t, func() bool { return h.engine.queues.waitingCount("ep") >= 1 })
-					h.engine.Stop(res.Answer.ID)
-				}
 			}
+			// Stop the answer last in the queue, three places from its turn.
+			stopped := int64(0)
+			waitFor(t, func() bool {
+				for _, id := range ids {
+					evs := h.recorder.StreamEvents(id)
+					if n := len(evs); n > 0 && evs[n-1].Phase == events.PhaseQueued && evs[n-1].Ahead == 3 {
+						stopped = id
+						return true
+					}
+				}
+				return false
+			})
+			h.engine.Stop(stopped)
 			var wg sync.WaitGroup
 			for _, id := range ids {
 				wg.Add(1)
@@ -232,7 +242,7 @@ func TestQueuedBurst(t *testing.T) {
 			maxAhead := 0
 			for i, id := range ids {
 				got := h.answer(id)
-				if i == 5 {
+				if id == stopped {
 					if got.State != store.StateStopped || got.Content != "" {
 						t.Fatalf("the answer stopped in the queue: %s %q", got.State, got.Content)
 					}
@@ -251,7 +261,12 @@ func TestQueuedBurst(t *testing.T) {
 				t.Fatalf("the server had %d answers at once, more than the endpoint's 2", peak)
 			}
 			if n := len(srv.ChatRequests(true)); n != 5 {
-				t.Fatalf("%d streams sent; the answer stopped in the queue must never be sent", n)
+				var states []string
+				for _, id := range ids {
+					m := h.answer(id)
+					states = append(states, fmt.Sprintf("%d:%s/%s/%q", id, m.State, m.EndReason, m.Content))
+				}
+				t.Fatalf("%d streams sent; the answer stopped in the queue must never be sent; answers %v", n, states)
 			}
 			if len(srv.ChatRequests(false)) != 0 || maxAhead < 2 {
 				t.Fatalf("recoveries %d, most ahead told %d; want none, and a queue at least 3 deep", len(srv.ChatRequests(false)), maxAhead)

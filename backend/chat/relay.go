@@ -11,58 +11,85 @@ import (
 )
 
 // relay is the one goroutine that reports one answer to the UI and
-// checkpoints it. Text arrives from the provider on another goroutine; the
-// relay coalesces it into at most one event per frame, and writes it to the
-// database at most once per checkpoint interval, so neither the UI nor SQLite
-// sees one call per token. Every event of an answer leaves from this
-// goroutine, which keeps them in order (Wails keeps order per goroutine).
+// checkpoints it. Text and reasoning arrive from the provider on another
+// goroutine; the relay coalesces them into at most one event of each per
+// frame, and writes them to the database at most once per checkpoint
+// interval, so neither the UI nor SQLite sees one call per token. Every event
+// of an answer leaves from this goroutine, which keeps them in order (Wails
+// keeps order per goroutine).
 type relay struct {
 	emitter         events.Emitter
 	messageID       int64
 	conversationID  int64
 	frame           time.Duration
 	checkpointEvery time.Duration
-	checkpoint      func(content string) error
+	checkpoint      func(content, reasoning string) error
 
-	mu            sync.Mutex
-	text          []byte // the whole answer so far, prefix included
-	tokens        int    // pieces received, the live rate's numerator
-	firstTokenAt  time.Time
-	phase         events.StreamPhase
-	reason        string
-	ahead         int    // queued: answers before this one
-	waitingFor    string // waiting or recovering: what for, or how
-	since         int64  // when the current wait began, Unix ms
-	phaseAt       int    // how much of text came before the phase began
-	phaseChanged  bool
-	sentBytes     int // how much of text the UI has
-	sentUTF16     int // the same length in UTF-16 units, the UI's string length
-	checkpointed  int // how much of text the database has
-	lastWriteTime time.Time
+	mu           sync.Mutex
+	text         relayPart // the answer so far, prefix included
+	reasoning    relayPart // the model's reasoning so far
+	tokens       int       // pieces received, the live rate's numerator
+	firstTokenAt time.Time // the first piece of either
+	firstThought time.Time
+	lastThought  time.Time
+	firstWordAt  time.Time // the first piece of answer text
+	phase        events.StreamPhase
+	reason       string
+	ahead        int    // queued: answers before this one
+	waitingFor   string // waiting or recovering: what for, or how
+	since        int64  // when the current wait began, Unix ms
+	phaseChanged bool
+	lastWrite    time.Time
 
 	seq      int64
 	finalCh  chan events.StreamEvent
 	finished chan struct{}
 }
 
-func newRelay(e *Engine, messageID, conversationID int64, prefix string) *relay {
+// relayPart is one growing text of an answer (its words or its reasoning)
+// and how much of it the UI and the database have.
+type relayPart struct {
+	buf          []byte
+	sentBytes    int // how much the UI has
+	sentUTF16    int // the same length in UTF-16 units, the UI's string length
+	checkpointed int // how much the database has
+	phaseAt      int // how much came before the current phase began
+}
+
+// take returns what the UI has not been sent, in whole characters, split at
+// phaseAt when split is set; at is where it starts in UTF-16 units.
+func (p *relayPart) take(split bool) (before, after string, at int) {
+	end := completeUTF8Prefix(p.buf, p.sentBytes)
+	cut := end
+	if split {
+		cut = min(max(p.phaseAt, p.sentBytes), end)
+	}
+	before, after, at = string(p.buf[p.sentBytes:cut]), string(p.buf[cut:end]), p.sentUTF16
+	p.sentBytes = end
+	p.sentUTF16 += utf16Len(before) + utf16Len(after)
+	return before, after, at
+}
+
+// shown is the part so far in whole characters.
+func (p *relayPart) shown() string { return string(p.buf[:completeUTF8Prefix(p.buf, 0)]) }
+
+func newRelay(e *Engine, messageID, conversationID int64, prefix, reasoning string) *relay {
 	r := &relay{
 		emitter:         e.cfg.Emitter,
 		messageID:       messageID,
 		conversationID:  conversationID,
 		frame:           e.cfg.FrameInterval,
 		checkpointEvery: e.cfg.CheckpointInterval,
-		text:            []byte(prefix),
+		text:            relayPart{buf: []byte(prefix), sentBytes: len(prefix), sentUTF16: utf16Len(prefix), checkpointed: len(prefix)},
+		reasoning:       relayPart{buf: []byte(reasoning), sentBytes: len(reasoning), sentUTF16: utf16Len(reasoning), checkpointed: len(reasoning)},
 		phase:           events.PhaseWaiting,
 		phaseChanged:    true,
-		sentBytes:       len(prefix),
-		sentUTF16:       utf16Len(prefix),
-		checkpointed:    len(prefix),
+		since:           time.Now().UnixMilli(),
 		finalCh:         make(chan events.StreamEvent, 1),
 		finished:        make(chan struct{}),
 	}
-	r.checkpoint = func(content string) error {
-		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, content)
+	r.checkpoint = func(content, reasoning string) error {
+		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, content, reasoning)
 	}
 	return r
 }
@@ -73,15 +100,37 @@ func (r *relay) append(piece string, now time.Time) {
 		return
 	}
 	r.mu.Lock()
+	r.arrivedLocked(now)
+	if r.firstWordAt.IsZero() {
+		r.firstWordAt = now
+	}
+	r.text.buf = append(r.text.buf, piece...)
+	r.mu.Unlock()
+}
+
+// appendReasoning adds a piece of the model's reasoning.
+func (r *relay) appendReasoning(piece string, now time.Time) {
+	if piece == "" {
+		return
+	}
+	r.mu.Lock()
+	r.arrivedLocked(now)
+	if r.firstThought.IsZero() {
+		r.firstThought = now
+	}
+	r.lastThought = now
+	r.reasoning.buf = append(r.reasoning.buf, piece...)
+	r.mu.Unlock()
+}
+
+func (r *relay) arrivedLocked(now time.Time) {
 	if r.tokens == 0 {
 		r.firstTokenAt = now
 	}
 	r.tokens++
-	r.text = append(r.text, piece...)
 	if r.phase == events.PhaseWaiting || r.phase == events.PhaseQueued {
 		r.phase, r.phaseChanged = events.PhaseStreaming, true
 	}
-	r.mu.Unlock()
 }
 
 // setQueued reports, on the next frame, that the answer waits in Brook's
@@ -93,7 +142,7 @@ func (r *relay) setQueued(ahead int, since time.Time) {
 }
 
 // setWaiting reports, on the next frame, that the request is sent and what
-// the answer waits for, unless text has started arriving.
+// the answer waits for, unless pieces have started arriving.
 func (r *relay) setWaiting(waitingFor string, since time.Time) {
 	r.mu.Lock()
 	if r.tokens == 0 {
@@ -107,22 +156,33 @@ func (r *relay) setWaiting(waitingFor string, since time.Time) {
 func (r *relay) setRecovering(reason, how string, since time.Time) {
 	r.mu.Lock()
 	r.phase, r.reason, r.waitingFor, r.since, r.phaseChanged = events.PhaseRecovering, reason, how, since.UnixMilli(), true
-	r.phaseAt = len(r.text)
+	r.text.phaseAt, r.reasoning.phaseAt = len(r.text.buf), len(r.reasoning.buf)
 	r.mu.Unlock()
 }
 
-// snapshot returns the text so far, the number of pieces and when the first arrived.
-func (r *relay) snapshot() (string, int, time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return string(r.text), r.tokens, r.firstTokenAt
+// relaySnapshot is an answer as far as it has arrived.
+type relaySnapshot struct {
+	Text, Reasoning string
+	Pieces          int
+	FirstPieceAt    time.Time
+	// ThinkingMs is how long the model reasoned: to its first word, or to
+	// its last thought when no word came.
+	ThinkingMs int64
 }
 
-// shown returns the text so far that can be shown: whole characters only.
-func (r *relay) shown() string {
+// snapshot returns the answer so far, in whole characters.
+func (r *relay) snapshot() relaySnapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return string(r.text[:completeUTF8Prefix(r.text, 0)])
+	snap := relaySnapshot{Text: r.text.shown(), Reasoning: r.reasoning.shown(), Pieces: r.tokens, FirstPieceAt: r.firstTokenAt}
+	if !r.firstThought.IsZero() {
+		end := r.lastThought
+		if !r.firstWordAt.IsZero() {
+			end = r.firstWordAt
+		}
+		snap.ThinkingMs = end.Sub(r.firstThought).Milliseconds()
+	}
+	return snap
 }
 
 // run emits and checkpoints until finish is called.
@@ -162,51 +222,48 @@ func (r *relay) flush(now time.Time) {
 	phaseChanged := r.phaseChanged
 	phaseEv := events.StreamEvent{Phase: r.phase, Reason: r.reason, Ahead: r.ahead, WaitingFor: r.waitingFor, Since: r.since}
 	r.phaseChanged = false
-	// Send only whole characters: a piece may end inside a multi-byte one.
-	end := completeUTF8Prefix(r.text, r.sentBytes)
-	// Text that came before a recovery began is sent before it is announced.
-	split := end
-	if phaseChanged && phaseEv.Phase == events.PhaseRecovering {
-		split = min(max(r.phaseAt, r.sentBytes), end)
-	}
-	before, after := string(r.text[r.sentBytes:split]), string(r.text[split:end])
-	at := r.sentUTF16
-	r.sentBytes = end
-	r.sentUTF16 += utf16Len(before) + utf16Len(after)
+	// What came before a recovery began is sent before it is announced.
+	split := phaseChanged && phaseEv.Phase == events.PhaseRecovering
+	thoughtBefore, thoughtAfter, thoughtAt := r.reasoning.take(split)
+	textBefore, textAfter, at := r.text.take(split)
 	rate := rateSince(r.tokens, r.firstTokenAt, now)
-	var content string
-	checkpointDue := r.checkpointed < len(r.text) && now.Sub(r.lastWriteTime) >= r.checkpointEvery
+	var content, reasoning string
+	checkpointDue := (r.text.checkpointed < len(r.text.buf) || r.reasoning.checkpointed < len(r.reasoning.buf)) &&
+		now.Sub(r.lastWrite) >= r.checkpointEvery
 	if checkpointDue {
-		content = string(r.text)
-		r.checkpointed = len(r.text)
-		r.lastWriteTime = now
+		content, reasoning = string(r.text.buf), string(r.reasoning.buf)
+		r.text.checkpointed, r.reasoning.checkpointed = len(r.text.buf), len(r.reasoning.buf)
+		r.lastWrite = now
 	}
 	r.mu.Unlock()
 
-	// Queued and waiting come before any text; recovering after the text that streamed.
+	// Queued and waiting come before any text; recovering after what streamed.
 	phaseEvent := phaseChanged && phaseEv.Phase != events.PhaseStreaming
 	early := phaseEv.Phase == events.PhaseWaiting || phaseEv.Phase == events.PhaseQueued
 	if phaseEvent && early {
 		r.emitPhase(phaseEv, at)
 	}
-	at = r.emitDelta(before, at, rate)
+	// Reasoning comes before the answer it leads to.
+	thoughtAt = r.emitReasoning(thoughtBefore, thoughtAt, at, rate)
+	at = r.emitText(textBefore, at, rate)
 	if phaseEvent && !early {
 		r.emitPhase(phaseEv, at)
 	}
-	r.emitDelta(after, at, rate)
+	r.emitReasoning(thoughtAfter, thoughtAt, at, rate)
+	r.emitText(textAfter, at, rate)
 	if checkpointDue {
 		// A failed checkpoint is not fatal: the final write still comes, and
 		// the next checkpoint retries with the whole text.
-		if err := r.checkpoint(content); err != nil {
+		if err := r.checkpoint(content, reasoning); err != nil {
 			r.mu.Lock()
-			r.checkpointed = 0
+			r.text.checkpointed, r.reasoning.checkpointed = 0, 0
 			r.mu.Unlock()
 		}
 	}
 }
 
-// emitDelta sends text starting at UTF-16 offset at, if any, and returns where it ends.
-func (r *relay) emitDelta(text string, at int, rate float64) int {
+// emitText sends answer text starting at UTF-16 offset at, if any, and returns where it ends.
+func (r *relay) emitText(text string, at int, rate float64) int {
 	if text == "" {
 		return at
 	}
@@ -215,6 +272,19 @@ func (r *relay) emitDelta(text string, at int, rate float64) int {
 		Phase: events.PhaseStreaming, Text: text, At: at, TokensPerSecond: rate,
 	})
 	return at + utf16Len(text)
+}
+
+// emitReasoning sends reasoning starting at UTF-16 offset thoughtAt, if any,
+// and returns where it ends; textAt is where the answer text stands.
+func (r *relay) emitReasoning(reasoning string, thoughtAt, textAt int, rate float64) int {
+	if reasoning == "" {
+		return thoughtAt
+	}
+	r.emitter.Emit(events.StreamEventName, events.StreamEvent{
+		MessageID: r.messageID, ConversationID: r.conversationID, Seq: r.nextSeq(),
+		Phase: events.PhaseStreaming, Reasoning: reasoning, ReasoningAt: thoughtAt, At: textAt, TokensPerSecond: rate,
+	})
+	return thoughtAt + utf16Len(reasoning)
 }
 
 func (r *relay) emitPhase(ev events.StreamEvent, at int) {

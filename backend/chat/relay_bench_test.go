@@ -27,7 +27,7 @@ func BenchmarkRelayCoalescing(b *testing.B) {
 			frame: e.cfg.FrameInterval, checkpointEvery: e.cfg.CheckpointInterval,
 			phase: events.PhaseWaiting, phaseChanged: true,
 			finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
-			checkpoint: func(string) error { checkpoints.Add(1); return nil },
+			checkpoint: func(string, string) error { checkpoints.Add(1); return nil },
 		}
 		go r.run()
 		next := time.Now()
@@ -51,8 +51,8 @@ func BenchmarkRelayAppend(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		r.append("token ", now)
-		if len(r.text) > 1<<20 {
-			r.text = r.text[:0]
+		if len(r.text.buf) > 1<<20 {
+			r.text.buf = r.text.buf[:0]
 		}
 	}
 }

@@ -40,16 +40,20 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 	if conv.Params.MaxTokens > 0 {
 		p.MaxTokens = conv.Params.MaxTokens
 	}
-	req.Temperature, req.ContextLength, req.MaxTokens = p.Temperature, p.ContextLength, p.MaxTokens
+	if conv.Params.Think != "" {
+		p.Think = conv.Params.Think
+	}
+	req.Temperature, req.ContextLength, req.MaxTokens, req.Think = p.Temperature, p.ContextLength, p.MaxTokens, p.Think
 	return req
 }
 
-// continuing returns req extended to continue partial, an answer cut short.
-// With prefill, partial goes last as an assistant message the model
-// continues, and the returned seam joins the reply to it. Without, the
-// partial answer is a finished turn followed by a request to go on, whose
-// reply is appended as it is (seam nil).
-func continuing(req provider.Request, partial string, prefill provider.Prefill) (provider.Request, *seam) {
+// continuing returns req extended to continue partial, an answer cut short,
+// with the reasoning that led to it. With prefill, partial goes last as an
+// assistant message the model continues, and the returned seam joins the
+// reply to it. Without, the partial answer is a finished turn followed by a
+// request to go on, whose reply is appended as it is (seam nil); its
+// reasoning is not sent back, as with any finished turn.
+func continuing(req provider.Request, partial, reasoning string, prefill provider.Prefill) (provider.Request, *seam) {
 	msgs := append([]provider.Message(nil), req.Messages...)
 	req.Prefill = prefill
 	if prefill == provider.PrefillNone {
@@ -59,6 +63,6 @@ func continuing(req provider.Request, partial string, prefill provider.Prefill) 
 		return req, nil
 	}
 	sm, sent := newSeam(partial)
-	req.Messages = append(msgs, provider.Message{Role: string(store.RoleAssistant), Content: sent})
+	req.Messages = append(msgs, provider.Message{Role: string(store.RoleAssistant), Content: sent, Thinking: reasoning})
 	return req, sm
 }

@@ -55,10 +55,10 @@ func (r *answerRun) closeStream() {
 // on servers that cannot continue a trailing assistant message.
 const continuePrompt = "Continue exactly where your previous answer stopped. Do not repeat anything you already wrote."
 
-// launch starts producing answer. history is the conversation before it;
-// prefix is text the answer already has (when continuing), which is kept and
+// launch starts producing answer. history is the conversation before it.
+// The answer's text and reasoning so far (when continuing) are kept and
 // extended.
-func (e *Engine) launch(conv store.Conversation, answer store.Message, history []store.Message, prefix string) {
+func (e *Engine) launch(conv store.Conversation, answer store.Message, history []store.Message) {
 	ctx, cancel := context.WithCancelCause(e.ctx)
 	run := &answerRun{ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	e.mu.Lock()
@@ -74,7 +74,7 @@ func (e *Engine) launch(conv store.Conversation, answer store.Message, history [
 			e.mu.Unlock()
 			cancel(nil)
 		}()
-		e.produce(run, conv, answer, history, prefix)
+		e.produce(run, conv, answer, history)
 	}()
 }
 
@@ -90,8 +90,8 @@ type answerJob struct {
 	relay  *relay
 	// base is the conversation's request, without this answer's own text.
 	base provider.Request
-	// prefix is the text the answer had before this run (Continue).
-	prefix string
+	// prefix and prefixReasoning are what the answer had before this run (Continue).
+	prefix, prefixReasoning string
 	// usage adds up every request of the run.
 	usage provider.Usage
 }
@@ -99,12 +99,13 @@ type answerJob struct {
 // produce waits for a slot on the endpoint, streams the answer, recovers it
 // without streaming if the stream breaks, stores the outcome and sends the
 // final event.
-func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.Message, history []store.Message, prefix string) {
+func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.Message, history []store.Message) {
 	settings, err := e.cfg.Store.LoadSettings(run.ctx)
 	if err != nil {
 		settings = store.DefaultSettings()
 	}
-	relay := newRelay(e, answer.ID, conv.ID, prefix)
+	prefix := answer.Content
+	relay := newRelay(e, answer.ID, conv.ID, prefix, answer.Reasoning)
 	go relay.run()
 
 	final := answer
@@ -113,7 +114,7 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
 		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", provider.Explain(err)+"."
-		e.finish(relay, final, prefix)
+		e.finish(relay, final)
 		return
 	}
 	server := e.profile(run.ctx, conv.EndpointID)
@@ -121,48 +122,51 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	release, err := e.queues.acquire(run.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
 	if err != nil {
 		// Stopped, or Brook closed, while it waited for its turn.
-		final.Content = prefix
-		e.finish(relay, endedEarly(run.ctx, final), prefix)
+		e.finish(relay, endedEarly(run.ctx, final))
 		return
 	}
 	defer release()
 
 	job := &answerJob{
 		e: e, run: run, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
-		base: buildRequest(conv, settings, history), prefix: prefix,
+		base: buildRequest(conv, settings, history), prefix: prefix, prefixReasoning: answer.Reasoning,
 	}
-	e.finish(relay, job.produce(final), prefix)
+	e.finish(relay, job.produce(final))
 }
 
 // produce streams the answer and, when the stream breaks, recovers it.
 func (j *answerJob) produce(final store.Message) store.Message {
 	req, sm := j.base, (*seam)(nil)
-	if j.prefix != "" {
-		req, sm = continuing(j.base, j.prefix, j.prefill())
+	if j.prefix != "" || j.prefixReasoning != "" {
+		req, sm = continuing(j.base, j.prefix, j.prefixReasoning, j.prefill())
 	}
 	start := time.Now()
 	completion, err := j.stream(req, sm)
 	if j.refusedPrefill(req, err) {
 		// The server will not continue a trailing assistant message: ask it to go on in words.
-		req, sm = continuing(j.base, j.prefix, provider.PrefillNone)
+		req, sm = continuing(j.base, j.prefix, j.prefixReasoning, provider.PrefillNone)
 		completion, err = j.stream(req, sm)
 	}
-	text, pieces, firstAt := j.relay.snapshot()
-	final.Content = text
-	if !firstAt.IsZero() {
-		final.FirstTokenMs = firstAt.Sub(start).Milliseconds()
+	snap := j.relay.snapshot()
+	final.Content, final.Reasoning, final.ThinkingMs = snap.Text, snap.Reasoning, snap.ThinkingMs
+	if !snap.FirstPieceAt.IsZero() {
+		final.FirstTokenMs = snap.FirstPieceAt.Sub(start).Milliseconds()
 	}
-	j.addUsage(completion.Usage, pieces)
+	j.addUsage(completion.Usage, snap.Pieces)
 
 	switch outcome := classify(j.run.ctx, err); outcome.kind {
 	case outcomeWhole:
 		final.EndReason = orDefault(completion.FinishReason, "stop")
-		setUsage(&final, j.usage, pieces, firstAt, time.Now())
+		setUsage(&final, j.usage, snap.Pieces, snap.FirstPieceAt, time.Now())
 	case outcomeStopped, outcomeShutdown:
 		return endedEarly(j.run.ctx, final)
 	case outcomeRefused:
 		final.State, final.EndReason, final.Error = store.StateFailed, "refused", provider.Explain(err)
-		if text != j.prefix {
+		if req.Think != provider.ThinkDefault {
+			// Most often a model that cannot think, asked to.
+			final.Error += " Thinking is set for this conversation: set it back to the model's default in the conversation's settings if this model cannot think."
+		}
+		if snap.Text != j.prefix || snap.Reasoning != j.prefixReasoning {
 			final.State = store.StateInterrupted
 		}
 	case outcomeBroken:
@@ -210,6 +214,7 @@ func (j *answerJob) stream(req provider.Request, sm *seam) (provider.Completion,
 			firstPieceAt = now
 		}
 		clock.piece(now)
+		j.relay.appendReasoning(d.Reasoning, now)
 		if sm != nil {
 			d.Text = sm.feed(d.Text)
 		}
@@ -264,10 +269,7 @@ func (j *answerJob) addUsage(u provider.Usage, pieces int) {
 }
 
 // finish stores the answer's outcome, then sends the final event.
-func (e *Engine) finish(relay *relay, final store.Message, prefix string) {
-	if final.State != store.StateComplete && final.Content == "" {
-		final.Content = prefix
-	}
+func (e *Engine) finish(relay *relay, final store.Message) {
 	if err := e.cfg.Store.FinishAnswer(context.Background(), final); err != nil {
 		e.cfg.Logger.Error("storing the final answer", "answer", final.ID, "err", err)
 	}
