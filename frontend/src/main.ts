@@ -48,6 +48,18 @@ async function start() {
     // ?wait=5000: answers wait in the queue, then for the model to load, before streaming.
     const wait = Number(new URLSearchParams(location.search).get('wait') || 0);
     if (wait && fake.simulate) Object.assign(fake.simulate, { queuedAhead: 1, waitingFor: 'model_load', waitMs: wait });
+    // ?think=1: the model thinks first (a reasoning model), and the picker knows which models can.
+    if (new URLSearchParams(location.search).get('think') && fake.simulate) {
+      fake.simulate.reasoning = 'The user says hello. I should **greet** them back and show a small example.\n\n- keep it short\n- add a code block\n';
+      fake.simulate.intervalMs = 120;
+      const ep = fake.db.models[0];
+      if (ep) {
+        ep.models = [
+          { name: 'llama3.2', sizeBytes: 2_000_000_000, capabilities: ['completion', 'tools'] },
+          { name: 'qwen3', sizeBytes: 5_200_000_000, capabilities: ['completion', 'thinking', 'tools'] },
+        ];
+      }
+    }
     const scenario = new URLSearchParams(location.search).get('scenario');
     if (scenario) {
       fake.system.testScenario = async () => scenario;

@@ -32,9 +32,13 @@ export interface FakeApi extends BrookApi {
    * When set, Send/Retry/... stream this text in chunks through emit().
    * With `queuedAhead` the answer first waits in the queue (one place per interval);
    * with `waitMs` it then waits that long (for `waitingFor`) before the first token.
+   * With `reasoning` the model first thinks that text (reasoning deltas), then answers.
+   * Like Ollama, a conversation that asks to think (params.think on or a level) on a
+   * model whose capabilities lack 'thinking' fails with the server's reason.
    */
   simulate: {
     text: string;
+    reasoning?: string;
     chunk: number;
     intervalMs: number;
     queuedAhead?: number;
@@ -185,12 +189,17 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         const m = findMsg(id);
         stopped.add(id);
         m.state = 'stopped';
+        // Stopped while thinking: what arrived is kept, and how long it thought so far.
+        const t0 = thinkingSince.get(id);
+        if (t0 !== undefined && !m.thinkingMs) m.thinkingMs = Date.now() - t0;
         fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'final', at: 0, state: 'stopped', fullText: m.content, length: m.content.length });
       },
       async retry(id) {
         log('retry', id);
         const m = findMsg(id);
         m.content = '';
+        m.reasoning = undefined;
+        m.thinkingMs = undefined;
         m.state = 'streaming';
         startSim(m);
         return { ...m };
@@ -436,6 +445,18 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
 
   const deleted = new Map<number, Conversation>();
   const stopped = new Set<number>();
+  /** Date.now() when a simulated answer began to think. */
+  const thinkingSince = new Map<number, number>();
+  /** Ollama's refusal when a conversation asks a model that cannot think to think. */
+  function thinkRefusal(m: Message): string {
+    const c = db.conversations.find((c) => c.id === m.conversationId);
+    const think = c?.params.think;
+    if (!think || think === 'off') return '';
+    const model = m.model ?? c?.model ?? '';
+    const info = db.models.flatMap((e) => e.models).find((x) => x.name === model);
+    if (!info?.capabilities?.length || info.capabilities.includes('thinking')) return '';
+    return `The model ${model} cannot think, so the server refused to turn thinking on ("${model}" does not support thinking). Set Thinking to "Model's default" in this conversation's settings.`;
+  }
   function nextSeq(id: number) {
     const s = (seqs.get(id) ?? 0) + 1;
     seqs.set(id, s);
@@ -445,7 +466,19 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     const sim = fake.simulate;
     if (!sim) return;
     stopped.delete(m.id);
+    thinkingSince.delete(m.id);
+    const refused = thinkRefusal(m);
+    if (refused) {
+      setTimeout(() => {
+        m.state = 'failed';
+        m.error = refused;
+        fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: 0, state: 'failed' });
+      }, sim.intervalMs);
+      return;
+    }
     let pos = 0;
+    let rpos = 0;
+    const reasoning = sim.reasoning ?? '';
     let ahead = sim.queuedAhead;
     const queued = () => {
       if (stopped.has(m.id)) return;
@@ -462,6 +495,19 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     };
     const tick = () => {
       if (stopped.has(m.id)) return;
+      if (rpos < reasoning.length) {
+        // Thinking first: reasoning deltas with their own offsets (Go omits reasoningAt when 0).
+        const piece = reasoning.slice(rpos, rpos + sim.chunk);
+        const reasoningAt = (m.reasoning ?? '').length;
+        if (!thinkingSince.has(m.id)) thinkingSince.set(m.id, Date.now());
+        m.reasoning = (m.reasoning ?? '') + piece;
+        rpos += piece.length;
+        fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'streaming', reasoning: piece, reasoningAt: reasoningAt || undefined, at: m.content.length, tokensPerSecond: 40 });
+        setTimeout(tick, sim.intervalMs);
+        return;
+      }
+      const t0 = thinkingSince.get(m.id);
+      if (t0 !== undefined && !m.thinkingMs) m.thinkingMs = Date.now() - t0;
       if (pos >= sim.text.length) {
         m.state = 'complete';
         m.tokensPerSecond = 42;

@@ -11,7 +11,14 @@ export interface Params {
   temperature?: number;
   contextLength?: number;
   maxTokens?: number;
+  /** Ask a reasoning model to think: '' (absent) = the model's own behaviour. */
+  think?: Think;
 }
+/**
+ * Ollama takes on/off and (gpt-oss) the levels; OpenAI-compatible servers take
+ * the levels as reasoning_effort.
+ */
+export type Think = '' | 'on' | 'off' | 'low' | 'medium' | 'high';
 export interface Conversation {
   id: number;
   uid: string;
@@ -33,12 +40,16 @@ export interface Message {
   conversationId: number;
   role: Role;
   content: string;
+  /** What a reasoning model thought before its answer (never sent back to a model). */
+  reasoning?: string;
   state: MessageState;
   createdAt: number;
   updatedAt: number;
   endpointId?: string;
   model?: string;
   firstTokenMs?: number;
+  /** How long the model reasoned: from its first thought to its first word of answer. */
+  thinkingMs?: number;
   tokensPerSecond?: number;
   promptTokens?: number;
   completionTokens?: number;
@@ -79,7 +90,11 @@ export interface EndpointView extends Endpoint {
 export interface ModelInfo {
   name: string;
   sizeBytes?: number;
+  /** What the server says the model can do ('completion', 'thinking', 'vision', …); absent when it does not say. */
+  capabilities?: string[];
 }
+/** The capability of a model that can reason. */
+export const CAPABILITY_THINKING = 'thinking';
 export interface EndpointModels {
   endpoint: Endpoint;
   reachable: boolean;
@@ -315,7 +330,7 @@ export function createWailsApi(): BrookApi {
         const l = ((await b('ModelService', 'List')()) as EndpointModels[] | null) ?? [];
         return l.map((m) => ({
           ...m,
-          models: m.models ?? [],
+          models: (m.models ?? []).map((x) => (x.capabilities === null ? { ...x, capabilities: undefined } : x)),
           serverKind: m.serverKind ?? '',
           parallel: m.parallel ?? 0,
           continues: m.continues ?? false,

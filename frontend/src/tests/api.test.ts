@@ -33,6 +33,16 @@ describe('Wails api', () => {
     ]);
   });
 
+  it('passes model capabilities through; a Go nil list is "not known"', async () => {
+    const List = vi.fn(async () => [
+      { endpoint: { id: 'o' }, reachable: true, models: [{ name: 'qwen3', capabilities: ['completion', 'thinking'] }, { name: 'x', capabilities: null }] },
+    ]);
+    (window as W).go = { app: { ModelService: { List } } };
+    const [em] = await createWailsApi().models.list();
+    expect(em.models[0].capabilities).toEqual(['completion', 'thinking']);
+    expect(em.models[1].capabilities).toBeUndefined();
+  });
+
   it('rejects in plain words when the backend is missing', async () => {
     const api = createWailsApi();
     await expect(api.settings.get()).rejects.toThrow(/not connected/);

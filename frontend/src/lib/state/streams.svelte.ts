@@ -10,6 +10,15 @@ export interface LiveAnswer {
   messageId: number;
   conversationId: number;
   text: string;
+  /** The model's reasoning so far ('' when it does not reason). */
+  reasoning: string;
+  /**
+   * Date.now() when Brook saw reasoning begin with no answer text yet (a live
+   * "Thinking · 12 s"); undefined when it did not see that.
+   */
+  thinkingSince?: number;
+  /** Date.now() when that thinking ended: the first answer text, or the end of the answer. */
+  thinkingUntil?: number;
   phase: StreamPhase;
   state: FinalState | 'streaming';
   tokensPerSecond: number;
@@ -83,7 +92,7 @@ export class StreamStore {
       void this.refresh(m.id);
       return;
     }
-    const r = new AnswerReconciler({ messageId: m.id, text: m.content });
+    const r = new AnswerReconciler({ messageId: m.id, text: m.content, reasoning: m.reasoning ?? '' });
     this.recs.set(m.id, r);
     this.sync(m.id, m.conversationId, r);
     // Watchdog: if no event ever comes, ask Go whether the answer is still running.
@@ -107,7 +116,7 @@ export class StreamStore {
       if (m.state === 'streaming') return;
       const r = this.recs.get(id);
       if (r) {
-        r.reset(m.content, m.state);
+        r.reset(m.content, m.state, m.reasoning ?? '');
         this.sync(id, m.conversationId, r);
       }
       this.finalize(m);
@@ -146,10 +155,20 @@ export class StreamStore {
     const phase = (r.phase as StreamPhase) || 'waiting';
     const prev = this.answers[id];
     const sameWait = !!prev && prev.phase === phase && prev.waitingFor === r.waitingFor;
+    const text = r.text ?? '';
+    const reasoning = r.reasoning ?? '';
+    // Thinking is timed from the first reasoning seen before any answer text to
+    // the first answer text (or the end); the stored thinkingMs wins once final.
+    const thinkingSince = prev?.thinkingSince ?? (reasoning && !text && phase !== 'final' ? Date.now() : undefined);
+    const thinkingUntil =
+      prev?.thinkingUntil ?? (thinkingSince !== undefined && (text || phase === 'final') ? Date.now() : undefined);
     const next: LiveAnswer = {
       messageId: id,
       conversationId,
-      text: r.text ?? '',
+      text,
+      reasoning,
+      thinkingSince,
+      thinkingUntil,
       phase,
       state: phase === 'final' ? ((r.state as FinalState) || 'complete') : 'streaming',
       tokensPerSecond: r.tokensPerSecond ?? 0,
@@ -161,6 +180,9 @@ export class StreamStore {
     if (
       prev &&
       prev.text === next.text &&
+      prev.reasoning === next.reasoning &&
+      prev.thinkingSince === next.thinkingSince &&
+      prev.thinkingUntil === next.thinkingUntil &&
       prev.phase === next.phase &&
       prev.state === next.state &&
       prev.tokensPerSecond === next.tokensPerSecond &&
@@ -180,7 +202,7 @@ export class StreamStore {
       const m = await api.conversations.getMessage(id);
       const r = this.recs.get(id);
       if (!r) return;
-      r.reset(m.content, m.state === 'streaming' ? undefined : m.state);
+      r.reset(m.content, m.state === 'streaming' ? undefined : m.state, m.reasoning ?? '');
       this.sync(id, conversationId, r);
       if (m.state !== 'streaming') this.finalize(m);
     } catch (e) {
@@ -195,9 +217,9 @@ export class StreamStore {
     try {
       const m = await api.conversations.getMessage(id);
       const r = this.recs.get(id);
-      if (r && (r.text ?? '') !== m.content) {
-        // Stored text is authoritative.
-        r.reset(m.content, m.state === 'streaming' ? undefined : m.state);
+      if (r && ((r.text ?? '') !== m.content || (r.reasoning ?? '') !== (m.reasoning ?? ''))) {
+        // Stored text and reasoning are authoritative.
+        r.reset(m.content, m.state === 'streaming' ? undefined : m.state, m.reasoning ?? '');
       }
       this.finalize(m);
     } catch (e) {

@@ -163,6 +163,7 @@ describe('AnswerReconciler', () => {
     r.apply(delta(0, 'x', { tokensPerSecond: 3 }));
     expect(r.snapshot()).toEqual({
       text: 'x',
+      reasoning: '',
       phase: 'streaming',
       state: undefined,
       tokensPerSecond: 3,
@@ -202,5 +203,95 @@ describe('AnswerReconciler: queued and waiting details', () => {
     expect(r.snapshot()).toMatchObject({ phase: 'waiting', waitingFor: 'first_token', since: 2 });
     // A phase event past the text we have is a gap.
     expect(r.apply(ev({ phase: 'recovering', at: 5, waitingFor: 'reask' }))).toBe('needs-fetch');
+  });
+});
+
+describe('AnswerReconciler: reasoning', () => {
+  const think = (reasoningAt: number | undefined, reasoning: string, extra: Partial<StreamEvent> = {}) =>
+    ev({ at: 0, reasoning, reasoningAt, ...extra });
+
+  it('appends reasoning deltas at their own offsets (absent = 0), then the answer', () => {
+    const r = new AnswerReconciler({ messageId: 1 });
+    expect(r.apply(ev({ phase: 'waiting', at: 0 }))).toBe('applied');
+    expect(r.apply(think(undefined, 'Let me '))).toBe('applied'); // Go omits reasoningAt 0
+    expect(r.apply(think(7, 'think.'))).toBe('applied');
+    expect(r.reasoning).toBe('Let me think.');
+    expect(r.text).toBe('');
+    expect(r.phase).toBe('streaming');
+    expect(r.receivedReasoningLength).toBe(13);
+    // The answer's offsets are its own: text starts at 0.
+    expect(r.apply(delta(0, 'Hi'))).toBe('applied');
+    expect(r.apply(delta(2, '!'))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ reasoning: 'Let me think.', text: 'Hi!' });
+  });
+
+  it('drops duplicate and late reasoning events by seq, and repeated overlaps', () => {
+    const r = new AnswerReconciler();
+    const a = think(undefined, 'abc');
+    const b = think(3, 'def');
+    expect(r.apply(a)).toBe('applied');
+    expect(r.apply(b)).toBe('applied');
+    expect(r.apply(a)).toBe('ignored');
+    expect(r.apply(b)).toBe('ignored');
+    expect(r.reasoning).toBe('abcdef');
+    // Overlap (a resent piece with a new seq): only the new part is added.
+    expect(r.apply(think(4, 'efgh'))).toBe('applied');
+    expect(r.apply(think(0, 'abc'))).toBe('applied');
+    expect(r.reasoning).toBe('abcdefgh');
+  });
+
+  it('a reasoning gap or mismatch asks for a fetch; reset sets both reasoning and text', () => {
+    const r = new AnswerReconciler();
+    r.apply(think(undefined, 'abc'));
+    expect(r.apply(think(10, 'xyz'))).toBe('needs-fetch');
+    expect(r.reasoning).toBe('abc');
+    expect(r.needsFetch).toBe(true);
+    r.reset('', undefined, 'abcdefghijxyz');
+    expect(r.needsFetch).toBe(false);
+    expect(r.apply(think(13, '!'))).toBe('applied');
+    expect(r.reasoning).toBe('abcdefghijxyz!');
+    expect(r.apply(think(0, 'ABC'))).toBe('needs-fetch');
+    expect(r.apply(think(-1, 'a'))).toBe('needs-fetch');
+    r.reset('The answer', 'stopped', 'thought');
+    expect(r.snapshot()).toMatchObject({ text: 'The answer', reasoning: 'thought', phase: 'final', state: 'stopped' });
+    // A fetched message without reasoning clears it.
+    const s = new AnswerReconciler({ reasoning: 'old' });
+    s.reset('text');
+    expect(s.reasoning).toBe('');
+  });
+
+  it('reasoning offsets do not disturb the text gap rules', () => {
+    const r = new AnswerReconciler();
+    r.apply(think(undefined, 'a long thought'));
+    // A text delta past the answer so far is still a gap, whatever the reasoning length.
+    expect(r.apply(delta(5, 'x'))).toBe('needs-fetch');
+  });
+
+  it('keeps the reasoning through the final event (which carries none)', () => {
+    const r = new AnswerReconciler();
+    r.apply(think(undefined, 'hmm'));
+    r.apply(delta(0, 'Yes'));
+    expect(r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: 'Yes.', length: 4 }))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ reasoning: 'hmm', text: 'Yes.', phase: 'final' });
+    // Stopped while thinking: what arrived stays.
+    const s = new AnswerReconciler();
+    s.apply(think(undefined, 'half a thou'));
+    expect(s.apply(ev({ phase: 'final', at: 0, state: 'stopped' }))).toBe('applied');
+    expect(s.snapshot()).toMatchObject({ reasoning: 'half a thou', text: '', state: 'stopped' });
+  });
+
+  it('never exposes half of a surrogate pair in the reasoning', () => {
+    const r = new AnswerReconciler();
+    const smile = '😀';
+    r.apply(think(undefined, 'hm ' + smile[0]));
+    expect(r.reasoning).toBe('hm ');
+    r.apply(think(4, smile[1]));
+    expect(r.reasoning).toBe('hm 😀');
+  });
+
+  it('can start from reasoning loaded mid-stream', () => {
+    const r = new AnswerReconciler({ messageId: 1, reasoning: 'loaded', seq: 3, phase: 'streaming' });
+    expect(r.apply(think(6, ' more', { seq: 4 }))).toBe('applied');
+    expect(r.reasoning).toBe('loaded more');
   });
 });

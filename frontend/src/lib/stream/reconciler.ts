@@ -1,6 +1,8 @@
 // Turns the backend's `brook:stream` events for one answer into the answer's
-// visible text, tolerating duplicates, late events, gaps, overlaps and the
-// final authoritative text after a recovery.
+// visible text (and the model's reasoning before it), tolerating duplicates,
+// late events, gaps, overlaps and the final authoritative text after a recovery.
+// Reasoning deltas follow the same rules as text deltas with their own offsets
+// (`reasoningAt`); a fetched message resets both.
 import type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
 
 export type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
@@ -12,6 +14,8 @@ export type ApplyResult = 'applied' | 'ignored' | 'needs-fetch';
 export interface AnswerState {
   /** Visible text: never ends in half of a surrogate pair while streaming. */
   text: string;
+  /** Visible reasoning (same rule). */
+  reasoning: string;
   phase: StreamPhase;
   state?: FinalState;
   tokensPerSecond: number;
@@ -31,6 +35,8 @@ export interface ReconcilerInit {
   messageId?: number;
   /** Text already known (e.g. loaded from the database mid-stream). */
   text?: string;
+  /** Reasoning already known. */
+  reasoning?: string;
   seq?: number;
   phase?: StreamPhase;
   state?: FinalState;
@@ -41,12 +47,35 @@ function isHighSurrogate(code: number): boolean {
 }
 
 /**
+ * `raw` with `delta` placed at UTF-16 offset `at`: appended, or the new part of
+ * an overlap. null when it cannot be placed (a gap, a bad offset, or an overlap
+ * that does not match what we have): the caller fetches the message.
+ */
+function merge(raw: string, delta: string, at: number): string | null {
+  if (!Number.isInteger(at) || at < 0 || at > raw.length) return null;
+  if (delta === '') return raw;
+  if (at === raw.length) return raw + delta;
+  // Overlap: text we already have is repeated; it must match.
+  const overlap = raw.length - at;
+  if (delta.length <= overlap) return raw.startsWith(delta, at) ? raw : null;
+  if (!raw.startsWith(delta.slice(0, overlap), at)) return null;
+  return raw + delta.slice(overlap);
+}
+
+/** `raw` without a trailing high surrogate (held back until its low half arrives). */
+function visible(raw: string, final: boolean): string {
+  const n = raw.length;
+  return !final && n > 0 && isHighSurrogate(raw.charCodeAt(n - 1)) ? raw.slice(0, n - 1) : raw;
+}
+
+/**
  * One per answer message. `apply` each event in arrival order; when it returns
  * 'needs-fetch' the caller fetches the whole message (once; see `needsFetch`)
  * and calls `reset(text, state)`.
  */
 export class AnswerReconciler implements AnswerState {
   text = '';
+  reasoning = '';
   phase: StreamPhase = 'waiting';
   state?: FinalState;
   tokensPerSecond = 0;
@@ -61,6 +90,8 @@ export class AnswerReconciler implements AnswerState {
 
   /** Everything received; event offsets (`at`) refer to this. */
   private raw = '';
+  /** All reasoning received; `reasoningAt` offsets refer to this. */
+  private rawReasoning = '';
 
   constructor(init: ReconcilerInit = {}) {
     this.messageId = init.messageId;
@@ -68,6 +99,7 @@ export class AnswerReconciler implements AnswerState {
     if (init.phase) this.phase = init.phase;
     if (init.state) this.state = init.state;
     this.setRaw(init.text ?? '');
+    this.setReasoning(init.reasoning ?? '');
   }
 
   /** UTF-16 length of everything received (including a held-back high surrogate). */
@@ -75,13 +107,18 @@ export class AnswerReconciler implements AnswerState {
     return this.raw.length;
   }
 
+  /** UTF-16 length of all reasoning received. */
+  get receivedReasoningLength(): number {
+    return this.rawReasoning.length;
+  }
+
   get isFinal(): boolean {
     return this.phase === 'final';
   }
 
   snapshot(): AnswerState {
-    const { text, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq } = this;
-    return { text, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq };
+    const { text, reasoning, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq } = this;
+    return { text, reasoning, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq };
   }
 
   apply(ev: StreamEvent): ApplyResult {
@@ -98,36 +135,32 @@ export class AnswerReconciler implements AnswerState {
     else if (ev.phase === 'streaming') this.reason = undefined;
     this.applyWait(ev);
 
-    const delta = ev.text ?? '';
-    const at = ev.at ?? this.raw.length;
-    if (!Number.isInteger(at) || at < 0) return this.fetch();
-    if (at > this.raw.length) return this.fetch(); // gap: we missed text
-    if (delta === '') return 'applied';
-    if (at === this.raw.length) {
-      this.setRaw(this.raw + delta);
-      return 'applied';
+    // Reasoning first (it comes before the answer). Go omits reasoningAt when it
+    // is 0, so only a reasoning delta says anything about the reasoning offset.
+    if (ev.reasoning) {
+      const reasoning = merge(this.rawReasoning, ev.reasoning, ev.reasoningAt ?? 0);
+      if (reasoning === null) return this.fetch(); // gap or mismatch
+      if (reasoning !== this.rawReasoning) this.setReasoning(reasoning);
     }
-    // Overlap: text we already have is repeated; it must match.
-    const overlap = this.raw.length - at;
-    if (delta.length <= overlap) {
-      return this.raw.startsWith(delta, at) ? 'applied' : this.fetch();
-    }
-    if (!this.raw.startsWith(delta.slice(0, overlap), at)) return this.fetch();
-    this.setRaw(this.raw + delta.slice(overlap));
+
+    const raw = merge(this.raw, ev.text ?? '', ev.at ?? this.raw.length);
+    if (raw === null) return this.fetch(); // gap: we missed text (or a mismatch)
+    if (raw !== this.raw) this.setRaw(raw);
     return 'applied';
   }
 
   /**
-   * Replaces the text with the authoritative one fetched from the backend.
-   * With a state, the answer is final and later events are ignored.
+   * Replaces the text and the reasoning with the authoritative ones fetched
+   * from the backend. With a state, the answer is final and later events are ignored.
    */
-  reset(text: string, state?: FinalState): void {
+  reset(text: string, state?: FinalState, reasoning = ''): void {
     this.needsFetch = false;
     if (state) {
       this.phase = 'final';
       this.state = state;
     }
     this.setRaw(text);
+    this.setReasoning(reasoning);
   }
 
   /** The wait details belong to the event's phase; a phase without them clears them. */
@@ -144,6 +177,8 @@ export class AnswerReconciler implements AnswerState {
     this.ahead = this.waitingFor = this.since = undefined;
     this.state = ev.state;
     if (ev.reason) this.reason = ev.reason;
+    // The final event carries no reasoning: keep what arrived (a held-back half pair shows now).
+    this.setReasoning(this.rawReasoning);
     if (typeof ev.fullText === 'string') {
       this.setRaw(ev.fullText);
       return 'applied';
@@ -162,8 +197,11 @@ export class AnswerReconciler implements AnswerState {
 
   private setRaw(raw: string): void {
     this.raw = raw;
-    const n = raw.length;
-    // Hold back a trailing high surrogate until its low half arrives.
-    this.text = this.phase !== 'final' && n > 0 && isHighSurrogate(raw.charCodeAt(n - 1)) ? raw.slice(0, n - 1) : raw;
+    this.text = visible(raw, this.phase === 'final');
+  }
+
+  private setReasoning(raw: string): void {
+    this.rawReasoning = raw;
+    this.reasoning = visible(raw, this.phase === 'final');
   }
 }

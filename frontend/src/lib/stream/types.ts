@@ -21,6 +21,12 @@ export interface StreamEvent {
   /** Delta text; starts at UTF-16 offset `at` of the answer. Omitted when empty. */
   text?: string;
   at: number;
+  /**
+   * Delta of the model's reasoning; starts at UTF-16 offset `reasoningAt` of the
+   * reasoning so far (Go omits the offset when 0). Reasoning comes before the answer's text.
+   */
+  reasoning?: string;
+  reasoningAt?: number;
   tokensPerSecond?: number;
   /** Broken-stream reason while recovering, e.g. "dropped", "idle_timeout". */
   reason?: string;
