@@ -13,7 +13,7 @@ func fillExample(t *testing.T, s *Store) (int64, int64) {
 	ctx := context.Background()
 	temperature := 0.3
 	a, err := s.CreateConversation(ctx, Conversation{Title: "東京 trip", Model: "llama3", SystemPrompt: "Be kind.",
-		Params: Params{Temperature: &temperature, MaxTokens: 512}, Pinned: true})
+		Params: Params{Temperature: &temperature, MaxTokens: 512, Think: "high"}, Pinned: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,8 @@ func fillExample(t *testing.T, s *Store) (int64, int64) {
 	}
 	if err := s.FinishAnswer(ctx, Message{ID: answer.ID, Content: "港区です。", State: StateComplete,
 		Model: "llama3", FirstTokenMs: 120, TokensPerSecond: 55, CompletionTokens: 4, EndReason: "stop",
-		Recovered: true, RecoveryReason: "dropped", RecoveryMethod: RecoveryContinued}); err != nil {
+		Recovered: true, RecoveryReason: "dropped", RecoveryMethod: RecoveryContinued,
+		Reasoning: "東京タワーは港区芝公園にある。", ThinkingMs: 1500}); err != nil {
 		t.Fatal(err)
 	}
 	b := mustConversation(t, s, "code")

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"brook/backend/provider"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -51,6 +53,9 @@ func validateParams(p Params) error {
 	}
 	if p.ContextLength < 0 || p.MaxTokens < 0 {
 		return invalid("context length and max tokens must not be negative")
+	}
+	if !provider.ValidThink(p.Think) {
+		return invalid("thinking %q is not one of on, off, low, medium, high (or empty for the model's default)", p.Think)
 	}
 	return nil
 }

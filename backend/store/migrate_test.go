@@ -47,6 +47,27 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 		exec(`UPDATE messages SET recovery_method = 'continued' WHERE id = 2`)
 		exec(`UPDATE endpoints SET server_kind = 'llamacpp', max_parallel = 4 WHERE id = 'ep-local'`)
 	}
+	if k >= 7 {
+		exec(`UPDATE messages SET reasoning = 'The user wants the height; recall the broadcast antenna figure.',
+			thinking_ms = 4200 WHERE id = 2`)
+		// Reasoning checkpointed while streaming survives the start-up recovery.
+		exec(`UPDATE messages SET reasoning = 'Need an example with Println and a deliberation.' WHERE id = 4`)
+	}
+}
+
+// seededReasoning is the reasoning and thinking time seedVersion gives
+// message id at version k: none before version 7.
+func seededReasoning(k int, id int64) (string, int64) {
+	if k < 7 {
+		return "", 0
+	}
+	switch id {
+	case 2:
+		return "The user wants the height; recall the broadcast antenna figure.", 4200
+	case 4:
+		return "Need an example with Println and a deliberation.", 0
+	}
+	return "", 0
 }
 
 // TestMigrationsReachRecoveryMethod makes sure TestMigrateFromEveryVersion
@@ -54,6 +75,14 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 func TestMigrationsReachRecoveryMethod(t *testing.T) {
 	if SchemaVersion() < 6 {
 		t.Fatalf("SchemaVersion() = %d, want at least 6", SchemaVersion())
+	}
+}
+
+// TestMigrationsReachReasoning makes sure TestMigrateFromEveryVersion covers
+// the step to version 7 (reasoning) from a populated version 6 database.
+func TestMigrationsReachReasoning(t *testing.T) {
+	if SchemaVersion() < 7 {
+		t.Fatalf("SchemaVersion() = %d, want at least 7", SchemaVersion())
 	}
 }
 
@@ -89,6 +118,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			if k >= 1 {
 				checkSeededData(t, s, k)
 			}
+			checkReasoningColumns(t, s)
 
 			// The migrated database is fully usable.
 			c, err := s.CreateConversation(ctx, Conversation{Title: "after migration"})
@@ -218,7 +248,54 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		if m.RecoveryMethod != want {
 			t.Fatalf("message %d recovery method %q, want %q", m.ID, m.RecoveryMethod, want)
 		}
+		wantReasoning, wantThinking := seededReasoning(k, m.ID)
+		if m.Reasoning != wantReasoning || m.ThinkingMs != wantThinking {
+			t.Fatalf("message %d reasoning %q, thinking %d ms; want %q, %d", m.ID, m.Reasoning, m.ThinkingMs, wantReasoning, wantThinking)
+		}
 	}
+	// Reasoning is not searched, whether it was there before the migration or not.
+	for _, query := range []string{"antenna", "deliberation"} {
+		if ids := searchIDs(t, s, query); len(ids) != 0 {
+			t.Errorf("Search(%q) found reasoning: %v", query, ids)
+		}
+	}
+}
+
+// checkReasoningColumns checks the columns added by version 7: a row
+// written without them (as by an older Brook) gets no reasoning and 0 ms,
+// and the search triggers ignore them.
+func checkReasoningColumns(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.CreateConversation(ctx, Conversation{Title: "defaults"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	err = s.write.QueryRow(`INSERT INTO messages (uid, conversation_id, role, content, state, created_at, updated_at)
+		VALUES ('m-defaults', ?, 'assistant', 'plain answer', 'complete', 1, 1) RETURNING id`, c.ID).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.GetMessage(ctx, id)
+	if err != nil || m.Reasoning != "" || m.ThinkingMs != 0 || m.Content != "plain answer" {
+		t.Fatalf("message written without the reasoning columns = %+v, %v", m, err)
+	}
+	// Changing only the reasoning of a finished message leaves the index exact.
+	if _, err := s.write.Exec(`UPDATE messages SET reasoning = 'hidden musing', thinking_ms = 5 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	checkSearchIndex(t, s)
+	if ids := searchIDs(t, s, "musing"); len(ids) != 0 {
+		t.Fatalf("reasoning indexed: %v", ids)
+	}
+	if err := s.DeleteConversation(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PurgeDeleted(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	checkSearchIndex(t, s)
 }
 
 // checkSearchIndex runs FTS5's integrity check. The full check compares the

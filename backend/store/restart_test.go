@@ -25,7 +25,7 @@ func TestRestartAnswerKeepsSearchIndexExact(t *testing.T) {
 		t.Fatalf("restarted answer still indexed: %v", ids)
 	}
 	checkSearchIndex(t, s)
-	if err := s.CheckpointAnswer(ctx, answer.ID, "second attempt about docker"); err != nil {
+	if err := s.CheckpointAnswer(ctx, answer.ID, "second attempt about docker", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.FinishAnswer(ctx, Message{ID: answer.ID, Content: "second attempt about docker", State: StateComplete}); err != nil {

@@ -40,7 +40,8 @@ const (
 // word of query (case-insensitively, in any order), best matches first, at
 // most limit of them (up to 500; zero or less means 500). The query is plain
 // text, never FTS syntax: quotes, operators and '*' are matched literally.
-// Answers still streaming are not searched.
+// Answers still streaming are not searched, and neither is a message's
+// reasoning: only what was said (see migrations/007_reasoning.sql for why).
 //
 // Matches are ranked by BM25 (see rankBM25); Rank is minus the score, so
 // lower is better. When a query matches more than 500 messages, only the 500

@@ -34,6 +34,9 @@ type Params struct {
 	Temperature   *float64 `json:"temperature,omitempty"`
 	ContextLength int      `json:"contextLength,omitempty"`
 	MaxTokens     int      `json:"maxTokens,omitempty"`
+	// Think asks a reasoning model to think or not, or how hard ("on",
+	// "off", "low", "medium", "high"); empty leaves it to the model.
+	Think string `json:"think,omitempty"`
 }
 
 // Conversation is one chat. Times are Unix milliseconds.
@@ -55,18 +58,24 @@ type Conversation struct {
 
 // Message is one turn of a [Conversation]. Answer statistics are zero on user messages.
 type Message struct {
-	ID             int64        `json:"id"`
-	UID            string       `json:"uid"`
-	ConversationID int64        `json:"conversationId"`
-	Role           Role         `json:"role"`
-	Content        string       `json:"content"`
-	State          MessageState `json:"state"`
-	CreatedAt      int64        `json:"createdAt"`
-	UpdatedAt      int64        `json:"updatedAt"`
+	ID             int64  `json:"id"`
+	UID            string `json:"uid"`
+	ConversationID int64  `json:"conversationId"`
+	Role           Role   `json:"role"`
+	Content        string `json:"content"`
+	// Reasoning is what a reasoning model thought before its answer. It is
+	// kept, shown and exported with the answer, never sent back to a model.
+	Reasoning string       `json:"reasoning,omitempty"`
+	State     MessageState `json:"state"`
+	CreatedAt int64        `json:"createdAt"`
+	UpdatedAt int64        `json:"updatedAt"`
 
-	EndpointID       string  `json:"endpointId,omitempty"`
-	Model            string  `json:"model,omitempty"`
-	FirstTokenMs     int64   `json:"firstTokenMs,omitempty"`
+	EndpointID   string `json:"endpointId,omitempty"`
+	Model        string `json:"model,omitempty"`
+	FirstTokenMs int64  `json:"firstTokenMs,omitempty"`
+	// ThinkingMs is how long the model reasoned: from its first thought to
+	// its first word of answer.
+	ThinkingMs       int64   `json:"thinkingMs,omitempty"`
 	TokensPerSecond  float64 `json:"tokensPerSecond,omitempty"`
 	PromptTokens     int     `json:"promptTokens,omitempty"`
 	CompletionTokens int     `json:"completionTokens,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,6 +49,13 @@ type chatgptMessage struct {
 	Content    struct {
 		ContentType string            `json:"content_type"`
 		Parts       []json.RawMessage `json:"parts"`
+		// Thoughts are what a reasoning model (o1, o3, GPT-5 Thinking)
+		// thought, in a "thoughts" message before its answer; Recap is the
+		// "Thought for 12 seconds" of the "reasoning_recap" message after
+		// them. Both are decoded only for those content types, so other
+		// types may use the same names for anything.
+		Thoughts json.RawMessage `json:"thoughts"`
+		Recap    json.RawMessage `json:"content"`
 	} `json:"content"`
 	// Recipient is "all" for what the user sees; anything else (such as
 	// "python" or "browser") is the model talking to a tool.
@@ -58,7 +66,17 @@ type chatgptMessage struct {
 		FinishDetails *struct {
 			Type string `json:"type"`
 		} `json:"finish_details"`
+		// FinishedDuration is how long the model reasoned, in seconds, on
+		// a "reasoning_recap" message of newer exports.
+		FinishedDuration *float64 `json:"finished_duration_sec"`
 	} `json:"metadata"`
+}
+
+// chatgptThought is one step of a "thoughts" message: a short title and
+// what was thought.
+type chatgptThought struct {
+	Summary string `json:"summary"`
+	Content string `json:"content"`
 }
 
 // parseChatGPT decodes a ChatGPT conversations.json whose opening bracket is
@@ -116,6 +134,12 @@ func (c *chatgptConversation) title() string {
 // branch the user last saw: the path from current_node back to the root.
 // System, tool and hidden messages are left out, and so are the model's
 // messages to its tools; consecutive answers (split by a tool call) become one.
+//
+// A reasoning model's "thoughts" and "reasoning_recap" messages do not
+// become messages: the thoughts become the Reasoning of the answer that
+// follows them and the recap its ThinkingMs. Thoughts with no answer after
+// them in their turn (the user stopped the model while it thought) go to
+// the turn's previous answer if it has one, and are dropped otherwise.
 func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 	path, err := chatgptPath(c)
 	if err != nil {
@@ -139,6 +163,28 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 		id = c.ConversationID
 	}
 	var msgs []store.Message
+	// The reasoning of the current turn not yet given to an answer.
+	var thoughts []string
+	var thinkingMs int64
+	// giveReasoning adds the pending reasoning to the answer p.
+	giveReasoning := func(p *store.Message) {
+		if len(thoughts) > 0 {
+			if p.Reasoning != "" {
+				thoughts = append([]string{p.Reasoning}, thoughts...)
+			}
+			p.Reasoning = strings.Join(thoughts, "\n\n")
+		}
+		p.ThinkingMs += thinkingMs
+		thoughts, thinkingMs = nil, 0
+	}
+	// endTurn gives reasoning left over at the end of a turn to its last
+	// answer, if the turn has one.
+	endTurn := func() {
+		if n := len(msgs); n > 0 && msgs[n-1].Role == store.RoleAssistant {
+			giveReasoning(&msgs[n-1])
+		}
+		thoughts, thinkingMs = nil, 0
+	}
 	for _, node := range path {
 		m := node.Message
 		if m == nil || m.Metadata.Hidden || (m.Recipient != "" && m.Recipient != "all") {
@@ -148,12 +194,35 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 		if role != store.RoleUser && role != store.RoleAssistant {
 			continue // system prompts and tool output
 		}
+		if role == store.RoleAssistant {
+			switch m.Content.ContentType {
+			case "thoughts":
+				t, err := chatgptThoughts(m)
+				if err != nil {
+					return store.Bundle{}, err
+				}
+				if t != "" {
+					thoughts = append(thoughts, t)
+				}
+				continue
+			case "reasoning_recap":
+				ms, err := chatgptRecap(m)
+				if err != nil {
+					return store.Bundle{}, err
+				}
+				thinkingMs += ms
+				continue
+			}
+		}
 		if m.Content.ContentType != "text" && m.Content.ContentType != "multimodal_text" {
-			continue // reasoning, code sent to tools, memory and the like
+			continue // code sent to tools, memory and the like
 		}
 		text := chatgptText(m.Content.Parts)
 		if strings.TrimSpace(text) == "" {
 			continue
+		}
+		if role == store.RoleUser {
+			endTurn()
 		}
 		at := seconds(m.CreateTime)
 		if at == 0 && len(msgs) > 0 {
@@ -184,6 +253,7 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 			if prev := len(msgs) - 1; prev >= 0 && msgs[prev].Role == store.RoleAssistant {
 				// One answer that a tool call split in two.
 				p := &msgs[prev]
+				giveReasoning(p)
 				p.Content += "\n\n" + text
 				p.UpdatedAt = max(p.UpdatedAt, msg.UpdatedAt)
 				if msg.EndReason != "" {
@@ -195,6 +265,9 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 				continue
 			}
 		}
+		if role == store.RoleAssistant {
+			giveReasoning(&msg)
+		}
 		uid := m.ID
 		if uid == "" {
 			uid = node.ID
@@ -202,6 +275,7 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 		msg.UID = "chatgpt:" + uid
 		msgs = append(msgs, msg)
 	}
+	endTurn()
 	if len(msgs) == 0 {
 		return store.Bundle{Conversation: conv}, nil
 	}
@@ -333,6 +407,79 @@ func chatgptText(parts []json.RawMessage) string {
 		texts = append(texts, "*["+kind+" not imported]*")
 	}
 	return strings.Join(texts, "\n\n")
+}
+
+// chatgptThoughts returns the text of a "thoughts" message as Markdown: each
+// thought's summary in bold, then what was thought. Older exports may carry
+// the text in "parts" instead.
+func chatgptThoughts(m *chatgptMessage) (string, error) {
+	var list []chatgptThought
+	if len(m.Content.Thoughts) > 0 && string(m.Content.Thoughts) != "null" {
+		if err := json.Unmarshal(m.Content.Thoughts, &list); err != nil {
+			return "", fmt.Errorf("%w: message %q: \"thoughts\" should be a list of objects with a \"summary\" and \"content\" text",
+				ErrInvalid, truncate(m.ID, 40))
+		}
+	}
+	var parts []string
+	for _, t := range list {
+		summary, content := oneLine(t.Summary), strings.TrimSpace(t.Content)
+		switch {
+		case summary != "" && content != "":
+			parts = append(parts, "**"+mdEscape(summary)+"**\n\n"+content)
+		case summary != "":
+			parts = append(parts, "**"+mdEscape(summary)+"**")
+		case content != "":
+			parts = append(parts, content)
+		}
+	}
+	if len(list) == 0 {
+		if text := strings.TrimSpace(chatgptText(m.Content.Parts)); text != "" {
+			parts = append(parts, text)
+		}
+	}
+	return strings.Join(parts, "\n\n"), nil
+}
+
+// chatgptRecap returns the thinking time of a "reasoning_recap" message in
+// milliseconds, 0 when it does not say. The metadata's number of seconds
+// is preferred to the text, which is in the user's language.
+func chatgptRecap(m *chatgptMessage) (int64, error) {
+	if d := m.Metadata.FinishedDuration; d != nil && *d > 0 && *d < 1e9 {
+		return int64(math.Round(*d * 1000)), nil
+	}
+	var text string
+	if raw := m.Content.Recap; len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &text); err != nil {
+			return 0, fmt.Errorf("%w: message %q: the reasoning recap \"content\" should be a text", ErrInvalid, truncate(m.ID, 40))
+		}
+	} else {
+		text = chatgptText(m.Content.Parts)
+	}
+	return recapMs(text), nil
+}
+
+// recapDuration finds the durations in a recap such as "Thought for 12
+// seconds", "Thought for 2m 17s" or "Worked for 3 minutes".
+var recapDuration = regexp.MustCompile(`(\d+)\s*(hours?|h|minutes?|mins?|m|seconds?|secs?|s)\b`)
+
+// recapMs adds up the durations in a recap text, in milliseconds; 0 when it
+// has none that it can read ("Thought for a few seconds").
+func recapMs(text string) int64 {
+	var total int64
+	for _, match := range recapDuration.FindAllStringSubmatch(text, 8) {
+		n, err := strconv.ParseInt(match[1], 10, 64)
+		if err != nil || n > 1e6 {
+			return 0
+		}
+		switch match[2][0] {
+		case 'h':
+			n *= 3600
+		case 'm':
+			n *= 60
+		}
+		total += n * 1000
+	}
+	return total
 }
 
 // seconds converts ChatGPT's fractional Unix seconds to Unix milliseconds.

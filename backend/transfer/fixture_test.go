@@ -20,7 +20,9 @@ func ptr[T any](v T) *T { return &v }
 // of [store.Conversation] and [store.Message] (TestFixtureSetsEveryField
 // checks that), with the content the exports must cope with: a code block, a
 // table, CJK text, raw HTML with a script, a javascript: link, and
-// interrupted, stopped, failed and recovered answers.
+// interrupted, stopped, failed and recovered answers, and reasoning: with
+// and without a thinking time, a thinking time alone, and reasoning that
+// tries to close its folded block and ends inside a code fence.
 func fixtureBundles() []store.Bundle {
 	return []store.Bundle{
 		{
@@ -35,7 +37,7 @@ func fixtureBundles() []store.Bundle {
 				EndpointID:   "ep-local-ollama",
 				Model:        "llama3.1:8b",
 				SystemPrompt: "You are a concise Go expert.\nAnswer with code first.",
-				Params:       store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024},
+				Params:       store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024, Think: "high"},
 				Draft:        "And what about *stable* sorting?",
 			},
 			Messages: []store.Message{
@@ -53,7 +55,13 @@ func fixtureBundles() []store.Bundle {
 						"\tslices.SortFunc(people, func(a, b Person) int { return cmp.Compare(a.Age, b.Age) })\n}\n```\n\n" +
 						"| Function | Stable | Time |\n|---|:---:|---|\n| `slices.SortFunc` | no | O(n log n) |\n| `slices.SortStableFunc` | yes | O(n log n) |\n\n" +
 						"中文说明：`SortFunc` 不保证稳定排序。日本語：安定ソートには `SortStableFunc` を使います。",
-					CreatedAt: ms(2), UpdatedAt: ms(3),
+					Reasoning: "The user wants to sort `[]Person` by age, and a table.\n\n" +
+						"- `slices.SortFunc` needs a `func(a, b T) int`\n" +
+						"- `a.Age < b.Age` is a bool, so use `cmp.Compare` instead.\n\n" +
+						"稳定性也要提一下。Untrusted text may try </details> or <script>alert('thought')</script> or <!-- to hide the answer\n\n" +
+						"```go\nif a.Age < b.Age {",
+					ThinkingMs: 42000,
+					CreatedAt:  ms(2), UpdatedAt: ms(3),
 					EndpointID: "ep-local-ollama", Model: "llama3.1:8b",
 					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212,
 					Recovered: true, RecoveryReason: "idle_timeout", RecoveryMethod: store.RecoveryReasked, EndReason: "stop",
@@ -68,8 +76,10 @@ func fixtureBundles() []store.Bundle {
 				{
 					ID: 104, UID: "0193a4c2-7d1e-7c3a-9f00-000000000104", ConversationID: 7,
 					Role: store.RoleAssistant, State: store.StateInterrupted,
-					Content:   "That `<script>` tag runs JavaScript. A safe version:\n\n```html\n<p id=\"out\"></p>\n<scr",
-					CreatedAt: ms(6), UpdatedAt: ms(9),
+					Content: "That `<script>` tag runs JavaScript. A safe version:\n\n```html\n<p id=\"out\"></p>\n<scr",
+					// The model reported how long it thought, but not what.
+					ThinkingMs: 3400,
+					CreatedAt:  ms(6), UpdatedAt: ms(9),
 					EndpointID: "ep-local-ollama", Model: "qwen2.5-coder:7b",
 					FirstTokenMs: 1200, TokensPerSecond: 38.25, PromptTokens: 330, CompletionTokens: 19,
 					EndReason: "dropped", Error: "The connection to the server was lost.",
@@ -102,7 +112,9 @@ func fixtureBundles() []store.Bundle {
 				{
 					ID: 203, UID: "0193a4c2-7d1e-7c3a-9f00-000000000203", ConversationID: 8,
 					Role: store.RoleAssistant, State: store.StateStopped,
-					Content:   "1. **浅草寺**を訪れる\n2. 隅田川沿いを散歩",
+					Content: "1. **浅草寺**を訪れる\n2. 隅田川沿いを散歩",
+					// Stopped before the thinking time was known.
+					Reasoning: "週末の東京での過ごし方を聞かれている。\n**浅草**と隅田川を勧めよう。",
 					CreatedAt: ms(62), UpdatedAt: ms(63),
 					EndpointID: "ep-openai-compatible", Model: "gpt-4o-mini",
 					FirstTokenMs: 400, TokensPerSecond: 61, PromptTokens: 40, CompletionTokens: 25,

@@ -139,9 +139,14 @@ type htmlMessage struct {
 	Class string
 	Role  string
 	Time  string
-	HTML  template.HTML
-	Notes []note
-	Stats []string
+	// ThinkingLabel introduces the reasoning ("Thought for 42 s"); it is
+	// shown alone when only the thinking time is known.
+	ThinkingLabel string
+	// Reasoning is the rendered reasoning, shown folded before the answer.
+	Reasoning template.HTML
+	HTML      template.HTML
+	Notes     []note
+	Stats     []string
 }
 
 // exportHTML writes bundles as one HTML page that shows the same in any
@@ -185,12 +190,19 @@ func exportHTML(w io.Writer, bundles []store.Bundle, now time.Time) error {
 				return err
 			}
 			hm := htmlMessage{
-				Class: roleClass(m.Role),
-				Role:  roleName(m.Role),
-				Time:  formatTime(m.CreatedAt, loc),
-				HTML:  h,
-				Notes: messageNotes(m),
-				Stats: messageStats(m),
+				Class:         roleClass(m.Role),
+				Role:          roleName(m.Role),
+				Time:          formatTime(m.CreatedAt, loc),
+				ThinkingLabel: thinkingLabel(m),
+				HTML:          h,
+				Notes:         messageNotes(m),
+				Stats:         messageStats(m),
+			}
+			if strings.TrimSpace(m.Reasoning) != "" {
+				// Rendered like the answer, through the same safe renderer.
+				if hm.Reasoning, err = renderMarkdown(md, m.Reasoning); err != nil {
+					return err
+				}
 			}
 			hc.Messages = append(hc.Messages, hm)
 		}
@@ -316,6 +328,11 @@ img { max-width: 100%; }
 .stats { margin: .5rem 0 0; }
 details.system-prompt { margin: 0 0 1rem; padding: .5rem 1rem; border: 1px dashed var(--border); border-radius: 8px; }
 details.system-prompt summary { color: var(--muted); cursor: pointer; }
+details.reasoning { margin: 0 0 .75rem; padding: 0 .75rem; border-left: 3px solid var(--border); }
+details.reasoning summary { color: var(--muted); font-size: .875rem; cursor: pointer; }
+details.reasoning[open] summary { margin-bottom: .5rem; }
+details.reasoning .content { color: var(--muted); font-size: .925rem; }
+p.reasoning { margin: 0 0 .5rem; color: var(--muted); font-size: .875rem; }
 footer { margin-top: 3rem; text-align: center; }
 @media print {
   main { max-width: none; padding: 0; }
@@ -352,6 +369,14 @@ footer { margin-top: 3rem; text-align: center; }
 {{- range .Messages}}
 <section class="message {{.Class}}">
 <h2 class="role">{{.Role}}{{with .Time}}<span class="time">{{.}}</span>{{end}}</h2>
+{{- if .Reasoning}}
+<details class="reasoning"><summary>{{.ThinkingLabel}}</summary>
+<div class="content">
+{{.Reasoning}}</div>
+</details>
+{{- else if .ThinkingLabel}}
+<p class="reasoning">{{.ThinkingLabel}}</p>
+{{- end}}
 <div class="content">
 {{.HTML}}</div>
 {{- range .Notes}}

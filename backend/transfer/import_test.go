@@ -39,7 +39,8 @@ func TestParseChatGPT(t *testing.T) {
 				CreatedAt: 1732186800000, UpdatedAt: 1732186955500, Model: "gpt-4o",
 			},
 			// The branch current_node is on: the regenerated answer and the
-			// edited question, without system, hidden, tool or reasoning messages.
+			// edited question, without system, hidden or tool messages; the
+			// thoughts before the last answer are its reasoning.
 			Messages: []store.Message{
 				{
 					UID: "chatgpt:aaa3-u1", Role: store.RoleUser, State: store.StateComplete,
@@ -60,6 +61,7 @@ func TestParseChatGPT(t *testing.T) {
 				{
 					UID: "chatgpt:aab1-a2", Role: store.RoleAssistant, State: store.StateStopped,
 					Content:   "The traceback says `TypeError: 'int' object is not iterable`: one element of",
+					Reasoning: "**Reading**\n\nThe user shows a TypeError.",
 					CreatedAt: 1732186955000, UpdatedAt: 1732186955000, Model: "gpt-4o", EndReason: "user_stop",
 				},
 			},
@@ -93,6 +95,126 @@ func TestParseChatGPT(t *testing.T) {
 	again, _, err := Parse(bytes.NewReader(data), -1)
 	if err != nil || !reflect.DeepEqual(again, got) {
 		t.Fatalf("second parse differs (err %v)", err)
+	}
+}
+
+// TestParseChatGPTReasoning reads the reasoning of o1, o3 and GPT-5 Thinking
+// answers: "thoughts" messages become the Reasoning of the answer after them
+// (across tool calls), a "reasoning_recap" its ThinkingMs, and neither
+// becomes a message of its own.
+func TestParseChatGPTReasoning(t *testing.T) {
+	data, err := os.ReadFile("testdata/chatgpt-reasoning.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, src, err := Parse(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if src != SourceChatGPT {
+		t.Errorf("source = %q, want %q", src, SourceChatGPT)
+	}
+	want := []store.Bundle{
+		{
+			Conversation: store.Conversation{
+				UID: "chatgpt:68010000-aaaa-8000-8000-000000000001", Title: "Mersenne primes",
+				CreatedAt: 1745000000000, UpdatedAt: 1745000201000, Model: "o3",
+			},
+			Messages: []store.Message{
+				{
+					UID: "chatgpt:u1", Role: store.RoleUser, State: store.StateComplete,
+					Content: "Is 2^31 − 1 prime?", CreatedAt: 1745000000000, UpdatedAt: 1745000000000,
+				},
+				{
+					UID: "chatgpt:a1", Role: store.RoleAssistant, State: store.StateComplete,
+					Content: "Yes: 2^31 − 1 = 2147483647 is prime, the Mersenne prime M31.",
+					// Both thoughts messages, on either side of the tool call.
+					Reasoning: "**Recalling Mersenne primes**\n\n2^31 − 1 = 2147483647 is the Mersenne number M31.\n\n" +
+						"**Confirming with the tool**\n\nsympy agrees: it is prime. Euler proved it in 1772, checking primes of the form 62k + 1.\n\n" +
+						"**Preparing the answer**",
+					// finished_duration_sec, not the text.
+					ThinkingMs: 67000,
+					CreatedAt:  1745000068000, UpdatedAt: 1745000068000, Model: "o3", EndReason: "stop",
+				},
+				{
+					UID: "chatgpt:u2", Role: store.RoleUser, State: store.StateComplete,
+					Content: "And 2^32 + 1?", CreatedAt: 1745000100000, UpdatedAt: 1745000100000,
+				},
+				{
+					UID: "chatgpt:a2", Role: store.RoleAssistant, State: store.StateComplete,
+					Content:    "No: 2^32 + 1 = 641 × 6700417.",
+					Reasoning:  "**Factoring F5**\n\nEuler found that 641 divides 2^32 + 1.",
+					ThinkingMs: 12000, // from "Thought for 12 seconds"
+					CreatedAt:  1745000114000, UpdatedAt: 1745000114000, Model: "o3", EndReason: "stop",
+				},
+				// The last question was stopped while the model thought: its
+				// thoughts have no answer to belong to.
+				{
+					UID: "chatgpt:u3", Role: store.RoleUser, State: store.StateComplete,
+					Content: "Quick: is 91 prime?", CreatedAt: 1745000200000, UpdatedAt: 1745000200000,
+				},
+			},
+		},
+		{
+			Conversation: store.Conversation{
+				UID: "chatgpt:67700000-bbbb-8000-8000-000000000002", Title: "A prime in the nineties",
+				CreatedAt: 1735000000000, UpdatedAt: 1735000006000, Model: "o1",
+			},
+			Messages: []store.Message{
+				{
+					UID: "chatgpt:u1b", Role: store.RoleUser, State: store.StateComplete,
+					Content: "Name a prime between 90 and 100.", CreatedAt: 1735000000000, UpdatedAt: 1735000000000,
+				},
+				{
+					// Only the recap was exported: the time is kept, with no reasoning.
+					UID: "chatgpt:a1b", Role: store.RoleAssistant, State: store.StateComplete,
+					Content: "97.", ThinkingMs: 5000,
+					CreatedAt: 1735000006000, UpdatedAt: 1735000006000, Model: "o1", EndReason: "stop",
+				},
+			},
+		},
+	}
+	if !reflect.DeepEqual(got, want) {
+		gj, _ := json.MarshalIndent(got, "", "  ")
+		t.Fatalf("Parse gave:\n%s", gj)
+	}
+}
+
+// TestParseChatGPTLateThoughts checks thoughts that come after the answer
+// of their turn (the model thought again after a tool call but wrote no
+// more): they go to that answer.
+func TestParseChatGPTLateThoughts(t *testing.T) {
+	const file = `[{"id":"c1","title":"t","create_time":1700000000,"current_node":"t2","mapping":{
+		"u":{"message":{"id":"u","author":{"role":"user"},"create_time":1700000001,"content":{"content_type":"text","parts":["hi"]}},"parent":null},
+		"t1":{"message":{"id":"t1","author":{"role":"assistant"},"content":{"content_type":"thoughts","thoughts":[{"summary":"","content":"Greet back."}]}},"parent":"u"},
+		"a":{"message":{"id":"a","author":{"role":"assistant"},"content":{"content_type":"text","parts":["hello"]}},"parent":"t1"},
+		"t2":{"message":{"id":"t2","author":{"role":"assistant"},"content":{"content_type":"thoughts","thoughts":[{"summary":"Done"}]}},"parent":"a"}}}]`
+	got, _, err := parseString(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := got[0].Messages
+	if len(msgs) != 2 || msgs[1].Content != "hello" || msgs[1].Reasoning != "Greet back.\n\n**Done**" || msgs[1].ThinkingMs != 0 {
+		t.Fatalf("messages = %+v", msgs)
+	}
+}
+
+func TestRecapMs(t *testing.T) {
+	for text, want := range map[string]int64{
+		"Thought for 12 seconds":    12000,
+		"Thought for 1 second":      1000,
+		"Thought for 45s":           45000,
+		"Thought for 2m 17s":        137000,
+		"Worked for 3 minutes":      180000,
+		"Thought for 1h 2m":         3720000,
+		"6s 동안 생각함":                 6000,
+		"Thought for a few seconds": 0,
+		"Thought for 500ms":         0,
+		"":                          0,
+	} {
+		if got := recapMs(text); got != want {
+			t.Errorf("recapMs(%q) = %d, want %d", text, got, want)
+		}
 	}
 }
 
@@ -228,6 +350,11 @@ func TestParseErrors(t *testing.T) {
 		{name: "ChatGPT loop", input: `[{"id":"x","create_time":1,"mapping":{"a":{"parent":"b"},"b":{"parent":"a"}},"current_node":"a"}]`, want: ErrInvalid, text: "loop"},
 		{name: "ChatGPT unknown current node", input: `[{"id":"x","create_time":1,"mapping":{"a":{}},"current_node":"zz"}]`, want: ErrInvalid, text: `"zz"`},
 		{name: "ChatGPT wrong type", input: `[{"id":"x","mapping":{},"create_time":"noon"}]`, want: ErrInvalid, text: "conversation 1: the file has invalid data: create_time should be a JSON number, not string"},
+		{name: "ChatGPT thoughts not a list", input: chatgptReasoning(`{"content_type":"thoughts","thoughts":"deep"}`), want: ErrInvalid,
+			text: `conversation 1 ("t"): the file has invalid data: message "t1": "thoughts" should be a list`},
+		{name: "ChatGPT thought of wrong type", input: chatgptReasoning(`{"content_type":"thoughts","thoughts":[{"summary":1}]}`), want: ErrInvalid, text: `"thoughts" should be a list`},
+		{name: "ChatGPT recap not text", input: chatgptReasoning(`{"content_type":"reasoning_recap","content":{"seconds":3}}`), want: ErrInvalid,
+			text: `message "t1": the reasoning recap "content" should be a text`},
 		{name: "ChatGPT second element broken", input: `[{"id":"x","mapping":{}},{"id":"y"}]`, want: ErrInvalid, text: "conversation 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,6 +381,16 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// chatgptReasoning is a ChatGPT export whose one conversation has a
+// question, an assistant message t1 with the given content, and an answer.
+func chatgptReasoning(content string) string {
+	return `[{"id":"x","title":"t","create_time":1,"current_node":"a","mapping":{
+		"u":{"message":{"id":"u","author":{"role":"user"},"content":{"content_type":"text","parts":["q"]}},"parent":null},
+		"t1":{"message":{"id":"t1","author":{"role":"assistant"},"content":` + content + `},"parent":"u"},
+		"a":{"message":{"id":"a","author":{"role":"assistant"},"content":{"content_type":"text","parts":["a"]}},"parent":"t1"}}},
+		{"id":"y","title":"fine","create_time":1,"mapping":{"m":{"message":{"id":"m","author":{"role":"user"},"content":{"content_type":"text","parts":["ok"]}}}}}]`
 }
 
 // TestParseStopsAtLimit checks that an endless input is not read past the

@@ -22,7 +22,11 @@ const (
 
 // brookDocument is the top level of a Brook JSON export. Conversations are
 // [store.Bundle] values as they are, so every field of a conversation and
-// its messages is kept. Their database IDs are written too but mean nothing
+// its messages is kept, a message's reasoning and thinking time included.
+// Fields added since version 1 (such as "reasoning", "thinkingMs" and
+// params "think") are left out when empty, so a file that does not use them
+// is still read by an older Brook; one that does is refused by it with the
+// unknown field named, rather than imported with the field lost. Their database IDs are written too but mean nothing
 // to another database: [Parse] drops them.
 type brookDocument struct {
 	Format        string         `json:"format"`
@@ -106,7 +110,7 @@ func validateBrook(b *store.Bundle, index int) error {
 		if m.CreatedAt <= 0 {
 			return fmt.Errorf("%s: %w: \"createdAt\" is missing", mwhere, ErrInvalid)
 		}
-		if m.UpdatedAt < 0 || m.FirstTokenMs < 0 || m.TokensPerSecond < 0 || m.PromptTokens < 0 || m.CompletionTokens < 0 {
+		if m.UpdatedAt < 0 || m.FirstTokenMs < 0 || m.ThinkingMs < 0 || m.TokensPerSecond < 0 || m.PromptTokens < 0 || m.CompletionTokens < 0 {
 			return fmt.Errorf("%s: %w: negative number", mwhere, ErrInvalid)
 		}
 		if m.UpdatedAt == 0 {

@@ -4,15 +4,20 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 
 	"brook/backend/store"
 )
 
 // exportMarkdown writes bundles as one Markdown document. Message contents
 // are already Markdown and are written verbatim; only the text Brook adds
-// around them (titles, model names, notes) is escaped.
+// around them (titles, model names, notes) is escaped. A message's reasoning
+// comes before its text, folded; see writeReasoning.
 func exportMarkdown(w io.Writer, bundles []store.Bundle, now time.Time) error {
 	bw := bufio.NewWriter(w)
 	loc := now.Location()
@@ -42,6 +47,7 @@ func exportMarkdown(w io.Writer, bundles []store.Bundle, now time.Time) error {
 				heading += " (" + mdEscape(m.Model) + ")"
 			}
 			fmt.Fprintf(bw, "## %s\n\n", heading)
+			writeReasoning(bw, m)
 			if content := strings.TrimRight(m.Content, "\n"); content != "" {
 				bw.WriteString(content)
 				bw.WriteString("\n")
@@ -58,6 +64,57 @@ func exportMarkdown(w io.Writer, bundles []store.Bundle, now time.Time) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// writeReasoning writes what the model thought before its answer as a
+// folded block, a <details> element whose summary says how long it thought:
+//
+//	<details><summary>Thought for 42 s</summary>
+//
+//	> the reasoning, as Markdown
+//
+//	</details>
+//
+// Renderers that support <details> (GitHub, GitLab, most editors) show it
+// folded, with the Markdown inside rendered; those that drop HTML still show
+// the reasoning set apart as a quote.
+//
+// The reasoning is written as Markdown, like the answer, with one
+// difference: every "<" outside code is escaped (see escapeAngles), so its
+// raw HTML shows as text, where the answer's is passed through verbatim. The
+// answer is the conversation itself, but the reasoning sits inside Brook's
+// own <details> element, and untrusted text there could close it early (a
+// "</details>") or swallow the answer after it (an unclosed "<!--" or
+// "<pre>"), passing thoughts off as the answer or hiding it, in any renderer
+// that lets HTML through. Being quoted, it also cannot leave a code fence or
+// a list open past its end. Markdown formatting and code are kept as they
+// are; ">" needs no escaping, as no tag can start without a "<".
+func writeReasoning(w *bufio.Writer, m store.Message) {
+	label := thinkingLabel(m)
+	if label == "" {
+		return
+	}
+	reasoning := strings.Trim(m.Reasoning, "\n")
+	if strings.TrimSpace(reasoning) == "" {
+		// Only the time is known, as with some ChatGPT exports.
+		fmt.Fprintf(w, "*%s*\n\n", label)
+		return
+	}
+	if fence := openFence(reasoning); fence != "" {
+		reasoning += "\n" + fence
+	}
+	var quoted strings.Builder
+	for line := range strings.SplitSeq(reasoning, "\n") {
+		if line == "" {
+			quoted.WriteString(">\n")
+			continue
+		}
+		quoted.WriteString("> " + line + "\n")
+	}
+	// Escaped once quoted, so that code is found exactly as it will be read.
+	fmt.Fprintf(w, "<details><summary>%s</summary>\n\n", label)
+	w.WriteString(escapeAngles(quoted.String()))
+	w.WriteString("\n</details>\n\n")
 }
 
 // writeQuoted writes s as a Markdown block quote.
@@ -81,6 +138,77 @@ var mdEscaper = strings.NewReplacer(
 // mdEscape makes s one line of literal Markdown text.
 func mdEscape(s string) string {
 	return mdEscaper.Replace(oneLine(s))
+}
+
+// maxEscapePasses bounds the passes of escapeAngles; text that still needs
+// one after them has every "<" escaped, in code too.
+const maxEscapePasses = 8
+
+// escapeAngles returns Markdown src with every "<" outside code written as
+// "&lt;", which renders as "<". No "<" is left to start a tag, a comment or
+// a declaration, whether the renderer follows CommonMark (where an HTML
+// block or inline tag would pass through) or is an older one that passes on
+// anything looking like HTML, such as an unclosed "<!--". In code spans and
+// code blocks "<" is only a character, in every renderer, and is left alone
+// so code reads as it was written.
+//
+// Escaping can change how the text around it parses (an HTML block that
+// held a "```" line becomes a paragraph, and a fence opens there), so the
+// text is parsed again until every "<" outside code is escaped.
+func escapeAngles(src string) string {
+	parser := renderers().answer.Parser()
+	for range maxEscapePasses {
+		if !strings.Contains(src, "<") {
+			return src
+		}
+		source := []byte(src)
+		var code []text.Segment // where "<" is left alone
+		doc := parser.Parse(text.NewReader(source))
+		ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch n := n.(type) {
+			case *ast.FencedCodeBlock, *ast.CodeBlock:
+				for i := range n.Lines().Len() {
+					code = append(code, n.Lines().At(i))
+				}
+				return ast.WalkSkipChildren, nil
+			case *ast.CodeSpan:
+				for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+					if t, ok := c.(*ast.Text); ok {
+						code = append(code, t.Segment)
+					}
+				}
+				return ast.WalkSkipChildren, nil
+			}
+			return ast.WalkContinue, nil
+		})
+		// Segments do not overlap; in order, one pass over src finds them.
+		slices.SortFunc(code, func(a, b text.Segment) int { return a.Start - b.Start })
+		next := 0 // the first segment that does not end before i
+		inCode := func(i int) bool {
+			for next < len(code) && code[next].Stop <= i {
+				next++
+			}
+			return next < len(code) && code[next].Start <= i
+		}
+		var b strings.Builder
+		escaped := false
+		for i := range len(src) {
+			if src[i] == '<' && !inCode(i) {
+				b.WriteString("&lt;")
+				escaped = true
+				continue
+			}
+			b.WriteByte(src[i])
+		}
+		if !escaped {
+			return src
+		}
+		src = b.String()
+	}
+	return strings.ReplaceAll(src, "<", "&lt;")
 }
 
 // openFence returns the fence that closes a fenced code block left open at the

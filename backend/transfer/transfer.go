@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -153,6 +154,34 @@ func messageNotes(m store.Message) []note {
 		notes = append(notes, note{"length", "Cut off at the length limit."})
 	}
 	return notes
+}
+
+// thinkingLabel is the line that introduces a message's reasoning: "Thought
+// for 42 s" when the thinking time is known, "Thinking" when it is not, and
+// "" when the message has neither reasoning nor a thinking time.
+func thinkingLabel(m store.Message) string {
+	if m.ThinkingMs <= 0 {
+		if strings.TrimSpace(m.Reasoning) == "" {
+			return ""
+		}
+		return "Thinking"
+	}
+	return "Thought for " + formatDuration(m.ThinkingMs)
+}
+
+// formatDuration shows milliseconds as "4.2 s", "42 s" or "2 min 17 s".
+func formatDuration(ms int64) string {
+	switch {
+	case ms < 9950: // below 10 s once rounded to a tenth
+		return strconv.FormatFloat(float64(ms)/1000, 'f', 1, 64) + " s"
+	case ms < 59500:
+		return strconv.FormatInt((ms+500)/1000, 10) + " s"
+	}
+	s := (ms + 500) / 1000
+	if s%60 == 0 {
+		return strconv.FormatInt(s/60, 10) + " min"
+	}
+	return strconv.FormatInt(s/60, 10) + " min " + strconv.FormatInt(s%60, 10) + " s"
 }
 
 // roleName is the heading of a message by role.
