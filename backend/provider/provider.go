@@ -14,6 +14,10 @@ import (
 type Message struct {
 	Role    string `json:"role"`
 	Content string `json:"content"`
+	// Thinking is an assistant message's reasoning. It is sent only with a
+	// partial answer being continued ([Request.Prefill]); finished turns go
+	// without it, as the reasoning models' own guidance asks.
+	Thinking string `json:"thinking,omitempty"`
 }
 
 // Request is one chat completion request. Zero parameters are not sent.
@@ -23,10 +27,34 @@ type Request struct {
 	Temperature   *float64
 	ContextLength int // Ollama's num_ctx; not sent to OpenAI-compatible servers.
 	MaxTokens     int
+	// Think asks a reasoning model to think or not, or how hard: one of the
+	// Think* values; empty leaves it to the model.
+	Think string
 	// Prefill says the last message is a partial assistant answer for the
 	// model to continue, and how the server is told so. [PrefillNone] means
 	// the last message is a finished turn.
 	Prefill Prefill
+}
+
+// The values of [Request.Think]. Ollama takes on, off and the levels
+// (gpt-oss knows only the levels); OpenAI-compatible servers take the
+// levels as reasoning_effort.
+const (
+	ThinkDefault = ""
+	ThinkOn      = "on"
+	ThinkOff     = "off"
+	ThinkLow     = "low"
+	ThinkMedium  = "medium"
+	ThinkHigh    = "high"
+)
+
+// ValidThink reports whether v is one of the Think* values.
+func ValidThink(v string) bool {
+	switch v {
+	case ThinkDefault, ThinkOn, ThinkOff, ThinkLow, ThinkMedium, ThinkHigh:
+		return true
+	}
+	return false
 }
 
 // Prefill is how a server is asked to continue a trailing assistant message.
@@ -61,23 +89,36 @@ type Timings struct {
 // Completion is a whole answer.
 type Completion struct {
 	Text string
+	// Reasoning is what the model thought before answering, if it said.
+	Reasoning string
 	// FinishReason is the server's end marker reason: "stop", "length", ...
 	FinishReason string
 	Usage        Usage
 	Timings      Timings
 }
 
-// Delta is one piece of a streamed answer, in order.
+// Delta is one piece of a streamed answer, in order. A model that reasons
+// sends its reasoning first; either field may be empty.
 type Delta struct {
 	// Text is answer text.
 	Text string
+	// Reasoning is the model's thinking: Ollama's message.thinking,
+	// OpenAI-compatible servers' reasoning_content or reasoning, or what a
+	// model wrote between <think> and </think>.
+	Reasoning string
 }
 
 // Model is one model a server offers.
 type Model struct {
 	Name      string `json:"name"`
 	SizeBytes int64  `json:"sizeBytes,omitempty"`
+	// Capabilities are what the server says the model can do ("completion",
+	// "thinking", "vision", "tools"), where it says (Ollama's /api/show).
+	Capabilities []string `json:"capabilities,omitempty"`
 }
+
+// CapabilityThinking is the capability of a model that can reason.
+const CapabilityThinking = "thinking"
 
 // Client is a model server. Every adapter asserts it with var _ provider.Client = (*X)(nil).
 type Client interface {

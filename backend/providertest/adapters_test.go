@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -333,7 +334,7 @@ func TestListModels(t *testing.T) {
 			if p.name == "ollama" {
 				want[0].SizeBytes, want[1].SizeBytes = 1_000_000, 2_000_000
 			}
-			if len(models) != len(want) || models[0] != want[0] || models[1] != want[1] {
+			if !reflect.DeepEqual(models, want) {
 				t.Errorf("models = %+v, want %+v", models, want)
 			}
 		})

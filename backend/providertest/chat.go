@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -110,7 +111,7 @@ func (s *Server) chatHandler(wi *wire) http.HandlerFunc {
 		if wi.auth != nil && wi.auth(w, r, sc) {
 			return
 		}
-		rep, refused := s.reply(sc, body, at.n)
+		sc, rep, refused := s.replyReasoning(wi, sc, body, at.n)
 		if refused != nil {
 			writeJSON(w, http.StatusBadRequest, wi.errorBody(refused.message, refused.typ, http.StatusBadRequest), nil)
 			return
@@ -140,7 +141,7 @@ func (s *Server) chatHandler(wi *wire) http.HandlerFunc {
 			return
 		}
 		whole, errBody, clean := wi.whole(sc, model, rep.text, len(rep.tokens))
-		s.whole(w, sc, wi.contentType, whole, errBody, clean, ends)
+		s.whole(w, sc, wi.contentType, whole, errBody, clean, time.Duration(len(rep.tokens))*sc.GenerationDelay, ends)
 	}
 }
 

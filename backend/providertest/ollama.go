@@ -66,7 +66,7 @@ func NewOllama(sc Script) *Server {
 				"modelfile": "FROM tiny", "parameters": "num_predict 32", "template": "{{ .Prompt }}",
 				"details":      map[string]any{"format": "gguf", "family": "llama"},
 				"model_info":   map[string]any{"general.architecture": "llama", "llama.context_length": 4096, "general.name": body["model"]},
-				"capabilities": []string{"completion"},
+				"capabilities": sc.ollamaCapabilities(),
 			}, nil)
 		})
 		mux.HandleFunc("POST /api/chat", s.chatHandler(&ollamaWire))
@@ -86,8 +86,8 @@ var ollamaWire = wire{
 		return ollamaPlan(sc, model, toks)
 	},
 	whole: func(sc Script, model, text string, ntoks int) (body, errBody, truncatedClean []byte) {
-		whole := ollamaLine(model, text, true, sc, ntoks)
-		notDone := ollamaLine(model, text, false, sc, 0)
+		whole := ollamaWholeReasoning(sc, ollamaLine(model, text, true, sc, ntoks))
+		notDone := ollamaWholeReasoning(sc, ollamaLine(model, text, false, sc, 0))
 		errBody, _ = json.Marshal(map[string]string{"error": sc.errorMessage("something went wrong in the model")})
 		// Ollama's non-streaming body is one object without a trailing newline.
 		return whole[:len(whole)-1], errBody, notDone[:len(notDone)-1]
@@ -157,7 +157,7 @@ func ollamaLine(model, content string, done bool, sc Script, evalCount int) []by
 }
 
 func ollamaPlan(sc Script, model string, toks []string) plan {
-	var p plan
+	p := plan{tokens: ollamaReasoningLines(sc, model)}
 	for _, t := range toks {
 		p.tokens = append(p.tokens, ollamaLine(model, t, false, sc, 0))
 	}

@@ -99,6 +99,7 @@ var openaiWire = wire{
 			}},
 			"usage": usageObject(sc, ntoks),
 		})
+		body = openaiWholeReasoning(sc, body)
 		errBody, _ = json.Marshal(openaiError(sc.errorMessage("an error occurred while generating"), "server_error", nil))
 		return body, errBody, nil
 	},
@@ -175,6 +176,7 @@ func openaiPlan(sc Script, model string, usage bool, toks []string) plan {
 	}}, nil)
 	p.prelude = [][]byte{p.roleChunk}
 	p.keepAlive = openaiKeepAlive
+	p.tokens = openaiReasoningLines(sc, model)
 	for _, t := range toks {
 		p.tokens = append(p.tokens, openaiChunk(model, []map[string]any{{
 			"index": 0, "delta": map[string]any{"content": t}, "finish_reason": nil,

@@ -109,6 +109,13 @@ type Script struct {
 	TokenDelay time.Duration
 	// FirstTokenDelay is the pause before the first token.
 	FirstTokenDelay time.Duration
+	// GenerationDelay is the time the model takes to generate one token,
+	// for benchmarks that need a realistic pace. A non-streaming reply
+	// waits GenerationDelay times its number of tokens (after
+	// FirstTokenDelay) before its body is written, so a whole answer takes
+	// as long as generating it; a stream uses it as the pause before each
+	// token after the first when TokenDelay is zero. Zero adds no delay.
+	GenerationDelay time.Duration
 
 	// NonStreamFailures makes the first N non-streaming chat requests after
 	// SetScript fail with 500.
@@ -196,6 +203,29 @@ type Script struct {
 	// while a stream waits before its first token, including NoFirstToken's
 	// hang. The Ollama server ignores it.
 	RoleChunksEvery time.Duration
+
+	// Reasoning is the thinking the model does before its answer, streamed
+	// as tokens ([SplitTokens] of 3 runes) before the answer's tokens, in
+	// the place ReasoningShape says; "" means the model does not think.
+	// Faults count reasoning and answer tokens together, so a break can
+	// fall during the reasoning: [Script.PartialReply] says what a client
+	// has then received, while PartialText and FullText describe the
+	// answer alone, as do [Request.Generated], [Server.Answers] and the
+	// reported token counts. With Sampling, request n thinks
+	// [Variant](Reasoning, n). See reasoning.go for how think,
+	// reasoning_effort and a continued assistant message's reasoning are
+	// answered.
+	Reasoning string
+	// ReasoningShape is where the reasoning goes on the wire; the zero
+	// value is each protocol's own place.
+	ReasoningShape ReasoningShape
+	// ThinkUnsupported makes the model one the server knows cannot think:
+	// a request that asks it to (Ollama's think true or a level; a
+	// reasoning_effort other than "none") gets 400 `"<model>" does not
+	// support thinking`, as Ollama answers, and /api/show does not list
+	// "thinking". Reasoning is still sent when not asked for, as a model
+	// that writes its <think> block into the content does.
+	ThinkUnsupported bool
 }
 
 // DemoAnswer shows off what Brook renders: code, a table and math.
@@ -754,6 +784,9 @@ func (s *Server) stream(rc *raw, sc Script, p plan) {
 	}
 	for i := range n {
 		d := sc.TokenDelay
+		if d == 0 {
+			d = sc.GenerationDelay
+		}
 		if i == 0 {
 			d = sc.FirstTokenDelay
 		}
@@ -803,9 +836,11 @@ func (s *Server) stream(rc *raw, sc Script, p plan) {
 
 // whole writes a non-streaming body as the script's NonStreamFault dictates.
 // truncatedClean is the body to send for CleanEndNoMarker, or nil to send
-// body cut in half with a matching Content-Length. finish, when not nil, is
-// called before the body is written or the connection closes.
-func (s *Server) whole(w http.ResponseWriter, sc Script, contentType string, body, errBody, truncatedClean []byte, finish func()) {
+// body cut in half with a matching Content-Length. generation is the time
+// the model takes to generate the reply ([Script.GenerationDelay]), waited
+// after FirstTokenDelay. finish, when not nil, is called before the body is
+// written or the connection closes.
+func (s *Server) whole(w http.ResponseWriter, sc Script, contentType string, body, errBody, truncatedClean []byte, generation time.Duration, finish func()) {
 	send := body
 	promised := len(body)
 	switch sc.NonStreamFault {
@@ -832,7 +867,7 @@ func (s *Server) whole(w http.ResponseWriter, sc Script, contentType string, bod
 		rc.close()
 		return
 	}
-	if !s.wait(rc, sc.FirstTokenDelay) {
+	if !s.wait(rc, sc.FirstTokenDelay+generation) {
 		rc.close()
 		return
 	}

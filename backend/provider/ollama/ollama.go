@@ -1,5 +1,6 @@
 // Package ollama is the [provider.Client] for Ollama's native API
-// (/api/chat, /api/tags), built on github.com/ollama/ollama/api.
+// (/api/chat, /api/tags, /api/ps, /api/show), built on
+// github.com/ollama/ollama/api.
 package ollama
 
 import (
@@ -15,6 +16,7 @@ import (
 
 	"brook/backend/provider"
 	"brook/backend/provider/internal/httprec"
+	"brook/backend/provider/thinktags"
 )
 
 // DefaultBaseURL is where a local Ollama listens when no address is given.
@@ -81,7 +83,14 @@ func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {
 }
 
 // Stream implements [provider.Client.Stream] with a streaming /api/chat.
-// The end marker is a line with done:true.
+// The end marker is a line with done:true. Reasoning arrives in
+// message.thinking, or, from servers and templates that leave it in the
+// answer, as a <think> block at the start of the content, which is split
+// out ([thinktags]), except when req continues an answer whose text has
+// begun. A continued message with reasoning and no text goes with its
+// reasoning as message.thinking; whether the model carries on from it is
+// up to the server and the model's template. A stream that breaks leaves
+// out the little the splitter held back (white space, part of a tag).
 // A trailing assistant message is continued by Ollama itself (since
 // v0.2.8), so every [provider.Prefill] is sent the same way.
 func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(provider.Delta)) (provider.Completion, error) {
@@ -99,24 +108,41 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 		return provider.Completion{}, c.urlErr
 	}
 	op := "ollama: chat"
+	wire, err := chatRequest(req, stream)
+	if err != nil {
+		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
+	}
 	ctx, rec := httprec.With(ctx)
 	var (
-		text strings.Builder
-		comp provider.Completion
-		done bool
+		text, reasoning strings.Builder
+		comp            provider.Completion
+		done            bool
+		// split takes the reasoning out of content that has it inline, from
+		// servers and templates that do not parse it into message.thinking.
+		split thinktags.Splitter
 	)
-	err := c.api.Chat(ctx, chatRequest(req, stream), func(r api.ChatResponse) error {
+	if continuesText(req) {
+		split.TextOnly()
+	}
+	emit := func(t, r string) {
+		if t == "" && r == "" {
+			return
+		}
+		text.WriteString(t)
+		reasoning.WriteString(r)
+		if onDelta != nil {
+			onDelta(provider.Delta{Text: t, Reasoning: r})
+		}
+	}
+	err = c.api.Chat(ctx, wire, func(r api.ChatResponse) error {
 		if err := ctx.Err(); err != nil {
 			return err // Nothing more reaches the caller after it cancelled.
 		}
-		if r.Message.Content != "" {
-			text.WriteString(r.Message.Content)
-			if onDelta != nil {
-				onDelta(provider.Delta{Text: r.Message.Content})
-			}
-		}
+		t, inline := split.Feed(r.Message.Content)
+		emit(t, r.Message.Thinking+inline)
 		if r.Done {
 			done = true
+			emit(split.End())
 			comp.FinishReason = r.DoneReason
 			comp.Usage = provider.Usage{PromptTokens: r.PromptEvalCount, CompletionTokens: r.EvalCount}
 			comp.Timings = provider.Timings{Load: r.LoadDuration, PromptEval: r.PromptEvalDuration}
@@ -124,7 +150,9 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 		}
 		return nil
 	})
-	comp.Text = text.String()
+	// A broken stream leaves out what the splitter held back: white space
+	// or part of a tag, undecided, which a continuation writes again.
+	comp.Text, comp.Reasoning = text.String(), reasoning.String()
 	if done {
 		// The answer is whole; anything after done:true does not matter.
 		return comp, nil
@@ -174,10 +202,23 @@ func withTag(name string) string {
 
 // chatRequest builds the wire request. Only parameters the caller set are
 // sent, so the server's and the model's own defaults apply otherwise.
-func chatRequest(req provider.Request, stream bool) *api.ChatRequest {
+//
+// Think is sent as Ollama's think: true for on, false for off, and the
+// level's name for low, medium and high (gpt-oss takes only levels). A
+// model that cannot think answers think:true or a level with 400 "... does
+// not support thinking", which the caller gets as a [*provider.RequestError]
+// with that text.
+//
+// A trailing assistant message being continued goes with its thinking, so
+// the model can carry on from the middle of its reasoning; every other
+// message goes without.
+func chatRequest(req provider.Request, stream bool) (*api.ChatRequest, error) {
 	msgs := make([]api.Message, len(req.Messages))
 	for i, m := range req.Messages {
 		msgs[i] = api.Message{Role: m.Role, Content: m.Content}
+		if req.Prefill != provider.PrefillNone && i == len(req.Messages)-1 && m.Role == "assistant" {
+			msgs[i].Thinking = m.Thinking
+		}
 	}
 	opts := map[string]any{}
 	if req.Temperature != nil {
@@ -192,7 +233,52 @@ func chatRequest(req provider.Request, stream bool) *api.ChatRequest {
 	if len(opts) == 0 {
 		opts = nil
 	}
-	return &api.ChatRequest{Model: req.Model, Messages: msgs, Stream: &stream, Options: opts}
+	wire := &api.ChatRequest{Model: req.Model, Messages: msgs, Stream: &stream, Options: opts}
+	switch req.Think {
+	case provider.ThinkDefault:
+	case provider.ThinkOn:
+		wire.Think = &api.ThinkValue{Value: true}
+	case provider.ThinkOff:
+		wire.Think = &api.ThinkValue{Value: false}
+	case provider.ThinkLow, provider.ThinkMedium, provider.ThinkHigh:
+		wire.Think = &api.ThinkValue{Value: req.Think}
+	default:
+		return nil, fmt.Errorf("unknown think value %q", req.Think)
+	}
+	return wire, nil
+}
+
+// continuesText reports whether req continues a trailing assistant message
+// whose answer text has begun, so that what comes back is all text.
+func continuesText(req provider.Request) bool {
+	if req.Prefill == provider.PrefillNone || len(req.Messages) == 0 {
+		return false
+	}
+	last := req.Messages[len(req.Messages)-1]
+	return last.Role == "assistant" && last.Content != ""
+}
+
+// Capabilities returns what the server says model can do, from /api/show:
+// "completion", "thinking" ([provider.CapabilityThinking]), "vision",
+// "tools", ... An unknown model is a [*provider.RequestError] (404).
+func (c *Client) Capabilities(ctx context.Context, model string) ([]string, error) {
+	if c.urlErr != nil {
+		return nil, c.urlErr
+	}
+	const op = "ollama: show model"
+	ctx, rec := httprec.With(ctx)
+	resp, err := c.api.Show(ctx, &api.ShowRequest{Model: model})
+	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorField); ok {
+		return nil, cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	caps := make([]string, len(resp.Capabilities))
+	for i, c := range resp.Capabilities {
+		caps[i] = string(c)
+	}
+	return caps, nil
 }
 
 // errorField is Ollama's reason in an error body: {"error":"..."}.

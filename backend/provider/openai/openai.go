@@ -17,6 +17,7 @@ import (
 
 	"brook/backend/provider"
 	"brook/backend/provider/internal/httprec"
+	"brook/backend/provider/thinktags"
 )
 
 // Client talks to one OpenAI-compatible server. It is safe for concurrent use.
@@ -70,6 +71,15 @@ func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {
 // a non-empty finish_reason; once it has arrived the answer is whole, whether
 // or not "data: [DONE]" follows. Chunks without choices (usage) are skipped
 // for text but their usage is kept.
+//
+// Reasoning arrives as delta.reasoning_content or delta.reasoning, or as a
+// <think> block at the start of the content, which is split out
+// ([thinktags]). When req continues a trailing assistant message that has
+// only reasoning so far, sent as an open <think> block ([prefillContent]),
+// content that arrives before any reasoning field continues that block:
+// reasoning up to </think>, text after. When req continues an answer whose
+// text has begun, the content is all text. A stream that breaks leaves out
+// the little the splitter held back (white space, part of a tag).
 func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(provider.Delta)) (provider.Completion, error) {
 	const op = "openai: chat stream"
 	wire, err := chatRequest(req)
@@ -78,10 +88,22 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 	}
 	ctx, rec := httprec.With(withBodyFields(ctx, req))
 	var (
-		comp     provider.Completion
-		text     strings.Builder
-		finished bool
+		comp            provider.Completion
+		text, reasoning strings.Builder
+		finished        bool
+		split           *thinktags.Splitter // made at the first content
+		sawReasoning    bool                // a reasoning field has arrived
 	)
+	emit := func(t, r string) {
+		if t == "" && r == "" {
+			return
+		}
+		text.WriteString(t)
+		reasoning.WriteString(r)
+		if onDelta != nil {
+			onDelta(provider.Delta{Text: t, Reasoning: r})
+		}
+	}
 	stream, err := c.api.CreateChatCompletionStream(ctx, wire)
 	if err == nil {
 		defer stream.Close()
@@ -101,20 +123,36 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 				if choice.Index != 0 {
 					continue // Only one answer is asked for.
 				}
+				r := choice.Delta.ReasoningContent
+				sawReasoning = sawReasoning || r != ""
+				var t, inline string
 				if s := choice.Delta.Content; s != "" {
-					text.WriteString(s)
-					if onDelta != nil {
-						onDelta(provider.Delta{Text: s})
+					if split == nil {
+						split = &thinktags.Splitter{}
+						switch {
+						case continuesText(req):
+							split.TextOnly()
+						case !sawReasoning && resumesReasoning(req):
+							split.Resume()
+						}
 					}
+					t, inline = split.Feed(s)
 				}
+				emit(t, r+inline)
 				if choice.FinishReason != "" {
 					finished = true
 					comp.FinishReason = string(choice.FinishReason)
 				}
 			}
+			if finished && split != nil {
+				emit(split.End())
+				split = nil
+			}
 		}
 	}
-	comp.Text = text.String()
+	// A broken stream leaves out what the splitter held back: white space
+	// or part of a tag, undecided, which a continuation writes again.
+	comp.Text, comp.Reasoning = text.String(), reasoning.String()
 	if finished {
 		// Whole answer: a break after finish_reason can only lose a usage chunk or [DONE].
 		return comp, nil
@@ -137,6 +175,8 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 
 // Complete implements [provider.Client.Complete] with a non-streaming
 // request. A response that decodes whole with at least one choice is complete.
+// Reasoning is read from message.reasoning_content or message.reasoning, or
+// split from the start of the content, as in [Client.Stream].
 func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.Completion, error) {
 	const op = "openai: chat"
 	wire, err := chatRequest(req)
@@ -163,8 +203,18 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 			Err: fmt.Errorf("%s: response has no choices", op)}
 	}
 	choice := resp.Choices[0]
+	var split thinktags.Splitter
+	switch {
+	case continuesText(req):
+		split.TextOnly()
+	case choice.Message.ReasoningContent == "" && resumesReasoning(req):
+		split.Resume()
+	}
+	t1, r1 := split.Feed(choice.Message.Content)
+	t2, r2 := split.End()
 	return provider.Completion{
-		Text:         choice.Message.Content,
+		Text:         t1 + t2,
+		Reasoning:    choice.Message.ReasoningContent + r1 + r2,
 		FinishReason: string(choice.FinishReason),
 		Usage:        provider.Usage{PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens},
 	}, nil
@@ -173,10 +223,20 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 // chatRequest builds the wire request. It sets no tools, tool_choice or
 // stream_options, which some compatible servers reject, and never sends
 // ContextLength, which is Ollama's alone.
+//
+// Think's levels (low, medium, high) are sent as reasoning_effort; on and
+// off are not sent, as OpenAI-compatible servers have no such switch
+// (a model there thinks or not by itself). No message carries its
+// Thinking as a field, since the protocol has none; a trailing assistant
+// message being continued carries it in its content ([prefillContent]).
 func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
 	msgs := make([]goopenai.ChatCompletionMessage, len(req.Messages))
 	for i, m := range req.Messages {
-		msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+		content := m.Content
+		if req.Prefill != provider.PrefillNone && i == len(req.Messages)-1 && m.Role == "assistant" {
+			content = prefillContent(m)
+		}
+		msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, Content: content}
 	}
 	wire := goopenai.ChatCompletionRequest{Model: req.Model, Messages: msgs}
 	if req.Temperature != nil {
@@ -185,6 +245,13 @@ func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
 	}
 	if req.MaxTokens > 0 {
 		wire.MaxTokens = req.MaxTokens
+	}
+	switch req.Think {
+	case provider.ThinkDefault, provider.ThinkOn, provider.ThinkOff:
+	case provider.ThinkLow, provider.ThinkMedium, provider.ThinkHigh:
+		wire.ReasoningEffort = req.Think
+	default:
+		return wire, fmt.Errorf("unknown think value %q", req.Think)
 	}
 	// The library refuses max_tokens for reasoning models (o1, o3, gpt-5, ...)
 	// and wants max_completion_tokens there instead.
@@ -221,7 +288,8 @@ func withBodyFields(ctx context.Context, req provider.Request) context.Context {
 }
 
 // doer is go-openai's HTTPDoer: the recording client, plus the body fields
-// of calls marked by withBodyFields.
+// of calls marked by withBodyFields, plus the "reasoning" fields of chat
+// responses made readable as reasoning_content ([reasoningBody]).
 type doer struct {
 	client *http.Client
 }
@@ -232,7 +300,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	return d.client.Do(req)
+	resp, err := d.client.Do(req)
+	if err == nil {
+		reasoningBody(req, resp)
+	}
+	return resp, err
 }
 
 // setJSONFields rewrites the JSON object body of req with set's keys set to its values.
