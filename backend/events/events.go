@@ -38,6 +38,10 @@ type StreamEvent struct {
 	Phase          StreamPhase `json:"phase"`
 	Text           string      `json:"text,omitempty"`
 	At             int         `json:"at"`
+	// Reasoning is a delta of the model's reasoning, starting at UTF-16
+	// offset ReasoningAt of the reasoning so far; it comes before the answer.
+	Reasoning   string `json:"reasoning,omitempty"`
+	ReasoningAt int    `json:"reasoningAt,omitempty"`
 	// TokensPerSecond is the live rate while streaming.
 	TokensPerSecond float64 `json:"tokensPerSecond,omitempty"`
 	// Reason is the broken-stream reason while recovering.
