@@ -55,9 +55,10 @@ test-e2e:
 	BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
 	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' ; exit $${PIPESTATUS[0]}
 
-## bench: store, streaming and rendering benchmarks (separate from tests).
+## bench: store, streaming, recovery and rendering benchmarks (separate from tests).
 bench: deps
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+	go run ./tools/recoverybench
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false
 
 ## screenshots: photograph the main states of the real window into docs/screenshots.
