@@ -3,6 +3,7 @@ package endpoints
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"brook/backend/provider"
@@ -95,5 +96,47 @@ func TestProfileUsesTheUsersChoiceOverTheDetectedKind(t *testing.T) {
 	set := r.Profile(context.Background(), "set")
 	if set.Kind != provider.ServerOpenAI || set.MaxParallel != 5 || set.ModelLoaded != nil {
 		t.Fatalf("profile %+v; want the user's OpenAI, 5 at once", set)
+	}
+}
+
+func TestSurveySaysWhichOllamaModelsThink(t *testing.T) {
+	thinks := providertest.NewOllama(providertest.Script{Models: []string{"qwen3:latest"}, Reasoning: "Hmm."})
+	defer thinks.Close()
+	cannot := providertest.NewOllama(providertest.Script{Models: []string{"tiny:latest"}, ThinkUnsupported: true})
+	defer cannot.Close()
+	st := &memoryEndpoints{list: []store.Endpoint{
+		{ID: "a", Name: "A", Kind: store.KindOllama, BaseURL: thinks.URL, Enabled: true},
+		{ID: "b", Name: "B", Kind: store.KindOllama, BaseURL: cannot.URL, Enabled: true},
+	}}
+	r := New(st, nil)
+	statuses, err := r.Survey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, s := range statuses {
+		for _, m := range s.Models {
+			got[m.Name] = m.Capabilities
+		}
+	}
+	if !slices.Contains(got["qwen3:latest"], provider.CapabilityThinking) || slices.Contains(got["tiny:latest"], provider.CapabilityThinking) {
+		t.Fatalf("capabilities %v; want qwen3 to think and tiny not", got)
+	}
+	// A second survey asks no server about a model it already knows.
+	shows := func(s *providertest.Server) (n int) {
+		for _, r := range s.Requests() {
+			if r.Path == "/api/show" {
+				n++
+			}
+		}
+		return n
+	}
+	before := shows(thinks)
+	r.Changed()
+	if _, err := r.Survey(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if shows(thinks) != before {
+		t.Fatal("the capabilities of an unchanged model were asked for again")
 	}
 }

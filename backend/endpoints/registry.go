@@ -44,6 +44,7 @@ type Registry struct {
 	mu           sync.Mutex
 	clients      map[string]cachedClient
 	ollamaProbes map[string]*ollama.Client // by server root, for /api/ps
+	caps         map[string][]string       // models' capabilities, by endpoint, name and size
 	lastSurvey   *surveyRound              // the latest survey, shared by callers that overlap it
 
 	detected    detections
@@ -234,6 +235,45 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 	if len(st.Models) == 0 && st.Endpoint.Kind == store.KindOllama {
 		st.Hint = "Ollama is running but has no models. Get one with: ollama pull llama3.2"
 	}
+	if oc, ok := client.(*ollama.Client); ok {
+		r.capabilities(ctx, st.Endpoint.ID, oc, st.Models)
+	}
+}
+
+// capabilities fills in what each model can do, from Ollama's /api/show, a
+// few at a time. Answers are kept per model name and size, so a model is
+// asked about once until it changes.
+func (r *Registry) capabilities(ctx context.Context, endpointID string, c *ollama.Client, models []provider.Model) {
+	var wg sync.WaitGroup
+	limit := make(chan struct{}, 4)
+	for i := range models {
+		key := fmt.Sprintf("%s\x00%s\x00%d", endpointID, models[i].Name, models[i].SizeBytes)
+		r.mu.Lock()
+		caps, known := r.caps[key]
+		r.mu.Unlock()
+		if known {
+			models[i].Capabilities = caps
+			continue
+		}
+		wg.Add(1)
+		go func(m *provider.Model) {
+			defer wg.Done()
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			caps, err := c.Capabilities(ctx, m.Name)
+			if err != nil {
+				return // unknown: the picker just shows no capabilities
+			}
+			m.Capabilities = caps
+			r.mu.Lock()
+			if r.caps == nil {
+				r.caps = map[string][]string{}
+			}
+			r.caps[key] = caps
+			r.mu.Unlock()
+		}(&models[i])
+	}
+	wg.Wait()
 }
 
 // hintFor says how to fix an endpoint that did not answer.
