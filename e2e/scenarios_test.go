@@ -217,3 +217,41 @@ func TestExportFromTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestThinkingSectionInTheWindow: a model that reasons first. The window's
+// Thinking section streams open, folds when the answer starts, says how long
+// the model thought, and opens again; the reasoning is stored with the answer.
+func TestThinkingSectionInTheWindow(t *testing.T) {
+	reasoning := "The user wants a greeting. Let me think about the tone: friendly, short. " +
+		"I should also mention where I am running, the loopback. That settles it."
+	srv := providertest.NewOllama(providertest.Script{Reasoning: reasoning, TokenDelay: 40 * time.Millisecond, Answer: "Hello from the loopback!"})
+	defer srv.Close()
+	var r struct {
+		scenarioResult
+		LiveText                string `json:"liveText"`
+		FoldedWhenAnswerStarted bool   `json:"foldedWhenAnswerStarted"`
+		Label                   string `json:"label"`
+		Reopened                bool   `json:"reopened"`
+		ReopenedText            string `json:"reopenedText"`
+		State                   string `json:"state"`
+		AnswerText              string `json:"answerText"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "thinking", &r)
+	if !r.OK {
+		t.Fatalf("scenario failed: %s", r.Error)
+	}
+	if r.LiveText == "" || !strings.HasPrefix(reasoning, strings.TrimSpace(r.LiveText)[:20]) {
+		t.Fatalf("live reasoning shown %q", r.LiveText)
+	}
+	if !r.FoldedWhenAnswerStarted || !strings.HasPrefix(r.Label, "Thought for") || !r.Reopened || r.ReopenedText != reasoning {
+		t.Fatalf("folded %v, label %q, reopened %v with %q", r.FoldedWhenAnswerStarted, r.Label, r.Reopened, r.ReopenedText)
+	}
+	if r.State != "complete" || r.AnswerText != "Hello from the loopback!" {
+		t.Fatalf("answer %s %q", r.State, r.AnswerText)
+	}
+	db := openDB(t, app.dbPath())
+	var stored string
+	if err := db.QueryRow(`SELECT reasoning FROM messages WHERE role = 'assistant'`).Scan(&stored); err != nil || stored != reasoning {
+		t.Fatalf("stored reasoning %q (%v)", stored, err)
+	}
+}

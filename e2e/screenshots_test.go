@@ -22,6 +22,12 @@ func TestMainStatesScreenshots(t *testing.T) {
 	demo := providertest.Script{Answer: providertest.DemoAnswer, Tokens: providertest.SplitTokens(providertest.DemoAnswer, 3), TokenDelay: 12 * time.Millisecond}
 	recovered := demo
 	recovered.Fault, recovered.FaultAfterTokens = providertest.DropMidLine, 12
+	thinking := slowDemo
+	thinking.Reasoning = "The user asks for three things: a Go hello world, a table and a formula. " +
+		"Start with the smallest Go program that prints, since that is what they will copy. " +
+		"Then a two-row table that says what Brook does with the tokens, and last the area of a circle, " +
+		"which is short enough to read at a glance. Keep the prose brief."
+	thinking.TokenDelay = 90 * time.Millisecond
 	slowStart := demo
 	slowStart.FirstTokenDelay = 15 * time.Second
 	interrupted := demo
@@ -38,6 +44,7 @@ func TestMainStatesScreenshots(t *testing.T) {
 	}{
 		{name: "first-run", pose: "empty", script: demo},
 		{name: "streaming", pose: "streaming", script: slowDemo},
+		{name: "thinking", pose: "thinking", script: thinking},
 		{name: "waiting", pose: "waiting", script: slowStart},
 		{name: "queued", pose: "queued", script: slowDemo},
 		{name: "answered", pose: "answered", script: demo, dataHome: shared},

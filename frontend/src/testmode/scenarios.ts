@@ -145,6 +145,35 @@ const scenarios: Record<string, Scenario> = {
     }
   },
 
+  /**
+   * A model that reasons first: the Thinking section is open and live while
+   * the reasoning streams, folds when the answer starts, and opens again.
+   */
+  async thinking() {
+    await ready();
+    await newChat();
+    const answerId = await send('Think first, then say hello.');
+    const el = () => document.querySelector<HTMLElement>(`[data-testid="message"][data-message-id="${answerId}"]`);
+    const section = () => (el() ? $('thinking', el()!) : null);
+    const live = await waitFor(() => {
+      const s = section();
+      const text = s ? ($('thinking-content', s)?.textContent ?? '').trim() : '';
+      return s && s.dataset.open === 'true' && s.dataset.live === 'true' && text.length > 20 ? { text, label: ($('thinking-label', s)?.textContent ?? '').trim() } : null;
+    }, 'the Thinking section, open and live', 20000);
+    const answerText = () => ($('message-content', el()!)?.textContent ?? '').trim();
+    await waitFor(() => answerText().length > 0, 'the first words of the answer', 20000);
+    await sleep(200);
+    const foldedWhenAnswerStarted = section()?.dataset.open === 'false';
+    const m = await waitFinal(answerId);
+    await sleep(300);
+    const label = ($('thinking-label', section()!)?.textContent ?? '').trim();
+    await click($('thinking-toggle', section()!), 'the Thinking toggle');
+    await sleep(100);
+    const reopened = section()?.dataset.open === 'true';
+    const reopenedText = ($('thinking-content', section()!)?.textContent ?? '').trim();
+    return { answerId, liveText: live.text, liveLabel: live.label, foldedWhenAnswerStarted, label, reopened, reopenedText, state: m.state, answerText: m.text };
+  },
+
   async stop() {
     await ready();
     await newChat();
@@ -281,7 +310,7 @@ const scenarios: Record<string, Scenario> = {
   /**
    * Arranges a state for a documentation screenshot and reports without
    * quitting (Go keeps the window open for "pose" scenarios).
-   * arg: answered | streaming | waiting | queued | settings | help | models | search=QUERY | empty
+   * arg: answered | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
    */
   async pose(arg) {
     await ready();
@@ -298,6 +327,16 @@ const scenarios: Record<string, Scenario> = {
         await newChat();
         const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
         await waitFor(() => (message(id)?.text.length ?? 0) > 120, 'part of the answer', 30000);
+        break;
+      }
+      case 'thinking': {
+        // A reasoning model thinking aloud: the live Thinking section.
+        await newChat();
+        const id = await send(value || 'How long is the Danube, roughly?');
+        await waitFor(() => {
+          const s = document.querySelector<HTMLElement>(`[data-testid="message"][data-message-id="${id}"] [data-testid="thinking"]`);
+          return s && s.dataset.live === 'true' && ($('thinking-content', s)?.textContent ?? '').length > 160;
+        }, 'a good part of the reasoning', 30000);
         break;
       }
       case 'waiting': {
