@@ -21,6 +21,7 @@ import (
 
 	"brook/backend/chat"
 	"brook/backend/endpoints"
+	"brook/backend/gpu"
 	"brook/backend/paths"
 	"brook/backend/secrets"
 	"brook/backend/store"
@@ -39,6 +40,8 @@ type App struct {
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
+	// gpuChoice says why the window does or does not use the GPU, for the log.
+	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.
 	notice string
 	// startErr, when set, is why the backend could not start; every call returns it.
@@ -53,6 +56,12 @@ func Run(assets embed.FS, icon []byte) error {
 	}
 	a := &App{emitter: &wailsEmitter{}}
 	services := newServices(a)
+	policy := linux.WebviewGpuPolicyNever
+	accelerate, why := gpu.Accelerate("/sys", os.Getenv)
+	if accelerate {
+		policy = linux.WebviewGpuPolicyOnDemand
+	}
+	a.gpuChoice = why
 	return wails.Run(&options.App{
 		Title:            "Brook",
 		Width:            1280,
@@ -67,7 +76,7 @@ func Run(assets embed.FS, icon []byte) error {
 		Linux: &linux.Options{
 			ProgramName:         "brook",
 			Icon:                icon,
-			WebviewGpuPolicy:    linux.WebviewGpuPolicyOnDemand,
+			WebviewGpuPolicy:    policy,
 			WindowIsTranslucent: false,
 		},
 	})
@@ -96,7 +105,7 @@ func (a *App) open() error {
 	}
 	a.layout = layout
 	a.log, a.logFile = openLog(layout.Logs)
-	a.log.Info("starting", "data", layout.Data)
+	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice)
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
 	case err != nil:
