@@ -14,8 +14,9 @@ import (
 // NewChatTitle is the title of a conversation before its first message.
 const NewChatTitle = "New chat"
 
-// ErrBusy is returned for an action on an answer that is still streaming.
-var ErrBusy = errors.New("that answer is still streaming; stop it first")
+// ErrBusy is returned for an action on a conversation whose answer is still
+// being written: a conversation has at most one live answer.
+var ErrBusy = errors.New("an answer in this conversation is still being written; wait for it or stop it first")
 
 // ErrNotAnswer is returned when an answer action names another kind of message.
 var ErrNotAnswer = errors.New("that message is not an answer")
@@ -57,37 +58,40 @@ func (e *Engine) Continue(ctx context.Context, answerID int64) (store.Message, e
 }
 
 func (e *Engine) restart(ctx context.Context, answerID int64, keepText bool) (store.Message, error) {
-	answer, conv, history, err := e.answerContext(ctx, answerID)
+	slot, answer, conv, history, err := e.answerContext(ctx, answerID)
 	if err != nil {
 		return store.Message{}, err
 	}
+	defer slot.cancel()
 	reset := store.Message{
 		ID: answer.ID, UID: answer.UID, ConversationID: answer.ConversationID, Role: store.RoleAssistant,
 		State: store.StateStreaming, CreatedAt: answer.CreatedAt, EndpointID: conv.EndpointID, Model: conv.Model,
+		Run: e.runs.Add(1),
 	}
 	if keepText {
 		reset.Content, reset.Reasoning = answer.Content, answer.Reasoning
 	}
-	if err := e.cfg.Store.RestartAnswer(ctx, answer.ID, reset.Content, conv.EndpointID, conv.Model); err != nil {
+	if err := e.cfg.Store.RestartAnswer(ctx, answer.ID, reset.Run, reset.Content, conv.EndpointID, conv.Model); err != nil {
 		return store.Message{}, fmt.Errorf("restarting the answer: %w", err)
 	}
 	if reset.Reasoning != "" {
 		// The reasoning the answer is continued from stays stored, in case Brook dies meanwhile.
-		if err := e.cfg.Store.CheckpointAnswer(ctx, answer.ID, reset.Content, reset.Reasoning); err != nil {
+		if err := e.cfg.Store.CheckpointAnswer(ctx, answer.ID, reset.Run, reset.Content, reset.Reasoning); err != nil {
 			return store.Message{}, fmt.Errorf("restarting the answer: %w", err)
 		}
 	}
-	e.launch(conv, reset, history)
+	e.launch(slot, conv, reset, history)
 	return reset, nil
 }
 
 // Regenerate adds a new answer to the same prompt at the end of the
 // conversation. The old answer stays; only the newest is sent as context later.
 func (e *Engine) Regenerate(ctx context.Context, answerID int64) (store.Message, error) {
-	_, conv, history, err := e.answerContext(ctx, answerID)
+	slot, _, conv, history, err := e.answerContext(ctx, answerID)
 	if err != nil {
 		return store.Message{}, err
 	}
+	defer slot.cancel()
 	all, err := e.cfg.Store.Messages(ctx, conv.ID)
 	if err != nil {
 		return store.Message{}, err
@@ -97,18 +101,19 @@ func (e *Engine) Regenerate(ctx context.Context, answerID int64) (store.Message,
 	}
 	answer, err := e.cfg.Store.AddMessage(ctx, store.Message{
 		ConversationID: conv.ID, Role: store.RoleAssistant, State: store.StateStreaming,
-		EndpointID: conv.EndpointID, Model: conv.Model,
+		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
 	})
 	if err != nil {
 		return store.Message{}, err
 	}
-	e.launch(conv, answer, history)
+	e.launch(slot, conv, answer, history)
 	return answer, nil
 }
 
 // EditAndResend forks the conversation at a user's message: a new
 // conversation gets the messages before it, then the edited message and a new
-// answer. The original conversation is left exactly as it was.
+// answer. The fork is one transaction; the original conversation is left
+// exactly as it was.
 func (e *Engine) EditAndResend(ctx context.Context, userMessageID int64, text string) (SendResult, error) {
 	if strings.TrimSpace(text) == "" {
 		return SendResult{}, ErrEmptyMessage
@@ -117,64 +122,65 @@ func (e *Engine) EditAndResend(ctx context.Context, userMessageID int64, text st
 	if err != nil {
 		return SendResult{}, err
 	}
-	if edited.Role != store.RoleUser {
-		return SendResult{}, errors.New("only your own messages can be edited")
-	}
-	conv, err := e.cfg.Store.GetConversation(ctx, edited.ConversationID)
+	source, err := e.cfg.Store.GetConversation(ctx, edited.ConversationID)
 	if err != nil {
 		return SendResult{}, err
 	}
-	all, err := e.cfg.Store.Messages(ctx, conv.ID)
+	fork, user, err := e.cfg.Store.ForkConversation(ctx, userMessageID, source.Title+" (edited)", text)
 	if err != nil {
 		return SendResult{}, err
 	}
-	fork, err := e.cfg.Store.CreateConversation(ctx, store.Conversation{
-		Title: conv.Title + " (edited)", EndpointID: conv.EndpointID, Model: conv.Model,
-		SystemPrompt: conv.SystemPrompt, Params: conv.Params,
-	})
+	e.cfg.Emitter.Emit(events.ConversationsChangedName, fork.ID)
+	if fork.EndpointID == "" || fork.Model == "" {
+		return SendResult{Conversation: fork, User: user}, ErrNoModel
+	}
+	slot, err := e.reserve(fork.ID)
 	if err != nil {
 		return SendResult{}, err
 	}
-	for _, m := range all {
-		if m.ID >= userMessageID {
-			break
-		}
-		m.ID, m.UID, m.ConversationID = 0, "", fork.ID
-		if _, err := e.cfg.Store.AddMessage(ctx, m); err != nil {
-			return SendResult{}, fmt.Errorf("copying the conversation: %w", err)
-		}
+	defer slot.cancel()
+	answer, err := e.startAnswer(ctx, slot, fork)
+	if err != nil {
+		return SendResult{}, err
 	}
-	return e.Send(ctx, SendRequest{ConversationID: fork.ID, Text: text})
+	return SendResult{Conversation: fork, User: user, Answer: answer}, nil
 }
 
-// answerContext loads an answer that is not streaming, its conversation, and
-// the messages before it.
-func (e *Engine) answerContext(ctx context.Context, answerID int64) (store.Message, store.Conversation, []store.Message, error) {
-	e.mu.Lock()
-	_, busy := e.active[answerID]
-	e.mu.Unlock()
-	if busy {
-		return store.Message{}, store.Conversation{}, nil, ErrBusy
-	}
-	answer, err := e.cfg.Store.GetMessage(ctx, answerID)
+// answerContext reserves the conversation of an answer that is not being
+// produced, and loads the answer, its conversation and the messages before
+// it. The caller launches an answer with the slot or cancels it.
+func (e *Engine) answerContext(ctx context.Context, answerID int64) (slot *reservation, answer store.Message, conv store.Conversation, before []store.Message, err error) {
+	answer, err = e.cfg.Store.GetMessage(ctx, answerID)
 	if err != nil {
-		return answer, store.Conversation{}, nil, err
+		return nil, answer, conv, nil, err
 	}
 	if answer.Role != store.RoleAssistant {
-		return answer, store.Conversation{}, nil, ErrNotAnswer
+		return nil, answer, conv, nil, ErrNotAnswer
 	}
-	conv, err := e.cfg.Store.GetConversation(ctx, answer.ConversationID)
+	if slot, err = e.reserve(answer.ConversationID); err != nil {
+		return nil, answer, conv, nil, err
+	}
+	defer func() {
+		if err != nil {
+			slot.cancel()
+			slot = nil
+		}
+	}()
+	conv, err = e.cfg.Store.GetConversation(ctx, answer.ConversationID)
 	if err != nil {
-		return answer, conv, nil, err
+		return slot, answer, conv, nil, err
 	}
 	if conv.EndpointID == "" || conv.Model == "" {
-		return answer, conv, nil, ErrNoModel
+		return slot, answer, conv, nil, ErrNoModel
+	}
+	// Read again under the slot: it may have changed since the first read.
+	if answer, err = e.cfg.Store.GetMessage(ctx, answerID); err != nil {
+		return slot, answer, conv, nil, err
 	}
 	all, err := e.cfg.Store.Messages(ctx, conv.ID)
 	if err != nil {
-		return answer, conv, nil, err
+		return slot, answer, conv, nil, err
 	}
-	var before []store.Message
 	for _, m := range all {
 		if m.ID >= answerID {
 			break
@@ -182,5 +188,5 @@ func (e *Engine) answerContext(ctx context.Context, answerID int64) (store.Messa
 		before = append(before, m)
 	}
 	e.cfg.Emitter.Emit(events.ConversationsChangedName, conv.ID)
-	return answer, conv, before, nil
+	return slot, answer, conv, before, nil
 }

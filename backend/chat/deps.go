@@ -17,9 +17,10 @@ type Store interface {
 	Messages(ctx context.Context, conversationID int64) ([]store.Message, error)
 	GetMessage(ctx context.Context, id int64) (store.Message, error)
 	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
-	CheckpointAnswer(ctx context.Context, id int64, content, reasoning string) error
+	ForkConversation(ctx context.Context, userMessageID int64, title, text string) (store.Conversation, store.Message, error)
+	CheckpointAnswer(ctx context.Context, id, run int64, content, reasoning string) error
 	FinishAnswer(ctx context.Context, m store.Message) error
-	RestartAnswer(ctx context.Context, id int64, content, endpointID, model string) error
+	RestartAnswer(ctx context.Context, id, run int64, content, endpointID, model string) error
 	LoadSettings(ctx context.Context) (store.Settings, error)
 	SaveSettings(ctx context.Context, s store.Settings) error
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"brook/backend/events"
@@ -69,8 +70,10 @@ type Engine struct {
 	shutdown context.CancelCauseFunc
 
 	mu     sync.Mutex
-	active map[int64]*answerRun
+	active map[int64]*answerRun // by answer
+	live   map[int64]bool       // conversations with an answer being produced, or about to be
 	wg     sync.WaitGroup
+	runs   atomic.Int64 // the last run number given out
 
 	queues  queues
 	pace    paceMemory
@@ -90,7 +93,10 @@ var (
 func New(cfg Config) *Engine {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancelCause(context.Background())
-	return &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*answerRun{}}
+	e := &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*answerRun{}, live: map[int64]bool{}}
+	// Run numbers only grow, across restarts too, so an old run's late write never matches.
+	e.runs.Store(time.Now().UnixNano())
+	return e
 }
 
 // Close stops every answer, which is stored as interrupted with its text kept,
@@ -129,9 +135,23 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	if strings.TrimSpace(req.Text) == "" {
 		return SendResult{}, ErrEmptyMessage
 	}
+	var slot *reservation
+	if req.ConversationID != 0 {
+		var err error
+		if slot, err = e.reserve(req.ConversationID); err != nil {
+			return SendResult{}, err
+		}
+		defer slot.cancel()
+	}
 	conv, err := e.conversationFor(ctx, req)
 	if err != nil {
 		return SendResult{}, err
+	}
+	if slot == nil {
+		if slot, err = e.reserve(conv.ID); err != nil {
+			return SendResult{}, err
+		}
+		defer slot.cancel()
 	}
 	user, err := e.cfg.Store.AddMessage(ctx, store.Message{
 		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete,
@@ -145,7 +165,7 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 			e.cfg.Logger.Warn("setting the title", "err", err)
 		}
 	}
-	answer, err := e.startAnswer(ctx, conv)
+	answer, err := e.startAnswer(ctx, slot, conv)
 	if err != nil {
 		return SendResult{}, err
 	}
@@ -192,20 +212,56 @@ func (e *Engine) rememberModel(ctx context.Context, endpointID, model string) {
 }
 
 // startAnswer stores a new streaming answer at the end of conv and starts it.
-func (e *Engine) startAnswer(ctx context.Context, conv store.Conversation) (store.Message, error) {
+func (e *Engine) startAnswer(ctx context.Context, slot *reservation, conv store.Conversation) (store.Message, error) {
 	history, err := e.cfg.Store.Messages(ctx, conv.ID)
 	if err != nil {
 		return store.Message{}, err
 	}
 	answer, err := e.cfg.Store.AddMessage(ctx, store.Message{
 		ConversationID: conv.ID, Role: store.RoleAssistant, State: store.StateStreaming,
-		EndpointID: conv.EndpointID, Model: conv.Model,
+		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
 	})
 	if err != nil {
 		return store.Message{}, fmt.Errorf("creating the answer: %w", err)
 	}
-	e.launch(conv, answer, history)
+	e.launch(slot, conv, answer, history)
 	return answer, nil
+}
+
+// reservation is a conversation's one slot for a live answer, taken before
+// anything is stored so that two actions cannot both start an answer.
+type reservation struct {
+	e              *Engine
+	conversationID int64
+	launched       bool
+}
+
+// reserve takes the conversation's slot, or fails with [ErrBusy] when an
+// answer of it is being produced. Wails runs every bound call on its own
+// goroutine, so this is where a double click or two windows' worth of
+// actions meet.
+func (e *Engine) reserve(conversationID int64) (*reservation, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.live[conversationID] {
+		return nil, ErrBusy
+	}
+	e.live[conversationID] = true
+	return &reservation{e: e, conversationID: conversationID}, nil
+}
+
+// cancel frees the slot of an action that did not launch an answer.
+func (r *reservation) cancel() {
+	if r == nil || r.launched {
+		return
+	}
+	r.e.release(r.conversationID)
+}
+
+func (e *Engine) release(conversationID int64) {
+	e.mu.Lock()
+	delete(e.live, conversationID)
+	e.mu.Unlock()
 }
 
 // Stop cancels a streaming answer. Its text so far is kept and it is marked

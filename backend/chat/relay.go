@@ -73,7 +73,7 @@ func (p *relayPart) take(split bool) (before, after string, at int) {
 // shown is the part so far in whole characters.
 func (p *relayPart) shown() string { return string(p.buf[:completeUTF8Prefix(p.buf, 0)]) }
 
-func newRelay(e *Engine, messageID, conversationID int64, prefix, reasoning string) *relay {
+func newRelay(e *Engine, messageID, conversationID, run int64, prefix, reasoning string) *relay {
 	r := &relay{
 		emitter:         e.cfg.Emitter,
 		messageID:       messageID,
@@ -89,7 +89,7 @@ func newRelay(e *Engine, messageID, conversationID int64, prefix, reasoning stri
 		finished:        make(chan struct{}),
 	}
 	r.checkpoint = func(content, reasoning string) error {
-		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, content, reasoning)
+		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, run, content, reasoning)
 	}
 	return r
 }

@@ -58,9 +58,12 @@ const continuePrompt = "Continue exactly where your previous answer stopped. Do 
 // launch starts producing answer. history is the conversation before it.
 // The answer's text and reasoning so far (when continuing) are kept and
 // extended.
-func (e *Engine) launch(conv store.Conversation, answer store.Message, history []store.Message) {
+// It takes over the conversation's slot, which it frees when the answer is
+// stored.
+func (e *Engine) launch(slot *reservation, conv store.Conversation, answer store.Message, history []store.Message) {
 	ctx, cancel := context.WithCancelCause(e.ctx)
 	run := &answerRun{ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	slot.launched = true
 	e.mu.Lock()
 	e.active[answer.ID] = run
 	e.mu.Unlock()
@@ -71,6 +74,7 @@ func (e *Engine) launch(conv store.Conversation, answer store.Message, history [
 		defer func() {
 			e.mu.Lock()
 			delete(e.active, answer.ID)
+			delete(e.live, conv.ID)
 			e.mu.Unlock()
 			cancel(nil)
 		}()
@@ -105,7 +109,7 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 		settings = store.DefaultSettings()
 	}
 	prefix := answer.Content
-	relay := newRelay(e, answer.ID, conv.ID, prefix, answer.Reasoning)
+	relay := newRelay(e, answer.ID, conv.ID, answer.Run, prefix, answer.Reasoning)
 	go relay.run()
 
 	final := answer

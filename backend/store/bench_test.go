@@ -354,7 +354,7 @@ func BenchmarkCheckpoint(b *testing.B) {
 		}
 		text.WriteString(chunk)
 		started := time.Now()
-		if err := s.CheckpointAnswer(ctx, answer.ID, text.String(), ""); err != nil {
+		if err := s.CheckpointAnswer(ctx, answer.ID, 0, text.String(), ""); err != nil {
 			b.Fatal(err)
 		}
 		durations = append(durations, time.Since(started))

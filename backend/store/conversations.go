@@ -85,15 +85,85 @@ func (s *Store) CreateConversation(ctx context.Context, c Conversation) (Convers
 	}
 	now := s.now()
 	c.CreatedAt, c.UpdatedAt = now, now
-	err = s.write.QueryRowContext(ctx, `INSERT INTO conversations
-		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.UID, c.Title, c.TitleIsAuto, c.CreatedAt, c.UpdatedAt, c.Pinned, c.Archived,
-		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft).Scan(&c.ID)
+	err = insertConversation(ctx, s.write, &c, params)
 	if err != nil {
 		return Conversation{}, fmt.Errorf("store: create conversation: %w", err)
 	}
 	return c, nil
+}
+
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func insertConversation(ctx context.Context, q queryRower, c *Conversation, params string) error {
+	return q.QueryRowContext(ctx, `INSERT INTO conversations
+		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.UID, c.Title, c.TitleIsAuto, c.CreatedAt, c.UpdatedAt, c.Pinned, c.Archived,
+		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft).Scan(&c.ID)
+}
+
+// ForkConversation starts a new conversation from the messages of source
+// before one of its user messages, and text in place of that message, all in
+// one transaction: it happens whole or not at all. The new conversation has
+// source's model, system prompt and parameters and the title given; the
+// copies get new IDs and UIDs, and an answer that was still streaming is
+// copied as interrupted. source is not changed.
+func (s *Store) ForkConversation(ctx context.Context, userMessageID int64, title, text string) (Conversation, Message, error) {
+	var fork Conversation
+	user := Message{Role: RoleUser, Content: text, State: StateComplete}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		edited, err := scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, userMessageID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: message %d: %w", userMessageID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if edited.Role != RoleUser {
+			return invalid("only a user's message can be edited")
+		}
+		source, err := scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE id = ? AND deleted_at IS NULL`, edited.ConversationID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: conversation %d: %w", edited.ConversationID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		before, err := s.queryMessages(ctx, tx, source.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		fork = Conversation{UID: uuid.NewString(), Title: strings.TrimSpace(title), CreatedAt: now, UpdatedAt: now,
+			EndpointID: source.EndpointID, Model: source.Model, SystemPrompt: source.SystemPrompt, Params: source.Params}
+		params, err := encodeParams(fork.Params)
+		if err != nil {
+			return err
+		}
+		if err := insertConversation(ctx, tx, &fork, params); err != nil {
+			return err
+		}
+		for _, m := range before {
+			if m.ID >= userMessageID {
+				break
+			}
+			m.UID, m.ConversationID, m.Run = uuid.NewString(), fork.ID, 0
+			if m.State == StateStreaming {
+				m.State = StateInterrupted
+			}
+			if err := insertMessage(ctx, tx, &m); err != nil {
+				return err
+			}
+		}
+		user.UID, user.ConversationID, user.CreatedAt, user.UpdatedAt = uuid.NewString(), fork.ID, now, now
+		return insertMessage(ctx, tx, &user)
+	})
+	if err != nil {
+		return Conversation{}, Message{}, fmt.Errorf("store: fork conversation: %w", err)
+	}
+	return fork, user, nil
 }
 
 // GetConversation returns a conversation, or [ErrNotFound] if it does not

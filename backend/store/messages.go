@@ -11,14 +11,14 @@ import (
 
 const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
 	endpoint_id, model, first_token_ms, tokens_per_second, prompt_tokens, completion_tokens,
-	recovered, recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms`
+	recovered, recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run`
 
 func scanMessage(row rowScanner) (Message, error) {
 	var m Message
 	err := row.Scan(&m.ID, &m.UID, &m.ConversationID, &m.Role, &m.Content, &m.State,
 		&m.CreatedAt, &m.UpdatedAt, &m.EndpointID, &m.Model, &m.FirstTokenMs, &m.TokensPerSecond,
 		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.RecoveryMethod, &m.EndReason,
-		&m.Error, &m.Reasoning, &m.ThinkingMs)
+		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run)
 	return m, err
 }
 
@@ -50,15 +50,15 @@ func validateMessage(m Message) error {
 const insertMessageSQL = `INSERT INTO messages
 	(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
 	 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, recovered,
-	 recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	 recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // insertMessageArgs are the arguments of [insertMessageSQL] for m, in order.
 func insertMessageArgs(m *Message) []any {
 	return []any{m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
 		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
 		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod, m.EndReason, m.Error,
-		m.Reasoning, m.ThinkingMs}
+		m.Reasoning, m.ThinkingMs, m.Run}
 }
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
@@ -100,20 +100,21 @@ func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 // CheckpointAnswer saves the text and the reasoning received so far of a
 // streaming answer. It is one UPDATE of one row and does not touch the
 // search index, so it is cheap enough to call often while an answer streams.
-// It fails with [ErrNotFound] if the message does not exist or is no longer
-// streaming.
-func (s *Store) CheckpointAnswer(ctx context.Context, id int64, content, reasoning string) error {
+// It fails with [ErrNotFound] if the message does not exist, is no longer
+// streaming, or is being produced by another run than run.
+func (s *Store) CheckpointAnswer(ctx context.Context, id, run int64, content, reasoning string) error {
 	res, err := s.write.ExecContext(ctx,
-		`UPDATE messages SET content = ?, reasoning = ?, updated_at = ? WHERE id = ? AND state = 'streaming'`,
-		content, reasoning, s.now(), id)
-	return requireOneRow(res, err, "streaming message", id)
+		`UPDATE messages SET content = ?, reasoning = ?, updated_at = ? WHERE id = ? AND run = ? AND state = 'streaming'`,
+		content, reasoning, s.now(), id, run)
+	return requireOneRow(res, err, "streaming message of this run", id)
 }
 
 // FinishAnswer writes the final text, reasoning, state and statistics of an
 // answer (the message with m.ID; its role, UID and conversation are not
 // changed). The state must not be [StateStreaming]. Leaving the streaming
 // state indexes the answer's text, not its reasoning, for search. The
-// conversation's UpdatedAt moves to now.
+// conversation's UpdatedAt moves to now. The write names m.Run: an answer
+// that another run has taken over since is left alone ([ErrNotFound]).
 func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 	if !validState(m.State) || m.State == StateStreaming {
 		return invalid("an answer cannot finish in state %q", m.State)
@@ -125,10 +126,10 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
 			completion_tokens = ?, recovered = ?, recovery_reason = ?, recovery_method = ?,
 			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?
-			WHERE id = ? RETURNING conversation_id`,
+			WHERE id = ? AND run = ? RETURNING conversation_id`,
 			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
 			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod,
-			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.ID).Scan(&conversationID)
+			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.ID, m.Run).Scan(&conversationID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
 		}

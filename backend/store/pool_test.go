@@ -89,7 +89,7 @@ func TestConcurrentWriters(t *testing.T) {
 			text := ""
 			for j := range checkpoints {
 				text += fmt.Sprintf("token%d ", j)
-				if err := s.CheckpointAnswer(ctx, answer.ID, text, ""); err != nil {
+				if err := s.CheckpointAnswer(ctx, answer.ID, 0, text, ""); err != nil {
 					errs <- err
 					return
 				}

@@ -23,14 +23,14 @@ func TestReasoningLifecycle(t *testing.T) {
 
 	// The model thinks first: reasoning arrives before any answer text.
 	thinking := "Okay, the user asks about the tower. Let me ponder the antenna."
-	if err := s.CheckpointAnswer(ctx, answer.ID, "", thinking); err != nil {
+	if err := s.CheckpointAnswer(ctx, answer.ID, 0, "", thinking); err != nil {
 		t.Fatal(err)
 	}
 	if m, err := s.GetMessage(ctx, answer.ID); err != nil || m.Content != "" || m.Reasoning != thinking || m.State != StateStreaming {
 		t.Fatalf("after a reasoning checkpoint: %+v, %v", m, err)
 	}
 	partial := "It is 333 metres ta"
-	if err := s.CheckpointAnswer(ctx, answer.ID, partial, thinking); err != nil {
+	if err := s.CheckpointAnswer(ctx, answer.ID, 0, partial, thinking); err != nil {
 		t.Fatal(err)
 	}
 
@@ -96,7 +96,7 @@ func TestReasoningLifecycle(t *testing.T) {
 	checkSearchIndex(t, target)
 
 	// A retry starts afresh, thoughts included.
-	if err := s.RestartAnswer(ctx, answer.ID, "", "ep", "qwen3"); err != nil {
+	if err := s.RestartAnswer(ctx, answer.ID, 1, "", "ep", "qwen3"); err != nil {
 		t.Fatal(err)
 	}
 	got, err = s.GetMessage(ctx, answer.ID)

@@ -65,7 +65,7 @@ func TestRecoveryMethodRoundTrips(t *testing.T) {
 			}
 
 			// A retry starts the answer afresh: no recovery left over.
-			if err := s.RestartAnswer(ctx, answer.ID, "", "ep", "llama3"); err != nil {
+			if err := s.RestartAnswer(ctx, answer.ID, 1, "", "ep", "llama3"); err != nil {
 				t.Fatal(err)
 			}
 			got, err = s.GetMessage(ctx, answer.ID)

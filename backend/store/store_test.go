@@ -196,7 +196,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			_, err := s.AddMessage(ctx, Message{ConversationID: 9999, Role: RoleUser, Content: "x"})
 			return err
 		}, ErrNotFound},
-		{"checkpoint a complete message", func() error { return s.CheckpointAnswer(ctx, user.ID, "x", "") }, ErrNotFound},
+		{"checkpoint a complete message", func() error { return s.CheckpointAnswer(ctx, user.ID, 0, "x", "") }, ErrNotFound},
 		{"finish as streaming", func() error { return s.FinishAnswer(ctx, Message{ID: user.ID, State: StateStreaming}) }, ErrInvalid},
 		{"finish unknown", func() error { return s.FinishAnswer(ctx, Message{ID: 9999, State: StateComplete}) }, ErrNotFound},
 		{"delete unknown message", func() error { return s.DeleteMessage(ctx, 9999) }, ErrNotFound},
@@ -270,7 +270,7 @@ func TestStreamingAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{"Gorou", "Goroutines are", "Goroutines are lightweight threads."} {
-		if err := s.CheckpointAnswer(ctx, answer.ID, text, ""); err != nil {
+		if err := s.CheckpointAnswer(ctx, answer.ID, 0, text, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -287,7 +287,7 @@ func TestStreamingAnswer(t *testing.T) {
 	if err := s.FinishAnswer(ctx, final); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CheckpointAnswer(ctx, answer.ID, "late chunk", ""); !errors.Is(err, ErrNotFound) {
+	if err := s.CheckpointAnswer(ctx, answer.ID, 0, "late chunk", ""); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("checkpoint after finish: %v, want ErrNotFound", err)
 	}
 	got, err := s.GetMessage(ctx, answer.ID)
@@ -354,7 +354,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	partial := "東京タワー is a communications tower in Minato, Tok"
-	if err := s.CheckpointAnswer(ctx, answer.ID, partial, ""); err != nil {
+	if err := s.CheckpointAnswer(ctx, answer.ID, 0, partial, ""); err != nil {
 		t.Fatal(err)
 	}
 

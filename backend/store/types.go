@@ -91,6 +91,9 @@ type Message struct {
 	EndReason string `json:"endReason,omitempty"`
 	// Error is a plain-words reason shown to the user for interrupted and failed answers.
 	Error string `json:"error,omitempty"`
+	// Run is the number of the run that produces or produced an answer;
+	// checkpoints and the final write must name it. Internal: not exported.
+	Run int64 `json:"-"`
 }
 
 // How a recovered answer was completed; see [Message.RecoveryMethod].
