@@ -26,7 +26,10 @@ func TestOneLiveAnswerPerConversation(t *testing.T) {
 	}
 	before, _ := h.store.Messages(ctx, first.ConversationID)
 	busy := map[string]func() error{
-		"Send":       func() error { _, err := h.engine.Send(ctx, SendRequest{ConversationID: first.ConversationID, Text: "third"}); return err },
+		"Send": func() error {
+			_, err := h.engine.Send(ctx, SendRequest{ConversationID: first.ConversationID, Text: "third"})
+			return err
+		},
 		"Retry":      func() error { _, err := h.engine.Retry(ctx, first.ID); return err },
 		"Continue":   func() error { _, err := h.engine.Continue(ctx, first.ID); return err },
 		"Regenerate": func() error { _, err := h.engine.Regenerate(ctx, res.Answer.ID); return err },
