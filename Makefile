@@ -2,6 +2,9 @@
 # Both install whatever is missing first.
 SHELL := /bin/bash
 BIN   := build/bin/brook
+# The end-to-end tests drive a build that also has the test hooks (a bound
+# TestService, files instead of native dialogs); the release binary has none.
+TEST_BIN := build/bin/brook-test
 TAGS  := desktop,production,webkit2_41
 GO_SOURCES := $(shell find app backend main.go -name '*.go' -not -name '*_test.go' 2>/dev/null)
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
@@ -34,14 +37,20 @@ frontend: frontend/dist/index.html
 $(BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
 	go build -tags $(TAGS) -trimpath -ldflags "-w -s" -o $(BIN) .
 
+$(TEST_BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
+	go build -tags $(TAGS),testhooks -trimpath -ldflags "-w -s" -o $(TEST_BIN) .
+
 ## test: every test: Go unit tests, frontend tests, real Ollama, end to end in the real window.
 test: deps-test
 	$(MAKE) test-go test-frontend
-	$(MAKE) $(BIN)
+	$(MAKE) $(BIN) $(TEST_BIN)
+	@if grep -aq BROOK_TEST_SCENARIO $(BIN); then echo "the release binary carries test hooks"; exit 1; fi
 	$(MAKE) test-real-ollama test-e2e
 
 test-go:
 	go vet ./backend/... ./tools/... ./tests/... ./e2e/...
+	go vet -tags $(TAGS) ./app/... .
+	go vet -tags $(TAGS),testhooks ./app/...
 	go test -count=1 ./backend/... ./tools/...
 
 test-frontend:
@@ -52,7 +61,7 @@ test-real-ollama:
 
 test-e2e:
 	mkdir -p $(ARTIFACTS)
-	BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
 	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' ; exit $${PIPESTATUS[0]}
 
 ## bench: store, streaming, recovery and rendering benchmarks (separate from tests).
@@ -62,9 +71,9 @@ bench: deps
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false
 
 ## screenshots: photograph the main states of the real window into docs/screenshots.
-screenshots: deps-test $(BIN)
+screenshots: deps-test $(TEST_BIN)
 	mkdir -p docs/screenshots $(ARTIFACTS)
-	BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
+	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
 	  go test -count=1 -run TestMainStatesScreenshots -v ./e2e/
 
 ## dev: live-reloading development window (wails dev).

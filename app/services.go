@@ -43,7 +43,24 @@ type TransferService struct{ a *App }
 type SystemService struct{ a *App }
 
 func newServices(a *App) []any {
-	return []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}}
+	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}}
+	return append(services, testHooks.services(a)...)
+}
+
+// hooks are what end-to-end tests need of a build: a bound service that runs
+// scenarios in the window, and files instead of the native dialogs. Only a
+// build with the testhooks tag has them (testhooks.go); the release binary
+// has none.
+type hooks struct {
+	services   func(a *App) []any
+	exportDir  func() string
+	importFile func() string
+}
+
+var testHooks = hooks{
+	services:   func(*App) []any { return nil },
+	exportDir:  func() string { return "" },
+	importFile: func() string { return "" },
 }
 
 // Send stores text as a new message (in a new conversation when conversationID
@@ -457,7 +474,7 @@ func (s *TransferService) Import() (*store.ImportResult, error) {
 }
 
 func (a *App) savePath(name string, f transfer.Format) (string, error) {
-	if dir := os.Getenv("BROOK_TEST_EXPORT_DIR"); dir != "" {
+	if dir := testHooks.exportDir(); dir != "" {
 		return filepath.Join(dir, name), nil
 	}
 	return runtime.SaveFileDialog(a.ctx, runtime.SaveDialogOptions{
@@ -467,7 +484,7 @@ func (a *App) savePath(name string, f transfer.Format) (string, error) {
 }
 
 func (a *App) openPath() (string, error) {
-	if path := os.Getenv("BROOK_TEST_IMPORT_FILE"); path != "" {
+	if path := testHooks.importFile(); path != "" {
 		return path, nil
 	}
 	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
@@ -514,23 +531,4 @@ func (s *SystemService) UIReady() {
 	if s.a.log != nil {
 		s.a.log.Info("ui ready", "since_launch_ms", time.Since(processStart).Milliseconds())
 	}
-}
-
-// TestScenario names the end-to-end scenario the UI should run, or "".
-func (s *SystemService) TestScenario() string { return os.Getenv("BROOK_TEST_SCENARIO") }
-
-// TestReport writes a scenario's report and quits. It does nothing outside test mode.
-func (s *SystemService) TestReport(report string) error {
-	path := os.Getenv("BROOK_TEST_REPORT")
-	if os.Getenv("BROOK_TEST_SCENARIO") == "" || path == "" {
-		return errors.New("not in test mode")
-	}
-	if err := os.WriteFile(path, []byte(report), 0o600); err != nil {
-		return err
-	}
-	// A posed state stays on screen for its screenshot; the test closes Brook.
-	if !strings.HasPrefix(os.Getenv("BROOK_TEST_SCENARIO"), "pose") {
-		go runtime.Quit(s.a.ctx)
-	}
-	return nil
 }

@@ -28,8 +28,8 @@ var (
 
 func TestMain(m *testing.M) {
 	if brookBin == "" {
-		fmt.Println("e2e: BROOK_BIN is not set; run `make test-e2e` to build Brook and run these tests")
-		os.Exit(0)
+		// Every test skips, saying why: a run without the binary never reads as a pass.
+		os.Exit(m.Run())
 	}
 	if artifacts == "" {
 		artifacts, _ = os.MkdirTemp("", "brook-e2e-")
@@ -90,6 +90,9 @@ type launch struct {
 
 func start(t *testing.T, l launch) *brook {
 	t.Helper()
+	if brookBin == "" {
+		t.Skip("BROOK_BIN is not set: run `make test-e2e`, which builds Brook with its test hooks and runs these tests")
+	}
 	if l.dataHome == "" {
 		l.dataHome = t.TempDir()
 	}

@@ -358,8 +358,8 @@ export function createWailsApi(): BrookApi {
     system: {
       openURL: b('SystemService', 'OpenURL'),
       uiReady: b('SystemService', 'UIReady'),
-      testScenario: b('SystemService', 'TestScenario'),
-      testReport: b('SystemService', 'TestReport'),
+      testScenario: b('TestService', 'Scenario'),
+      testReport: b('TestService', 'Report'),
     },
     events: {
       onStream: (cb) => on('brook:stream', (p) => cb(p as StreamEvent)),

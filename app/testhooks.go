@@ -1,0 +1,43 @@
+//go:build testhooks
+
+package app
+
+import (
+	"errors"
+	"os"
+	"strings"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// TestService runs end-to-end scenarios through the real UI. It exists only
+// in builds with the testhooks tag (make test builds one beside the release
+// binary).
+type TestService struct{ a *App }
+
+func init() {
+	testHooks = hooks{
+		services:   func(a *App) []any { return []any{&TestService{a}} },
+		exportDir:  func() string { return os.Getenv("BROOK_TEST_EXPORT_DIR") },
+		importFile: func() string { return os.Getenv("BROOK_TEST_IMPORT_FILE") },
+	}
+}
+
+// Scenario names the end-to-end scenario the UI should run, or "".
+func (s *TestService) Scenario() string { return os.Getenv("BROOK_TEST_SCENARIO") }
+
+// Report writes a scenario's report and quits. It does nothing outside test mode.
+func (s *TestService) Report(report string) error {
+	path := os.Getenv("BROOK_TEST_REPORT")
+	if os.Getenv("BROOK_TEST_SCENARIO") == "" || path == "" {
+		return errors.New("not in test mode")
+	}
+	if err := os.WriteFile(path, []byte(report), 0o600); err != nil {
+		return err
+	}
+	// A posed state stays on screen for its screenshot; the test closes Brook.
+	if !strings.HasPrefix(os.Getenv("BROOK_TEST_SCENARIO"), "pose") {
+		go runtime.Quit(s.a.ctx)
+	}
+	return nil
+}
