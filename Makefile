@@ -52,6 +52,7 @@ test-go:
 	go vet -tags $(TAGS) ./app/... .
 	go vet -tags $(TAGS),testhooks ./app/...
 	go test -count=1 ./backend/... ./tools/...
+	scripts/fuzz-short.sh
 
 test-frontend:
 	cd frontend && npx vitest run
@@ -64,11 +65,14 @@ test-e2e:
 	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
 	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' ; exit $${PIPESTATUS[0]}
 
-## bench: store, streaming, recovery and rendering benchmarks (separate from tests).
-bench: deps
+## bench: store, streaming, recovery and rendering benchmarks (separate from tests),
+## and what the real window costs (bench-results/window.md).
+bench: deps-test $(BIN)
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
 	go run ./tools/recoverybench
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false
+	BROOK_WINDOW_BENCH=1 BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	  go test -count=1 -timeout 20m -v -run TestWindowBench ./tests/windowbench/
 
 ## screenshots: photograph the main states of the real window into docs/screenshots.
 screenshots: deps-test $(TEST_BIN)

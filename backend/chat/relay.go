@@ -63,6 +63,9 @@ func (p *relayPart) take(split bool) (before, after string, at int) {
 	cut := end
 	if split {
 		cut = min(max(p.phaseAt, p.sentBytes), end)
+		for cut > p.sentBytes && cut < end && !utf8.RuneStart(p.buf[cut]) {
+			cut-- // never split a character
+		}
 	}
 	before, after, at = string(p.buf[p.sentBytes:cut]), string(p.buf[cut:end]), p.sentUTF16
 	p.sentBytes = end

@@ -147,12 +147,8 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 	}
 	created := seconds(c.CreateTime)
 	updated := seconds(c.UpdateTime)
-	var title string
-	if c.Title != nil {
-		title = oneLine(*c.Title)
-	}
 	conv := store.Conversation{
-		Title:     title,
+		Title:     c.title(), // the store needs one: ChatGPT's may be null
 		CreatedAt: created,
 		UpdatedAt: max(updated, created),
 		Archived:  c.IsArchived,
@@ -484,7 +480,9 @@ func recapMs(text string) int64 {
 
 // seconds converts ChatGPT's fractional Unix seconds to Unix milliseconds.
 func seconds(s *float64) int64 {
-	if s == nil || *s <= 0 || math.IsNaN(*s) || math.IsInf(*s, 0) {
+	// Past the dates JavaScript can show, 8.64e12 s, is as good as none
+	// (and in milliseconds would overflow int64 further on).
+	if s == nil || !(*s > 0 && *s <= 8.64e12) {
 		return 0
 	}
 	return int64(math.Round(*s * 1000))

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
+	"brook/backend/provider"
 	"brook/backend/store"
 )
 
@@ -79,11 +81,21 @@ func validateBrook(b *store.Bundle, index int) error {
 	if c.UpdatedAt < 0 || c.Params.ContextLength < 0 || c.Params.MaxTokens < 0 {
 		return fmt.Errorf("%s: %w: negative number", where, ErrInvalid)
 	}
+	// What the store would refuse is refused here, with the place named.
+	if t := c.Params.Temperature; t != nil && *t < 0 {
+		return fmt.Errorf("%s: %w: negative temperature", where, ErrInvalid)
+	}
+	if !provider.ValidThink(c.Params.Think) {
+		return fmt.Errorf("%s: %w: unknown \"think\" %q", where, ErrInvalid, truncate(c.Params.Think, 40))
+	}
+	if strings.TrimSpace(c.Title) == "" {
+		c.Title = titleOf(*c) // the store needs a title
+	}
 	if c.UpdatedAt == 0 {
 		c.UpdatedAt = c.CreatedAt
 	}
 	c.ID = 0
-	if c.UID == "" {
+	if strings.TrimSpace(c.UID) == "" {
 		c.UID = contentUID(b)
 	}
 	for j := range b.Messages {
@@ -122,7 +134,7 @@ func validateBrook(b *store.Bundle, index int) error {
 			m.State = store.StateInterrupted
 		}
 		m.ID, m.ConversationID = 0, 0
-		if m.UID == "" {
+		if strings.TrimSpace(m.UID) == "" {
 			m.UID = messageUID(c.UID, j, m)
 		}
 	}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target for a short while, one at a time, and stops at
+# the first failure. `make test` runs it with the default of 10 s a target.
+#
+# Longer runs find more; the inputs that reach new code are kept in the Go
+# fuzz cache ($(go env GOCACHE)/fuzz/brook/...) and carry over between runs:
+#
+#   FUZZTIME=10m scripts/fuzz-short.sh      # ten minutes per target
+#   FUZZTIME=1h  scripts/fuzz-short.sh      # overnight
+#   go test -run='^$' -fuzz='^FuzzSeam$' -fuzztime=30m ./backend/chat   # one target
+#
+# A failing input is written to the package's testdata/fuzz/<Target>/ and
+# replayed by every plain `go test` from then on; commit it with the fix.
+# FUZZTIME takes what -fuzztime takes: a duration (30s, 5m) or a count (1000x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME="${FUZZTIME:-10s}"
+
+# package target, one per line
+targets=(
+	"./backend/chat FuzzRelayDeltas"
+	"./backend/chat FuzzSeam"
+	"./backend/transfer FuzzParseBrookJSON"
+	"./backend/transfer FuzzParseChatGPT"
+	"./backend/provider/thinktags FuzzSplitter"
+)
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+for t in "${targets[@]}"; do
+	read -r pkg name <<<"$t"
+	start=$SECONDS
+	if go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" >"$log" 2>&1; then
+		printf 'fuzz ok    %-20s %-30s %3ds\n' "$name" "$pkg" $((SECONDS - start))
+	else
+		printf 'fuzz FAIL  %-20s %-30s %3ds\n' "$name" "$pkg" $((SECONDS - start))
+		grep -v '^fuzz: elapsed' "$log" >&2 || true
+		exit 1
+	fi
+done
