@@ -101,6 +101,9 @@ func checkEveryFieldSet(t *testing.T, list reflect.Value) {
 	walk = func(path string, get func(reflect.Value) reflect.Value, typ reflect.Type) {
 		if typ.Kind() == reflect.Struct {
 			for i := range typ.NumField() {
+				if typ.Field(i).Tag.Get("json") == "-" {
+					continue // internal, never exported (such as Message.Run)
+				}
 				walk(path+"."+typ.Field(i).Name, func(v reflect.Value) reflect.Value { return get(v).Field(i) }, typ.Field(i).Type)
 			}
 			return
@@ -226,7 +229,7 @@ func TestHTMLIsSelfContainedAndSafe(t *testing.T) {
 		`&lt;script&gt;alert('pwned')&lt;/script&gt;`, // raw HTML shown as text
 		`&lt;div onclick=&quot;steal()&quot;&gt;click me&lt;/div&gt;`,
 		`<table>`, `<th style="text-align:center">Stable</th>`, // GFM table
-		`<pre class="chroma">`, `<span class="kn">package</span>`, // highlighted with classes
+		`<pre class="hl"><code class="language-go">`, `<span class="k">package</span>`, // highlighted with classes
 		`@media (prefers-color-scheme: dark)`,
 		`中文说明`, `東京の週末プラン`,
 		`class="note interrupted"`, `class="note recovered"`, `class="note stopped"`, `class="note failed"`,
@@ -328,6 +331,10 @@ func TestRenderMarkdownIsSafe(t *testing.T) {
 		"```\n</code></pre><script>alert(1)</script>\n```",
 		"```html\n<script>alert(1)</script>\n```",
 		"```nosuchlang\n<script>alert(1)</script>\n```",
+		"```go\" onmouseover=\"alert(1)\nx := \"</span><script>alert(1)</script>\"\n```",
+		"```\"><script>alert(1)</script>\ncode\n```",
+		"```yaml\nk: '</code></pre><iframe src=x>'\n```",
+		"~~~python\n'''</code><script>'''\n~~~",
 		"| a |\n|---|\n| <iframe src=x> |",
 		"www.example.com/<script>",
 	} {

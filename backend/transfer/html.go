@@ -9,10 +9,7 @@ import (
 	"sync"
 	"time"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer"
@@ -27,44 +24,32 @@ import (
 // some message slipped markup past the renderer.
 const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
-// Chroma styles for code blocks, by colour scheme.
-const (
-	lightCodeStyle = "github"
-	darkCodeStyle  = "github-dark"
-)
-
-// renderers holds the Markdown renderers and the code CSS, built on first use.
-var renderers = sync.OnceValue(func() (r struct {
-	answer, user goldmark.Markdown
-	codeCSS      template.CSS
-}) {
+// renderers holds the Markdown renderers, built on first use.
+var renderers = sync.OnceValue(func() (r struct{ answer, user goldmark.Markdown }) {
 	r.answer = newMarkdown(false)
 	// People type line breaks and expect to see them; models write Markdown.
 	// System prompts are typed by people too.
 	r.user = newMarkdown(true)
-	r.codeCSS = codeCSS()
 	return r
 })
 
 // newMarkdown returns a GitHub-flavoured Markdown renderer that is safe for
 // untrusted text: raw HTML is shown as text, dangerous link destinations
 // such as javascript: are dropped (goldmark does that unless told to be
-// unsafe), and code is highlighted with CSS classes, not inline styles.
+// unsafe), and code is highlighted with CSS classes, not inline styles
+// (see codehl.go).
 func newMarkdown(hardWraps bool) goldmark.Markdown {
 	ropts := []renderer.Option{
-		renderer.WithNodeRenderers(util.Prioritized(rawHTMLEscaper{}, 100)),
+		renderer.WithNodeRenderers(
+			util.Prioritized(rawHTMLEscaper{}, 100),
+			util.Prioritized(codeBlockRenderer{}, 100),
+		),
 	}
 	if hardWraps {
 		ropts = append(ropts, html.WithHardWraps())
 	}
 	return goldmark.New(
-		goldmark.WithExtensions(
-			extension.GFM,
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-				highlighting.WithGuessLanguage(false),
-			),
-		),
+		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithRendererOptions(ropts...),
 	)
 }
@@ -108,21 +93,9 @@ func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool
 	return ast.WalkSkipChildren, nil
 }
 
-// codeCSS returns the classes of highlighted code for both colour schemes.
-func codeCSS() template.CSS {
-	f := chromahtml.New(chromahtml.WithClasses(true))
-	var b strings.Builder
-	f.WriteCSS(&b, styles.Get(lightCodeStyle))
-	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	f.WriteCSS(&b, styles.Get(darkCodeStyle))
-	b.WriteString("}\n")
-	return template.CSS(b.String())
-}
-
 // htmlPage is what [pageTemplate] shows.
 type htmlPage struct {
 	Title         string
-	CodeCSS       template.CSS
 	ExportedAt    string
 	Conversations []htmlConversation
 }
@@ -157,7 +130,6 @@ func exportHTML(w io.Writer, bundles []store.Bundle, now time.Time) error {
 	loc := now.Location()
 	page := htmlPage{
 		Title:      "Brook export",
-		CodeCSS:    r.codeCSS,
 		ExportedAt: now.Format("2006-01-02 15:04"),
 	}
 	if len(bundles) == 1 {
@@ -281,6 +253,7 @@ const pageHTML = `<!DOCTYPE html>
   --user-bg: #f6f8fa; --code-bg: #f6f8fa; --link: #0969da;
   --warn-fg: #7d4e00; --warn-bg: #fff8c5; --fail-fg: #d1242f; --fail-bg: #ffebe9;
   --info-fg: #0550ae; --info-bg: #ddf4ff;
+  --hl-comment: #59636e; --hl-keyword: #cf222e; --hl-string: #0a3069; --hl-constant: #0550ae; --hl-tag: #116329;
 }
 @media (prefers-color-scheme: dark) {
   :root {
@@ -288,6 +261,7 @@ const pageHTML = `<!DOCTYPE html>
     --user-bg: #151b23; --code-bg: #151b23; --link: #4493f8;
     --warn-fg: #e3b341; --warn-bg: #2e2616; --fail-fg: #ff7b72; --fail-bg: #301a1f;
     --info-fg: #79c0ff; --info-bg: #121d2f;
+    --hl-comment: #9198a1; --hl-keyword: #ff7b72; --hl-string: #a5d6ff; --hl-constant: #79c0ff; --hl-tag: #7ee787;
   }
 }
 * { box-sizing: border-box; }
@@ -315,7 +289,12 @@ article + article { margin-top: 3rem; padding-top: 2rem; border-top: 2px solid v
 code, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: .875em; }
 :not(pre) > code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
 pre { background: var(--code-bg); padding: .75rem 1rem; border-radius: 6px; overflow-x: auto; line-height: 1.45; }
-pre.chroma { border: 1px solid var(--border); }
+pre.hl { border: 1px solid var(--border); }
+.hl .c { color: var(--hl-comment); font-style: italic; }
+.hl .k { color: var(--hl-keyword); }
+.hl .s { color: var(--hl-string); }
+.hl .n, .hl .a { color: var(--hl-constant); }
+.hl .t { color: var(--hl-tag); }
 table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
 th, td { border: 1px solid var(--border); padding: .3rem .6rem; }
 th { background: var(--code-bg); }
@@ -339,7 +318,6 @@ footer { margin-top: 3rem; text-align: center; }
   .message { break-inside: avoid-page; }
   pre { white-space: pre-wrap; }
 }
-{{.CodeCSS}}
 </style>
 </head>
 <body>
