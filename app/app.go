@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -19,27 +18,36 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
+	"brook/backend/applog"
 	"brook/backend/chat"
 	"brook/backend/endpoints"
 	"brook/backend/gpu"
 	"brook/backend/paths"
 	"brook/backend/secrets"
+	"brook/backend/selection"
 	"brook/backend/store"
 )
 
-// App holds what the services share. Its fields are set in startup.
+// App holds what the services share. Its fields are set in startup, before
+// up is closed; bound calls read them only after (see ready).
 type App struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	emitter *wailsEmitter
 	log     *slog.Logger
-	logFile io.Closer
+	logFile *applog.Log
+	recent  *applog.Recent
+	// up is closed when startup has finished, well or not.
+	up chan struct{}
+	// housekept is closed when the start-up housekeeping has finished.
+	housekept chan struct{}
 
 	layout   paths.Layout
 	store    *store.Store
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
+	chooser  selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.
@@ -54,7 +62,8 @@ func Run(assets embed.FS, icon []byte) error {
 	if err != nil {
 		return err
 	}
-	a := &App{emitter: &wailsEmitter{}}
+	// Until the log file opens, the log goes to the terminal.
+	a := &App{emitter: &wailsEmitter{}, up: make(chan struct{}), log: applog.New(os.Stderr, nil, applog.Options{})}
 	services := newServices(a)
 	policy := linux.WebviewGpuPolicyNever
 	accelerate, why := gpu.Accelerate("/sys", os.Getenv)
@@ -86,15 +95,14 @@ func Run(assets embed.FS, icon []byte) error {
 var errNotStarted = errors.New("Brook is still starting")
 
 func (a *App) startup(ctx context.Context) {
+	defer close(a.up)
 	// The OnStartup context is never cancelled: derive our own for shutdown.
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.emitter.attach(ctx)
 	if err := a.open(); err != nil {
 		a.startErr = err
 		a.notice = "Brook could not start: " + err.Error()
-		if a.log != nil {
-			a.log.Error("start-up failed", "err", err)
-		}
+		a.log.Error("start-up failed", "err", err)
 	}
 }
 
@@ -104,7 +112,7 @@ func (a *App) open() error {
 		return fmt.Errorf("finding the data folder: %w", err)
 	}
 	a.layout = layout
-	a.log, a.logFile = openLog(layout.Logs)
+	a.openLog()
 	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice)
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
@@ -138,8 +146,13 @@ func (a *App) open() error {
 		a.log.Error("configuring default endpoints", "err", err)
 	}
 	a.registry = endpoints.New(st, a.keys)
+	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
-	go a.housekeeping()
+	a.housekept = make(chan struct{})
+	go func() {
+		defer close(a.housekept)
+		a.housekeeping()
+	}()
 	return nil
 }
 
@@ -165,6 +178,13 @@ func (a *App) shutdown(context.Context) {
 	if a.cancel != nil {
 		a.cancel()
 	}
+	if a.housekept != nil {
+		// The daily backup stops when cancelled; let it end before the database closes.
+		select {
+		case <-a.housekept:
+		case <-time.After(5 * time.Second):
+		}
+	}
 	if a.store != nil {
 		if err := a.store.Close(); err != nil {
 			a.log.Error("closing the database", "err", err)
@@ -175,8 +195,21 @@ func (a *App) shutdown(context.Context) {
 	}
 }
 
+// started reports whether startup has finished, well or not.
+func (a *App) started() bool {
+	select {
+	case <-a.up:
+		return true
+	default:
+		return false
+	}
+}
+
 // ready returns the start-up error, if any, so every call fails plainly.
 func (a *App) ready() error {
+	if !a.started() {
+		return errNotStarted
+	}
 	if a.startErr != nil {
 		return a.startErr
 	}
@@ -186,19 +219,18 @@ func (a *App) ready() error {
 	return nil
 }
 
-// maxLogSize is where the log starts over, keeping one previous file.
-const maxLogSize = 5 << 20
-
-func openLog(dir string) (*slog.Logger, io.Closer) {
-	path := filepath.Join(dir, "brook.log")
-	if fi, err := os.Stat(path); err == nil && fi.Size() > maxLogSize {
-		_ = os.Rename(path, path+".1")
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+// openLog opens the log (rotating by size, without message content unless
+// BROOK_LOG_CONTENT=1), or logs to the terminal only when it cannot.
+func (a *App) openLog() {
+	opts := applog.Options{Content: os.Getenv("BROOK_LOG_CONTENT") == "1"}
+	l, err := applog.Open(a.layout.Logs, os.Stderr, opts)
 	if err != nil {
-		return slog.New(slog.NewTextHandler(os.Stderr, nil)), io.NopCloser(nil)
+		a.recent = applog.NewRecent(applog.RecentSize)
+		a.log = applog.New(os.Stderr, a.recent, opts)
+		a.log.Error("opening the log file", "err", err)
+		return
 	}
-	return slog.New(slog.NewTextHandler(io.MultiWriter(f, os.Stderr), nil)), f
+	a.log, a.recent, a.logFile = l.Logger, l.Recent, l
 }
 
 func newEngine(a *App) *chat.Engine {

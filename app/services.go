@@ -3,7 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
-	"net/url"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,17 +12,24 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"brook/backend/chat"
+	"brook/backend/diag"
 	"brook/backend/endpoints"
 	"brook/backend/events"
+	"brook/backend/fsutil"
+	"brook/backend/guard"
 	"brook/backend/paths"
 	"brook/backend/provider"
+	"brook/backend/selection"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
 
 // The services are bound to the UI as window.go.app.<Service>.<Method>. Each
-// method checks the backend started, then calls into backend/. Methods take no
-// context.Context: that breaks Wails' generated TypeScript.
+// method checks the backend started and checks its arguments with
+// backend/guard (ids, sizes, text, URLs, paths, enum values), returning
+// guard's plain-words refusal unchanged before anything is done, then calls
+// into backend/. Methods take no context.Context: that breaks Wails'
+// generated TypeScript. Wails runs every call on its own goroutine.
 
 // ChatService sends messages and controls answers.
 type ChatService struct{ a *App }
@@ -30,7 +37,7 @@ type ChatService struct{ a *App }
 // ConversationService reads and edits conversations.
 type ConversationService struct{ a *App }
 
-// ModelService lists endpoints' models.
+// ModelService lists endpoints' models and picks the one to select.
 type ModelService struct{ a *App }
 
 // SettingsService reads and saves preferences and endpoints.
@@ -64,20 +71,48 @@ var testHooks = hooks{
 }
 
 // Send stores text as a new message (in a new conversation when conversationID
-// is 0) and starts its answer streaming.
+// is 0) and starts its answer streaming. A new conversation sent without a
+// model (endpointID or model empty) gets the one a new conversation starts
+// with: the Default model setting, else the model used last, else the first
+// offered.
 func (s *ChatService) Send(conversationID int64, text, endpointID, model string) (chat.SendResult, error) {
 	if err := s.a.ready(); err != nil {
 		return chat.SendResult{}, err
 	}
-	return s.a.engine.Send(s.a.ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model})
+	if err := firstError(guard.ConversationOrNew(conversationID), guard.Message(text),
+		guard.EndpointID(endpointID), guard.Model(model)); err != nil {
+		return chat.SendResult{}, err
+	}
+	req, err := s.a.chooser.Complete(s.a.ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model})
+	if err != nil {
+		return chat.SendResult{}, err
+	}
+	return s.a.engine.Send(s.a.ctx, req)
 }
 
-// Stop stops a streaming answer, keeping its text.
+// firstError returns the first error that is not nil.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop stops a streaming answer, keeping its text. Stopping an answer that
+// has already ended does nothing.
 func (s *ChatService) Stop(answerID int64) error {
 	if err := s.a.ready(); err != nil {
 		return err
 	}
-	s.a.engine.Stop(answerID)
+	if err := guard.ID("answer", answerID); err != nil {
+		return err
+	}
+	if !s.a.engine.Stop(answerID) {
+		_, err := s.a.store.GetMessage(s.a.ctx, answerID)
+		return err
+	}
 	return nil
 }
 
@@ -85,6 +120,9 @@ func (s *ChatService) Stop(answerID int64) error {
 // streaming at once.
 func (s *ChatService) AskNow(answerID int64) error {
 	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := guard.ID("answer", answerID); err != nil {
 		return err
 	}
 	if !s.a.engine.AskNow(answerID) {
@@ -98,12 +136,18 @@ func (s *ChatService) Retry(answerID int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Message{}, err
 	}
+	if err := guard.ID("answer", answerID); err != nil {
+		return store.Message{}, err
+	}
 	return s.a.engine.Retry(s.a.ctx, answerID)
 }
 
 // Continue extends an interrupted or stopped answer.
 func (s *ChatService) Continue(answerID int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
+		return store.Message{}, err
+	}
+	if err := guard.ID("answer", answerID); err != nil {
 		return store.Message{}, err
 	}
 	return s.a.engine.Continue(s.a.ctx, answerID)
@@ -114,12 +158,18 @@ func (s *ChatService) Regenerate(answerID int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Message{}, err
 	}
+	if err := guard.ID("answer", answerID); err != nil {
+		return store.Message{}, err
+	}
 	return s.a.engine.Regenerate(s.a.ctx, answerID)
 }
 
 // EditAndResend forks the conversation with an edited message.
 func (s *ChatService) EditAndResend(userMessageID int64, text string) (chat.SendResult, error) {
 	if err := s.a.ready(); err != nil {
+		return chat.SendResult{}, err
+	}
+	if err := firstError(guard.ID("message", userMessageID), guard.Message(text)); err != nil {
 		return chat.SendResult{}, err
 	}
 	return s.a.engine.EditAndResend(s.a.ctx, userMessageID, text)
@@ -139,9 +189,14 @@ type ConversationView struct {
 	Messages     []store.Message    `json:"messages"`
 }
 
-// List returns a page of conversations, pinned first, then newest.
+// List returns a page of conversations, pinned first, then newest: limit
+// from 1 to guard.MaxPage (0 means that many), offset from 0.
 func (s *ConversationService) List(archived bool, limit, offset int) ([]store.Conversation, error) {
 	if err := s.a.ready(); err != nil {
+		return nil, err
+	}
+	limit, err := guard.Page(limit, offset)
+	if err != nil {
 		return nil, err
 	}
 	return s.a.store.ListConversations(s.a.ctx, store.ListOptions{Archived: archived, Limit: limit, Offset: offset})
@@ -150,6 +205,9 @@ func (s *ConversationService) List(archived bool, limit, offset int) ([]store.Co
 // Open returns a conversation and all its messages.
 func (s *ConversationService) Open(id int64) (ConversationView, error) {
 	if err := s.a.ready(); err != nil {
+		return ConversationView{}, err
+	}
+	if err := guard.ID("conversation", id); err != nil {
 		return ConversationView{}, err
 	}
 	c, err := s.a.store.GetConversation(s.a.ctx, id)
@@ -165,17 +223,21 @@ func (s *ConversationService) GetMessage(id int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Message{}, err
 	}
+	if err := guard.ID("message", id); err != nil {
+		return store.Message{}, err
+	}
 	return s.a.store.GetMessage(s.a.ctx, id)
 }
 
-// Create starts an empty conversation with the current model.
+// Create starts an empty conversation with the model a new conversation
+// starts with (see ModelService.Overview), or none when none is offered.
 func (s *ConversationService) Create() (store.Conversation, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Conversation{}, err
 	}
-	st, _ := s.a.store.LoadSettings(s.a.ctx)
+	sel, _ := s.a.chooser.Default(s.a.ctx)
 	c, err := s.a.store.CreateConversation(s.a.ctx, store.Conversation{
-		Title: chat.NewChatTitle, TitleIsAuto: true, EndpointID: st.LastEndpointID, Model: st.LastModel,
+		Title: chat.NewChatTitle, TitleIsAuto: true, EndpointID: sel.EndpointID, Model: sel.Model,
 	})
 	s.changed(err)
 	return c, err
@@ -189,47 +251,51 @@ func (s *ConversationService) changed(err error) {
 
 // Rename sets a conversation's title.
 func (s *ConversationService) Rename(id int64, title string) error {
-	return s.edit(func() error { return s.a.store.RenameConversation(s.a.ctx, id, title) })
+	return s.edit(id, guard.Title(title), func() error { return s.a.store.RenameConversation(s.a.ctx, id, title) })
 }
 
 // SetPinned pins or unpins a conversation.
 func (s *ConversationService) SetPinned(id int64, pinned bool) error {
-	return s.edit(func() error { return s.a.store.SetPinned(s.a.ctx, id, pinned) })
+	return s.edit(id, nil, func() error { return s.a.store.SetPinned(s.a.ctx, id, pinned) })
 }
 
 // SetArchived archives or unarchives a conversation.
 func (s *ConversationService) SetArchived(id int64, archived bool) error {
-	return s.edit(func() error { return s.a.store.SetArchived(s.a.ctx, id, archived) })
+	return s.edit(id, nil, func() error { return s.a.store.SetArchived(s.a.ctx, id, archived) })
 }
 
 // Delete removes a conversation; Restore brings it back for a day.
 func (s *ConversationService) Delete(id int64) error {
-	return s.edit(func() error { return s.a.store.DeleteConversation(s.a.ctx, id) })
+	return s.edit(id, nil, func() error { return s.a.store.DeleteConversation(s.a.ctx, id) })
 }
 
 // Restore undoes Delete.
 func (s *ConversationService) Restore(id int64) error {
-	return s.edit(func() error { return s.a.store.RestoreConversation(s.a.ctx, id) })
+	return s.edit(id, nil, func() error { return s.a.store.RestoreConversation(s.a.ctx, id) })
 }
 
 // SetModel chooses the conversation's model.
 func (s *ConversationService) SetModel(id int64, endpointID, model string) error {
-	return s.edit(func() error { return s.a.store.SetConversationModel(s.a.ctx, id, endpointID, model) })
+	return s.edit(id, guard.Selection(endpointID, model), func() error { return s.a.store.SetConversationModel(s.a.ctx, id, endpointID, model) })
 }
 
 // SetSystemPrompt sets the conversation's system prompt.
 func (s *ConversationService) SetSystemPrompt(id int64, prompt string) error {
-	return s.edit(func() error { return s.a.store.SetSystemPrompt(s.a.ctx, id, prompt) })
+	return s.edit(id, guard.SystemPrompt(prompt), func() error { return s.a.store.SetSystemPrompt(s.a.ctx, id, prompt) })
 }
 
-// SetParams sets the conversation's generation parameters.
+// SetParams sets the conversation's generation parameters; the store checks
+// them.
 func (s *ConversationService) SetParams(id int64, p store.Params) error {
-	return s.edit(func() error { return s.a.store.SetParams(s.a.ctx, id, p) })
+	return s.edit(id, nil, func() error { return s.a.store.SetParams(s.a.ctx, id, p) })
 }
 
 // SaveDraft keeps the composer's text of a conversation.
 func (s *ConversationService) SaveDraft(id int64, text string) error {
 	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := firstError(guard.ID("conversation", id), guard.Draft(text)); err != nil {
 		return err
 	}
 	return s.a.store.SaveDraft(s.a.ctx, id, text)
@@ -238,6 +304,9 @@ func (s *ConversationService) SaveDraft(id int64, text string) error {
 // DeleteMessage removes one message that is not streaming.
 func (s *ConversationService) DeleteMessage(id int64) error {
 	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := guard.ID("message", id); err != nil {
 		return err
 	}
 	for _, active := range s.a.engine.Active() {
@@ -253,11 +322,19 @@ func (s *ConversationService) Search(query string) ([]store.SearchHit, error) {
 	if err := s.a.ready(); err != nil {
 		return nil, err
 	}
+	if err := guard.Search(query); err != nil {
+		return nil, err
+	}
 	return s.a.store.Search(s.a.ctx, query, 50)
 }
 
-func (s *ConversationService) edit(fn func() error) error {
+// edit checks the conversation id and check (the other arguments' check),
+// then runs fn and tells the UI the list changed.
+func (s *ConversationService) edit(id int64, check error, fn func() error) error {
 	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := firstError(guard.ID("conversation", id), check); err != nil {
 		return err
 	}
 	err := fn()
@@ -273,17 +350,23 @@ func (s *ModelService) List() ([]endpoints.Status, error) {
 	return s.a.registry.Survey(s.a.ctx)
 }
 
-// Default returns the model to select on start: the last used, else the first.
+// Default returns the model a new conversation starts with: the Default
+// model setting while it is offered, else the model used last, else the
+// first model of the first reachable endpoint.
 func (s *ModelService) Default() (endpoints.Selection, error) {
-	statuses, err := s.List()
-	if err != nil {
+	if err := s.a.ready(); err != nil {
 		return endpoints.Selection{}, err
 	}
-	st, err := s.a.store.LoadSettings(s.a.ctx)
-	if err != nil {
-		return endpoints.Selection{}, err
+	return s.a.chooser.Default(s.a.ctx)
+}
+
+// Overview returns, from one survey, every endpoint with its models and the
+// model to select (as Default), with why.
+func (s *ModelService) Overview() (selection.Overview, error) {
+	if err := s.a.ready(); err != nil {
+		return selection.Overview{}, err
 	}
-	return endpoints.Pick(statuses, st.LastEndpointID, st.LastModel), nil
+	return s.a.chooser.Overview(s.a.ctx)
 }
 
 // Get returns the settings.
@@ -294,13 +377,12 @@ func (s *SettingsService) Get() (store.Settings, error) {
 	return s.a.store.LoadSettings(s.a.ctx)
 }
 
-// Save stores the settings.
+// Save stores the user's preferences; the store checks every field and
+// refuses in plain words. Brook's own state (the model used last) is kept
+// apart and never touched.
 func (s *SettingsService) Save(st store.Settings) error {
 	if err := s.a.ready(); err != nil {
 		return err
-	}
-	if st.FirstTokenTimeoutSeconds < 1 || st.IdleTimeoutSeconds < 1 {
-		return errors.New("timeouts must be at least one second")
 	}
 	return s.a.store.SaveSettings(s.a.ctx, st)
 }
@@ -330,6 +412,24 @@ func (s *SettingsService) Endpoints() ([]EndpointView, error) {
 func (s *SettingsService) SaveEndpoint(e store.Endpoint, apiKey string, clearKey bool) (store.Endpoint, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Endpoint{}, err
+	}
+	if err := firstError(guard.EndpointID(e.ID), guard.Name(e.Name),
+		guard.OneOf("endpoint kind", string(e.Kind), string(store.KindOllama), string(store.KindOpenAI)),
+		guard.BaseURL(e.BaseURL), guard.ServerKind(e.ServerKind), guard.Models(e.Models), guard.APIKey(apiKey)); err != nil {
+		return store.Endpoint{}, err
+	}
+	if clearKey && strings.TrimSpace(apiKey) != "" {
+		return store.Endpoint{}, errors.New("Either give a new API key or remove the stored one, not both.")
+	}
+	if e.ID != "" {
+		// Saving names an endpoint that exists; a new one comes without an id.
+		list, err := s.a.store.ListEndpoints(s.a.ctx)
+		if err != nil {
+			return store.Endpoint{}, err
+		}
+		if !endpointListed(list, e.ID) {
+			return store.Endpoint{}, errors.New("That endpoint no longer exists; it may have been deleted. Add it again.")
+		}
 	}
 	saved, err := s.a.store.SaveEndpoint(s.a.ctx, e)
 	if err != nil {
@@ -364,9 +464,21 @@ func (s *SettingsService) ServerKinds() []ServerKindOption {
 	return out
 }
 
+func endpointListed(list []store.Endpoint, id string) bool {
+	for _, e := range list {
+		if e.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // DeleteEndpoint removes an endpoint and its key.
 func (s *SettingsService) DeleteEndpoint(id string) error {
 	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := guard.RequiredEndpointID(id); err != nil {
 		return err
 	}
 	if err := s.a.store.DeleteEndpoint(s.a.ctx, id); err != nil {
@@ -393,6 +505,9 @@ type BackupInfo struct {
 
 // Backups lists the automatic backups, newest first.
 func (s *SettingsService) Backups() ([]BackupInfo, error) {
+	if err := s.a.ready(); err != nil {
+		return []BackupInfo{}, err
+	}
 	list, err := store.ListBackups(s.a.layout.Backups)
 	out := make([]BackupInfo, 0, len(list))
 	for _, b := range list {
@@ -402,15 +517,13 @@ func (s *SettingsService) Backups() ([]BackupInfo, error) {
 }
 
 // RestoreBackup schedules a backup to replace the database when Brook next
-// starts; the current database is then kept beside it.
+// starts; the current database is then kept beside it. Only one of Brook's
+// backups, in its backups folder, is accepted (the store checks the path).
 func (s *SettingsService) RestoreBackup(path string) error {
 	if err := s.a.ready(); err != nil {
 		return err
 	}
-	if filepath.Dir(filepath.Clean(path)) != filepath.Clean(s.a.layout.Backups) {
-		return errors.New("that file is not one of Brook's backups")
-	}
-	return store.ScheduleRestore(s.a.layout.Database, path)
+	return store.ScheduleRestore(s.a.layout.Database, s.a.layout.Backups, path)
 }
 
 // StartupNotice is a message for the user about start-up, or "".
@@ -422,10 +535,14 @@ func (s *TransferService) Export(ids []int64, format string) (string, error) {
 	if err := s.a.ready(); err != nil {
 		return "", err
 	}
-	f := transfer.Format(format)
-	if f.Ext() == "" {
-		return "", fmt.Errorf("unknown export format %q", format)
+	formats := make([]string, len(transfer.Formats))
+	for i, f := range transfer.Formats {
+		formats[i] = string(f)
 	}
+	if err := firstError(guard.IDs("conversation", ids), guard.OneOf("export format", format, formats...)); err != nil {
+		return "", err
+	}
+	f := transfer.Format(format)
 	if len(ids) == 0 {
 		ids = nil
 	}
@@ -439,7 +556,7 @@ func (s *TransferService) Export(ids []int64, format string) (string, error) {
 	if err != nil || path == "" {
 		return "", err
 	}
-	return path, writeAtomically(path, func(w *os.File) error { return transfer.Export(w, f, bundles, now) })
+	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error { return transfer.Export(w, f, bundles, now) })
 }
 
 // Import reads a Brook JSON export or a ChatGPT conversations.json the user
@@ -493,33 +610,43 @@ func (a *App) openPath() (string, error) {
 	})
 }
 
-// writeAtomically writes a file through a temporary one, so a failed export
-// never leaves half a file under the chosen name.
-func writeAtomically(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".brook-export-*")
+// OpenURL opens a link in the system browser or mail program. Only web and
+// mail links without credentials open (guard.OpenableURL): model output is
+// untrusted.
+func (s *SystemService) OpenURL(raw string) error {
+	link, err := guard.OpenableURL(raw)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
+	if !s.a.started() {
+		return errNotStarted
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	runtime.BrowserOpenURL(s.a.ctx, link)
+	return nil
 }
 
-// OpenURL opens a link in the system browser. Only web and mail links open:
-// model output is untrusted.
-func (s *SystemService) OpenURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") {
-		return fmt.Errorf("Brook only opens web and mail links, not %q", raw)
+// Diagnostics returns a plain-text report for bug reports: versions, paths,
+// settings, each endpoint's protocol, host, server kind, answers at once and
+// reachability, and the latest warnings and errors. It holds no API keys and
+// no message content. It works even when Brook could not start.
+func (s *SystemService) Diagnostics() string {
+	if !s.a.started() {
+		return "Brook is still starting."
 	}
-	runtime.BrowserOpenURL(s.a.ctx, u.String())
-	return nil
+	src := diag.Sources{
+		Layout: s.a.layout,
+		Extra:  [][2]string{{"WebKitGTK", webkitVersion()}, {"Window", s.a.gpuChoice}},
+	}
+	if s.a.startErr != nil {
+		src.Extra = append(src.Extra, [2]string{"Start-up", "failed: " + s.a.startErr.Error()})
+	}
+	if s.a.recent != nil {
+		src.Recent = s.a.recent.Lines
+	}
+	if s.a.store != nil {
+		src.Store, src.Survey, src.Keys = s.a.store, s.a.registry, s.a.keys
+	}
+	return diag.Report(s.a.ctx, src)
 }
 
 // processStart is when Brook started, for the launch-to-usable time.

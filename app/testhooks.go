@@ -26,11 +26,17 @@ func init() {
 // Scenario names the end-to-end scenario the UI should run, or "".
 func (s *TestService) Scenario() string { return os.Getenv("BROOK_TEST_SCENARIO") }
 
+// maxReportBytes bounds a scenario's report.
+const maxReportBytes = 64 << 20
+
 // Report writes a scenario's report and quits. It does nothing outside test mode.
 func (s *TestService) Report(report string) error {
 	path := os.Getenv("BROOK_TEST_REPORT")
 	if os.Getenv("BROOK_TEST_SCENARIO") == "" || path == "" {
 		return errors.New("not in test mode")
+	}
+	if len(report) > maxReportBytes {
+		return errors.New("the report is too big")
 	}
 	if err := os.WriteFile(path, []byte(report), 0o600); err != nil {
 		return err

@@ -22,7 +22,8 @@ type Store interface {
 	FinishAnswer(ctx context.Context, m store.Message) error
 	RestartAnswer(ctx context.Context, id, run int64, content, endpointID, model string) error
 	LoadSettings(ctx context.Context) (store.Settings, error)
-	SaveSettings(ctx context.Context, s store.Settings) error
+	AppState(ctx context.Context) (store.AppState, error)
+	SetLastModel(ctx context.Context, endpointID, model string) error
 }
 
 // Providers hands out the [provider.Client] of a configured endpoint.

@@ -199,14 +199,14 @@ func (e *Engine) conversationFor(ctx context.Context, req SendRequest) (store.Co
 	return conv, nil
 }
 
-// rememberModel makes the model the one selected on the next start.
+// rememberModel makes the model the one used last, which a new conversation
+// starts with when the user set no Default model. It writes Brook's own
+// state, never the user's settings, so it cannot undo a Save in Settings.
 func (e *Engine) rememberModel(ctx context.Context, endpointID, model string) {
-	s, err := e.cfg.Store.LoadSettings(ctx)
-	if err != nil || (s.LastEndpointID == endpointID && s.LastModel == model) {
+	if st, err := e.cfg.Store.AppState(ctx); err == nil && st.LastEndpointID == endpointID && st.LastModel == model {
 		return
 	}
-	s.LastEndpointID, s.LastModel = endpointID, model
-	if err := e.cfg.Store.SaveSettings(ctx, s); err != nil {
+	if err := e.cfg.Store.SetLastModel(ctx, endpointID, model); err != nil {
 		e.cfg.Logger.Warn("remembering the model", "err", err)
 	}
 }

@@ -26,8 +26,8 @@ import (
 type Store interface {
 	ListEndpoints(ctx context.Context) ([]store.Endpoint, error)
 	SaveEndpoint(ctx context.Context, e store.Endpoint) (store.Endpoint, error)
-	LoadSettings(ctx context.Context) (store.Settings, error)
-	SaveSettings(ctx context.Context, s store.Settings) error
+	AppState(ctx context.Context) (store.AppState, error)
+	SetSeededOllamaURL(ctx context.Context, url string) error
 }
 
 // ErrUnknownEndpoint is returned for an endpoint ID that is not configured.
@@ -294,17 +294,32 @@ type Selection struct {
 	Model      string `json:"model"`
 }
 
-// Pick chooses the model to select on start: the last used if it is still
-// offered, else the first model of the first reachable endpoint.
-func Pick(statuses []Status, lastEndpointID, lastModel string) Selection {
+// Offered reports whether an endpoint in statuses offers the model sel names.
+func Offered(statuses []Status, sel Selection) bool {
+	if sel.EndpointID == "" || sel.Model == "" {
+		return false
+	}
 	for _, st := range statuses {
-		if st.Endpoint.ID != lastEndpointID {
+		if st.Endpoint.ID != sel.EndpointID {
 			continue
 		}
 		for _, m := range st.Models {
-			if m.Name == lastModel {
-				return Selection{lastEndpointID, lastModel}
+			if m.Name == sel.Model {
+				return true
 			}
+		}
+	}
+	return false
+}
+
+// Pick chooses a model: the first of the preferred selections that is still
+// offered (for a new conversation: the user's Default model, then the model
+// used last), else the first model of the first reachable endpoint, else
+// none.
+func Pick(statuses []Status, preferred ...Selection) Selection {
+	for _, sel := range preferred {
+		if Offered(statuses, sel) {
+			return sel
 		}
 	}
 	for _, st := range statuses {
@@ -332,21 +347,20 @@ func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Enviro
 	if err != nil {
 		return err
 	}
-	settings, err := s.LoadSettings(ctx)
+	state, err := s.AppState(ctx)
 	if err != nil {
 		return err
 	}
 	ollamaURL := OllamaURL(env.OllamaHost)
 	if len(existing) > 0 {
-		return followOllamaHost(ctx, s, existing, settings, ollamaURL)
+		return followOllamaHost(ctx, s, existing, state.SeededOllamaURL, ollamaURL)
 	}
 	if _, err := s.SaveEndpoint(ctx, store.Endpoint{
 		Name: "Ollama", Kind: store.KindOllama, BaseURL: ollamaURL, Enabled: true,
 	}); err != nil {
 		return err
 	}
-	settings.SeededOllamaURL = ollamaURL
-	if err := s.SaveSettings(ctx, settings); err != nil {
+	if err := s.SetSeededOllamaURL(ctx, ollamaURL); err != nil {
 		return err
 	}
 	if env.OpenAIBaseURL == "" && env.OpenAIAPIKey == "" {
@@ -366,18 +380,17 @@ func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Enviro
 	return nil
 }
 
-func followOllamaHost(ctx context.Context, s Store, existing []store.Endpoint, settings store.Settings, ollamaURL string) error {
-	if settings.SeededOllamaURL == "" || settings.SeededOllamaURL == ollamaURL {
+func followOllamaHost(ctx context.Context, s Store, existing []store.Endpoint, seeded, ollamaURL string) error {
+	if seeded == "" || seeded == ollamaURL {
 		return nil
 	}
 	for _, e := range existing {
-		if e.Kind == store.KindOllama && e.BaseURL == settings.SeededOllamaURL {
+		if e.Kind == store.KindOllama && e.BaseURL == seeded {
 			e.BaseURL = ollamaURL
 			if _, err := s.SaveEndpoint(ctx, e); err != nil {
 				return err
 			}
-			settings.SeededOllamaURL = ollamaURL
-			return s.SaveSettings(ctx, settings)
+			return s.SetSeededOllamaURL(ctx, ollamaURL)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package endpoints
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -45,20 +46,61 @@ func TestPickPrefersTheLastUsedModel(t *testing.T) {
 		{Endpoint: ep("a"), Reachable: true, Models: models("llama", "qwen")},
 		{Endpoint: ep("b"), Reachable: true, Models: models("gpt")},
 	}
-	if got := Pick(statuses, "b", "gpt"); got != (Selection{"b", "gpt"}) {
+	if got := Pick(statuses, Selection{"b", "gpt"}); got != (Selection{"b", "gpt"}) {
 		t.Errorf("last used: got %+v", got)
 	}
-	if got := Pick(statuses, "b", "gone"); got != (Selection{"a", "llama"}) {
+	if got := Pick(statuses, Selection{"b", "gone"}); got != (Selection{"a", "llama"}) {
 		t.Errorf("last used is gone: got %+v, want the first model of the first reachable endpoint", got)
 	}
-	if got := Pick(statuses[:1], "", ""); got != (Selection{}) {
+	if got := Pick(statuses[:1], Selection{}); got != (Selection{}) {
 		t.Errorf("nothing reachable: got %+v", got)
 	}
 }
 
+// TestPickPrefersTheDefaultModelThenTheLastUsed: a new conversation gets the
+// user's Default model while it is offered, else the model used last, else
+// the first model of the first reachable endpoint.
+func TestPickPrefersTheDefaultModelThenTheLastUsed(t *testing.T) {
+	models := func(names ...string) (ms []provider.Model) {
+		for _, n := range names {
+			ms = append(ms, provider.Model{Name: n})
+		}
+		return ms
+	}
+	statuses := []Status{
+		{Endpoint: store.Endpoint{ID: "down"}, Reachable: false, Models: models("fixed")},
+		{Endpoint: store.Endpoint{ID: "a"}, Reachable: true, Models: models("llama", "qwen")},
+		{Endpoint: store.Endpoint{ID: "b"}, Reachable: true, Models: models("gpt")},
+	}
+	first := Selection{"a", "llama"}
+	tests := []struct {
+		name          string
+		def, lastUsed Selection
+		want          Selection
+	}{
+		{"default and last used offered: the default", Selection{"b", "gpt"}, Selection{"a", "qwen"}, Selection{"b", "gpt"}},
+		{"no default: the last used", Selection{}, Selection{"a", "qwen"}, Selection{"a", "qwen"}},
+		{"default gone: the last used", Selection{"b", "gone"}, Selection{"a", "qwen"}, Selection{"a", "qwen"}},
+		{"default's endpoint gone: the last used", Selection{"deleted", "gpt"}, Selection{"a", "qwen"}, Selection{"a", "qwen"}},
+		{"same name on another endpoint is not the default", Selection{"b", "qwen"}, Selection{}, first},
+		{"neither offered: the first model", Selection{"b", "gone"}, Selection{"x", "y"}, first},
+		{"nothing set: the first model", Selection{}, Selection{}, first},
+		{"a fixed list is offered while its server is down", Selection{"down", "fixed"}, Selection{}, Selection{"down", "fixed"}},
+		{"half a default is none", Selection{"b", ""}, Selection{"a", "qwen"}, Selection{"a", "qwen"}},
+	}
+	for _, tt := range tests {
+		if got := Pick(statuses, tt.def, tt.lastUsed); got != tt.want {
+			t.Errorf("%s: Pick = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+	if got := Pick(nil, Selection{"b", "gpt"}); got != (Selection{}) {
+		t.Errorf("no endpoints: Pick = %+v", got)
+	}
+}
+
 type memoryEndpoints struct {
-	list     []store.Endpoint
-	settings store.Settings
+	list  []store.Endpoint
+	state store.AppState
 }
 
 func (m *memoryEndpoints) ListEndpoints(context.Context) ([]store.Endpoint, error) {
@@ -77,12 +119,12 @@ func (m *memoryEndpoints) SaveEndpoint(_ context.Context, e store.Endpoint) (sto
 	return e, nil
 }
 
-func (m *memoryEndpoints) LoadSettings(context.Context) (store.Settings, error) {
-	return m.settings, nil
+func (m *memoryEndpoints) AppState(context.Context) (store.AppState, error) {
+	return m.state, nil
 }
 
-func (m *memoryEndpoints) SaveSettings(_ context.Context, s store.Settings) error {
-	m.settings = s
+func (m *memoryEndpoints) SetSeededOllamaURL(_ context.Context, url string) error {
+	m.state.SeededOllamaURL = url
 	return nil
 }
 
@@ -189,5 +231,40 @@ func TestOverlappingSurveysAskEachEndpointOnce(t *testing.T) {
 	r.Changed()
 	if _, err := r.Survey(context.Background()); err != nil || tags() != 2 {
 		t.Fatalf("after Changed the survey was reused (%d requests, %v)", tags(), err)
+	}
+}
+
+// TestSeedingKeepsItsStateApartFromSettings: the URL Brook seeded is app
+// state; the user's settings are not rewritten by seeding.
+func TestSeedingKeepsItsStateApartFromSettings(t *testing.T) {
+	keyring.MockInit()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	prefs := store.DefaultSettings()
+	prefs.Theme, prefs.SystemPrompt = "dark", "Be brief."
+	if err := st.SaveSettings(ctx, prefs); err != nil {
+		t.Fatal(err)
+	}
+	keys := secrets.New("BrookSeedStateTest")
+	if err := SeedDefaults(ctx, st, keys, Environment{OllamaHost: "127.0.0.1:1111"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := SeedDefaults(ctx, st, keys, Environment{OllamaHost: "127.0.0.1:2222"}); err != nil {
+		t.Fatal(err)
+	}
+	state, err := st.AppState(ctx)
+	if err != nil || state.SeededOllamaURL != "http://127.0.0.1:2222" {
+		t.Fatalf("app state = %+v, %v", state, err)
+	}
+	if got, err := st.LoadSettings(ctx); err != nil || got != prefs {
+		t.Fatalf("seeding changed the settings: %+v, %v", got, err)
+	}
+	list, _ := st.ListEndpoints(ctx)
+	if len(list) != 1 || list[0].BaseURL != "http://127.0.0.1:2222" {
+		t.Fatalf("endpoints = %+v", list)
 	}
 }

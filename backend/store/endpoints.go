@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -111,44 +109,4 @@ func (s *Store) SaveEndpoint(ctx context.Context, e Endpoint) (Endpoint, error) 
 func (s *Store) DeleteEndpoint(ctx context.Context, id string) error {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM endpoints WHERE id = ?`, id)
 	return requireOneRow(res, err, "endpoint", id)
-}
-
-// LoadSettings returns the saved settings, or [DefaultSettings] if none were
-// saved. Settings added since they were saved get their default values.
-func (s *Store) LoadSettings(ctx context.Context) (Settings, error) {
-	settings := DefaultSettings()
-	var data string
-	err := s.read.QueryRowContext(ctx, `SELECT data FROM settings WHERE id = 1`).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return settings, nil
-	}
-	if err != nil {
-		return Settings{}, err
-	}
-	if err := json.Unmarshal([]byte(data), &settings); err != nil {
-		return Settings{}, fmt.Errorf("store: settings: %w", err)
-	}
-	return settings, nil
-}
-
-// SaveSettings replaces the saved settings.
-func (s *Store) SaveSettings(ctx context.Context, settings Settings) error {
-	switch settings.Theme {
-	case "system", "light", "dark":
-	default:
-		return invalid("theme %q is not system, light or dark", settings.Theme)
-	}
-	if settings.FirstTokenTimeoutSeconds <= 0 || settings.IdleTimeoutSeconds <= 0 {
-		return invalid("timeouts must be positive")
-	}
-	if err := validateParams(settings.Params); err != nil {
-		return err
-	}
-	data, err := json.Marshal(settings)
-	if err != nil {
-		return err
-	}
-	_, err = s.write.ExecContext(ctx, `INSERT INTO settings (id, data) VALUES (1, ?)
-		ON CONFLICT (id) DO UPDATE SET data = excluded.data`, string(data))
-	return err
 }

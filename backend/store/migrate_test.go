@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -33,7 +34,10 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 	if k >= 3 {
 		exec(`INSERT INTO endpoints (id, name, kind, base_url, enabled, models, created_at)
 			VALUES ('ep-local', 'Local', 'ollama', 'http://127.0.0.1:11434', 1, '["llama3"]', 500)`)
-		exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultModel":"llama3","theme":"dark","firstTokenTimeoutSeconds":120,"idleTimeoutSeconds":30}')`)
+		// Until version 9 Brook's own state lived in the settings document too.
+		exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultEndpointId":"ep-local","defaultModel":"llama3","theme":"dark",` +
+			`"firstTokenTimeoutSeconds":120,"idleTimeoutSeconds":30,"systemPrompt":"Be brief.",` +
+			`"lastEndpointId":"ep-local","lastModel":"qwen3:8b","seededOllamaUrl":"http://127.0.0.1:11434"}')`)
 	}
 	if k >= 4 {
 		exec(`UPDATE messages SET first_token_ms = 250, tokens_per_second = 42.5, prompt_tokens = 17,
@@ -83,6 +87,61 @@ func TestMigrationsReachRecoveryMethod(t *testing.T) {
 func TestMigrationsReachReasoning(t *testing.T) {
 	if SchemaVersion() < 7 {
 		t.Fatalf("SchemaVersion() = %d, want at least 7", SchemaVersion())
+	}
+}
+
+// TestMigrationsReachAppState makes sure TestMigrateFromEveryVersion covers
+// the step to version 9 (app state apart from settings) from a populated
+// version 8 database.
+func TestMigrationsReachAppState(t *testing.T) {
+	if SchemaVersion() < 9 {
+		t.Fatalf("SchemaVersion() = %d, want at least 9", SchemaVersion())
+	}
+}
+
+// TestAppStateMigrationSurvivesOddSettings: a settings document that is not
+// JSON, or holds the old values as other types, does not stop Brook from
+// opening; only text values move.
+func TestAppStateMigrationSurvivesOddSettings(t *testing.T) {
+	for name, data := range map[string]string{
+		"not JSON":        `{"lastModel": "llama3"`,
+		"numbers":         `{"lastEndpointId": 7, "lastModel": null, "seededOllamaUrl": ["x"], "theme": "light"}`,
+		"empty strings":   `{"lastEndpointId": "", "lastModel": "", "theme": "light"}`,
+		"empty document":  `{}`,
+		"unicode strings": `{"lastEndpointId": "端点", "lastModel": "模型:latest", "theme": "light"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "brook.db")
+			raw, err := sql.Open("sqlite", dataSourceName(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw.SetMaxOpenConns(1)
+			if err := migrate(ctx, raw, 8); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(`INSERT INTO settings (id, data) VALUES (1, ?)`, data); err != nil {
+				t.Fatal(err)
+			}
+			raw.Close()
+			s, err := Open(path)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer s.Close()
+			state, err := s.AppState(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := AppState{}
+			if name == "unicode strings" {
+				want = AppState{LastEndpointID: "端点", LastModel: "模型:latest"}
+			}
+			if state != want {
+				t.Fatalf("app state = %+v, want %+v", state, want)
+			}
+		})
 	}
 }
 
@@ -218,9 +277,27 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 			t.Fatalf("endpoint server kind %q, max parallel %d; want %q, %d", e.ServerKind, e.MaxParallel, wantKind, wantParallel)
 		}
 		settings, err := s.LoadSettings(ctx)
-		if err != nil || settings.Theme != "dark" || settings.DefaultModel != "llama3" || settings.FirstTokenTimeoutSeconds != 120 {
+		if err != nil || settings.Theme != "dark" || settings.DefaultEndpointID != "ep-local" || settings.DefaultModel != "llama3" ||
+			settings.FirstTokenTimeoutSeconds != 120 || settings.IdleTimeoutSeconds != 30 || settings.SystemPrompt != "Be brief." {
 			t.Fatalf("settings = %+v, %v", settings, err)
 		}
+		// Brook's own state moved out of the settings document (version 9).
+		state, err := s.AppState(ctx)
+		want := AppState{LastEndpointID: "ep-local", LastModel: "qwen3:8b", SeededOllamaURL: "http://127.0.0.1:11434"}
+		if err != nil || state != want {
+			t.Fatalf("app state = %+v, %v; want %+v", state, err, want)
+		}
+		var raw string
+		if err := s.read.QueryRow(`SELECT data FROM settings WHERE id = 1`).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"lastEndpointId", "lastModel", "seededOllamaUrl"} {
+			if strings.Contains(raw, key) {
+				t.Fatalf("settings document still holds %s: %s", key, raw)
+			}
+		}
+	} else if state, err := s.AppState(ctx); err != nil || state != (AppState{}) {
+		t.Fatalf("app state invented: %+v, %v", state, err)
 	}
 	answer, err := s.GetMessage(ctx, 2)
 	if err != nil {

@@ -391,7 +391,7 @@ func TestEndpointsAndSettings(t *testing.T) {
 	if err != nil || settings != DefaultSettings() {
 		t.Fatalf("LoadSettings on a new database = %+v, %v", settings, err)
 	}
-	settings.DefaultModel, settings.Theme, settings.LastModel = "qwen2.5", "dark", "llama3"
+	settings.DefaultEndpointID, settings.DefaultModel, settings.Theme = "ep", "qwen2.5", "dark"
 	if err := s.SaveSettings(ctx, settings); err != nil {
 		t.Fatal(err)
 	}

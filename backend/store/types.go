@@ -157,28 +157,3 @@ type ImportResult struct {
 	Skipped  int `json:"skipped"`  // conversations already present (same UID)
 	Messages int `json:"messages"` // messages added
 }
-
-// Settings are the user's preferences, stored as one JSON document.
-type Settings struct {
-	DefaultEndpointID string `json:"defaultEndpointId"`
-	DefaultModel      string `json:"defaultModel"`
-	SystemPrompt      string `json:"systemPrompt"`
-	Params            Params `json:"params"`
-	// FirstTokenTimeoutSeconds is generous: a local model may take a while to load.
-	FirstTokenTimeoutSeconds int `json:"firstTokenTimeoutSeconds"`
-	// IdleTimeoutSeconds is how long a stream may go silent after its first token.
-	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
-	Theme              string `json:"theme"` // "system", "light" or "dark"
-	// LastEndpointID and LastModel are the model used last, selected on start.
-	LastEndpointID string `json:"lastEndpointId"`
-	LastModel      string `json:"lastModel"`
-	// SeededOllamaURL is the URL Brook gave the Ollama endpoint it configured
-	// from $OLLAMA_HOST. While the endpoint still has it, Brook follows
-	// $OLLAMA_HOST; once the user edits the endpoint, their choice wins.
-	SeededOllamaURL string `json:"seededOllamaUrl,omitempty"`
-}
-
-// DefaultSettings are the settings of a new installation.
-func DefaultSettings() Settings {
-	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system"}
-}

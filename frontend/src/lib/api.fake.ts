@@ -121,8 +121,6 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       firstTokenTimeoutSeconds: 120,
       idleTimeoutSeconds: 60,
       theme: 'system',
-      lastEndpointId: 'ollama',
-      lastModel: 'llama3.2',
     },
     models: init.models ?? [
       survey({
@@ -347,8 +345,19 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         return structuredClone(db.models);
       },
       async default() {
-        const r = db.models.find((m) => m.reachable && m.models.length);
-        return r ? { endpointId: r.endpoint.id, model: r.models[0].name } : { endpointId: '', model: '' };
+        return (await fake.models.overview()).selection;
+      },
+      /** Like Go's selection.Chooser: the Default model while offered, else the first model (no memory of the last). */
+      async overview() {
+        const endpoints = await fake.models.list();
+        const def = { endpointId: db.settings.defaultEndpointId, model: db.settings.defaultModel };
+        const defaultOffered =
+          !!def.model && endpoints.some((e) => e.endpoint.id === def.endpointId && e.models.some((m) => m.name === def.model));
+        const first = endpoints.find((m) => m.reachable && m.models.length);
+        if (defaultOffered) return { endpoints, selection: { ...def }, source: 'default', default: def, defaultOffered };
+        if (first)
+          return { endpoints, selection: { endpointId: first.endpoint.id, model: first.models[0].name }, source: 'first', default: def, defaultOffered };
+        return { endpoints, selection: { endpointId: '', model: '' }, source: '', default: def, defaultOffered };
       },
     },
     settings: {
@@ -420,6 +429,10 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     system: {
       async openURL(url) {
         log('openURL', url);
+      },
+      async diagnostics() {
+        log('diagnostics');
+        return 'Brook diagnostics\nBrook: fake\n';
       },
       async uiReady() {
         log('uiReady');

@@ -114,6 +114,18 @@ export interface Selection {
   endpointId: string;
   model: string;
 }
+/** Why a model is selected: the Default model setting, the model used last, the first one offered, or none offered. */
+export type SelectionSource = 'default' | 'last' | 'first' | '';
+/** ModelService.Overview: one survey of the endpoints, and the model a new conversation starts with. */
+export interface ModelsOverview {
+  endpoints: EndpointModels[];
+  selection: Selection;
+  source: SelectionSource;
+  /** The Default model setting ({endpointId:'', model:''} for "Last used"). */
+  default: Selection;
+  /** Whether an endpoint offers the Default model now. */
+  defaultOffered: boolean;
+}
 export interface SearchHit {
   conversationId: number;
   conversationTitle: string;
@@ -125,16 +137,21 @@ export interface SearchHit {
   rank: number;
 }
 export type Theme = 'system' | 'light' | 'dark';
+/**
+ * The user's preferences (Settings → Save). The model used last is Brook's own
+ * state, kept apart (see ModelsOverview), so a Save never undoes it.
+ */
 export interface Settings {
+  /** With defaultModel, the model new conversations start with; both '' = the model used last. */
   defaultEndpointId: string;
   defaultModel: string;
   systemPrompt: string;
   params: Params;
+  /** 1 to 3600 seconds. */
   firstTokenTimeoutSeconds: number;
+  /** 1 to 3600 seconds. */
   idleTimeoutSeconds: number;
   theme: Theme;
-  lastEndpointId: string;
-  lastModel: string;
 }
 export interface SendResult {
   conversation: Conversation;
@@ -197,7 +214,10 @@ export interface BrookApi {
   };
   models: {
     list(): Promise<EndpointModels[]>;
+    /** The model a new conversation starts with: the Default model while offered, else the last used, else the first. */
     default(): Promise<Selection>;
+    /** list() and default() from one survey, with why that model. */
+    overview(): Promise<ModelsOverview>;
   };
   settings: {
     get(): Promise<Settings>;
@@ -220,6 +240,8 @@ export interface BrookApi {
   };
   system: {
     openURL(url: string): Promise<void>;
+    /** Plain text for bug reports: versions, settings, endpoints, recent errors. No keys, no message content. */
+    diagnostics(): Promise<string>;
     /** Tell Go the window is usable (history shown, composer focused); it logs launch-to-usable time. */
     uiReady(): Promise<void>;
     testScenario(): Promise<string>;
@@ -292,6 +314,17 @@ function on(name: string, cb: (payload: unknown) => void): () => void {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const b = (s: string, m: string) => bound(s, m) as any;
 
+/** A survey as Go sends it (nil slices as null, empty fields left out), with the defaults filled in. */
+function surveyFromGo(l: EndpointModels[] | null | undefined): EndpointModels[] {
+  return (l ?? []).map((m) => ({
+    ...m,
+    models: (m.models ?? []).map((x) => (x.capabilities === null ? { ...x, capabilities: undefined } : x)),
+    serverKind: m.serverKind ?? '',
+    parallel: m.parallel ?? 0,
+    continues: m.continues ?? false,
+  }));
+}
+
 export function createWailsApi(): BrookApi {
   return {
     chat: {
@@ -326,17 +359,19 @@ export function createWailsApi(): BrookApi {
       search: async (q) => ((await b('ConversationService', 'Search')(q)) as SearchHit[] | null) ?? [],
     },
     models: {
-      list: async () => {
-        const l = ((await b('ModelService', 'List')()) as EndpointModels[] | null) ?? [];
-        return l.map((m) => ({
-          ...m,
-          models: (m.models ?? []).map((x) => (x.capabilities === null ? { ...x, capabilities: undefined } : x)),
-          serverKind: m.serverKind ?? '',
-          parallel: m.parallel ?? 0,
-          continues: m.continues ?? false,
-        }));
-      },
+      list: async () => surveyFromGo((await b('ModelService', 'List')()) as EndpointModels[] | null),
       default: b('ModelService', 'Default'),
+      overview: async () => {
+        const o = (await b('ModelService', 'Overview')()) as ModelsOverview;
+        const none = { endpointId: '', model: '' };
+        return {
+          endpoints: surveyFromGo(o.endpoints),
+          selection: o.selection ?? none,
+          source: o.source ?? '',
+          default: o.default ?? none,
+          defaultOffered: o.defaultOffered ?? false,
+        };
+      },
     },
     settings: {
       get: b('SettingsService', 'Get'),
@@ -357,6 +392,7 @@ export function createWailsApi(): BrookApi {
     },
     system: {
       openURL: b('SystemService', 'OpenURL'),
+      diagnostics: b('SystemService', 'Diagnostics'),
       uiReady: b('SystemService', 'UIReady'),
       testScenario: b('TestService', 'Scenario'),
       testReport: b('TestService', 'Report'),

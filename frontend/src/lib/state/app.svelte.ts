@@ -23,6 +23,8 @@ export interface Toast {
 }
 
 const LIST_LIMIT = 500;
+const RECHECK_FIRST_MS = 15_000;
+const RECHECK_MAX_MS = 120_000;
 let toastSeq = 0;
 let tempSeq = 0;
 
@@ -123,16 +125,40 @@ export class AppStore {
       .catch(() => {});
     this.ready = true;
     this.composerFocusTick++;
-    // While an endpoint is away, look again now and then, so starting Ollama is noticed.
-    const t = setInterval(() => {
-      if (this.unreachable.length && document.visibilityState !== 'hidden') void this.refreshModels(false, true);
-    }, 15000);
-    this.unsubs.push(() => clearInterval(t));
+    this.watchEndpoints = true;
+    this.planRecheck();
   }
 
   destroy(): void {
     this.unsubs.forEach((u) => u());
     this.unsubs = [];
+    this.watchEndpoints = false;
+    this.planRecheck();
+  }
+
+  // ---- unreachable endpoints ---------------------------------------------
+  // While an endpoint is away, look again now and then, so starting Ollama is
+  // noticed: after 15 s, then less and less often (up to every 2 min). Nothing
+  // is scheduled while every endpoint answers: an idle Brook runs no timer.
+  private watchEndpoints = false;
+  private recheckTimer: ReturnType<typeof setTimeout> | null = null;
+  private recheckMs = RECHECK_FIRST_MS;
+
+  /** Called after every look at the endpoints (and at start and end). */
+  private planRecheck(): void {
+    if (!this.watchEndpoints || this.unreachable.length === 0) {
+      if (this.recheckTimer) clearTimeout(this.recheckTimer);
+      this.recheckTimer = null;
+      this.recheckMs = RECHECK_FIRST_MS;
+      return;
+    }
+    if (this.recheckTimer) return;
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = null;
+      this.recheckMs = Math.min(RECHECK_MAX_MS, this.recheckMs * 2);
+      if (document.visibilityState === 'hidden') this.planRecheck();
+      else void this.refreshModels(false, true);
+    }, this.recheckMs);
   }
 
   // ---- toasts ------------------------------------------------------------
@@ -160,10 +186,10 @@ export class AppStore {
     if (!quiet) this.modelsLoading = true;
     this.modelsError = '';
     try {
-      const [list, def] = await Promise.all([
-        api.models.list(),
-        initial || !this.selection.model ? api.models.default().catch(() => null) : Promise.resolve(null),
-      ]);
+      // One survey: the endpoints, and the model a new conversation starts with.
+      const overview = await api.models.overview();
+      const list = overview.endpoints;
+      const def = initial || !this.selection.model ? overview.selection : null;
       this.endpointModels = list;
       if (!quiet) this.bannerDismissed = false;
       if (def && def.model) this.selection = def;
@@ -176,6 +202,7 @@ export class AppStore {
     } finally {
       this.modelsLoading = false;
       this.modelsChecked = true;
+      this.planRecheck();
     }
   }
 
@@ -240,8 +267,19 @@ export class AppStore {
     this.openError = '';
     this.draft = this.newChatDraft;
     this.loadingConversation = false;
+    this.selectDefaultModel();
     this.composerFocusTick++;
     if (typeof window !== 'undefined' && window.innerWidth < 900) this.sidebarOpen = false;
+  }
+
+  /** A new conversation starts with the Default model (Settings) while it is offered; else the selection stays. */
+  private selectDefaultModel(): void {
+    const s = this.settings;
+    if (!s?.defaultModel) return;
+    const offered = this.endpointModels.some(
+      (e) => e.endpoint.id === s.defaultEndpointId && e.models.some((m) => m.name === s.defaultModel),
+    );
+    if (offered) this.selection = { endpointId: s.defaultEndpointId, model: s.defaultModel };
   }
 
   async openConversation(id: number, highlightMessageId?: number): Promise<void> {
@@ -609,6 +647,7 @@ export class AppStore {
       await api.settings.save(s);
       this.settings = s;
       applyTheme(s.theme);
+      if (this.currentId === 0) this.selectDefaultModel();
       return true;
     } catch (e) {
       this.fail('Could not save the settings', e);

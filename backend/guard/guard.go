@@ -1,0 +1,395 @@
+// Package guard checks what the UI hands to Brook's bound methods before
+// anything is done with it: ids, texts, sizes, URLs, enum values and pages.
+// Every check returns nil or an error in plain words for the user, and
+// changes nothing; errors.Is(err, ErrInvalid) is true for all of them.
+//
+// The window is trusted code, but what it passes on is not: pastes of any
+// size, text from files, links from model output. The checks here are the
+// single place that says what Brook accepts.
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"brook/backend/provider"
+)
+
+// ErrInvalid is matched (errors.Is) by every error of this package.
+var ErrInvalid = errors.New("invalid input")
+
+// Error is a refusal, in words meant for the user.
+type Error struct{ msg string }
+
+func (e *Error) Error() string { return e.msg }
+
+// Is makes every refusal match [ErrInvalid].
+func (e *Error) Is(target error) bool { return target == ErrInvalid }
+
+func refuse(format string, args ...any) error {
+	return &Error{msg: fmt.Sprintf(format, args...)}
+}
+
+// Limits. Sizes are in bytes of UTF-8.
+const (
+	// MaxMessageBytes is the most one message may hold: about 250 pages of
+	// text, far more than most models take in at once.
+	MaxMessageBytes = 1 << 20
+	// MaxDraftBytes is the most an unsent draft may hold.
+	MaxDraftBytes = MaxMessageBytes
+	// MaxSystemPromptBytes is the most a system prompt may hold.
+	MaxSystemPromptBytes = 256 << 10
+	// MaxTitleRunes is the longest conversation title, in characters.
+	MaxTitleRunes = 500
+	// MaxNameRunes is the longest endpoint name, in characters.
+	MaxNameRunes = 200
+	// MaxModelBytes is the longest model name.
+	MaxModelBytes = 512
+	// MaxModels is the most models an endpoint's fixed list may hold.
+	MaxModels = 1000
+	// MaxEndpointIDBytes is the longest endpoint id (Brook makes UUIDs, 36 bytes).
+	MaxEndpointIDBytes = 128
+	// MaxSearchBytes is the longest search query.
+	MaxSearchBytes = 4 << 10
+	// MaxURLBytes is the longest link Brook opens, or endpoint base URL.
+	MaxURLBytes = 8 << 10
+	// MaxAPIKeyBytes is the longest API key.
+	MaxAPIKeyBytes = 8 << 10
+	// MaxPathBytes is the longest file path Brook accepts.
+	MaxPathBytes = 4 << 10
+	// MaxPage is the most items one page of a list may ask for.
+	MaxPage = 1000
+	// MaxOffset is the furthest a page may start.
+	MaxOffset = 1 << 30
+	// MaxIDs is the most ids one call may name (an export of many conversations).
+	MaxIDs = 100_000
+)
+
+// ID checks the id of a stored thing (what: "conversation", "message",
+// "answer"): ids are positive. Whether it exists is for the store to say.
+func ID(what string, id int64) error {
+	if id <= 0 {
+		return refuse("There is no %s with id %d: ids are positive numbers.", what, id)
+	}
+	return nil
+}
+
+// ConversationOrNew checks a conversation id where 0 means a new conversation.
+func ConversationOrNew(id int64) error {
+	if id < 0 {
+		return refuse("There is no conversation with id %d.", id)
+	}
+	return nil
+}
+
+// IDs checks a list of ids: each positive, none twice, at most [MaxIDs].
+func IDs(what string, ids []int64) error {
+	if len(ids) > MaxIDs {
+		return refuse("That names %d %ss; Brook takes at most %d at once.", len(ids), what, MaxIDs)
+	}
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if err := ID(what, id); err != nil {
+			return err
+		}
+		if seen[id] {
+			return refuse("The %s with id %d is named twice.", what, id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// Message checks the text of a message the user sends: valid UTF-8, no NUL,
+// at most [MaxMessageBytes]. Whether it is empty is the engine's to say.
+func Message(text string) error {
+	if len(text) > MaxMessageBytes {
+		return refuse("That message is %s; Brook sends at most %s at once. Shorten it, or split it into several messages.",
+			Size(int64(len(text))), Size(MaxMessageBytes))
+	}
+	return textOK("That message", text)
+}
+
+// Draft checks the unsent text of a conversation.
+func Draft(text string) error {
+	if len(text) > MaxDraftBytes {
+		return refuse("That draft is %s; Brook keeps at most %s. Shorten it.", Size(int64(len(text))), Size(MaxDraftBytes))
+	}
+	return textOK("That draft", text)
+}
+
+// SystemPrompt checks a system prompt (a conversation's or the default).
+func SystemPrompt(text string) error {
+	if len(text) > MaxSystemPromptBytes {
+		return refuse("That system prompt is %s; Brook takes at most %s. Shorten it.",
+			Size(int64(len(text))), Size(MaxSystemPromptBytes))
+	}
+	return textOK("That system prompt", text)
+}
+
+// Title checks a conversation title: text of at most [MaxTitleRunes]
+// characters, on one line. Whether it is empty is the store's to say.
+func Title(title string) error {
+	return shortText("A title", title, MaxTitleRunes)
+}
+
+// Name checks the name of an endpoint.
+func Name(name string) error {
+	return shortText("An endpoint name", name, MaxNameRunes)
+}
+
+// Search checks a search query.
+func Search(query string) error {
+	if len(query) > MaxSearchBytes {
+		return refuse("That search is %s long; Brook searches for at most %s of text.",
+			Size(int64(len(query))), Size(MaxSearchBytes))
+	}
+	return textOK("That search", query)
+}
+
+// Model checks a model name; "" is allowed (no model chosen).
+func Model(name string) error {
+	if len(name) > MaxModelBytes {
+		return refuse("A model name can be at most %d bytes long; that one is %d.", MaxModelBytes, len(name))
+	}
+	return shortText("A model name", name, MaxModelBytes)
+}
+
+// Models checks an endpoint's fixed list of models.
+func Models(names []string) error {
+	if len(names) > MaxModels {
+		return refuse("An endpoint can list at most %d models; that is %d.", MaxModels, len(names))
+	}
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			return refuse("A model in the list has no name.")
+		}
+		if err := Model(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EndpointID checks an endpoint id; "" is allowed (none, or a new endpoint).
+func EndpointID(id string) error {
+	if len(id) > MaxEndpointIDBytes {
+		return refuse("There is no endpoint with that id: it is %d bytes long.", len(id))
+	}
+	if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.TrimSpace(id) != id {
+		return refuse("There is no endpoint with the id %q.", id)
+	}
+	return nil
+}
+
+// RequiredEndpointID checks an endpoint id that must be given.
+func RequiredEndpointID(id string) error {
+	if id == "" {
+		return refuse("No endpoint was named.")
+	}
+	return EndpointID(id)
+}
+
+// Selection checks an endpoint and model chosen together: both or neither.
+func Selection(endpointID, model string) error {
+	if err := EndpointID(endpointID); err != nil {
+		return err
+	}
+	if err := Model(model); err != nil {
+		return err
+	}
+	if (endpointID == "") != (model == "") {
+		return refuse("A model is chosen with its endpoint: name both or neither.")
+	}
+	return nil
+}
+
+// APIKey checks an API key as typed or pasted: after trimming the spaces and
+// line breaks around it, it is one line of printable text.
+func APIKey(key string) error {
+	if len(key) > MaxAPIKeyBytes {
+		return refuse("That API key is %s long; Brook takes keys of at most %s.", Size(int64(len(key))), Size(MaxAPIKeyBytes))
+	}
+	k := strings.TrimSpace(key)
+	if !utf8.ValidString(k) || strings.IndexFunc(k, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
+		return refuse("That API key contains spaces, line breaks or other characters keys never have. Paste the key alone.")
+	}
+	return nil
+}
+
+// BaseURL checks an endpoint's base URL for size and text; the store checks
+// its scheme and host.
+func BaseURL(raw string) error {
+	if len(raw) > MaxURLBytes {
+		return refuse("That base URL is %s long; Brook takes at most %s.", Size(int64(len(raw))), Size(MaxURLBytes))
+	}
+	return shortText("A base URL", raw, MaxURLBytes)
+}
+
+// ServerKind checks the server kind chosen for an endpoint: one of
+// [provider.ServerKinds], or "" to let Brook detect it.
+func ServerKind(kind string) error {
+	if kind == "" || provider.ServerKind(kind).Valid() {
+		return nil
+	}
+	known := make([]string, len(provider.ServerKinds))
+	for i, k := range provider.ServerKinds {
+		known[i] = string(k)
+	}
+	return refuse("The server kind %q is not one Brook knows (%s).", clip(kind), strings.Join(known, ", "))
+}
+
+// Themes are the themes Brook has.
+var Themes = []string{"system", "light", "dark"}
+
+// Theme checks a theme name.
+func Theme(theme string) error {
+	return OneOf("theme", theme, Themes...)
+}
+
+// OneOf checks that value is one of allowed (what names the setting).
+func OneOf(what, value string, allowed ...string) error {
+	for _, a := range allowed {
+		if value == a {
+			return nil
+		}
+	}
+	return refuse("The %s %q is not one of %s.", what, clip(value), strings.Join(allowed, ", "))
+}
+
+// Page checks a page of a list: limit from 1 to [MaxPage] (0 means
+// [MaxPage]) and offset from 0 to [MaxOffset]. It returns the limit to use.
+func Page(limit, offset int) (int, error) {
+	if limit < 0 || offset < 0 {
+		return 0, refuse("A page of a list cannot start or end before its beginning (limit %d, offset %d).", limit, offset)
+	}
+	if limit > MaxPage {
+		return 0, refuse("Brook lists at most %d items at once, not %d.", MaxPage, limit)
+	}
+	if offset > MaxOffset {
+		return 0, refuse("A list cannot start that far in (%d).", offset)
+	}
+	if limit == 0 {
+		limit = MaxPage
+	}
+	return limit, nil
+}
+
+// Path checks a file path given by the UI: absolute, text, no NUL. Whether
+// it is a file Brook will use is for the caller to say.
+func Path(path string) error {
+	if len(path) > MaxPathBytes {
+		return refuse("That path is %s long; Brook takes paths of at most %s.", Size(int64(len(path))), Size(MaxPathBytes))
+	}
+	if err := shortText("A path", path, MaxPathBytes); err != nil {
+		return err
+	}
+	if !isAbs(path) {
+		return refuse("%q is not a full path.", clip(path))
+	}
+	return nil
+}
+
+// isAbs reports whether path is absolute on Linux, macOS or Windows.
+func isAbs(path string) bool {
+	if strings.HasPrefix(path, "/") || strings.HasPrefix(path, `\\`) {
+		return true
+	}
+	return len(path) >= 3 && path[1] == ':' && (path[2] == '\\' || path[2] == '/') &&
+		(path[0]|0x20 >= 'a' && path[0]|0x20 <= 'z')
+}
+
+// OpenableURL checks a link before the system browser or mail program opens
+// it: http, https or mailto only (model output is untrusted, and other
+// schemes can start programs), an http(s) link has a host, and no link
+// carries a user name or password. It returns the link to open.
+func OpenableURL(raw string) (string, error) {
+	if len(raw) > MaxURLBytes {
+		return "", refuse("That link is %s long; Brook opens links of at most %s.", Size(int64(len(raw))), Size(MaxURLBytes))
+	}
+	if !utf8.ValidString(raw) || strings.IndexFunc(raw, unicode.IsControl) >= 0 {
+		return "", refuse("That link contains characters links never have, so Brook did not open it.")
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", refuse("Brook could not read the link %q, so it did not open it.", clip(raw))
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" || u.Hostname() == "" {
+			return "", refuse("The link %q has no host, so Brook did not open it.", clip(raw))
+		}
+	case "mailto":
+		if u.Opaque == "" && u.Path == "" {
+			return "", refuse("The mail link %q has no address, so Brook did not open it.", clip(raw))
+		}
+	default:
+		return "", refuse("Brook only opens web and mail links (http, https, mailto), not %q.", clip(raw))
+	}
+	if u.User != nil {
+		return "", refuse("Brook does not open links that carry a user name or password.")
+	}
+	return u.String(), nil
+}
+
+// textOK checks that text is valid UTF-8 without NUL characters; what
+// starts the sentence ("That message").
+func textOK(what, text string) error {
+	if !utf8.ValidString(text) {
+		return refuse("%s is not valid text: it contains bytes that are not UTF-8.", what)
+	}
+	if strings.IndexByte(text, 0) >= 0 {
+		return refuse("%s contains a NUL character, which text never has.", what)
+	}
+	return nil
+}
+
+// shortText checks one line of text of at most max characters.
+func shortText(what, text string, max int) error {
+	if len(text) > 4*max || utf8.RuneCountInString(text) > max {
+		return refuse("%s can be at most %d characters long.", what, max)
+	}
+	if !utf8.ValidString(text) {
+		return refuse("%s must be valid text: it contains bytes that are not UTF-8.", what)
+	}
+	if strings.IndexFunc(text, unicode.IsControl) >= 0 {
+		return refuse("%s must be one line of text, without control characters.", what)
+	}
+	return nil
+}
+
+// Size says n bytes in words: "512 bytes", "3 KB", "1 MB", "10.4 MB" (1 KB = 1024 bytes).
+func Size(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		if n%(1<<10) == 0 {
+			return fmt.Sprintf("%d KB", n>>10)
+		}
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	default:
+		if n%(1<<20) == 0 {
+			return fmt.Sprintf("%d MB", n>>20)
+		}
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+}
+
+// clip shortens a value quoted in an error, so a hostile value cannot make
+// the error itself huge; invalid UTF-8 is shown escaped by %q.
+func clip(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
