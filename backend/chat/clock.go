@@ -1,6 +1,10 @@
 package chat
 
 import (
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,9 +85,14 @@ type paceClock struct {
 	// server that queues or loads before answering sends none meanwhile.
 	headersBudget time.Duration
 	expire        func(afterFirstPiece bool)
+	// overloaded says whether the machine is too busy to tell silence from
+	// starvation; nil means never.
+	overloaded func() bool
 
 	mu        sync.Mutex
 	timer     *time.Timer
+	deadline  time.Time
+	grace     bool // one more allowance granted to this silence already
 	stopped   bool
 	headers   bool
 	pieces    int
@@ -93,7 +102,8 @@ type paceClock struct {
 }
 
 func startPaceClock(c Clocks, firstBudget, headersBudget time.Duration, expire func(afterFirstPiece bool)) *paceClock {
-	p := &paceClock{clocks: c, firstBudget: firstBudget, headersBudget: max(headersBudget, firstBudget), expire: expire}
+	p := &paceClock{clocks: c, firstBudget: firstBudget, headersBudget: max(headersBudget, firstBudget), expire: expire, overloaded: machineOverloaded}
+	p.deadline = time.Now().Add(p.headersBudget)
 	p.timer = time.AfterFunc(p.headersBudget, p.fire)
 	return p
 }
@@ -118,6 +128,7 @@ func (p *paceClock) piece(now time.Time) {
 	}
 	p.pieces++
 	p.lastPiece = now
+	p.grace = false
 	p.resetLocked()
 }
 
@@ -140,13 +151,27 @@ func (p *paceClock) allowedLocked() time.Duration {
 
 func (p *paceClock) resetLocked() {
 	if !p.stopped {
-		p.timer.Reset(p.allowedLocked())
+		allowed := p.allowedLocked()
+		p.deadline = time.Now().Add(allowed)
+		p.timer.Reset(allowed)
 	}
 }
+
+// lateFire is how late a timer may fire before the machine counts as too
+// busy to keep time.
+const lateFire = time.Second
 
 func (p *paceClock) fire() {
 	p.mu.Lock()
 	if p.stopped {
+		p.mu.Unlock()
+		return
+	}
+	// On a machine so busy that Brook itself runs late, a silence may be
+	// starvation, not a dead stream: allow it once more before giving up.
+	if !p.grace && (time.Since(p.deadline) > lateFire || p.overloaded != nil && p.overloaded()) {
+		p.grace = true
+		p.resetLocked()
 		p.mu.Unlock()
 		return
 	}
@@ -231,4 +256,19 @@ func estimateTokens(msgs []provider.Message) int {
 		n += len(m.Content)/3 + 4
 	}
 	return n
+}
+
+// machineOverloaded reports whether the runnable work on the machine is more
+// than one and a half times its cores (Linux's one-minute load average).
+func machineOverloaded() bool {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) == 0 {
+		return false
+	}
+	load, err := strconv.ParseFloat(fields[0], 64)
+	return err == nil && load > 1.5*float64(runtime.NumCPU())
 }

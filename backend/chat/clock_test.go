@@ -91,3 +91,24 @@ func TestPaceClockFiresOnSilenceOnlyAndSignsOfLifeResetIt(t *testing.T) {
 		t.Fatal("a silence after the first piece was not told as a stall")
 	}
 }
+
+// TestPaceClockGivesAnOverloadedMachineOneMoreAllowance: when the machine is
+// too busy to keep time, a silence gets one more allowance before it counts
+// as a stall; a piece arriving meanwhile starts over.
+func TestPaceClockGivesAnOverloadedMachineOneMoreAllowance(t *testing.T) {
+	var fired atomic.Int32
+	busy := atomic.Bool{}
+	busy.Store(true)
+	p := &paceClock{clocks: Clocks{StallFloor: time.Hour}, firstBudget: 50 * time.Millisecond, headersBudget: 50 * time.Millisecond,
+		expire: func(bool) { fired.Add(1) }, overloaded: busy.Load}
+	p.mu.Lock()
+	p.timer = time.AfterFunc(time.Hour, p.fire)
+	p.resetLocked()
+	p.mu.Unlock()
+	defer p.stop()
+	waitFor(t, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.grace })
+	if fired.Load() != 0 {
+		t.Fatal("the clock fired on an overloaded machine without a second allowance")
+	}
+	waitFor(t, func() bool { return fired.Load() == 1 })
+}
