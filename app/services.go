@@ -546,17 +546,22 @@ func (s *TransferService) Export(ids []int64, format string) (string, error) {
 	if len(ids) == 0 {
 		ids = nil
 	}
-	bundles, err := s.a.store.Bundles(s.a.ctx, ids)
+	// The list (IDs and titles) is read first; the conversations are then
+	// read and written one at a time, each in its own short read, so memory
+	// stays that of one conversation and the WAL can be checkpointed.
+	list, err := s.a.store.ListExport(s.a.ctx, ids)
 	if err != nil {
 		return "", err
 	}
 	now := time.Now()
-	name := transfer.FileName(f, bundles, now)
+	name := transfer.ExportFileName(f, list.Entries, now)
 	path, err := s.a.savePath(name, f)
 	if err != nil || path == "" {
 		return "", err
 	}
-	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error { return transfer.Export(w, f, bundles, now) })
+	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error {
+		return transfer.ExportSeq(w, f, list.Entries, list.Bundles(s.a.ctx), now)
+	})
 }
 
 // Import reads a Brook JSON export or a ChatGPT conversations.json the user

@@ -47,7 +47,10 @@ var (
 	benchErr  error
 )
 
-func benchDatabase(b *testing.B) string {
+// BenchDatabase is benchDatabase for the tests of package store_test.
+func BenchDatabase(tb testing.TB) string { return benchDatabase(tb) }
+
+func benchDatabase(b testing.TB) string {
 	b.Helper()
 	benchOnce.Do(func() {
 		benchPath = filepath.Join(os.TempDir(), benchDatabaseName())

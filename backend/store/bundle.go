@@ -11,7 +11,10 @@ import (
 // Bundles returns the given conversations with all their messages, in the
 // order of ids, for export. Nil ids means every live conversation, newest
 // first. An unknown or deleted id is [ErrNotFound]. All bundles are read in
-// one transaction, so they are a consistent snapshot.
+// one transaction, so they are a consistent snapshot; that transaction keeps
+// the write-ahead log from being checkpointed and every bundle is in memory
+// at once, so this is for a few conversations. Exports of many stream them
+// with [Store.ListExport] and [ExportList.Bundles].
 func (s *Store) Bundles(ctx context.Context, ids []int64) ([]Bundle, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -41,19 +44,11 @@ func (s *Store) Bundles(ctx context.Context, ids []int64) ([]Bundle, error) {
 
 	bundles := make([]Bundle, 0, len(ids))
 	for _, id := range ids {
-		c, err := scanConversation(tx.QueryRowContext(ctx,
-			`SELECT `+conversationColumns+` FROM conversations WHERE id = ? AND deleted_at IS NULL`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("store: conversation %d: %w", id, ErrNotFound)
-		}
+		b, err := s.bundleIn(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}
-		messages, err := s.queryMessages(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
-		bundles = append(bundles, Bundle{Conversation: c, Messages: messages})
+		bundles = append(bundles, b)
 	}
 	return bundles, nil
 }

@@ -28,6 +28,13 @@ func TestConnectionPragmas(t *testing.T) {
 				t.Fatalf("journal_mode=%s foreign_keys=%d synchronous=%d busy_timeout=%d",
 					journal, foreignKeys, synchronous, busyTimeout)
 			}
+			var sizeLimit int
+			if err := db.QueryRowContext(ctx, "PRAGMA journal_size_limit").Scan(&sizeLimit); err != nil {
+				t.Fatal(err)
+			}
+			if sizeLimit != journalSizeLimit {
+				t.Fatalf("journal_size_limit = %d, want %d", sizeLimit, journalSizeLimit)
+			}
 			var autoCheckpoint int
 			if err := db.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autoCheckpoint); err != nil {
 				t.Fatal(err)

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -48,15 +50,31 @@ type Store struct {
 // the database file in the background.
 const walCheckpointInterval = time.Second
 
+// journalSizeLimit bounds the -wal file left on disk: when the writer starts
+// the log over after a complete checkpoint, it truncates a larger file to
+// this size. Without it the file keeps the size of the largest burst of
+// writes ever made (a big import) for as long as Brook runs.
+const journalSizeLimit = 64 << 20
+
+// walTruncateSize is the size of the -wal file above which checkpointLoop
+// follows a complete PASSIVE checkpoint with a TRUNCATE one, which empties
+// the file. Normal use keeps the file far smaller: the log starts over after
+// every complete checkpoint, once a second.
+const walTruncateSize = 16 << 20
+
 // connectionPragmas are applied to every connection, busy_timeout first so
 // the others can wait for a lock instead of failing (the driver sorts
-// busy_timeout first as well).
+// busy_timeout first as well), in pocketbase's order.
 var connectionPragmas = []string{
-	"busy_timeout(5000)",
+	fmt.Sprintf("busy_timeout(%d)", busyTimeoutMs),
 	"journal_mode(WAL)",
+	fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit),
 	"synchronous(NORMAL)",
 	"foreign_keys(ON)",
 }
+
+// busyTimeoutMs is the busy_timeout of connectionPragmas.
+const busyTimeoutMs = 5000
 
 func dataSourceName(path string, extra ...string) string {
 	q := url.Values{}
@@ -161,6 +179,14 @@ func open(path string) (_ *Store, err error) {
 // every walCheckpointInterval, on a read-pool connection. A PASSIVE
 // checkpoint waits for no reader or writer, so streaming checkpoints keep
 // committing meanwhile, and it does nothing when the log has no new pages.
+// After a complete one the writer starts the log over at its next commit,
+// so the -wal file stops growing; journal_size_limit then trims a file grown
+// large, and truncateWAL empties one larger than walTruncateSize.
+//
+// A checkpoint cannot copy pages that a read transaction still needs, so a
+// long read (a whole-database export in one transaction, say) lets the log
+// grow for as long as it lasts: reads of many rows are split into short
+// transactions (see [ExportList.Bundles]).
 func (s *Store) checkpointLoop(ctx context.Context) {
 	defer close(s.checkpointsDone)
 	ticker := time.NewTicker(walCheckpointInterval)
@@ -172,9 +198,24 @@ func (s *Store) checkpointLoop(ctx context.Context) {
 		case <-ticker.C:
 			// A failure (busy, or a damaged file) is retried next time;
 			// the same error reaches the user through a real operation.
-			_, _, _ = s.checkpointWAL(ctx)
+			_ = s.checkpoint(ctx)
 		}
 	}
+}
+
+// checkpoint is one step of checkpointLoop: a PASSIVE checkpoint and, when
+// it copied the whole log and the -wal file is larger than walTruncateSize,
+// a TRUNCATE one.
+func (s *Store) checkpoint(ctx context.Context) error {
+	logPages, copied, err := s.checkpointWAL(ctx)
+	if err != nil {
+		return err
+	}
+	// -1 pages: another checkpoint was running.
+	if logPages >= 0 && copied == logPages && s.walSize() > walTruncateSize {
+		return s.truncateWAL(ctx)
+	}
+	return nil
 }
 
 // checkpointWAL runs one PASSIVE checkpoint and returns how many pages the
@@ -185,13 +226,63 @@ func (s *Store) checkpointWAL(ctx context.Context) (logPages, copied int, err er
 	return logPages, copied, err
 }
 
-// Close closes the database. The last connection to close checkpoints the
-// write-ahead log into the main file.
+// walSize is the size of the -wal file, 0 when there is none.
+func (s *Store) walSize() int64 {
+	fi, err := os.Stat(s.path + "-wal")
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// errWALBusy is returned by truncateWAL when a reader or a writer kept the
+// checkpoint from finishing.
+var errWALBusy = errors.New("store: wal checkpoint busy")
+
+// truncateWAL runs a TRUNCATE checkpoint, which copies what is left of the
+// log and empties the -wal file. It runs on the write connection, so writes
+// wait for it in Go rather than in SQLite's busy handler, and with
+// busy_timeout 0: if a read transaction still uses the log it gives up at
+// once (errWALBusy) instead of holding up writes; the next try comes with
+// the next tick. After a complete PASSIVE checkpoint there is nothing left
+// to copy and it costs a truncate and a sync.
+func (s *Store) truncateWAL(ctx context.Context) (err error) {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		return err
+	}
+	defer func() {
+		_, restoreErr := conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMs))
+		if restoreErr != nil {
+			// Never hand writers a connection that fails at once on a
+			// lock: drop it, and the pool opens a fresh one.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = errors.Join(err, restoreErr)
+		}
+	}()
+	var busy, logPages, copied int
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logPages, &copied); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errWALBusy
+	}
+	return nil
+}
+
+// Close closes the database. It first empties the write-ahead log with a
+// TRUNCATE checkpoint if nothing is reading; the last connection to close
+// checkpoints the log into the main file and deletes it anyway.
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
 		<-s.checkpointsDone
 		s.stopCheckpoints = nil
+		_ = s.truncateWAL(context.Background())
 	}
 	var errs []error
 	if s.read != nil {

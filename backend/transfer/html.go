@@ -1,10 +1,10 @@
 package transfer
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html/template"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -93,11 +93,18 @@ func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool
 	return ast.WalkSkipChildren, nil
 }
 
-// htmlPage is what [pageTemplate] shows.
+// htmlPage is what the "head" and "foot" templates show.
 type htmlPage struct {
-	Title         string
-	ExportedAt    string
-	Conversations []htmlConversation
+	Title      string
+	ExportedAt string
+	// Contents lists every conversation, for the table of contents, which
+	// is shown when there are several.
+	Contents []htmlEntry
+}
+
+type htmlEntry struct {
+	Anchor string
+	Title  string
 }
 
 type htmlConversation struct {
@@ -122,65 +129,107 @@ type htmlMessage struct {
 	Stats     []string
 }
 
-// exportHTML writes bundles as one HTML page that shows the same in any
-// browser, offline: styles are inline, Markdown is rendered here, and the
-// page has no scripts and refers to nothing outside itself.
-func exportHTML(w io.Writer, bundles []store.Bundle, now time.Time) error {
-	r := renderers()
-	loc := now.Location()
+// htmlWriter writes one HTML page that shows the same in any browser,
+// offline: styles are inline, Markdown is rendered here, and the page has no
+// scripts and refers to nothing outside itself. The head and the table of
+// contents come from the export's entries; each conversation is rendered
+// and written as it is added.
+type htmlWriter struct {
+	w       *bufio.Writer
+	now     time.Time
+	entries []store.ExportEntry
+	next    int // the position in entries of the conversation expected next
+}
+
+func anchor(i int) string { return fmt.Sprintf("c%d", i+1) }
+
+func (hw *htmlWriter) page() htmlPage {
 	page := htmlPage{
 		Title:      "Brook export",
-		ExportedAt: now.Format("2006-01-02 15:04"),
+		ExportedAt: hw.now.Format("2006-01-02 15:04"),
 	}
-	if len(bundles) == 1 {
-		page.Title = titleOf(bundles[0].Conversation)
+	if len(hw.entries) == 1 {
+		page.Title = titleOf(store.Conversation{Title: hw.entries[0].Title})
 	}
-	for i, b := range bundles {
-		c := b.Conversation
-		hc := htmlConversation{Anchor: fmt.Sprintf("c%d", i+1), Title: titleOf(c)}
-		if c.Model != "" {
-			hc.Meta = append(hc.Meta, "Model: "+c.Model)
+	return page
+}
+
+func (hw *htmlWriter) begin() error {
+	page := hw.page()
+	page.Contents = make([]htmlEntry, len(hw.entries))
+	for i, e := range hw.entries {
+		page.Contents[i] = htmlEntry{Anchor: anchor(i), Title: titleOf(store.Conversation{Title: e.Title})}
+	}
+	return pageTemplate.ExecuteTemplate(hw.w, "head", page)
+}
+
+func (hw *htmlWriter) add(b store.Bundle) error {
+	// The anchor is the one the table of contents links to; conversations
+	// left out of the export are skipped over.
+	pos := hw.next
+	for i := hw.next; i < len(hw.entries); i++ {
+		if hw.entries[i].ID == b.Conversation.ID {
+			pos = i
+			break
 		}
-		if t := formatTime(c.CreatedAt, loc); t != "" {
-			hc.Meta = append(hc.Meta, "Created: "+t)
+	}
+	hw.next = pos + 1
+
+	r := renderers()
+	loc := hw.now.Location()
+	c := b.Conversation
+	hc := htmlConversation{Anchor: anchor(pos), Title: titleOf(c)}
+	if c.Model != "" {
+		hc.Meta = append(hc.Meta, "Model: "+c.Model)
+	}
+	if t := formatTime(c.CreatedAt, loc); t != "" {
+		hc.Meta = append(hc.Meta, "Created: "+t)
+	}
+	hc.Meta = append(hc.Meta, plural(len(b.Messages), "message"))
+	if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
+		h, err := renderMarkdown(r.user, sp)
+		if err != nil {
+			return err
 		}
-		hc.Meta = append(hc.Meta, plural(len(b.Messages), "message"))
-		if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
-			h, err := renderMarkdown(r.user, sp)
-			if err != nil {
+		hc.SystemPrompt = h
+	}
+	for _, m := range b.Messages {
+		md := r.user
+		if m.Role == store.RoleAssistant {
+			md = r.answer
+		}
+		h, err := renderMarkdown(md, m.Content)
+		if err != nil {
+			return err
+		}
+		hm := htmlMessage{
+			Class:         roleClass(m.Role),
+			Role:          roleName(m.Role),
+			Time:          formatTime(m.CreatedAt, loc),
+			ThinkingLabel: thinkingLabel(m),
+			HTML:          h,
+			Notes:         messageNotes(m),
+			Stats:         messageStats(m),
+		}
+		if strings.TrimSpace(m.Reasoning) != "" {
+			// Rendered like the answer, through the same safe renderer.
+			if hm.Reasoning, err = renderMarkdown(md, m.Reasoning); err != nil {
 				return err
 			}
-			hc.SystemPrompt = h
 		}
-		for _, m := range b.Messages {
-			md := r.user
-			if m.Role == store.RoleAssistant {
-				md = r.answer
-			}
-			h, err := renderMarkdown(md, m.Content)
-			if err != nil {
-				return err
-			}
-			hm := htmlMessage{
-				Class:         roleClass(m.Role),
-				Role:          roleName(m.Role),
-				Time:          formatTime(m.CreatedAt, loc),
-				ThinkingLabel: thinkingLabel(m),
-				HTML:          h,
-				Notes:         messageNotes(m),
-				Stats:         messageStats(m),
-			}
-			if strings.TrimSpace(m.Reasoning) != "" {
-				// Rendered like the answer, through the same safe renderer.
-				if hm.Reasoning, err = renderMarkdown(md, m.Reasoning); err != nil {
-					return err
-				}
-			}
-			hc.Messages = append(hc.Messages, hm)
-		}
-		page.Conversations = append(page.Conversations, hc)
+		hc.Messages = append(hc.Messages, hm)
 	}
-	return pageTemplate.Execute(w, page)
+	if err := pageTemplate.ExecuteTemplate(hw.w, "article", hc); err != nil {
+		return err
+	}
+	return hw.w.Flush()
+}
+
+func (hw *htmlWriter) end() error {
+	if err := pageTemplate.ExecuteTemplate(hw.w, "foot", hw.page()); err != nil {
+		return err
+	}
+	return hw.w.Flush()
 }
 
 // renderMarkdown renders untrusted Markdown to HTML that is safe to insert.
@@ -233,11 +282,13 @@ func plural(n int, word string) string {
 }
 
 // pageTemplate has the policy written in literally, where a template action
-// would escape its quotes into entities.
+// would escape its quotes into entities. It is three templates, executed in
+// turn: "head" with the table of contents, "article" for each conversation,
+// and "foot".
 var pageTemplate = template.Must(template.New("page").Parse(strings.Replace(pageHTML,
 	"CONTENT_SECURITY_POLICY", contentSecurityPolicy, 1)))
 
-const pageHTML = `<!DOCTYPE html>
+const pageHTML = `{{define "head"}}<!DOCTYPE html>
 <html>
 <head>
 <meta charset="utf-8">
@@ -322,18 +373,20 @@ footer { margin-top: 3rem; text-align: center; }
 </head>
 <body>
 <main>
-{{- if gt (len .Conversations) 1}}
+{{- if gt (len .Contents) 1}}
 <nav>
 <h1>Brook export</h1>
-<p class="meta">{{len .Conversations}} conversations · Exported {{.ExportedAt}}</p>
+<p class="meta">{{len .Contents}} conversations · Exported {{.ExportedAt}}</p>
 <ol>
-{{- range .Conversations}}
+{{- range .Contents}}
 <li><a href="#{{.Anchor}}">{{.Title}}</a></li>
 {{- end}}
 </ol>
 </nav>
 {{- end}}
-{{- range .Conversations}}
+{{- end}}
+
+{{- define "article"}}
 <article id="{{.Anchor}}">
 <header>
 <h1>{{.Title}}</h1>
@@ -367,8 +420,10 @@ footer { margin-top: 3rem; text-align: center; }
 {{- end}}
 </article>
 {{- end}}
+
+{{- define "foot"}}
 <footer>Exported from Brook on {{.ExportedAt}}</footer>
 </main>
 </body>
 </html>
-`
+{{end}}`

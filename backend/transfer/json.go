@@ -1,11 +1,12 @@
 package transfer
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -37,28 +38,68 @@ type brookDocument struct {
 	Conversations []store.Bundle `json:"conversations"`
 }
 
-// exportJSON writes bundles in Brook's JSON format.
-func exportJSON(w io.Writer, bundles []store.Bundle, now time.Time) error {
-	doc := brookDocument{
-		Format:        brookFormat,
-		Version:       brookVersion,
-		ExportedAt:    now.UTC().Format(time.RFC3339),
-		Conversations: bundles,
+// jsonWriter writes Brook's JSON format one conversation at a time. Its
+// output is byte for byte what encoding/json makes of the whole
+// brookDocument with two-space indentation and HTML escaping off: the
+// header, each conversation indented as an element of "conversations",
+// then the closing brackets.
+type jsonWriter struct {
+	w   *bufio.Writer
+	now time.Time
+	n   int // conversations written
+	buf bytes.Buffer
+}
+
+func (j *jsonWriter) begin() error {
+	j.w.WriteString("{\n  \"format\": ")
+	if err := j.value(brookFormat, ""); err != nil {
+		return err
 	}
-	if doc.Conversations == nil {
-		doc.Conversations = []store.Bundle{}
+	fmt.Fprintf(j.w, ",\n  \"version\": %d,\n  \"exportedAt\": ", brookVersion)
+	if err := j.value(j.now.UTC().Format(time.RFC3339), ""); err != nil {
+		return err
 	}
-	for i := range doc.Conversations {
-		// A nil slice would be written as null, which Parse rightly refuses.
-		if doc.Conversations[i].Messages == nil {
-			doc.Conversations[i].Messages = []store.Message{}
-		}
+	j.w.WriteString(",\n  \"conversations\": [")
+	return nil
+}
+
+func (j *jsonWriter) add(b store.Bundle) error {
+	// A nil slice would be written as null, which Parse rightly refuses.
+	if b.Messages == nil {
+		b.Messages = []store.Message{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if j.n > 0 {
+		j.w.WriteByte(',')
+	}
+	j.n++
+	j.w.WriteString("\n    ")
+	if err := j.value(b, "    "); err != nil {
+		return err
+	}
+	return j.w.Flush()
+}
+
+func (j *jsonWriter) end() error {
+	if j.n > 0 {
+		j.w.WriteString("\n  ")
+	}
+	j.w.WriteString("]\n}\n")
+	return j.w.Flush()
+}
+
+// value writes v as JSON indented for its place in the document, at depth
+// prefix, without a trailing newline.
+func (j *jsonWriter) value(v any, prefix string) error {
+	j.buf.Reset()
+	enc := json.NewEncoder(&j.buf)
+	enc.SetIndent(prefix, "  ")
 	// The file is data, never served as HTML: keep <, > and & readable.
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return err
 }
 
 // validateBrook checks one decoded conversation of a Brook file and prepares

@@ -3,7 +3,6 @@ package transfer
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -14,57 +13,66 @@ import (
 	"brook/backend/store"
 )
 
-// exportMarkdown writes bundles as one Markdown document. Message contents
-// are already Markdown and are written verbatim; only the text Brook adds
-// around them (titles, model names, notes) is escaped. A message's reasoning
-// comes before its text, folded; see writeReasoning.
-func exportMarkdown(w io.Writer, bundles []store.Bundle, now time.Time) error {
-	bw := bufio.NewWriter(w)
+// markdownWriter writes one Markdown document, a conversation at a time.
+// Message contents are already Markdown and are written verbatim; only the
+// text Brook adds around them (titles, model names, notes) is escaped. A
+// message's reasoning comes before its text, folded; see writeReasoning.
+type markdownWriter struct {
+	w   *bufio.Writer
+	now time.Time
+	n   int // conversations written
+}
+
+func (*markdownWriter) begin() error { return nil }
+
+func (mw *markdownWriter) add(b store.Bundle) error {
+	bw, now := mw.w, mw.now
 	loc := now.Location()
-	for i, b := range bundles {
-		if i > 0 {
-			bw.WriteString("---\n\n")
+	if mw.n > 0 {
+		bw.WriteString("---\n\n")
+	}
+	mw.n++
+	c := b.Conversation
+	fmt.Fprintf(bw, "# %s\n\n", mdEscape(titleOf(c)))
+	var meta []string
+	if c.Model != "" {
+		meta = append(meta, "Model: "+mdEscape(c.Model))
+	}
+	if t := formatTime(c.CreatedAt, loc); t != "" {
+		meta = append(meta, "Created: "+t)
+	}
+	meta = append(meta, "Exported: "+now.Format("2006-01-02 15:04"))
+	fmt.Fprintf(bw, "*%s*\n\n", strings.Join(meta, " · "))
+	if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
+		bw.WriteString("## System prompt\n\n")
+		writeQuoted(bw, sp)
+		bw.WriteString("\n")
+	}
+	for _, m := range b.Messages {
+		heading := roleName(m.Role)
+		if m.Role == store.RoleAssistant && m.Model != "" && m.Model != c.Model {
+			heading += " (" + mdEscape(m.Model) + ")"
 		}
-		c := b.Conversation
-		fmt.Fprintf(bw, "# %s\n\n", mdEscape(titleOf(c)))
-		var meta []string
-		if c.Model != "" {
-			meta = append(meta, "Model: "+mdEscape(c.Model))
-		}
-		if t := formatTime(c.CreatedAt, loc); t != "" {
-			meta = append(meta, "Created: "+t)
-		}
-		meta = append(meta, "Exported: "+now.Format("2006-01-02 15:04"))
-		fmt.Fprintf(bw, "*%s*\n\n", strings.Join(meta, " · "))
-		if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
-			bw.WriteString("## System prompt\n\n")
-			writeQuoted(bw, sp)
+		fmt.Fprintf(bw, "## %s\n\n", heading)
+		writeReasoning(bw, m)
+		if content := strings.TrimRight(m.Content, "\n"); content != "" {
+			bw.WriteString(content)
+			bw.WriteString("\n")
+			if fence := openFence(content); fence != "" {
+				// A stopped answer can end inside a code fence; close it so
+				// the rest of the transcript is not swallowed by it.
+				bw.WriteString(fence + "\n")
+			}
 			bw.WriteString("\n")
 		}
-		for _, m := range b.Messages {
-			heading := roleName(m.Role)
-			if m.Role == store.RoleAssistant && m.Model != "" && m.Model != c.Model {
-				heading += " (" + mdEscape(m.Model) + ")"
-			}
-			fmt.Fprintf(bw, "## %s\n\n", heading)
-			writeReasoning(bw, m)
-			if content := strings.TrimRight(m.Content, "\n"); content != "" {
-				bw.WriteString(content)
-				bw.WriteString("\n")
-				if fence := openFence(content); fence != "" {
-					// A stopped answer can end inside a code fence; close it so
-					// the rest of the transcript is not swallowed by it.
-					bw.WriteString(fence + "\n")
-				}
-				bw.WriteString("\n")
-			}
-			for _, n := range messageNotes(m) {
-				fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
-			}
+		for _, n := range messageNotes(m) {
+			fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
 		}
 	}
 	return bw.Flush()
 }
+
+func (mw *markdownWriter) end() error { return mw.w.Flush() }
 
 // writeReasoning writes what the model thought before its answer as a
 // folded block, a <details> element whose summary says how long it thought:

@@ -8,8 +8,6 @@ package transfer
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -51,30 +49,24 @@ func (f Format) Ext() string {
 // and by [Parse] for a file it does not recognise.
 var ErrUnknownFormat = errors.New("unknown format")
 
-// Export writes bundles to w in format. now is the export time written into
-// the file; the times of conversations and messages are shown in now's
-// location, so pass a local time to get local times in the transcript.
-func Export(w io.Writer, format Format, bundles []store.Bundle, now time.Time) error {
-	switch format {
-	case FormatMarkdown:
-		return exportMarkdown(w, bundles, now)
-	case FormatJSON:
-		return exportJSON(w, bundles, now)
-	case FormatHTML:
-		return exportHTML(w, bundles, now)
-	}
-	return fmt.Errorf("export: %w %q", ErrUnknownFormat, string(format))
-}
-
 // FileName suggests a file name for exporting bundles in format on the day of
 // now: "brook-<title>-2026-11-21.md" for one conversation and
 // "brook-all-2026-11-21.md" for several. The title part keeps letters and
 // digits of any script, so a Chinese title stays readable, and drops
 // everything a file system could object to.
 func FileName(format Format, bundles []store.Bundle, now time.Time) string {
-	name := "all"
+	title := ""
 	if len(bundles) == 1 {
-		name = slug(bundles[0].Conversation.Title)
+		title = bundles[0].Conversation.Title
+	}
+	return fileName(format, len(bundles), title, now)
+}
+
+// fileName is FileName for n conversations, title being the only one's.
+func fileName(format Format, n int, title string, now time.Time) string {
+	name := "all"
+	if n == 1 {
+		name = slug(title)
 	}
 	return "brook-" + name + "-" + now.Format("2006-01-02") + format.Ext()
 }
