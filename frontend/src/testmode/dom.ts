@@ -4,6 +4,21 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Resolves after the window has painted the next frame. */
+export function frame(): Promise<void> {
+  return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+}
+
+/** Like waitFor, but reports whether `fn` came true within `timeoutMs` instead of failing. */
+export async function eventually(fn: () => unknown, timeoutMs = 5000): Promise<boolean> {
+  try {
+    await waitFor(() => !!fn(), 'a state', timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Poll `fn` until it returns a truthy value; reject after `timeoutMs` naming `what`. */
 export async function waitFor<T>(fn: () => T | null | undefined | false, what: string, timeoutMs = 15000): Promise<T> {
   const t0 = performance.now();

@@ -2,7 +2,9 @@
 // They use the real UI: elements by data-testid, real input/keydown/click events.
 import { app } from '../lib/state/app.svelte';
 import { api, type ExportFormat } from '../lib/api';
-import { $, $$, click, pressEnter, setValue, shownMessages, sleep, waitFor, type ShownMessage } from './dom';
+import { tick } from 'svelte';
+import { streams } from '../lib/state/streams.svelte';
+import { $, $$, click, eventually, frame, pressEnter, setValue, shownMessages, waitFor, type ShownMessage } from './dom';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -23,7 +25,7 @@ async function send(text: string): Promise<number> {
   const before = new Set(shownMessages().map((m) => m.id));
   const composer = $('composer') as HTMLTextAreaElement;
   setValue(composer, text);
-  await sleep(0);
+  await tick();
   pressEnter(composer);
   await waitFor(() => shownMessages().some((m) => m.role === 'user' && m.text === text), 'the user message to appear', 5000);
   const answer = await waitFor(
@@ -45,6 +47,14 @@ async function waitFinal(id: number, timeoutMs = 60000): Promise<ShownMessage> {
   }, `answer ${id} to finish`, timeoutMs);
 }
 
+/** Waits until the stored message (stats, recovery mark) has replaced the live answer, and is painted. */
+async function settled(id: number): Promise<ShownMessage> {
+  const m = await waitFinal(id);
+  await waitFor(() => !(id in streams.answers), `answer ${id} to be replaced by the stored message`);
+  await frame();
+  return message(id) ?? m;
+}
+
 async function newChat(): Promise<void> {
   await click($('new-chat'), 'New chat');
   await waitFor(() => app.currentId === 0 && shownMessages().length === 0, 'an empty new chat');
@@ -62,7 +72,7 @@ async function openConversation(id: number): Promise<void> {
   }
   await click(item, `conversation ${id} in the sidebar`);
   await waitFor(() => app.currentId === id && !app.loadingConversation, `conversation ${id} to open`);
-  await sleep(50);
+  await frame();
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -70,7 +80,7 @@ const scenarios: Record<string, Scenario> = {
   async status() {
     await ready();
     await waitFor(() => app.modelsChecked, 'the model check');
-    await sleep(150);
+    await frame();
     const composer = $('composer');
     return {
       conversations: $$('conversation-item').map((el) => (el.querySelector('.title')?.textContent ?? '').trim()),
@@ -87,8 +97,7 @@ const scenarios: Record<string, Scenario> = {
     await ready();
     await newChat();
     const answerId = await send('Hello Brook');
-    const m = await waitFinal(answerId);
-    await sleep(300); // the stored message (stats, recovery mark) replaces the live one
+    const m = await settled(answerId);
     const el = document.querySelector(`[data-testid="message"][data-message-id="${answerId}"]`);
     const mark = el?.querySelector<HTMLElement>('[data-testid="recovered"]');
     return {
@@ -126,8 +135,7 @@ const scenarios: Record<string, Scenario> = {
     });
     try {
       answerId = await send('Tell me a short story about a river.');
-      const m = await waitFinal(answerId);
-      await sleep(300);
+      const m = await settled(answerId);
       const el = document.querySelector(`[data-testid="message"][data-message-id="${answerId}"]`);
       const mark = el?.querySelector<HTMLElement>('[data-testid="recovered"]');
       return {
@@ -162,14 +170,11 @@ const scenarios: Record<string, Scenario> = {
     }, 'the Thinking section, open and live', 20000);
     const answerText = () => ($('message-content', el()!)?.textContent ?? '').trim();
     await waitFor(() => answerText().length > 0, 'the first words of the answer', 20000);
-    await sleep(200);
-    const foldedWhenAnswerStarted = section()?.dataset.open === 'false';
-    const m = await waitFinal(answerId);
-    await sleep(300);
+    const foldedWhenAnswerStarted = await eventually(() => section()?.dataset.open === 'false', 3000);
+    const m = await settled(answerId);
     const label = ($('thinking-label', section()!)?.textContent ?? '').trim();
     await click($('thinking-toggle', section()!), 'the Thinking toggle');
-    await sleep(100);
-    const reopened = section()?.dataset.open === 'true';
+    const reopened = await eventually(() => section()?.dataset.open === 'true', 3000);
     const reopenedText = ($('thinking-content', section()!)?.textContent ?? '').trim();
     return { answerId, liveText: live.text, liveLabel: live.label, foldedWhenAnswerStarted, label, reopened, reopenedText, state: m.state, answerText: m.text };
   },
@@ -180,9 +185,8 @@ const scenarios: Record<string, Scenario> = {
     const answerId = await send('Please write a long answer');
     await waitFor(() => (message(answerId)?.text.length ?? 0) > 0, 'the first tokens', 30000);
     await click(await waitFor(() => $('stop'), 'the Stop button'), 'Stop');
-    const m = await waitFinal(answerId, 20000);
-    await sleep(300);
-    const after = message(answerId) ?? m;
+    await waitFinal(answerId, 20000);
+    const after = await settled(answerId);
     return { conversationId: app.currentId, answerId, state: after.state, answerText: after.text, answerPlain: after.plain };
   },
 
@@ -196,8 +200,7 @@ const scenarios: Record<string, Scenario> = {
       const a = lastAnswer();
       return a && a.id !== first ? a.id : 0;
     }, 'the regenerated answer');
-    await waitFinal(second);
-    await sleep(200);
+    await settled(second);
     const answers = shownMessages().filter((m) => m.role === 'assistant');
     return { conversationId: app.currentId, count: answers.length, answers: answers.map((a) => ({ id: a.id, state: a.state, text: a.text, plain: a.plain })) };
   },
@@ -212,13 +215,12 @@ const scenarios: Record<string, Scenario> = {
     await click($('edit', userEl), 'Edit');
     const input = (await waitFor(() => $('edit-input', userEl), 'the edit box')) as HTMLTextAreaElement;
     setValue(input, 'Edited question');
-    await sleep(0);
+    await tick();
     await click($('edit-send', userEl), 'Send as new conversation');
     await waitFor(() => app.currentId !== originalId && app.currentId > 0 && !app.loadingConversation, 'the forked conversation to open');
     const newId = app.currentId;
     const newAnswer = await waitFor(() => lastAnswer(), 'the new answer');
-    await waitFinal(newAnswer.id);
-    await sleep(200);
+    await settled(newAnswer.id);
     const newMessages = shownMessages();
     await openConversation(originalId);
     const originalMessages = shownMessages();
@@ -239,15 +241,12 @@ const scenarios: Record<string, Scenario> = {
     // Back to A while (ideally) both are still streaming: A must show its live answer.
     await openConversation(aId);
     const aReopened = message(aAnswer);
-    await sleep(300);
+    // It goes on streaming in the window it was reopened in.
+    await eventually(() => (message(aAnswer)?.text.length ?? 0) > (aReopened?.text.length ?? 0) || FINAL.has(message(aAnswer)?.state ?? ''), 5000);
     const aLater = message(aAnswer);
-    const aFinal = await waitFinal(aAnswer);
-    await sleep(200);
-    const aShown = message(aAnswer) ?? aFinal;
+    const aShown = await settled(aAnswer);
     await openConversation(bId);
-    const bFinal = await waitFinal(bAnswer);
-    await sleep(200);
-    const bShown = message(bAnswer) ?? bFinal;
+    const bShown = await settled(bAnswer);
     return {
       a: {
         conversationId: aId,
@@ -320,7 +319,7 @@ const scenarios: Record<string, Scenario> = {
       case 'answered': {
         await newChat();
         const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
-        await waitFinal(id);
+        await settled(id);
         break;
       }
       case 'streaming': {
@@ -378,7 +377,7 @@ const scenarios: Record<string, Scenario> = {
       default:
         throw new Error(`unknown pose "${what}"`);
     }
-    await sleep(400); // let the last frame paint
+    await frame(); // let the last frame paint
     return { posed: what };
   },
 };
