@@ -47,7 +47,8 @@ test: deps-test
 	@if grep -aq BROOK_TEST_SCENARIO $(BIN); then echo "the release binary carries test hooks"; exit 1; fi
 	$(MAKE) test-real-ollama test-e2e
 
-test-go:
+# main embeds frontend/dist, so vetting it needs the built UI.
+test-go: frontend/dist/index.html
 	go vet ./backend/... ./tools/... ./tests/... ./e2e/...
 	go vet -tags $(TAGS) ./app/... .
 	go vet -tags $(TAGS),testhooks ./app/...
