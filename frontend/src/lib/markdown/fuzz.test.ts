@@ -70,8 +70,16 @@ describe('streaming == whole render (fuzz)', () => {
       const b = a.slice(0, Math.floor(r() * a.length)) + make();
       const sm = new StreamingMarkdown();
       for (let i = 1; i <= a.length; i += 1 + Math.floor(r() * 8)) sm.update(a.slice(0, i));
-      const streamingB = sm.update(b).map((x) => x.html).join('');
-      expect(streamingB, `#${n}`).toBe(new StreamingMarkdown().update(b).map((x) => x.html).join(''));
+      const streamingB = sm.update(b);
+      const freshB = new StreamingMarkdown().update(b);
+      expect(streamingB.map((x) => x.key), `#${n}`).toEqual(freshB.map((x) => x.key));
+      streamingB.forEach((x, i) => {
+        // The streamer may know a block closed that a fresh look still keeps
+        // open (it saw the complete lines after it); an open block with code or
+        // math is rendered lighter. Otherwise the two renders are the same.
+        if (x.closed === freshB[i].closed) expect(x.html, `#${n} block ${i}`).toBe(freshB[i].html);
+        else expect(x.closed, `#${n} block ${i}`).toBe(true);
+      });
       expect(sm.update(b, { final: true }).map((x) => x.html).join(''), `#${n}`).toBe(renderMarkdown(b));
     }
   });

@@ -13,6 +13,12 @@ export interface MarkdownEnv {
   [key: string | symbol]: unknown;
   /** True while the text is still being streamed (informational; parsing does not depend on it). */
   streaming?: boolean;
+  /**
+   * Render cheaply: code without highlighting, math as its TeX source. For the
+   * still-open block of a streaming answer, which is rendered again on every
+   * update; it is rendered fully once it closes.
+   */
+  light?: boolean;
   /** Sanitized KaTeX HTML, referenced from the rendered HTML by placeholders. */
   math?: string[];
 }
@@ -208,12 +214,16 @@ export function mathPlugin(md: MarkdownIt): void {
   md.renderer.rules.math_inline = (tokens, idx, _options, env) => {
     const t = tokens[idx];
     const display = !!t.meta?.display;
+    if ((env as MarkdownEnv).light) {
+      const close = t.markup === '\\(' ? '\\)' : t.markup === '\\[' ? '\\]' : t.markup;
+      return `<span class="math math-inline math-pending">${escapeHtml(t.markup + t.content + close)}</span>`;
+    }
     const html = placeholder(env as MarkdownEnv, renderTex(t.content, display));
     return `<span class="math ${display ? 'math-display' : 'math-inline'}">${html}</span>`;
   };
   md.renderer.rules.math_block = (tokens, idx, _options, env) => {
     const t = tokens[idx];
-    if (!t.meta?.closed) {
+    if (!t.meta?.closed || (env as MarkdownEnv).light) {
       return `<div class="math math-display math-pending"><pre>${escapeHtml(t.content)}</pre></div>\n`;
     }
     return `<div class="math math-display">${placeholder(env as MarkdownEnv, renderTex(t.content, true))}</div>\n`;

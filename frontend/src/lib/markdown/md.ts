@@ -35,20 +35,20 @@ md.linkify.add('www.', {
 
 md.use(mathPlugin);
 
-function codeBlock(code: string, lang: string): string {
+function codeBlock(code: string, lang: string, light = false): string {
   const label = lang || 'text';
   const cls = lang ? ` language-${lang}` : '';
   return (
     `<div class="code-block"><div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
     `<button type="button" class="copy" data-copy aria-label="Copy code">Copy</button></div>` +
-    `<pre><code class="hljs${cls}">${highlight(code, lang)}</code></pre></div>\n`
+    `<pre><code class="hljs${cls}">${light ? escapeHtml(code) : highlight(code, lang)}</code></pre></div>\n`
   );
 }
 
-md.renderer.rules.fence = (tokens, idx) => {
+md.renderer.rules.fence = (tokens, idx, _options, env) => {
   const t = tokens[idx];
   const lang = cleanLang(t.info ? md.utils.unescapeAll(t.info) : '');
-  return codeBlock(t.content, lang);
+  return codeBlock(t.content, lang, !!(env as MarkdownEnv | undefined)?.light);
 };
 md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx].content, '');
 

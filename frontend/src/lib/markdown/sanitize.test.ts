@@ -38,7 +38,12 @@ describe('hostile markup corpus', () => {
   it('model text cannot forge a math placeholder', () => {
     const html = renderMarkdown('fake \uE000m0\uE001 and $x$');
     expect(html.match(/class="katex"/g)).toHaveLength(1);
-    const streamed = new StreamingMarkdown().update('fake \uE000m0\uE001 and $x$');
+    const sm = new StreamingMarkdown();
+    // Still streaming, the open block shows its math as TeX source: no formula at all.
+    const open = sm.update('fake \uE000m0\uE001 and $x$');
+    expect(open[0].html).not.toContain('katex');
+    expect(open[0].html).toContain('$x$');
+    const streamed = sm.update('fake \uE000m0\uE001 and $x$', { final: true });
     expect(streamed[0].html.match(/class="katex"/g)).toHaveLength(1);
   });
 

@@ -8,7 +8,13 @@
 // rendered once, cached, and returned as the same objects forever; only the
 // open tail (usually one block) is parsed and rendered again on each update,
 // so the cost of a token does not grow with the length of the answer.
+//
+// The open tail is rendered cheaply (env.light: code without highlight.js,
+// math as TeX source) and fully (highlighting, KaTeX) once it closes or the
+// answer ends. Blocks with neither code nor math render the same both ways
+// and are not rendered again when they close.
 import type { Token } from 'markdown-it';
+import { perf } from '../perf';
 import { md, neutralize, toSafeHtml, type MarkdownEnv } from './md';
 
 export type Block = { key: string; html: string; closed: boolean };
@@ -21,8 +27,10 @@ export interface UpdateOptions {
 const RUNS_TO_END = new Set(['fence', 'code_block', 'math_block']);
 
 export class StreamingMarkdown {
-  /** Blocks rendered (markdown → HTML) since construction. */
+  /** Blocks rendered (markdown → HTML) since construction, cheaply or fully. */
   renderCount = 0;
+  /** Of those, rendered cheaply (the open block, see env.light). */
+  lightRenderCount = 0;
   /** Blocks rendered by the most recent update(). */
   lastRenderCount = 0;
   /** Called with the source of every block rendered (test/diagnostic hook). */
@@ -35,7 +43,7 @@ export class StreamingMarkdown {
   private evidence: number[] = []; // text up to here decided that block i is closed
   private openStart = 0; // where the first not-closed block starts
   /** Not-yet-closed blocks of the last update, by key. */
-  private open = new Map<string, { src: string; block: Block }>();
+  private open = new Map<string, { src: string; block: Block; light: boolean }>();
   private result: Block[] = [];
 
   update(text: string, opts?: UpdateOptions): Block[] {
@@ -51,9 +59,11 @@ export class StreamingMarkdown {
     this.text = text;
     this.final = final;
 
+    const tp = perf.begin('md.parse');
     const region = neutralize(text.slice(this.openStart));
     const env: MarkdownEnv = { streaming: !final };
     const tokens = region.trim() ? md.parse(region, env) : [];
+    perf.end('md.parse', tp);
     const lineStarts = lineStartsOf(region);
     const completeLines = lineStarts.length - 1 + (region.endsWith('\n') ? 1 : 0);
     const totalLines = lineStarts.length;
@@ -77,7 +87,7 @@ export class StreamingMarkdown {
     const j = Math.max(0, starts.length - (region.endsWith('\n') ? 1 : 2));
 
     const base = this.closed.length;
-    const open = new Map<string, { src: string; block: Block }>();
+    const open = new Map<string, { src: string; block: Block; light: boolean }>();
     const out = this.closed.slice();
     for (let i = 0; i < starts.length; i++) {
       const isClosed = i < j;
@@ -89,12 +99,13 @@ export class StreamingMarkdown {
       const src = !final && isLast ? polish(raw, groupTokens, totalLines) : raw;
       const key = `b${base + i}`;
       const done = isClosed || final;
+      const light = !done && heavy(groupTokens);
       const prev = this.open.get(key);
       let block: Block;
-      if (prev && prev.src === src) {
+      if (prev && prev.src === src && (light || !prev.light)) {
         block = prev.block.closed === done ? prev.block : { ...prev.block, closed: done };
       } else {
-        const html = this.render(src, env, (e) =>
+        const html = this.render(src, light ? { ...env, light } : env, (e) =>
           src === raw ? md.renderer.render(groupTokens, md.options, e) : md.render(src, e),
         );
         block = { key, html, closed: done };
@@ -108,7 +119,7 @@ export class StreamingMarkdown {
         // complete line), or all complete lines if there is no block i+2.
         this.evidence.push(this.openStart + (i + 2 < starts.length ? lineStarts[lineOf(i + 2)] : completeEnd));
       } else {
-        open.set(key, { src, block });
+        open.set(key, { src, block, light });
       }
     }
     if (j > 0) this.openStart += lineStarts[lineOf(j)];
@@ -135,11 +146,28 @@ export class StreamingMarkdown {
   private render(src: string, parseEnv: MarkdownEnv, fn: (env: MarkdownEnv) => string): string {
     this.renderCount++;
     this.lastRenderCount++;
+    if (parseEnv.light) this.lightRenderCount++;
     this.onRender?.(src);
     // Same references as the parse, fresh formula list for this block.
     const env: MarkdownEnv = { ...parseEnv, math: [] };
-    return toSafeHtml(fn(env), env);
+    const step = parseEnv.light ? 'md.render.light' : 'md.render';
+    const t0 = perf.begin(step);
+    const html = fn(env);
+    perf.end(step, t0);
+    const t1 = perf.begin('md.sanitize');
+    const safe = toSafeHtml(html, env);
+    perf.end('md.sanitize', t1);
+    return safe;
   }
+}
+
+/** Does a block hold code or math, which a light render shows plainer? */
+function heavy(tokens: Token[]): boolean {
+  for (const t of tokens) {
+    if (RUNS_TO_END.has(t.type)) return true;
+    if (t.type === 'inline' && t.children?.some((c) => c.type === 'math_inline')) return true;
+  }
+  return false;
 }
 
 function lineStartsOf(s: string): number[] {

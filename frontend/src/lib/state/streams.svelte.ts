@@ -3,8 +3,17 @@
 // record mirrors each reconciler for the UI. Switching conversations never
 // touches this store, so background streams keep going and show up live when
 // their conversation is opened again.
+//
+// The window shows a streaming answer in steps: events go to the batcher as
+// they arrive, and the batch is applied (reconcilers, this store, Svelte's DOM
+// patch) at most once per `pacer.interval` ms, which adapts to what applying a
+// batch and rendering it cost. A phase change or the first text of an answer
+// is shown at the next frame; the final event at once.
+import { flushSync } from 'svelte';
+import { perf } from '../perf';
+import { FramePacer } from '../stream/pacer';
 import { api, type FinalState, type Message, type StreamEvent, type StreamPhase, type WaitingFor } from '../api';
-import { AnswerReconciler, FrameBatcher } from '../stream/reconciler';
+import { AnswerReconciler, FrameBatcher, type Urgency } from '../stream/reconciler';
 
 export interface LiveAnswer {
   messageId: number;
@@ -38,6 +47,14 @@ type FinalListener = (m: Message) => void;
 
 export class StreamStore {
   answers: Record<number, LiveAnswer> = $state({});
+  /**
+   * messageId → conversationId of the answers still running. Changes only when
+   * an answer starts or ends, so isStreaming() (read by every conversation in
+   * the sidebar) does not re-run for every streamed token.
+   */
+  private active: Record<number, number> = $state({});
+  /** The adaptive frame budget (see FramePacer). */
+  readonly pacer = new FramePacer();
   private recs = new Map<number, AnswerReconciler>();
   private fetching = new Set<number>();
   /** Highest seq of answers already finished, so late duplicates are ignored. */
@@ -47,13 +64,52 @@ export class StreamStore {
   private finalListeners = new Set<FinalListener>();
 
   constructor() {
-    this.batcher = new FrameBatcher<StreamEvent>((items: StreamEvent[]) => this.applyBatch(items));
+    this.batcher = new FrameBatcher<StreamEvent>((items: StreamEvent[]) => this.applyFrame(items), {
+      minInterval: () => this.pacer.interval,
+      urgency: (ev) => this.urgency(ev),
+    });
+  }
+
+  private urgency(ev: StreamEvent): Urgency {
+    if (ev.phase === 'final') return 'now';
+    const a = this.answers[ev.messageId];
+    // A new phase, or the first text or reasoning: show it at the next frame.
+    if (!a || a.phase !== ev.phase || (!a.text && !a.reasoning)) return 'frame';
+    return undefined;
+  }
+
+  /** Applies a batch and lets Svelte patch the DOM now, timing both for the frame budget. */
+  private applyFrame(items: StreamEvent[]): void {
+    const t0 = perf.begin('frame.apply');
+    this.applyBatch(items);
+    perf.end('frame.apply', t0);
+    const t1 = perf.begin('frame.dom');
+    flushSync();
+    const end = performance.now();
+    perf.end('frame.dom', t1);
+    const js = end - t0;
+    perf.add('frame.js', js);
+    perf.frame();
+    this.pacer.recordJs(js);
+    perf.add('frame.interval', this.pacer.interval);
+    if (this.batcher.inFrame) {
+      // Called from an animation frame: the browser styles, lays out and paints
+      // right after it; a task queued now runs once that is done.
+      setTimeout(() => {
+        const ms = performance.now() - end;
+        perf.add('frame.render', ms);
+        this.pacer.recordRender(ms);
+      }, 0);
+    }
   }
 
   /** Subscribe once at app start, before any Send. */
   start(): void {
     if (this.unsub) return;
-    this.unsub = api.events.onStream((ev) => this.batcher.push(ev));
+    this.unsub = api.events.onStream((ev) => {
+      perf.events++;
+      this.batcher.push(ev);
+    });
   }
 
   stop(): void {
@@ -68,16 +124,14 @@ export class StreamStore {
 
   /** Is any answer of this conversation still running? */
   isStreaming(conversationId: number): boolean {
-    for (const a of Object.values(this.answers)) {
-      if (a.conversationId === conversationId && a.phase !== 'final') return true;
-    }
+    for (const c of Object.values(this.active)) if (c === conversationId) return true;
     return false;
   }
 
   streamingIds(conversationId: number): number[] {
-    return Object.values(this.answers)
-      .filter((a) => a.conversationId === conversationId && a.phase !== 'final')
-      .map((a) => a.messageId);
+    return Object.entries(this.active)
+      .filter(([, c]) => c === conversationId)
+      .map(([id]) => Number(id));
   }
 
   /**
@@ -130,6 +184,7 @@ export class StreamStore {
     this.recs.delete(messageId);
     this.finishedSeq.delete(messageId);
     delete this.answers[messageId];
+    delete this.active[messageId];
   }
 
   /** Apply events right away (tests, and to drain before a decision). */
@@ -193,6 +248,9 @@ export class StreamStore {
     )
       return;
     this.answers[id] = next;
+    if (phase !== 'final') {
+      if (this.active[id] !== conversationId) this.active[id] = conversationId;
+    } else if (id in this.active) delete this.active[id];
   }
 
   private async fetch(id: number, conversationId: number): Promise<void> {
@@ -237,6 +295,7 @@ export class StreamStore {
       if (r) this.finishedSeq.set(m.id, r.seq ?? 0);
       this.recs.delete(m.id);
       delete this.answers[m.id];
+      delete this.active[m.id];
     }
   }
 }

@@ -110,3 +110,89 @@ describe('FrameBatcher', () => {
     expect(s.size()).toBe(0);
   });
 });
+
+describe('FrameBatcher with a frame budget', () => {
+  function setup(interval: () => number, urgency?: (n: number) => 'now' | 'frame' | undefined) {
+    vi.useFakeTimers();
+    const s = manualScheduler();
+    const flushed: number[][] = [];
+    let clock = 0;
+    const b = new FrameBatcher<number>((items) => flushed.push(items), {
+      scheduler: s,
+      maxDelayMs: 0,
+      minInterval: interval,
+      urgency,
+      now: () => clock,
+    });
+    const advance = (ms: number) => {
+      clock += ms;
+      vi.advanceTimersByTime(ms);
+    };
+    return { s, b, flushed, advance };
+  }
+
+  it('waits out the interval after a flush, then takes the next frame', () => {
+    const { s, b, flushed, advance } = setup(() => 100);
+    b.push(1);
+    s.frame(); // the first batch goes at the next frame
+    expect(flushed).toEqual([[1]]);
+    advance(10);
+    b.push(2);
+    b.push(3);
+    expect(s.size()).toBe(0); // no frame asked for before the interval is over
+    advance(89);
+    expect(s.size()).toBe(0);
+    advance(1);
+    expect(s.size()).toBe(1);
+    b.push(4);
+    s.frame();
+    expect(flushed).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('the interval is asked again for each batch', () => {
+    let interval = 50;
+    const { s, b, flushed, advance } = setup(() => interval);
+    b.push(1);
+    s.frame();
+    interval = 300;
+    b.push(2);
+    advance(299);
+    expect(s.size()).toBe(0);
+    advance(1);
+    s.frame();
+    expect(flushed).toEqual([[1], [2]]);
+  });
+
+  it("an urgent item skips the wait: 'frame' at the next frame, 'now' at once, with what came before", () => {
+    const { s, b, flushed, advance } = setup(
+      () => 1000,
+      (n) => (n < 0 ? 'now' : n >= 100 ? 'frame' : undefined),
+    );
+    b.push(1);
+    s.frame();
+    advance(10);
+    b.push(2);
+    expect(s.size()).toBe(0);
+    b.push(100); // e.g. a phase change
+    expect(s.size()).toBe(1);
+    s.frame();
+    expect(flushed).toEqual([[1], [2, 100]]);
+    b.push(3);
+    b.push(-1); // the final event
+    expect(flushed).toEqual([[1], [2, 100], [3, -1]]);
+    expect(vi.getTimerCount()).toBe(0); // the wait was cancelled
+    expect(s.size()).toBe(0);
+  });
+
+  it('leaves no timer behind once everything is flushed', () => {
+    const { s, b, advance } = setup(() => 200);
+    b.push(1);
+    s.frame();
+    b.push(2);
+    expect(vi.getTimerCount()).toBe(1);
+    advance(200);
+    s.frame();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(s.size()).toBe(0);
+  });
+});

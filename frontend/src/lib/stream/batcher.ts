@@ -1,5 +1,7 @@
-// Collects items and hands them over at most once per animation frame, so the
-// UI does one update per frame however many stream events arrive.
+// Collects items and hands them over in batches: at most once per animation
+// frame, and, with `minInterval`, at most once per that many ms, so the UI does
+// one update per slot however many stream events arrive. Urgent items (a
+// phase change, the end of an answer) skip the wait.
 
 export interface FrameScheduler {
   request(cb: () => void): unknown;
@@ -19,7 +21,10 @@ export const animationFrameScheduler: FrameScheduler =
       }
     : timeoutScheduler;
 
-export interface FrameBatcherOptions {
+/** 'now': flush at once (with everything before it); 'frame': at the next frame, whatever the interval. */
+export type Urgency = 'now' | 'frame' | undefined;
+
+export interface FrameBatcherOptions<T = unknown> {
   /** Defaults to requestAnimationFrame, or setTimeout(16) where there is none. */
   scheduler?: FrameScheduler;
   /**
@@ -28,22 +33,41 @@ export interface FrameBatcherOptions {
    * 0 disables. Default 250.
    */
   maxDelayMs?: number;
+  /**
+   * Least ms from the start of one flush to the next, asked again for each
+   * batch (so it can adapt to what a flush costs). Default: none, every frame.
+   */
+  minInterval?: () => number;
+  /** Which items may not wait for the interval. */
+  urgency?: (item: T) => Urgency;
+  /** The clock for minInterval (ms). Default performance.now. */
+  now?: () => number;
 }
 
 export class FrameBatcher<T> {
   private items: T[] = [];
   private frame: unknown = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private delay: ReturnType<typeof setTimeout> | null = null;
   private readonly scheduler: FrameScheduler;
   private readonly maxDelayMs: number;
+  private readonly minInterval: (() => number) | undefined;
+  private readonly urgency: ((item: T) => Urgency) | undefined;
+  private readonly now: () => number;
+  private lastFlush = -Infinity;
   private disposed = false;
+  /** True while onFlush runs from an animation frame (the browser renders right after it). */
+  inFrame = false;
 
   constructor(
     private readonly onFlush: (items: T[]) => void,
-    opts: FrameBatcherOptions = {},
+    opts: FrameBatcherOptions<T> = {},
   ) {
     this.scheduler = opts.scheduler ?? animationFrameScheduler;
     this.maxDelayMs = opts.maxDelayMs ?? 250;
+    this.minInterval = opts.minInterval;
+    this.urgency = opts.urgency;
+    this.now = opts.now ?? (() => performance.now());
   }
 
   /** Items waiting for the next flush. */
@@ -54,12 +78,25 @@ export class FrameBatcher<T> {
   push(item: T): void {
     if (this.disposed) return;
     this.items.push(item);
-    if (this.frame !== null) return;
-    this.frame = this.scheduler.request(() => {
-      this.frame = null;
+    const u = this.urgency?.(item);
+    if (u === 'now') {
       this.flush();
-    });
-    if (this.maxDelayMs > 0) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
+      return;
+    }
+    if (this.frame !== null) return; // the next frame takes everything
+    const wait = u === 'frame' || !this.minInterval ? 0 : this.lastFlush + this.minInterval() - this.now();
+    if (wait > 0) {
+      this.delay ??= setTimeout(() => {
+        this.delay = null;
+        this.requestFrame();
+      }, wait);
+      return;
+    }
+    if (this.delay !== null) {
+      clearTimeout(this.delay);
+      this.delay = null;
+    }
+    this.requestFrame();
   }
 
   /** Flushes now (e.g. before unmount, or when the final event arrives). */
@@ -68,6 +105,7 @@ export class FrameBatcher<T> {
     if (this.items.length === 0) return;
     const batch = this.items;
     this.items = [];
+    this.lastFlush = this.now();
     this.onFlush(batch);
   }
 
@@ -78,6 +116,20 @@ export class FrameBatcher<T> {
     this.items = [];
   }
 
+  private requestFrame(): void {
+    if (this.frame !== null) return;
+    this.frame = this.scheduler.request(() => {
+      this.frame = null;
+      this.inFrame = true;
+      try {
+        this.flush();
+      } finally {
+        this.inFrame = false;
+      }
+    });
+    if (this.maxDelayMs > 0 && this.timer === null) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
+  }
+
   private cancelScheduled(): void {
     if (this.frame !== null) {
       this.scheduler.cancel(this.frame);
@@ -86,6 +138,10 @@ export class FrameBatcher<T> {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
+    }
+    if (this.delay !== null) {
+      clearTimeout(this.delay);
+      this.delay = null;
     }
   }
 }

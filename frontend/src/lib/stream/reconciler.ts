@@ -7,7 +7,7 @@ import type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
 
 export type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
 export { STREAM_EVENT } from './types';
-export { FrameBatcher, type FrameBatcherOptions, type FrameScheduler } from './batcher';
+export { FrameBatcher, type FrameBatcherOptions, type FrameScheduler, type Urgency } from './batcher';
 
 export type ApplyResult = 'applied' | 'ignored' | 'needs-fetch';
 
