@@ -83,7 +83,7 @@ func findBinary() (string, error) {
 		}
 		return p, nil
 	}
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		return "", err
 	}
@@ -102,8 +102,8 @@ func findBinary() (string, error) {
 	return p, nil
 }
 
-// moduleRoot walks up from the working directory to Brook's go.mod.
-func moduleRoot() (string, error) {
+// ModuleRoot walks up from the working directory to Brook's go.mod.
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

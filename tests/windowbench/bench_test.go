@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"brook/backend/providertest"
+	"brook/tests/realollama"
 )
 
 // A figure of the table.
@@ -126,7 +127,7 @@ func TestWindowBench(t *testing.T) {
 
 	out := os.Getenv("BROOK_WINDOW_BENCH_OUT")
 	if out == "" && len(only) == 0 {
-		root, err := moduleRoot()
+		root, err := realollama.ModuleRoot()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +182,7 @@ func markdownTable(rows []row) string {
 func describeMachine() string {
 	run := func(name string, args ...string) string {
 		cmd := exec.Command(name, args...)
-		if root, err := moduleRoot(); err == nil {
+		if root, err := realollama.ModuleRoot(); err == nil {
 			cmd.Dir = root
 		}
 		out, err := cmd.Output()

@@ -1,6 +1,7 @@
 package windowbench
 
 import (
+	"brook/tests/realollama"
 	"bufio"
 	"bytes"
 	"database/sql"
@@ -605,29 +606,11 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// moduleRoot walks up from the working directory to Brook's go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.HasPrefix(bytes.TrimSpace(b), []byte("module brook\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("cannot find Brook's go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 func brookBin() string {
 	if p := os.Getenv("BROOK_BIN"); p != "" {
 		return p
 	}
-	root, err := moduleRoot()
+	root, err := realollama.ModuleRoot()
 	if err != nil {
 		return "build/bin/brook"
 	}
