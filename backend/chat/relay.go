@@ -42,6 +42,7 @@ type relay struct {
 	lastWrite    time.Time
 
 	seq      int64
+	wake     chan struct{} // something changed: flush at the next frame
 	finalCh  chan events.StreamEvent
 	finished chan struct{}
 }
@@ -88,9 +89,11 @@ func newRelay(e *Engine, messageID, conversationID, run int64, prefix, reasoning
 		phase:           events.PhaseWaiting,
 		phaseChanged:    true,
 		since:           time.Now().UnixMilli(),
+		wake:            make(chan struct{}, 1),
 		finalCh:         make(chan events.StreamEvent, 1),
 		finished:        make(chan struct{}),
 	}
+	r.poke() // the first frame tells the UI the answer is waiting
 	r.checkpoint = func(content, reasoning string) error {
 		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, run, content, reasoning)
 	}
@@ -109,6 +112,7 @@ func (r *relay) append(piece string, now time.Time) {
 	}
 	r.text.buf = append(r.text.buf, piece...)
 	r.mu.Unlock()
+	r.poke()
 }
 
 // appendReasoning adds a piece of the model's reasoning.
@@ -124,6 +128,7 @@ func (r *relay) appendReasoning(piece string, now time.Time) {
 	r.lastThought = now
 	r.reasoning.buf = append(r.reasoning.buf, piece...)
 	r.mu.Unlock()
+	r.poke()
 }
 
 func (r *relay) arrivedLocked(now time.Time) {
@@ -142,6 +147,7 @@ func (r *relay) setQueued(ahead int, since time.Time) {
 	r.mu.Lock()
 	r.phase, r.ahead, r.since, r.phaseChanged = events.PhaseQueued, ahead, since.UnixMilli(), true
 	r.mu.Unlock()
+	r.poke()
 }
 
 // setWaiting reports, on the next frame, that the request is sent and what
@@ -152,6 +158,7 @@ func (r *relay) setWaiting(waitingFor string, since time.Time) {
 		r.phase, r.waitingFor, r.since, r.phaseChanged = events.PhaseWaiting, waitingFor, since.UnixMilli(), true
 	}
 	r.mu.Unlock()
+	r.poke()
 }
 
 // setRecovering reports, on the next frame, that the stream broke for
@@ -161,6 +168,15 @@ func (r *relay) setRecovering(reason, how string, since time.Time) {
 	r.phase, r.reason, r.waitingFor, r.since, r.phaseChanged = events.PhaseRecovering, reason, how, since.UnixMilli(), true
 	r.text.phaseAt, r.reasoning.phaseAt = len(r.text.buf), len(r.reasoning.buf)
 	r.mu.Unlock()
+	r.poke()
+}
+
+// poke wakes the relay to flush at the next frame. It never blocks.
+func (r *relay) poke() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
 }
 
 // relaySnapshot is an answer as far as it has arrived.
@@ -188,15 +204,33 @@ func (r *relay) snapshot() relaySnapshot {
 	return snap
 }
 
-// run emits and checkpoints until finish is called.
+// run emits and checkpoints until finish is called. It works only when
+// something changed: no timer runs while the answer waits or is quiet.
 func (r *relay) run() {
 	defer close(r.finished)
-	tick := time.NewTicker(r.frame)
-	defer tick.Stop()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	lastFlush := time.Now()
+	var due time.Time // when the armed timer fires; zero when not armed
+	arm := func(at time.Time) {
+		if due.IsZero() || at.Before(due) {
+			due = at
+			timer.Reset(time.Until(at))
+		}
+	}
 	for {
 		select {
-		case <-tick.C:
-			r.flush(time.Now())
+		case <-r.wake:
+			arm(lastFlush.Add(r.frame))
+		case <-timer.C:
+			due = time.Time{}
+			now := time.Now()
+			r.flush(now)
+			lastFlush = now
+			if at, ok := r.checkpointDue(); ok {
+				arm(at) // text arrived that the database has not got yet
+			}
 		case final := <-r.finalCh:
 			r.flush(time.Now())
 			final.Seq = r.nextSeq()
@@ -205,6 +239,17 @@ func (r *relay) run() {
 			return
 		}
 	}
+}
+
+// checkpointDue says when the next checkpoint is due, if any text or
+// reasoning has arrived that the database has not got.
+func (r *relay) checkpointDue() (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.text.checkpointed < len(r.text.buf) || r.reasoning.checkpointed < len(r.reasoning.buf) {
+		return r.lastWrite.Add(r.checkpointEvery), true
+	}
+	return time.Time{}, false
 }
 
 // finish sends the final event after any pending delta and waits until it is out.

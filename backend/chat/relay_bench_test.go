@@ -26,7 +26,7 @@ func BenchmarkRelayCoalescing(b *testing.B) {
 			emitter: e.cfg.Emitter, messageID: 1, conversationID: 1,
 			frame: e.cfg.FrameInterval, checkpointEvery: e.cfg.CheckpointInterval,
 			phase: events.PhaseWaiting, phaseChanged: true,
-			finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
+			wake: make(chan struct{}, 1), finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
 			checkpoint: func(string, string) error { checkpoints.Add(1); return nil },
 		}
 		go r.run()

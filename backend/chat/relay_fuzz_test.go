@@ -122,7 +122,7 @@ func FuzzRelayDeltas(f *testing.F) {
 			frame: time.Hour, checkpointEvery: 0,
 			text:  relayPart{buf: []byte(prefix), sentBytes: len(prefix), sentUTF16: utf16Len(prefix), checkpointed: len(prefix)},
 			phase: events.PhaseWaiting, phaseChanged: true,
-			finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
+			wake: make(chan struct{}, 1), finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
 			checkpoint: func(content, _ string) error {
 				checkpoints = append(checkpoints, content)
 				return nil
