@@ -5,7 +5,6 @@ package realollama
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -21,8 +20,6 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
-
-	"brook/tools/tinygguf/gguf"
 )
 
 // ModelName is the name the tiny model is registered under.
@@ -253,25 +250,7 @@ func (s *Server) API() *api.Client {
 
 // register uploads the tiny model and creates [ModelName] from it.
 func (s *Server) register(ctx context.Context) error {
-	var buf bytes.Buffer
-	if _, err := gguf.WriteTiny(&buf, gguf.DefaultTiny); err != nil {
-		return err
-	}
-	digest := fmt.Sprintf("sha256:%x", sha256.Sum256(buf.Bytes()))
-	c := s.API()
-	if err := c.CreateBlob(ctx, digest, bytes.NewReader(buf.Bytes())); err != nil {
-		return fmt.Errorf("create blob: %w", err)
-	}
-	stream := false
-	return c.Create(ctx, &api.CreateRequest{
-		Model:    s.Model,
-		Stream:   &stream,
-		Files:    map[string]string{"tiny.gguf": digest},
-		Template: Template,
-		Parameters: map[string]any{
-			"num_predict": DefaultNumPredict,
-		},
-	}, func(api.ProgressResponse) error { return nil })
+	return s.AddVariant(ctx, s.Model, map[string]any{"num_predict": DefaultNumPredict})
 }
 
 // Kill sends SIGKILL to the server and every process in its group (its model
