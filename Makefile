@@ -65,7 +65,7 @@ test-real-ollama:
 test-e2e:
 	mkdir -p $(ARTIFACTS)
 	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
-	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' ; exit $${PIPESTATUS[0]}
+	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go|        )' | cut -c1-2000 ; exit $${PIPESTATUS[0]}
 
 ## bench: store, streaming, recovery and rendering benchmarks (separate from tests),
 ## and what the real window costs (bench-results/window.md).

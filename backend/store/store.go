@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -44,10 +45,18 @@ type Store struct {
 	// is closed when it has ended.
 	stopCheckpoints context.CancelFunc
 	checkpointsDone chan struct{}
+	// committed is poked by every write commit (a SQLite commit hook), so
+	// the checkpointer works only after writes: an idle Brook wakes no thread.
+	committed chan struct{}
+	// checkpointRuns counts the checkpoints checkpointLoop has run, and
+	// checkpointerIdle says it waits for a write; tests read them.
+	checkpointRuns   atomic.Int64
+	checkpointerIdle atomic.Bool
 }
 
-// walCheckpointInterval is how often the write-ahead log is copied back into
-// the database file in the background.
+// walCheckpointInterval is how long after a write the write-ahead log is
+// copied back into the database file, and how often a checkpoint that could
+// not finish is tried again.
 const walCheckpointInterval = time.Second
 
 // journalSizeLimit bounds the -wal file left on disk: when the writer starts
@@ -139,10 +148,11 @@ func open(path string) (_ *Store, err error) {
 	// wal_autocheckpoint(0): the writer never copies the WAL back into the
 	// database itself (a copy plus fsync of up to a thousand pages inside
 	// some unlucky commit, tens of milliseconds); checkpointLoop does it.
-	s.write, err = sql.Open("sqlite", dataSourceName(path, "_txlock", "immediate", "_pragma", "wal_autocheckpoint(0)"))
-	if err != nil {
-		return nil, err
-	}
+	s.committed = make(chan struct{}, 1)
+	s.write = sql.OpenDB(&hookedConnector{
+		dsn:      dataSourceName(path, "_txlock", "immediate", "_pragma", "wal_autocheckpoint(0)"),
+		onCommit: s.noteCommit,
+	})
 	s.write.SetMaxOpenConns(1)
 	s.write.SetMaxIdleConns(1)
 	s.write.SetConnMaxLifetime(0)
@@ -171,51 +181,79 @@ func open(path string) (_ *Store, err error) {
 	}
 	checkpointCtx, stop := context.WithCancel(context.Background())
 	s.stopCheckpoints, s.checkpointsDone = stop, make(chan struct{})
-	go s.checkpointLoop(checkpointCtx)
+	go s.checkpointLoop(checkpointCtx, walCheckpointInterval)
 	return s, nil
 }
 
 // checkpointLoop copies the write-ahead log back into the database file
-// every walCheckpointInterval, on a read-pool connection. A PASSIVE
-// checkpoint waits for no reader or writer, so streaming checkpoints keep
-// committing meanwhile, and it does nothing when the log has no new pages.
-// After a complete one the writer starts the log over at its next commit,
-// so the -wal file stops growing; journal_size_limit then trims a file grown
-// large, and truncateWAL empties one larger than walTruncateSize.
+// every (walCheckpointInterval) after writes, on a read-pool connection, and waits
+// for the next write once the log is all copied: nothing runs while Brook
+// is idle. A PASSIVE checkpoint waits for no reader or writer, so streaming
+// checkpoints keep committing meanwhile. After a complete one the writer
+// starts the log over at its next commit, so the -wal file stops growing;
+// journal_size_limit then trims a file grown large, and truncateWAL empties
+// one larger than walTruncateSize.
 //
 // A checkpoint cannot copy pages that a read transaction still needs, so a
 // long read (a whole-database export in one transaction, say) lets the log
 // grow for as long as it lasts: reads of many rows are split into short
-// transactions (see [ExportList.Bundles]).
-func (s *Store) checkpointLoop(ctx context.Context) {
+// transactions (see [ExportList.Bundles]). An incomplete checkpoint is
+// tried again every interval until it completes.
+func (s *Store) checkpointLoop(ctx context.Context, every time.Duration) {
 	defer close(s.checkpointsDone)
-	ticker := time.NewTicker(walCheckpointInterval)
-	defer ticker.Stop()
+	timer := time.NewTimer(every)
+	timer.Stop()
+	defer timer.Stop()
 	for {
+		s.checkpointerIdle.Store(true)
 		select {
 		case <-ctx.Done():
 			return
-		case <-ticker.C:
-			// A failure (busy, or a damaged file) is retried next time;
-			// the same error reaches the user through a real operation.
-			_ = s.checkpoint(ctx)
+		case <-s.committed:
 		}
+		s.checkpointerIdle.Store(false)
+		for done := false; !done; {
+			// Let the burst of writes go on; one checkpoint copies it all.
+			timer.Reset(every)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+			// A failure (busy, or a damaged file) is retried; the same
+			// error reaches the user through a real operation.
+			complete, err := s.checkpoint(ctx)
+			s.checkpointRuns.Add(1)
+			done = err == nil && complete
+		}
+	}
+}
+
+// noteCommit wakes checkpointLoop. It runs inside SQLite's commit, so it
+// never blocks.
+func (s *Store) noteCommit() {
+	select {
+	case s.committed <- struct{}{}:
+	default:
 	}
 }
 
 // checkpoint is one step of checkpointLoop: a PASSIVE checkpoint and, when
 // it copied the whole log and the -wal file is larger than walTruncateSize,
-// a TRUNCATE one.
-func (s *Store) checkpoint(ctx context.Context) error {
+// a TRUNCATE one. complete says the whole log is now in the database file.
+func (s *Store) checkpoint(ctx context.Context) (complete bool, err error) {
 	logPages, copied, err := s.checkpointWAL(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	// -1 pages: another checkpoint was running.
-	if logPages >= 0 && copied == logPages && s.walSize() > walTruncateSize {
-		return s.truncateWAL(ctx)
+	if logPages < 0 || copied != logPages {
+		return false, nil
 	}
-	return nil
+	if s.walSize() > walTruncateSize {
+		return true, s.truncateWAL(ctx)
+	}
+	return true, nil
 }
 
 // checkpointWAL runs one PASSIVE checkpoint and returns how many pages the

@@ -151,7 +151,7 @@ func TestExportLetsTheWALBeCheckpointed(t *testing.T) {
 		mustMessage(t, s, c.ID, RoleUser, "hello")
 	}
 	scratch := mustConversation(t, s, "scratch")
-	if err := s.checkpoint(ctx); err != nil {
+	if _, err := s.checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// 256 KB of text per round, and its search index.
@@ -259,7 +259,7 @@ func TestWALStaysBounded(t *testing.T) {
 	}
 	// Again if it collided with checkpointLoop, which may also have done it.
 	for i := 0; i < 100 && s.walSize() != 0; i++ {
-		if err := s.checkpoint(ctx); err != nil && !errors.Is(err, errWALBusy) {
+		if _, err := s.checkpoint(ctx); err != nil && !errors.Is(err, errWALBusy) {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Millisecond)
@@ -281,7 +281,7 @@ func TestWALStaysBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%100 == 99 {
-			if err := s.checkpoint(ctx); err != nil {
+			if _, err := s.checkpoint(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}

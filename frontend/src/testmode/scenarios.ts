@@ -417,6 +417,15 @@ export async function runScenario(spec: string, overallMs = 120000): Promise<Res
         sidebar: $$('conversation-item').map((el) => Number(el.dataset.conversationId)),
         searching: app.searchResults !== null,
       },
+      // What each live answer waits for, so a stuck answer says where it is stuck.
+      live: Object.values(streams.answers).map((a) => ({
+        id: a.messageId,
+        phase: a.phase,
+        waitingFor: a.waitingFor,
+        reason: a.reason,
+        since: a.since ? Date.now() - a.since : undefined,
+        length: a.text.length,
+      })),
     };
   } finally {
     clearTimeout(timer);
