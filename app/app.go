@@ -26,6 +26,7 @@ import (
 	"brook/backend/secrets"
 	"brook/backend/selection"
 	"brook/backend/store"
+	"brook/backend/webassets"
 )
 
 // App holds what the services share. Its fields are set in startup, before
@@ -78,7 +79,7 @@ func Run(assets embed.FS, icon []byte) error {
 		MinWidth:         800,
 		MinHeight:        600,
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
-		AssetServer:      &assetserver.Options{Assets: dist},
+		AssetServer:      &assetserver.Options{Assets: webassets.Gunzip(dist)},
 		OnStartup:        a.startup,
 		OnShutdown:       a.shutdown,
 		Bind:             services,

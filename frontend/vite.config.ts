@@ -1,3 +1,6 @@
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -73,8 +76,31 @@ function fontsWoff2Only(): Plugin {
   };
 }
 
+// Scripts and styles are stored gzipped in the binary (a third of their size);
+// backend/webassets gives them to the window as they were. index.html stays
+// as it is: it is small, and the Makefile watches it.
+const GZIPPED = /\.(?:js|css|svg|json)$/;
+
+function gzipAssets(): Plugin {
+  return {
+    name: 'brook:gzip-assets',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      for (const name of Object.keys(bundle)) {
+        if (!GZIPPED.test(name)) continue;
+        const path = join(dir, name);
+        const data = readFileSync(path);
+        if (data.length < 1024) continue;
+        writeFileSync(path + '.gz', gzipSync(data, { level: 9 }));
+        unlinkSync(path);
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [fontsWoff2Only(), svelte()],
+  plugins: [fontsWoff2Only(), svelte(), gzipAssets()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -245,7 +245,7 @@ var (
 )
 
 func benchSize(t *testing.T, r *report) {
-	r.add("Binary size (build/bin/brook)", fmt.Sprintf("%s bytes (%.1f MiB)", thousands(binSize), float64(binSize)/(1<<20)), "")
+	r.add("Binary size (build/bin/brook)", fmt.Sprintf("%s bytes (%.1f MB, %.1f MiB)", thousands(binSize), float64(binSize)/1e6, float64(binSize)/(1<<20)), "≤ 18 MB")
 }
 
 // fakeOllama is a fake Ollama server listing one model.
@@ -474,7 +474,7 @@ func benchPSSIdle(t *testing.T, r *report) {
 		t.Fatal(err)
 	}
 	t.Logf("10,000 conversations: ready in %s, quiet %v, PSS %v kB", ready.Round(time.Millisecond), quiet, pss)
-	r.add(fmt.Sprintf("PSS, idle with 10,000 conversations (%s messages) in the database", thousands(int64(msgs))), pssText(pss), "")
+	r.add(fmt.Sprintf("PSS, idle with 10,000 conversations (%s messages) in the database", thousands(int64(msgs))), pssText(pss), "≤ 260 MB (248 MiB)")
 	r.note("With 10,000 conversations in the database the window was ready %s after exec.", ready.Round(time.Millisecond))
 }
 

@@ -23,6 +23,11 @@ const slowdownPrompt = "write a long story"
 // slowdownModel is the tiny model registered to answer at length.
 const slowdownModel = "long"
 
+// slowdownRuns is how many answers each side reads. The tiny model serves
+// 200 tokens in a fraction of a second, so one run is noisy; the medians of
+// seven taken in turns are steady to a few hundredths.
+const slowdownRuns = 7
+
 // ginChatTimes are the request times of the server's POST /api/chat log
 // lines, e.g. `[GIN] 2026/11/26 - 01:50:00 | 200 |  5.241234567s | 127.0.0.1 | POST "/api/chat"`.
 func ginChatTimes(logPath string) []time.Duration {
@@ -170,7 +175,7 @@ func benchSlowdown(t *testing.T, r *report) {
 	t.Logf("warm-up: %d tokens, %d bytes", evals, len(reference))
 
 	var bareTimes, brookTimes []float64
-	for i := 0; i < 3; i++ {
+	for i := 0; i < slowdownRuns; i++ {
 		waitMachineQuiet(10 * time.Second)
 		d, text, evals := bare()
 		if text != reference {
@@ -220,7 +225,7 @@ func benchSlowdown(t *testing.T, r *report) {
 		b.waitQuiet(30 * time.Second)
 	}
 	bm, km := median(bareTimes), median(brookTimes)
-	r.add(fmt.Sprintf("Model slowdown: real Ollama's request time for a %d-token answer, bare client ÷ Brook's window (medians of 3)", evals),
+	r.add(fmt.Sprintf("Model slowdown: real Ollama's request time for a %d-token answer, bare client ÷ Brook's window (medians of %d)", evals, slowdownRuns),
 		fmt.Sprintf("%.2f (bare %s s, in Brook %s s)", bm/km, joinSeconds(bareTimes), joinSeconds(brookTimes)), "≥ 0.9")
 	avg := func(ls []loads) (l loads) {
 		for _, x := range ls {

@@ -1,0 +1,39 @@
+// Live "waiting · 12 s" counters. A model may wait or think for minutes; a
+// counter that woke the window every second for all that time would cost CPU
+// for nothing, so it counts every second only at first, then every 5 s, then
+// every 15 s. It is a setTimeout chain, never an interval or an animation.
+
+/** How many seconds a counter moves at a time, `seconds` into a wait. */
+export function counterStep(seconds: number): number {
+  return seconds < 10 ? 1 : seconds < 60 ? 5 : 15;
+}
+
+/** The whole seconds a counter shows `elapsedMs` into a wait: rounded down to its step. */
+export function shownSeconds(elapsedMs: number): number {
+  const s = Math.max(0, Math.floor(elapsedMs / 1000));
+  const step = counterStep(s);
+  return s - (s % step);
+}
+
+/** Milliseconds from `elapsedMs` until the shown value changes. */
+export function nextChangeIn(elapsedMs: number): number {
+  if (elapsedMs < 0) return Math.min(1000, -elapsedMs);
+  const s = Math.floor(elapsedMs / 1000);
+  const step = counterStep(s);
+  return (s - (s % step) + step) * 1000 - elapsedMs;
+}
+
+/**
+ * Calls onTick(now) at once and then whenever the counter of a wait that began
+ * at `start` (Unix ms) changes; the returned function stops it.
+ */
+export function countFrom(start: number, onTick: (now: number) => void, clock: () => number = Date.now): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const step = () => {
+    const now = clock();
+    onTick(now);
+    timer = setTimeout(step, Math.max(1, nextChangeIn(now - start)));
+  };
+  step();
+  return () => clearTimeout(timer);
+}
