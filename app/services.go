@@ -46,7 +46,8 @@ type SettingsService struct{ a *App }
 // TransferService exports and imports conversations through native dialogs.
 type TransferService struct{ a *App }
 
-// SystemService talks to the operating system, and runs test scenarios.
+// SystemService talks to the operating system, and gives the UI the words for
+// answers' reasons (reasons.go).
 type SystemService struct{ a *App }
 
 func newServices(a *App) []any {

@@ -123,8 +123,8 @@ func (h *harness) answer(id int64) store.Message {
 
 // uiText replays the answer's events as the UI does, and checks the rules
 // every stream keeps: increasing sequence numbers, small payloads, deltas that
-// append exactly, and one final event, last.
-func (h *harness) uiText(id int64) (shown, final string, phases []events.StreamPhase) {
+// append exactly, and one final event, last, carrying the answer as stored.
+func (h *harness) uiText(id int64) (shown string, final store.Message, phases []events.StreamPhase) {
 	h.t.Helper()
 	evs := h.recorder.StreamEvents(id)
 	var text []uint16
@@ -148,11 +148,17 @@ func (h *harness) uiText(id int64) (shown, final string, phases []events.StreamP
 			if i != len(evs)-1 {
 				h.t.Fatalf("final event is not the last one")
 			}
-			final = ev.FullText
+			if ev.Message == nil {
+				h.t.Fatalf("the final event omits a small message (state %s)", ev.State)
+			}
+			final = *ev.Message
 		}
 	}
 	if len(evs) == 0 || evs[len(evs)-1].Phase != events.PhaseFinal {
 		h.t.Fatalf("no final event")
+	}
+	if stored := h.answer(id); final != stored {
+		h.t.Fatalf("the final event carries %+v\nstored is                %+v", final, stored)
 	}
 	return string(utf16.Decode(text)), final, phases
 }
@@ -264,8 +270,8 @@ func TestFaultMatrix(t *testing.T) {
 					if got.EndpointID != "ep" || got.Model != "tiny" {
 						t.Fatalf("answer does not record its endpoint and model: %+v", got)
 					}
-					if final != got.Content {
-						t.Fatalf("final event text %q differs from the stored %q", final, got.Content)
+					if final.Content != got.Content {
+						t.Fatalf("final event text %q differs from the stored %q", final.Content, got.Content)
 					}
 					if tc.want.method != reask && !strings.HasPrefix(got.Content, before) {
 						t.Fatalf("shown before the break %q is not the start of the stored %q", before, got.Content)
@@ -342,8 +348,8 @@ func TestStopKeepsThePartialTextAndMakesNoFallback(t *testing.T) {
 			if n := len(srv.ChatRequests(false)); n != 0 {
 				t.Fatalf("Stop led to %d non-streaming requests", n)
 			}
-			if _, final, _ := h.uiText(got.ID); final != got.Content {
-				t.Fatalf("final event %q, stored %q", final, got.Content)
+			if _, final, _ := h.uiText(got.ID); final.Content != got.Content || final.State != store.StateStopped {
+				t.Fatalf("final event %q (%s), stored %q", final.Content, final.State, got.Content)
 			}
 		})
 	}
@@ -430,8 +436,8 @@ func TestConcurrentStreamsDoNotInterfere(t *testing.T) {
 		if got.Content != answers[i] || got.State != store.StateComplete {
 			t.Errorf("answer %d = %q (%s), want %q", i, got.Content, got.State, answers[i])
 		}
-		if _, final, _ := h.uiText(id); final != answers[i] {
-			t.Errorf("answer %d final event %q", i, final)
+		if _, final, _ := h.uiText(id); final.Content != answers[i] {
+			t.Errorf("answer %d final event %q", i, final.Content)
 		}
 	}
 }
@@ -529,8 +535,8 @@ func TestAnEndpointThatIsGoneFailsPlainly(t *testing.T) {
 	if got.State != store.StateFailed || got.Error != "Unknown endpoint ep." {
 		t.Fatalf("answer %+v; want failed, saying the endpoint is unknown", got)
 	}
-	if _, final, _ := h.uiText(got.ID); final != "" {
-		t.Fatalf("final text %q", final)
+	if _, final, _ := h.uiText(got.ID); final.Content != "" || final.Error != got.Error {
+		t.Fatalf("final event %+v", final)
 	}
 }
 

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"time"
@@ -272,12 +273,20 @@ func (j *answerJob) addUsage(u provider.Usage, pieces int) {
 	j.usage.CompletionTokens += u.CompletionTokens
 }
 
-// finish stores the answer's outcome, then sends the final event.
+// finish stores the answer's outcome, then sends the final event with the
+// answer as stored. When it could not be stored or read back, the event says
+// so and the UI reads the answer itself.
 func (e *Engine) finish(relay *relay, final store.Message) {
-	if err := e.cfg.Store.FinishAnswer(context.Background(), final); err != nil {
+	ctx := context.Background()
+	ev := events.StreamEvent{Phase: events.PhaseFinal, State: string(final.State), MessageOmitted: true}
+	if err := e.cfg.Store.FinishAnswer(ctx, final); err != nil {
 		e.cfg.Logger.Error("storing the final answer", "answer", final.ID, "err", err)
+	} else if stored, err := e.cfg.Store.GetMessage(ctx, final.ID); err != nil {
+		e.cfg.Logger.Error("reading the final answer back", "answer", final.ID, "err", err)
+	} else {
+		ev = finalEvent(stored)
 	}
-	relay.finish(finalEvent(final))
+	relay.finish(ev)
 }
 
 // endedEarly marks an answer that the user stopped or Brook's closing cut short.
@@ -353,12 +362,14 @@ func setUsage(m *store.Message, u provider.Usage, pieces int, firstAt, end time.
 	}
 }
 
+// finalEvent is the final event of a stored answer: the message itself when
+// it is small enough, else a note that it is omitted.
 func finalEvent(m store.Message) events.StreamEvent {
-	ev := events.StreamEvent{Phase: events.PhaseFinal, State: string(m.State), Length: utf16Len(m.Content), At: utf16Len(m.Content)}
-	if len(m.Content) <= events.MaxInlineFinalText {
-		ev.FullText = m.Content
+	ev := events.StreamEvent{Phase: events.PhaseFinal, State: string(m.State)}
+	if b, err := json.Marshal(m); err == nil && len(b) <= events.MaxInlineFinalMessage {
+		ev.Message = &m
 	} else {
-		ev.FullTextOmitted = true
+		ev.MessageOmitted = true
 	}
 	return ev
 }

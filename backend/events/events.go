@@ -3,7 +3,11 @@
 // tests use [Recorder].
 package events
 
-import "sync"
+import (
+	"sync"
+
+	"brook/backend/store"
+)
 
 // Emitter sends a named event with one payload to the UI.
 type Emitter interface {
@@ -54,13 +58,13 @@ type StreamEvent struct {
 	// Since is when the current wait (queued, waiting, recovering) began, in Unix milliseconds.
 	Since int64 `json:"since,omitempty"`
 
-	// Final fields. State is the stored message state. FullText is the
-	// authoritative answer when it is small; when FullTextOmitted is set the UI
-	// fetches the message with a bound call instead.
-	State           string `json:"state,omitempty"`
-	FullText        string `json:"fullText,omitempty"`
-	FullTextOmitted bool   `json:"fullTextOmitted,omitempty"`
-	Length          int    `json:"length,omitempty"` // UTF-16 length of the final text
+	// Final fields. State is the stored message state. Message is the
+	// answer as stored, the same as ConversationService.GetMessage returns,
+	// when its JSON fits in [MaxInlineFinalMessage]; when MessageOmitted is
+	// set the UI fetches it with that bound call instead.
+	State          string         `json:"state,omitempty"`
+	Message        *store.Message `json:"message,omitempty"`
+	MessageOmitted bool           `json:"messageOmitted,omitempty"`
 }
 
 // What an answer is waiting for; see [StreamEvent.WaitingFor].
@@ -71,8 +75,9 @@ const (
 	WaitReask      = "reask"       // recovering: asking the whole question again without streaming
 )
 
-// MaxInlineFinalText is the largest final text sent inside an event, in bytes.
-const MaxInlineFinalText = 6 * 1024
+// MaxInlineFinalMessage is the largest stored message, in bytes of JSON, that
+// a final event carries; WebKit keeps the memory of large event payloads.
+const MaxInlineFinalMessage = 6 * 1024
 
 // Recorder is an [Emitter] that keeps every event, for tests.
 type Recorder struct {

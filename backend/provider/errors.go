@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -35,7 +36,14 @@ const (
 	BrokenUserSkipped BrokenReason = "user_skipped_wait"
 )
 
-// Describe says the reason in plain words.
+// BrokenReasons lists every [BrokenReason].
+var BrokenReasons = []BrokenReason{
+	BrokenDropped, BrokenNoEndMarker, BrokenErrorInStream, BrokenFirstTokenTimeout, BrokenIdleTimeout,
+	BrokenServerError, BrokenRateLimited, BrokenUnreachable, BrokenUserSkipped,
+}
+
+// Describe says the reason in plain words, as part of a sentence. These are
+// the words the UI shows: it has none of its own.
 func (r BrokenReason) Describe() string {
 	switch r {
 	case BrokenDropped:
@@ -43,21 +51,89 @@ func (r BrokenReason) Describe() string {
 	case BrokenNoEndMarker:
 		return "the stream ended without its end marker"
 	case BrokenErrorInStream:
-		return "the server sent an error inside the stream"
+		return "the server reported an error mid-answer"
 	case BrokenFirstTokenTimeout:
-		return "no first token arrived in time"
+		return "the model did not start answering in time"
 	case BrokenIdleTimeout:
-		return "the stream stalled"
+		return "the model stopped sending words for too long"
 	case BrokenServerError:
-		return "the server had an internal error"
+		return "the server returned an error"
 	case BrokenRateLimited:
-		return "the server asked to slow down (rate limited)"
+		return "the server is limiting requests right now"
 	case BrokenUnreachable:
 		return "the server could not be reached"
 	case BrokenUserSkipped:
 		return "you chose not to wait for the stream"
 	}
 	return string(r)
+}
+
+// endReasons says in words how an answer that did not break ended: a finish
+// reason of the server, or the user's stop. A whole answer ("stop") needs none.
+var endReasons = map[string]string{
+	"stop":      "",
+	"length":    "the answer reached the token limit",
+	"user_stop": "stopped by you",
+}
+
+// ReasonCodes lists every reason code [ReasonText] knows: the broken-stream
+// reasons and the end reasons stored with answers.
+func ReasonCodes() []string {
+	codes := make([]string, 0, len(BrokenReasons)+len(endReasons))
+	for _, r := range BrokenReasons {
+		codes = append(codes, string(r))
+	}
+	for code := range endReasons {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// reasonPhrase says a known reason code as part of a sentence.
+func reasonPhrase(code string) (string, bool) {
+	if text, ok := endReasons[code]; ok {
+		return text, true
+	}
+	if slices.Contains(BrokenReasons, BrokenReason(code)) {
+		return BrokenReason(code).Describe(), true
+	}
+	return "", false
+}
+
+// ReasonText says a reason code stored with an answer as a sentence, or ""
+// when ok is false: a code Brook does not know.
+func ReasonText(code string) (text string, ok bool) {
+	phrase, ok := reasonPhrase(code)
+	return capitalize(phrase), ok
+}
+
+// unknownBreak stands for a broken-stream reason Brook does not know.
+const unknownBreak = "the stream broke"
+
+func breakPhrase(code string) string {
+	if r := BrokenReason(code); slices.Contains(BrokenReasons, r) {
+		return r.Describe()
+	}
+	return unknownBreak
+}
+
+// RecoveredByContinuing describes an answer whose stream broke for code and
+// that was completed by asking the model to continue it.
+func RecoveredByContinuing(code string) string {
+	return "Recovered: continued after " + breakPhrase(code)
+}
+
+// RecoveredByAskingAgain describes an answer whose stream broke for code and
+// that was completed by asking the whole question again without streaming.
+func RecoveredByAskingAgain(code string) string {
+	return "Recovered: asked again without streaming after " + breakPhrase(code)
+}
+
+// RecoveredByFetchingAgain describes an answer recovered before Brook
+// recorded how: the whole answer was fetched again.
+func RecoveredByFetchingAgain(code string) string {
+	return capitalize(breakPhrase(code)) + "; Brook fetched the whole answer again."
 }
 
 // BrokenError means a request or stream failed in a way that the same request,

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -14,7 +15,7 @@ func TestExplainSaysErrorsInPlainWords(t *testing.T) {
 		{&RequestError{Status: 404, Message: `model "x" not found`}, `Not found (HTTP 404): model "x" not found`},
 		{fmt.Errorf("wrapped: %w", &RequestError{Status: 401, Message: "bad key"}), "The server rejected the API key (HTTP 401): bad key"},
 		{&RequestError{Status: 400}, "the server refused the request (HTTP 400)"},
-		{&BrokenError{Reason: BrokenIdleTimeout}, "The stream stalled."},
+		{&BrokenError{Reason: BrokenIdleTimeout}, "The model stopped sending words for too long."},
 		{fmt.Errorf("x: %w", &BrokenError{Reason: BrokenUnreachable, Err: errors.New("dial")}), "The server could not be reached."},
 		{errors.New("ünknown endpoint"), "Ünknown endpoint"},
 		{errors.New(""), ""},
@@ -22,6 +23,66 @@ func TestExplainSaysErrorsInPlainWords(t *testing.T) {
 	for _, tt := range tests {
 		if got := Explain(tt.err); got != tt.want {
 			t.Errorf("Explain(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestEveryBrokenReasonHasWords(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range BrokenReasons {
+		words := r.Describe()
+		if words == string(r) || words == "" {
+			t.Errorf("%s has no words", r)
+		}
+		if seen[words] {
+			t.Errorf("%s says %q, as another reason does", r, words)
+		}
+		seen[words] = true
+		if text, ok := ReasonText(string(r)); !ok || text != capitalize(words) {
+			t.Errorf("ReasonText(%s) = %q, %v; want %q", r, text, ok, capitalize(words))
+		}
+	}
+}
+
+func TestReasonTextSaysStoredCodesAsSentences(t *testing.T) {
+	tests := []struct {
+		code string
+		want string
+		ok   bool
+	}{
+		{"dropped", "The connection dropped mid-answer", true},
+		{"idle_timeout", "The model stopped sending words for too long", true},
+		{"user_skipped_wait", "You chose not to wait for the stream", true},
+		{"length", "The answer reached the token limit", true},
+		{"user_stop", "Stopped by you", true},
+		{"stop", "", true},
+		{"content_filter", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := ReasonText(tt.code); got != tt.want || ok != tt.ok {
+			t.Errorf("ReasonText(%q) = %q, %v; want %q, %v", tt.code, got, ok, tt.want, tt.ok)
+		}
+	}
+	codes := ReasonCodes()
+	if len(codes) != len(BrokenReasons)+3 || !slices.IsSorted(codes) {
+		t.Errorf("ReasonCodes() = %v", codes)
+	}
+}
+
+func TestRecoveredAnswersSayHowAndWhy(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{RecoveredByContinuing("dropped"), "Recovered: continued after the connection dropped mid-answer"},
+		{RecoveredByAskingAgain("user_skipped_wait"), "Recovered: asked again without streaming after you chose not to wait for the stream"},
+		{RecoveredByAskingAgain("idle_timeout"), "Recovered: asked again without streaming after the model stopped sending words for too long"},
+		{RecoveredByFetchingAgain("dropped"), "The connection dropped mid-answer; Brook fetched the whole answer again."},
+		{RecoveredByContinuing("no_such_reason"), "Recovered: continued after the stream broke"},
+		{RecoveredByFetchingAgain(""), "The stream broke; Brook fetched the whole answer again."},
+		{RecoveredByAskingAgain("user_stop"), "Recovered: asked again without streaming after the stream broke"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
 	}
 }

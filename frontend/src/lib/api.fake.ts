@@ -5,6 +5,7 @@ import type {
   Conversation,
   EndpointModels,
   Message,
+  ReasonTexts,
   SearchHit,
   ServerKindInfo,
   Settings,
@@ -21,6 +22,20 @@ export const FAKE_SERVER_KINDS: ServerKindInfo[] = [
   { value: 'openai', label: 'OpenAI', continues: false },
   { value: 'generic', label: 'OpenAI-compatible', continues: false },
 ];
+
+/**
+ * Stand-ins for Go's words (SystemService.ReasonTexts), which the UI shows as
+ * they are: tests check that the UI shows Go's words, not what they say.
+ */
+export const FAKE_REASON_TEXTS: ReasonTexts = {
+  reasons: { dropped: 'Go words for dropped', user_stop: 'Go words for user_stop', stop: '' },
+  recovered: [
+    { method: 'continued', reason: 'dropped', label: 'Go label: continued after dropped', title: 'Go title: continued after dropped' },
+    { method: 'reasked', reason: '', label: 'Go label: asked again', title: 'Go title: asked again' },
+    { method: '', reason: 'dropped', label: 'Go label: fetched again after dropped', title: 'Go title: fetched again after dropped' },
+    { method: '', reason: '', label: 'Go label: fetched again', title: 'Go title: fetched again' },
+  ],
+};
 
 export interface FakeApi extends BrookApi {
   db: { conversations: Conversation[]; messages: Message[]; settings: Settings; models: EndpointModels[] };
@@ -190,7 +205,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         // Stopped while thinking: what arrived is kept, and how long it thought so far.
         const t0 = thinkingSince.get(id);
         if (t0 !== undefined && !m.thinkingMs) m.thinkingMs = Date.now() - t0;
-        fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'final', at: 0, state: 'stopped', fullText: m.content, length: m.content.length });
+        emitFinal(m);
       },
       async retry(id) {
         log('retry', id);
@@ -247,7 +262,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
           m.recovered = true;
           m.recoveryReason = 'user_skipped_wait';
           m.recoveryMethod = 'reasked';
-          fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'final', at: 0, state: 'complete', fullText: m.content, length: m.content.length });
+          emitFinal(m);
         }, (sim?.intervalMs ?? 0) + 1);
       },
     },
@@ -437,6 +452,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async uiReady() {
         log('uiReady');
       },
+      async reasonTexts() {
+        return structuredClone(FAKE_REASON_TEXTS);
+      },
       async testScenario() {
         return '';
       },
@@ -470,6 +488,11 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     if (!info?.capabilities?.length || info.capabilities.includes('thinking')) return '';
     return `The model ${model} cannot think, so the server refused to turn thinking on ("${model}" does not support thinking). Set Thinking to "Model's default" in this conversation's settings.`;
   }
+  /** Like Go: the final event carries the answer as stored. */
+  function emitFinal(m: Message) {
+    const state = m.state === 'streaming' ? 'interrupted' : m.state;
+    fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: 0, state, message: { ...m } });
+  }
   function nextSeq(id: number) {
     const s = (seqs.get(id) ?? 0) + 1;
     seqs.set(id, s);
@@ -485,7 +508,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       setTimeout(() => {
         m.state = 'failed';
         m.error = refused;
-        fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: 0, state: 'failed' });
+        emitFinal(m);
       }, sim.intervalMs);
       return;
     }
@@ -525,7 +548,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         m.state = 'complete';
         m.tokensPerSecond = 42;
         m.firstTokenMs = 120;
-        fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: m.content.length, state: 'complete', fullText: m.content, length: m.content.length });
+        emitFinal(m);
         return;
       }
       const piece = sim.text.slice(pos, pos + sim.chunk);

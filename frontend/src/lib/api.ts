@@ -1,183 +1,77 @@
 // The ONLY module that talks to the Go side. Everything else imports `api`
 // (and the types) from here. Tests swap the implementation with `setApi`.
 //
+// The contract is the Wails-generated bindings in frontend/wailsjs (`make
+// bindings`; `make test` fails when they are stale). Every bound method is
+// called through its generated function, and every type below is a generated
+// one, only with Go's named string types narrowed to the values Go uses. A Go
+// change the UI does not follow fails `npm run check`.
+//
 // Bound methods live at window.go.app.<Service>.<Method> (Wails v2) and return
 // Promises; events come through window.runtime.EventsOn, which returns an
 // unsubscribe function (EventsOff is never used: it drops every listener).
+import type { app, chat, endpoints, paths, provider, selection, store } from '../../wailsjs/go/models';
+import * as ChatService from '../../wailsjs/go/app/ChatService';
+import * as ConversationService from '../../wailsjs/go/app/ConversationService';
+import * as ModelService from '../../wailsjs/go/app/ModelService';
+import * as SettingsService from '../../wailsjs/go/app/SettingsService';
+import * as SystemService from '../../wailsjs/go/app/SystemService';
+import * as TransferService from '../../wailsjs/go/app/TransferService';
+
+/**
+ * A generated type with some fields narrowed: every field named in N must
+ * exist in G, with a type G allows (so a renamed or retyped Go field fails here).
+ */
+type Narrowed<G, N extends { [K in keyof N]: K extends keyof G ? G[K] : never }> = Flat<Omit<G, keyof N> & N>;
+type Flat<T> = { [K in keyof T]: T[K] };
 
 export type Role = 'system' | 'user' | 'assistant';
 export type MessageState = 'complete' | 'streaming' | 'interrupted' | 'stopped' | 'failed';
-export interface Params {
-  temperature?: number;
-  contextLength?: number;
-  maxTokens?: number;
-  /** Ask a reasoning model to think: '' (absent) = the model's own behaviour. */
-  think?: Think;
-}
 /**
  * Ollama takes on/off and (gpt-oss) the levels; OpenAI-compatible servers take
- * the levels as reasoning_effort.
+ * the levels as reasoning_effort. '' (absent) = the model's own behaviour.
  */
 export type Think = '' | 'on' | 'off' | 'low' | 'medium' | 'high';
-export interface Conversation {
-  id: number;
-  uid: string;
-  title: string;
-  titleIsAuto: boolean;
-  createdAt: number;
-  updatedAt: number;
-  pinned: boolean;
-  archived: boolean;
-  endpointId: string;
-  model: string;
-  systemPrompt: string;
-  params: Params;
-  draft: string;
-}
-export interface Message {
-  id: number;
-  uid: string;
-  conversationId: number;
-  role: Role;
-  content: string;
-  /** What a reasoning model thought before its answer (never sent back to a model). */
-  reasoning?: string;
-  state: MessageState;
-  createdAt: number;
-  updatedAt: number;
-  endpointId?: string;
-  model?: string;
-  firstTokenMs?: number;
-  /** How long the model reasoned: from its first thought to its first word of answer. */
-  thinkingMs?: number;
-  tokensPerSecond?: number;
-  promptTokens?: number;
-  completionTokens?: number;
-  recovered?: boolean;
-  recoveryReason?: string;
-  /** How a recovered answer was completed: the partial answer continued, or the question asked again in full. */
-  recoveryMethod?: RecoveryMethod;
-  endReason?: string;
-  error?: string;
-}
+export type Params = Narrowed<store.Params, { think?: Think }>;
+export type Conversation = Narrowed<store.Conversation, { params: Params }>;
+/** How a recovered answer was completed: the partial answer continued, or the question asked again in full. */
 export type RecoveryMethod = 'continued' | 'reasked';
+export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod }>;
 /** The wire protocol an endpoint speaks. */
 export type EndpointKind = 'ollama' | 'openai';
 /** What software serves an endpoint (Go's provider.ServerKind). */
 export type ServerKind = 'ollama' | 'llamacpp' | 'vllm' | 'openrouter' | 'openai' | 'generic';
 /** One entry of SettingsService.ServerKinds, in the order Settings offers them. */
-export interface ServerKindInfo {
-  value: string;
-  label: string;
-  /** Whether this server continues broken answers (else they are asked again in full). */
-  continues: boolean;
-}
-export interface Endpoint {
-  id: string;
-  name: string;
-  kind: EndpointKind;
-  baseUrl: string;
-  enabled: boolean;
-  models?: string[];
-  /** The user's word on what software serves the endpoint; '' or absent = detect. */
-  serverKind?: string;
-  /** Answers sent to the endpoint at once; 0 or absent = the server's default. */
-  maxParallel?: number;
-}
-export interface EndpointView extends Endpoint {
-  hasApiKey: boolean;
-}
-export interface ModelInfo {
-  name: string;
-  sizeBytes?: number;
-  /** What the server says the model can do ('completion', 'thinking', 'vision', …); absent when it does not say. */
-  capabilities?: string[];
-}
+export type ServerKindInfo = app.ServerKindOption;
+export type Endpoint = Narrowed<store.Endpoint, { kind: EndpointKind }>;
+export type EndpointView = Narrowed<app.EndpointView, { kind: EndpointKind }>;
+/** capabilities: what the server says the model can do ('completion', 'thinking', …); absent when it does not say. */
+export type ModelInfo = provider.Model;
 /** The capability of a model that can reason. */
 export const CAPABILITY_THINKING = 'thinking';
-export interface EndpointModels {
-  endpoint: Endpoint;
-  reachable: boolean;
-  error?: string;
-  hint?: string;
-  models: ModelInfo[];
-  /** Effective server kind: the override, else the detected one. */
-  serverKind: string;
-  /** What Brook detected, when it could tell. */
-  detectedKind?: string;
-  /** Effective number of answers sent at once. */
-  parallel: number;
-  /** Whether this server continues broken answers (else they are asked again in full). */
-  continues: boolean;
-}
-export interface Selection {
-  endpointId: string;
-  model: string;
-}
+/** One endpoint of a survey: reachability, models, and the effective server kind and answers at once. */
+export type EndpointModels = Narrowed<endpoints.Status, { endpoint: Endpoint; models: ModelInfo[] }>;
+export type Selection = endpoints.Selection;
 /** Why a model is selected: the Default model setting, the model used last, the first one offered, or none offered. */
 export type SelectionSource = 'default' | 'last' | 'first' | '';
 /** ModelService.Overview: one survey of the endpoints, and the model a new conversation starts with. */
-export interface ModelsOverview {
-  endpoints: EndpointModels[];
-  selection: Selection;
-  source: SelectionSource;
-  /** The Default model setting ({endpointId:'', model:''} for "Last used"). */
-  default: Selection;
-  /** Whether an endpoint offers the Default model now. */
-  defaultOffered: boolean;
-}
-export interface SearchHit {
-  conversationId: number;
-  conversationTitle: string;
-  messageId: number;
-  role: Role;
-  /** HTML-escaped by Go except <mark> */
-  snippet: string;
-  createdAt: number;
-  rank: number;
-}
+export type ModelsOverview = Narrowed<selection.Overview, { endpoints: EndpointModels[]; source: SelectionSource }>;
+/** snippet is HTML-escaped by Go except <mark>. */
+export type SearchHit = Narrowed<store.SearchHit, { role: Role }>;
 export type Theme = 'system' | 'light' | 'dark';
 /**
  * The user's preferences (Settings → Save). The model used last is Brook's own
  * state, kept apart (see ModelsOverview), so a Save never undoes it.
  */
-export interface Settings {
-  /** With defaultModel, the model new conversations start with; both '' = the model used last. */
-  defaultEndpointId: string;
-  defaultModel: string;
-  systemPrompt: string;
-  params: Params;
-  /** 1 to 3600 seconds. */
-  firstTokenTimeoutSeconds: number;
-  /** 1 to 3600 seconds. */
-  idleTimeoutSeconds: number;
-  theme: Theme;
-}
-export interface SendResult {
-  conversation: Conversation;
-  user: Message;
-  answer: Message;
-}
-export interface ConversationView {
-  conversation: Conversation;
-  messages: Message[];
-}
-export interface ImportResult {
-  imported: number;
-  skipped: number;
-  messages: number;
-}
-export interface Paths {
-  data: string;
-  database: string;
-  backups: string;
-  logs: string;
-}
-export interface BackupInfo {
-  path: string;
-  createdAt: number;
-  sizeBytes: number;
-}
+export type Settings = Narrowed<store.Settings, { params: Params; theme: Theme }>;
+export type SendResult = Narrowed<chat.SendResult, { conversation: Conversation; user: Message; answer: Message }>;
+export type ConversationView = Narrowed<app.ConversationView, { conversation: Conversation; messages: Message[] }>;
+export type ImportResult = store.ImportResult;
+export type Paths = paths.Layout;
+export type BackupInfo = app.BackupInfo;
+/** The words for reason codes and recovered answers (Go has them all; see reasons.ts). */
+export type ReasonTexts = app.ReasonTexts;
+export type RecoveredMark = app.RecoveredMark;
 // The stream event types live with the reconciler that consumes them.
 import type { StreamEvent } from './stream/types';
 export type { StreamPhase, FinalState, StreamEvent, WaitingFor } from './stream/types';
@@ -244,6 +138,8 @@ export interface BrookApi {
     diagnostics(): Promise<string>;
     /** Tell Go the window is usable (history shown, composer focused); it logs launch-to-usable time. */
     uiReady(): Promise<void>;
+    /** The words for reason codes and recovered answers, read once at start-up. */
+    reasonTexts(): Promise<ReasonTexts>;
     testScenario(): Promise<string>;
     testReport(json: string): Promise<void>;
   };
@@ -267,17 +163,32 @@ export function errorText(e: unknown): string {
 }
 
 type AnyFn = (...args: unknown[]) => Promise<unknown>;
+type GoWindow = { go?: Record<string, Record<string, Record<string, AnyFn>>> };
 
-function bound(service: string, method: string): AnyFn {
-  return (...args: unknown[]) => {
-    const w = window as unknown as { go?: Record<string, Record<string, Record<string, AnyFn>>> };
-    const fn = w.go?.app?.[service]?.[method];
-    if (typeof fn !== 'function') {
-      return Promise.reject(
-        new Error(`Brook's backend is not connected (${service}.${method} is missing). Restart Brook.`),
-      );
-    }
-    return fn(...args);
+function notConnected(service: string, method: string): Error {
+  return new Error(`Brook's backend is not connected (${service}.${method} is missing). Restart Brook.`);
+}
+
+/**
+ * A generated service module whose calls reject in plain words, rather than
+ * throw a TypeError, when the method is not bound.
+ */
+function connect<T extends object>(service: string, generated: T): T {
+  const out: Record<string, AnyFn> = {};
+  for (const [method, call] of Object.entries(generated) as [string, AnyFn][]) {
+    out[method] = (...args) => {
+      const fn = (window as unknown as GoWindow).go?.app?.[service]?.[method];
+      return typeof fn === 'function' ? call(...args) : Promise.reject(notConnected(service, method));
+    };
+  }
+  return out as T;
+}
+
+/** TestService exists only in builds with the testhooks tag, so it has no generated bindings. */
+function testHook(method: string): AnyFn {
+  return (...args) => {
+    const fn = (window as unknown as GoWindow).go?.app?.TestService?.[method];
+    return typeof fn === 'function' ? fn(...args) : Promise.reject(notConnected('TestService', method));
   };
 }
 
@@ -311,13 +222,11 @@ function on(name: string, cb: (payload: unknown) => void): () => void {
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const b = (s: string, m: string) => bound(s, m) as any;
-
-/** A survey as Go sends it (nil slices as null, empty fields left out), with the defaults filled in. */
-function surveyFromGo(l: EndpointModels[] | null | undefined): EndpointModels[] {
+/** A survey as Go sends it (nil slices as null), with the defaults filled in. */
+function surveyFromGo(l: endpoints.Status[] | null | undefined): EndpointModels[] {
   return (l ?? []).map((m) => ({
     ...m,
+    endpoint: m.endpoint as Endpoint,
     models: (m.models ?? []).map((x) => (x.capabilities === null ? { ...x, capabilities: undefined } : x)),
     serverKind: m.serverKind ?? '',
     parallel: m.parallel ?? 0,
@@ -325,77 +234,94 @@ function surveyFromGo(l: EndpointModels[] | null | undefined): EndpointModels[] 
   }));
 }
 
+/** A Go slice: nil arrives as null. */
+function list<T>(l: T[] | null | undefined): T[] {
+  return l ?? [];
+}
+
 export function createWailsApi(): BrookApi {
+  const chatService = connect('ChatService', ChatService);
+  const conversations = connect('ConversationService', ConversationService);
+  const models = connect('ModelService', ModelService);
+  const settings = connect('SettingsService', SettingsService);
+  const system = connect('SystemService', SystemService);
+  const transfer = connect('TransferService', TransferService);
+  // Go's named string types are plain strings in the bindings; the casts
+  // narrow them to the values Go uses (Message, Conversation, ... above).
   return {
     chat: {
-      send: b('ChatService', 'Send'),
-      stop: b('ChatService', 'Stop'),
-      retry: b('ChatService', 'Retry'),
-      continue: b('ChatService', 'Continue'),
-      regenerate: b('ChatService', 'Regenerate'),
-      editAndResend: b('ChatService', 'EditAndResend'),
-      activeAnswers: async () => ((await b('ChatService', 'ActiveAnswers')()) as number[] | null) ?? [],
-      askNow: b('ChatService', 'AskNow'),
+      send: (conversationId, text, endpointId, model) =>
+        chatService.Send(conversationId, text, endpointId, model) as Promise<SendResult>,
+      stop: (id) => chatService.Stop(id),
+      retry: (id) => chatService.Retry(id) as Promise<Message>,
+      continue: (id) => chatService.Continue(id) as Promise<Message>,
+      regenerate: (id) => chatService.Regenerate(id) as Promise<Message>,
+      editAndResend: (id, text) => chatService.EditAndResend(id, text) as Promise<SendResult>,
+      activeAnswers: async () => list(await chatService.ActiveAnswers()),
+      askNow: (id) => chatService.AskNow(id),
     },
     conversations: {
-      list: async (archived, limit, offset) =>
-        ((await b('ConversationService', 'List')(archived, limit, offset)) as Conversation[] | null) ?? [],
+      list: async (archived, limit, offset) => list(await conversations.List(archived, limit, offset)) as Conversation[],
       open: async (id) => {
-        const v = (await b('ConversationService', 'Open')(id)) as ConversationView;
-        return { conversation: v.conversation, messages: v.messages ?? [] };
+        const v = (await conversations.Open(id)) as ConversationView;
+        return { conversation: v.conversation, messages: list(v.messages) };
       },
-      getMessage: b('ConversationService', 'GetMessage'),
-      create: b('ConversationService', 'Create'),
-      rename: b('ConversationService', 'Rename'),
-      setPinned: b('ConversationService', 'SetPinned'),
-      setArchived: b('ConversationService', 'SetArchived'),
-      delete: b('ConversationService', 'Delete'),
-      restore: b('ConversationService', 'Restore'),
-      setModel: b('ConversationService', 'SetModel'),
-      setSystemPrompt: b('ConversationService', 'SetSystemPrompt'),
-      setParams: b('ConversationService', 'SetParams'),
-      saveDraft: b('ConversationService', 'SaveDraft'),
-      deleteMessage: b('ConversationService', 'DeleteMessage'),
-      search: async (q) => ((await b('ConversationService', 'Search')(q)) as SearchHit[] | null) ?? [],
+      getMessage: (id) => conversations.GetMessage(id) as Promise<Message>,
+      create: () => conversations.Create() as Promise<Conversation>,
+      rename: (id, title) => conversations.Rename(id, title),
+      setPinned: (id, pinned) => conversations.SetPinned(id, pinned),
+      setArchived: (id, archived) => conversations.SetArchived(id, archived),
+      delete: (id) => conversations.Delete(id),
+      restore: (id) => conversations.Restore(id),
+      setModel: (id, endpointId, model) => conversations.SetModel(id, endpointId, model),
+      setSystemPrompt: (id, text) => conversations.SetSystemPrompt(id, text),
+      setParams: (id, params) => conversations.SetParams(id, params),
+      saveDraft: (id, text) => conversations.SaveDraft(id, text),
+      deleteMessage: (id) => conversations.DeleteMessage(id),
+      search: async (q) => list(await conversations.Search(q)) as SearchHit[],
     },
     models: {
-      list: async () => surveyFromGo((await b('ModelService', 'List')()) as EndpointModels[] | null),
-      default: b('ModelService', 'Default'),
+      list: async () => surveyFromGo(await models.List()),
+      default: () => models.Default(),
       overview: async () => {
-        const o = (await b('ModelService', 'Overview')()) as ModelsOverview;
+        const o = await models.Overview();
         const none = { endpointId: '', model: '' };
         return {
           endpoints: surveyFromGo(o.endpoints),
           selection: o.selection ?? none,
-          source: o.source ?? '',
+          source: (o.source ?? '') as SelectionSource,
           default: o.default ?? none,
           defaultOffered: o.defaultOffered ?? false,
         };
       },
     },
     settings: {
-      get: b('SettingsService', 'Get'),
-      save: b('SettingsService', 'Save'),
-      endpoints: async () => ((await b('SettingsService', 'Endpoints')()) as EndpointView[] | null) ?? [],
-      saveEndpoint: b('SettingsService', 'SaveEndpoint'),
-      deleteEndpoint: b('SettingsService', 'DeleteEndpoint'),
-      paths: b('SettingsService', 'Paths'),
-      keyringAvailable: b('SettingsService', 'KeyringAvailable'),
-      backups: async () => ((await b('SettingsService', 'Backups')()) as BackupInfo[] | null) ?? [],
-      restoreBackup: b('SettingsService', 'RestoreBackup'),
-      startupNotice: b('SettingsService', 'StartupNotice'),
-      serverKinds: async () => ((await b('SettingsService', 'ServerKinds')()) as ServerKindInfo[] | null) ?? [],
+      get: () => settings.Get() as Promise<Settings>,
+      save: (s) => settings.Save(s),
+      endpoints: async () => list(await settings.Endpoints()) as EndpointView[],
+      saveEndpoint: (e, apiKey, clearKey) => settings.SaveEndpoint(e, apiKey, clearKey) as Promise<Endpoint>,
+      deleteEndpoint: (id) => settings.DeleteEndpoint(id),
+      paths: () => settings.Paths(),
+      keyringAvailable: () => settings.KeyringAvailable(),
+      backups: async () => list(await settings.Backups()),
+      restoreBackup: (path) => settings.RestoreBackup(path),
+      startupNotice: () => settings.StartupNotice(),
+      serverKinds: async () => list(await settings.ServerKinds()),
     },
     transfer: {
-      export: b('TransferService', 'Export'),
-      import: b('TransferService', 'Import'),
+      export: (ids, format) => transfer.Export(ids, format),
+      import: async () => (await transfer.Import()) ?? null,
     },
     system: {
-      openURL: b('SystemService', 'OpenURL'),
-      diagnostics: b('SystemService', 'Diagnostics'),
-      uiReady: b('SystemService', 'UIReady'),
-      testScenario: b('TestService', 'Scenario'),
-      testReport: b('TestService', 'Report'),
+      openURL: (url) => system.OpenURL(url),
+      diagnostics: () => system.Diagnostics(),
+      uiReady: () => system.UIReady(),
+      reasonTexts: async () => {
+        const t = await system.ReasonTexts();
+        return { reasons: t.reasons ?? {}, recovered: list(t.recovered) };
+      },
+      testScenario: testHook('Scenario') as () => Promise<string>,
+      testReport: testHook('Report') as (json: string) => Promise<void>,
     },
     events: {
       onStream: (cb) => on('brook:stream', (p) => cb(p as StreamEvent)),

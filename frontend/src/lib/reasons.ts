@@ -1,41 +1,32 @@
-// Plain words for the reason codes Go stores with answers (provider.BrokenReason, end reasons).
-const REASONS: Record<string, string> = {
-  dropped: 'The connection dropped mid-answer',
-  no_end_marker: 'The stream ended without its end marker',
-  error_in_stream: 'The server reported an error mid-answer',
-  first_token_timeout: 'The model did not start answering in time',
-  idle_timeout: 'The model stopped sending words for too long',
-  server_error: 'The server returned an error',
-  rate_limited: 'The server is limiting requests right now',
-  unreachable: 'The server could not be reached',
-  user_stop: 'Stopped by you',
-  user_skipped_wait: 'You chose not to wait for the stream',
-  length: 'The answer reached the token limit',
-  stop: '',
-};
+// Reason codes stored with answers (provider.BrokenReason, end reasons) and
+// recovered answers in plain words. The words are Go's (SystemService.ReasonTexts,
+// read once at start-up); this module only looks them up.
+import { api, type RecoveredMark } from './api';
+import { loaded } from './reasonTexts.svelte';
 
-/** A reason code in plain words; unknown text is shown as it is. */
+/** Reads the words from Go. Until they arrive a code shows as itself. */
+export async function loadReasonTexts(): Promise<void> {
+  loaded.texts = await api.system.reasonTexts();
+}
+
+/** A reason code in plain words; a code Go has no words for is shown as it is. */
 export function reasonText(code: string | undefined | null): string {
   if (!code) return '';
-  if (code in REASONS) return REASONS[code];
+  const text = loaded.texts?.reasons[code];
+  if (text !== undefined) return text;
   return code.includes(' ') ? code : code.replace(/_/g, ' ');
 }
 
-/** Old recovered answers (no recovery method stored): the whole answer was fetched again. */
-export function recoveredText(code: string | undefined | null): string {
-  if (code && code.includes(' ')) return code; // already plain words
-  const r = reasonText(code);
-  return (r ? r + '; ' : 'The stream broke; ') + 'Brook fetched the whole answer again.';
+/** What the Recovered mark says for a reason and a recovery method ('' for answers stored before Brook recorded it). */
+function mark(code: string | undefined | null, method: string | undefined | null): RecoveredMark | undefined {
+  const marks = loaded.texts?.recovered ?? [];
+  const m = method ?? '';
+  return marks.find((x) => x.method === m && x.reason === (code ?? '')) ?? marks.find((x) => x.method === m && x.reason === '');
 }
 
-/** A reason as part of a sentence: "after the connection dropped mid-answer". */
-function reasonPhrase(code: string | undefined | null): string {
-  const r = reasonText(code).trim().replace(/[.;:!]+$/, '');
-  if (!r) return 'the stream broke';
-  // Lower-case the first letter only, and not of an acronym ("HTTP 500 …").
-  const first = r.split(/\s/, 1)[0];
-  if (first.length > 1 && first.slice(1) !== first.slice(1).toLowerCase()) return r;
-  return r[0].toLowerCase() + r.slice(1);
+/** The tooltip of an answer recovered before Brook recorded how (the whole answer was fetched again). */
+export function recoveredText(code: string | undefined | null): string {
+  return mark(code, '')?.title ?? 'Recovered';
 }
 
 /**
@@ -44,7 +35,5 @@ function reasonPhrase(code: string | undefined | null): string {
  * stored before Brook recorded it) it keeps the old words.
  */
 export function recoveredDescription(code: string | undefined | null, method: string | undefined | null): string {
-  if (method === 'continued') return `Recovered: continued after ${reasonPhrase(code)}`;
-  if (method === 'reasked') return `Recovered: asked again without streaming after ${reasonPhrase(code)}`;
-  return 'Recovered: ' + recoveredText(code);
+  return mark(code, method)?.label ?? 'Recovered';
 }

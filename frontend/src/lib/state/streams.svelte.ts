@@ -8,9 +8,15 @@
 // they arrive, and the batch is applied (reconcilers, this store, Svelte's DOM
 // patch) at most once per `pacer.interval` ms, which adapts to what applying a
 // batch and rendering it cost. A phase change or the first text of an answer
-// is shown at the next frame; the final event at once.
+// is shown at the next frame; the final event at once, with the answer as
+// stored, which goes to the onFinal listeners.
+//
+// Nothing fails quietly: a read from Go that fails goes to the onError
+// listeners and is tried again; when it keeps failing the answer is shown as
+// interrupted with what arrived, never as waiting for ever.
 import { flushSync } from 'svelte';
 import { perf } from '../perf';
+import { loadReasonTexts } from '../reasons';
 import { FramePacer } from '../stream/pacer';
 import { api, type FinalState, type Message, type StreamEvent, type StreamPhase, type WaitingFor } from '../api';
 import { AnswerReconciler, FrameBatcher, type Urgency } from '../stream/reconciler';
@@ -44,6 +50,13 @@ export interface LiveAnswer {
 }
 
 type FinalListener = (m: Message) => void;
+/** what: the failed step in plain words ("Could not read the answer"); error: why. */
+type ErrorListener = (what: string, error: unknown) => void;
+
+/** How long an answer may get no event at all before Go is asked about it; doubled each time, up to the last. */
+const SILENCE_CHECK_MS = [4_000, 8_000, 16_000, 30_000];
+/** The waits before each new try of a read from Go that failed; then the answer is given up. */
+const RETRY_DELAYS_MS = [1_000, 3_000, 10_000];
 
 export class StreamStore {
   answers: Record<number, LiveAnswer> = $state({});
@@ -62,6 +75,7 @@ export class StreamStore {
   private batcher: FrameBatcher<StreamEvent>;
   private unsub: (() => void) | null = null;
   private finalListeners = new Set<FinalListener>();
+  private errorListeners = new Set<ErrorListener>();
 
   constructor() {
     this.batcher = new FrameBatcher<StreamEvent>((items: StreamEvent[]) => this.applyFrame(items), {
@@ -103,13 +117,14 @@ export class StreamStore {
     }
   }
 
-  /** Subscribe once at app start, before any Send. */
+  /** Subscribe once at app start, before any Send; and read the words for answers' reasons. */
   start(): void {
     if (this.unsub) return;
     this.unsub = api.events.onStream((ev) => {
       perf.events++;
       this.batcher.push(ev);
     });
+    loadReasonTexts().catch((e) => this.report('Could not read the words for answers’ reasons', e));
   }
 
   stop(): void {
@@ -120,6 +135,17 @@ export class StreamStore {
   onFinal(cb: FinalListener): () => void {
     this.finalListeners.add(cb);
     return () => this.finalListeners.delete(cb);
+  }
+
+  /** Errors reading answers from Go, for the UI to show. Without a listener they go to the console. */
+  onError(cb: ErrorListener): () => void {
+    this.errorListeners.add(cb);
+    return () => this.errorListeners.delete(cb);
+  }
+
+  private report(what: string, error: unknown): void {
+    if (this.errorListeners.size === 0) console.error('brook:', what, error);
+    for (const l of this.errorListeners) l(what, error);
   }
 
   /** Is any answer of this conversation still running? */
@@ -143,40 +169,93 @@ export class StreamStore {
     if (this.recs.has(m.id)) return;
     if (this.finishedSeq.has(m.id)) {
       // It finished before this (stale) copy arrived: show the stored result.
-      void this.refresh(m.id);
+      const stale = () => this.finishedSeq.has(m.id) && !this.recs.has(m.id);
+      void this.persist(
+        'Could not read the answer',
+        stale,
+        async () => {
+          const stored = await api.conversations.getMessage(m.id);
+          if (stale() && stored.state !== 'streaming') this.finalize(stored);
+        },
+        () => this.giveUp(m.id, m.conversationId, m.content, m.reasoning ?? ''),
+      );
       return;
     }
     const r = new AnswerReconciler({ messageId: m.id, text: m.content, reasoning: m.reasoning ?? '' });
     this.recs.set(m.id, r);
     this.sync(m.id, m.conversationId, r);
-    // Watchdog: if no event ever comes, ask Go whether the answer is still running.
-    setTimeout(() => void this.checkAlive(m.id, r), 4000);
+    this.watch(m.id, m.conversationId, r, 0);
   }
 
-  private async checkAlive(id: number, r: AnswerReconciler): Promise<void> {
-    if (this.recs.get(id) !== r || r.seq >= 0 || r.phase === 'final') return;
-    try {
-      const active = await api.chat.activeAnswers();
-      if (active.includes(id) || this.recs.get(id) !== r || r.seq >= 0) return;
-      await this.refresh(id);
-    } catch {
-      /* leave it; events may still come */
-    }
+  /** Watchdog: while an answer gets no event at all, ask Go now and then whether it still runs. */
+  private watch(id: number, conversationId: number, r: AnswerReconciler, check: number): void {
+    const wait = SILENCE_CHECK_MS[Math.min(check, SILENCE_CHECK_MS.length - 1)];
+    setTimeout(() => void this.checkAlive(id, conversationId, r, check), wait);
   }
 
-  private async refresh(id: number): Promise<void> {
-    try {
-      const m = await api.conversations.getMessage(id);
-      if (m.state === 'streaming') return;
-      const r = this.recs.get(id);
-      if (r) {
-        r.reset(m.content, m.state, m.reasoning ?? '');
-        this.sync(id, m.conversationId, r);
+  private async checkAlive(id: number, conversationId: number, r: AnswerReconciler, check: number): Promise<void> {
+    const silent = () => this.recs.get(id) === r && r.seq < 0 && r.phase !== 'final';
+    let askAgain = false;
+    await this.persist(
+      'Could not check on an answer',
+      silent,
+      async () => {
+        if ((await api.chat.activeAnswers()).includes(id)) {
+          askAgain = true;
+          return;
+        }
+        const m = await api.conversations.getMessage(id);
+        if (!silent()) return;
+        this.applyStored(r, m);
+        // Stored as streaming but not running: it is being started again; look later.
+        askAgain = m.state === 'streaming';
+      },
+      () => this.giveUp(id, conversationId),
+    );
+    if (askAgain && silent()) this.watch(id, conversationId, r, check + 1);
+  }
+
+  /**
+   * Runs a read from Go while it is needed. A failure is reported once and
+   * tried again after each of RETRY_DELAYS_MS; when the last try fails too,
+   * the failure is reported again and giveUp runs.
+   */
+  private async persist(what: string, needed: () => boolean, read: () => Promise<void>, giveUp: () => void): Promise<void> {
+    for (let attempt = 0; needed(); attempt++) {
+      try {
+        await read();
+        return;
+      } catch (e) {
+        if (attempt === 0) this.report(what, e);
+        if (attempt >= RETRY_DELAYS_MS.length) {
+          this.report(`${what}; gave up after ${attempt + 1} tries`, e);
+          if (needed()) giveUp();
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
       }
-      this.finalize(m);
-    } catch {
-      /* ignore */
     }
+  }
+
+  /**
+   * Go could not be read about an answer: show it as interrupted with what
+   * arrived (the user can Retry or Continue), rather than as waiting.
+   */
+  private giveUp(id: number, conversationId: number, text = '', reasoning = ''): void {
+    let r = this.recs.get(id);
+    if (!r) {
+      r = new AnswerReconciler({ messageId: id, text, reasoning });
+      this.recs.set(id, r);
+    }
+    if (r.phase !== 'final') r.reset(r.text, 'interrupted', r.reasoning);
+    this.sync(id, conversationId, r);
+  }
+
+  /** Applies the answer as stored; a stored answer that is over goes to the onFinal listeners. */
+  private applyStored(r: AnswerReconciler, m: Message): void {
+    r.reset(m.content, m.state === 'streaming' ? undefined : m.state, m.reasoning ?? '');
+    this.sync(m.id, m.conversationId, r);
+    if (m.state !== 'streaming') this.finalize(m);
   }
 
   /** Forget an answer before it is restarted (Retry/Continue): the next run starts fresh. */
@@ -202,8 +281,8 @@ export class StreamStore {
     }
     const res = r.apply(ev);
     this.sync(ev.messageId, ev.conversationId, r);
-    if (res === 'needs-fetch') this.fetch(ev.messageId, ev.conversationId);
-    else if (res === 'applied' && ev.phase === 'final') this.finish(ev.messageId);
+    if (res === 'needs-fetch') void this.fetch(ev.messageId, ev.conversationId, r);
+    else if (res === 'applied' && ev.message) this.finalize(ev.message);
   }
 
   private sync(id: number, conversationId: number, r: AnswerReconciler): void {
@@ -253,35 +332,23 @@ export class StreamStore {
     } else if (id in this.active) delete this.active[id];
   }
 
-  private async fetch(id: number, conversationId: number): Promise<void> {
+  /** The events could not be applied (a gap, or a final event without its message): read the answer as stored. */
+  private async fetch(id: number, conversationId: number, r: AnswerReconciler): Promise<void> {
     if (this.fetching.has(id)) return;
     this.fetching.add(id);
+    const needed = () => this.recs.get(id) === r && r.needsFetch;
     try {
-      const m = await api.conversations.getMessage(id);
-      const r = this.recs.get(id);
-      if (!r) return;
-      r.reset(m.content, m.state === 'streaming' ? undefined : m.state, m.reasoning ?? '');
-      this.sync(id, conversationId, r);
-      if (m.state !== 'streaming') this.finalize(m);
-    } catch (e) {
-      console.warn('brook: could not fetch message', id, e);
+      await this.persist(
+        'Could not read the answer',
+        needed,
+        async () => {
+          const m = await api.conversations.getMessage(id);
+          if (needed()) this.applyStored(r, m);
+        },
+        () => this.giveUp(id, conversationId),
+      );
     } finally {
       this.fetching.delete(id);
-    }
-  }
-
-  /** The stream is over: fetch the stored message (stats, state) and hand it to listeners. */
-  private async finish(id: number): Promise<void> {
-    try {
-      const m = await api.conversations.getMessage(id);
-      const r = this.recs.get(id);
-      if (r && ((r.text ?? '') !== m.content || (r.reasoning ?? '') !== (m.reasoning ?? ''))) {
-        // Stored text and reasoning are authoritative.
-        r.reset(m.content, m.state === 'streaming' ? undefined : m.state, m.reasoning ?? '');
-      }
-      this.finalize(m);
-    } catch (e) {
-      console.warn('brook: could not fetch finished message', id, e);
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerReconciler, type StreamEvent } from './reconciler';
+import { AnswerReconciler, type FinalState, type StreamEvent } from './reconciler';
+import { msg } from '../api.fake';
 
 let seq = 0;
 function ev(p: Partial<StreamEvent>): StreamEvent {
@@ -7,6 +8,11 @@ function ev(p: Partial<StreamEvent>): StreamEvent {
 }
 function delta(at: number, text: string, extra: Partial<StreamEvent> = {}): StreamEvent {
   return ev({ at, text, ...extra });
+}
+/** The final event, carrying the answer as stored. */
+function final(state: FinalState, content: string, reasoning?: string): StreamEvent {
+  const message = msg({ id: 1, conversationId: 7, role: 'assistant', state, content, reasoning });
+  return ev({ phase: 'final', at: 0, state, message });
 }
 
 describe('AnswerReconciler', () => {
@@ -82,28 +88,27 @@ describe('AnswerReconciler', () => {
     expect(r.reason).toBeUndefined();
   });
 
-  it('final fullText after recovery replaces different partial text (never duplicated or mixed)', () => {
+  it('the final message after recovery replaces different partial text (never duplicated or mixed)', () => {
     const r = new AnswerReconciler();
     r.apply(delta(0, 'The answer is 4'));
     r.apply(delta(15, '2 becau'));
     r.apply(ev({ phase: 'recovering', at: 22, reason: 'idle_timeout' }));
     const whole = 'The answer is forty-two, because of reasons.';
-    expect(r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: whole, length: whole.length }))).toBe(
-      'applied',
-    );
+    expect(r.apply(final('complete', whole))).toBe('applied');
     expect(r.text).toBe(whole);
     expect(r.phase).toBe('final');
     expect(r.state).toBe('complete');
+    expect(r.needsFetch).toBe(false);
     expect(r.text.indexOf('The answer')).toBe(r.text.lastIndexOf('The answer'));
   });
 
-  it('final with fullTextOmitted needs a fetch; reset makes it final', () => {
+  it('a final event without its message (too big) needs a fetch; reset makes it final', () => {
     const r = new AnswerReconciler();
     r.apply(delta(0, 'partial tex'));
-    expect(r.apply(ev({ phase: 'final', at: 0, state: 'interrupted', fullTextOmitted: true, length: 9000 }))).toBe(
-      'needs-fetch',
-    );
+    expect(r.apply(ev({ phase: 'final', at: 0, state: 'interrupted', messageOmitted: true }))).toBe('needs-fetch');
     expect(r.phase).toBe('final');
+    // Meanwhile the answer shows as over, with what arrived.
+    expect(r.snapshot()).toMatchObject({ phase: 'final', state: 'interrupted', text: 'partial tex' });
     expect(r.apply(delta(11, 't'))).toBe('ignored');
     r.reset('whole text from the database', 'interrupted');
     expect(r.text).toBe('whole text from the database');
@@ -111,22 +116,19 @@ describe('AnswerReconciler', () => {
     expect(r.needsFetch).toBe(false);
   });
 
-  it('final without fullText: empty answer is accepted, otherwise fetch', () => {
-    const empty = new AnswerReconciler();
-    empty.apply(ev({ phase: 'waiting', at: 0 }));
-    expect(empty.apply(ev({ phase: 'final', at: 0, state: 'failed' }))).toBe('applied');
-    expect(empty.text).toBe('');
-    const some = new AnswerReconciler();
-    some.apply(delta(0, 'abc'));
-    expect(some.apply(ev({ phase: 'final', at: 0, state: 'stopped' }))).toBe('needs-fetch');
+  it('an empty stored answer is applied as it is', () => {
+    const r = new AnswerReconciler();
+    r.apply(ev({ phase: 'waiting', at: 0 }));
+    expect(r.apply(final('failed', ''))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ phase: 'final', state: 'failed', text: '' });
   });
 
   it('ignores everything after final', () => {
     const r = new AnswerReconciler();
     r.apply(delta(0, 'abc'));
-    r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: 'abc' }));
+    r.apply(final('complete', 'abc'));
     expect(r.apply(delta(3, 'def'))).toBe('ignored');
-    expect(r.apply(ev({ phase: 'final', at: 0, state: 'failed', fullText: 'zzz' }))).toBe('ignored');
+    expect(r.apply(final('failed', 'zzz'))).toBe('ignored');
     expect(r.apply(ev({ phase: 'streaming', at: 0, seq: 10_000 }))).toBe('ignored');
     expect(r.text).toBe('abc');
     expect(r.state).toBe('complete');
@@ -189,7 +191,7 @@ describe('AnswerReconciler: queued and waiting details', () => {
     expect(r.snapshot()).toMatchObject({ phase: 'streaming', text: 'Hi', ahead: undefined, waitingFor: undefined, since: undefined });
     expect(r.apply(ev({ phase: 'recovering', at: 2, reason: 'dropped', waitingFor: 'continue', since: 12000 }))).toBe('applied');
     expect(r.snapshot()).toMatchObject({ phase: 'recovering', text: 'Hi', reason: 'dropped', waitingFor: 'continue', since: 12000 });
-    expect(r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: 'Hi there', length: 8 }))).toBe('applied');
+    expect(r.apply(final('complete', 'Hi there'))).toBe('applied');
     expect(r.snapshot()).toMatchObject({ phase: 'final', text: 'Hi there', waitingFor: undefined, since: undefined });
   });
 
@@ -267,16 +269,16 @@ describe('AnswerReconciler: reasoning', () => {
     expect(r.apply(delta(5, 'x'))).toBe('needs-fetch');
   });
 
-  it('keeps the reasoning through the final event (which carries none)', () => {
+  it('takes the reasoning from the final message, as stored', () => {
     const r = new AnswerReconciler();
     r.apply(think(undefined, 'hmm'));
     r.apply(delta(0, 'Yes'));
-    expect(r.apply(ev({ phase: 'final', at: 0, state: 'complete', fullText: 'Yes.', length: 4 }))).toBe('applied');
-    expect(r.snapshot()).toMatchObject({ reasoning: 'hmm', text: 'Yes.', phase: 'final' });
-    // Stopped while thinking: what arrived stays.
+    expect(r.apply(final('complete', 'Yes.', 'hmm.'))).toBe('applied');
+    expect(r.snapshot()).toMatchObject({ reasoning: 'hmm.', text: 'Yes.', phase: 'final' });
+    // Stopped while thinking: what was stored of it stays.
     const s = new AnswerReconciler();
     s.apply(think(undefined, 'half a thou'));
-    expect(s.apply(ev({ phase: 'final', at: 0, state: 'stopped' }))).toBe('applied');
+    expect(s.apply(final('stopped', '', 'half a thou'))).toBe('applied');
     expect(s.snapshot()).toMatchObject({ reasoning: 'half a thou', text: '', state: 'stopped' });
   });
 

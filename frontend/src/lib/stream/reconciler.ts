@@ -1,6 +1,7 @@
 // Turns the backend's `brook:stream` events for one answer into the answer's
 // visible text (and the model's reasoning before it), tolerating duplicates,
-// late events, gaps, overlaps and the final authoritative text after a recovery.
+// late events, gaps, overlaps and the final event, which carries the stored
+// message (authoritative after a recovery).
 // Reasoning deltas follow the same rules as text deltas with their own offsets
 // (`reasoningAt`); a fetched message resets both.
 import type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
@@ -177,17 +178,19 @@ export class AnswerReconciler implements AnswerState {
     this.ahead = this.waitingFor = this.since = undefined;
     this.state = ev.state;
     if (ev.reason) this.reason = ev.reason;
-    // The final event carries no reasoning: keep what arrived (a held-back half pair shows now).
-    this.setReasoning(this.rawReasoning);
-    if (typeof ev.fullText === 'string') {
-      this.setRaw(ev.fullText);
+    const m = ev.message;
+    if (m) {
+      // The stored answer is authoritative, text and reasoning both.
+      if (m.state !== 'streaming') this.state = m.state;
+      this.setRaw(m.content);
+      this.setReasoning(m.reasoning ?? '');
       return 'applied';
     }
-    // No inline text: either omitted because it is big, or (Go omitempty) the
-    // final text is empty. Only trust "empty" when we have nothing either.
-    if (ev.fullTextOmitted || this.raw.length > 0 || (ev.length ?? 0) > 0) return this.fetch();
-    this.setRaw('');
-    return 'applied';
+    // Omitted (too big for an event, or Go could not read it back): fetch it.
+    // Until then what arrived is shown whole (a held-back half pair shows now).
+    this.setRaw(this.raw);
+    this.setReasoning(this.rawReasoning);
+    return this.fetch();
   }
 
   private fetch(): ApplyResult {

@@ -1,4 +1,5 @@
 // Mirrors backend/events/events.go (StreamEvent, event "brook:stream").
+import type { Message } from '../api';
 
 export const STREAM_EVENT = 'brook:stream';
 
@@ -38,9 +39,11 @@ export interface StreamEvent {
   since?: number;
   // final only:
   state?: FinalState;
-  /** Authoritative answer when small (the Go side omits it when empty). */
-  fullText?: string;
-  fullTextOmitted?: boolean;
-  /** UTF-16 length of the final text (omitted when 0). */
-  length?: number;
+  /**
+   * The answer as stored, the same as ConversationService.GetMessage returns.
+   * Go leaves it out when it is big (`messageOmitted`) or could not be read
+   * back; the UI then fetches it.
+   */
+  message?: Message;
+  messageOmitted?: boolean;
 }

@@ -1,0 +1,187 @@
+export namespace app {
+	
+	export interface BackupInfo {
+	    path: string;
+	    createdAt: number;
+	    sizeBytes: number;
+	}
+	export interface ConversationView {
+	    conversation: store.Conversation;
+	    messages: store.Message[];
+	}
+	export interface EndpointView {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    baseUrl: string;
+	    enabled: boolean;
+	    models?: string[];
+	    serverKind?: string;
+	    maxParallel?: number;
+	    hasApiKey: boolean;
+	}
+	export interface RecoveredMark {
+	    method: string;
+	    reason: string;
+	    label: string;
+	    title: string;
+	}
+	export interface ReasonTexts {
+	    reasons: Record<string, string>;
+	    recovered: RecoveredMark[];
+	}
+	
+	export interface ServerKindOption {
+	    value: string;
+	    label: string;
+	    continues: boolean;
+	}
+
+}
+
+export namespace chat {
+	
+	export interface SendResult {
+	    conversation: store.Conversation;
+	    user: store.Message;
+	    answer: store.Message;
+	}
+
+}
+
+export namespace endpoints {
+	
+	export interface Selection {
+	    endpointId: string;
+	    model: string;
+	}
+	export interface Status {
+	    endpoint: store.Endpoint;
+	    reachable: boolean;
+	    error?: string;
+	    hint?: string;
+	    models: provider.Model[];
+	    serverKind: string;
+	    detectedKind?: string;
+	    parallel: number;
+	    continues: boolean;
+	}
+
+}
+
+export namespace paths {
+	
+	export interface Layout {
+	    data: string;
+	    database: string;
+	    backups: string;
+	    logs: string;
+	}
+
+}
+
+export namespace provider {
+	
+	export interface Model {
+	    name: string;
+	    sizeBytes?: number;
+	    capabilities?: string[];
+	}
+
+}
+
+export namespace selection {
+	
+	export interface Overview {
+	    endpoints: endpoints.Status[];
+	    selection: endpoints.Selection;
+	    source: string;
+	    default: endpoints.Selection;
+	    defaultOffered: boolean;
+	}
+
+}
+
+export namespace store {
+	
+	export interface Params {
+	    temperature?: number;
+	    contextLength?: number;
+	    maxTokens?: number;
+	    think?: string;
+	}
+	export interface Conversation {
+	    id: number;
+	    uid: string;
+	    title: string;
+	    titleIsAuto: boolean;
+	    createdAt: number;
+	    updatedAt: number;
+	    pinned: boolean;
+	    archived: boolean;
+	    endpointId: string;
+	    model: string;
+	    systemPrompt: string;
+	    params: Params;
+	    draft: string;
+	}
+	export interface Endpoint {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    baseUrl: string;
+	    enabled: boolean;
+	    models?: string[];
+	    serverKind?: string;
+	    maxParallel?: number;
+	}
+	export interface ImportResult {
+	    imported: number;
+	    skipped: number;
+	    messages: number;
+	}
+	export interface Message {
+	    id: number;
+	    uid: string;
+	    conversationId: number;
+	    role: string;
+	    content: string;
+	    reasoning?: string;
+	    state: string;
+	    createdAt: number;
+	    updatedAt: number;
+	    endpointId?: string;
+	    model?: string;
+	    firstTokenMs?: number;
+	    thinkingMs?: number;
+	    tokensPerSecond?: number;
+	    promptTokens?: number;
+	    completionTokens?: number;
+	    recovered?: boolean;
+	    recoveryReason?: string;
+	    recoveryMethod?: string;
+	    endReason?: string;
+	    error?: string;
+	}
+	
+	export interface SearchHit {
+	    conversationId: number;
+	    conversationTitle: string;
+	    messageId: number;
+	    role: string;
+	    snippet: string;
+	    createdAt: number;
+	    rank: number;
+	}
+	export interface Settings {
+	    defaultEndpointId: string;
+	    defaultModel: string;
+	    systemPrompt: string;
+	    params: Params;
+	    firstTokenTimeoutSeconds: number;
+	    idleTimeoutSeconds: number;
+	    theme: string;
+	}
+
+}
+
