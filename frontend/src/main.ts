@@ -7,7 +7,8 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { hasBackend, setApi } from './lib/api';
 import { showFatal } from './lib/fatal';
-import { app, applyTheme } from './lib/state/app.svelte';
+import { toasts } from './lib/state/toasts.svelte';
+import { ui } from './lib/state/ui.svelte';
 
 async function start() {
   // In a plain browser (npm run dev without Wails) preview the UI with a fake backend.
@@ -71,7 +72,7 @@ async function start() {
     setApi(fake);
   }
   const target = document.getElementById('app')!;
-  applyTheme(undefined); // follow the system until the settings load, so there is no light flash
+  ui.applyTheme(undefined); // follow the system until the settings load, so there is no light flash
   try {
     mount(App, { target });
   } catch (e) {
@@ -82,7 +83,7 @@ async function start() {
 window.addEventListener('error', (e) => console.error('brook:', e.error ?? e.message));
 window.addEventListener('unhandledrejection', (e) => {
   console.error('brook: unhandled', e.reason);
-  app.fail('Something went wrong', e.reason);
+  toasts.fail('Something went wrong', e.reason);
 });
 
 start();

@@ -1,3 +1,5 @@
+import { errorText } from './api';
+
 /** Calls `cb` on a pointer-down outside the node (for popovers and menus). */
 export function clickOutside(node: HTMLElement, cb: () => void) {
   let handler = cb;
@@ -28,34 +30,43 @@ export function clickOutside(node: HTMLElement, cb: () => void) {
   };
 }
 
-/** Copy text to the clipboard, with a fallback for WebKitGTK contexts without the async API. */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
+/**
+ * Copy text to the clipboard, with fallbacks for WebKitGTK contexts without the
+ * async API. Rejects, naming why each way failed, when none worked.
+ */
+export async function copyText(text: string): Promise<void> {
+  const failed: string[] = [];
+  if (navigator.clipboard?.writeText) {
+    try {
       await navigator.clipboard.writeText(text);
-      return true;
+      return;
+    } catch (e) {
+      failed.push(`the clipboard refused (${errorText(e)})`);
     }
-  } catch {
-    /* fall through */
   }
   const rt = (window as unknown as { runtime?: { ClipboardSetText?: (t: string) => Promise<boolean> } }).runtime;
-  try {
-    if (rt?.ClipboardSetText && (await rt.ClipboardSetText(text))) return true;
-  } catch {
-    /* fall through */
+  if (rt?.ClipboardSetText) {
+    try {
+      if (await rt.ClipboardSetText(text)) return;
+      failed.push('the window refused the text');
+    } catch (e) {
+      failed.push(`the window refused the text (${errorText(e)})`);
+    }
   }
   const ta = document.createElement('textarea');
   ta.value = text;
+  ta.setAttribute('readonly', '');
   ta.style.position = 'fixed';
   ta.style.opacity = '0';
   document.body.append(ta);
   ta.select();
-  let ok = false;
   try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
+    if (document.execCommand?.('copy')) return;
+    failed.push('the copy command did nothing');
+  } catch (e) {
+    failed.push(`the copy command failed (${errorText(e)})`);
+  } finally {
+    ta.remove();
   }
-  ta.remove();
-  return ok;
+  throw new Error(failed.join('; '));
 }

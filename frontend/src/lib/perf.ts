@@ -36,15 +36,12 @@ export class PerfLog {
 
   /** End a step begun with begin(); returns its duration in ms. */
   end(name: string, t0: number): number {
-    const ms = performance.now() - t0;
+    const now = performance.now();
+    const ms = now - t0;
     this.add(name, ms);
-    if (this.trace) {
-      try {
-        performance.measure(`brook:${name}`, `brook:${name}`);
-      } catch {
-        /* the mark was made before trace was switched on */
-      }
-    }
+    // From the step's own start, not its mark: a step begun before trace was
+    // switched on has none.
+    if (this.trace) performance.measure(`brook:${name}`, { start: t0, end: now });
     return ms;
   }
 

@@ -9,28 +9,39 @@ export function frame(): Promise<void> {
   return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
 }
 
+/** waitFor gave up: what it waited for did not happen in time. */
+export class TimeoutError extends Error {}
+
 /** Like waitFor, but reports whether `fn` came true within `timeoutMs` instead of failing. */
 export async function eventually(fn: () => unknown, timeoutMs = 5000): Promise<boolean> {
   try {
     await waitFor(() => !!fn(), 'a state', timeoutMs);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof TimeoutError) return false;
+    throw e;
   }
 }
 
 /** Poll `fn` until it returns a truthy value; reject after `timeoutMs` naming `what`. */
 export async function waitFor<T>(fn: () => T | null | undefined | false, what: string, timeoutMs = 15000): Promise<T> {
   const t0 = performance.now();
+  let lastError: unknown;
   for (;;) {
     let v: T | null | undefined | false;
     try {
       v = fn();
-    } catch {
+      lastError = undefined;
+    } catch (e) {
+      // Not there yet (e.g. an element not mounted); kept to explain a timeout.
       v = null;
+      lastError = e;
     }
     if (v) return v;
-    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() - t0 > timeoutMs) {
+      const why = lastError === undefined ? '' : ` (last check threw: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      throw new TimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
     await sleep(40);
   }
 }

@@ -1,12 +1,21 @@
 import { api } from '../lib/api';
+import { toasts } from '../lib/state/toasts.svelte';
+
+/** Only test builds bind TestService (app/testhooks.go). */
+function testBuild(): boolean {
+  const w = window as unknown as { go?: { app?: { TestService?: unknown } } };
+  return typeof w.go?.app?.TestService === 'object';
+}
 
 /** Ask Go whether a test scenario should run; if so run it and report (Go then quits). */
 export async function maybeRunTestMode(): Promise<void> {
   let name = '';
   try {
     name = (await api.system.testScenario()) ?? '';
-  } catch {
-    return; // not in test mode, or no backend
+  } catch (e) {
+    // A release build has no TestService to ask: that is no error.
+    if (testBuild()) toasts.fail('Could not ask which test scenario to run', e);
+    return;
   }
   if (!name) return;
   const { runScenario } = await import('./scenarios');

@@ -1,6 +1,12 @@
 // End-to-end scenarios run in the real window (SystemService.TestScenario names one).
 // They use the real UI: elements by data-testid, real input/keydown/click events.
 import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
+import { conversationList } from '../lib/state/conversationList.svelte';
+import { models } from '../lib/state/models.svelte';
+import { search } from '../lib/state/search.svelte';
+import { toasts } from '../lib/state/toasts.svelte';
+import { ui } from '../lib/state/ui.svelte';
 import { api, type ExportFormat } from '../lib/api';
 import { tick } from 'svelte';
 import { streams } from '../lib/state/streams.svelte';
@@ -57,7 +63,7 @@ async function settled(id: number): Promise<ShownMessage> {
 
 async function newChat(): Promise<void> {
   await click($('new-chat'), 'New chat');
-  await waitFor(() => app.currentId === 0 && shownMessages().length === 0, 'an empty new chat');
+  await waitFor(() => chat.currentId === 0 && shownMessages().length === 0, 'an empty new chat');
 }
 
 async function openConversation(id: number): Promise<void> {
@@ -65,13 +71,13 @@ async function openConversation(id: number): Promise<void> {
   let item: HTMLElement | null = null;
   try {
     item = await waitFor(() => document.querySelector<HTMLElement>(sel), `conversation ${id} in the sidebar`, 5000);
-  } catch {
+  } catch (e) {
     throw new Error(
-      `conversation ${id} is not in the sidebar; ConversationService.List last returned ids [${app.conversations.map((c) => c.id).join(', ')}]`,
+      `conversation ${id} is not in the sidebar (${e instanceof Error ? e.message : String(e)}); ConversationService.List last returned ids [${conversationList.items.map((c) => c.id).join(', ')}]`,
     );
   }
   await click(item, `conversation ${id} in the sidebar`);
-  await waitFor(() => app.currentId === id && !app.loadingConversation, `conversation ${id} to open`);
+  await waitFor(() => chat.currentId === id && !chat.loading, `conversation ${id} to open`);
   await frame();
 }
 
@@ -79,13 +85,13 @@ const scenarios: Record<string, Scenario> = {
   /** What the window shows right after start-up. */
   async status() {
     await ready();
-    await waitFor(() => app.modelsChecked, 'the model check');
+    await waitFor(() => models.checked, 'the model check');
     await frame();
     const composer = $('composer');
     return {
       conversations: $$('conversation-item').map((el) => (el.querySelector('.title')?.textContent ?? '').trim()),
-      selectedModel: app.selection.model,
-      selectedEndpoint: app.selection.endpointId,
+      selectedModel: models.selection.model,
+      selectedEndpoint: models.selection.endpointId,
       composerFocused: !!composer && document.activeElement === composer,
       banner: ($('unreachable-banner')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
       notice: ($('startup-notice')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
@@ -101,7 +107,7 @@ const scenarios: Record<string, Scenario> = {
     const el = document.querySelector(`[data-testid="message"][data-message-id="${answerId}"]`);
     const mark = el?.querySelector<HTMLElement>('[data-testid="recovered"]');
     return {
-      conversationId: app.currentId,
+      conversationId: chat.currentId,
       answerId,
       answerText: m.text,
       answerPlain: m.plain,
@@ -187,7 +193,7 @@ const scenarios: Record<string, Scenario> = {
     await click(await waitFor(() => $('stop'), 'the Stop button'), 'Stop');
     await waitFinal(answerId, 20000);
     const after = await settled(answerId);
-    return { conversationId: app.currentId, answerId, state: after.state, answerText: after.text, answerPlain: after.plain };
+    return { conversationId: chat.currentId, answerId, state: after.state, answerText: after.text, answerPlain: after.plain };
   },
 
   async regenerate() {
@@ -202,7 +208,7 @@ const scenarios: Record<string, Scenario> = {
     }, 'the regenerated answer');
     await settled(second);
     const answers = shownMessages().filter((m) => m.role === 'assistant');
-    return { conversationId: app.currentId, count: answers.length, answers: answers.map((a) => ({ id: a.id, state: a.state, text: a.text, plain: a.plain })) };
+    return { conversationId: chat.currentId, count: answers.length, answers: answers.map((a) => ({ id: a.id, state: a.state, text: a.text, plain: a.plain })) };
   },
 
   async edit() {
@@ -210,15 +216,15 @@ const scenarios: Record<string, Scenario> = {
     await newChat();
     const answerId = await send('Original question');
     await waitFinal(answerId);
-    const originalId = app.currentId;
+    const originalId = chat.currentId;
     const userEl = await waitFor(() => document.querySelector<HTMLElement>('[data-testid="message"][data-role="user"]'), 'the user message');
     await click($('edit', userEl), 'Edit');
     const input = (await waitFor(() => $('edit-input', userEl), 'the edit box')) as HTMLTextAreaElement;
     setValue(input, 'Edited question');
     await tick();
     await click($('edit-send', userEl), 'Send as new conversation');
-    await waitFor(() => app.currentId !== originalId && app.currentId > 0 && !app.loadingConversation, 'the forked conversation to open');
-    const newId = app.currentId;
+    await waitFor(() => chat.currentId !== originalId && chat.currentId > 0 && !chat.loading, 'the forked conversation to open');
+    const newId = chat.currentId;
     const newAnswer = await waitFor(() => lastAnswer(), 'the new answer');
     await settled(newAnswer.id);
     const newMessages = shownMessages();
@@ -231,12 +237,12 @@ const scenarios: Record<string, Scenario> = {
     await ready();
     await newChat();
     const aAnswer = await send('Slow answer please');
-    await waitFor(() => app.currentId > 0, 'conversation A to exist');
-    const aId = app.currentId;
+    await waitFor(() => chat.currentId > 0, 'conversation A to exist');
+    const aId = chat.currentId;
     await newChat();
     const bAnswer = await send('Quick answer please');
-    await waitFor(() => app.currentId > 0 && app.currentId !== aId, 'conversation B to exist');
-    const bId = app.currentId;
+    await waitFor(() => chat.currentId > 0 && chat.currentId !== aId, 'conversation B to exist');
+    const bId = chat.currentId;
     await waitFor(() => (message(bAnswer)?.text.length ?? 0) > 0 || FINAL.has(message(bAnswer)?.state ?? ''), 'B to start answering', 30000);
     // Back to A while (ideally) both are still streaming: A must show its live answer.
     await openConversation(aId);
@@ -273,12 +279,12 @@ const scenarios: Record<string, Scenario> = {
     const expectConversation = Number(hit.dataset.conversationId);
     const expectMessage = Number(hit.dataset.messageId);
     await click(hit, 'the first search hit');
-    await waitFor(() => app.currentId === expectConversation && !app.loadingConversation, 'the conversation to open');
+    await waitFor(() => chat.currentId === expectConversation && !chat.loading, 'the conversation to open');
     const highlighted = await waitFor(() => document.querySelector<HTMLElement>('[data-testid="message"].highlighted'), 'the highlighted message', 5000);
     return {
       query,
       hits,
-      conversationId: app.currentId,
+      conversationId: chat.currentId,
       highlightedMessageId: Number(highlighted.dataset.messageId),
       expectedMessageId: expectMessage,
     };
@@ -286,9 +292,9 @@ const scenarios: Record<string, Scenario> = {
 
   async export() {
     await ready();
-    let id = app.currentId;
+    let id = chat.currentId;
     if (!id) {
-      const first = app.conversations[0];
+      const first = conversationList.items[0];
       if (first) {
         await openConversation(first.id);
         id = first.id;
@@ -296,12 +302,14 @@ const scenarios: Record<string, Scenario> = {
         await newChat();
         const a = await send('Hello Brook');
         await waitFinal(a);
-        id = app.currentId;
+        id = chat.currentId;
       }
     }
     const paths: Record<string, string> = {};
     for (const f of ['markdown', 'json', 'html'] as ExportFormat[]) {
-      paths[f] = await app.exportConversations([id], f); // the menu's code path
+      const path = await conversationList.exportTo([id], f); // the menu's code path
+      if (path === null) throw new Error(`export as ${f} failed: ${toasts.log.at(-1) ?? 'no reason shown'}`);
+      paths[f] = path;
     }
     return { conversationId: id, paths };
   },
@@ -313,7 +321,7 @@ const scenarios: Record<string, Scenario> = {
    */
   async pose(arg) {
     await ready();
-    await waitFor(() => app.modelsChecked, 'the model check');
+    await waitFor(() => models.checked, 'the model check');
     const [what, value = ''] = arg.split('=');
     switch (what) {
       case 'answered': {
@@ -359,7 +367,7 @@ const scenarios: Record<string, Scenario> = {
         await waitFor(() => $('settings'), 'the settings view');
         break;
       case 'help':
-        app.helpOpen = true;
+        ui.openHelp();
         await waitFor(() => $('help-sheet'), 'the help sheet');
         break;
       case 'models':
@@ -407,15 +415,16 @@ export async function runScenario(spec: string, overallMs = 120000): Promise<Res
       error: e instanceof Error ? e.message : String(e),
       shown: safeShown(),
       app: {
-        currentId: app.currentId,
-        selection: app.selection,
-        currentStreaming: app.currentStreaming,
-        sendingFrom: app.sendingFrom,
-        toasts: app.toastLog,
+        ready: app.ready,
+        currentId: chat.currentId,
+        selection: models.selection,
+        currentStreaming: chat.streaming,
+        sendingFrom: chat.sendingFrom,
+        toasts: toasts.log,
         composer: ($('composer') as HTMLTextAreaElement | null)?.value,
-        listed: app.conversations.map((c) => c.id),
+        listed: conversationList.items.map((c) => c.id),
         sidebar: $$('conversation-item').map((el) => Number(el.dataset.conversationId)),
-        searching: app.searchResults !== null,
+        searching: search.results !== null,
       },
       // What each live answer waits for, so a stuck answer says where it is stuck.
       live: Object.values(streams.answers).map((a) => ({
@@ -432,10 +441,10 @@ export async function runScenario(spec: string, overallMs = 120000): Promise<Res
   }
 }
 
-function safeShown() {
+function safeShown(): ShownMessage[] | string {
   try {
     return shownMessages();
-  } catch {
-    return [];
+  } catch (e) {
+    return `could not read the shown messages: ${e instanceof Error ? e.message : String(e)}`;
   }
 }

@@ -3,7 +3,7 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { models } from '../lib/state/models.svelte';
 import Banners from '../lib/components/Banners.svelte';
 
 afterEach(cleanup);
@@ -24,7 +24,7 @@ describe('unreachable Ollama banner', () => {
       ],
     });
     setApi(fake);
-    await app.refreshModels(true);
+    await models.refresh(true);
     const { getByTestId } = render(Banners);
     const banner = getByTestId('unreachable-banner');
     expect(banner.textContent).toContain('ollama serve');
@@ -36,7 +36,7 @@ describe('unreachable Ollama banner', () => {
     await fireEvent.click(getByTestId('retry-models'));
     await new Promise((r) => setTimeout(r, 0));
     flushSync();
-    expect(app.selection.model).toBe('llama3.2');
+    expect(models.selection.model).toBe('llama3.2');
     expect(document.querySelector('[data-testid="unreachable-banner"]')).toBeNull();
   });
 });

@@ -3,7 +3,10 @@ import { render, fireEvent, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi, conv, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { ui } from '../lib/state/ui.svelte';
+import { chat } from '../lib/state/chat.svelte';
+import { conversationList } from '../lib/state/conversationList.svelte';
+import { models } from '../lib/state/models.svelte';
 import Composer from '../lib/components/Composer.svelte';
 
 let fake: FakeApi;
@@ -11,9 +14,9 @@ let fake: FakeApi;
 beforeEach(async () => {
   fake = createFakeApi({ conversations: [conv({ id: 1, title: 'One', draft: 'half-written' }), conv({ id: 2, title: 'Two' })] });
   setApi(fake);
-  app.newChat();
-  await app.refreshModels(true);
-  await app.refreshConversations();
+  chat.newChat();
+  await models.refresh(true);
+  await conversationList.refresh();
 });
 afterEach(() => {
   cleanup();
@@ -33,7 +36,7 @@ describe('Composer', () => {
     const ta = getByTestId('composer') as HTMLTextAreaElement;
     await type(ta, 'Hello Brook');
     await fireEvent.keyDown(ta, { key: 'Enter' });
-    expect(app.messages.map((m) => m.content)).toContain('Hello Brook'); // optimistic
+    expect(chat.messages.map((m) => m.content)).toContain('Hello Brook'); // optimistic
     await vi.waitFor(() => expect(sends().length).toBe(1));
     expect(sends()[0].args).toEqual([0, 'Hello Brook', 'ollama', 'llama3.2']);
     await tick();
@@ -73,7 +76,7 @@ describe('Composer', () => {
   it('keeps a draft per conversation: saved debounced, restored on open', async () => {
     const { getByTestId } = render(Composer);
     const ta = getByTestId('composer') as HTMLTextAreaElement;
-    await app.openConversation(1);
+    await chat.open(1);
     flushSync();
     expect(ta.value).toBe('half-written');
     vi.useFakeTimers();
@@ -82,10 +85,10 @@ describe('Composer', () => {
     vi.advanceTimersByTime(700);
     vi.useRealTimers();
     expect(fake.calls.filter((c) => c.method === 'saveDraft').pop()?.args).toEqual([1, 'half-written, now more']);
-    await app.openConversation(2);
+    await chat.open(2);
     flushSync();
     expect(ta.value).toBe('');
-    await app.openConversation(1);
+    await chat.open(1);
     flushSync();
     expect(ta.value).toBe('half-written, now more');
   });
@@ -93,11 +96,11 @@ describe('Composer', () => {
   it('has focus after mount and after switching conversations', async () => {
     const { getByTestId } = render(Composer);
     const ta = getByTestId('composer') as HTMLTextAreaElement;
-    app.composerFocusTick++;
+    ui.focusComposer();
     flushSync();
     expect(document.activeElement).toBe(ta);
     ta.blur();
-    await app.openConversation(2);
+    await chat.open(2);
     flushSync();
     expect(document.activeElement).toBe(ta);
   });

@@ -4,7 +4,10 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { createWailsApi, setApi } from '../lib/api';
 import { createFakeApi, survey, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
+import { models } from '../lib/state/models.svelte';
+import { settings } from '../lib/state/settings.svelte';
+import { toasts } from '../lib/state/toasts.svelte';
 import SettingsView from '../lib/components/SettingsView.svelte';
 
 let fake: FakeApi;
@@ -18,9 +21,9 @@ beforeEach(async () => {
     ],
   });
   setApi(fake);
-  app.settings = await fake.settings.get();
-  app.selection = { endpointId: '', model: '' };
-  await app.refreshModels(true);
+  settings.value = await fake.settings.get();
+  models.selection = { endpointId: '', model: '' };
+  await models.refresh(true);
 });
 afterEach(() => {
   cleanup();
@@ -33,29 +36,29 @@ describe('default model', () => {
     const def = vi.spyOn(fake.models, 'default');
     fake.db.settings.defaultEndpointId = 'ollama';
     fake.db.settings.defaultModel = 'qwen3';
-    app.selection = { endpointId: '', model: '' };
-    await app.refreshModels(true);
+    models.selection = { endpointId: '', model: '' };
+    await models.refresh(true);
     expect(overview).toHaveBeenCalledTimes(1);
     expect(def).not.toHaveBeenCalled();
-    expect(app.selection).toEqual({ endpointId: 'ollama', model: 'qwen3' });
+    expect(models.selection).toEqual({ endpointId: 'ollama', model: 'qwen3' });
   });
 
   it('is what a new chat starts with, and is sent', async () => {
-    await app.saveSettings({ ...fake.db.settings, defaultEndpointId: 'ollama', defaultModel: 'qwen3' });
+    await settings.save({ ...fake.db.settings, defaultEndpointId: 'ollama', defaultModel: 'qwen3' });
     // Another model was chosen meanwhile (say, by opening an older conversation).
-    app.selection = { endpointId: 'ollama', model: 'llama3.2' };
-    app.newChat();
-    expect(app.selection).toEqual({ endpointId: 'ollama', model: 'qwen3' });
-    expect(app.send('hello')).toBe(true);
+    models.selection = { endpointId: 'ollama', model: 'llama3.2' };
+    chat.newChat();
+    expect(models.selection).toEqual({ endpointId: 'ollama', model: 'qwen3' });
+    expect(chat.send('hello')).toBe(true);
     await vi.waitFor(() => expect(fake.calls.some((c) => c.method === 'send')).toBe(true));
     expect(fake.calls.find((c) => c.method === 'send')!.args).toEqual([0, 'hello', 'ollama', 'qwen3']);
   });
 
   it('that is no longer offered leaves the selection alone', async () => {
-    await app.saveSettings({ ...fake.db.settings, defaultEndpointId: 'ollama', defaultModel: 'gone' });
-    app.selection = { endpointId: 'ollama', model: 'llama3.2' };
-    app.newChat();
-    expect(app.selection).toEqual({ endpointId: 'ollama', model: 'llama3.2' });
+    await settings.save({ ...fake.db.settings, defaultEndpointId: 'ollama', defaultModel: 'gone' });
+    models.selection = { endpointId: 'ollama', model: 'llama3.2' };
+    chat.newChat();
+    expect(models.selection).toEqual({ endpointId: 'ollama', model: 'llama3.2' });
     const o = await fake.models.overview();
     expect(o.defaultOffered).toBe(false);
     expect(o.selection).toEqual({ endpointId: 'ollama', model: 'llama3.2' });
@@ -101,11 +104,10 @@ describe('copy diagnostics', () => {
   it('copies the report and says so', async () => {
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
-    const toasts: string[] = [];
-    vi.spyOn(app, 'toast').mockImplementation((text: string) => (toasts.push(text), 0));
+    toasts.clear();
     const r = render(SettingsView);
     await fireEvent.click(r.getByTestId('copy-diagnostics'));
-    await vi.waitFor(() => expect(toasts).toContain('Diagnostics copied'));
+    await vi.waitFor(() => expect(toasts.toasts.map((t) => t.text)).toContain('Diagnostics copied'));
     expect(writeText).toHaveBeenCalledWith('Brook diagnostics\nBrook: fake\n');
   });
 
@@ -113,11 +115,11 @@ describe('copy diagnostics', () => {
     fake.system.diagnostics = async () => {
       throw new Error('Brook is still starting');
     };
-    const failures: string[] = [];
-    vi.spyOn(app, 'fail').mockImplementation((what: string, e: unknown) => void failures.push(`${what}: ${String(e)}`));
+    toasts.clear();
     const r = render(SettingsView);
     await fireEvent.click(r.getByTestId('copy-diagnostics'));
-    await vi.waitFor(() => expect(failures).toHaveLength(1));
-    expect(failures[0]).toContain('Could not gather the diagnostics');
+    await vi.waitFor(() => expect(toasts.toasts.filter((t) => t.kind === 'error')).toHaveLength(1));
+    expect(toasts.toasts[0].text).toBe('Could not gather the diagnostics: Brook is still starting');
+    expect((r.getByTestId('copy-diagnostics') as HTMLButtonElement).disabled).toBe(false); // not left busy
   });
 });

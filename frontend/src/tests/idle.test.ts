@@ -8,6 +8,8 @@ import { flushSync } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi, conv, msg, survey, type FakeApi } from '../lib/api.fake';
 import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
+import { models } from '../lib/state/models.svelte';
 import { streams } from '../lib/state/streams.svelte';
 import MessageList from '../lib/components/MessageList.svelte';
 
@@ -35,9 +37,9 @@ describe('a streamed answer', () => {
     setApi(fake);
     streams.stop();
     streams.start();
-    app.newChat();
+    chat.newChat();
     const { container } = render(MessageList);
-    await app.openConversation(cid);
+    await chat.open(cid);
     flushSync();
     const shown = () => (container.querySelector(`[data-message-id="${answer.id}"] [data-testid="message-content"]`)?.textContent ?? '').trim();
 
@@ -80,7 +82,7 @@ describe('a streamed answer', () => {
     const stored = fake.db.messages.find((m) => m.id === answer.id)!;
     stored.content = text;
     stored.state = 'complete';
-    fake.emit({ messageId: answer.id, conversationId: cid, seq: ++seq, phase: 'final', at: 0, state: 'complete', fullText: text, length: text.length });
+    fake.emit({ messageId: answer.id, conversationId: cid, seq: ++seq, phase: 'final', at: 0, state: 'complete', message: { ...stored } });
     flushSync();
     expect(shown()).toBe(text.trim());
     await vi.advanceTimersByTimeAsync(0);
@@ -95,16 +97,16 @@ describe('a streamed answer', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('waiting for the first token runs one 1 Hz timer, which ends with the wait', async () => {
+  it('waiting for the first token runs one counter timer, which ends with the wait', async () => {
     const cid = 42;
     const answer = msg({ conversationId: cid, role: 'assistant', content: '', state: 'streaming' });
     fake = createFakeApi({ conversations: [conv({ id: cid })], messages: [answer] });
     setApi(fake);
     streams.stop();
     streams.start();
-    app.newChat();
+    chat.newChat();
     const { container } = render(MessageList);
-    await app.openConversation(cid);
+    await chat.open(cid);
     fake.emit({ messageId: answer.id, conversationId: cid, seq: 1, phase: 'waiting', at: 0, waitingFor: 'first_token', since: Date.now() });
     await vi.advanceTimersByTimeAsync(5_000); // the watchdog has fired too
     flushSync();
@@ -116,7 +118,7 @@ describe('a streamed answer', () => {
     expect(container.querySelector('[data-testid="wait-seconds"]')).toBeNull();
     fake.db.messages.find((m) => m.id === answer.id)!.content = 'Hi';
     fake.db.messages.find((m) => m.id === answer.id)!.state = 'complete';
-    fake.emit({ messageId: answer.id, conversationId: cid, seq: 3, phase: 'final', at: 0, state: 'complete', fullText: 'Hi', length: 2 });
+    fake.emit({ messageId: answer.id, conversationId: cid, seq: 3, phase: 'final', at: 0, state: 'complete', message: { ...fake.db.messages.find((m) => m.id === answer.id)! } });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -157,7 +159,7 @@ describe('unreachable endpoints', () => {
     fake.db.models[0].reachable = true;
     fake.db.models[0].models = [{ name: 'llama3.2', sizeBytes: 1 }];
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(app.unreachable).toHaveLength(0);
+    expect(models.unreachable).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
     const n = looks;
     await vi.advanceTimersByTimeAsync(600_000);

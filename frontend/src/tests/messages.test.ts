@@ -3,13 +3,17 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Message } from '../lib/api';
 import { createFakeApi, msg, type FakeApi } from '../lib/api.fake';
+import { loadReasonTexts } from '../lib/reasons';
+import { loaded } from '../lib/reasonTexts.svelte';
 import { streams } from '../lib/state/streams.svelte';
 import MessageItem from '../lib/components/MessageItem.svelte';
 
 let fake: FakeApi;
-beforeEach(() => {
+beforeEach(async () => {
   fake = createFakeApi();
   setApi(fake);
+  // The words are Go's; the fake's stand-ins say whose they are (FAKE_REASON_TEXTS).
+  await loadReasonTexts();
 });
 afterEach(cleanup);
 
@@ -39,61 +43,50 @@ describe('MessageItem states', () => {
     expect(getByTestId('answer-failed').textContent).toContain('model "x" not found');
   });
 
-  it('recovered answers say the reason code in plain words', () => {
-    const { getByTestId } = render(MessageItem, { message: answer({ recovered: true, recoveryReason: 'dropped' }) });
-    expect(getByTestId('recovered').getAttribute('title')).toBe(
-      'The connection dropped mid-answer; Brook fetched the whole answer again.',
-    );
+  it('interrupted with a reason code shows Go\'s words for it', () => {
+    const { getByTestId } = render(MessageItem, { message: answer({ state: 'interrupted', endReason: 'dropped' }) });
+    expect(getByTestId('answer-interrupted').textContent).toContain('Go words for dropped');
   });
 
-  it('recovered answers carry the reason in title and aria-label', () => {
-    const reason = 'The connection dropped mid-answer; Brook fetched the whole answer again.';
-    const { getByTestId } = render(MessageItem, { message: answer({ recovered: true, recoveryReason: reason }) });
+  it('recovered answers of old (no method) show Go\'s words for the reason, and have no data-method', () => {
+    const { getByTestId } = render(MessageItem, { message: answer({ recovered: true, recoveryReason: 'dropped' }) });
     const mark = getByTestId('recovered');
     expect(mark.textContent).toBe('Recovered');
-    expect(mark.getAttribute('title')).toBe(reason);
-    expect(mark.getAttribute('aria-label')).toContain(reason);
+    expect(mark.hasAttribute('data-method')).toBe(false);
+    expect(mark.getAttribute('title')).toBe('Go title: fetched again after dropped');
+    expect(mark.getAttribute('aria-label')).toBe('Go label: fetched again after dropped');
   });
 
-  it('recovered by continuing says so, with the reason in words', () => {
+  it('recovered by continuing says so in Go\'s words', () => {
     const { getByTestId } = render(MessageItem, {
       message: answer({ recovered: true, recoveryReason: 'dropped', recoveryMethod: 'continued' }),
     });
     const mark = getByTestId('recovered');
     expect(mark.getAttribute('data-method')).toBe('continued');
     expect(mark.textContent).toBe('Recovered');
-    expect(mark.getAttribute('title')).toBe('Recovered: continued after the connection dropped mid-answer');
-    expect(mark.getAttribute('aria-label')).toBe('Recovered: continued after the connection dropped mid-answer');
+    expect(mark.getAttribute('title')).toBe('Go label: continued after dropped');
+    expect(mark.getAttribute('aria-label')).toBe('Go label: continued after dropped');
   });
 
-  it('recovered by asking again says so', () => {
+  it('a recovery reason Go has no words for gets the words Go gives for any reason', () => {
     const { getByTestId } = render(MessageItem, {
       message: answer({ recovered: true, recoveryReason: 'idle_timeout', recoveryMethod: 'reasked' }),
     });
     const mark = getByTestId('recovered');
     expect(mark.getAttribute('data-method')).toBe('reasked');
-    expect(mark.getAttribute('title')).toBe(
-      'Recovered: asked again without streaming after the model stopped sending words for too long',
-    );
-    expect(mark.getAttribute('aria-label')).toBe(mark.getAttribute('title'));
+    expect(mark.getAttribute('title')).toBe('Go label: asked again');
+    expect(mark.getAttribute('aria-label')).toBe('Go label: asked again');
   });
 
-  it('an answer asked without streaming because the user chose not to wait says so', () => {
+  it('shows the words once they arrive from Go', async () => {
+    loaded.texts = null;
     const { getByTestId } = render(MessageItem, {
-      message: answer({ recovered: true, recoveryReason: 'user_skipped_wait', recoveryMethod: 'reasked' }),
+      message: answer({ recovered: true, recoveryReason: 'dropped', recoveryMethod: 'continued' }),
     });
-    expect(getByTestId('recovered').getAttribute('title')).toBe(
-      'Recovered: asked again without streaming after you chose not to wait for the stream',
-    );
-  });
-
-  it('recovered without a method (older answers) keeps the old words and has no data-method', () => {
-    const { getByTestId } = render(MessageItem, { message: answer({ recovered: true, recoveryReason: 'dropped' }) });
-    const mark = getByTestId('recovered');
-    expect(mark.hasAttribute('data-method')).toBe(false);
-    expect(mark.getAttribute('aria-label')).toBe(
-      'Recovered: The connection dropped mid-answer; Brook fetched the whole answer again.',
-    );
+    expect(getByTestId('recovered').getAttribute('title')).toBe('Recovered');
+    await loadReasonTexts();
+    flushSync();
+    expect(getByTestId('recovered').getAttribute('title')).toBe('Go label: continued after dropped');
   });
 
   it('shows the footer with model, tokens/s and time to first token', () => {
@@ -118,7 +111,7 @@ describe('MessageItem states', () => {
     streams.applyBatch([{ messageId: m.id, conversationId: 1, seq: 2, phase: 'recovering', at: 3, reason: 'dropped' }]);
     flushSync();
     expect(getByTestId('recovering').textContent).toBe('The stream broke · fetching the whole answer again');
-    expect(getByTestId('recovering').getAttribute('title')).toBe('The connection dropped mid-answer');
+    expect(getByTestId('recovering').getAttribute('title')).toBe('Go words for dropped');
   });
 
   it('user messages offer Edit, which explains the fork', async () => {

@@ -4,7 +4,7 @@ import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Endpoint } from '../lib/api';
 import { createFakeApi, survey, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { models } from '../lib/state/models.svelte';
 import SettingsView from '../lib/components/SettingsView.svelte';
 
 let fake: FakeApi;
@@ -25,7 +25,7 @@ beforeEach(async () => {
     ],
   });
   setApi(fake);
-  await app.refreshModels(true);
+  await models.refresh(true);
 });
 afterEach(cleanup);
 

@@ -9,7 +9,7 @@ import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi, conv, msg } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
 import { streams } from '../lib/state/streams.svelte';
 import MessageList from '../lib/components/MessageList.svelte';
 import { longAnswer, tokenize } from './longanswer.testutil';
@@ -31,9 +31,9 @@ async function streamOnce(tokens: number) {
   setApi(fake);
   streams.stop();
   streams.start();
-  app.newChat();
+  chat.newChat();
   const { container } = render(MessageList);
-  await app.openConversation(cid);
+  await chat.open(cid);
   flushSync();
 
   const text = longAnswer(tokens);
@@ -42,7 +42,7 @@ async function streamOnce(tokens: number) {
   await new Promise((r) => setTimeout(r, 0));
   flushSync();
   const target = container.querySelector(`[data-message-id="${answer.id}"]`);
-  if (!target) throw new Error(`answer not shown: ${app.messages.length} messages, ${container.querySelectorAll("[data-message-id]").length} shown, ${app.openError}`);
+  if (!target) throw new Error(`answer not shown: ${chat.messages.length} messages, ${container.querySelectorAll("[data-message-id]").length} shown, ${chat.openError}`);
   mo.observe(target, { subtree: true, childList: true, characterData: true });
   (globalThis as { __brookPerf?: { reset(): void } }).__brookPerf?.reset();
 
@@ -64,7 +64,7 @@ async function streamOnce(tokens: number) {
   fake.db.messages.find((m) => m.id === answer.id)!.content = text;
   fake.db.messages.find((m) => m.id === answer.id)!.state = 'complete';
   const tf = performance.now();
-  fake.emit({ messageId: answer.id, conversationId: cid, seq: ++seq, phase: 'final', at: 0, state: 'complete', fullText: text, length: text.length });
+  fake.emit({ messageId: answer.id, conversationId: cid, seq: ++seq, phase: 'final', at: 0, state: 'complete', message: { ...fake.db.messages.find((m) => m.id === answer.id)! } });
   vi.advanceTimersByTime(TOKEN_MS);
   flushSync();
   const finalMs = performance.now() - tf;

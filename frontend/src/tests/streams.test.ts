@@ -3,7 +3,9 @@ import { render, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi, conv, msg, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
+import { conversationList } from '../lib/state/conversationList.svelte';
+import { models } from '../lib/state/models.svelte';
 import { streams } from '../lib/state/streams.svelte';
 import MessageList from '../lib/components/MessageList.svelte';
 
@@ -17,8 +19,8 @@ beforeEach(async () => {
   setApi(fake);
   streams.stop();
   streams.start();
-  await app.refreshModels(true);
-  await app.refreshConversations();
+  await models.refresh(true);
+  await conversationList.refresh();
 });
 afterEach(cleanup);
 
@@ -29,45 +31,45 @@ function shownAnswerText(container: HTMLElement, id: number): string {
 describe('stream routing', () => {
   it('keeps events for a background conversation and shows them on return', async () => {
     const { container } = render(MessageList);
-    await app.openConversation(1);
-    expect(app.send('Tell me a story')).toBe(true);
-    await vi.waitFor(() => expect(app.messages.some((m) => m.role === 'assistant')).toBe(true));
-    const answer = app.messages.find((m) => m.role === 'assistant')!;
+    await chat.open(1);
+    expect(chat.send('Tell me a story')).toBe(true);
+    await vi.waitFor(() => expect(chat.messages.some((m) => m.role === 'assistant')).toBe(true));
+    const answer = chat.messages.find((m) => m.role === 'assistant')!;
     fake.db.messages.find((m) => m.id === answer.id)!.content = '';
 
     fake.emit({ messageId: answer.id, conversationId: 1, seq: 1, phase: 'streaming', text: 'Once ', at: 0 });
     await vi.waitFor(() => expect(streams.answers[answer.id]?.text).toBe('Once '));
 
     // Switch away; the stream goes on in the background.
-    await app.openConversation(2);
+    await chat.open(2);
     flushSync();
     expect(container.textContent).toContain('hi B');
     fake.emit({ messageId: answer.id, conversationId: 1, seq: 2, phase: 'streaming', text: 'upon ', at: 5 });
     fake.emit({ messageId: answer.id, conversationId: 1, seq: 3, phase: 'streaming', text: 'a time', at: 10 });
     await vi.waitFor(() => expect(streams.answers[answer.id]?.text).toBe('Once upon a time'));
     expect(streams.isStreaming(1)).toBe(true);
-    expect(app.currentStreaming).toBe(false); // B is not streaming: the composer may send there
+    expect(chat.streaming).toBe(false); // B is not streaming: the composer may send there
 
     // Switch back: the live answer is shown, with everything that arrived meanwhile.
     // (The database still has the partial text; the live text wins.)
     fake.db.messages.find((m) => m.id === answer.id)!.content = 'Once ';
-    await app.openConversation(1);
+    await chat.open(1);
     flushSync();
     await tick();
     expect(shownAnswerText(container, answer.id)).toContain('Once upon a time');
-    expect(app.currentStreaming).toBe(true);
+    expect(chat.streaming).toBe(true);
 
     // Final: the stored message replaces the live one.
     const stored = fake.db.messages.find((m) => m.id === answer.id)!;
     stored.content = 'Once upon a time.';
     stored.state = 'complete';
     stored.tokensPerSecond = 50;
-    fake.emit({ messageId: answer.id, conversationId: 1, seq: 4, phase: 'final', at: 16, state: 'complete', fullText: 'Once upon a time.', length: 17 });
-    await vi.waitFor(() => expect(app.messages.find((m) => m.id === answer.id)?.state).toBe('complete'));
+    fake.emit({ messageId: answer.id, conversationId: 1, seq: 4, phase: 'final', at: 0, state: 'complete', message: { ...stored } });
+    await vi.waitFor(() => expect(chat.messages.find((m) => m.id === answer.id)?.state).toBe('complete'));
     flushSync();
     expect(shownAnswerText(container, answer.id)).toContain('Once upon a time.');
     expect(streams.answers[answer.id]).toBeUndefined();
-    expect(app.currentStreaming).toBe(false);
+    expect(chat.streaming).toBe(false);
   });
 
   it('fetches the message when events have a gap', async () => {

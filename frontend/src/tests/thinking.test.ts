@@ -7,7 +7,9 @@ import { flushSync } from 'svelte';
 import { setApi, type EndpointModels, type Message, type StreamEvent } from '../lib/api';
 import { conv, createFakeApi, msg, survey, type FakeApi } from '../lib/api.fake';
 import { streams } from '../lib/state/streams.svelte';
-import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
+import { models } from '../lib/state/models.svelte';
+import { toasts } from '../lib/state/toasts.svelte';
 import MessageItem from '../lib/components/MessageItem.svelte';
 import ConversationSettings from '../lib/components/ConversationSettings.svelte';
 import ModelPicker from '../lib/components/ModelPicker.svelte';
@@ -23,7 +25,7 @@ let fake: FakeApi;
 beforeEach(() => {
   fake = createFakeApi();
   setApi(fake);
-  app.toasts = [];
+  toasts.clear();
 });
 afterEach(() => {
   cleanup();
@@ -95,14 +97,17 @@ describe('Thinking section', () => {
     // The answer text is not mixed with the reasoning.
     expect(r.getByTestId('message-content').textContent).toBe('');
 
-    // The counter: one setTimeout at a time, at most once a second.
+    // The counter: one setTimeout at a time, every second at first, then every 5 s.
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(1000);
     flushSync();
     expect(label(r)).toBe('Thinking · 1 s');
     vi.advanceTimersByTime(11_000);
     flushSync();
-    expect(label(r)).toBe('Thinking · 12 s');
+    expect(label(r)).toBe('Thinking · 10 s');
+    vi.advanceTimersByTime(3_000);
+    flushSync();
+    expect(label(r)).toBe('Thinking · 15 s');
     expect(vi.getTimerCount()).toBe(1);
 
     apply(m, { reasoning: ' Done.', reasoningAt: 33 });
@@ -110,7 +115,7 @@ describe('Thinking section', () => {
     expect(isOpen(r)).toBe(false);
     expect(region(r).hidden).toBe(true);
     expect(region(r).querySelector('.markdown')).toBeNull(); // folded: not rendered at all
-    expect(label(r)).toBe('Thought for 12 s');
+    expect(label(r)).toBe('Thought for 15 s');
     expect(r.getByTestId('message-content').textContent).toContain('The answer.');
     expect(vi.getTimerCount()).toBe(0); // no counter left once thinking ends
 
@@ -210,8 +215,8 @@ describe('Thinking section', () => {
     const stored = fake.db.messages.find((m) => m.id === answer.id)!;
     expect(stored).toMatchObject({ state: 'complete', content: 'The answer.', reasoning: 'Think first, then answer.' });
     expect(stored.thinkingMs).toBeGreaterThan(0);
-    // No fetch was needed: the offsets (reasoningAt omitted when 0) lined up.
-    expect(fake.calls.filter((c) => c.method === 'getMessage' && c.args[0] === answer.id)).toHaveLength(1); // the final one
+    // No fetch was needed: the offsets (reasoningAt omitted when 0) lined up, and the final event carried the message.
+    expect(fake.calls.filter((c) => c.method === 'getMessage' && c.args[0] === answer.id)).toHaveLength(0);
     streams.stop();
   });
 
@@ -299,13 +304,13 @@ describe('Copy and Copy with reasoning', () => {
 });
 
 describe('Thinking setting', () => {
-  async function openSettings(models: EndpointModels[], think?: 'high' | 'on', model = 'qwen3') {
-    const endpointId = models[0].endpoint.id;
-    fake = createFakeApi({ models, conversations: [conv({ id: 5, endpointId, model, params: think ? { temperature: 0.5, think } : { temperature: 0.5 } })] });
+  async function openSettings(endpoints: EndpointModels[], think?: 'high' | 'on', model = 'qwen3') {
+    const endpointId = endpoints[0].endpoint.id;
+    fake = createFakeApi({ models: endpoints, conversations: [conv({ id: 5, endpointId, model, params: think ? { temperature: 0.5, think } : { temperature: 0.5 } })] });
     setApi(fake);
-    app.newChat(); // forget the conversation an earlier test opened
-    await app.refreshModels(true);
-    await app.openConversation(5);
+    chat.newChat(); // forget the conversation an earlier test opened
+    await models.refresh(true);
+    await chat.open(5);
     const onclose = vi.fn();
     const r = render(ConversationSettings, { onclose });
     const select = r.getByTestId('think-select') as HTMLSelectElement;
@@ -323,7 +328,7 @@ describe('Thinking setting', () => {
     await fireEvent.click(r.getByText('Save'));
     await vi.waitFor(() => expect(onclose).toHaveBeenCalled());
     expect(fake.calls.find((c) => c.method === 'setParams')!.args).toEqual([5, { temperature: 0.5, think: 'high' }]);
-    expect(app.current?.params.think).toBe('high');
+    expect(chat.current?.params.think).toBe('high');
   });
 
   it("offers the reasoning effort levels on OpenAI-compatible endpoints; Model's default saves no think", async () => {
@@ -383,7 +388,7 @@ describe('model picker', () => {
       ],
     });
     setApi(fake);
-    await app.refreshModels(true);
+    await models.refresh(true);
     const r = render(ModelPicker);
     await fireEvent.click(r.getByTestId('model-picker'));
     const options = r.getAllByTestId('model-option');

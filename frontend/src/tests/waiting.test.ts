@@ -5,15 +5,16 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi, type Message, type StreamEvent } from '../lib/api';
 import { createFakeApi, msg, type FakeApi } from '../lib/api.fake';
+import { loadReasonTexts } from '../lib/reasons';
 import { streams } from '../lib/state/streams.svelte';
-import { app } from '../lib/state/app.svelte';
+import { toasts } from '../lib/state/toasts.svelte';
 import MessageItem from '../lib/components/MessageItem.svelte';
 
 let fake: FakeApi;
 beforeEach(() => {
   fake = createFakeApi();
   setApi(fake);
-  app.toasts = [];
+  toasts.clear();
 });
 afterEach(() => {
   cleanup();
@@ -74,19 +75,25 @@ describe('answer status line', () => {
     streams.forget(m.id);
   });
 
-  it('counts the seconds of a wait once a second, and stops counting when the phase changes', async () => {
+  it('counts a wait every second, then every 5 s, and stops counting when the phase changes', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const m = waitingAnswer();
-    apply(m, { phase: 'waiting', waitingFor: 'model_load', since: 1_000_000 - 12_000 });
+    apply(m, { phase: 'waiting', waitingFor: 'model_load', since: 1_000_000 - 8_000 });
     const r = render(MessageItem, { message: m });
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 12 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 8 s');
     expect(vi.getTimerCount()).toBe(1); // one setTimeout, no interval
     vi.advanceTimersByTime(1000);
     flushSync();
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 13 s');
-    vi.advanceTimersByTime(500);
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 9 s');
+    vi.advanceTimersByTime(1000);
     flushSync();
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 13 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 10 s');
+    vi.advanceTimersByTime(4000);
+    flushSync();
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 10 s');
+    vi.advanceTimersByTime(1000);
+    flushSync();
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 15 s');
 
     // Loaded: now the model reads the prompt; the count starts again.
     apply(m, { phase: 'waiting', waitingFor: 'first_token', since: Date.now() });
@@ -114,7 +121,8 @@ describe('answer status line', () => {
     streams.forget(m.id);
   });
 
-  it('recovering keeps the text and says how; the timer ends with the answer and on unmount', () => {
+  it('recovering keeps the text and says how; the timer ends with the answer and on unmount', async () => {
+    await loadReasonTexts();
     vi.useFakeTimers({ now: 2_000_000 });
     const m = waitingAnswer();
     apply(m, { phase: 'streaming', text: 'Partial answer', at: 0 });
@@ -123,7 +131,7 @@ describe('answer status line', () => {
     expect(r.getByTestId('message-content').textContent).toContain('Partial answer');
     const label = r.getByTestId('recovering');
     expect(label.textContent).toBe('The stream broke · continuing the answer without streaming · 4 s');
-    expect(label.getAttribute('title')).toBe('The connection dropped mid-answer');
+    expect(label.getAttribute('title')).toBe('Go words for dropped'); // Go's words (the fake's stand-in)
     expect(r.queryByTestId('ask-now')).toBeNull();
     apply(m, { phase: 'recovering', at: 14, reason: 'dropped', waitingFor: 'reask', since: 2_000_000 - 1000 });
     expect(r.getByTestId('recovering').textContent).toBe('The stream broke · asking again without streaming · 1 s');
@@ -200,8 +208,8 @@ describe("Don't wait: ask without streaming now", () => {
     const b = r.getByTestId('ask-now') as HTMLButtonElement;
     await fireEvent.click(b);
     await tick();
-    await vi.waitFor(() => expect(app.toasts.map((t) => t.text)).toContain('Could not ask without streaming: the answer is no longer waiting'));
-    expect(app.toasts.at(-1)?.kind).toBe('error');
+    await vi.waitFor(() => expect(toasts.toasts.map((t) => t.text)).toContain('Could not ask without streaming: the answer is no longer waiting'));
+    expect(toasts.toasts.at(-1)?.kind).toBe('error');
     flushSync();
     expect(b.disabled).toBe(false);
     streams.forget(m.id);

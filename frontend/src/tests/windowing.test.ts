@@ -3,7 +3,7 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi, msg } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
+import { chat } from '../lib/state/chat.svelte';
 import MessageList from '../lib/components/MessageList.svelte';
 
 beforeEach(() => setApi(createFakeApi()));
@@ -14,9 +14,9 @@ const ids = (c: HTMLElement) => [...c.querySelectorAll<HTMLElement>('[data-testi
 
 describe('a 1,000-message conversation', () => {
   it('mounts a window of the newest messages, loads more at the top, and never mounts more than the cap', async () => {
-    app.currentId = 7;
-    app.loadingConversation = false;
-    app.messages = Array.from({ length: 1000 }, (_, i) =>
+    chat.currentId = 7;
+    chat.loading = false;
+    chat.messages = Array.from({ length: 1000 }, (_, i) =>
       msg({ id: i + 1, conversationId: 7, role: i % 2 ? 'assistant' : 'user', content: `message ${i + 1}` }),
     );
     const { container } = render(MessageList);

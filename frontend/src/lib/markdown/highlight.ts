@@ -61,8 +61,9 @@ export function highlight(code: string, lang: string): string {
   if (lang && hljs.getLanguage(lang)) {
     try {
       return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
-    } catch {
-      /* fall through to plain text */
+    } catch (e) {
+      // Shown as plain text instead: the code is still all there.
+      console.warn(`brook: could not highlight ${lang} code`, e);
     }
   }
   return escapeHtml(code);

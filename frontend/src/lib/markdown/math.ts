@@ -78,8 +78,10 @@ export function renderTex(tex: string, display: boolean): string {
   let html: string;
   try {
     html = sanitize(katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display }));
-  } catch {
-    html = `<code class="math-error">${escapeHtml(tex)}</code>`;
+  } catch (e) {
+    // Shown as its source, with KaTeX's reason on hover.
+    const why = e instanceof Error ? e.message : String(e);
+    html = `<code class="math-error" title="${escapeHtml(why)}">${escapeHtml(tex)}</code>`;
   }
   cache.set(key, html);
   if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);

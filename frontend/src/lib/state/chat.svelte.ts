@@ -1,0 +1,367 @@
+// The open conversation: which one, its messages, its draft, and what is done
+// in it (send, stop, retry, continue, regenerate, edit, delete a message, its
+// model, system prompt and parameters). Live answers themselves are in
+// `streams`; a finished one replaces its message here.
+import { api, errorText, type Conversation, type Message, type Params, type Selection } from '../api';
+import { conversationList, type ListChange } from './conversationList.svelte';
+import { models } from './models.svelte';
+import { settings } from './settings.svelte';
+import { streams } from './streams.svelte';
+import { toasts } from './toasts.svelte';
+import { ui } from './ui.svelte';
+
+/** A draft is saved this long after the last keystroke (and at once when leaving it). */
+const DRAFT_SAVE_MS = 600;
+
+export interface SendResultLike {
+  conversationId: number;
+  originalId: number;
+}
+
+let tempSeq = 0;
+
+export class ChatStore {
+  /** The open conversation's id; 0 = a new chat, not stored yet. */
+  currentId = $state(0);
+  current = $state<Conversation | null>(null);
+  messages = $state<Message[]>([]);
+  /** The open conversation is being fetched. */
+  loading = $state(false);
+  /** Why it could not be opened; shown in place of the messages. */
+  openError = $state('');
+  draft = $state('');
+  /** Conversation id a Send is in flight from (0 = new chat), or -1. */
+  sendingFrom = $state(-1);
+  /** An answer of the open conversation runs (or its Send is in flight): Stop, not Send. */
+  streaming = $derived(streams.isStreaming(this.currentId) || this.sendingFrom === this.currentId);
+
+  private draftTimer: ReturnType<typeof setTimeout> | null = null;
+  private draftPending: { id: number; text: string } | null = null;
+  private newChatDraft = '';
+  private openSeq = 0;
+
+  constructor() {
+    // A finished answer replaces the shown message (stats, final state).
+    streams.onFinal((m) => this.replaceMessage(m));
+    conversationList.onChange((c) => this.listChanged(c));
+    // A new chat follows a new Default model at once.
+    settings.onSaved(() => {
+      if (this.currentId === 0) models.selectDefault();
+    });
+  }
+
+  private listChanged(c: ListChange): void {
+    switch (c.kind) {
+      case 'listed': {
+        const cur = c.list.find((x) => x.id === this.currentId);
+        if (cur && this.current) {
+          // Keep header fields fresh (e.g. auto titles) without clobbering local edits.
+          this.current.title = cur.title;
+          this.current.titleIsAuto = cur.titleIsAuto;
+          this.current.pinned = cur.pinned;
+          this.current.archived = cur.archived;
+        }
+        break;
+      }
+      case 'renamed':
+        if (this.current?.id === c.id) this.current.title = c.title;
+        break;
+      case 'deleted':
+        if (this.currentId === c.id) this.newChat();
+        break;
+    }
+  }
+
+  // ---- opening -----------------------------------------------------------
+  newChat(): void {
+    this.flushDraft();
+    this.openSeq++;
+    this.currentId = 0;
+    this.current = null;
+    this.messages = [];
+    this.openError = '';
+    this.draft = this.newChatDraft;
+    this.loading = false;
+    models.selectDefault();
+    ui.showNewest();
+    ui.focusComposer();
+    ui.closeSidebarIfNarrow();
+  }
+
+  /** Opens a conversation; with `highlightMessageId` (a search hit) that message is brought into view. */
+  async open(id: number, highlightMessageId?: number): Promise<void> {
+    if (id === this.currentId && this.current) {
+      if (highlightMessageId) ui.revealMessage(highlightMessageId);
+      ui.focusComposer();
+      return;
+    }
+    this.flushDraft();
+    const seq = ++this.openSeq;
+    this.currentId = id;
+    this.loading = true;
+    this.openError = '';
+    const fromList = conversationList.find(id);
+    this.current = fromList ? { ...fromList } : null;
+    this.messages = [];
+    this.draft = fromList?.draft ?? '';
+    const draftAtStart = this.draft;
+    ui.focusComposer();
+    ui.closeSidebarIfNarrow();
+    try {
+      const v = await api.conversations.open(id);
+      if (seq !== this.openSeq) return;
+      this.current = v.conversation;
+      this.messages = v.messages;
+      if (this.draft === draftAtStart) this.draft = v.conversation.draft ?? '';
+      for (const m of v.messages) streams.track(m);
+      if (v.conversation.model) {
+        models.select({ endpointId: v.conversation.endpointId, model: v.conversation.model });
+      }
+      this.loading = false;
+      ui.showNewest();
+      if (highlightMessageId) ui.revealMessage(highlightMessageId);
+    } catch (e) {
+      if (seq !== this.openSeq) return;
+      this.openError = 'Could not open this conversation: ' + errorText(e);
+      this.loading = false;
+      ui.showNewest();
+    } finally {
+      if (seq === this.openSeq) {
+        this.loading = false;
+        ui.focusComposer();
+      }
+    }
+  }
+
+  /** A finished (or refetched) message replaces the shown one. */
+  replaceMessage(m: Message): void {
+    if (m.conversationId !== this.currentId) return;
+    const i = this.messages.findIndex((x) => x.id === m.id);
+    if (i >= 0) this.messages[i] = m;
+  }
+
+  // ---- the model ---------------------------------------------------------
+  /** The model picker: the selection, and the open conversation's model. */
+  async chooseModel(sel: Selection): Promise<void> {
+    models.select(sel);
+    if (this.currentId) {
+      try {
+        await api.conversations.setModel(this.currentId, sel.endpointId, sel.model);
+        if (this.current) {
+          this.current.endpointId = sel.endpointId;
+          this.current.model = sel.model;
+        }
+      } catch (e) {
+        toasts.fail('Could not change the model', e);
+      }
+    }
+    ui.focusComposer();
+  }
+
+  // ---- drafts ------------------------------------------------------------
+  setDraft(text: string): void {
+    this.draft = text;
+    if (this.currentId === 0) {
+      this.newChatDraft = text;
+      return;
+    }
+    const c = conversationList.find(this.currentId);
+    if (c) c.draft = text;
+    this.draftPending = { id: this.currentId, text };
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.flushDraft(), DRAFT_SAVE_MS);
+  }
+
+  flushDraft(): void {
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+    const p = this.draftPending;
+    this.draftPending = null;
+    if (p) api.conversations.saveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
+  }
+
+  // ---- sending -----------------------------------------------------------
+  /** Returns true when the text was taken (the composer clears itself). */
+  send(text: string): boolean {
+    const body = text.trim();
+    if (!body) return false;
+    if (this.streaming) return false;
+    const sel = models.selection;
+    if (!sel.model) {
+      toasts.show(
+        models.endpoints.length
+          ? 'Choose a model first (the model picker is at the top).'
+          : 'No model endpoint is set up yet. Open Settings to add one.',
+        'error',
+      );
+      return false;
+    }
+    const fromId = this.currentId;
+    const temp: Message = {
+      id: -++tempSeq,
+      uid: '',
+      conversationId: fromId,
+      role: 'user',
+      content: body,
+      state: 'complete',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    };
+    this.messages.push(temp);
+    // The draft is gone once sent.
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+    this.draftPending = null;
+    this.draft = '';
+    if (fromId === 0) this.newChatDraft = '';
+    else {
+      const c = conversationList.find(fromId);
+      if (c) c.draft = '';
+      api.conversations.saveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
+    }
+    ui.scrollToBottom();
+    void this.doSend(fromId, body, sel, temp.id);
+    return true;
+  }
+
+  private async doSend(fromId: number, body: string, sel: Selection, tempId: number): Promise<void> {
+    const openSeq = this.openSeq;
+    this.sendingFrom = fromId;
+    try {
+      const r = await api.chat.send(fromId, body, sel.endpointId, sel.model);
+      streams.track(r.answer);
+      const stillHere = this.currentId === fromId && this.openSeq === openSeq;
+      if (stillHere) {
+        if (fromId === 0) {
+          this.currentId = r.conversation.id;
+          this.current = r.conversation;
+        }
+        const i = this.messages.findIndex((m) => m.id === tempId);
+        if (i >= 0) this.messages[i] = r.user;
+        else this.messages.push(r.user);
+        if (!this.messages.some((m) => m.id === r.answer.id)) this.messages.push(r.answer);
+        // A new chat became a stored conversation: its window starts at the newest.
+        if (fromId === 0) ui.showNewest();
+        else ui.scrollToBottom();
+      }
+      conversationList.scheduleRefresh();
+    } catch (e) {
+      if (this.currentId === fromId) {
+        this.messages = this.messages.filter((m) => m.id !== tempId);
+        if (!this.draft) this.setDraft(body);
+      }
+      toasts.fail('Could not send', e);
+    } finally {
+      this.sendingFrom = -1;
+    }
+  }
+
+  /** Stops every answer of the open conversation. */
+  async stop(): Promise<void> {
+    const ids = streams.streamingIds(this.currentId);
+    await Promise.all(ids.map((id) => api.chat.stop(id).catch((e) => toasts.fail('Could not stop', e))));
+  }
+
+  async stopAnswer(id: number): Promise<void> {
+    try {
+      await api.chat.stop(id);
+    } catch (e) {
+      toasts.fail('Could not stop', e);
+    }
+  }
+
+  /** "Don't wait": ask the waiting answer without streaming. False (after a toast) when Go refused. */
+  async askNow(id: number): Promise<boolean> {
+    try {
+      await api.chat.askNow(id);
+      return true;
+    } catch (e) {
+      toasts.fail('Could not ask without streaming', e);
+      return false;
+    }
+  }
+
+  private async restart(m: Message, how: 'retry' | 'continue'): Promise<void> {
+    streams.forget(m.id);
+    try {
+      const r = how === 'retry' ? await api.chat.retry(m.id) : await api.chat.continue(m.id);
+      streams.track(r);
+      this.replaceMessage(r);
+      ui.scrollToBottom();
+      ui.focusComposer();
+    } catch (e) {
+      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not continue', e);
+    }
+  }
+  retry(m: Message): Promise<void> {
+    return this.restart(m, 'retry');
+  }
+  continueAnswer(m: Message): Promise<void> {
+    return this.restart(m, 'continue');
+  }
+
+  async regenerate(m: Message): Promise<void> {
+    try {
+      const r = await api.chat.regenerate(m.id);
+      streams.track(r);
+      if (r.conversationId === this.currentId && !this.messages.some((x) => x.id === r.id)) this.messages.push(r);
+      ui.scrollToBottom();
+      ui.focusComposer();
+    } catch (e) {
+      toasts.fail('Could not regenerate', e);
+    }
+  }
+
+  /** Sends an edited question in a new conversation (the original stays) and opens it. */
+  async editAndResend(m: Message, text: string): Promise<SendResultLike | null> {
+    const body = text.trim();
+    if (!body) return null;
+    const originalId = m.conversationId;
+    try {
+      const r = await api.chat.editAndResend(m.id, body);
+      streams.track(r.answer);
+      conversationList.scheduleRefresh();
+      await this.open(r.conversation.id);
+      toasts.show('Sent in a new conversation. The original conversation is unchanged.', 'info', {
+        label: 'Open original',
+        run: () => void this.open(originalId),
+      });
+      return { conversationId: r.conversation.id, originalId };
+    } catch (e) {
+      toasts.fail('Could not resend', e);
+      return null;
+    }
+  }
+
+  async deleteMessage(m: Message): Promise<void> {
+    try {
+      await api.conversations.deleteMessage(m.id);
+      this.messages = this.messages.filter((x) => x.id !== m.id);
+    } catch (e) {
+      toasts.fail('Could not delete the message', e);
+    }
+  }
+
+  // ---- conversation settings ---------------------------------------------
+  async setSystemPrompt(text: string): Promise<void> {
+    if (!this.currentId) return;
+    try {
+      await api.conversations.setSystemPrompt(this.currentId, text);
+      if (this.current) this.current.systemPrompt = text;
+    } catch (e) {
+      toasts.fail('Could not save the system prompt', e);
+    }
+  }
+
+  async setParams(p: Params): Promise<void> {
+    if (!this.currentId) return;
+    try {
+      await api.conversations.setParams(this.currentId, p);
+      if (this.current) this.current.params = p;
+    } catch (e) {
+      toasts.fail('Could not save the parameters', e);
+    }
+  }
+}
+
+export const chat = new ChatStore();

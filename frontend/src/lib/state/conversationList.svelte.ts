@@ -1,0 +1,165 @@
+// The sidebar's conversations (or the archived ones), and what is done to a
+// conversation from the list: rename, pin, archive, delete (with Undo),
+// export and import. The open conversation listens (onChange) to keep its
+// header in step.
+import { api, type Conversation, type ExportFormat } from '../api';
+import { toasts } from './toasts.svelte';
+
+/** The newest conversations the sidebar lists. */
+const LIST_LIMIT = 500;
+/** Go tells of changes in bursts; one list call per burst. */
+const REFRESH_DELAY_MS = 80;
+
+export type ListChange =
+  /** A fresh list came from Go. */
+  | { kind: 'listed'; list: Conversation[] }
+  | { kind: 'renamed'; id: number; title: string }
+  | { kind: 'deleted'; id: number };
+
+export class ConversationListStore {
+  items = $state<Conversation[]>([]);
+  showArchived = $state(false);
+
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private seq = 0;
+  private listeners = new Set<(c: ListChange) => void>();
+
+  onChange(cb: (c: ListChange) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+  private emit(c: ListChange): void {
+    for (const cb of this.listeners) cb(c);
+  }
+
+  find(id: number): Conversation | undefined {
+    return this.items.find((c) => c.id === id);
+  }
+
+  /** Refresh soon, once for a burst of changes. */
+  scheduleRefresh(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  /** Drop a refresh still scheduled (the window closes). */
+  cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Loads the list; a failure is an error toast. Never rejects. */
+  async refresh(): Promise<void> {
+    const seq = ++this.seq;
+    try {
+      const list = await api.conversations.list(this.showArchived, LIST_LIMIT, 0);
+      if (seq !== this.seq) return; // a newer refresh is on its way; bound calls race
+      this.items = list;
+      this.emit({ kind: 'listed', list });
+    } catch (e) {
+      if (seq !== this.seq) return;
+      toasts.fail('Could not load the conversation list', e);
+    }
+  }
+
+  async toggleArchived(): Promise<void> {
+    this.showArchived = !this.showArchived;
+    await this.refresh();
+  }
+
+  async rename(id: number, title: string): Promise<void> {
+    const t = title.trim();
+    if (!t) return;
+    try {
+      await api.conversations.rename(id, t);
+    } catch (e) {
+      toasts.fail('Could not rename', e);
+      return;
+    }
+    const c = this.find(id);
+    if (c) c.title = t;
+    this.emit({ kind: 'renamed', id, title: t });
+  }
+
+  async setPinned(id: number, pinned: boolean): Promise<void> {
+    try {
+      await api.conversations.setPinned(id, pinned);
+    } catch (e) {
+      toasts.fail('Could not pin', e);
+      return;
+    }
+    await this.refresh();
+  }
+
+  async setArchived(id: number, archived: boolean): Promise<void> {
+    try {
+      await api.conversations.setArchived(id, archived);
+    } catch (e) {
+      toasts.fail('Could not archive', e);
+      return;
+    }
+    await this.refresh();
+    toasts.show(archived ? 'Conversation archived.' : 'Conversation restored from the archive.', 'info', {
+      label: 'Undo',
+      run: () => void this.setArchived(id, !archived),
+    });
+  }
+
+  async remove(id: number): Promise<void> {
+    try {
+      await api.conversations.delete(id);
+    } catch (e) {
+      toasts.fail('Could not delete', e);
+      return;
+    }
+    this.emit({ kind: 'deleted', id });
+    await this.refresh();
+    toasts.show('Conversation deleted.', 'info', { label: 'Undo', run: () => void this.restore(id) }, 10000);
+  }
+
+  private async restore(id: number): Promise<void> {
+    try {
+      await api.conversations.restore(id);
+    } catch (e) {
+      toasts.fail('Could not restore', e);
+      return;
+    }
+    await this.refresh();
+  }
+
+  /**
+   * The one export path (menu, settings and test mode). Returns the saved
+   * path, "" when the user cancelled, or null when it failed (after an error toast).
+   */
+  async exportTo(ids: number[], format: ExportFormat): Promise<string | null> {
+    try {
+      const path = await api.transfer.export(ids, format);
+      if (path) toasts.show(`Exported to ${path}`);
+      return path;
+    } catch (e) {
+      toasts.fail('Export failed', e);
+      return null;
+    }
+  }
+
+  async importFile(): Promise<void> {
+    let r;
+    try {
+      r = await api.transfer.import();
+    } catch (e) {
+      toasts.fail('Import failed', e);
+      return;
+    }
+    if (!r) return;
+    toasts.show(
+      `Imported ${r.imported} conversation${r.imported === 1 ? '' : 's'} (${r.messages} messages)` +
+        (r.skipped ? `, skipped ${r.skipped} already present.` : '.'),
+    );
+    await this.refresh();
+  }
+}
+
+export const conversationList = new ConversationListStore();

@@ -1,0 +1,38 @@
+// The user's preferences as last loaded or saved (Settings → Save).
+import { api, type Settings } from '../api';
+import { toasts } from './toasts.svelte';
+import { ui } from './ui.svelte';
+
+export class SettingsStore {
+  value = $state<Settings | null>(null);
+  private saved = new Set<(s: Settings) => void>();
+
+  /** Loads the settings and applies the theme; rejects with Go's reason. */
+  async load(): Promise<void> {
+    const s = await api.settings.get();
+    this.value = s;
+    ui.applyTheme(s.theme);
+  }
+
+  /** Saves; false (after an error toast) when Go refused. */
+  async save(s: Settings): Promise<boolean> {
+    try {
+      await api.settings.save(s);
+    } catch (e) {
+      toasts.fail('Could not save the settings', e);
+      return false;
+    }
+    this.value = s;
+    ui.applyTheme(s.theme);
+    for (const cb of this.saved) cb(s);
+    return true;
+  }
+
+  /** Called after every successful save (e.g. a new chat follows a new Default model). */
+  onSaved(cb: (s: Settings) => void): () => void {
+    this.saved.add(cb);
+    return () => this.saved.delete(cb);
+  }
+}
+
+export const settings = new SettingsStore();
