@@ -41,6 +41,21 @@ func TestRealWindowAgainstRealOllama(t *testing.T) {
 // window keeps what it showed, Brook asks the server to continue it, and the
 // stored answer starts with exactly the text the window had shown.
 func TestRealWindowContinuesACutStream(t *testing.T) {
+	// Ollama v0.17.4 can leak a cut request's slot (see
+	// realollama.Server.LeakedSlot): then Brook's recovery waits for a slot
+	// that never frees, whatever Brook does. That is the server's bug; seen
+	// once, the test runs again on a new server.
+	for attempt := 1; ; attempt++ {
+		if continueCutStream(t) || attempt == 2 {
+			return
+		}
+		t.Logf("Ollama leaked the cut request's slot (its known bug): again on a new server")
+	}
+}
+
+// continueCutStream runs the test once; false when the server leaked the
+// cut request's slot.
+func continueCutStream(t *testing.T) bool {
 	srv := realollama.Start(t)
 	proxy, err := cutproxy.New(srv.URL)
 	if err != nil {
@@ -63,6 +78,9 @@ func TestRealWindowContinuesACutStream(t *testing.T) {
 	}
 	app.waitReport(90*time.Second, &r)
 	app.screenshot("continued-real-ollama")
+	if !r.OK && srv.LeakedSlot() {
+		return false
+	}
 	if !r.OK {
 		t.Fatalf("scenario failed: %s", r.Error)
 	}
@@ -78,4 +96,5 @@ func TestRealWindowContinuesACutStream(t *testing.T) {
 		t.Fatalf("the window shows %s, recovered %q (%q); want complete, continued", r.State, r.RecoveredMethod, r.RecoveredTitle)
 	}
 	t.Logf("shown before the break (%d bytes): %q; stored (%d bytes); on screen then: %q", len(r.ShownBeforeBreak), r.ShownBeforeBreak, len(stored), r.OnScreen)
+	return true
 }

@@ -28,30 +28,11 @@ const slowdownModel = "long"
 // seven taken in turns are steady to a few hundredths.
 const slowdownRuns = 7
 
-// ginChatTimes are the request times of the server's POST /api/chat log
-// lines, e.g. `[GIN] 2026/11/26 - 01:50:00 | 200 |  5.241234567s | 127.0.0.1 | POST "/api/chat"`.
-func ginChatTimes(logPath string) []time.Duration {
-	var out []time.Duration
-	for _, l := range grepLines(logPath, "[GIN]") {
-		if !strings.Contains(l, `"/api/chat"`) || !strings.Contains(l, "POST") {
-			continue
-		}
-		f := strings.Split(l, "|")
-		if len(f) < 3 {
-			continue
-		}
-		if d, err := time.ParseDuration(strings.TrimSpace(f[2])); err == nil {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // waitGIN waits until the log has more than n chat lines and returns the new ones.
-func waitGIN(logPath string, n int, timeout time.Duration) ([]time.Duration, error) {
+func waitGIN(srv *realollama.Server, n int, timeout time.Duration) ([]time.Duration, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		if ts := ginChatTimes(logPath); len(ts) > n {
+		if ts := srv.ChatRequestTimes(); len(ts) > n {
 			return ts[n:], nil
 		}
 		if time.Now().After(deadline) {
@@ -156,14 +137,14 @@ func benchSlowdown(t *testing.T, r *report) {
 
 	bare := func() (time.Duration, string, int) {
 		t.Helper()
-		n := len(ginChatTimes(srv.LogPath))
+		n := len(srv.ChatRequestTimes())
 		done := measureLoads(b.pid)
 		text, evals, ok, err := bareChat(ctx, srv.URL, model, slowdownPrompt)
 		l := done()
 		if err != nil || !ok {
 			t.Fatalf("bare client: done %v, err %v, after %d bytes", ok, err, len(text))
 		}
-		ts, err := waitGIN(srv.LogPath, n, 10*time.Second)
+		ts, err := waitGIN(srv, n, 10*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +176,7 @@ func benchSlowdown(t *testing.T, r *report) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := len(ginChatTimes(srv.LogPath))
+		n := len(srv.ChatRequestTimes())
 		done := measureLoads(b.pid)
 		xdotool(t, "key", "Return")
 		ans, err := b.waitAnswer(last.ID, 3*time.Minute)
@@ -204,7 +185,7 @@ func benchSlowdown(t *testing.T, r *report) {
 			saveScreen(t, "slowdown-timeout")
 			t.Fatal(err)
 		}
-		ts, err := waitGIN(srv.LogPath, n, 10*time.Second)
+		ts, err := waitGIN(srv, n, 10*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
