@@ -404,17 +404,21 @@ func openAIName(base string) string {
 	return "OpenAI-compatible (" + u.Host + ")"
 }
 
-// OllamaURL reads $OLLAMA_HOST the way Ollama does: a bare host, host:port,
-// :port or a URL; scheme http and port 11434 when left out. 0.0.0.0 (a listen
+// OllamaURL reads $OLLAMA_HOST the way Ollama does (envconfig.ConnectableHost):
+// a bare host, host:port, :port or a URL; a bare host gets scheme http and
+// port 11434, a URL its scheme's port. 0.0.0.0 (a listen
 // address) is reached on loopback.
 func OllamaURL(host string) string {
 	host = strings.TrimSpace(strings.Trim(strings.TrimSpace(host), `"'`))
 	if host == "" {
 		return "http://127.0.0.1:11434"
 	}
-	scheme, rest, ok := strings.Cut(host, "://")
-	if !ok {
+	scheme, rest, explicit := strings.Cut(host, "://")
+	if !explicit {
 		scheme, rest = "http", host
+		if host == "ollama.com" {
+			scheme, rest = "https", "ollama.com:443"
+		}
 	}
 	hostport, path, _ := strings.Cut(rest, "/")
 	h, port := hostport, ""
@@ -422,8 +426,13 @@ func OllamaURL(host string) string {
 		h, port = hostport[:i], hostport[i+1:]
 	}
 	if port == "" {
+		// As Ollama's envconfig.Host: a URL with a scheme gets the scheme's
+		// port; a bare host gets Ollama's.
 		port = "11434"
-		if scheme == "https" {
+		switch {
+		case explicit && scheme == "http":
+			port = "80"
+		case explicit && scheme == "https":
 			port = "443"
 		}
 	}
