@@ -139,6 +139,12 @@ func (a *App) open() error {
 	}
 	a.store = st
 	a.keys = secrets.New(secrets.Service)
+	// Without a keyring, the user may have chosen to keep keys in a file;
+	// the file's presence is that choice (see secrets.KeyFileName).
+	if err := a.keys.UseFile(filepath.Join(layout.Data, secrets.KeyFileName)); err != nil {
+		a.addNotice("Your saved API keys could not be read, so they are kept for this session only. " + err.Error())
+		a.log.Error("reading the key file", "err", err)
+	}
 	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, endpoints.Environment{
 		OllamaHost:    os.Getenv("OLLAMA_HOST"),
 		OpenAIBaseURL: os.Getenv("OPENAI_BASE_URL"),
@@ -155,6 +161,14 @@ func (a *App) open() error {
 		a.housekeeping()
 	}()
 	return nil
+}
+
+// addNotice adds a sentence or two to the start-up notice.
+func (a *App) addNotice(text string) {
+	if a.notice != "" {
+		a.notice += " "
+	}
+	a.notice += text
 }
 
 // housekeeping runs once after start-up, off the UI's path.

@@ -489,12 +489,67 @@ func (s *SettingsService) DeleteEndpoint(id string) error {
 	return s.a.keys.Delete(id)
 }
 
+// TestEndpoint tries the endpoint e as it stands in the editor, saved or
+// not: it asks the server what Brook would ask and says what failed. An
+// empty apiKey means the key stored for e, if e is saved and has one.
+func (s *SettingsService) TestEndpoint(e store.Endpoint, apiKey string) (endpoints.ProbeResult, error) {
+	if err := s.a.ready(); err != nil {
+		return endpoints.ProbeResult{}, err
+	}
+	if err := firstError(guard.EndpointID(e.ID),
+		guard.OneOf("endpoint kind", string(e.Kind), string(store.KindOllama), string(store.KindOpenAI)),
+		guard.BaseURL(e.BaseURL), guard.APIKey(apiKey)); err != nil {
+		return endpoints.ProbeResult{}, err
+	}
+	key := strings.TrimSpace(apiKey)
+	if key == "" && e.ID != "" && e.Kind == store.KindOpenAI {
+		stored, err := s.a.keys.Get(e.ID)
+		if err != nil {
+			return endpoints.ProbeResult{}, fmt.Errorf("reading the stored API key: %w", err)
+		}
+		key = stored
+	}
+	return endpoints.Probe(s.a.ctx, e.Kind, e.BaseURL, key, nil), nil
+}
+
 // Paths says where Brook keeps its files.
 func (s *SettingsService) Paths() paths.Layout { return s.a.layout }
 
 // KeyringAvailable reports whether API keys survive a restart.
 func (s *SettingsService) KeyringAvailable() bool {
 	return s.a.keys != nil && s.a.keys.Available()
+}
+
+// KeyStorage is where API keys live now: "keyring" (the OS keyring),
+// "file" (a file only the user can read, which they chose) or "session"
+// (memory, lost at quit); Path is where the key file is, or would be.
+type KeyStorage struct {
+	Where string `json:"where"`
+	Path  string `json:"path"`
+}
+
+// KeyStorage says where API keys live now.
+func (s *SettingsService) KeyStorage() (KeyStorage, error) {
+	if err := s.a.ready(); err != nil {
+		return KeyStorage{}, err
+	}
+	where, path := s.a.keys.Where()
+	return KeyStorage{Where: string(where), Path: path}, nil
+}
+
+// SetKeyFile keeps API keys in a file only the user can read (on), moving
+// this session's keys there, or stops (off): the file is removed and its
+// keys are kept for this session only. Only without an OS keyring.
+func (s *SettingsService) SetKeyFile(on bool) error {
+	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := s.a.keys.SetFile(on); err != nil {
+		return err
+	}
+	where, path := s.a.keys.Where()
+	s.a.log.Info("key storage changed", "where", string(where), "path", path)
+	return nil
 }
 
 // BackupInfo is one backup file.

@@ -33,12 +33,13 @@ type testApp struct {
 	sys   *SystemService
 }
 
-func newTestApp(t *testing.T) *testApp {
+// startBackend starts the backend as the window does, with its data in
+// dataHome and a fake Ollama serving models; the caller stops it.
+func startBackend(t *testing.T, dataHome string, models ...string) *App {
 	t.Helper()
-	keyring.MockInit()
-	srv := providertest.NewOllama(providertest.Script{Models: []string{"alpha:latest", "beta:latest"}})
+	srv := providertest.NewOllama(providertest.Script{Models: models})
 	t.Cleanup(srv.Close)
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", dataHome)
 	t.Setenv("OLLAMA_HOST", srv.URL)
 	t.Setenv("OPENAI_BASE_URL", "")
 	t.Setenv("OPENAI_API_KEY", "")
@@ -49,6 +50,13 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a
+}
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	keyring.MockInit()
+	a := startBackend(t, t.TempDir(), "alpha:latest", "beta:latest")
 	t.Cleanup(func() { a.shutdown(context.Background()) })
 	return &testApp{a: a, chat: &ChatService{a}, convs: &ConversationService{a}, model: &ModelService{a},
 		sets: &SettingsService{a}, trans: &TransferService{a}, sys: &SystemService{a}}

@@ -114,7 +114,18 @@ func Report(ctx context.Context, src Sources) string {
 	line("Database: %s", src.Layout.Database)
 	line("Backups: %s", src.Layout.Backups)
 	line("Logs: %s", src.Layout.Logs)
-	if src.Keys != nil {
+	if w, ok := src.Keys.(interface {
+		Where() (secrets.Location, string)
+	}); ok {
+		switch where, path := w.Where(); where {
+		case secrets.InKeyring:
+			line("Keyring: available")
+		case secrets.InFile:
+			line("Keyring: not available (API keys are kept in %s, readable only by the user)", path)
+		default:
+			line("Keyring: not available (API keys are kept for this session only)")
+		}
+	} else if src.Keys != nil {
 		if src.Keys.Available() {
 			line("Keyring: available")
 		} else {

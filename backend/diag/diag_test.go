@@ -161,3 +161,46 @@ func TestBrookVersion(t *testing.T) {
 		t.Fatalf("BrookVersion = %q with the ldflags version set", v)
 	}
 }
+
+// TestReportSaysWhereKeysAre: the keyring, the key file the user chose, or
+// this session only; never the keys.
+func TestReportSaysWhereKeysAre(t *testing.T) {
+	t.Cleanup(keyring.MockInit)
+	path := filepath.Join(t.TempDir(), secrets.KeyFileName)
+	tests := []struct {
+		name    string
+		keyring bool
+		file    bool
+		want    string
+	}{
+		{"keyring", true, false, "Keyring: available"},
+		{"file", false, true, "Keyring: not available (API keys are kept in " + path + ", readable only by the user)"},
+		{"session", false, false, "Keyring: not available (API keys are kept for this session only)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.keyring {
+				keyring.MockInit()
+			} else {
+				keyring.MockInitWithError(fmt.Errorf("no secret service"))
+			}
+			keys := secrets.New("BrookDiagTest")
+			if err := keys.UseFile(path); err != nil {
+				t.Fatal(err)
+			}
+			if err := keys.Set("ep1", fakeKey); err != nil {
+				t.Fatal(err)
+			}
+			if tt.file {
+				if err := keys.SetFile(true); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { keys.SetFile(false) })
+			}
+			report := Report(context.Background(), Sources{Keys: keys})
+			if !strings.Contains(report, tt.want+"\n") || strings.Contains(report, fakeKey) {
+				t.Fatalf("want %q and no key in:\n%s", tt.want, report)
+			}
+		})
+	}
+}

@@ -4,9 +4,11 @@ import type {
   BrookApi,
   Conversation,
   EndpointModels,
+  KeyStorage,
   Message,
   ReasonTexts,
   SearchHit,
+  ServerKind,
   ServerKindInfo,
   Settings,
   StreamEvent,
@@ -40,6 +42,8 @@ export const FAKE_REASON_TEXTS: ReasonTexts = {
 export interface FakeApi extends BrookApi {
   db: { conversations: Conversation[]; messages: Message[]; settings: Settings; models: EndpointModels[] };
   calls: { method: string; args: unknown[] }[];
+  /** Where the fake keeps API keys: 'keyring' (the default), or set 'session'/'file' as on a machine without one. */
+  keyStore: KeyStorage;
   /** Deliver a stream event to subscribers. */
   emit(ev: StreamEvent): void;
   emitConversationsChanged(): void;
@@ -164,6 +168,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const fake: FakeApi = {
     db,
     calls,
+    keyStore: { where: 'keyring', path: '/tmp/brook/keys.json' },
     simulate: null,
     emit(ev) {
       for (const s of streamSubs) s(ev);
@@ -409,6 +414,21 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         }
         return e;
       },
+      async testEndpoint(e, key) {
+        log('testEndpoint', e, key);
+        // Go's endpoints.Probe, as far as the fake's survey can tell.
+        if (!/^https?:\/\/[^/]/.test(e.baseUrl.trim())) {
+          return { ok: false, failure: 'bad_url', message: `"${e.baseUrl}" is not an http:// or https:// URL with a host.`, models: 0, millis: 0 };
+        }
+        const known = db.models.find((m) => m.endpoint.baseUrl === e.baseUrl && m.endpoint.kind === e.kind);
+        if (!known?.reachable) {
+          const host = e.baseUrl.replace(/^https?:\/\//, '').split('/')[0];
+          return { ok: false, failure: 'refused', message: `Connection refused at ${host}: nothing is listening there. Is the server running?`, url: e.baseUrl, models: 0, millis: 1 };
+        }
+        const label = FAKE_SERVER_KINDS.find((k) => k.value === known.serverKind)?.label ?? 'OpenAI-compatible';
+        const n = known.models.length;
+        return { ok: true, message: `Connected: ${label}, ${n} ${n === 1 ? 'model' : 'models'}, 1 ms.`, url: e.baseUrl, serverKind: known.serverKind as ServerKind, models: n, millis: 1 };
+      },
       async deleteEndpoint(id) {
         log('deleteEndpoint', id);
         db.models = db.models.filter((m) => m.endpoint.id !== id);
@@ -417,7 +437,16 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         return { data: '/tmp/brook', database: '/tmp/brook/brook.db', backups: '/tmp/brook/backups', logs: '/tmp/brook/logs' };
       },
       async keyringAvailable() {
-        return true;
+        return fake.keyStore.where !== 'session';
+      },
+      async keyStorage() {
+        return { ...fake.keyStore };
+      },
+      async setKeyFile(on) {
+        log('setKeyFile', on);
+        // As Go: only without a keyring.
+        if (fake.keyStore.where === 'keyring') throw new Error('The system keyring is available; API keys are kept there.');
+        fake.keyStore.where = on ? 'file' : 'session';
       },
       async backups() {
         return [];

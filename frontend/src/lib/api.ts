@@ -45,6 +45,12 @@ export type ServerKind = 'ollama' | 'llamacpp' | 'vllm' | 'openrouter' | 'openai
 export type ServerKindInfo = app.ServerKindOption;
 export type Endpoint = Narrowed<store.Endpoint, { kind: EndpointKind }>;
 export type EndpointView = Narrowed<app.EndpointView, { kind: EndpointKind }>;
+/** What failed when an endpoint was tested (Go's endpoints.Failure). */
+export type ProbeFailure =
+  | 'bad_url' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'unauthorized' | 'forbidden'
+  | 'not_found' | 'http_status' | 'server_error' | 'not_openai' | 'not_ollama';
+/** SettingsService.TestEndpoint: whether the endpoint answered, and Go's words for what it found or what failed. */
+export type ProbeResult = Narrowed<endpoints.ProbeResult, { failure?: ProbeFailure; serverKind?: ServerKind }>;
 /** capabilities: what the server says the model can do ('completion', 'thinking', …); absent when it does not say. */
 export type ModelInfo = provider.Model;
 /** The capability of a model that can reason. */
@@ -69,6 +75,9 @@ export type ConversationView = Narrowed<app.ConversationView, { conversation: Co
 export type ImportResult = store.ImportResult;
 export type Paths = paths.Layout;
 export type BackupInfo = app.BackupInfo;
+/** Where API keys live: the OS keyring, a file only the user can read, or memory for this session. */
+export type KeyLocation = 'keyring' | 'file' | 'session';
+export type KeyStorage = Narrowed<app.KeyStorage, { where: KeyLocation }>;
 /** The words for reason codes and recovered answers (Go has them all; see reasons.ts). */
 export type ReasonTexts = app.ReasonTexts;
 export type RecoveredMark = app.RecoveredMark;
@@ -118,9 +127,15 @@ export interface BrookApi {
     save(s: Settings): Promise<void>;
     endpoints(): Promise<EndpointView[]>;
     saveEndpoint(e: Endpoint, apiKey: string, clearKey: boolean): Promise<Endpoint>;
+    /** Tries e as edited, saved or not; an empty apiKey means the key stored for e. */
+    testEndpoint(e: Endpoint, apiKey: string): Promise<ProbeResult>;
     deleteEndpoint(id: string): Promise<void>;
     paths(): Promise<Paths>;
     keyringAvailable(): Promise<boolean>;
+    /** Where API keys live now, and where the key file is (or would be). */
+    keyStorage(): Promise<KeyStorage>;
+    /** Without a keyring: keep keys in a 0600 file (true), or stop and remove it (false). */
+    setKeyFile(on: boolean): Promise<void>;
     backups(): Promise<BackupInfo[]>;
     restoreBackup(path: string): Promise<void>;
     startupNotice(): Promise<string>;
@@ -300,9 +315,12 @@ export function createWailsApi(): BrookApi {
       save: (s) => settings.Save(s),
       endpoints: async () => list(await settings.Endpoints()) as EndpointView[],
       saveEndpoint: (e, apiKey, clearKey) => settings.SaveEndpoint(e, apiKey, clearKey) as Promise<Endpoint>,
+      testEndpoint: (e, apiKey) => settings.TestEndpoint(e, apiKey) as Promise<ProbeResult>,
       deleteEndpoint: (id) => settings.DeleteEndpoint(id),
       paths: () => settings.Paths(),
       keyringAvailable: () => settings.KeyringAvailable(),
+      keyStorage: () => settings.KeyStorage() as Promise<KeyStorage>,
+      setKeyFile: (on) => settings.SetKeyFile(on),
       backups: async () => list(await settings.Backups()),
       restoreBackup: (path) => settings.RestoreBackup(path),
       startupNotice: () => settings.StartupNotice(),

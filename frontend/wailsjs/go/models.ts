@@ -20,6 +20,10 @@ export namespace app {
 	    maxParallel?: number;
 	    hasApiKey: boolean;
 	}
+	export interface KeyStorage {
+	    where: string;
+	    path: string;
+	}
 	export interface RecoveredMark {
 	    method: string;
 	    reason: string;
@@ -51,6 +55,16 @@ export namespace chat {
 
 export namespace endpoints {
 	
+	export interface ProbeResult {
+	    ok: boolean;
+	    failure?: string;
+	    message: string;
+	    url?: string;
+	    serverKind?: string;
+	    version?: string;
+	    models: number;
+	    millis: number;
+	}
 	export interface Selection {
 	    endpointId: string;
 	    model: string;

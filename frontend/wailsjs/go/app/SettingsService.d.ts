@@ -3,6 +3,7 @@
 import {app} from '../models';
 import {store} from '../models';
 import {paths} from '../models';
+import {endpoints} from '../models';
 
 export function Backups():Promise<Array<app.BackupInfo>>;
 
@@ -11,6 +12,8 @@ export function DeleteEndpoint(arg1:string):Promise<void>;
 export function Endpoints():Promise<Array<app.EndpointView>>;
 
 export function Get():Promise<store.Settings>;
+
+export function KeyStorage():Promise<app.KeyStorage>;
 
 export function KeyringAvailable():Promise<boolean>;
 
@@ -24,4 +27,8 @@ export function SaveEndpoint(arg1:store.Endpoint,arg2:string,arg3:boolean):Promi
 
 export function ServerKinds():Promise<Array<app.ServerKindOption>>;
 
+export function SetKeyFile(arg1:boolean):Promise<void>;
+
 export function StartupNotice():Promise<string>;
+
+export function TestEndpoint(arg1:store.Endpoint,arg2:string):Promise<endpoints.ProbeResult>;

@@ -18,6 +18,10 @@ export function Get() {
   return window['go']['app']['SettingsService']['Get']();
 }
 
+export function KeyStorage() {
+  return window['go']['app']['SettingsService']['KeyStorage']();
+}
+
 export function KeyringAvailable() {
   return window['go']['app']['SettingsService']['KeyringAvailable']();
 }
@@ -42,6 +46,14 @@ export function ServerKinds() {
   return window['go']['app']['SettingsService']['ServerKinds']();
 }
 
+export function SetKeyFile(arg1) {
+  return window['go']['app']['SettingsService']['SetKeyFile'](arg1);
+}
+
 export function StartupNotice() {
   return window['go']['app']['SettingsService']['StartupNotice']();
+}
+
+export function TestEndpoint(arg1, arg2) {
+  return window['go']['app']['SettingsService']['TestEndpoint'](arg1, arg2);
 }

@@ -1,0 +1,332 @@
+package endpoints
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"brook/backend/provider"
+	"brook/backend/store"
+)
+
+// Failure names what went wrong when an endpoint was tested. The values
+// reach the UI, so they never change.
+type Failure string
+
+const (
+	FailBadURL       Failure = "bad_url"      // not an http(s) URL with a host; nothing was sent
+	FailDNS          Failure = "dns"          // the host name could not be looked up
+	FailRefused      Failure = "refused"      // nothing listens at the address
+	FailTimeout      Failure = "timeout"      // no answer in time
+	FailTLS          Failure = "tls"          // the certificate is not trusted, or TLS failed
+	FailNetwork      Failure = "network"      // another transport error (reset, unreachable network)
+	FailUnauthorized Failure = "unauthorized" // HTTP 401
+	FailForbidden    Failure = "forbidden"    // HTTP 403
+	FailNotFound     Failure = "not_found"    // HTTP 404: the path is wrong
+	FailHTTP         Failure = "http_status"  // another 4xx
+	FailServerError  Failure = "server_error" // HTTP 5xx
+	FailNotOpenAI    Failure = "not_openai"   // answered, but not like an OpenAI-compatible API
+	FailNotOllama    Failure = "not_ollama"   // answered, but not like Ollama's API
+)
+
+// ProbeResult is the outcome of testing an endpoint: whether it works and,
+// if not, what failed, in words that say what to do.
+type ProbeResult struct {
+	OK      bool    `json:"ok"`
+	Failure Failure `json:"failure,omitempty"`
+	// Message says what was found or what failed, as the UI shows it.
+	Message string `json:"message"`
+	// URL is the last address asked, "" when nothing was sent.
+	URL string `json:"url,omitempty"`
+	// ServerKind is what serves the endpoint, when it answered.
+	ServerKind provider.ServerKind `json:"serverKind,omitempty"`
+	// Version is the server's version, when it says (Ollama).
+	Version string `json:"version,omitempty"`
+	Models  int    `json:"models"`
+	Millis  int64  `json:"millis"`
+}
+
+// ProbeTimeout bounds a whole test of an endpoint.
+const ProbeTimeout = 10 * time.Second
+
+// Probe tests the endpoint of kind at baseURL the way Brook uses it: for
+// Ollama GET /api/version and /api/tags, for an OpenAI-compatible API GET
+// {baseURL}/models with apiKey. A nil client means a plain one. It never
+// takes longer than [ProbeTimeout] or ctx allows.
+func Probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
+	start := time.Now()
+	r := probe(ctx, kind, baseURL, apiKey, client)
+	r.Millis = time.Since(start).Milliseconds()
+	if r.OK {
+		r.Message = connected(r)
+	}
+	return r
+}
+
+func probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
+	base, err := probeBase(baseURL)
+	if err != nil {
+		return ProbeResult{Failure: FailBadURL, Message: err.Error()}
+	}
+	if client == nil {
+		client = &http.Client{}
+	}
+	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+	defer cancel()
+	switch kind {
+	case store.KindOllama:
+		var v struct {
+			Version string `json:"version"`
+		}
+		if r, ok := getJSON(ctx, client, base.JoinPath("api/version"), "", FailNotOllama, &v); !ok {
+			return r
+		} else if v.Version == "" {
+			return notShaped(r, FailNotOllama, "")
+		}
+		var tags struct {
+			Models *[]json.RawMessage `json:"models"`
+		}
+		r, ok := getJSON(ctx, client, base.JoinPath("api/tags"), "", FailNotOllama, &tags)
+		if !ok {
+			return r
+		}
+		if tags.Models == nil {
+			return notShaped(r, FailNotOllama, "")
+		}
+		r.OK, r.ServerKind, r.Version, r.Models = true, provider.ServerOllama, v.Version, len(*tags.Models)
+		return r
+	case store.KindOpenAI:
+		var list struct {
+			Data *[]json.RawMessage `json:"data"`
+		}
+		r, ok := getJSON(ctx, client, base.JoinPath("models"), strings.TrimSpace(apiKey), FailNotOpenAI, &list)
+		if !ok {
+			return r
+		}
+		if list.Data == nil {
+			return notShaped(r, FailNotOpenAI, "")
+		}
+		r.OK, r.Models = true, len(*list.Data)
+		r.ServerKind = Detect(ctx, client, store.Endpoint{Kind: kind, BaseURL: base.String()}).Kind
+		return r
+	}
+	return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("Brook does not know the endpoint kind %q.", kind)}
+}
+
+// probeBase checks baseURL as the store does, without sending anything.
+func probeBase(baseURL string) (*url.URL, error) {
+	raw := strings.TrimSpace(baseURL)
+	if raw == "" {
+		return nil, errors.New("There is no base URL to test. Enter one, such as http://127.0.0.1:11434.")
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an http:// or https:// URL with a host. Enter one, such as http://127.0.0.1:11434.", raw)
+	}
+	if u.User != nil {
+		return nil, errors.New("The base URL contains a user name or password; put the key in the API key field instead.")
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// getJSON GETs u and decodes a 200 JSON answer into into. It reports false,
+// with the failure filled in, when the request failed or the answer was not
+// JSON; shape names the failure for a body that is not what the API sends.
+func getJSON(ctx context.Context, client *http.Client, u *url.URL, apiKey string, shape Failure, into any) (ProbeResult, bool) {
+	r := ProbeResult{URL: u.String()}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("%q is not a URL Brook can ask.", u.String())}, false
+	}
+	req.Header.Set("Accept", "application/json")
+	if apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		r.Failure, r.Message = transportFailure(ctx, u, err)
+		return r, false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		r.Failure, r.Message = transportFailure(ctx, u, err)
+		return r, false
+	}
+	if resp.StatusCode != http.StatusOK {
+		r.Failure, r.Message = statusFailure(resp, body, u, apiKey, shape)
+		return r, false
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return notShaped(r, shape, resp.Header.Get("Content-Type")), false
+	}
+	return r, true
+}
+
+// transportFailure says why a request got no answer. It goes by the
+// errors' types, never their text.
+func transportFailure(ctx context.Context, u *url.URL, err error) (Failure, string) {
+	var (
+		dnsErr    *net.DNSError
+		unknownCA x509.UnknownAuthorityError
+		hostErr   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		verifyErr *tls.CertificateVerificationError
+		netErr    net.Error
+	)
+	switch {
+	case errors.As(err, &dnsErr):
+		return FailDNS, fmt.Sprintf("The name %s could not be found (DNS). Check the address.", u.Hostname())
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return FailRefused, fmt.Sprintf("Connection refused at %s: nothing is listening there. Is the server running?", hostPort(u))
+	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
+		return FailTLS, fmt.Sprintf("The server's TLS certificate is not trusted: %v. Use http:// or install the certificate.", certErr(err))
+	case errors.As(err, &verifyErr):
+		return FailTLS, fmt.Sprintf("The server's TLS certificate is not trusted: %v. Use http:// or install the certificate.", verifyErr.Err)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return FailTimeout, fmt.Sprintf("%s did not answer in time. Is the address right, and is the server busy or behind a firewall?", hostPort(u))
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return FailTimeout, "The test was stopped before the server answered."
+	}
+	return FailNetwork, fmt.Sprintf("Brook could not talk to %s: %v. Check the address and your network.", hostPort(u), innermost(err))
+}
+
+// certErr is the x509 error inside err, which says what is wrong with the certificate.
+func certErr(err error) error {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		hostErr   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+	)
+	switch {
+	case errors.As(err, &unknownCA):
+		return unknownCA
+	case errors.As(err, &hostErr):
+		return hostErr
+	case errors.As(err, &invalid):
+		return invalid
+	}
+	return err
+}
+
+// innermost drops the "Get URL:" and "dial tcp" wrappers, which repeat the address.
+func innermost(err error) error {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
+}
+
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	port := "80"
+	if u.Scheme == "https" {
+		port = "443"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// statusFailure says what an answer other than 200 means.
+func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, shape Failure) (Failure, string) {
+	status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	path := "/" + strings.TrimPrefix(u.Path, "/")
+	reason := ""
+	if said := serverSaid(body); said != "" {
+		reason = " The server said: " + said
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusUnauthorized && apiKey == "":
+		return FailUnauthorized, status + ": the server wants an API key and none was given. Enter the key." + reason
+	case code == http.StatusUnauthorized:
+		return FailUnauthorized, status + ": the API key was refused. Check the key." + reason
+	case code == http.StatusForbidden:
+		return FailForbidden, status + ": the server refused access with this key. Check the key and what it is allowed to do." + reason
+	case code == http.StatusNotFound && shape == FailNotOllama:
+		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong, or this is not Ollama. Ollama's base URL has no path, such as http://127.0.0.1:11434.", path)
+	case code == http.StatusNotFound:
+		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong; OpenAI-compatible servers usually end in /v1.", path)
+	case code >= 500:
+		return FailServerError, fmt.Sprintf("%s at %s: the server failed. Try again later, or look at the server's log.%s", status, path, reason)
+	}
+	return FailHTTP, fmt.Sprintf("%s at %s: the server refused the request.%s", status, path, reason)
+}
+
+// serverSaid is the error message in a body: OpenAI's error.message,
+// Ollama's error, else short plain text.
+func serverSaid(body []byte) string {
+	var e struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && len(e.Error) > 0 {
+		var text string
+		var obj struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(e.Error, &text) == nil && text != "" {
+			return clipText(text)
+		}
+		if json.Unmarshal(e.Error, &obj) == nil && obj.Message != "" {
+			return clipText(obj.Message)
+		}
+	}
+	return ""
+}
+
+func clipText(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
+}
+
+// notShaped is the failure of a server that answered 200 with something
+// other than what the API sends.
+func notShaped(r ProbeResult, shape Failure, contentType string) ProbeResult {
+	api := "an OpenAI-compatible API"
+	if shape == FailNotOllama {
+		api = "Ollama's API"
+	}
+	what := ""
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {
+		what = " It sent a web page: is this the address of a web site rather than of the API?"
+	}
+	r.Failure = shape
+	r.Message = fmt.Sprintf("The server answered, but not like %s.%s", api, what)
+	if shape == FailNotOpenAI {
+		r.Message += " Check the path: OpenAI-compatible servers usually end in /v1."
+	}
+	return r
+}
+
+// connected says what a test that worked found.
+func connected(r ProbeResult) string {
+	server := r.ServerKind.Label()
+	if r.Version != "" {
+		server += " " + r.Version
+	}
+	models := fmt.Sprintf("%d models", r.Models)
+	if r.Models == 1 {
+		models = "1 model"
+	}
+	return fmt.Sprintf("Connected: %s, %s, %d ms.", server, models, r.Millis)
+}

@@ -1,0 +1,83 @@
+// Settings → Endpoints: where API keys are kept when there is no system keyring.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, cleanup, fireEvent } from '@testing-library/svelte';
+import { setApi } from '../lib/api';
+import { createFakeApi, type FakeApi } from '../lib/api.fake';
+import { toasts } from '../lib/state/toasts.svelte';
+import SettingsView from '../lib/components/SettingsView.svelte';
+
+let fake: FakeApi;
+beforeEach(() => {
+  fake = createFakeApi();
+  setApi(fake);
+});
+afterEach(cleanup);
+
+async function open() {
+  const r = render(SettingsView);
+  await vi.waitFor(() => expect(r.container.querySelector('.ep-name')?.textContent).toBe('Ollama'));
+  return r;
+}
+const keyFileCalls = () => fake.calls.filter((c) => c.method === 'setKeyFile').map((c) => c.args[0]);
+
+describe('where API keys are kept', () => {
+  it('says nothing when the system keyring works', async () => {
+    const r = await open();
+    expect(r.queryByTestId('key-storage')).toBeNull();
+    expect(r.queryByText(/keyring is not available/)).toBeNull();
+  });
+
+  it('without a keyring, says keys last this session and offers a file, explained first', async () => {
+    fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json' };
+    const r = await open();
+    const box = await vi.waitFor(() => r.getByTestId('key-storage'));
+    expect(box.dataset.where).toBe('session');
+    expect(box.textContent).toContain('The system keyring is not available. API keys are kept for this session only.');
+    expect(box.textContent).not.toContain('keys.json');
+
+    await fireEvent.click(r.getByRole('button', { name: 'Keep keys in a file only you can read' }));
+    // The explanation comes before anything is written.
+    expect(keyFileCalls()).toEqual([]);
+    const text = r.getByTestId('key-storage').textContent!;
+    expect(text).toContain('/home/ann/.local/share/brook/keys.json');
+    expect(text).toContain('mode 0600');
+    expect(text).toContain('not encrypted');
+    expect(text).toContain('anyone with your user account, or root, can read it');
+
+    await fireEvent.click(r.getByRole('button', { name: 'Keep keys in this file' }));
+    await vi.waitFor(() => expect(r.getByTestId('key-storage').dataset.where).toBe('file'));
+    expect(keyFileCalls()).toEqual([true]);
+    expect(r.getByTestId('key-storage').textContent).toContain(
+      'API keys are kept in /home/ann/.local/share/brook/keys.json (readable only by you)',
+    );
+  });
+
+  it('with the file, says where it is and can stop using it', async () => {
+    fake.keyStore = { where: 'file', path: '/home/ann/.local/share/brook/keys.json' };
+    const r = await open();
+    const box = await vi.waitFor(() => r.getByTestId('key-storage'));
+    expect(box.textContent).toContain('API keys are kept in /home/ann/.local/share/brook/keys.json (readable only by you)');
+
+    await fireEvent.click(r.getByRole('button', { name: 'Stop using the file' }));
+    await vi.waitFor(() => expect(r.getByTestId('key-storage').dataset.where).toBe('session'));
+    expect(keyFileCalls()).toEqual([false]);
+    expect(r.getByTestId('key-storage').textContent).toContain('API keys are kept for this session only.');
+  });
+
+  it('shows why Go refused, and keeps the state it had', async () => {
+    fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json' };
+    fake.settings.setKeyFile = async () => {
+      throw new Error('Brook will not use the key file /home/ann/.local/share/brook/keys.json: other users can read it (mode 0644). Make it readable only by you with: chmod 600 /home/ann/.local/share/brook/keys.json');
+    };
+    const fail = vi.spyOn(toasts, 'fail');
+    const r = await open();
+    await vi.waitFor(() => r.getByTestId('key-storage'));
+    await fireEvent.click(r.getByRole('button', { name: 'Keep keys in a file only you can read' }));
+    await fireEvent.click(r.getByRole('button', { name: 'Keep keys in this file' }));
+    await vi.waitFor(() => expect(fail).toHaveBeenCalledOnce());
+    expect(fail.mock.calls[0][0]).toBe('Could not keep the keys in a file');
+    expect(String(fail.mock.calls[0][1])).toContain('chmod 600');
+    expect(r.getByTestId('key-storage').dataset.where).toBe('session');
+    fail.mockRestore();
+  });
+});
