@@ -22,6 +22,7 @@ import (
 	"brook/backend/chat"
 	"brook/backend/endpoints"
 	"brook/backend/gpu"
+	"brook/backend/localmodels"
 	"brook/backend/paths"
 	"brook/backend/secrets"
 	"brook/backend/selection"
@@ -48,6 +49,7 @@ type App struct {
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
+	models   *localmodels.Manager
 	chooser  selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
@@ -155,6 +157,8 @@ func (a *App) open() error {
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
+	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log,
+		Changed: func(string) { a.registry.Changed() }})
 	a.housekept = make(chan struct{})
 	go func() {
 		defer close(a.housekept)
@@ -192,6 +196,9 @@ func (a *App) shutdown(context.Context) {
 	}
 	if a.cancel != nil {
 		a.cancel()
+	}
+	if a.models != nil {
+		a.models.Close() // cancelled with a.ctx; wait for the pulls to end
 	}
 	if a.housekept != nil {
 		// The daily backup stops when cancelled; let it end before the database closes.

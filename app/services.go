@@ -51,7 +51,7 @@ type TransferService struct{ a *App }
 type SystemService struct{ a *App }
 
 func newServices(a *App) []any {
-	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}}
+	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}}
 	return append(services, testHooks.services(a)...)
 }
 

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -158,6 +159,30 @@ func Model(name string) error {
 	}
 	return shortText("A model name", name, MaxModelBytes)
 }
+
+// OllamaModel checks the name of a model to pull from, or manage on, an
+// Ollama server: required, and in Ollama's own form
+// [host/][namespace/]model[:tag], each part of letters, digits and _ - .
+// ("llama3.2", "llama3.2:1b", "hf.co/org/repo:Q4_K_M"). Ollama checks the
+// name again; this refuses what it would never accept before anything is sent.
+func OllamaModel(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return refuse("No model was named. Give a name such as llama3.2 or llama3.2:1b.")
+	}
+	if len(name) > MaxModelBytes {
+		return refuse("A model name can be at most %d bytes long; that one is %d.", MaxModelBytes, len(name))
+	}
+	if !ollamaName.MatchString(name) {
+		return refuse("%q is not a model name Ollama accepts. Use the form name or name:tag, such as llama3.2:1b (letters, digits, _ - and . only).", clip(name))
+	}
+	return nil
+}
+
+// ollamaName is Ollama's name grammar (types/model/name.go): an optional
+// host (which may carry a port) and namespace, then the model and an
+// optional tag. Each part starts with a letter, digit or underscore; a
+// namespace has no dots.
+var ollamaName = regexp.MustCompile(`^(?:[A-Za-z0-9_][A-Za-z0-9_.:-]{0,349}/)??(?:[A-Za-z0-9_][A-Za-z0-9_-]{0,79}/)?[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,79})?$`)
 
 // Models checks an endpoint's fixed list of models.
 func Models(names []string) error {

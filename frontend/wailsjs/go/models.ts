@@ -83,6 +83,59 @@ export namespace endpoints {
 
 }
 
+export namespace localmodels {
+	
+	export interface Details {
+	    name: string;
+	    family: string;
+	    parameterSize: string;
+	    quantization: string;
+	    contextLength: number;
+	    capabilities: string[];
+	    template: string;
+	    parameters: string;
+	    license: string;
+	    system: string;
+	}
+	export interface Installed {
+	    name: string;
+	    family: string;
+	    parameterSize: string;
+	    quantization: string;
+	    size: number;
+	    modifiedAt: number;
+	    capabilities: string[];
+	}
+	export interface LayerProgress {
+	    digest: string;
+	    status: string;
+	    completed: number;
+	    total: number;
+	}
+	export interface Loaded {
+	    name: string;
+	    size: number;
+	    sizeVram: number;
+	    expiresAt: number;
+	    contextLength: number;
+	}
+	export interface PullProgress {
+	    endpointId: string;
+	    model: string;
+	    state: string;
+	    status: string;
+	    completed: number;
+	    total: number;
+	    bytesPerSecond: number;
+	    etaSeconds: number;
+	    layers: LayerProgress[];
+	    errorKind: string;
+	    error: string;
+	    startedAt: number;
+	}
+
+}
+
 export namespace paths {
 	
 	export interface Layout {
