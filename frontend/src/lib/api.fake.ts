@@ -4,8 +4,12 @@ import type {
   BrookApi,
   Conversation,
   EndpointModels,
+  InstalledModel,
   KeyStorage,
+  LoadedModel,
   Message,
+  ModelDetails,
+  PullProgress,
   ReasonTexts,
   SearchHit,
   ServerKind,
@@ -39,14 +43,57 @@ export const FAKE_REASON_TEXTS: ReasonTexts = {
   ],
 };
 
+/** One Ollama endpoint's own models, as LocalModelsService sees them. */
+export interface FakeLocalModels {
+  installed: InstalledModel[];
+  loaded: LoadedModel[];
+  /** Details by model name; a model without an entry gets plain ones. */
+  details: Record<string, ModelDetails>;
+}
+
+/** A pull's progress with the fields not given filled in (a running pull that just began). */
+export function pullProgress(p: Partial<PullProgress> & { endpointId: string; model: string }): PullProgress {
+  return {
+    state: 'running',
+    status: '',
+    completed: 0,
+    total: 0,
+    bytesPerSecond: 0,
+    etaSeconds: 0,
+    layers: [],
+    errorKind: '',
+    error: '',
+    startedAt: Date.now(),
+    ...p,
+  };
+}
+
+/** An installed model with the fields not given filled in. */
+export function installed(p: Partial<InstalledModel> & { name: string }): InstalledModel {
+  return { family: 'llama', parameterSize: '3.2B', quantization: 'Q4_K_M', size: 2_019_393_189, modifiedAt: Date.now(), capabilities: ['completion'], ...p };
+}
+
 export interface FakeApi extends BrookApi {
-  db: { conversations: Conversation[]; messages: Message[]; settings: Settings; models: EndpointModels[] };
+  db: {
+    conversations: Conversation[];
+    messages: Message[];
+    settings: Settings;
+    models: EndpointModels[];
+    /** LocalModelsService's view, by endpoint id. */
+    local: Record<string, FakeLocalModels>;
+    /** The pulls Go knows of (LocalModelsService.Pulls), kept up to date by emitPull. */
+    pulls: PullProgress[];
+  };
   calls: { method: string; args: unknown[] }[];
   /** Where the fake keeps API keys: 'keyring' (the default), or set 'session'/'file' as on a machine without one. */
   keyStore: KeyStorage;
   /** Deliver a stream event to subscribers. */
   emit(ev: StreamEvent): void;
   emitConversationsChanged(): void;
+  /** Deliver a brook:pull event (missing fields filled in), and remember it for pulls(). */
+  emitPull(p: Partial<PullProgress> & { endpointId: string; model: string }): PullProgress;
+  /** Deliver brook:models-changed. */
+  emitModelsChanged(): void;
   /**
    * When set, Send/Retry/... stream this text in chunks through emit().
    * With `queuedAhead` the answer first waits in the queue (one place per interval);
@@ -128,6 +175,8 @@ export function msg(p: Partial<Message> & { conversationId: number }): Message {
 export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const streamSubs = new Set<(ev: StreamEvent) => void>();
   const convSubs = new Set<() => void>();
+  const pullSubs = new Set<(p: PullProgress) => void>();
+  const modelsChangedSubs = new Set<() => void>();
   const seqs = new Map<number, number>();
   const db: FakeApi['db'] = {
     conversations: init.conversations ?? [],
@@ -148,6 +197,8 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         models: [{ name: 'llama3.2', sizeBytes: 2_000_000_000 }],
       }),
     ],
+    local: init.local ?? { ollama: { installed: [installed({ name: 'llama3.2', size: 2_000_000_000 })], loaded: [], details: {} } },
+    pulls: init.pulls ?? [],
   };
   /** Each endpoint's own parallel default (what "automatic" means), as first surveyed. */
   const serverParallel = new Map<string, number>();
@@ -175,6 +226,15 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     },
     emitConversationsChanged() {
       for (const s of convSubs) s();
+    },
+    emitPull(p) {
+      const full = pullProgress(p);
+      db.pulls = [...db.pulls.filter((x) => !(x.endpointId === full.endpointId && x.model === full.model)), full];
+      for (const s of pullSubs) s(structuredClone(full));
+      return full;
+    },
+    emitModelsChanged() {
+      for (const s of modelsChangedSubs) s();
     },
     emitQueued(id, ahead, since = Date.now()) {
       const m = findMsg(id);
@@ -461,6 +521,58 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         return structuredClone(FAKE_SERVER_KINDS);
       },
     },
+    localModels: {
+      async installed(ep) {
+        log('installed', ep);
+        return structuredClone(localOf(ep).installed);
+      },
+      async loaded(ep) {
+        log('loaded', ep);
+        return structuredClone(localOf(ep).loaded);
+      },
+      async details(ep, name) {
+        log('details', ep, name);
+        const l = localOf(ep);
+        const m = l.installed.find((x) => x.name === name);
+        if (!m) throw new Error(`model "${name}" not found`);
+        return structuredClone(
+          l.details[name] ?? { name, family: m.family, parameterSize: m.parameterSize, quantization: m.quantization, contextLength: 4096, capabilities: m.capabilities, template: '{{ .Prompt }}', parameters: '', license: '', system: '' },
+        );
+      },
+      async unload(ep, name) {
+        log('unload', ep, name);
+        const l = localOf(ep);
+        l.loaded = l.loaded.filter((x) => x.name !== name);
+      },
+      async delete(ep, name) {
+        log('delete', ep, name);
+        const l = localOf(ep);
+        if (!l.installed.some((x) => x.name === name)) throw new Error(`model "${name}" not found`);
+        l.installed = l.installed.filter((x) => x.name !== name);
+        l.loaded = l.loaded.filter((x) => x.name !== name);
+        // Like Go: the survey no longer offers it, and the window is told.
+        const em = db.models.find((m) => m.endpoint.id === ep);
+        if (em) em.models = em.models.filter((x) => x.name !== name);
+        setTimeout(() => fake.emitModelsChanged(), 0);
+      },
+      async pull(ep, name) {
+        log('pull', ep, name);
+        localOf(ep);
+        if (db.pulls.some((p) => p.endpointId === ep && p.model === name && p.state === 'running')) return;
+        // Go answers at once; progress follows as events.
+        setTimeout(() => fake.emitPull({ endpointId: ep, model: name, status: 'pulling manifest' }), 0);
+      },
+      async cancelPull(ep, name) {
+        log('cancelPull', ep, name);
+        const p = db.pulls.find((x) => x.endpointId === ep && x.model === name && x.state === 'running');
+        if (!p) throw new Error(`no pull of "${name}" is running`);
+        setTimeout(() => fake.emitPull({ ...p, state: 'cancelled', status: 'cancelled', bytesPerSecond: 0, etaSeconds: 0 }), 0);
+      },
+      async pulls() {
+        log('pulls');
+        return structuredClone(db.pulls);
+      },
+    },
     transfer: {
       async export(ids, format) {
         log('export', ids, format);
@@ -500,8 +612,24 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         convSubs.add(cb);
         return () => convSubs.delete(cb);
       },
+      onPull(cb) {
+        pullSubs.add(cb);
+        return () => pullSubs.delete(cb);
+      },
+      onModelsChanged(cb) {
+        modelsChangedSubs.add(cb);
+        return () => modelsChangedSubs.delete(cb);
+      },
     },
   };
+
+  /** LocalModelsService refuses an endpoint that is not a known Ollama endpoint, as Go does. */
+  function localOf(ep: string): FakeLocalModels {
+    const em = db.models.find((m) => m.endpoint.id === ep);
+    if (!em) throw new Error(`endpoint "${ep}" not found`);
+    if (em.endpoint.kind !== 'ollama') throw new Error(`endpoint "${em.endpoint.name}" is not an Ollama endpoint`);
+    return (db.local[ep] ??= { installed: [], loaded: [], details: {} });
+  }
 
   const deleted = new Map<number, Conversation>();
   const stopped = new Set<number>();

@@ -10,9 +10,10 @@
 // Bound methods live at window.go.app.<Service>.<Method> (Wails v2) and return
 // Promises; events come through window.runtime.EventsOn, which returns an
 // unsubscribe function (EventsOff is never used: it drops every listener).
-import type { app, chat, endpoints, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, endpoints, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
+import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
 import * as ModelService from '../../wailsjs/go/app/ModelService';
 import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as SystemService from '../../wailsjs/go/app/SystemService';
@@ -86,6 +87,20 @@ import type { StreamEvent } from './stream/types';
 export type { StreamPhase, FinalState, StreamEvent, WaitingFor } from './stream/types';
 export type ExportFormat = 'markdown' | 'json' | 'html';
 
+// ---- Ollama's own models (LocalModelsService) ------------------------------
+/** A model installed on an Ollama endpoint. size in bytes; modifiedAt in unix ms; capabilities [] when the server does not say. */
+export type InstalledModel = localmodels.Installed;
+/** A model loaded in memory. expiresAt in unix ms. */
+export type LoadedModel = localmodels.Loaded;
+/** One model's details (Ollama's show). Every text is plain text, shown as text. */
+export type ModelDetails = localmodels.Details;
+export type PullState = 'running' | 'done' | 'failed' | 'cancelled';
+/** Why a pull failed, for a hint; '' when it did not. */
+export type PullErrorKind = 'offline' | 'not_found' | 'disk_full' | 'server_too_old' | 'other' | '';
+export type PullLayer = localmodels.LayerProgress;
+/** A pull's progress (the brook:pull event, and LocalModelsService.Pulls); error is Go's words. */
+export type PullProgress = Narrowed<localmodels.PullProgress, { state: PullState; errorKind: PullErrorKind }>;
+
 export interface BrookApi {
   chat: {
     send(conversationId: number, text: string, endpointId: string, model: string): Promise<SendResult>;
@@ -141,6 +156,19 @@ export interface BrookApi {
     startupNotice(): Promise<string>;
     serverKinds(): Promise<ServerKindInfo[]>;
   };
+  /** Ollama's own models on an Ollama endpoint: what is installed and loaded, and pulls. */
+  localModels: {
+    installed(endpointId: string): Promise<InstalledModel[]>;
+    loaded(endpointId: string): Promise<LoadedModel[]>;
+    details(endpointId: string, name: string): Promise<ModelDetails>;
+    unload(endpointId: string, name: string): Promise<void>;
+    delete(endpointId: string, name: string): Promise<void>;
+    /** Starts a pull in the background and returns at once; progress comes as brook:pull events. */
+    pull(endpointId: string, name: string): Promise<void>;
+    cancelPull(endpointId: string, name: string): Promise<void>;
+    /** Every pull Go knows of (running or ended), for a view opened after a pull began. */
+    pulls(): Promise<PullProgress[]>;
+  };
   transfer: {
     /** Returns the saved path, "" when the user cancelled. */
     export(conversationIds: number[], format: ExportFormat): Promise<string>;
@@ -161,6 +189,10 @@ export interface BrookApi {
   events: {
     onStream(cb: (ev: StreamEvent) => void): () => void;
     onConversationsChanged(cb: () => void): () => void;
+    /** brook:pull: a pull's progress. */
+    onPull(cb: (p: PullProgress) => void): () => void;
+    /** brook:models-changed: a pull or delete changed an endpoint's models. */
+    onModelsChanged(cb: () => void): () => void;
   };
 }
 
@@ -254,6 +286,18 @@ function list<T>(l: T[] | null | undefined): T[] {
   return l ?? [];
 }
 
+/** A pull as Go sends it (nil slices as null). */
+function pullFromGo(p: localmodels.PullProgress): PullProgress {
+  return {
+    ...p,
+    state: p.state as PullState,
+    layers: list(p.layers),
+    errorKind: (p.errorKind ?? '') as PullErrorKind,
+    error: p.error ?? '',
+    status: p.status ?? '',
+  };
+}
+
 export function createWailsApi(): BrookApi {
   const chatService = connect('ChatService', ChatService);
   const conversations = connect('ConversationService', ConversationService);
@@ -261,6 +305,7 @@ export function createWailsApi(): BrookApi {
   const settings = connect('SettingsService', SettingsService);
   const system = connect('SystemService', SystemService);
   const transfer = connect('TransferService', TransferService);
+  const local = connect('LocalModelsService', LocalModelsService);
   // Go's named string types are plain strings in the bindings; the casts
   // narrow them to the values Go uses (Message, Conversation, ... above).
   return {
@@ -326,6 +371,19 @@ export function createWailsApi(): BrookApi {
       startupNotice: () => settings.StartupNotice(),
       serverKinds: async () => list(await settings.ServerKinds()),
     },
+    localModels: {
+      installed: async (ep) => list(await local.Installed(ep)).map((m) => ({ ...m, capabilities: list(m.capabilities) })),
+      loaded: async (ep) => list(await local.Loaded(ep)),
+      details: async (ep, name) => {
+        const d = await local.Details(ep, name);
+        return { ...d, capabilities: list(d.capabilities) };
+      },
+      unload: (ep, name) => local.Unload(ep, name),
+      delete: (ep, name) => local.Delete(ep, name),
+      pull: (ep, name) => local.Pull(ep, name),
+      cancelPull: (ep, name) => local.CancelPull(ep, name),
+      pulls: async () => list(await local.Pulls()).map(pullFromGo),
+    },
     transfer: {
       export: (ids, format) => transfer.Export(ids, format),
       import: async () => (await transfer.Import()) ?? null,
@@ -344,6 +402,8 @@ export function createWailsApi(): BrookApi {
     events: {
       onStream: (cb) => on('brook:stream', (p) => cb(p as StreamEvent)),
       onConversationsChanged: (cb) => on('brook:conversations', () => cb()),
+      onPull: (cb) => on('brook:pull', (p) => cb(pullFromGo(p as localmodels.PullProgress))),
+      onModelsChanged: (cb) => on('brook:models-changed', () => cb()),
     },
   };
 }

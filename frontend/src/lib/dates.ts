@@ -82,3 +82,21 @@ export function tidySnippet(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** How long ago t was, in words ("just now", "5 minutes ago", "yesterday", "3 weeks ago"); now is when it is shown. */
+export function relativeTime(t: number, now = Date.now()): string {
+  if (!t) return '';
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  const ago = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  if (s < 60) return 'just now';
+  const min = Math.floor(s / 60);
+  if (min < 60) return ago(min, 'minute');
+  const h = Math.floor(min / 60);
+  if (h < 24) return ago(h, 'hour');
+  const d = Math.floor(h / 24);
+  if (d === 1) return 'yesterday';
+  if (d < 14) return ago(d, 'day');
+  if (d < 60) return ago(Math.floor(d / 7), 'week');
+  if (d < 365) return ago(Math.floor(d / 30), 'month');
+  return ago(Math.floor(d / 365), 'year');
+}

@@ -43,6 +43,24 @@ describe('Wails api', () => {
     expect(em.models[1].capabilities).toBeUndefined();
   });
 
+  it('binds LocalModelsService, turning Go nil lists into []', async () => {
+    const Installed = vi.fn(async () => [{ name: 'llama3.2:3b', size: 1, capabilities: null }]);
+    const Loaded = vi.fn(async () => null);
+    const Pulls = vi.fn(async () => [{ endpointId: 'o', model: 'm', state: 'running', layers: null }]);
+    const CancelPull = vi.fn(async () => undefined);
+    (window as W).go = { app: { LocalModelsService: { Installed, Loaded, Pulls, CancelPull } } };
+    const api = createWailsApi();
+    expect(await api.localModels.installed('o')).toEqual([{ name: 'llama3.2:3b', size: 1, capabilities: [] }]);
+    expect(Installed).toHaveBeenCalledWith('o');
+    expect(await api.localModels.loaded('o')).toEqual([]);
+    const [p] = await api.localModels.pulls();
+    expect(p.layers).toEqual([]);
+    expect(p.errorKind).toBe('');
+    await api.localModels.cancelPull('o', 'm');
+    expect(CancelPull).toHaveBeenCalledWith('o', 'm');
+    await expect(api.localModels.pull('o', 'm')).rejects.toThrow(/LocalModelsService.Pull is missing/);
+  });
+
   it('rejects in plain words when the backend is missing', async () => {
     const api = createWailsApi();
     await expect(api.settings.get()).rejects.toThrow(/not connected/);

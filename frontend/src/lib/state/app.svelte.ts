@@ -8,8 +8,10 @@
 //   chat              – chat.svelte.ts: the open conversation (messages, draft, sending)
 //   search            – search.svelte.ts
 //   streams           – streams.svelte.ts: live answers
+//   localModels       – localModels.svelte.ts: pulls of Ollama models, model changes
 import { api, errorText } from '../api';
 import { conversationList } from './conversationList.svelte';
+import { localModels } from './localModels.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
 import { streams } from './streams.svelte';
@@ -27,6 +29,7 @@ export class AppStore {
     // A live answer whose stored copy could not be read says so, with Go's reason.
     this.unsubs.push(streams.onError((what, e) => toasts.fail(what, e)));
     streams.start();
+    this.unsubs.push(localModels.start());
     this.unsubs.push(api.events.onConversationsChanged(() => conversationList.scheduleRefresh()));
     try {
       await settings.load();

@@ -29,6 +29,8 @@ const systemDark = typeof matchMedia === 'function' ? matchMedia('(prefers-color
 export class UiStore {
   settingsOpen = $state(false);
   helpOpen = $state(false);
+  /** The Ollama endpoint whose Models view is open (over Settings); '' when closed. */
+  modelsEndpointId = $state('');
   sidebarOpen = $state(true);
   /** The startup notice (e.g. a database that was set aside); '' when none or dismissed. */
   notice = $state('');
@@ -69,6 +71,13 @@ export class UiStore {
     this.helpOpen = false;
     this.focusComposer();
   }
+  openModels(endpointId: string): void {
+    this.modelsEndpointId = endpointId;
+  }
+  closeModels(): void {
+    this.modelsEndpointId = '';
+    this.focusComposer();
+  }
   toggleHelp(): void {
     if (this.helpOpen) this.closeHelp();
     else this.openHelp();
@@ -90,7 +99,7 @@ export class UiStore {
 
   /** Focus the message box (start, switching conversations, Ctrl+L, a sheet closed). */
   focusComposer(): void {
-    if (this.composer && !this.settingsOpen && !this.helpOpen) this.composer.focus();
+    if (this.composer && !this.settingsOpen && !this.helpOpen && !this.modelsEndpointId) this.composer.focus();
   }
 
   /** The sidebar's search box registers here; a request made while it was closed is served now. */
