@@ -268,6 +268,15 @@ func writeEndpoint(line func(string, ...any), n int, st endpoints.Status, keys s
 	if len(e.Models) > 0 {
 		line("     Models: a fixed list of %s", plural(len(e.Models), "model"))
 	}
+	if len(e.ExtraModels) > 0 {
+		line("     Models added by hand: %d", len(e.ExtraModels))
+	}
+	if len(e.HeaderNames) > 0 {
+		line("     Extra headers: %s (values not shown)", strings.Join(e.HeaderNames, ", "))
+	}
+	if st.ListError != "" {
+		line("     Model list: %s", scrub(st.ListError))
+	}
 	if st.Reachable {
 		line("     Reachable: yes, %s", plural(len(st.Models), "model"))
 	} else {
@@ -331,10 +340,16 @@ func blankKeys(report string, list []store.Endpoint, keys secrets.Keyring) strin
 	}
 	for _, e := range list {
 		k, err := keys.Get(e.ID)
-		if err != nil || len(k) < 4 {
-			continue
+		if err == nil && len(k) >= 4 {
+			report = strings.ReplaceAll(report, k, "[API key]")
 		}
-		report = strings.ReplaceAll(report, k, "[API key]")
+		// Header values may be secrets too.
+		for _, name := range e.HeaderNames {
+			v, err := keys.Get(store.HeaderSecretID(e.ID, name))
+			if err == nil && len(v) >= 4 {
+				report = strings.ReplaceAll(report, v, "[header value]")
+			}
+		}
 	}
 	return report
 }

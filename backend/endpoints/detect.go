@@ -197,7 +197,11 @@ type Server struct {
 func (r *Registry) server(ctx context.Context, e store.Endpoint) Server {
 	d, ok := r.detected.get(e)
 	if !ok {
-		d = Detect(ctx, r.probeClient, e)
+		hc := r.probeClient
+		if headers, err := Headers(r.keys, e); err == nil {
+			hc = provider.WithHeaders(hc, headers)
+		}
+		d = Detect(ctx, hc, e)
 		if ctx.Err() == nil {
 			r.detected.put(e, d)
 		}
@@ -253,15 +257,20 @@ func (r *Registry) ollamaProbe(e store.Endpoint) *ollama.Client {
 	if err != nil {
 		return nil
 	}
+	headers, err := Headers(r.keys, e)
+	if err != nil {
+		return nil
+	}
+	key := root.String() + "\x02" + headerFingerprint(headers)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ollamaProbes == nil {
 		r.ollamaProbes = map[string]*ollama.Client{}
 	}
-	c := r.ollamaProbes[root.String()]
+	c := r.ollamaProbes[key]
 	if c == nil {
-		c = ollama.New(root.String())
-		r.ollamaProbes[root.String()] = c
+		c = ollama.NewWithHeaders(root.String(), headers)
+		r.ollamaProbes[key] = c
 	}
 	return c
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -43,7 +44,7 @@ type Registry struct {
 
 	mu           sync.Mutex
 	clients      map[string]cachedClient
-	ollamaProbes map[string]*ollama.Client // by server root, for /api/ps
+	ollamaProbes map[string]*ollama.Client // by server root and headers, for /api/ps
 	caps         map[string][]string       // models' capabilities, by endpoint, name and size
 	lastSurvey   *surveyRound              // the latest survey, shared by callers that overlap it
 
@@ -66,6 +67,7 @@ const surveyReuse = time.Second
 type cachedClient struct {
 	endpoint store.Endpoint
 	key      string
+	headers  string
 	client   provider.Client
 }
 
@@ -99,22 +101,63 @@ func (r *Registry) clientFor(e store.Endpoint) (provider.Client, error) {
 			return nil, fmt.Errorf("reading the API key from the keyring: %w", err)
 		}
 	}
+	headers, err := Headers(r.keys, e)
+	if err != nil {
+		return nil, err
+	}
+	fingerprint := headerFingerprint(headers)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if c, ok := r.clients[e.ID]; ok && c.endpoint.BaseURL == e.BaseURL && c.endpoint.Kind == e.Kind && c.key == key {
+	if c, ok := r.clients[e.ID]; ok && c.endpoint.BaseURL == e.BaseURL && c.endpoint.Kind == e.Kind && c.key == key && c.headers == fingerprint {
 		return c.client, nil
 	}
 	var client provider.Client
 	switch e.Kind {
 	case store.KindOllama:
-		client = ollama.New(e.BaseURL)
+		client = ollama.NewWithHeaders(e.BaseURL, headers)
 	case store.KindOpenAI:
-		client = openai.New(e.BaseURL, key)
+		client = openai.NewWithHeaders(e.BaseURL, key, headers)
 	default:
 		return nil, fmt.Errorf("unknown endpoint kind %q", e.Kind)
 	}
-	r.clients[e.ID] = cachedClient{endpoint: e, key: key, client: client}
+	r.clients[e.ID] = cachedClient{endpoint: e, key: key, headers: fingerprint, client: client}
 	return client, nil
+}
+
+// Headers reads the values of e's extra headers from keys. A header whose
+// value is missing from the keyring is left out.
+func Headers(keys secrets.Keyring, e store.Endpoint) (http.Header, error) {
+	if len(e.HeaderNames) == 0 || e.ID == "" {
+		return nil, nil
+	}
+	h := http.Header{}
+	for _, name := range e.HeaderNames {
+		name = http.CanonicalHeaderKey(name)
+		v, err := keys.Get(store.HeaderSecretID(e.ID, name))
+		if err != nil {
+			return nil, fmt.Errorf("reading the value of the header %s from the keyring: %w", name, err)
+		}
+		if v != "" {
+			h.Set(name, v)
+		}
+	}
+	return h, nil
+}
+
+// headerFingerprint tells one set of headers from another, to know when a
+// cached client is stale. It stays in memory.
+func headerFingerprint(h http.Header) string {
+	var b strings.Builder
+	names := slices.Sorted(maps.Keys(h))
+	for _, n := range names {
+		b.WriteString(n)
+		for _, v := range h[n] {
+			b.WriteString("\x00")
+			b.WriteString(v)
+		}
+		b.WriteString("\x01")
+	}
+	return b.String()
 }
 
 // Status is one endpoint's reachability and models.
@@ -133,6 +176,10 @@ type Status struct {
 	// Continues says whether the server continues a broken answer rather
 	// than being asked again.
 	Continues bool `json:"continues"`
+	// ListError says why the server's own list of models could not be read
+	// when it answered otherwise (a 404, not OpenAI's shape) and the models
+	// added by hand are offered instead.
+	ListError string `json:"listError,omitempty"`
 }
 
 // surveyTimeout bounds how long an endpoint may take to list its models.
@@ -216,6 +263,7 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 			st.Models = append(st.Models, provider.Model{Name: m})
 		}
 	}
+	defer func() { st.Models = withExtraModels(st.Models, st.Endpoint.ExtraModels) }()
 	client, err := r.clientFor(st.Endpoint)
 	if err != nil {
 		st.Error = err.Error()
@@ -223,6 +271,12 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 	}
 	models, err := client.ListModels(ctx)
 	if err != nil {
+		if len(st.Endpoint.ExtraModels) > 0 && answered(ctx, err) {
+			// The server is there but does not list its models: offer those added by hand.
+			st.Reachable = true
+			st.ListError = "The server did not list its models (" + provider.Explain(err) + "); the models added by hand are offered."
+			return
+		}
 		st.Error = provider.Explain(err)
 		st.Hint = hintFor(st.Endpoint, err)
 		return
@@ -232,12 +286,38 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 		sort.Slice(models, func(i, j int) bool { return models[i].Name < models[j].Name })
 		st.Models = models
 	}
-	if len(st.Models) == 0 && st.Endpoint.Kind == store.KindOllama {
+	if len(st.Models) == 0 && len(st.Endpoint.ExtraModels) == 0 && st.Endpoint.Kind == store.KindOllama {
 		st.Hint = "Ollama is running but has no models. Get one with: ollama pull llama3.2"
 	}
 	if oc, ok := client.(*ollama.Client); ok {
 		r.capabilities(ctx, st.Endpoint.ID, oc, st.Models)
 	}
+}
+
+// withExtraModels adds the names added by hand to models, after them and
+// marked Manual, except those the server already lists.
+func withExtraModels(models []provider.Model, extra []string) []provider.Model {
+	for _, name := range extra {
+		if !slices.ContainsFunc(models, func(m provider.Model) bool { return m.Name == name }) {
+			models = append(models, provider.Model{Name: name, Manual: true})
+		}
+	}
+	return models
+}
+
+// answered reports whether err, from listing models, came from a server
+// that answered (a 404 or another refusal that is not about the key, or a
+// body not shaped like the API), rather than one that could not be reached.
+func answered(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var refused *provider.RequestError
+	if errors.As(err, &refused) {
+		return refused.Status != http.StatusUnauthorized && refused.Status != http.StatusForbidden
+	}
+	var broken *provider.BrokenError
+	return !errors.As(err, &broken)
 }
 
 // capabilities fills in what each model can do, from Ollama's /api/show, a

@@ -11,8 +11,10 @@ package guard
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -417,4 +419,69 @@ func clip(s string) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// Limits of an endpoint's model names added by hand.
+const (
+	// MaxExtraModels is the most model names one endpoint may have added by hand.
+	MaxExtraModels = 100
+	// MaxExtraModelRunes is the longest model name added by hand, in characters.
+	MaxExtraModelRunes = 200
+)
+
+// ExtraModels checks the model names added by hand to an endpoint: each
+// one line of text, not empty, at most [MaxExtraModelRunes] characters; at
+// most [MaxExtraModels] of them. Repeats are the store's to drop.
+func ExtraModels(names []string) error {
+	if len(names) > MaxExtraModels {
+		return refuse("An endpoint can have at most %d models added by hand; that is %d.", MaxExtraModels, len(names))
+	}
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			return refuse("A model added by hand has no name.")
+		}
+		if err := shortText("A model name", n, MaxExtraModelRunes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Headers checks an endpoint's extra headers: names (at most
+// [provider.MaxHeaders], none twice in any case, each valid and not one
+// Brook sets itself; Authorization only when the endpoint will have no API
+// key) and the new values given for some of them (by name as given; no line
+// breaks, at most [provider.MaxHeaderValueBytes]). A value for a name not
+// in names is refused, as is a new name without a value unless stored
+// says one is kept (by canonical name).
+func Headers(names []string, values map[string]string, hasAPIKey bool, stored func(canonical string) bool) error {
+	if len(names) > provider.MaxHeaders {
+		return refuse("An endpoint can send at most %d extra headers; that is %d.", provider.MaxHeaders, len(names))
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if err := provider.CheckHeaderName(n, hasAPIKey); err != nil {
+			return refuse("%s", err.Error())
+		}
+		c := http.CanonicalHeaderKey(n)
+		if seen[c] {
+			return refuse("The header %s is given twice.", c)
+		}
+		seen[c] = true
+		v, given := values[n]
+		if !given && !stored(c) {
+			return refuse("The header %s has no value. Enter one, or remove the header.", c)
+		}
+		if given {
+			if err := provider.CheckHeaderValue(c, v); err != nil {
+				return refuse("%s", err.Error())
+			}
+		}
+	}
+	for n := range values {
+		if !slices.Contains(names, n) {
+			return refuse("A value was given for the header %q, which is not in the list.", clip(n))
+		}
+	}
+	return nil
 }

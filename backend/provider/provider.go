@@ -115,6 +115,9 @@ type Model struct {
 	// Capabilities are what the server says the model can do ("completion",
 	// "thinking", "vision", "tools"), where it says (Ollama's /api/show).
 	Capabilities []string `json:"capabilities,omitempty"`
+	// Manual marks a model the user added by hand to an endpoint that does
+	// not list it.
+	Manual bool `json:"manual,omitempty"`
 }
 
 // CapabilityThinking is the capability of a model that can reason.

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -18,7 +22,8 @@ const MaxParallelLimit = 64
 // ListEndpoints returns the configured endpoints in the order they were added.
 func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	rows, err := s.read.QueryContext(ctx,
-		`SELECT id, name, kind, base_url, enabled, models, server_kind, max_parallel
+		`SELECT id, name, kind, base_url, enabled, models, server_kind, max_parallel,
+			extra_models, header_names
 		FROM endpoints ORDER BY created_at, rowid`)
 	if err != nil {
 		return nil, err
@@ -27,13 +32,19 @@ func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	list := []Endpoint{}
 	for rows.Next() {
 		var e Endpoint
-		var models string
+		var models, extra, headers string
 		if err := rows.Scan(&e.ID, &e.Name, &e.Kind, &e.BaseURL, &e.Enabled, &models,
-			&e.ServerKind, &e.MaxParallel); err != nil {
+			&e.ServerKind, &e.MaxParallel, &extra, &headers); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(models), &e.Models); err != nil {
 			return nil, fmt.Errorf("store: endpoint %s: models: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(extra), &e.ExtraModels); err != nil {
+			return nil, fmt.Errorf("store: endpoint %s: extra models: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(headers), &e.HeaderNames); err != nil {
+			return nil, fmt.Errorf("store: endpoint %s: header names: %w", e.ID, err)
 		}
 		list = append(list, e)
 	}
@@ -72,7 +83,70 @@ func validateEndpoint(e *Endpoint) error {
 		return invalid("endpoint base URL must not contain a user name or password")
 	}
 	e.BaseURL = strings.TrimRight(e.BaseURL, "/")
+	extra, err := tidyExtraModels(e.ExtraModels)
+	if err != nil {
+		return err
+	}
+	e.ExtraModels = extra
+	names, err := tidyHeaderNames(e.HeaderNames)
+	if err != nil {
+		return err
+	}
+	e.HeaderNames = names
 	return nil
+}
+
+// Limits of an endpoint's model names added by hand.
+const (
+	MaxExtraModels     = 100
+	MaxExtraModelRunes = 200
+)
+
+// tidyExtraModels checks the model names added by hand and drops repeats:
+// each one line of at most [MaxExtraModelRunes] characters, at most
+// [MaxExtraModels] names.
+func tidyExtraModels(names []string) ([]string, error) {
+	if len(names) > MaxExtraModels {
+		return nil, invalid("an endpoint can have at most %d models added by hand; that is %d", MaxExtraModels, len(names))
+	}
+	out := []string{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		switch {
+		case n == "":
+			return nil, invalid("a model added by hand has no name")
+		case !utf8.ValidString(n) || strings.IndexFunc(n, unicode.IsControl) >= 0:
+			return nil, invalid("the model name %q must be one line of text, without control characters", n)
+		case utf8.RuneCountInString(n) > MaxExtraModelRunes:
+			return nil, invalid("a model name can be at most %d characters long", MaxExtraModelRunes)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// tidyHeaderNames checks the names of an endpoint's extra headers and puts
+// them in canonical form; a name given twice (in any case) is refused.
+// Whether Authorization may be set depends on the API key, which the store
+// does not know: the caller checks that ([provider.CheckHeaderName]).
+func tidyHeaderNames(names []string) ([]string, error) {
+	if len(names) > provider.MaxHeaders {
+		return nil, invalid("an endpoint can send at most %d extra headers; that is %d", provider.MaxHeaders, len(names))
+	}
+	out := []string{}
+	for _, n := range names {
+		if err := provider.CheckHeaderName(n, false); err != nil {
+			return nil, invalid("%s", err.Error())
+		}
+		c := http.CanonicalHeaderKey(n)
+		if slices.Contains(out, c) {
+			return nil, invalid("the header %s is given twice", c)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // SaveEndpoint adds an endpoint (generating its ID when e.ID is empty) or
@@ -91,13 +165,23 @@ func (s *Store) SaveEndpoint(ctx context.Context, e Endpoint) (Endpoint, error) 
 	if err != nil {
 		return Endpoint{}, err
 	}
+	extra, err := json.Marshal(e.ExtraModels)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	headers, err := json.Marshal(e.HeaderNames)
+	if err != nil {
+		return Endpoint{}, err
+	}
 	_, err = s.write.ExecContext(ctx, `INSERT INTO endpoints
-		(id, name, kind, base_url, enabled, models, server_kind, max_parallel, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, name, kind, base_url, enabled, models, server_kind, max_parallel, extra_models, header_names, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
 			base_url = excluded.base_url, enabled = excluded.enabled, models = excluded.models,
-			server_kind = excluded.server_kind, max_parallel = excluded.max_parallel`,
-		e.ID, e.Name, e.Kind, e.BaseURL, e.Enabled, string(models), e.ServerKind, e.MaxParallel, s.now())
+			server_kind = excluded.server_kind, max_parallel = excluded.max_parallel,
+			extra_models = excluded.extra_models, header_names = excluded.header_names`,
+		e.ID, e.Name, e.Kind, e.BaseURL, e.Enabled, string(models), e.ServerKind, e.MaxParallel,
+		string(extra), string(headers), s.now())
 	if err != nil {
 		return Endpoint{}, fmt.Errorf("store: save endpoint: %w", err)
 	}

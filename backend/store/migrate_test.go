@@ -35,9 +35,16 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 		exec(`INSERT INTO endpoints (id, name, kind, base_url, enabled, models, created_at)
 			VALUES ('ep-local', 'Local', 'ollama', 'http://127.0.0.1:11434', 1, '["llama3"]', 500)`)
 		// Until version 9 Brook's own state lived in the settings document too.
-		exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultEndpointId":"ep-local","defaultModel":"llama3","theme":"dark",` +
-			`"firstTokenTimeoutSeconds":120,"idleTimeoutSeconds":30,"systemPrompt":"Be brief.",` +
-			`"lastEndpointId":"ep-local","lastModel":"qwen3:8b","seededOllamaUrl":"http://127.0.0.1:11434"}')`)
+		if k < 9 {
+			exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultEndpointId":"ep-local","defaultModel":"llama3","theme":"dark",` +
+				`"firstTokenTimeoutSeconds":120,"idleTimeoutSeconds":30,"systemPrompt":"Be brief.",` +
+				`"lastEndpointId":"ep-local","lastModel":"qwen3:8b","seededOllamaUrl":"http://127.0.0.1:11434"}')`)
+		} else {
+			exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultEndpointId":"ep-local","defaultModel":"llama3","theme":"dark",` +
+				`"firstTokenTimeoutSeconds":120,"idleTimeoutSeconds":30,"systemPrompt":"Be brief."}')`)
+			exec(`INSERT INTO app_state (key, value) VALUES ('last_endpoint_id', 'ep-local'), ('last_model', 'qwen3:8b'),
+				('seeded_ollama_url', 'http://127.0.0.1:11434')`)
+		}
 	}
 	if k >= 4 {
 		exec(`UPDATE messages SET first_token_ms = 250, tokens_per_second = 42.5, prompt_tokens = 17,
@@ -56,6 +63,9 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 			thinking_ms = 4200 WHERE id = 2`)
 		// Reasoning checkpointed while streaming survives the start-up recovery.
 		exec(`UPDATE messages SET reasoning = 'Need an example with Println and a deliberation.' WHERE id = 4`)
+	}
+	if k >= 10 {
+		exec(`UPDATE endpoints SET extra_models = '["gpt-unlisted","模型-b"]', header_names = '["X-Api-Key"]' WHERE id = 'ep-local'`)
 	}
 }
 
@@ -96,6 +106,15 @@ func TestMigrationsReachReasoning(t *testing.T) {
 func TestMigrationsReachAppState(t *testing.T) {
 	if SchemaVersion() < 9 {
 		t.Fatalf("SchemaVersion() = %d, want at least 9", SchemaVersion())
+	}
+}
+
+// TestMigrationsReachEndpointExtras makes sure TestMigrateFromEveryVersion
+// covers the step to version 10 (models added by hand, header names) from a
+// populated version 9 database.
+func TestMigrationsReachEndpointExtras(t *testing.T) {
+	if SchemaVersion() < 10 {
+		t.Fatalf("SchemaVersion() = %d, want at least 10", SchemaVersion())
 	}
 }
 
@@ -275,6 +294,26 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		}
 		if e := endpoints[0]; e.ServerKind != wantKind || e.MaxParallel != wantParallel {
 			t.Fatalf("endpoint server kind %q, max parallel %d; want %q, %d", e.ServerKind, e.MaxParallel, wantKind, wantParallel)
+		}
+		// Before version 10 there were no models added by hand and no extra headers.
+		wantExtra, wantHeaders := []string{}, []string{}
+		if k >= 10 {
+			wantExtra, wantHeaders = []string{"gpt-unlisted", "模型-b"}, []string{"X-Api-Key"}
+		}
+		if e := endpoints[0]; !slices.Equal(e.ExtraModels, wantExtra) || !slices.Equal(e.HeaderNames, wantHeaders) {
+			t.Fatalf("endpoint extra models %q, header names %q; want %q, %q", e.ExtraModels, e.HeaderNames, wantExtra, wantHeaders)
+		}
+		// The endpoint saves again as it was, with extras added after the migration.
+		e := endpoints[0]
+		e.ExtraModels = append(e.ExtraModels, "added-later")
+		e.HeaderNames = append(e.HeaderNames, "http-referer")
+		if _, err := s.SaveEndpoint(ctx, e); err != nil {
+			t.Fatalf("save migrated endpoint: %v", err)
+		}
+		again, err := s.ListEndpoints(ctx)
+		if err != nil || !slices.Equal(again[0].ExtraModels, append(wantExtra, "added-later")) ||
+			!slices.Equal(again[0].HeaderNames, append(wantHeaders, "Http-Referer")) || !slices.Equal(again[0].Models, []string{"llama3"}) {
+			t.Fatalf("endpoint after saving = %+v, %v", again, err)
 		}
 		settings, err := s.LoadSettings(ctx)
 		if err != nil || settings.Theme != "dark" || settings.DefaultEndpointID != "ep-local" || settings.DefaultModel != "llama3" ||

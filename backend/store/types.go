@@ -130,6 +130,19 @@ type Endpoint struct {
 	// MaxParallel is how many answers Brook sends to the endpoint at once;
 	// 0 means the server's own default. Further answers wait in Brook's queue.
 	MaxParallel int `json:"maxParallel,omitempty"`
+	// ExtraModels are model names the user added by hand, for servers that
+	// do not list them: offered alongside those the server lists.
+	ExtraModels []string `json:"extraModels,omitempty"`
+	// HeaderNames are the names of extra HTTP headers sent on every request
+	// to the endpoint. Their values may be secrets and live in the keyring
+	// (see [HeaderSecretID]), never in the database.
+	HeaderNames []string `json:"headerNames,omitempty"`
+}
+
+// HeaderSecretID is the keyring id of the value of the endpoint's extra
+// header name (canonical form, as stored in [Endpoint.HeaderNames]).
+func HeaderSecretID(endpointID, name string) string {
+	return endpointID + "/header/" + name
 }
 
 // SearchHit is one message that matches a full-text search. Snippet is plain

@@ -39,6 +39,13 @@ var errDone = errors.New("ollama: done")
 // "http://127.0.0.1:11434". An empty baseURL means [DefaultBaseURL]; a
 // missing scheme means http. A malformed URL makes every call fail.
 func New(baseURL string) *Client {
+	return NewWithHeaders(baseURL, nil)
+}
+
+// NewWithHeaders is [New] with extra headers sent on every request (for a
+// server behind a gateway). They are checked when saved
+// ([provider.CheckHeaderName]), not here.
+func NewWithHeaders(baseURL string, headers http.Header) *Client {
 	baseURL = strings.TrimSpace(baseURL)
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
@@ -53,7 +60,7 @@ func New(baseURL string) *Client {
 	if err != nil {
 		return &Client{urlErr: fmt.Errorf("ollama: bad server address: %w", err)}
 	}
-	return newClient(u, httprec.NewHTTPClient())
+	return newClient(u, provider.WithHeaders(httprec.NewHTTPClient(), headers))
 }
 
 // newClient lets tests supply the HTTP client; its transport must be an

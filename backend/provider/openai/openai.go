@@ -32,12 +32,19 @@ var _ provider.Client = (*Client)(nil)
 // except that one with an empty path gets "/v1", so "http://host:8080"
 // and "http://host:8080/v1" mean the same server.
 func New(baseURL, apiKey string) *Client {
+	return NewWithHeaders(baseURL, apiKey, nil)
+}
+
+// NewWithHeaders is [New] with extra headers sent on every request (a
+// gateway's own key, OpenRouter's HTTP-Referer). They are checked when
+// saved ([provider.CheckHeaderName]), not here.
+func NewWithHeaders(baseURL, apiKey string, headers http.Header) *Client {
 	baseURL = strings.TrimSpace(baseURL)
 	if u, err := url.Parse(baseURL); err == nil && strings.Trim(u.Path, "/") == "" {
 		u.Path = "/v1"
 		baseURL = u.String()
 	}
-	return newClient(baseURL, apiKey, httprec.NewHTTPClient())
+	return newClient(baseURL, apiKey, provider.WithHeaders(httprec.NewHTTPClient(), headers))
 }
 
 // newClient lets tests supply the HTTP client; its transport must be an

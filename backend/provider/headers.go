@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Limits of an endpoint's extra HTTP headers.
+const (
+	// MaxHeaders is the most extra headers one endpoint may send.
+	MaxHeaders = 20
+	// MaxHeaderNameBytes is the longest header name.
+	MaxHeaderNameBytes = 100
+	// MaxHeaderValueBytes is the longest header value.
+	MaxHeaderValueBytes = 8 << 10
+)
+
+// reservedHeaders are the headers Brook or Go's HTTP client set themselves:
+// an extra header of these names would break the request (a wrong length,
+// a body Go cannot decompress) or go unsent. Authorization is refused only
+// while the endpoint has an API key ([CheckHeaderName]).
+var reservedHeaders = map[string]bool{
+	"Host":              true,
+	"Content-Type":      true,
+	"Content-Length":    true,
+	"Transfer-Encoding": true,
+	"Accept-Encoding":   true,
+	"Connection":        true,
+	"Keep-Alive":        true,
+	"Proxy-Connection":  true,
+	"Te":                true,
+	"Trailer":           true,
+	"Upgrade":           true,
+}
+
+// CheckHeaderName says why name cannot be an endpoint's extra header, or
+// returns nil. A name is an HTTP token (RFC 9110: letters, digits and
+// !#$%&'*+-.^_`|~), not one Brook sets itself, and not Authorization while
+// the endpoint has an API key, which Brook sends as "Authorization: Bearer".
+// Without a key, Authorization may be set by hand (for example Basic).
+func CheckHeaderName(name string, hasAPIKey bool) error {
+	if name == "" {
+		return errors.New("A header has no name.")
+	}
+	if len(name) > MaxHeaderNameBytes {
+		return fmt.Errorf("A header name can be at most %d characters long.", MaxHeaderNameBytes)
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenByte(name[i]) {
+			return fmt.Errorf("%q is not a valid header name: use letters, digits and - only (no spaces or colons).", name)
+		}
+	}
+	canonical := http.CanonicalHeaderKey(name)
+	if reservedHeaders[canonical] {
+		return fmt.Errorf("Brook sets the header %s itself; it cannot be set by hand.", canonical)
+	}
+	if canonical == "Authorization" && hasAPIKey {
+		return errors.New("The header Authorization carries the API key. Remove the stored API key to set Authorization by hand, or use the API key field.")
+	}
+	return nil
+}
+
+// CheckHeaderValue says why value cannot be sent as a header, or returns
+// nil: no line breaks or other control characters but tab, at most
+// [MaxHeaderValueBytes].
+func CheckHeaderValue(name, value string) error {
+	if len(value) > MaxHeaderValueBytes {
+		return fmt.Errorf("The value of the header %s is too long: at most %d bytes.", name, MaxHeaderValueBytes)
+	}
+	for i := 0; i < len(value); i++ {
+		if b := value[i]; (b < 0x20 && b != '\t') || b == 0x7f {
+			return fmt.Errorf("The value of the header %s contains a line break or another control character; paste the value alone.", name)
+		}
+	}
+	if strings.TrimSpace(value) == "" {
+		return fmt.Errorf("The header %s has no value.", name)
+	}
+	return nil
+}
+
+// isTokenByte reports whether b may appear in an HTTP token (RFC 9110 tchar).
+func isTokenByte(b byte) bool {
+	switch {
+	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
+}
+
+// HeaderTransport sends Headers with every request, over Base (nil means
+// [http.DefaultTransport]). The request is cloned, never changed.
+type HeaderTransport struct {
+	Base    http.RoundTripper
+	Headers http.Header
+}
+
+func (t *HeaderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if len(t.Headers) == 0 {
+		return base.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	for name, values := range t.Headers {
+		r.Header[name] = append([]string(nil), values...)
+	}
+	return base.RoundTrip(r)
+}
+
+// WithHeaders returns hc with headers sent on every request, or hc itself
+// when there are none. hc is not changed.
+func WithHeaders(hc *http.Client, headers http.Header) *http.Client {
+	if len(headers) == 0 {
+		return hc
+	}
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	c := *hc
+	c.Transport = &HeaderTransport{Base: hc.Transport, Headers: headers.Clone()}
+	return &c
+}
