@@ -157,8 +157,15 @@ func (a *App) open() error {
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
-	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log,
-		Changed: func(string) { a.registry.Changed() }})
+	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
+		Changed:   func(string) { a.registry.Changed() },
+		PullsFile: filepath.Join(layout.Data, localmodels.PullsFileName)})
+	// Pulls that were running when Brook last quit start again; Ollama kept
+	// what they had downloaded, so they resume rather than start over. The
+	// window lists them with Pulls() when it opens, marked as resumed.
+	if n := a.models.Resume(a.ctx); n > 0 {
+		a.log.Info("pulls resumed after a restart", "count", n)
+	}
 	a.housekept = make(chan struct{})
 	go func() {
 		defer close(a.housekept)

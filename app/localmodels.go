@@ -78,6 +78,12 @@ func (s *LocalModelsService) Pulls() []localmodels.PullProgress {
 	return s.a.models.Pulls()
 }
 
+// SuggestedModel is the small model offered for a first pull when Ollama
+// has none: its name, download size and why.
+func (s *LocalModelsService) SuggestedModel() localmodels.Suggestion {
+	return localmodels.DefaultModel
+}
+
 // check checks the backend started, the endpoint id and, when given, the
 // model name.
 func (s *LocalModelsService) check(endpointID string, name *string) error {

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -409,19 +411,32 @@ func (s *SettingsService) Endpoints() ([]EndpointView, error) {
 }
 
 // SaveEndpoint adds or updates an endpoint. An empty apiKey keeps the stored
-// key; clearKey removes it.
+// key; clearKey removes it. The values of the endpoint's extra headers are
+// kept as stored; [SettingsService.SaveEndpointWithHeaders] sets them.
 func (s *SettingsService) SaveEndpoint(e store.Endpoint, apiKey string, clearKey bool) (store.Endpoint, error) {
+	return s.SaveEndpointWithHeaders(e, apiKey, clearKey, nil)
+}
+
+// SaveEndpointWithHeaders is SaveEndpoint with new values for some of the
+// endpoint's extra headers (e.HeaderNames), by name. A header without a new
+// value keeps its stored one; a header no longer named loses its value.
+// Values go to the keyring under [store.HeaderSecretID], never the
+// database. Authorization may be set by hand only while the endpoint has no
+// API key. Nothing is changed when any of it is refused.
+func (s *SettingsService) SaveEndpointWithHeaders(e store.Endpoint, apiKey string, clearKey bool, headerValues map[string]string) (store.Endpoint, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Endpoint{}, err
 	}
 	if err := firstError(guard.EndpointID(e.ID), guard.Name(e.Name),
 		guard.OneOf("endpoint kind", string(e.Kind), string(store.KindOllama), string(store.KindOpenAI)),
-		guard.BaseURL(e.BaseURL), guard.ServerKind(e.ServerKind), guard.Models(e.Models), guard.APIKey(apiKey)); err != nil {
+		guard.BaseURL(e.BaseURL), guard.ServerKind(e.ServerKind), guard.Models(e.Models), guard.APIKey(apiKey),
+		guard.ExtraModels(e.ExtraModels)); err != nil {
 		return store.Endpoint{}, err
 	}
 	if clearKey && strings.TrimSpace(apiKey) != "" {
 		return store.Endpoint{}, errors.New("Either give a new API key or remove the stored one, not both.")
 	}
+	var before store.Endpoint
 	if e.ID != "" {
 		// Saving names an endpoint that exists; a new one comes without an id.
 		list, err := s.a.store.ListEndpoints(s.a.ctx)
@@ -431,6 +446,32 @@ func (s *SettingsService) SaveEndpoint(e store.Endpoint, apiKey string, clearKey
 		if !endpointListed(list, e.ID) {
 			return store.Endpoint{}, errors.New("That endpoint no longer exists; it may have been deleted. Add it again.")
 		}
+		for _, x := range list {
+			if x.ID == e.ID {
+				before = x
+			}
+		}
+	}
+	hasKey := false
+	if e.Kind == store.KindOpenAI && !clearKey {
+		hasKey = strings.TrimSpace(apiKey) != ""
+		if !hasKey && e.ID != "" {
+			stored, err := s.a.keys.Get(e.ID)
+			if err != nil {
+				return store.Endpoint{}, fmt.Errorf("reading the stored API key: %w", err)
+			}
+			hasKey = stored != ""
+		}
+	}
+	storedValue := func(name string) bool {
+		if e.ID == "" || !slices.Contains(before.HeaderNames, name) {
+			return false
+		}
+		v, err := s.a.keys.Get(store.HeaderSecretID(e.ID, name))
+		return err == nil && v != ""
+	}
+	if err := guard.Headers(e.HeaderNames, headerValues, hasKey, storedValue); err != nil {
+		return store.Endpoint{}, err
 	}
 	saved, err := s.a.store.SaveEndpoint(s.a.ctx, e)
 	if err != nil {
@@ -446,6 +487,19 @@ func (s *SettingsService) SaveEndpoint(e store.Endpoint, apiKey string, clearKey
 	if err != nil {
 		return saved, fmt.Errorf("the endpoint was saved, but the key could not be stored in the keyring: %w", err)
 	}
+	for name, v := range headerValues {
+		if err := s.a.keys.Set(store.HeaderSecretID(saved.ID, http.CanonicalHeaderKey(name)), v); err != nil {
+			return saved, fmt.Errorf("the endpoint was saved, but the value of the header %s could not be stored in the keyring: %w", http.CanonicalHeaderKey(name), err)
+		}
+	}
+	for _, name := range before.HeaderNames {
+		if !slices.Contains(saved.HeaderNames, name) {
+			if err := s.a.keys.Delete(store.HeaderSecretID(saved.ID, name)); err != nil {
+				return saved, fmt.Errorf("the endpoint was saved, but the value of the removed header %s could not be removed from the keyring: %w", name, err)
+			}
+		}
+	}
+	s.a.registry.Changed()
 	return saved, nil
 }
 
@@ -474,7 +528,7 @@ func endpointListed(list []store.Endpoint, id string) bool {
 	return false
 }
 
-// DeleteEndpoint removes an endpoint and its key.
+// DeleteEndpoint removes an endpoint, its key and its headers' values.
 func (s *SettingsService) DeleteEndpoint(id string) error {
 	if err := s.a.ready(); err != nil {
 		return err
@@ -482,16 +536,31 @@ func (s *SettingsService) DeleteEndpoint(id string) error {
 	if err := guard.RequiredEndpointID(id); err != nil {
 		return err
 	}
+	list, err := s.a.store.ListEndpoints(s.a.ctx)
+	if err != nil {
+		return err
+	}
 	if err := s.a.store.DeleteEndpoint(s.a.ctx, id); err != nil {
 		return err
 	}
 	s.a.registry.Changed()
+	for _, e := range list {
+		if e.ID != id {
+			continue
+		}
+		for _, name := range e.HeaderNames {
+			if err := s.a.keys.Delete(store.HeaderSecretID(id, name)); err != nil {
+				return err
+			}
+		}
+	}
 	return s.a.keys.Delete(id)
 }
 
 // TestEndpoint tries the endpoint e as it stands in the editor, saved or
 // not: it asks the server what Brook would ask and says what failed. An
-// empty apiKey means the key stored for e, if e is saved and has one.
+// empty apiKey means the key stored for e, if e is saved and has one; the
+// extra headers sent are those of e.HeaderNames with a stored value.
 func (s *SettingsService) TestEndpoint(e store.Endpoint, apiKey string) (endpoints.ProbeResult, error) {
 	if err := s.a.ready(); err != nil {
 		return endpoints.ProbeResult{}, err
@@ -509,7 +578,12 @@ func (s *SettingsService) TestEndpoint(e store.Endpoint, apiKey string) (endpoin
 		}
 		key = stored
 	}
-	return endpoints.Probe(s.a.ctx, e.Kind, e.BaseURL, key, nil), nil
+	// The headers are those stored for a saved endpoint, for the names it has in the editor.
+	headers, err := endpoints.Headers(s.a.keys, e)
+	if err != nil {
+		return endpoints.ProbeResult{}, err
+	}
+	return endpoints.Probe(s.a.ctx, e.Kind, e.BaseURL, key, provider.WithHeaders(nil, headers)), nil
 }
 
 // Paths says where Brook keeps its files.

@@ -26,7 +26,9 @@ import (
 	"brook/backend/endpoints"
 	"brook/backend/events"
 	"brook/backend/guard"
+	"brook/backend/provider"
 	"brook/backend/provider/ollama"
+	"brook/backend/secrets"
 	"brook/backend/store"
 )
 
@@ -97,6 +99,8 @@ type Config struct {
 	// HTTPClient talks to the servers; nil means one with a bounded dial and
 	// no overall timeout (a pull may take hours).
 	HTTPClient *http.Client
+	// Keys holds the values of endpoints' extra headers; nil sends none.
+	Keys secrets.Keyring
 	// EmitInterval is the least time between two progress events of one
 	// pull; 0 means [DefaultEmitInterval]. Changes of state go at once.
 	EmitInterval time.Duration
@@ -104,6 +108,10 @@ type Config struct {
 	Now func() time.Time
 	// KeepEnded is how many ended pulls [Manager.Pulls] keeps; 0 means 20.
 	KeepEnded int
+	// PullsFile is where the running pulls are saved, so that
+	// [Manager.Resume] starts them again after a restart: [PullsFileName]
+	// in Brook's data folder. "" saves nothing.
+	PullsFile string
 }
 
 // DefaultEmitInterval allows about four progress events a second per pull.
@@ -121,8 +129,11 @@ type Manager struct {
 	wg     sync.WaitGroup
 
 	mu    sync.Mutex
-	pulls map[pullKey]*pull // running and recently ended
-	ended []pullKey         // ended pulls, oldest first
+	pulls map[pullKey]*pull     // running and recently ended
+	ended []pullKey             // ended pulls, oldest first
+	saved map[pullKey]savedPull // what the pulls file lists: running, or cut short by quitting
+
+	saveMu sync.Mutex // one write of the pulls file at a time
 }
 
 // New returns a Manager. Its pulls run under ctx; [Manager.Close] cancels them.
@@ -147,12 +158,13 @@ func New(ctx context.Context, cfg Config) *Manager {
 	if cfg.KeepEnded <= 0 {
 		cfg.KeepEnded = 20
 	}
-	m := &Manager{cfg: cfg, pulls: map[pullKey]*pull{}}
+	m := &Manager{cfg: cfg, pulls: map[pullKey]*pull{}, saved: map[pullKey]savedPull{}}
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	return m
 }
 
-// Close cancels every running pull and waits for them to end.
+// Close cancels every running pull and waits for them to end. The pulls it
+// cancels stay in the pulls file, for [Manager.Resume] at the next start.
 func (m *Manager) Close() {
 	m.cancel()
 	m.wg.Wait()
@@ -166,9 +178,9 @@ func (discard) Emit(string, any) {}
 type server struct {
 	endpointID string
 	baseURL    *url.URL
+	headers    http.Header // the endpoint's extra headers
 }
 
-// resolve finds the Ollama endpoint with id.
 // begin checks the endpoint and the model's name, and gives a call its deadline.
 func (m *Manager) begin(ctx context.Context, endpointID, name string) (server, context.Context, context.CancelFunc, error) {
 	s, err := m.resolve(ctx, endpointID)
@@ -182,6 +194,7 @@ func (m *Manager) begin(ctx context.Context, endpointID, name string) (server, c
 	return s, ctx, cancel, nil
 }
 
+// resolve finds the Ollama endpoint with id.
 func (m *Manager) resolve(ctx context.Context, id string) (server, error) {
 	if err := guard.RequiredEndpointID(id); err != nil {
 		return server{}, err
@@ -201,7 +214,13 @@ func (m *Manager) resolve(ctx context.Context, id string) (server, error) {
 		if err != nil {
 			return server{}, err
 		}
-		return server{endpointID: id, baseURL: u}, nil
+		var headers http.Header
+		if m.cfg.Keys != nil {
+			if headers, err = endpoints.Headers(m.cfg.Keys, e); err != nil {
+				return server{}, err
+			}
+		}
+		return server{endpointID: id, baseURL: u, headers: headers}, nil
 	}
 	return server{}, endpoints.ErrUnknownEndpoint
 }
@@ -225,7 +244,9 @@ func baseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func (m *Manager) client(s server) *api.Client { return api.NewClient(s.baseURL, m.cfg.HTTPClient) }
+func (m *Manager) client(s server) *api.Client {
+	return api.NewClient(s.baseURL, provider.WithHeaders(m.cfg.HTTPClient, s.headers))
+}
 
 // Installed lists the models on the server's disk, by name, with what each
 // can do. Capabilities come with /api/tags from newer servers, else from

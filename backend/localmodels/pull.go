@@ -40,8 +40,12 @@ type PullProgress struct {
 	ErrorKind string `json:"errorKind"`
 	// Error says, for a failed pull, what went wrong and what to do.
 	Error string `json:"error"`
-	// StartedAt is in Unix milliseconds.
+	// StartedAt is in Unix milliseconds. A resumed pull keeps the time it
+	// was first started.
 	StartedAt int64 `json:"startedAt"`
+	// Resumed is true for a pull that was running when Brook last quit and
+	// was started again at start-up ([Manager.Resume]).
+	Resumed bool `json:"resumed"`
 }
 
 // LayerProgress is one layer (blob) of a pull.
@@ -105,6 +109,7 @@ type pull struct {
 	pending  bool        // progress arrived that no event carried yet
 	timer    *time.Timer // sends pending progress once it is due
 	ended    bool
+	byUser   bool // cancelled by [Manager.CancelPull], not by the manager closing
 }
 
 // Pull starts pulling model onto the Ollama endpoint and returns at once.
@@ -113,6 +118,13 @@ type pull struct {
 // unknown or non-Ollama endpoint, or a pull of the same model already
 // running is refused, and nothing is sent.
 func (m *Manager) Pull(ctx context.Context, endpointID, model string) error {
+	return m.start(ctx, savedPull{EndpointID: endpointID, Model: model}, false)
+}
+
+// start starts a pull: a new one, or (resumed) one saved when Brook last
+// quit, which keeps its first start time.
+func (m *Manager) start(ctx context.Context, sp savedPull, resumed bool) error {
+	endpointID, model := sp.EndpointID, sp.Model
 	if err := guard.OllamaModel(model); err != nil {
 		return err
 	}
@@ -122,6 +134,10 @@ func (m *Manager) Pull(ctx context.Context, endpointID, model string) error {
 	}
 	key := keyOf(endpointID, model)
 	now := m.cfg.Now()
+	startedAt := now.UnixMilli()
+	if resumed && sp.StartedAt > 0 {
+		startedAt = sp.StartedAt
+	}
 	m.mu.Lock()
 	if m.ctx.Err() != nil {
 		m.mu.Unlock()
@@ -136,15 +152,18 @@ func (m *Manager) Pull(ctx context.Context, endpointID, model string) error {
 	}
 	pctx, cancel := context.WithCancel(m.ctx)
 	p := &pull{m: m, key: key, cancel: cancel, rate: rateWindow{span: rateSpan}, lastEmit: now, p: PullProgress{
-		EndpointID: endpointID, Model: model, State: StateRunning, Status: "starting", Layers: []LayerProgress{}, StartedAt: now.UnixMilli(),
+		EndpointID: endpointID, Model: model, State: StateRunning, Status: "starting", Layers: []LayerProgress{},
+		StartedAt: startedAt, Resumed: resumed,
 	}}
 	m.pulls[key] = p
+	m.saved[key] = savedPull{EndpointID: endpointID, Model: model, StartedAt: startedAt}
 	m.wg.Add(1)
 	p.mu.Lock()
 	m.mu.Unlock()
 	p.emitLocked()
 	p.mu.Unlock()
-	m.cfg.Logger.Info("pull started", "endpoint", endpointID, "model", model)
+	m.save()
+	m.cfg.Logger.Info("pull started", "endpoint", endpointID, "model", model, "resumed", resumed)
 	go p.run(pctx, s)
 	return nil
 }
@@ -158,7 +177,14 @@ func (m *Manager) CancelPull(endpointID, model string) error {
 	m.mu.Lock()
 	p, ok := m.pulls[keyOf(endpointID, model)]
 	m.mu.Unlock()
-	if !ok || p.isEnded() {
+	if !ok {
+		return ErrNotPulling
+	}
+	p.mu.Lock()
+	ended := p.ended
+	p.byUser = !ended
+	p.mu.Unlock()
+	if ended {
 		return ErrNotPulling
 	}
 	p.cancel()
@@ -227,13 +253,30 @@ func (p *pull) run(ctx context.Context, s server) {
 	} else {
 		log.Info("pull ended", "endpoint", p.key.endpointID, "model", p.p.Model, "state", state)
 	}
+	p.mu.Lock()
+	byUser := p.byUser
+	p.mu.Unlock()
+	// A pull cut short by Brook quitting stays in the pulls file, to be
+	// resumed at the next start; any other end (done, failed, cancelled by
+	// the user) takes it out: a failure is shown, and the user can try again.
+	keep := state == StateCancelled && !byUser && p.m.ctx.Err() != nil
 	p.m.mu.Lock()
-	p.m.ended = append(p.m.ended, p.key)
-	for len(p.m.ended) > p.m.cfg.KeepEnded {
-		delete(p.m.pulls, p.m.ended[0])
-		p.m.ended = p.m.ended[1:]
+	// A new pull of the same model may have begun as soon as this one
+	// ended: that one is not touched.
+	if p.m.pulls[p.key] == p {
+		if !keep {
+			delete(p.m.saved, p.key)
+		}
+		p.m.ended = append(p.m.ended, p.key)
+		for len(p.m.ended) > p.m.cfg.KeepEnded {
+			delete(p.m.pulls, p.m.ended[0])
+			p.m.ended = p.m.ended[1:]
+		}
 	}
 	p.m.mu.Unlock()
+	if !keep {
+		p.m.save()
+	}
 	if state == StateDone {
 		p.m.modelsChanged(p.key.endpointID)
 	}

@@ -59,11 +59,14 @@ func pullServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request
 		mu.Lock()
 		calls++
 		mu.Unlock()
-		handle(w, r)
+		handle(w, r.WithContext(context.WithValue(r.Context(), modelKey{}, req.Model)))
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &calls
 }
+
+// modelKey keys the requested model in a fake's request context.
+type modelKey struct{}
 
 // stream writes NDJSON lines as Ollama does, flushing each.
 func stream(lines ...string) func(w http.ResponseWriter, r *http.Request) {

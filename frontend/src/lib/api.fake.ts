@@ -9,6 +9,7 @@ import type {
   LoadedModel,
   Message,
   ModelDetails,
+  ModelSuggestion,
   PullProgress,
   ReasonTexts,
   SearchHit,
@@ -64,9 +65,17 @@ export function pullProgress(p: Partial<PullProgress> & { endpointId: string; mo
     errorKind: '',
     error: '',
     startedAt: Date.now(),
+    resumed: false,
     ...p,
   };
 }
+
+/** What Go's LocalModelsService.SuggestedModel answers (localmodels.DefaultModel). */
+export const FAKE_SUGGESTION: ModelSuggestion = {
+  name: 'llama3.2:1b',
+  sizeBytes: 1_321_000_000,
+  why: "Meta's smallest Llama 3.2: a quick download that answers well enough on an ordinary laptop, even without a GPU.",
+};
 
 /** An installed model with the fields not given filled in. */
 export function installed(p: Partial<InstalledModel> & { name: string }): InstalledModel {
@@ -451,8 +460,14 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async endpoints() {
         return db.models.map((m) => ({ ...m.endpoint, hasApiKey: false }));
       },
-      async saveEndpoint(e, key, clear) {
-        log('saveEndpoint', e, key, clear);
+      async saveEndpoint(e, key, clear, headerValues) {
+        if (headerValues) log('saveEndpoint', e, key, clear, headerValues);
+        else log('saveEndpoint', e, key, clear);
+        // Go's guard.Headers, as far as the UI can get it wrong.
+        for (const n of e.headerNames ?? []) {
+          if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(n)) throw new Error(`"${n}" is not a valid header name: use letters, digits and - only (no spaces or colons).`);
+          if (/[\r\n]/.test(headerValues?.[n] ?? '')) throw new Error(`The value of the header ${n} contains a line break or another control character; paste the value alone.`);
+        }
         // Go's store.validateEndpoint, as far as the UI can get it wrong.
         if (e.serverKind && !FAKE_SERVER_KINDS.some((k) => k.value === e.serverKind)) {
           throw new Error(`endpoint server kind "${e.serverKind}" is not one of ${FAKE_SERVER_KINDS.map((k) => k.value).join(', ')} (or empty to detect it)`);
@@ -571,6 +586,10 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async pulls() {
         log('pulls');
         return structuredClone(db.pulls);
+      },
+      async suggestedModel() {
+        log('suggestedModel');
+        return { ...FAKE_SUGGESTION };
       },
     },
     transfer: {

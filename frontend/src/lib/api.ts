@@ -100,6 +100,8 @@ export type PullErrorKind = 'offline' | 'not_found' | 'disk_full' | 'server_too_
 export type PullLayer = localmodels.LayerProgress;
 /** A pull's progress (the brook:pull event, and LocalModelsService.Pulls); error is Go's words. */
 export type PullProgress = Narrowed<localmodels.PullProgress, { state: PullState; errorKind: PullErrorKind }>;
+/** The small model offered for a first pull (LocalModelsService.SuggestedModel): name, download size in bytes, why. */
+export type ModelSuggestion = localmodels.Suggestion;
 
 export interface BrookApi {
   chat: {
@@ -141,7 +143,8 @@ export interface BrookApi {
     get(): Promise<Settings>;
     save(s: Settings): Promise<void>;
     endpoints(): Promise<EndpointView[]>;
-    saveEndpoint(e: Endpoint, apiKey: string, clearKey: boolean): Promise<Endpoint>;
+    /** headerValues: new values of some of e.headerNames (kept in the keyring); the others keep theirs. */
+    saveEndpoint(e: Endpoint, apiKey: string, clearKey: boolean, headerValues?: Record<string, string>): Promise<Endpoint>;
     /** Tries e as edited, saved or not; an empty apiKey means the key stored for e. */
     testEndpoint(e: Endpoint, apiKey: string): Promise<ProbeResult>;
     deleteEndpoint(id: string): Promise<void>;
@@ -168,6 +171,8 @@ export interface BrookApi {
     cancelPull(endpointId: string, name: string): Promise<void>;
     /** Every pull Go knows of (running or ended), for a view opened after a pull began. */
     pulls(): Promise<PullProgress[]>;
+    /** The small model Go suggests for a first pull; the UI names no model of its own. */
+    suggestedModel(): Promise<ModelSuggestion>;
   };
   transfer: {
     /** Returns the saved path, "" when the user cancelled. */
@@ -295,6 +300,7 @@ function pullFromGo(p: localmodels.PullProgress): PullProgress {
     errorKind: (p.errorKind ?? '') as PullErrorKind,
     error: p.error ?? '',
     status: p.status ?? '',
+    resumed: !!p.resumed,
   };
 }
 
@@ -359,7 +365,10 @@ export function createWailsApi(): BrookApi {
       get: () => settings.Get() as Promise<Settings>,
       save: (s) => settings.Save(s),
       endpoints: async () => list(await settings.Endpoints()) as EndpointView[],
-      saveEndpoint: (e, apiKey, clearKey) => settings.SaveEndpoint(e, apiKey, clearKey) as Promise<Endpoint>,
+      saveEndpoint: (e, apiKey, clearKey, headerValues) =>
+        (headerValues
+          ? settings.SaveEndpointWithHeaders(e, apiKey, clearKey, headerValues)
+          : settings.SaveEndpoint(e, apiKey, clearKey)) as Promise<Endpoint>,
       testEndpoint: (e, apiKey) => settings.TestEndpoint(e, apiKey) as Promise<ProbeResult>,
       deleteEndpoint: (id) => settings.DeleteEndpoint(id),
       paths: () => settings.Paths(),
@@ -383,6 +392,7 @@ export function createWailsApi(): BrookApi {
       pull: (ep, name) => local.Pull(ep, name),
       cancelPull: (ep, name) => local.CancelPull(ep, name),
       pulls: async () => list(await local.Pulls()).map(pullFromGo),
+      suggestedModel: () => local.SuggestedModel(),
     },
     transfer: {
       export: (ids, format) => transfer.Export(ids, format),

@@ -18,6 +18,8 @@ export namespace app {
 	    models?: string[];
 	    serverKind?: string;
 	    maxParallel?: number;
+	    extraModels?: string[];
+	    headerNames?: string[];
 	    hasApiKey: boolean;
 	}
 	export interface KeyStorage {
@@ -79,6 +81,7 @@ export namespace endpoints {
 	    detectedKind?: string;
 	    parallel: number;
 	    continues: boolean;
+	    listError?: string;
 	}
 
 }
@@ -132,6 +135,12 @@ export namespace localmodels {
 	    errorKind: string;
 	    error: string;
 	    startedAt: number;
+	    resumed: boolean;
+	}
+	export interface Suggestion {
+	    name: string;
+	    sizeBytes: number;
+	    why: string;
 	}
 
 }
@@ -153,6 +162,7 @@ export namespace provider {
 	    name: string;
 	    sizeBytes?: number;
 	    capabilities?: string[];
+	    manual?: boolean;
 	}
 
 }
@@ -201,6 +211,8 @@ export namespace store {
 	    models?: string[];
 	    serverKind?: string;
 	    maxParallel?: number;
+	    extraModels?: string[];
+	    headerNames?: string[];
 	}
 	export interface ImportResult {
 	    imported: number;

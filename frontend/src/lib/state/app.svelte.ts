@@ -30,6 +30,8 @@ export class AppStore {
     this.unsubs.push(streams.onError((what, e) => toasts.fail(what, e)));
     streams.start();
     this.unsubs.push(localModels.start());
+    // Pulls Go resumed at start-up (running when Brook last quit) began before this subscription.
+    void localModels.load();
     this.unsubs.push(api.events.onConversationsChanged(() => conversationList.scheduleRefresh()));
     try {
       await settings.load();

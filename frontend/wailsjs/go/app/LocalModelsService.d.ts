@@ -16,4 +16,6 @@ export function Pull(arg1:string,arg2:string):Promise<void>;
 
 export function Pulls():Promise<Array<localmodels.PullProgress>>;
 
+export function SuggestedModel():Promise<localmodels.Suggestion>;
+
 export function Unload(arg1:string,arg2:string):Promise<void>;

@@ -30,6 +30,10 @@ export function Pulls() {
   return window['go']['app']['LocalModelsService']['Pulls']();
 }
 
+export function SuggestedModel() {
+  return window['go']['app']['LocalModelsService']['SuggestedModel']();
+}
+
 export function Unload(arg1, arg2) {
   return window['go']['app']['LocalModelsService']['Unload'](arg1, arg2);
 }

@@ -25,6 +25,8 @@ export function Save(arg1:store.Settings):Promise<void>;
 
 export function SaveEndpoint(arg1:store.Endpoint,arg2:string,arg3:boolean):Promise<store.Endpoint>;
 
+export function SaveEndpointWithHeaders(arg1:store.Endpoint,arg2:string,arg3:boolean,arg4:Record<string, string>):Promise<store.Endpoint>;
+
 export function ServerKinds():Promise<Array<app.ServerKindOption>>;
 
 export function SetKeyFile(arg1:boolean):Promise<void>;

@@ -42,6 +42,10 @@ export function SaveEndpoint(arg1, arg2, arg3) {
   return window['go']['app']['SettingsService']['SaveEndpoint'](arg1, arg2, arg3);
 }
 
+export function SaveEndpointWithHeaders(arg1, arg2, arg3, arg4) {
+  return window['go']['app']['SettingsService']['SaveEndpointWithHeaders'](arg1, arg2, arg3, arg4);
+}
+
 export function ServerKinds() {
   return window['go']['app']['SettingsService']['ServerKinds']();
 }
