@@ -54,6 +54,7 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "search", pose: "search=Brook streams", script: demo, dataHome: shared},
 		{name: "model-picker", pose: "models", script: demo, dataHome: shared},
 		{name: "settings", pose: "settings", script: demo},
+		{name: "local-models", pose: "local-models", script: demo},
 		{name: "help", pose: "help", script: demo},
 		{name: "dark", pose: "answered", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
 		{name: "small-800x600", pose: "answered", script: demo, size: "800 600"},

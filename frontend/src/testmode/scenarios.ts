@@ -366,6 +366,14 @@ const scenarios: Record<string, Scenario> = {
         await click($('open-settings'), 'Settings');
         await waitFor(() => $('settings'), 'the settings view');
         break;
+      case 'local-models':
+        // The Models view of the Ollama endpoint, with a model's details open.
+        await click($('open-settings'), 'Settings');
+        await click(await waitFor(() => $('open-models'), 'the Models button'), 'Models');
+        await waitFor(() => $('installed')?.querySelector('tbody tr'), 'the installed models');
+        await click(await waitFor(() => $('model-details-toggle'), 'a Details button'), 'Details');
+        await waitFor(() => $('model-details'), 'the model details');
+        break;
       case 'help':
         ui.openHelp();
         await waitFor(() => $('help-sheet'), 'the help sheet');
