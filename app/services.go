@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -79,18 +80,47 @@ var testHooks = hooks{
 // with: the Default model setting, else the model used last, else the first
 // offered.
 func (s *ChatService) Send(conversationID int64, text, endpointID, model string) (chat.SendResult, error) {
+	return s.SendWithImages(conversationID, text, endpointID, model, nil)
+}
+
+// SendWithImages is Send with images attached to the message, for vision
+// models: at most guard.MaxImages, each a PNG, JPEG, WebP or GIF of at most
+// guard.MaxImageBytes, its data in base64. They are checked before anything
+// is stored, and refused when the model's server says it cannot see images.
+func (s *ChatService) SendWithImages(conversationID int64, text, endpointID, model string, images []store.ImageInput) (chat.SendResult, error) {
 	if err := s.a.ready(); err != nil {
 		return chat.SendResult{}, err
 	}
 	if err := firstError(guard.ConversationOrNew(conversationID), guard.Message(text),
-		guard.EndpointID(endpointID), guard.Model(model)); err != nil {
+		guard.EndpointID(endpointID), guard.Model(model), guard.ImageCount(len(images))); err != nil {
 		return chat.SendResult{}, err
 	}
-	req, err := s.a.chooser.Complete(s.a.ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model})
+	checked, err := checkImages(images)
+	if err != nil {
+		return chat.SendResult{}, err
+	}
+	req, err := s.a.chooser.Complete(s.a.ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model, Images: checked})
 	if err != nil {
 		return chat.SendResult{}, err
 	}
 	return s.a.engine.Send(s.a.ctx, req)
+}
+
+// checkImages decodes and checks the images the UI attached to a message.
+func checkImages(images []store.ImageInput) ([]store.Image, error) {
+	if len(images) == 0 {
+		return nil, nil
+	}
+	out := make([]store.Image, 0, len(images))
+	for _, in := range images {
+		img, err := guard.ImageBase64(in.Name, in.MIME, in.Data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.Image{Name: img.Name, MIME: img.MIME, Width: img.Width, Height: img.Height,
+			Size: int64(len(img.Data)), Data: img.Data})
+	}
+	return out, nil
 }
 
 // firstError returns the first error that is not nil.
@@ -219,6 +249,22 @@ func (s *ConversationService) Open(id int64) (ConversationView, error) {
 	}
 	msgs, err := s.a.store.Messages(s.a.ctx, id)
 	return ConversationView{Conversation: c, Messages: msgs}, err
+}
+
+// ImageData returns an image attached to a message as a data URL
+// ("data:image/png;base64,…"), for showing it.
+func (s *ConversationService) ImageData(id int64) (string, error) {
+	if err := s.a.ready(); err != nil {
+		return "", err
+	}
+	if err := guard.ID("image", id); err != nil {
+		return "", err
+	}
+	img, err := s.a.store.ImageData(s.a.ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return "data:" + img.MIME + ";base64," + base64.StdEncoding.EncodeToString(img.Data), nil
 }
 
 // GetMessage returns one message as stored.

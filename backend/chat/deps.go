@@ -15,6 +15,7 @@ type Store interface {
 	SetConversationModel(ctx context.Context, id int64, endpointID, model string) error
 	SetAutoTitle(ctx context.Context, id int64, title string) error
 	Messages(ctx context.Context, conversationID int64) ([]store.Message, error)
+	ConversationImages(ctx context.Context, conversationID int64) (map[int64][]store.Image, error)
 	GetMessage(ctx context.Context, id int64) (store.Message, error)
 	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
 	ForkConversation(ctx context.Context, userMessageID int64, title, text string) (store.Conversation, store.Message, error)

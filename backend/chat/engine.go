@@ -117,6 +117,8 @@ type SendRequest struct {
 	// EndpointID and Model choose the model; empty keeps the conversation's.
 	EndpointID string
 	Model      string
+	// Images go with the message, each checked (guard.Image) and with its bytes.
+	Images []store.Image
 }
 
 // SendResult is what [Engine.Send] stored before the answer started.
@@ -132,11 +134,16 @@ var ErrEmptyMessage = errors.New("the message is empty")
 // ErrNoModel is returned when no model is chosen for the conversation.
 var ErrNoModel = errors.New("choose a model first")
 
-// Send commits the user's message, creates the answer in state streaming, and
-// starts streaming it. It returns as soon as both are stored.
+// Send commits the user's message, with its images in the same transaction,
+// creates the answer in state streaming, and starts streaming it. It returns
+// as soon as both are stored. Images for a model its server says cannot see
+// are refused ([ErrNoVision]) before anything is stored.
 func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) {
-	if strings.TrimSpace(req.Text) == "" {
+	if strings.TrimSpace(req.Text) == "" && len(req.Images) == 0 {
 		return SendResult{}, ErrEmptyMessage
+	}
+	if err := e.checkVision(ctx, req); err != nil {
+		return SendResult{}, err
 	}
 	var slot *reservation
 	if req.ConversationID != 0 {
@@ -157,13 +164,16 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 		defer slot.cancel()
 	}
 	user, err := e.cfg.Store.AddMessage(ctx, store.Message{
-		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete,
+		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete, Images: req.Images,
 	})
 	if err != nil {
 		return SendResult{}, fmt.Errorf("saving your message: %w", err)
 	}
 	if conv.TitleIsAuto && (conv.Title == NewChatTitle || conv.Title == store.DefaultTitle) {
 		conv.Title = TitleFrom(req.Text)
+		if strings.TrimSpace(req.Text) == "" {
+			conv.Title = TitleFrom(req.Images[0].Name)
+		}
 		if err := e.cfg.Store.SetAutoTitle(ctx, conv.ID, conv.Title); err != nil {
 			e.cfg.Logger.Warn("setting the title", "err", err)
 		}

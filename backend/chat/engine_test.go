@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -157,7 +158,7 @@ func (h *harness) uiText(id int64) (shown string, final store.Message, phases []
 	if len(evs) == 0 || evs[len(evs)-1].Phase != events.PhaseFinal {
 		h.t.Fatalf("no final event")
 	}
-	if stored := h.answer(id); final != stored {
+	if stored := h.answer(id); !reflect.DeepEqual(final, stored) {
 		h.t.Fatalf("the final event carries %+v\nstored is                %+v", final, stored)
 	}
 	return string(utf16.Decode(text)), final, phases

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestFinalEventCarriesTheMessageUpToTheLimit(t *testing.T) {
 	// Content of one byte per character in JSON, so the size is exact.
 	m.Content = strings.Repeat("a", events.MaxInlineFinalMessage-len(b))
 	ev := finalEvent(m)
-	if ev.Message == nil || *ev.Message != m || ev.MessageOmitted || ev.State != "complete" {
+	if ev.Message == nil || !reflect.DeepEqual(*ev.Message, m) || ev.MessageOmitted || ev.State != "complete" {
 		t.Fatalf("a message of exactly the limit: %+v", ev)
 	}
 	m.Content += "a"

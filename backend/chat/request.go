@@ -7,8 +7,10 @@ import (
 
 // buildRequest turns a conversation's history into a provider request. Failed
 // and empty answers are left out, and of several answers to one prompt (after
-// Regenerate) only the newest is sent.
-func buildRequest(conv store.Conversation, s store.Settings, history []store.Message) provider.Request {
+// Regenerate) only the newest is sent. Every user message goes with its
+// images, from images (by message ID, with their bytes), so a vision model
+// sees them again in every later turn.
+func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) provider.Request {
 	req := provider.Request{Model: conv.Model}
 	system := conv.SystemPrompt
 	if system == "" {
@@ -20,7 +22,11 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 	for _, m := range history {
 		switch {
 		case m.Role == store.RoleUser:
-			req.Messages = append(req.Messages, provider.Message{Role: string(m.Role), Content: m.Content})
+			msg := provider.Message{Role: string(m.Role), Content: m.Content}
+			for _, img := range images[m.ID] {
+				msg.Images = append(msg.Images, img.Data)
+			}
+			req.Messages = append(req.Messages, msg)
 		case m.Role == store.RoleAssistant && m.State != store.StateFailed && m.Content != "":
 			msg := provider.Message{Role: string(m.Role), Content: m.Content}
 			if n := len(req.Messages); n > 0 && req.Messages[n-1].Role == string(store.RoleAssistant) {

@@ -122,6 +122,12 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 		e.finish(relay, final)
 		return
 	}
+	images, err := e.historyImages(run.ctx, conv.ID, history)
+	if err != nil {
+		final.State, final.EndReason, final.Error = store.StateFailed, "images", "Brook could not read the conversation's images: "+err.Error()
+		e.finish(relay, final)
+		return
+	}
 	server := e.profile(run.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(run.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
@@ -134,7 +140,7 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 
 	job := &answerJob{
 		e: e, run: run, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
-		base: buildRequest(conv, settings, history), prefix: prefix, prefixReasoning: answer.Reasoning,
+		base: buildRequest(conv, settings, history, images), prefix: prefix, prefixReasoning: answer.Reasoning,
 	}
 	e.finish(relay, job.produce(final))
 }

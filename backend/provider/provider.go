@@ -18,6 +18,10 @@ type Message struct {
 	// partial answer being continued ([Request.Prefill]); finished turns go
 	// without it, as the reasoning models' own guidance asks.
 	Thinking string `json:"thinking,omitempty"`
+	// Images are the raw bytes of the images a user's message carries, for
+	// vision models: PNG, JPEG, WebP or GIF, each type known from its bytes
+	// (http.DetectContentType), which Brook checked when they were attached.
+	Images [][]byte `json:"-"`
 }
 
 // Request is one chat completion request. Zero parameters are not sent.
@@ -122,6 +126,16 @@ type Model struct {
 
 // CapabilityThinking is the capability of a model that can reason.
 const CapabilityThinking = "thinking"
+
+// CapabilityVision is the capability of a model that can see images.
+const CapabilityVision = "vision"
+
+// CapabilityLister is implemented by clients whose server says what each
+// model can do (Ollama's /api/show). An error means the capabilities are
+// unknown.
+type CapabilityLister interface {
+	Capabilities(ctx context.Context, model string) ([]string, error)
+}
 
 // Client is a model server. Every adapter asserts it with var _ provider.Client = (*X)(nil).
 type Client interface {

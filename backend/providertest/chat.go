@@ -152,6 +152,9 @@ func (s *Server) reply(sc Script, body map[string]any, n int) (reply, *refusal) 
 	if sc.Sampling && sc.Tokens == nil {
 		fresh = Variant(fresh, n)
 	}
+	if model, _ := body["model"].(string); sc.sees(model) {
+		fresh = VisionAnswer(requestImages(body))
+	}
 	afresh := reply{answer: fresh, text: fresh, tokens: sc.tokensOf(fresh)}
 	if sc.Prefill == PrefillNeedsFlag && body["continue_final_message"] == true && body["add_generation_prompt"] != false {
 		return reply{}, &refusal{msgVLLMBothTrue, "BadRequestError"}

@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -66,7 +67,7 @@ func NewOllama(sc Script) *Server {
 				"modelfile": "FROM tiny", "parameters": "num_predict 32", "template": "{{ .Prompt }}",
 				"details":      map[string]any{"format": "gguf", "family": "llama"},
 				"model_info":   map[string]any{"general.architecture": "llama", "llama.context_length": 4096, "general.name": body["model"]},
-				"capabilities": sc.ollamaCapabilities(),
+				"capabilities": sc.ollamaCapabilities(fmt.Sprint(body["model"])),
 			}, nil)
 		})
 		mux.HandleFunc("POST /api/chat", s.chatHandler(&ollamaWire))

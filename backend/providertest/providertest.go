@@ -140,6 +140,11 @@ type Script struct {
 
 	// Models are the listed model names; nil means {"tiny:latest"}.
 	Models []string
+	// VisionModels are the models that can see images: /api/show lists
+	// "vision" for them, and they answer [VisionAnswer] of the images a
+	// request carries instead of the script's answer. nil means
+	// {[VisionModel]}.
+	VisionModels []string
 	// APIKey, when set, makes the OpenAI server require "Authorization:
 	// Bearer APIKey" and answer 401 otherwise, as OpenAI does.
 	APIKey string

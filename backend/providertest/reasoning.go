@@ -255,12 +255,16 @@ func restOfReasoning(sc Script, original, fresh, thinking string, n int) string 
 	return fresh[i:]
 }
 
-// ollamaCapabilities are the capabilities /api/show lists.
-func (sc Script) ollamaCapabilities() []string {
+// ollamaCapabilities are the capabilities /api/show lists for model.
+func (sc Script) ollamaCapabilities(model string) []string {
+	caps := []string{"completion"}
 	if sc.Reasoning != "" && !sc.ThinkUnsupported {
-		return []string{"completion", "thinking"}
+		caps = append(caps, "thinking")
 	}
-	return []string{"completion"}
+	if sc.sees(model) {
+		caps = append(caps, "vision")
+	}
+	return caps
 }
 
 // ollamaReasoningLines are the NDJSON lines of the reasoning of a resolved

@@ -80,6 +80,11 @@ func validateBundle(i int, b Bundle) error {
 		if err := validateMessage(m); err != nil {
 			return fmt.Errorf("bundle %d, message %d: %w", i, j, err)
 		}
+		for k, img := range m.Images {
+			if len(img.Data) == 0 || img.MIME == "" {
+				return invalid("bundle %d, message %d, image %d: no data or type", i, j, k+1)
+			}
+		}
 	}
 	return nil
 }
@@ -90,7 +95,8 @@ func validateBundle(i int, b Bundle) error {
 // adds nothing the second time; if that conversation is in the trash
 // (deleted, not yet purged) it is replaced by the imported one. Conversation
 // and message UIDs and times are kept, IDs are new. An answer exported while
-// streaming is imported as interrupted.
+// streaming is imported as interrupted. Messages' images, each with its bytes
+// (checked by the caller), are written with them.
 func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, error) {
 	var result ImportResult
 	for i, b := range bundles {
@@ -176,8 +182,10 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (added b
 		if m.UpdatedAt == 0 {
 			m.UpdatedAt = m.CreatedAt
 		}
-		_, err := stmt.ExecContext(ctx, insertMessageArgs(&m)...)
-		if err != nil {
+		if err := stmt.QueryRowContext(ctx, insertMessageArgs(&m)...).Scan(&m.ID); err != nil {
+			return false, fmt.Errorf("message %s: %w", m.UID, err)
+		}
+		if err := insertImages(ctx, tx, m.ID, m.Images); err != nil {
 			return false, fmt.Errorf("message %s: %w", m.UID, err)
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -107,7 +108,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 				t.Errorf("message %s points at conversation %d", cm.UID, cm.ConversationID)
 			}
 			cm.ID, cm.ConversationID, om.ID, om.ConversationID = 0, 0, 0, 0
-			if cm != om {
+			if !reflect.DeepEqual(cm, om) {
 				t.Errorf("message differs:\n got  %+v\nwant %+v", cm, om)
 			}
 		}

@@ -109,7 +109,9 @@ func insertConversation(ctx context.Context, q queryRower, c *Conversation, para
 // one transaction: it happens whole or not at all. The new conversation has
 // source's model, system prompt and parameters and the title given; the
 // copies get new IDs and UIDs, and an answer that was still streaming is
-// copied as interrupted. source is not changed.
+// copied as interrupted. Images go with the messages they belong to, and the
+// edited message keeps the images of the one it replaces. source is not
+// changed.
 func (s *Store) ForkConversation(ctx context.Context, userMessageID int64, title, text string) (Conversation, Message, error) {
 	var fork Conversation
 	user := Message{Role: RoleUser, Content: text, State: StateComplete}
@@ -153,12 +155,27 @@ func (s *Store) ForkConversation(ctx context.Context, userMessageID int64, title
 			if m.State == StateStreaming {
 				m.State = StateInterrupted
 			}
+			from := m.ID
 			if err := insertMessage(ctx, tx, &m); err != nil {
 				return err
 			}
+			if len(m.Images) > 0 {
+				if err := copyImages(ctx, tx, from, m.ID); err != nil {
+					return err
+				}
+			}
 		}
 		user.UID, user.ConversationID, user.CreatedAt, user.UpdatedAt = uuid.NewString(), fork.ID, now, now
-		return insertMessage(ctx, tx, &user)
+		if err := insertMessage(ctx, tx, &user); err != nil {
+			return err
+		}
+		// The edited message keeps its images.
+		if err := copyImages(ctx, tx, userMessageID, user.ID); err != nil {
+			return err
+		}
+		images, err := conversationImages(ctx, tx, fork.ID, false)
+		user.Images = images[user.ID]
+		return err
 	})
 	if err != nil {
 		return Conversation{}, Message{}, fmt.Errorf("store: fork conversation: %w", err)

@@ -114,7 +114,8 @@ func (s *Store) readBundle(ctx context.Context, id int64) (Bundle, error) {
 	return s.bundleIn(ctx, tx, id)
 }
 
-// bundleIn reads one live conversation and its messages within tx.
+// bundleIn reads one live conversation and its messages, with their images'
+// bytes, within tx.
 func (s *Store) bundleIn(ctx context.Context, tx *sql.Tx, id int64) (Bundle, error) {
 	c, err := scanConversation(tx.QueryRowContext(ctx,
 		`SELECT `+conversationColumns+` FROM conversations WHERE id = ? AND deleted_at IS NULL`, id))
@@ -124,7 +125,8 @@ func (s *Store) bundleIn(ctx context.Context, tx *sql.Tx, id int64) (Bundle, err
 	if err != nil {
 		return Bundle{}, err
 	}
-	messages, err := s.queryMessages(ctx, tx, id)
+	// An export carries the images whole.
+	messages, err := queryMessagesWith(ctx, tx, id, true)
 	if err != nil {
 		return Bundle{}, err
 	}

@@ -44,6 +44,9 @@ func validateMessage(m Message) error {
 	if m.Role != RoleAssistant && m.State == StateStreaming {
 		return invalid("only an assistant message can be streaming")
 	}
+	if len(m.Images) > 0 && m.Role != RoleUser {
+		return invalid("only a user's message can have images")
+	}
 	return nil
 }
 
@@ -69,8 +72,10 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 // its ID, times and (when m.UID is empty) a new UID. An empty State means
 // [StateComplete]; an answer about to arrive is added as [StateStreaming]
 // and then kept up to date with [Store.CheckpointAnswer] and
-// [Store.FinishAnswer]. The conversation's UpdatedAt moves to now. When
-// AddMessage returns, the message is committed.
+// [Store.FinishAnswer]. The conversation's UpdatedAt moves to now. The
+// message's Images, each with its bytes, are written with it in the same
+// transaction (the caller has checked them); the returned message carries
+// their metadata. When AddMessage returns, the message is committed.
 func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 	if m.State == "" {
 		m.State = StateComplete
@@ -89,11 +94,15 @@ func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 		if err := requireOneRow(res, err, "conversation", m.ConversationID); err != nil {
 			return err
 		}
-		return insertMessage(ctx, tx, &m)
+		if err := insertMessage(ctx, tx, &m); err != nil {
+			return err
+		}
+		return insertImages(ctx, tx, m.ID, m.Images)
 	})
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
+	m.Images = withoutData(m.Images)
 	return m, nil
 }
 
@@ -142,7 +151,8 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 }
 
 // Messages returns the messages of a conversation in the order they were
-// added. It works for a deleted conversation too, so an undo can show it.
+// added, with their images' metadata. It works for a deleted conversation
+// too, so an undo can show it.
 func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, error) {
 	return s.queryMessages(ctx, s.read, conversationID)
 }
@@ -153,6 +163,12 @@ type querier interface {
 }
 
 func (s *Store) queryMessages(ctx context.Context, q querier, conversationID int64) ([]Message, error) {
+	return queryMessagesWith(ctx, q, conversationID, false)
+}
+
+// queryMessagesWith reads a conversation's messages and, in one more query,
+// their images: with imageData, the images' bytes too.
+func queryMessagesWith(ctx context.Context, q querier, conversationID int64, imageData bool) ([]Message, error) {
 	var exists int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE id = ?`, conversationID).Scan(&exists)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -175,17 +191,45 @@ func (s *Store) queryMessages(ctx context.Context, q querier, conversationID int
 		}
 		list = append(list, m)
 	}
-	return list, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	images, err := conversationImages(ctx, q, conversationID, imageData)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Images = images[list[i].ID]
+	}
+	return list, nil
 }
 
-// GetMessage returns one message, or [ErrNotFound].
+// GetMessage returns one message with its images' metadata, or [ErrNotFound].
 func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
 	m, err := scanMessage(s.read.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
 	}
-	return m, err
+	if err != nil {
+		return Message{}, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, message_id, name, mime, width, height, size FROM images WHERE message_id = ? ORDER BY id`, id)
+	if err != nil {
+		return Message{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var img Image
+		if err := rows.Scan(&img.ID, &img.MessageID, &img.Name, &img.MIME, &img.Width, &img.Height, &img.Size); err != nil {
+			return Message{}, err
+		}
+		m.Images = append(m.Images, img)
+	}
+	return m, rows.Err()
 }
+
+// DeleteMessage removes one message for good, with its images.
 
 // DeleteMessage removes one message for good.
 func (s *Store) DeleteMessage(ctx context.Context, id int64) error {

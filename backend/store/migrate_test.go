@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -204,6 +205,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := mustMessage(t, s, c.ID, RoleUser, "a fresh question about 日本語のテキスト")
+			checkImages(t, s, c.ID)
 			if err := s.SetPinned(ctx, c.ID, true); err != nil {
 				t.Fatal(err)
 			}
@@ -476,5 +478,61 @@ func TestMigrationFilesAreNumberedInOrder(t *testing.T) {
 		if m.version != i+1 || m.sql == "" {
 			t.Fatalf("migration %d = %+v", i, m)
 		}
+	}
+}
+
+// checkImages checks the images table (version 11) of a migrated database:
+// migrated messages have none; a new message's images are stored with it,
+// read with the conversation, copied by a fork and deleted with it.
+func checkImages(t *testing.T, s *Store, conversationID int64) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range []int64{1, 2} {
+		msgs, err := s.Messages(ctx, id)
+		if err != nil {
+			continue // not seeded at this version
+		}
+		for _, m := range msgs {
+			if m.Images != nil {
+				t.Fatalf("migrated message %d has images %+v", m.ID, m.Images)
+			}
+		}
+	}
+	m, err := s.AddMessage(ctx, Message{ConversationID: conversationID, Role: RoleUser, Content: "look",
+		Images: []Image{{Name: "a.png", MIME: "image/png", Width: 1, Height: 1, Data: []byte("png-bytes")}}})
+	if err != nil || len(m.Images) != 1 || m.Images[0].ID == 0 || m.Images[0].Data != nil || m.Images[0].Size != 9 {
+		t.Fatalf("AddMessage with an image = %+v, %v", m, err)
+	}
+	msgs, err := s.Messages(ctx, conversationID)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("Messages = %+v, %v", msgs, err)
+	}
+	if last := msgs[len(msgs)-1]; len(last.Images) != 1 || last.Images[0].Name != "a.png" || last.Images[0].Data != nil {
+		t.Fatalf("Messages = %+v, %v", msgs, err)
+	}
+	img, err := s.ImageData(ctx, m.Images[0].ID)
+	if err != nil || string(img.Data) != "png-bytes" || img.MessageID != m.ID {
+		t.Fatalf("ImageData = %+v, %v", img, err)
+	}
+	_, user, err := s.ForkConversation(ctx, m.ID, "fork", "look again")
+	if err != nil || len(user.Images) != 1 || user.Images[0].ID == img.ID {
+		t.Fatalf("fork = %+v, %v", user, err)
+	}
+	if err := s.DeleteMessage(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImageData(ctx, img.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("image after its message was deleted: %v", err)
+	}
+	if _, err := s.ImageData(ctx, user.Images[0].ID); err != nil {
+		t.Fatalf("fork's image: %v", err)
+	}
+	// A refused image leaves nothing behind.
+	before, _ := s.Messages(ctx, conversationID)
+	if _, err := s.AddMessage(ctx, Message{ConversationID: conversationID, Role: RoleUser, Content: "x", Images: []Image{{MIME: "image/png"}}}); err == nil {
+		t.Fatal("an image without data was stored")
+	}
+	if msgs, _ := s.Messages(ctx, conversationID); len(msgs) != len(before) {
+		t.Fatalf("messages after refusal = %d", len(msgs))
 	}
 }

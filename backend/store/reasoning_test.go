@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -118,7 +119,7 @@ func TestAddMessageKeepsReasoning(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := s.GetMessage(ctx, m.ID)
-	if err != nil || got != m {
+	if err != nil || !reflect.DeepEqual(got, m) {
 		t.Fatalf("GetMessage = %+v, %v; want %+v", got, err, m)
 	}
 	if ids := searchIDs(t, s, "contemplation"); len(ids) != 0 {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -247,7 +248,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(messages) != 1 || messages[0] != user {
+	if len(messages) != 1 || !reflect.DeepEqual(messages[0], user) {
 		t.Fatalf("messages changed: %+v", messages)
 	}
 	if endpoints, _ := s.ListEndpoints(ctx); len(endpoints) != 0 {
@@ -296,7 +297,7 @@ func TestStreamingAnswer(t *testing.T) {
 	}
 	want := final
 	want.UID, want.ConversationID, want.Role, want.CreatedAt, want.UpdatedAt = answer.UID, c.ID, RoleAssistant, got.CreatedAt, got.UpdatedAt
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %+v\nwant %+v", got, want)
 	}
 	if ids := searchIDs(t, s, "lightweight"); !slices.Equal(ids, []int64{answer.ID}) {

@@ -67,8 +67,10 @@ type Message struct {
 	// kept, shown and exported with the answer, never sent back to a model.
 	Reasoning string       `json:"reasoning,omitempty"`
 	State     MessageState `json:"state"`
-	CreatedAt int64        `json:"createdAt"`
-	UpdatedAt int64        `json:"updatedAt"`
+	// Images are the images a user attached to the message, in order.
+	Images    []Image `json:"images,omitempty"`
+	CreatedAt int64   `json:"createdAt"`
+	UpdatedAt int64   `json:"updatedAt"`
 
 	EndpointID   string `json:"endpointId,omitempty"`
 	Model        string `json:"model,omitempty"`

@@ -135,6 +135,10 @@ func TestJSONRoundTrip(t *testing.T) {
 		for j := range want[i].Messages {
 			want[i].Messages[j].ID = 0
 			want[i].Messages[j].ConversationID = 0
+			for k := range want[i].Messages[j].Images {
+				want[i].Messages[j].Images[k].ID = 0
+				want[i].Messages[j].Images[k].MessageID = 0
+			}
 		}
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -233,6 +237,7 @@ func TestHTMLIsSelfContainedAndSafe(t *testing.T) {
 		`@media (prefers-color-scheme: dark)`,
 		`中文说明`, `東京の週末プラン`,
 		`class="note interrupted"`, `class="note recovered"`, `class="note stopped"`, `class="note failed"`,
+		`alt="chart &#34;&lt;1&gt;&#34;.png"`, // an image inlined, its name escaped
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("HTML export lacks %q", want)
@@ -240,7 +245,8 @@ func TestHTMLIsSelfContainedAndSafe(t *testing.T) {
 	}
 	// Only local anchors: the page links to nothing it would need to load.
 	for _, m := range regexp.MustCompile(`(?:href|src)="([^"]*)"`).FindAllStringSubmatch(out, -1) {
-		if m[1] != "" && !strings.HasPrefix(m[1], "#") {
+		// Images are inlined as data URLs.
+		if m[1] != "" && !strings.HasPrefix(m[1], "#") && !strings.HasPrefix(m[1], "data:image/png;base64,") {
 			t.Errorf("HTML export refers to %q", m[1])
 		}
 	}

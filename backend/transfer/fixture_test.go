@@ -1,6 +1,10 @@
 package transfer
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"time"
 
 	"brook/backend/store"
@@ -46,6 +50,8 @@ func fixtureBundles() []store.Bundle {
 					Role: store.RoleUser, State: store.StateComplete,
 					Content:   "How do I sort a slice of people by age in Go?\nShow a table of the complexity too.",
 					CreatedAt: ms(1), UpdatedAt: ms(1),
+					Images: []store.Image{{ID: 5, MessageID: 101, Name: `chart "<1>".png`, MIME: "image/png",
+						Width: 2, Height: 1, Size: int64(len(fixturePNG())), Data: fixturePNG()}},
 				},
 				{
 					ID: 102, UID: "0193a4c2-7d1e-7c3a-9f00-000000000102", ConversationID: 7,
@@ -130,4 +136,15 @@ func fixtureBundles() []store.Bundle {
 			},
 		},
 	}
+}
+
+// fixturePNG is a 2×1 PNG, the same bytes every time.
+func fixturePNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 2, 1))
+	img.Set(0, 0, color.RGBA{200, 30, 30, 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }

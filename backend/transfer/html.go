@@ -3,6 +3,7 @@ package transfer
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"strings"
@@ -125,8 +126,32 @@ type htmlMessage struct {
 	// Reasoning is the rendered reasoning, shown folded before the answer.
 	Reasoning template.HTML
 	HTML      template.HTML
-	Notes     []note
-	Stats     []string
+	// Images are the message's images, inlined as data URLs.
+	Images []htmlImage
+	Notes  []note
+	Stats  []string
+}
+
+// htmlImage is one image of a message: its data URL and its name as alt text.
+type htmlImage struct {
+	Src template.URL
+	Alt string
+}
+
+// htmlImages inlines a message's images. Only the image types Brook
+// accepts become data URLs: the template trusts Src as it is.
+func htmlImages(images []store.Image) []htmlImage {
+	var out []htmlImage
+	for _, img := range images {
+		switch img.MIME {
+		case "image/png", "image/jpeg", "image/webp", "image/gif":
+		default:
+			continue
+		}
+		src := "data:" + img.MIME + ";base64," + base64.StdEncoding.EncodeToString(img.Data)
+		out = append(out, htmlImage{Src: template.URL(src), Alt: img.Name})
+	}
+	return out
 }
 
 // htmlWriter writes one HTML page that shows the same in any browser,
@@ -208,6 +233,7 @@ func (hw *htmlWriter) add(b store.Bundle) error {
 			Time:          formatTime(m.CreatedAt, loc),
 			ThinkingLabel: thinkingLabel(m),
 			HTML:          h,
+			Images:        htmlImages(m.Images),
 			Notes:         messageNotes(m),
 			Stats:         messageStats(m),
 		}
@@ -410,6 +436,13 @@ footer { margin-top: 3rem; text-align: center; }
 {{- end}}
 <div class="content">
 {{.HTML}}</div>
+{{- if .Images}}
+<div class="images">
+{{- range .Images}}
+<img src="{{.Src}}" alt="{{.Alt}}" style="max-width:100%;max-height:24em;margin:.25em">
+{{- end}}
+</div>
+{{- end}}
 {{- range .Notes}}
 <p class="note {{.Kind}}">{{.Text}}</p>
 {{- end}}

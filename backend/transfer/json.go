@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"brook/backend/guard"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -175,6 +176,21 @@ func validateBrook(b *store.Bundle, index int) error {
 			m.State = store.StateInterrupted
 		}
 		m.ID, m.ConversationID = 0, 0
+		if len(m.Images) > 0 && m.Role != store.RoleUser {
+			return fmt.Errorf("%s: %w: only a user's message can have images", mwhere, ErrInvalid)
+		}
+		if err := guard.ImageCount(len(m.Images)); err != nil {
+			return fmt.Errorf("%s: %w: %v", mwhere, ErrInvalid, err)
+		}
+		for k := range m.Images {
+			img := &m.Images[k]
+			checked, err := guard.Image(img.Name, img.MIME, img.Data)
+			if err != nil {
+				return fmt.Errorf("%s, image %d: %w: %v", mwhere, k+1, ErrInvalid, err)
+			}
+			*img = store.Image{Name: checked.Name, MIME: checked.MIME, Width: checked.Width, Height: checked.Height,
+				Size: int64(len(checked.Data)), Data: checked.Data}
+		}
 		if strings.TrimSpace(m.UID) == "" {
 			m.UID = messageUID(c.UID, j, m)
 		}

@@ -65,6 +65,7 @@ func (mw *markdownWriter) add(b store.Bundle) error {
 			}
 			bw.WriteString("\n")
 		}
+		writeImages(bw, m.Images)
 		for _, n := range messageNotes(m) {
 			fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
 		}
@@ -240,4 +241,21 @@ func openFence(content string) string {
 		}
 	}
 	return open
+}
+
+// writeImages names a message's images. A Markdown export is one stream of
+// text with no place for files beside it, so the images are referred to by
+// name; the JSON and HTML exports carry them whole.
+func writeImages(w *bufio.Writer, images []store.Image) {
+	for _, img := range images {
+		name := img.Name
+		if name == "" {
+			name = "image"
+		}
+		detail := img.MIME
+		if img.Width > 0 && img.Height > 0 {
+			detail += fmt.Sprintf(", %d×%d", img.Width, img.Height)
+		}
+		fmt.Fprintf(w, "*[Image: %s (%s), not included in Markdown exports]*\n\n", mdEscape(oneLine(name)), detail)
+	}
 }

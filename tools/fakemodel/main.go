@@ -26,7 +26,7 @@ func main() {
 	flag.Parse()
 
 	script := providertest.Script{Answer: *answer, Tokens: providertest.SplitTokens(*answer, 4), TokenDelay: *delay,
-		FaultAfterTokens: *after, Models: []string{"tiny:latest", "demo:7b"}}
+		FaultAfterTokens: *after, Models: []string{"tiny:latest", "demo:7b", providertest.VisionModel}}
 	found := false
 	for f := providertest.None; f <= providertest.StatusError; f++ {
 		if f.String() == *fault {

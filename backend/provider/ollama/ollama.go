@@ -223,6 +223,9 @@ func chatRequest(req provider.Request, stream bool) (*api.ChatRequest, error) {
 	msgs := make([]api.Message, len(req.Messages))
 	for i, m := range req.Messages {
 		msgs[i] = api.Message{Role: m.Role, Content: m.Content}
+		for _, img := range m.Images {
+			msgs[i].Images = append(msgs[i].Images, api.ImageData(img))
+		}
 		if req.Prefill != provider.PrefillNone && i == len(req.Messages)-1 && m.Role == "assistant" {
 			msgs[i].Thinking = m.Thinking
 		}

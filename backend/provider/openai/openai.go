@@ -5,6 +5,7 @@ package openai
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -244,6 +245,9 @@ func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
 			content = prefillContent(m)
 		}
 		msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, Content: content}
+		if len(m.Images) > 0 {
+			msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, MultiContent: imageParts(content, m.Images)}
+		}
 	}
 	wire := goopenai.ChatCompletionRequest{Model: req.Model, Messages: msgs}
 	if req.Temperature != nil {
@@ -358,4 +362,16 @@ func errorMessage(body []byte) string {
 		return s
 	}
 	return ""
+}
+
+// imageParts is a message's content as OpenAI's parts: its text, then each
+// image as a data URL.
+func imageParts(text string, images [][]byte) []goopenai.ChatMessagePart {
+	parts := []goopenai.ChatMessagePart{{Type: goopenai.ChatMessagePartTypeText, Text: text}}
+	for _, img := range images {
+		url := "data:" + http.DetectContentType(img) + ";base64," + base64.StdEncoding.EncodeToString(img)
+		parts = append(parts, goopenai.ChatMessagePart{Type: goopenai.ChatMessagePartTypeImageURL,
+			ImageURL: &goopenai.ChatMessageImageURL{URL: url}})
+	}
+	return parts
 }

@@ -214,6 +214,21 @@ export namespace store {
 	    extraModels?: string[];
 	    headerNames?: string[];
 	}
+	export interface Image {
+	    id: number;
+	    messageId: number;
+	    name: string;
+	    mime: string;
+	    width: number;
+	    height: number;
+	    size: number;
+	    data?: string;
+	}
+	export interface ImageInput {
+	    name: string;
+	    mime: string;
+	    data: string;
+	}
 	export interface ImportResult {
 	    imported: number;
 	    skipped: number;
@@ -227,6 +242,7 @@ export namespace store {
 	    content: string;
 	    reasoning?: string;
 	    state: string;
+	    images?: Image[];
 	    createdAt: number;
 	    updatedAt: number;
 	    endpointId?: string;

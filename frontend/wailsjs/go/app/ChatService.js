@@ -30,6 +30,10 @@ export function Send(arg1, arg2, arg3, arg4) {
   return window['go']['app']['ChatService']['Send'](arg1, arg2, arg3, arg4);
 }
 
+export function SendWithImages(arg1, arg2, arg3, arg4, arg5) {
+  return window['go']['app']['ChatService']['SendWithImages'](arg1, arg2, arg3, arg4, arg5);
+}
+
 export function Stop(arg1) {
   return window['go']['app']['ChatService']['Stop'](arg1);
 }

@@ -11,6 +11,8 @@ export function DeleteMessage(arg1:number):Promise<void>;
 
 export function GetMessage(arg1:number):Promise<store.Message>;
 
+export function ImageData(arg1:number):Promise<string>;
+
 export function List(arg1:boolean,arg2:number,arg3:number):Promise<Array<store.Conversation>>;
 
 export function Open(arg1:number):Promise<app.ConversationView>;

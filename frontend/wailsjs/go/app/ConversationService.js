@@ -18,6 +18,10 @@ export function GetMessage(arg1) {
   return window['go']['app']['ConversationService']['GetMessage'](arg1);
 }
 
+export function ImageData(arg1) {
+  return window['go']['app']['ConversationService']['ImageData'](arg1);
+}
+
 export function List(arg1, arg2, arg3) {
   return window['go']['app']['ConversationService']['List'](arg1, arg2, arg3);
 }
