@@ -255,3 +255,25 @@ func TestThinkingSectionInTheWindow(t *testing.T) {
 		t.Fatalf("stored reasoning %q (%v)", stored, err)
 	}
 }
+
+// TestVisionInTheWindow attaches a picture made in the page to a question for
+// a vision model: the fake model answers with a digest of the bytes it got,
+// which must be the picture's, and the history shows the picture.
+func TestVisionInTheWindow(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{Models: []string{providertest.VisionModel}})
+	defer srv.Close()
+	var r struct {
+		State         string `json:"state"`
+		AnswerText    string `json:"answerText"`
+		SentSha8      string `json:"sentSha8"`
+		AttachedLeft  int    `json:"attachedLeft"`
+		HistoryImages int    `json:"historyImages"`
+	}
+	runScenario(t, srv, t.TempDir(), "vision", &r)
+	if r.State != "complete" || !strings.Contains(r.AnswerText, "saw 1 image") || r.SentSha8 == "" || !strings.Contains(r.AnswerText, r.SentSha8) {
+		t.Fatalf("answer %q (%s); want the model to have seen 1 image with sha256 %s", r.AnswerText, r.State, r.SentSha8)
+	}
+	if r.AttachedLeft != 0 || r.HistoryImages != 1 {
+		t.Fatalf("after sending: %d images still attached, %d in the history; want 0 and 1", r.AttachedLeft, r.HistoryImages)
+	}
+}

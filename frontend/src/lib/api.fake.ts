@@ -4,10 +4,12 @@ import type {
   BrookApi,
   Conversation,
   EndpointModels,
+  ImageInput,
   InstalledModel,
   KeyStorage,
   LoadedModel,
   Message,
+  MessageImage,
   ModelDetails,
   ModelSuggestion,
   PullProgress,
@@ -19,6 +21,10 @@ import type {
   StreamEvent,
   WaitingFor,
 } from './api';
+
+/** A 1×1 transparent PNG (base64). */
+export const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 /** The kinds Go offers (SettingsService.ServerKinds), in its order. */
 export const FAKE_SERVER_KINDS: ServerKindInfo[] = [
@@ -92,6 +98,8 @@ export interface FakeApi extends BrookApi {
     local: Record<string, FakeLocalModels>;
     /** The pulls Go knows of (LocalModelsService.Pulls), kept up to date by emitPull. */
     pulls: PullProgress[];
+    /** Stored images' data (base64), by image id; an image not here reads as a 1×1 PNG. */
+    imageData: Record<number, string>;
   };
   calls: { method: string; args: unknown[] }[];
   /** Where the fake keeps API keys: 'keyring' (the default), or set 'session'/'file' as on a machine without one. */
@@ -208,6 +216,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     ],
     local: init.local ?? { ollama: { installed: [installed({ name: 'llama3.2', size: 2_000_000_000 })], loaded: [], details: {} } },
     pulls: init.pulls ?? [],
+    imageData: init.imageData ?? {},
   };
   /** Each endpoint's own parallel default (what "automatic" means), as first surveyed. */
   const serverParallel = new Map<string, number>();
@@ -270,6 +279,21 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         db.messages.push(user, answer);
         startSim(answer);
         return { conversation: { ...c }, user: { ...user }, answer: { ...answer } };
+      },
+      async sendWithImages(conversationId, text, endpointId, model, images) {
+        log('sendWithImages', conversationId, text, endpointId, model, images);
+        const refused = imageRefusal(model, images);
+        if (refused) throw refused;
+        const r = await fake.chat.send(conversationId, text, endpointId, model);
+        // One call is logged: sendWithImages, not the send it is made of.
+        for (let i = calls.length - 1; i >= 0; i--) if (calls[i].method === 'send') { calls.splice(i, 1); break; }
+        const user = findMsg(r.user.id);
+        user.images = images.map((im): MessageImage => {
+          const id = nextId++;
+          db.imageData[id] = im.data;
+          return { id, messageId: user.id, name: im.name, mime: im.mime, width: 1, height: 1, size: Math.floor((im.data.length * 3) / 4) };
+        });
+        return { ...r, user: { ...user } };
       },
       async stop(id) {
         log('stop', id);
@@ -359,6 +383,12 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async getMessage(id) {
         log('getMessage', id);
         return { ...findMsg(id) };
+      },
+      async imageData(id) {
+        log('imageData', id);
+        const img = db.messages.flatMap((m) => m.images ?? []).find((x) => x.id === id);
+        if (!img && !(id in db.imageData)) throw new Error('image not found');
+        return `data:${img?.mime ?? 'image/png'};base64,${db.imageData[id] ?? ONE_PIXEL_PNG}`;
       },
       async create() {
         const c = conv();
@@ -648,6 +678,18 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     if (!em) throw new Error(`endpoint "${ep}" not found`);
     if (em.endpoint.kind !== 'ollama') throw new Error(`endpoint "${em.endpoint.name}" is not an Ollama endpoint`);
     return (db.local[ep] ??= { installed: [], loaded: [], details: {} });
+  }
+
+  /** Go's refusals of SendWithImages. */
+  function imageRefusal(model: string, images: ImageInput[]): string {
+    if (images.length > 8) return `too many images (${images.length}; at most 8)`;
+    for (const im of images) {
+      if (!['image/png', 'image/jpeg', 'image/webp', 'image/gif'].includes(im.mime)) return `${im.name}: images must be PNG, JPEG, WebP or GIF`;
+      if ((im.data.length * 3) / 4 > 10 * 1024 * 1024) return `${im.name} is larger than 10 MB`;
+    }
+    const info = db.models.flatMap((e) => e.models).find((x) => x.name === model);
+    if (info?.capabilities?.length && !info.capabilities.includes('vision')) return `${model} cannot see images`;
+    return '';
   }
 
   const deleted = new Map<number, Conversation>();

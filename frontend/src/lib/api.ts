@@ -37,7 +37,11 @@ export type Params = Narrowed<store.Params, { think?: Think }>;
 export type Conversation = Narrowed<store.Conversation, { params: Params }>;
 /** How a recovered answer was completed: the partial answer continued, or the question asked again in full. */
 export type RecoveryMethod = 'continued' | 'reasked';
-export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod }>;
+/** An image sent with a message (ChatService.SendWithImages): data is base64 without the data: prefix. */
+export type ImageInput = store.ImageInput;
+/** A stored image of a message, metadata only (no data); ConversationService.ImageData(id) gives its data: URL. */
+export type MessageImage = Omit<store.Image, 'data'>;
+export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[] }>;
 /** The wire protocol an endpoint speaks. */
 export type EndpointKind = 'ollama' | 'openai';
 /** What software serves an endpoint (Go's provider.ServerKind). */
@@ -106,6 +110,8 @@ export type ModelSuggestion = localmodels.Suggestion;
 export interface BrookApi {
   chat: {
     send(conversationId: number, text: string, endpointId: string, model: string): Promise<SendResult>;
+    /** Send with images for a vision model (at most 8, 10 MB each, PNG/JPEG/WebP/GIF; Go refuses the rest). */
+    sendWithImages(conversationId: number, text: string, endpointId: string, model: string, images: ImageInput[]): Promise<SendResult>;
     stop(answerId: number): Promise<void>;
     retry(answerId: number): Promise<Message>;
     continue(answerId: number): Promise<Message>;
@@ -119,6 +125,8 @@ export interface BrookApi {
     list(archived: boolean, limit: number, offset: number): Promise<Conversation[]>;
     open(id: number): Promise<ConversationView>;
     getMessage(id: number): Promise<Message>;
+    /** A stored image as a data: URL. */
+    imageData(imageId: number): Promise<string>;
     create(): Promise<Conversation>;
     rename(id: number, title: string): Promise<void>;
     setPinned(id: number, pinned: boolean): Promise<void>;
@@ -318,6 +326,8 @@ export function createWailsApi(): BrookApi {
     chat: {
       send: (conversationId, text, endpointId, model) =>
         chatService.Send(conversationId, text, endpointId, model) as Promise<SendResult>,
+      sendWithImages: (conversationId, text, endpointId, model, images) =>
+        chatService.SendWithImages(conversationId, text, endpointId, model, images) as Promise<SendResult>,
       stop: (id) => chatService.Stop(id),
       retry: (id) => chatService.Retry(id) as Promise<Message>,
       continue: (id) => chatService.Continue(id) as Promise<Message>,
@@ -333,6 +343,7 @@ export function createWailsApi(): BrookApi {
         return { conversation: v.conversation, messages: list(v.messages) };
       },
       getMessage: (id) => conversations.GetMessage(id) as Promise<Message>,
+      imageData: (id) => conversations.ImageData(id),
       create: () => conversations.Create() as Promise<Conversation>,
       rename: (id, title) => conversations.Rename(id, title),
       setPinned: (id, pinned) => conversations.SetPinned(id, pinned),

@@ -160,6 +160,47 @@ const scenarios: Record<string, Scenario> = {
   },
 
   /**
+   * A vision model: a picture made in the page is attached through the
+   * composer's file input, sent with a question, shown in the history, and
+   * the fake model's answer says which bytes it saw.
+   */
+  async vision() {
+    await ready();
+    await newChat();
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#2b6cb0';
+    g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#f6e05e';
+    g.fillRect(16, 12, 32, 24);
+    const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG from the canvas'))), 'image/png'));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    const sha8 = Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+    const input = await waitFor(() => $('attach-input') as HTMLInputElement | null, 'the attach button (a vision model is selected)');
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'square.png', { type: 'image/png' }));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await waitFor(() => $('attached-image'), 'the thumbnail of the attached picture');
+    const answerId = await send('What do you see?');
+    const m = await settled(answerId);
+    const user = shownMessages().find((x) => x.role === 'user' && x.id < answerId);
+    const userEl = user ? document.querySelector(`[data-testid="message"][data-message-id="${user.id}"]`) : null;
+    await waitFor(() => userEl?.querySelector('[data-testid="message-image"] img'), 'the picture in the history');
+    return {
+      answerId,
+      state: m.state,
+      answerText: m.text,
+      sentSha8: sha8,
+      attachedLeft: $$('attached-image').length,
+      historyImages: userEl?.querySelectorAll('[data-testid="message-image"]').length ?? 0,
+    };
+  },
+
+  /**
    * A model that reasons first: the Thinking section is open and live while
    * the reasoning streams, folds when the answer starts, and opens again.
    */

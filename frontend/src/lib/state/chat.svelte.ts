@@ -2,7 +2,8 @@
 // in it (send, stop, retry, continue, regenerate, edit, delete a message, its
 // model, system prompt and parameters). Live answers themselves are in
 // `streams`; a finished one replaces its message here.
-import { api, errorText, type Conversation, type Message, type Params, type Selection } from '../api';
+import { api, errorText, type Conversation, type ImageInput, type Message, type Params, type Selection } from '../api';
+import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
 import { conversationList, type ListChange } from './conversationList.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
@@ -20,6 +21,22 @@ export interface SendResultLike {
 
 let tempSeq = 0;
 
+/** An image attached in the composer, not sent yet: `url` is an object URL for its thumbnail. */
+export interface PendingImage {
+  key: number;
+  name: string;
+  url: string;
+  input: ImageInput;
+}
+let imageSeq = 0;
+
+function objectURL(f: Blob): string {
+  return typeof URL.createObjectURL === 'function' ? URL.createObjectURL(f) : '';
+}
+function revoke(p: PendingImage): void {
+  if (p.url && typeof URL.revokeObjectURL === 'function') URL.revokeObjectURL(p.url);
+}
+
 export class ChatStore {
   /** The open conversation's id; 0 = a new chat, not stored yet. */
   currentId = $state(0);
@@ -34,6 +51,15 @@ export class ChatStore {
   sendingFrom = $state(-1);
   /** An answer of the open conversation runs (or its Send is in flight): Stop, not Send. */
   streaming = $derived(streams.isStreaming(this.currentId) || this.sendingFrom === this.currentId);
+  /** Images attached in the composer, sent with the next message. */
+  images = $state<PendingImage[]>([]);
+  /** Attached images still being read (or made smaller). */
+  preparing = $state(0);
+  /**
+   * Whether the selected model can see images: false when the server says it
+   * cannot, undefined when it does not say (Go lets images through then).
+   */
+  sees = $derived(canSee(models.selectedEndpoint?.models.find((m) => m.name === models.selection.model)));
 
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   private draftPending: { id: number; text: string } | null = null;
@@ -180,12 +206,72 @@ export class ChatStore {
     if (p) api.conversations.saveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
   }
 
+  // ---- images ------------------------------------------------------------
+  private cannotSee(): string {
+    return `${models.selection.model} cannot see images; pick a vision model`;
+  }
+
+  /**
+   * Attaches image files (dropped, pasted or picked) for the next message.
+   * A model that cannot see gets none; a file of another type, too large, or
+   * past the 8th is refused with a toast. Resolves when every file is read.
+   */
+  async addImages(files: File[]): Promise<void> {
+    if (!files.length) return;
+    if (this.sees === false) {
+      toasts.show(this.cannotSee(), 'error');
+      return;
+    }
+    const jobs: Promise<void>[] = [];
+    for (const f of files) {
+      const bad = checkImage(f);
+      if (bad) {
+        toasts.show(`Could not attach the image: ${bad}`, 'error');
+        continue;
+      }
+      if (this.images.length + this.preparing >= MAX_IMAGES) {
+        toasts.show(`At most ${MAX_IMAGES} images per message; ${f.name} was not attached.`, 'error');
+        continue;
+      }
+      this.preparing++;
+      jobs.push(
+        prepareImage(f)
+          .then((input) => {
+            this.images.push({ key: ++imageSeq, name: input.name, url: objectURL(f), input });
+          })
+          .catch((e) => {
+            toasts.fail('Could not attach the image', e);
+          })
+          .finally(() => {
+            this.preparing--;
+          }),
+      );
+    }
+    await Promise.all(jobs);
+  }
+
+  removeImage(key: number): void {
+    const p = this.images.find((x) => x.key === key);
+    if (!p) return;
+    revoke(p);
+    this.images = this.images.filter((x) => x.key !== key);
+    ui.focusComposer();
+  }
+
   // ---- sending -----------------------------------------------------------
   /** Returns true when the text was taken (the composer clears itself). */
   send(text: string): boolean {
     const body = text.trim();
     if (!body) return false;
     if (this.streaming) return false;
+    if (this.preparing) {
+      toasts.show('The images are still being read; send again in a moment.', 'info');
+      return false;
+    }
+    if (this.images.length && this.sees === false) {
+      toasts.show(this.cannotSee(), 'error');
+      return false;
+    }
     const sel = models.selection;
     if (!sel.model) {
       toasts.show(
@@ -220,15 +306,22 @@ export class ChatStore {
       api.conversations.saveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
     }
     ui.scrollToBottom();
-    void this.doSend(fromId, body, sel, temp.id);
+    void this.doSend(fromId, body, sel, temp.id, [...this.images]);
     return true;
   }
 
-  private async doSend(fromId: number, body: string, sel: Selection, tempId: number): Promise<void> {
+  private async doSend(fromId: number, body: string, sel: Selection, tempId: number, images: PendingImage[]): Promise<void> {
     const openSeq = this.openSeq;
     this.sendingFrom = fromId;
     try {
-      const r = await api.chat.send(fromId, body, sel.endpointId, sel.model);
+      const r = images.length
+        ? await api.chat.sendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
+        : await api.chat.send(fromId, body, sel.endpointId, sel.model);
+      // Sent: the attached images are gone from the composer (kept when the send failed).
+      if (images.length) {
+        for (const p of images) revoke(p);
+        this.images = this.images.filter((x) => !images.some((p) => p.key === x.key));
+      }
       streams.track(r.answer);
       const stillHere = this.currentId === fromId && this.openSeq === openSeq;
       if (stillHere) {
