@@ -736,7 +736,7 @@ func (s *TransferService) Export(ids []int64, format string) (string, error) {
 		return "", err
 	}
 	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error {
-		return transfer.ExportSeq(w, f, list.Entries, list.Bundles(s.a.ctx), now)
+		return transfer.ExportSeqImages(w, f, list.Entries, list.Bundles(s.a.ctx), now, transfer.ImagesBeside(path))
 	})
 }
 

@@ -18,9 +18,10 @@ import (
 // text Brook adds around them (titles, model names, notes) is escaped. A
 // message's reasoning comes before its text, folded; see writeReasoning.
 type markdownWriter struct {
-	w   *bufio.Writer
-	now time.Time
-	n   int // conversations written
+	w      *bufio.Writer
+	now    time.Time
+	n      int       // conversations written
+	images ImageSink // where images go; nil names them only
 }
 
 func (*markdownWriter) begin() error { return nil }
@@ -65,7 +66,9 @@ func (mw *markdownWriter) add(b store.Bundle) error {
 			}
 			bw.WriteString("\n")
 		}
-		writeImages(bw, m.Images)
+		if err := writeImages(bw, m.Images, mw.images); err != nil {
+			return err
+		}
 		for _, n := range messageNotes(m) {
 			fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
 		}
@@ -243,14 +246,22 @@ func openFence(content string) string {
 	return open
 }
 
-// writeImages names a message's images. A Markdown export is one stream of
-// text with no place for files beside it, so the images are referred to by
-// name; the JSON and HTML exports carry them whole.
-func writeImages(w *bufio.Writer, images []store.Image) {
+// writeImages links a message's images, kept by sink, or names them when
+// there is no sink (a Markdown export written to a stream has no place for
+// files beside it; the JSON and HTML exports carry images whole).
+func writeImages(w *bufio.Writer, images []store.Image, sink ImageSink) error {
 	for _, img := range images {
 		name := img.Name
 		if name == "" {
 			name = "image"
+		}
+		if sink != nil && len(img.Data) > 0 {
+			link, err := sink(img)
+			if err != nil {
+				return fmt.Errorf("export: writing the image %s: %w", name, err)
+			}
+			fmt.Fprintf(w, "![%s](%s)\n\n", mdEscape(oneLine(name)), link)
+			continue
 		}
 		detail := img.MIME
 		if img.Width > 0 && img.Height > 0 {
@@ -258,4 +269,5 @@ func writeImages(w *bufio.Writer, images []store.Image) {
 		}
 		fmt.Fprintf(w, "*[Image: %s (%s), not included in Markdown exports]*\n\n", mdEscape(oneLine(name)), detail)
 	}
+	return nil
 }

@@ -20,9 +20,18 @@ import (
 // leaves out (deleted meanwhile) is only listed. The first error bundles
 // yields ends the export with that error.
 func ExportSeq(w io.Writer, format Format, entries []store.ExportEntry, bundles iter.Seq2[store.Bundle, error], now time.Time) error {
+	return ExportSeqImages(w, format, entries, bundles, now, nil)
+}
+
+// ExportSeqImages is [ExportSeq] with a place for a Markdown export's images
+// (see [ImagesBeside]); the other formats carry them inline and ignore it.
+func ExportSeqImages(w io.Writer, format Format, entries []store.ExportEntry, bundles iter.Seq2[store.Bundle, error], now time.Time, images ImageSink) error {
 	ew, err := newExportWriter(w, format, entries, now)
 	if err != nil {
 		return err
+	}
+	if mw, ok := ew.(*markdownWriter); ok {
+		mw.images = images
 	}
 	if err := ew.begin(); err != nil {
 		return err
