@@ -258,7 +258,8 @@ func TestThinkingSectionInTheWindow(t *testing.T) {
 
 // TestVisionInTheWindow attaches a picture made in the page to a question for
 // a vision model: the fake model answers with a digest of the bytes it got,
-// which must be the picture's, and the history shows the picture.
+// which must be the picture's; the history shows the picture, and a second
+// turn sends it again.
 func TestVisionInTheWindow(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{Models: []string{providertest.VisionModel}})
 	defer srv.Close()
@@ -268,6 +269,8 @@ func TestVisionInTheWindow(t *testing.T) {
 		SentSha8      string `json:"sentSha8"`
 		AttachedLeft  int    `json:"attachedLeft"`
 		HistoryImages int    `json:"historyImages"`
+		SecondState   string `json:"secondState"`
+		SecondAnswer  string `json:"secondAnswerText"`
 	}
 	runScenario(t, srv, t.TempDir(), "vision", &r)
 	if r.State != "complete" || !strings.Contains(r.AnswerText, "saw 1 image") || r.SentSha8 == "" || !strings.Contains(r.AnswerText, r.SentSha8) {
@@ -275,5 +278,9 @@ func TestVisionInTheWindow(t *testing.T) {
 	}
 	if r.AttachedLeft != 0 || r.HistoryImages != 1 {
 		t.Fatalf("after sending: %d images still attached, %d in the history; want 0 and 1", r.AttachedLeft, r.HistoryImages)
+	}
+	// The second turn attached nothing; the model still sees the first turn's picture.
+	if r.SecondState != "complete" || !strings.Contains(r.SecondAnswer, "saw 1 image: sha256 "+r.SentSha8) {
+		t.Fatalf("second answer %q (%s); want the history's picture sent again (sha256 %s)", r.SecondAnswer, r.SecondState, r.SentSha8)
 	}
 }

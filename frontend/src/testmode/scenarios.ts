@@ -190,13 +190,19 @@ const scenarios: Record<string, Scenario> = {
     const user = shownMessages().find((x) => x.role === 'user' && x.id < answerId);
     const userEl = user ? document.querySelector(`[data-testid="message"][data-message-id="${user.id}"]`) : null;
     await waitFor(() => userEl?.querySelector('[data-testid="message-image"] img'), 'the picture in the history');
+    const historyImages = userEl?.querySelectorAll('[data-testid="message-image"]').length ?? 0;
+    // A second turn, with no picture attached: the history's picture goes with it.
+    const secondId = await send('And the colours?');
+    const second = await settled(secondId);
     return {
       answerId,
       state: m.state,
       answerText: m.text,
       sentSha8: sha8,
       attachedLeft: $$('attached-image').length,
-      historyImages: userEl?.querySelectorAll('[data-testid="message-image"]').length ?? 0,
+      historyImages,
+      secondState: second.state,
+      secondAnswerText: second.text,
     };
   },
 
