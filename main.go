@@ -4,8 +4,10 @@ package main
 import (
 	"embed"
 	"log"
+	"os"
 
 	"brook/app"
+	"brook/backend/cli"
 )
 
 //go:embed all:frontend/dist
@@ -15,6 +17,10 @@ var assets embed.FS
 var icon []byte
 
 func main() {
+	// --version and --help answer before GTK starts, so they need no display.
+	if done, code := cli.Handle(os.Args[1:], os.Stdout, os.Stderr); done {
+		os.Exit(code)
+	}
 	if err := app.Run(assets, icon); err != nil {
 		log.Fatal(err)
 	}

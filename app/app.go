@@ -28,6 +28,7 @@ import (
 	"brook/backend/selection"
 	"brook/backend/store"
 	"brook/backend/webassets"
+	"brook/backend/window"
 )
 
 // App holds what the services share. Its fields are set in startup, before
@@ -55,6 +56,12 @@ type App struct {
 	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.
 	notice string
+	// secondary is set when another Brook had the data folder's
+	// single-instance lock as this one started: Wails hands over to it and
+	// exits this process, so start-up waits rather than open the database.
+	secondary bool
+	// window is the window's place when Brook last closed, read before it opened.
+	window window.Rect
 	// startErr, when set, is why the backend could not start; every call returns it.
 	startErr error
 }
@@ -74,17 +81,22 @@ func Run(assets embed.FS, icon []byte) error {
 		policy = linux.WebviewGpuPolicyOnDemand
 	}
 	a.gpuChoice = why
+	a.window = savedWindow()
+	width, height := initialSize(a.window)
 	return wails.Run(&options.App{
-		Title:            "Brook",
-		Width:            1280,
-		Height:           860,
-		MinWidth:         800,
-		MinHeight:        600,
-		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
-		AssetServer:      &assetserver.Options{Assets: webassets.Gunzip(dist)},
-		OnStartup:        a.startup,
-		OnShutdown:       a.shutdown,
-		Bind:             services,
+		Title:              "Brook",
+		Width:              width,
+		Height:             height,
+		MinWidth:           window.MinWidth,
+		MinHeight:          window.MinHeight,
+		SingleInstanceLock: a.singleInstance(),
+		BackgroundColour:   &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		AssetServer:        &assetserver.Options{Assets: webassets.Gunzip(dist)},
+		OnStartup:          a.startup,
+		OnShutdown:         a.shutdown,
+		OnDomReady:         a.domReady,
+		OnBeforeClose:      a.beforeClose,
+		Bind:               services,
 		Linux: &linux.Options{
 			ProgramName:         "brook",
 			Icon:                icon,
@@ -102,6 +114,11 @@ func (a *App) startup(ctx context.Context) {
 	// The OnStartup context is never cancelled: derive our own for shutdown.
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.emitter.attach(ctx)
+	if a.secondary {
+		// Wails exits this process within moments of OnStartup; if it is
+		// still here, the other Brook went away, and this one goes on.
+		time.Sleep(3 * time.Second)
+	}
 	if err := a.open(); err != nil {
 		a.startErr = err
 		a.notice = "Brook could not start: " + err.Error()

@@ -25,6 +25,7 @@ import (
 	"brook/backend/selection"
 	"brook/backend/store"
 	"brook/backend/transfer"
+	"brook/backend/version"
 )
 
 // The services are bound to the UI as window.go.app.<Service>.<Method>. Each
@@ -828,6 +829,42 @@ func (s *SystemService) Diagnostics() string {
 		src.Store, src.Survey, src.Keys = s.a.store, s.a.registry, s.a.keys
 	}
 	return diag.Report(s.a.ctx, src)
+}
+
+// AboutInfo is what the About sheet shows.
+type AboutInfo struct {
+	Version   string     `json:"version"`
+	Commit    string     `json:"commit"`
+	WebKitGTK string     `json:"webkitGtk"`
+	Data      string     `json:"data"`
+	Logs      string     `json:"logs"`
+	Database  string     `json:"database"`
+	Links     []LinkInfo `json:"links"`
+}
+
+// LinkInfo is a link the About sheet offers, opened with OpenURL.
+type LinkInfo struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// aboutLinks are the About sheet's links. (Brook has no published homepage
+// yet; add it first here when it has one.)
+var aboutLinks = []LinkInfo{
+	{Label: "Ollama, to run models locally", URL: "https://ollama.com"},
+	{Label: "Wails, the toolkit Brook is built with", URL: "https://wails.io"},
+}
+
+// About says which Brook this is and where it keeps its files. It works even
+// when Brook could not start (the folders are then where they would be).
+func (s *SystemService) About() AboutInfo {
+	info := AboutInfo{Version: version.Version, Commit: version.CommitOrStamp(), WebKitGTK: webkitVersion(), Links: aboutLinks}
+	l := s.a.layout
+	if !s.a.started() || l.Data == "" {
+		l, _ = paths.Where()
+	}
+	info.Data, info.Logs, info.Database = l.Data, l.Logs, l.Database
+	return info
 }
 
 // processStart is when Brook started, for the launch-to-usable time.

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -23,52 +22,13 @@ import (
 	"brook/backend/paths"
 	"brook/backend/secrets"
 	"brook/backend/store"
+	"brook/backend/version"
 )
 
-// Version is Brook's version, set when building with
-// -ldflags "-X brook/backend/diag.Version=1.2.3". Without it the version
-// comes from the build's VCS stamp.
-var Version = ""
-
-// BrookVersion returns Version, else the commit and time the binary was
-// built from, else "development build".
+// BrookVersion is the build's version and commit, as `brook --version`
+// says them ([version.String]).
 func BrookVersion() string {
-	if Version != "" {
-		return Version
-	}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "development build"
-	}
-	var rev, at string
-	modified := false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			at = s.Value
-		case "vcs.modified":
-			modified = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		if v := info.Main.Version; v != "" && v != "(devel)" {
-			return v
-		}
-		return "development build"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	out := "commit " + rev
-	if at != "" {
-		out += " (" + at + ")"
-	}
-	if modified {
-		out += ", with uncommitted changes"
-	}
-	return out
+	return strings.TrimPrefix(version.String(), "Brook ")
 }
 
 // Surveyor asks the endpoints for their models ([endpoints.Registry]).

@@ -17,6 +17,7 @@ import (
 	"brook/backend/providertest"
 	"brook/backend/secrets"
 	"brook/backend/store"
+	"brook/backend/version"
 )
 
 const (
@@ -152,12 +153,12 @@ func TestScrub(t *testing.T) {
 }
 
 func TestBrookVersion(t *testing.T) {
-	if v := BrookVersion(); v == "" {
-		t.Fatal("no version")
+	if v := BrookVersion(); v == "" || !strings.HasPrefix(v, "dev (") {
+		t.Fatalf("unstamped BrookVersion = %q", v)
 	}
-	Version = "1.2.3"
-	defer func() { Version = "" }()
-	if v := BrookVersion(); v != "1.2.3" {
+	version.Version, version.Commit = "1.2.3", "abc1234"
+	defer func() { version.Version, version.Commit = "dev", "" }()
+	if v := BrookVersion(); v != "1.2.3 (abc1234)" {
 		t.Fatalf("BrookVersion = %q with the ldflags version set", v)
 	}
 }

@@ -19,15 +19,9 @@ type Layout struct {
 // Resolve returns the layout for this user and creates its folders.
 // On Linux the data folder is $XDG_DATA_HOME/brook, or ~/.local/share/brook.
 func Resolve() (Layout, error) {
-	data, err := dataDir(runtime.GOOS, os.Getenv, os.UserHomeDir)
+	l, err := Where()
 	if err != nil {
 		return Layout{}, err
-	}
-	l := Layout{
-		Data:     data,
-		Database: filepath.Join(data, "brook.db"),
-		Backups:  filepath.Join(data, "backups"),
-		Logs:     filepath.Join(data, "logs"),
 	}
 	for _, dir := range []string{l.Data, l.Backups, l.Logs} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -35,6 +29,21 @@ func Resolve() (Layout, error) {
 		}
 	}
 	return l, nil
+}
+
+// Where returns the layout for this user without creating anything (for
+// --help, and to name the single-instance lock before the window opens).
+func Where() (Layout, error) {
+	data, err := dataDir(runtime.GOOS, os.Getenv, os.UserHomeDir)
+	if err != nil {
+		return Layout{}, err
+	}
+	return Layout{
+		Data:     data,
+		Database: filepath.Join(data, "brook.db"),
+		Backups:  filepath.Join(data, "backups"),
+		Logs:     filepath.Join(data, "logs"),
+	}, nil
 }
 
 func dataDir(goos string, getenv func(string) string, home func() (string, error)) (string, error) {

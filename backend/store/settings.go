@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"brook/backend/guard"
+	"brook/backend/window"
 )
 
 // Settings are the user's preferences, stored as one JSON document that only
@@ -114,6 +116,9 @@ type AppState struct {
 	// from $OLLAMA_HOST. While the endpoint still has it, Brook follows
 	// $OLLAMA_HOST; once the user edits the endpoint, their choice wins.
 	SeededOllamaURL string `json:"seededOllamaUrl,omitempty"`
+	// Window is the window's place, size and maximised state when Brook
+	// last closed; zero when never saved (or unreadable).
+	Window window.Rect `json:"window"`
 }
 
 // The keys of the app_state table.
@@ -121,6 +126,9 @@ const (
 	stateLastEndpointID  = "last_endpoint_id"
 	stateLastModel       = "last_model"
 	stateSeededOllamaURL = "seeded_ollama_url"
+	// stateWindow is a JSON window.Rect. app_state is one row per key, so a
+	// new value needs no migration.
+	stateWindow = "window"
 )
 
 // AppState returns what Brook remembers; missing values are "".
@@ -143,6 +151,11 @@ func (s *Store) AppState(ctx context.Context) (AppState, error) {
 			st.LastModel = value
 		case stateSeededOllamaURL:
 			st.SeededOllamaURL = value
+		case stateWindow:
+			// An unreadable value is forgotten: the window opens at its default.
+			if json.Unmarshal([]byte(value), &st.Window) != nil {
+				st.Window = window.Rect{}
+			}
 		}
 	}
 	return st, rows.Err()
@@ -168,6 +181,15 @@ func (s *Store) SetSeededOllamaURL(ctx context.Context, url string) error {
 	return setState(ctx, s.write, stateSeededOllamaURL, url)
 }
 
+// SetWindow remembers the window's place, size and maximised state.
+func (s *Store) SetWindow(ctx context.Context, r window.Rect) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return setState(ctx, s.write, stateWindow, string(data))
+}
+
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
@@ -184,4 +206,26 @@ func setState(ctx context.Context, db execer, key, value string) error {
 		return fmt.Errorf("store: app state %s: %w", key, err)
 	}
 	return nil
+}
+
+// PeekWindow reads the saved window place from the database at path without
+// opening it as a Store (no migration, no recovery, nothing created): it is
+// read before the window opens, to open it at its saved size. Anything
+// amiss (no database yet, an older schema, damage) gives the zero Rect.
+func PeekWindow(path string) window.Rect {
+	if _, err := os.Stat(path); err != nil {
+		return window.Rect{}
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(1000)")
+	if err != nil {
+		return window.Rect{}
+	}
+	defer db.Close()
+	var value string
+	var r window.Rect
+	if db.QueryRow(`SELECT value FROM app_state WHERE key = ?`, stateWindow).Scan(&value) != nil ||
+		json.Unmarshal([]byte(value), &r) != nil {
+		return window.Rect{}
+	}
+	return r
 }

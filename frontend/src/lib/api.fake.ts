@@ -1,6 +1,7 @@
 // An in-memory BrookApi for tests and for previewing the UI in a plain browser
 // (`npm run dev` without Wails). It can simulate streaming answers.
 import type {
+  AboutInfo,
   BrookApi,
   Conversation,
   EndpointModels,
@@ -188,6 +189,17 @@ export function msg(p: Partial<Message> & { conversationId: number }): Message {
     ...p,
   };
 }
+
+/** What the fake's About sheet shows. */
+export const FAKE_ABOUT: AboutInfo = {
+  version: '1.2.3',
+  commit: 'abc1234',
+  webkitGtk: '2.50.1',
+  data: '/home/ann/.local/share/brook',
+  logs: '/home/ann/.local/share/brook/logs',
+  database: '/home/ann/.local/share/brook/brook.db',
+  links: [{ label: 'Ollama, to run models locally', url: 'https://ollama.com' }],
+};
 
 export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const streamSubs = new Set<(ev: StreamEvent) => void>();
@@ -638,6 +650,10 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async diagnostics() {
         log('diagnostics');
         return 'Brook diagnostics\nBrook: fake\n';
+      },
+      async about() {
+        log('about');
+        return structuredClone(FAKE_ABOUT);
       },
       async uiReady() {
         log('uiReady');

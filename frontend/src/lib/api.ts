@@ -106,6 +106,8 @@ export type PullLayer = localmodels.LayerProgress;
 export type PullProgress = Narrowed<localmodels.PullProgress, { state: PullState; errorKind: PullErrorKind }>;
 /** The small model offered for a first pull (LocalModelsService.SuggestedModel): name, download size in bytes, why. */
 export type ModelSuggestion = localmodels.Suggestion;
+/** Which Brook this is and where it keeps its files (the About sheet). */
+export type AboutInfo = app.AboutInfo;
 
 export interface BrookApi {
   chat: {
@@ -192,6 +194,8 @@ export interface BrookApi {
     openURL(url: string): Promise<void>;
     /** Plain text for bug reports: versions, settings, endpoints, recent errors. No keys, no message content. */
     diagnostics(): Promise<string>;
+    /** Version, commit, WebKitGTK, the data, log and database paths, and links for the About sheet. */
+    about(): Promise<AboutInfo>;
     /** Tell Go the window is usable (history shown, composer focused); it logs launch-to-usable time. */
     uiReady(): Promise<void>;
     /** The words for reason codes and recovered answers, read once at start-up. */
@@ -412,6 +416,10 @@ export function createWailsApi(): BrookApi {
     system: {
       openURL: (url) => system.OpenURL(url),
       diagnostics: () => system.Diagnostics(),
+      about: async () => {
+        const a = await system.About();
+        return { ...a, links: list(a.links) };
+      },
       uiReady: () => system.UIReady(),
       reasonTexts: async () => {
         const t = await system.ReasonTexts();

@@ -1,5 +1,18 @@
 export namespace app {
 	
+	export interface LinkInfo {
+	    label: string;
+	    url: string;
+	}
+	export interface AboutInfo {
+	    version: string;
+	    commit: string;
+	    webkitGtk: string;
+	    data: string;
+	    logs: string;
+	    database: string;
+	    links: LinkInfo[];
+	}
 	export interface BackupInfo {
 	    path: string;
 	    createdAt: number;
@@ -26,6 +39,7 @@ export namespace app {
 	    where: string;
 	    path: string;
 	}
+	
 	export interface RecoveredMark {
 	    method: string;
 	    reason: string;

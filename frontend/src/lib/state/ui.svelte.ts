@@ -29,6 +29,7 @@ const systemDark = typeof matchMedia === 'function' ? matchMedia('(prefers-color
 export class UiStore {
   settingsOpen = $state(false);
   helpOpen = $state(false);
+  aboutOpen = $state(false);
   /** The Ollama endpoint whose Models view is open (over Settings); '' when closed. */
   modelsEndpointId = $state('');
   sidebarOpen = $state(true);
@@ -71,6 +72,15 @@ export class UiStore {
     this.helpOpen = false;
     this.focusComposer();
   }
+  /** About Brook replaces the Help sheet when opened from it. */
+  openAbout(): void {
+    this.helpOpen = false;
+    this.aboutOpen = true;
+  }
+  closeAbout(): void {
+    this.aboutOpen = false;
+    this.focusComposer();
+  }
   openModels(endpointId: string): void {
     this.modelsEndpointId = endpointId;
   }
@@ -99,7 +109,7 @@ export class UiStore {
 
   /** Focus the message box (start, switching conversations, Ctrl+L, a sheet closed). */
   focusComposer(): void {
-    if (this.composer && !this.settingsOpen && !this.helpOpen && !this.modelsEndpointId) this.composer.focus();
+    if (this.composer && !this.settingsOpen && !this.helpOpen && !this.aboutOpen && !this.modelsEndpointId) this.composer.focus();
   }
 
   /** The sidebar's search box registers here; a request made while it was closed is served now. */

@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"brook/backend/paths"
+	"brook/backend/store"
+	"brook/backend/window"
+)
+
+// AppID is Brook's reverse-DNS id; the desktop file and the single-instance
+// lock use it.
+const AppID = "io.github.brook.Brook"
+
+// Default window size, when none was saved or it no longer fits.
+const (
+	defaultWidth  = 1280
+	defaultHeight = 860
+)
+
+// instanceID names the single-instance lock: one Brook per data folder, so
+// Brooks with separate data folders (other users, the e2e tests) run side by
+// side. Wails turns it into a D-Bus name, which allows only letters, digits
+// and "_" in each element, so the folder is hashed.
+func instanceID(dataDir string) string {
+	sum := sha256.Sum256([]byte(dataDir))
+	return AppID + ".d" + hex.EncodeToString(sum[:8])
+}
+
+// singleInstance is the lock. A second launch with the same data folder
+// hands over to the first, which comes to the front, and exits. Without a
+// D-Bus session bus Wails skips the lock and Brook starts as usual.
+func (a *App) singleInstance() *options.SingleInstanceLock {
+	l, err := paths.Where()
+	if err != nil {
+		return nil
+	}
+	id := instanceID(l.Data)
+	a.secondary = anotherInstance(id)
+	return &options.SingleInstanceLock{
+		UniqueId: id,
+		OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+			if !a.started() || a.ctx == nil {
+				return
+			}
+			if a.log != nil {
+				a.log.Info("second launch: bringing the window to the front")
+			}
+			runtime.WindowUnminimise(a.ctx)
+			runtime.WindowShow(a.ctx)
+		},
+	}
+}
+
+// savedWindow is the window's place when Brook last closed, read before the
+// window opens (zero when unknown).
+func savedWindow() window.Rect {
+	l, err := paths.Where()
+	if err != nil {
+		return window.Rect{}
+	}
+	return store.PeekWindow(l.Database)
+}
+
+// initialSize is the size the window opens at: the saved one when sane (it
+// is checked against the screens once they are known, in domReady).
+func initialSize(saved window.Rect) (int, int) {
+	if saved.Width >= window.MinWidth && saved.Height >= window.MinHeight {
+		return saved.Width, saved.Height
+	}
+	return defaultWidth, defaultHeight
+}
+
+// domReady puts the window back where it was, if that is still on a screen.
+func (a *App) domReady(ctx context.Context) {
+	saved := a.window
+	if saved == (window.Rect{}) {
+		return
+	}
+	all, err := runtime.ScreenGetAll(ctx)
+	if err != nil {
+		return
+	}
+	screens := make([]window.Screen, 0, len(all))
+	for _, s := range all {
+		screens = append(screens, window.Screen{Width: s.Size.Width, Height: s.Size.Height})
+	}
+	p := window.Place(saved, screens)
+	if w, h := initialSize(saved); !p.Size && (w != defaultWidth || h != defaultHeight) {
+		runtime.WindowSetSize(ctx, defaultWidth, defaultHeight)
+	}
+	if p.Position {
+		runtime.WindowSetPosition(ctx, saved.X, saved.Y)
+	}
+	if p.Maximise {
+		runtime.WindowMaximise(ctx)
+	}
+}
+
+// beforeClose remembers the window's place. It runs on its own goroutine
+// (Wails), before the window goes; returning false lets it close.
+func (a *App) beforeClose(ctx context.Context) bool {
+	if !a.started() || a.store == nil {
+		return false
+	}
+	r := a.window
+	r.Maximised = runtime.WindowIsMaximised(ctx)
+	if !r.Maximised && !runtime.WindowIsMinimised(ctx) {
+		// A maximised window keeps the size and place it had before, so
+		// unmaximising after the next start goes back there.
+		r.Width, r.Height = runtime.WindowGetSize(ctx)
+		r.X, r.Y = runtime.WindowGetPosition(ctx)
+	}
+	c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := a.store.SetWindow(c, r); err != nil && a.log != nil {
+		a.log.Error("saving the window's place", "err", err)
+	}
+	return false
+}
