@@ -15,7 +15,7 @@ BINDINGS := $(shell find frontend/wailsjs -type f 2>/dev/null)
 BINDINGS_STAMP := build/bin/.bindings
 ARTIFACTS := test-artifacts
 
-.PHONY: all run build deps deps-test frontend bindings check-bindings test test-go test-frontend test-real-ollama test-e2e bench dev screenshots clean
+.PHONY: all run build deps deps-test deps-dist dist test-installed frontend bindings check-bindings test test-go test-frontend test-real-ollama test-e2e bench dev screenshots clean
 
 all: build
 
@@ -33,6 +33,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+
+deps-dist:
+	@scripts/install-deps.sh dist
 
 ## bindings: regenerate the TypeScript bindings (frontend/wailsjs) from the bound Go services; commit them.
 bindings:
@@ -56,7 +59,11 @@ frontend: frontend/dist/index.html
 
 # Size: no symbol tables, and no inlining outside SQLite and the Go runtime,
 # where the time goes (1.4 MB less binary; see README, "What Brook costs").
-GO_BUILD_FLAGS := -trimpath -ldflags "-w -s" -gcflags=all=-l -gcflags='modernc.org/...=' -gcflags='runtime='
+# The version stamp (see backend/version): git describe and the short commit.
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null)
+VERSION_LDFLAGS := -X brook/backend/version.Version=$(VERSION) -X brook/backend/version.Commit=$(COMMIT)
+GO_BUILD_FLAGS := -trimpath -ldflags "-w -s $(VERSION_LDFLAGS)" -gcflags=all=-l -gcflags='modernc.org/...=' -gcflags='runtime='
 
 $(BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
 	go build -tags $(TAGS) $(GO_BUILD_FLAGS) -o $(BIN) .
@@ -71,6 +78,7 @@ test: deps-test
 	$(MAKE) $(BIN) $(TEST_BIN)
 	@if grep -aq BROOK_TEST_SCENARIO $(BIN); then echo "the release binary carries test hooks"; exit 1; fi
 	$(MAKE) test-real-ollama test-e2e
+	$(MAKE) test-installed
 
 # main embeds frontend/dist, so vetting it needs the built UI.
 test-go: frontend/dist/index.html
@@ -92,6 +100,17 @@ test-e2e:
 	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
 	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go|        )' | cut -c1-2000 ; exit $${PIPESTATUS[0]}
 
+## dist: release files in dist/: Linux binary, .deb, .tar.gz, Windows .exe and
+## NSIS installer, SHA256SUMS (all stamped with git describe).
+dist: deps-dist frontend/dist/index.html
+	TAGS=$(TAGS) scripts/dist.sh
+
+## test-installed: build dist/, install the .deb with apt, run and photograph the
+## installed app, validate its desktop/AppStream files, remove it; check the Windows files.
+test-installed: dist
+	mkdir -p $(ARTIFACTS)
+	BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" scripts/test-installed.sh
+
 ## bench: store, streaming, recovery and rendering benchmarks (separate from tests),
 ## and what the real window costs (bench-results/window.md).
 bench: deps-test $(BIN)
@@ -112,4 +131,4 @@ dev: deps
 	$$(go env GOPATH)/bin/wails dev -tags webkit2_41
 
 clean:
-	rm -rf build/bin frontend/dist $(ARTIFACTS)
+	rm -rf build/bin frontend/dist dist $(ARTIFACTS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Brook needs and is missing: Debian packages, the pinned Wails
 # CLI, and the frontend's npm packages. Safe to run again: it only installs
-# what is not there. Usage: install-deps.sh [build|test]
+# what is not there. Usage: install-deps.sh [build|test|dist]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,14 @@ packages=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 if [ "$mode" = test ]; then
   # A virtual display and tools to drive and photograph the real window,
   # and the headers the real Ollama server needs to build.
-  packages+=(xvfb xauth xdotool imagemagick x11-utils nlohmann-json3-dev libstb-dev)
+  # dbus-daemon: a private session bus for the single-instance test.
+  packages+=(xvfb xauth xdotool imagemagick x11-utils nlohmann-json3-dev libstb-dev dbus-daemon)
+fi
+if [ "$mode" = test ] || [ "$mode" = dist ]; then
+  # make dist: icons (ImageMagick), the Windows installer (NSIS); and make
+  # test-installed: a display for the installed app, the desktop-file and
+  # AppStream validators, file and icoutils to read the Windows files.
+  packages+=(imagemagick nsis dpkg-dev file xvfb xauth xdotool x11-utils desktop-file-utils appstream icoutils)
 fi
 
 missing=()
