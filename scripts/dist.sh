@@ -19,7 +19,7 @@ PRODUCT_VERSION=$(sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
 # Debian versions must start with a digit and use no '-' here (a native package):
 # v1.2.0-3-gabc1234-dirty -> 1.2.0+3.gabc1234.dirty; with no tag,
 # abc1234 -> <productVersion>+git.abc1234.
-if [[ $VERSION =~ ^v?[0-9] ]]; then
+if [[ $VERSION =~ ^v?[0-9]+\.[0-9] ]]; then # a tag such as v1.2.0; a bare hash has no dot
   DEB_VERSION=${VERSION#v}
   DEB_VERSION=${DEB_VERSION/-/+}
   DEB_VERSION=${DEB_VERSION//-/.}
