@@ -45,12 +45,7 @@ func TestRealWindowContinuesACutStream(t *testing.T) {
 	// realollama.Server.LeakedSlot): then Brook's recovery waits for a slot
 	// that never frees, whatever Brook does. That is the server's bug; seen
 	// once, the test runs again on a new server.
-	for attempt := 1; ; attempt++ {
-		if continueCutStream(t) || attempt == 2 {
-			return
-		}
-		t.Logf("Ollama leaked the cut request's slot (its known bug): again on a new server")
-	}
+	realollama.OnceMoreIfSlotLeaked(t, func() bool { return continueCutStream(t) })
 }
 
 // continueCutStream runs the test once; false when the server leaked the

@@ -187,12 +187,7 @@ func TestEngineServerKilledMidAnswer(t *testing.T) {
 func TestEngineContinuesARealAnswerCutMidStream(t *testing.T) {
 	// Ollama v0.17.4 can leak a cut request's slot (see [Server.LeakedSlot]);
 	// seen once, the test runs again on a new server.
-	for attempt := 1; ; attempt++ {
-		if continuesCutAnswer(t) || attempt == 2 {
-			return
-		}
-		t.Logf("Ollama leaked the cut request's slot (its known bug): again on a new server")
-	}
+	OnceMoreIfSlotLeaked(t, func() bool { return continuesCutAnswer(t) })
 }
 
 // continuesCutAnswer runs the test once; false when the server leaked the

@@ -148,13 +148,7 @@ func TestStreamStop(t *testing.T) {
 	// Ollama v0.17.4 can leak a stopped request's slot (see [Server.LeakedSlot]):
 	// then the stream after Stop waits for ever, whatever the client did. That
 	// is the server's bug, not Brook's; seen once, it is tried on a new server.
-	for attempt := 1; ; attempt++ {
-		srv := Start(t)
-		if streamStop(t, srv) || attempt == 2 {
-			return
-		}
-		t.Logf("Ollama leaked the stopped request's slot (its known bug): again on a new server")
-	}
+	OnceMoreIfSlotLeaked(t, func() bool { return streamStop(t, Start(t)) })
 }
 
 // streamStop stops a stream on its first piece and checks the server still
