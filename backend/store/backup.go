@@ -15,14 +15,24 @@ import (
 )
 
 // BackupTo writes a consistent, compact copy of the database to path with
-// VACUUM INTO. It reads through the read pool, so answers keep streaming
-// meanwhile. The copy is written next to path under a temporary name and
+// VACUUM INTO. The copy is written next to path under a temporary name and
 // renamed when complete, so path is never a half-written backup; an existing
 // file at path is replaced.
+//
+// It runs on a connection of its own, so answers keep streaming meanwhile,
+// with a small page cache, and closes it when done: rebuilding every index
+// through a pooled reader's 2 MB cache left about 8 MB allocated for as long
+// as Brook ran, for no faster a backup.
 func (s *Store) BackupTo(ctx context.Context, path string) error {
 	tmp := path + ".partial"
 	_ = os.Remove(tmp) // VACUUM INTO refuses an existing file; a leftover is junk
-	if _, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	db, err := sql.Open("sqlite", dataSourceName(s.path, "_pragma", fmt.Sprintf("cache_size(%d)", backupCacheKiB)))
+	if err != nil {
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("store: backup to %s: %w", path, err)
 	}
@@ -32,6 +42,10 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 	}
 	return nil
 }
+
+// backupCacheKiB is the page cache of a backup's connection, in KiB (SQLite's
+// negative cache_size).
+const backupCacheKiB = -256
 
 // Backup is one daily backup file in a backup directory.
 type Backup struct {

@@ -139,3 +139,54 @@ func TestCheckpointWALCopiesTheLog(t *testing.T) {
 		t.Fatalf("checkpoint copied %d of %d log pages", copied, logPages)
 	}
 }
+
+// TestOneIdleReaderAfterABurst checks that reads still run side by side, and
+// that once they are done only one reader connection (and its page cache)
+// stays open while Brook is at rest.
+func TestOneIdleReaderAfterABurst(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	for i := 0; i < 20; i++ {
+		if _, err := s.CreateConversation(ctx, Conversation{Title: "c"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Four transactions held open at once force four reader connections.
+	start, done := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tx, err := s.read.BeginTx(ctx, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer tx.Rollback()
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations`).Scan(&n); err != nil {
+				errs <- err
+				return
+			}
+			start <- struct{}{}
+			<-done
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		select {
+		case <-start:
+		case err := <-errs:
+			t.Fatal(err)
+		}
+	}
+	if open := s.read.Stats().OpenConnections; open != 4 {
+		t.Fatalf("%d reader connections open during the burst; want 4 side by side", open)
+	}
+	close(done)
+	wg.Wait()
+	if st := s.read.Stats(); st.Idle > 1 || st.OpenConnections > 1 {
+		t.Fatalf("after the burst %d reader connections stay open (%d idle); want at most 1", st.OpenConnections, st.Idle)
+	}
+}
