@@ -116,6 +116,7 @@ test-installed: dist
 bench: deps-test $(BIN)
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
 	go run ./tools/recoverybench
+	go run ./tools/footprint -tags $(TAGS) -release $(BIN) -out bench-results/footprint.md
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false
 	BROOK_WINDOW_BENCH=1 BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
 	  go test -count=1 -timeout 20m -v -run TestWindowBench ./tests/windowbench/
