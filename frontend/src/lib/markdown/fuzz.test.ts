@@ -11,6 +11,9 @@ vi.mock('./sanitize', async (orig) => ({
 
 const { renderMarkdown } = await import('./md');
 const { StreamingMarkdown } = await import('./streaming');
+// highlight.js and KaTeX load on first use; these tests are about the loaded
+// rendering (lazy.test.ts covers what is shown before and without them).
+await (await import('./lazy.svelte')).loadAll();
 type Block = import('./streaming').Block;
 
 const FRAGMENTS = [

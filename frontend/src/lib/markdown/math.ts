@@ -5,8 +5,8 @@
 // like an unclosed code fence and is shown as its TeX source, so half-typed
 // TeX never flashes KaTeX's red error rendering while streaming.
 import type { MarkdownIt, StateBlock, StateInline } from 'markdown-it';
-import katex from 'katex';
 import { escapeHtml } from './highlight';
+import { katexModule } from './lazy.svelte';
 import { sanitize } from './sanitize';
 
 export interface MarkdownEnv {
@@ -21,6 +21,11 @@ export interface MarkdownEnv {
   light?: boolean;
   /** Sanitized KaTeX HTML, referenced from the rendered HTML by placeholders. */
   math?: string[];
+  /**
+   * Set by the renderer when code or math was shown plain because
+   * highlight.js or KaTeX had not loaded yet (render it again once they have).
+   */
+  pending?: boolean;
 }
 
 // KaTeX output is big (MathML + positioned spans) and slow to sanitize, and the
@@ -67,7 +72,8 @@ const KATEX_OPTIONS = {
 const cache = new Map<string, string>();
 const CACHE_MAX = 256;
 
-export function renderTex(tex: string, display: boolean): string {
+/** Sanitized KaTeX HTML; undefined while KaTeX is not loaded (this starts loading it). */
+export function renderTex(tex: string, display: boolean): string | undefined {
   const key = (display ? 'D' : 'I') + tex;
   const hit = cache.get(key);
   if (hit !== undefined) {
@@ -75,6 +81,8 @@ export function renderTex(tex: string, display: boolean): string {
     cache.set(key, hit);
     return hit;
   }
+  const katex = katexModule.get();
+  if (!katex) return undefined;
   let html: string;
   try {
     html = sanitize(katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display }));
@@ -208,6 +216,13 @@ function mathBlock(state: StateBlock, startLine: number, endLine: number, silent
   return true;
 }
 
+/** renderTex, or undefined (and env marked pending) while KaTeX is not loaded. */
+function texOrPending(env: MarkdownEnv, tex: string, display: boolean): string | undefined {
+  const html = renderTex(tex, display);
+  if (html === undefined) env.pending = true;
+  return html;
+}
+
 export function mathPlugin(md: MarkdownIt): void {
   md.inline.ruler.before('escape', 'math_inline', mathInline);
   md.block.ruler.before('fence', 'math_block', mathBlock, {
@@ -215,19 +230,22 @@ export function mathPlugin(md: MarkdownIt): void {
   });
   md.renderer.rules.math_inline = (tokens, idx, _options, env) => {
     const t = tokens[idx];
+    const e = env as MarkdownEnv;
     const display = !!t.meta?.display;
-    if ((env as MarkdownEnv).light) {
+    const tex = e.light ? undefined : texOrPending(e, t.content, display);
+    if (tex === undefined) {
       const close = t.markup === '\\(' ? '\\)' : t.markup === '\\[' ? '\\]' : t.markup;
       return `<span class="math math-inline math-pending">${escapeHtml(t.markup + t.content + close)}</span>`;
     }
-    const html = placeholder(env as MarkdownEnv, renderTex(t.content, display));
-    return `<span class="math ${display ? 'math-display' : 'math-inline'}">${html}</span>`;
+    return `<span class="math ${display ? 'math-display' : 'math-inline'}">${placeholder(e, tex)}</span>`;
   };
   md.renderer.rules.math_block = (tokens, idx, _options, env) => {
     const t = tokens[idx];
-    if (!t.meta?.closed || (env as MarkdownEnv).light) {
+    const e = env as MarkdownEnv;
+    const tex = !t.meta?.closed || e.light ? undefined : texOrPending(e, t.content, true);
+    if (tex === undefined) {
       return `<div class="math math-display math-pending"><pre>${escapeHtml(t.content)}</pre></div>\n`;
     }
-    return `<div class="math math-display">${placeholder(env as MarkdownEnv, renderTex(t.content, true))}</div>\n`;
+    return `<div class="math math-display">${placeholder(e, tex)}</div>\n`;
   };
 }

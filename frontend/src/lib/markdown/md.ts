@@ -35,20 +35,26 @@ md.linkify.add('www.', {
 
 md.use(mathPlugin);
 
-function codeBlock(code: string, lang: string, light = false): string {
+function codeBlock(code: string, lang: string, env?: MarkdownEnv): string {
   const label = lang || 'text';
   const cls = lang ? ` language-${lang}` : '';
+  let body = env?.light ? undefined : highlight(code, lang);
+  if (body === undefined) {
+    // Light render, or highlight.js still loading: plain, then highlighted later.
+    if (env && !env.light) env.pending = true;
+    body = escapeHtml(code);
+  }
   return (
     `<div class="code-block"><div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
     `<button type="button" class="copy" data-copy aria-label="Copy code">Copy</button></div>` +
-    `<pre><code class="hljs${cls}">${light ? escapeHtml(code) : highlight(code, lang)}</code></pre></div>\n`
+    `<pre><code class="hljs${cls}">${body}</code></pre></div>\n`
   );
 }
 
 md.renderer.rules.fence = (tokens, idx, _options, env) => {
   const t = tokens[idx];
   const lang = cleanLang(t.info ? md.utils.unescapeAll(t.info) : '');
-  return codeBlock(t.content, lang, !!(env as MarkdownEnv | undefined)?.light);
+  return codeBlock(t.content, lang, env as MarkdownEnv | undefined);
 };
 md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx].content, '');
 
@@ -75,7 +81,10 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
   return `<a class="md-image" href="${escapeHtml(src)}" title="Image: ${escapeHtml(src)}">${label}</a>`;
 };
 
-/** Sanitized HTML for a whole markdown document (finished messages). */
+/**
+ * Sanitized HTML for a whole markdown document (finished messages). Code and
+ * math show plain until highlight.js / KaTeX have loaded (see lazy.svelte.ts).
+ */
 export function renderMarkdown(src: string): string {
   const env: MarkdownEnv = {};
   return toSafeHtml(md.render(neutralize(src), env), env);

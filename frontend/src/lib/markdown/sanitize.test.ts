@@ -1,11 +1,16 @@
 // Hostile-markup corpus: model output is untrusted. Every case is rendered
 // both whole (renderMarkdown) and streamed (StreamingMarkdown, char by char
 // for short inputs) and the resulting HTML is parsed and walked.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAll } from './lazy.svelte';
 import { renderMarkdown } from './md';
 import { StreamingMarkdown } from './streaming';
 import { cleanStyle, sanitize } from './sanitize';
 import { CORPUS, problems } from './hostile.testutil';
+
+// highlight.js and KaTeX load on first use; these tests are about the loaded
+// rendering (lazy.test.ts covers what is shown before and without them).
+beforeAll(() => loadAll());
 
 describe('hostile markup corpus', () => {
   it('has at least 25 cases', () => {

@@ -5,6 +5,7 @@
 import { it } from 'vitest';
 import { StreamingMarkdown } from './streaming';
 import { renderMarkdown } from './md';
+import { loadAll } from './lazy.svelte';
 
 const block = (i: number) =>
   i % 4 === 0
@@ -28,7 +29,8 @@ function timeTokens(blocks: number) {
   return { streaming, naive };
 }
 
-it('per-token render cost as the answer grows', () => {
+it('per-token render cost as the answer grows', async () => {
+  await loadAll(); // measure with highlighting, as after first use in the app
   timeTokens(20); // warm up
   const rows = [25, 50, 100, 200].map((blocks) => ({ blocks, ...timeTokens(blocks) }));
   for (const r of rows) {

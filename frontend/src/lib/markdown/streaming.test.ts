@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAll } from './lazy.svelte';
 import { renderMarkdown } from './md';
 import { StreamingMarkdown, type Block } from './streaming';
+
+// highlight.js and KaTeX load on first use; these tests are about the loaded
+// rendering (lazy.test.ts covers what is shown before and without them).
+beforeAll(() => loadAll());
 
 function blocksOf(text: string, final = true): Block[] {
   return new StreamingMarkdown().update(text, { final });

@@ -13,8 +13,14 @@
 // math as TeX source) and fully (highlighting, KaTeX) once it closes or the
 // answer ends. Blocks with neither code nor math render the same both ways
 // and are not rendered again when they close.
+//
+// highlight.js and KaTeX load on first use (lazy.svelte.ts). A block rendered
+// before they arrived shows code/math plain and is rendered again, closed or
+// not, by the first update() after one has loaded; update() reads the load
+// version, so a $derived around it runs again by itself.
 import type { Token } from 'markdown-it';
 import { perf } from '../perf';
+import { lazyVersion } from './lazy.svelte';
 import { md, neutralize, toSafeHtml, type MarkdownEnv } from './md';
 
 export type Block = { key: string; html: string; closed: boolean };
@@ -25,6 +31,10 @@ export interface UpdateOptions {
 }
 
 const RUNS_TO_END = new Set(['fence', 'code_block', 'math_block']);
+
+/** A block shown with the plain fallback, and what it takes to render it again. */
+type Pending = { src: string; tokens: Token[]; env: MarkdownEnv };
+type OpenBlock = { src: string; block: Block; light: boolean; pending: boolean };
 
 export class StreamingMarkdown {
   /** Blocks rendered (markdown → HTML) since construction, cheaply or fully. */
@@ -41,9 +51,11 @@ export class StreamingMarkdown {
   private closed: Block[] = [];
   private closedEnd: number[] = []; // absolute end offset of each closed block
   private evidence: number[] = []; // text up to here decided that block i is closed
+  private closedPending: (Pending | undefined)[] = []; // closed blocks waiting for highlight.js/KaTeX
+  private version = lazyVersion();
   private openStart = 0; // where the first not-closed block starts
   /** Not-yet-closed blocks of the last update, by key. */
-  private open = new Map<string, { src: string; block: Block; light: boolean }>();
+  private open = new Map<string, OpenBlock>();
   private result: Block[] = [];
 
   update(text: string, opts?: UpdateOptions): Block[] {
@@ -52,10 +64,14 @@ export class StreamingMarkdown {
     // its line numbers match ours. (Rare in model output.)
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     this.lastRenderCount = 0;
-    if (text === this.text && final === this.final && (this.result.length > 0 || text === '')) {
+    const version = lazyVersion();
+    const loaded = version !== this.version && this.hasPending();
+    this.version = version;
+    if (!loaded && text === this.text && final === this.final && (this.result.length > 0 || text === '')) {
       return this.result;
     }
     this.rebase(text);
+    if (loaded) this.renderPendingClosed();
     this.text = text;
     this.final = final;
 
@@ -87,7 +103,7 @@ export class StreamingMarkdown {
     const j = Math.max(0, starts.length - (region.endsWith('\n') ? 1 : 2));
 
     const base = this.closed.length;
-    const open = new Map<string, { src: string; block: Block; light: boolean }>();
+    const open = new Map<string, OpenBlock>();
     const out = this.closed.slice();
     for (let i = 0; i < starts.length; i++) {
       const isClosed = i < j;
@@ -102,24 +118,29 @@ export class StreamingMarkdown {
       const light = !done && heavy(groupTokens);
       const prev = this.open.get(key);
       let block: Block;
-      if (prev && prev.src === src && (light || !prev.light)) {
+      let pending: boolean;
+      if (prev && prev.src === src && (light || !prev.light) && !(loaded && prev.pending)) {
         block = prev.block.closed === done ? prev.block : { ...prev.block, closed: done };
+        pending = prev.pending;
       } else {
-        const html = this.render(src, light ? { ...env, light } : env, (e) =>
+        const r = this.render(src, light ? { ...env, light } : env, (e) =>
           src === raw ? md.renderer.render(groupTokens, md.options, e) : md.render(src, e),
         );
-        block = { key, html, closed: done };
+        block = { key, html: r.html, closed: done };
+        pending = r.pending;
       }
       out.push(block);
       if (isClosed) {
         this.closed.push(block);
+        // A closed block is always rendered from its tokens (src === raw).
+        this.closedPending.push(pending ? { src, tokens: groupTokens, env } : undefined);
         this.closedEnd.push(this.openStart + to);
         // What the decision rests on: the text up to where block i+2 starts
         // (block i is already closed in that prefix, which ends with a
         // complete line), or all complete lines if there is no block i+2.
         this.evidence.push(this.openStart + (i + 2 < starts.length ? lineStarts[lineOf(i + 2)] : completeEnd));
       } else {
-        open.set(key, { src, block, light });
+        open.set(key, { src, block, light, pending });
       }
     }
     if (j > 0) this.openStart += lineStarts[lineOf(j)];
@@ -139,17 +160,40 @@ export class StreamingMarkdown {
     this.closed.length = k;
     this.closedEnd.length = k;
     this.evidence.length = k;
+    this.closedPending.length = k;
     this.openStart = k ? this.closedEnd[k - 1] : 0;
     this.open.clear();
   }
 
-  private render(src: string, parseEnv: MarkdownEnv, fn: (env: MarkdownEnv) => string): string {
+  private hasPending(): boolean {
+    if (this.closedPending.some(Boolean)) return true;
+    for (const o of this.open.values()) if (o.pending) return true;
+    return false;
+  }
+
+  /** Renders again the closed blocks that were waiting for highlight.js/KaTeX (new objects, same keys). */
+  private renderPendingClosed(): void {
+    for (let i = 0; i < this.closed.length; i++) {
+      const p = this.closedPending[i];
+      if (!p) continue;
+      const r = this.render(p.src, p.env, (e) => md.renderer.render(p.tokens, md.options, e));
+      this.closed[i] = { ...this.closed[i], html: r.html };
+      // Still pending if it also waits for the other module.
+      this.closedPending[i] = r.pending ? p : undefined;
+    }
+  }
+
+  private render(
+    src: string,
+    parseEnv: MarkdownEnv,
+    fn: (env: MarkdownEnv) => string,
+  ): { html: string; pending: boolean } {
     this.renderCount++;
     this.lastRenderCount++;
     if (parseEnv.light) this.lightRenderCount++;
     this.onRender?.(src);
     // Same references as the parse, fresh formula list for this block.
-    const env: MarkdownEnv = { ...parseEnv, math: [] };
+    const env: MarkdownEnv = { ...parseEnv, math: [], pending: false };
     const step = parseEnv.light ? 'md.render.light' : 'md.render';
     const t0 = perf.begin(step);
     const html = fn(env);
@@ -157,7 +201,7 @@ export class StreamingMarkdown {
     const t1 = perf.begin('md.sanitize');
     const safe = toSafeHtml(html, env);
     perf.end('md.sanitize', t1);
-    return safe;
+    return { html: safe, pending: !!env.pending };
   }
 }
 
