@@ -51,10 +51,19 @@ func TestWindowPlaceIsRemembered(t *testing.T) {
 	db.Close()
 	b2 := start(t, launch{dataHome: b.dataHome})
 	b2.waitReady(60 * time.Second)
-	cmd := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--pid", strconv.Itoa(b2.cmd.Process.Pid), "--name", "Brook",
-		"getwindowgeometry", "%@")
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	out, err := cmd.CombinedOutput()
+	// GTK makes and drops helper windows while the window opens; one found by
+	// the search may be gone when its geometry is asked (BadWindow), so ask
+	// again until the answer comes from windows that stay.
+	var out []byte
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		cmd := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--pid", strconv.Itoa(b2.cmd.Process.Pid), "--name", "Brook",
+			"getwindowgeometry", "%@")
+		cmd.Env = append(os.Environ(), "DISPLAY="+display)
+		if out, err = cmd.CombinedOutput(); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("xdotool: %v\n%s", err, out)
 	}
