@@ -615,21 +615,13 @@ func (r report) markdown() string {
 	for _, a := range r.Assets {
 		distStored += a.Stored
 	}
-	var text, data int64
-	for _, g := range r.Groups {
-		text += g.Text
-		data += g.Data
-	}
+	text, data := sumGroups(r.Groups)
 	total := text + data
 	p("| # | Module or package | Code kB | Data kB | Total kB | Share |\n")
 	p("|--:|---|--:|--:|--:|--:|\n")
 	for i, g := range r.Groups {
 		if i == topGroups {
-			var rt, rd int64
-			for _, g := range r.Groups[i:] {
-				rt += g.Text
-				rd += g.Data
-			}
+			rt, rd := sumGroups(r.Groups[i:])
 			p("|  | %d others | %s | %s | %s | %s |\n", len(r.Groups)-i, kB(rt), kB(rd), kB(rt+rd), pct(rt+rd, total))
 			break
 		}
@@ -656,11 +648,7 @@ func (r report) markdown() string {
 		p("| Package | Code kB | Data kB | Total kB |\n|---|--:|--:|--:|\n")
 		for i, g := range r.Std {
 			if i == stdRows {
-				var rt, rd int64
-				for _, g := range r.Std[i:] {
-					rt += g.Text
-					rd += g.Data
-				}
+				rt, rd := sumGroups(r.Std[i:])
 				p("| %d others | %s | %s | %s |\n", len(r.Std)-i, kB(rt), kB(rd), kB(rt+rd))
 				break
 			}
@@ -763,4 +751,13 @@ func (r report) markdown() string {
 			"(pass -modules with source-map-explorer's --json output of a build that has one).\n")
 	}
 	return b.String()
+}
+
+// sumGroups adds up the code and the data of groups.
+func sumGroups(groups []group) (text, data int64) {
+	for _, g := range groups {
+		text += g.Text
+		data += g.Data
+	}
+	return text, data
 }
