@@ -51,23 +51,27 @@ func TestWindowPlaceIsRemembered(t *testing.T) {
 	db.Close()
 	b2 := start(t, launch{dataHome: b.dataHome})
 	b2.waitReady(60 * time.Second)
-	// GTK makes and drops helper windows while the window opens; one found by
-	// the search may be gone when its geometry is asked (BadWindow), so ask
-	// again until the answer comes from windows that stay.
+	// GTK makes and drops helper windows while the window opens (a search may
+	// find one that is gone when its geometry is asked: BadWindow), and the
+	// saved place is applied at DOM ready, after the window first shows
+	// centred: wait until the window stands where it was saved.
 	var out []byte
 	var err error
+	placed := func() bool {
+		return err == nil && strings.Contains(string(out), "Geometry: 1000x700") && strings.Contains(string(out), "Position: 60,40")
+	}
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		cmd := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--pid", strconv.Itoa(b2.cmd.Process.Pid), "--name", "Brook",
 			"getwindowgeometry", "%@")
 		cmd.Env = append(os.Environ(), "DISPLAY="+display)
-		if out, err = cmd.CombinedOutput(); err == nil || time.Now().After(deadline) {
+		if out, err = cmd.CombinedOutput(); placed() || time.Now().After(deadline) {
 			break
 		}
 	}
 	if err != nil {
 		t.Fatalf("xdotool: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "Geometry: 1000x700") || !strings.Contains(string(out), "Position: 60,40") {
+	if !placed() {
 		t.Fatalf("window geometry:\n%s\nwant 1000x700 at 60,40", out)
 	}
 	b2.quit()
