@@ -26,10 +26,8 @@ func (w *wailsEmitter) Emit(name string, payload any) {
 	if ctx == nil {
 		return
 	}
-	if directEvents {
-		if err := postToWindow(name, payload); err == nil {
-			return
-		}
+	if err := postToWindow(name, payload); err == nil {
+		return
 	}
 	runtime.EventsEmit(*ctx, name, payload)
 }

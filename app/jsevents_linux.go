@@ -53,6 +53,3 @@ func postToWindow(name string, payload any) error {
 	C.brook_post_js(C.CString(script))
 	return nil
 }
-
-// directEvents says postToWindow reaches the window.
-const directEvents = true

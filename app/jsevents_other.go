@@ -6,5 +6,3 @@ import "errors"
 
 // postToWindow is the Linux path; elsewhere events go through the Wails runtime.
 func postToWindow(string, any) error { return errors.ErrUnsupported }
-
-const directEvents = false

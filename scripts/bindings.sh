@@ -27,7 +27,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/src/frontend/dist" "$tmp/src/build"
 cp go.mod go.sum main.go wails.json "$tmp/src/"
 cp -r app backend "$tmp/src/"
-cp build/appicon.png build/windowicon.png "$tmp/src/build/"
+cp build/windowicon.png "$tmp/src/build/"
 echo 'bindings only' >"$tmp/src/frontend/dist/index.html"
 # TMPDIR: Wails builds its generator binary at a fixed name in the temp folder.
 if ! (cd "$tmp/src" && TMPDIR="$tmp" "$wails" generate module -tags "$tags" -nocolour) >"$tmp/log" 2>&1; then
