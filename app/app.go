@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -64,6 +65,9 @@ type App struct {
 	window window.Rect
 	// startErr, when set, is why the backend could not start; every call returns it.
 	startErr error
+	// quitChosen is set once the user has chosen how to quit with answers
+	// still coming: the next close goes ahead (quit.go).
+	quitChosen atomic.Bool
 }
 
 // Run opens Brook's window and blocks until it closes.
@@ -157,6 +161,14 @@ func (a *App) open() error {
 		return fmt.Errorf("opening the database %s: %w", layout.Database, err)
 	}
 	a.store = st
+	// Answers a closing could not write are written before anything else.
+	switch n, err := chat.ApplyUnsaved(a.ctx, st, a.unsavedDir()); {
+	case err != nil:
+		a.addNotice("Some answers that Brook could not save when it last closed are still not saved: " + err.Error())
+		a.log.Error("saving the answers kept at the last closing", "err", err, "saved", n)
+	case n > 0:
+		a.log.Info("answers kept at the last closing are saved", "count", n)
+	}
 	a.keys = secrets.New(secrets.Service)
 	// Without a keyring, the user may have chosen to keep keys in a file;
 	// the file's presence is that choice (see secrets.KeyFileName).
@@ -199,8 +211,21 @@ func (a *App) addNotice(text string) {
 	a.notice += text
 }
 
+// unsavedDir is where answers that could not be written are kept when
+// Brook closes, to be written at the next start.
+func (a *App) unsavedDir() string { return filepath.Join(a.layout.Data, "unsaved") }
+
 // housekeeping runs once after start-up, off the UI's path.
 func (a *App) housekeeping() {
+	// Answers that the last closing (a quit, a crash, a power cut) cut short
+	// are continued where the server can, unless the user turned that off.
+	if s, err := a.store.LoadSettings(a.ctx); err == nil && s.ResumeAnswers {
+		if ids, err := a.engine.ResumeInterrupted(a.ctx); err != nil {
+			a.log.Error("resuming answers cut by the last closing", "err", err)
+		} else if len(ids) > 0 {
+			a.log.Info("answers cut by the last closing resumed", "count", len(ids))
+		}
+	}
 	if path, created, err := a.store.EnsureDailyBackup(a.ctx, a.layout.Backups, 7); err != nil {
 		a.log.Error("daily backup", "err", err)
 	} else if created {
@@ -280,5 +305,5 @@ func (a *App) openLog() {
 }
 
 func newEngine(a *App) *chat.Engine {
-	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Emitter: a.emitter, Logger: a.log})
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir()})
 }

@@ -166,7 +166,8 @@ func (s *ChatService) AskNow(answerID int64) error {
 	return nil
 }
 
-// Retry starts an answer again in place.
+// Retry asks for an answer again as a new version, shown in its place; the
+// old one stays a version.
 func (s *ChatService) Retry(answerID int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Message{}, err
@@ -188,7 +189,7 @@ func (s *ChatService) Continue(answerID int64) (store.Message, error) {
 	return s.a.engine.Continue(s.a.ctx, answerID)
 }
 
-// Regenerate adds a new answer to the last prompt; the old one stays.
+// Regenerate asks for another answer as a new version; the old one stays.
 func (s *ChatService) Regenerate(answerID int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Message{}, err
@@ -199,7 +200,8 @@ func (s *ChatService) Regenerate(answerID int64) (store.Message, error) {
 	return s.a.engine.Regenerate(s.a.ctx, answerID)
 }
 
-// EditAndResend forks the conversation with an edited message.
+// EditAndResend sends an edited question as a new version of it, with a
+// new answer; the original stays a version.
 func (s *ChatService) EditAndResend(userMessageID int64, text string) (chat.SendResult, error) {
 	if err := s.a.ready(); err != nil {
 		return chat.SendResult{}, err
@@ -208,6 +210,18 @@ func (s *ChatService) EditAndResend(userMessageID int64, text string) (chat.Send
 		return chat.SendResult{}, err
 	}
 	return s.a.engine.EditAndResend(s.a.ctx, userMessageID, text)
+}
+
+// SaveAgain writes an answer whose final write failed; it says why when it
+// still cannot.
+func (s *ChatService) SaveAgain(answerID int64) error {
+	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := guard.ID("answer", answerID); err != nil {
+		return err
+	}
+	return s.a.engine.SaveAgain(answerID)
 }
 
 // ActiveAnswers lists the answers streaming now.
@@ -249,8 +263,33 @@ func (s *ConversationService) Open(id int64) (ConversationView, error) {
 	if err != nil {
 		return ConversationView{}, err
 	}
-	msgs, err := s.a.store.Messages(s.a.ctx, id)
+	msgs, err := s.a.engine.ShownPath(s.a.ctx, id)
 	return ConversationView{Conversation: c, Messages: msgs}, err
+}
+
+// ShowVersion shows a version of a message in place of the others and
+// returns the messages now shown from it down. It is refused while an
+// answer of the conversation is being written.
+func (s *ConversationService) ShowVersion(id int64) ([]store.Message, error) {
+	if err := s.a.ready(); err != nil {
+		return nil, err
+	}
+	if err := guard.ID("message", id); err != nil {
+		return nil, err
+	}
+	return s.a.engine.ShowVersion(s.a.ctx, id)
+}
+
+// DeleteVersion removes one version of a message and everything that
+// follows it, and returns how many messages went.
+func (s *ConversationService) DeleteVersion(id int64) (int, error) {
+	if err := s.a.ready(); err != nil {
+		return 0, err
+	}
+	if err := guard.ID("message", id); err != nil {
+		return 0, err
+	}
+	return s.a.engine.DeleteVersion(s.a.ctx, id)
 }
 
 // ImageData returns an image attached to a message as a data URL
@@ -269,7 +308,8 @@ func (s *ConversationService) ImageData(id int64) (string, error) {
 	return "data:" + img.MIME + ";base64," + base64.StdEncoding.EncodeToString(img.Data), nil
 }
 
-// GetMessage returns one message as stored.
+// GetMessage returns one message as stored, or, while its final write is
+// pending, as Brook holds it.
 func (s *ConversationService) GetMessage(id int64) (store.Message, error) {
 	if err := s.a.ready(); err != nil {
 		return store.Message{}, err
@@ -277,7 +317,7 @@ func (s *ConversationService) GetMessage(id int64) (store.Message, error) {
 	if err := guard.ID("message", id); err != nil {
 		return store.Message{}, err
 	}
-	return s.a.store.GetMessage(s.a.ctx, id)
+	return s.a.engine.Message(s.a.ctx, id)
 }
 
 // Create starts an empty conversation with the model a new conversation
@@ -352,20 +392,16 @@ func (s *ConversationService) SaveDraft(id int64, text string) error {
 	return s.a.store.SaveDraft(s.a.ctx, id, text)
 }
 
-// DeleteMessage removes one message that is not streaming.
-func (s *ConversationService) DeleteMessage(id int64) error {
+// DeleteMessage removes a message with all its versions; what follows the
+// shown one stays. It returns how many messages went.
+func (s *ConversationService) DeleteMessage(id int64) (int, error) {
 	if err := s.a.ready(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := guard.ID("message", id); err != nil {
-		return err
+		return 0, err
 	}
-	for _, active := range s.a.engine.Active() {
-		if active == id {
-			return chat.ErrBusy
-		}
-	}
-	return s.a.store.DeleteMessage(s.a.ctx, id)
+	return s.a.engine.DeleteMessage(s.a.ctx, id)
 }
 
 // Search finds messages by full text, best first.

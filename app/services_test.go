@@ -183,8 +183,11 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"a 10 MB draft", ta.convs.SaveDraft(conv, tenMB), guard.ErrInvalid, "That draft is 10 MB"},
 		{"an invalid UTF-8 draft", ta.convs.SaveDraft(conv, bad), guard.ErrInvalid, "not valid text"},
 		{"a draft for -1", ta.convs.SaveDraft(-1, "x"), guard.ErrInvalid, "id -1"},
-		{"delete message 0", ta.convs.DeleteMessage(0), guard.ErrInvalid, "id 0"},
-		{"delete an unknown message", ta.convs.DeleteMessage(unknown), store.ErrNotFound, "not found"},
+		{"delete message 0", errOf(ta.convs.DeleteMessage(0)), guard.ErrInvalid, "id 0"},
+		{"delete an unknown message", errOf(ta.convs.DeleteMessage(unknown)), store.ErrNotFound, "not found"},
+		{"delete version -1", errOf(ta.convs.DeleteVersion(-1)), guard.ErrInvalid, "id -1"},
+		{"show version 0", errOf(ta.convs.ShowVersion(0)), guard.ErrInvalid, "id 0"},
+		{"show an unknown version", errOf(ta.convs.ShowVersion(unknown)), store.ErrNotFound, "not found"},
 		{"search 10 MB", errOf(ta.convs.Search(tenMB)), guard.ErrInvalid, "at most 4 KB"},
 		{"search invalid UTF-8", errOf(ta.convs.Search(bad)), guard.ErrInvalid, "not valid text"},
 

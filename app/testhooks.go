@@ -42,7 +42,9 @@ func (s *TestService) Report(report string) error {
 		return err
 	}
 	// A posed state stays on screen for its screenshot; the test closes Brook.
+	// A scenario that reports has chosen to quit, whatever is still coming.
 	if !strings.HasPrefix(os.Getenv("BROOK_TEST_SCENARIO"), "pose") {
+		s.a.quitChosen.Store(true)
 		go runtime.Quit(s.a.ctx)
 	}
 	return nil

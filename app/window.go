@@ -103,11 +103,15 @@ func (a *App) domReady(ctx context.Context) {
 	}
 }
 
-// beforeClose remembers the window's place. It runs on its own goroutine
+// beforeClose asks the user first when answers are still coming or not
+// saved, then remembers the window's place. It runs on its own goroutine
 // (Wails), before the window goes; returning false lets it close.
 func (a *App) beforeClose(ctx context.Context) bool {
 	if !a.started() || a.store == nil {
 		return false
+	}
+	if a.askBeforeQuit() {
+		return true // the window asks what to do with the answers still coming
 	}
 	r := a.window
 	r.Maximised = runtime.WindowIsMaximised(ctx)

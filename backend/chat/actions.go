@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"brook/backend/events"
+	"brook/backend/provider"
 	"brook/backend/store"
 )
 
@@ -46,109 +47,217 @@ func TitleFrom(text string) string {
 	return strings.TrimSpace(string(runes[:cut])) + "…"
 }
 
-// Retry starts an answer again from nothing, in place. Its old text is replaced.
+// Retry asks for an answer again as a new version of it, shown in its
+// place. The answer it retries stays as it was, with its text, reasoning
+// and reason: nothing is erased before the new attempt has produced a word,
+// nor if it fails.
 func (e *Engine) Retry(ctx context.Context, answerID int64) (store.Message, error) {
-	return e.restart(ctx, answerID, false)
+	return e.newVersion(ctx, answerID)
 }
 
-// Continue asks the model to go on with an interrupted or stopped answer; the
-// new text is appended to what the answer already has.
-func (e *Engine) Continue(ctx context.Context, answerID int64) (store.Message, error) {
-	return e.restart(ctx, answerID, true)
+// Regenerate asks for another answer to the same question, as a new
+// version of answerID shown in its place; the old one stays a version. Only
+// the shown path is sent as context later.
+func (e *Engine) Regenerate(ctx context.Context, answerID int64) (store.Message, error) {
+	return e.newVersion(ctx, answerID)
 }
 
-func (e *Engine) restart(ctx context.Context, answerID int64, keepText bool) (store.Message, error) {
+// newVersion starts a new version of an answer, from nothing.
+func (e *Engine) newVersion(ctx context.Context, answerID int64) (store.Message, error) {
+	done, err := e.enter()
+	if err != nil {
+		return store.Message{}, err
+	}
+	defer done()
 	slot, answer, conv, history, err := e.answerContext(ctx, answerID)
 	if err != nil {
 		return store.Message{}, err
 	}
 	defer slot.cancel()
-	reset := store.Message{
-		ID: answer.ID, UID: answer.UID, ConversationID: answer.ConversationID, Role: store.RoleAssistant,
-		State: store.StateStreaming, CreatedAt: answer.CreatedAt, EndpointID: conv.EndpointID, Model: conv.Model,
-		Run: e.runs.Add(1),
+	version, err := e.cfg.Store.AddVersion(ctx, answer.ID, store.Message{
+		Role: store.RoleAssistant, State: store.StateStreaming,
+		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
+	}, false)
+	if err != nil {
+		return store.Message{}, fmt.Errorf("starting a new version of the answer: %w", err)
 	}
-	if keepText {
-		reset.Content, reset.Reasoning = answer.Content, answer.Reasoning
-	}
-	if err := e.cfg.Store.RestartAnswer(ctx, answer.ID, reset.Run, reset.Content, conv.EndpointID, conv.Model); err != nil {
-		return store.Message{}, fmt.Errorf("restarting the answer: %w", err)
-	}
-	if reset.Reasoning != "" {
-		// The reasoning the answer is continued from stays stored, in case Brook dies meanwhile.
-		if err := e.cfg.Store.CheckpointAnswer(ctx, answer.ID, reset.Run, reset.Content, reset.Reasoning); err != nil {
-			return store.Message{}, fmt.Errorf("restarting the answer: %w", err)
-		}
-	}
-	e.launch(slot, conv, reset, history)
-	return reset, nil
+	e.launch(slot, conv, version, history)
+	return version, nil
 }
 
-// Regenerate adds a new answer to the same prompt at the end of the
-// conversation. The old answer stays; only the newest is sent as context later.
-func (e *Engine) Regenerate(ctx context.Context, answerID int64) (store.Message, error) {
-	slot, _, conv, history, err := e.answerContext(ctx, answerID)
+// Continue asks the model to go on with an interrupted or stopped answer; the
+// new text is appended to what the answer already has, and its reasoning and
+// thinking time are kept.
+func (e *Engine) Continue(ctx context.Context, answerID int64) (store.Message, error) {
+	done, err := e.enter()
+	if err != nil {
+		return store.Message{}, err
+	}
+	defer done()
+	return e.continueAnswer(ctx, answerID, false)
+}
+
+// continueAnswer puts the answer back to streaming in one write, keeping
+// everything it had, and continues it. resumed marks an answer that Brook
+// takes up again after a restart.
+func (e *Engine) continueAnswer(ctx context.Context, answerID int64, resumed bool) (store.Message, error) {
+	slot, answer, conv, history, err := e.answerContext(ctx, answerID)
 	if err != nil {
 		return store.Message{}, err
 	}
 	defer slot.cancel()
-	all, err := e.cfg.Store.Messages(ctx, conv.ID)
-	if err != nil {
-		return store.Message{}, err
+	run := e.runs.Add(1)
+	if err := e.cfg.Store.ContinueAnswer(ctx, answer.ID, run, conv.EndpointID, conv.Model); err != nil {
+		return store.Message{}, fmt.Errorf("continuing the answer: %w", err)
 	}
-	if last := all[len(all)-1]; last.ID != answerID {
-		return store.Message{}, errors.New("only the last answer can be regenerated")
-	}
-	answer, err := e.cfg.Store.AddMessage(ctx, store.Message{
-		ConversationID: conv.ID, Role: store.RoleAssistant, State: store.StateStreaming,
-		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
-	})
-	if err != nil {
-		return store.Message{}, err
-	}
-	e.launch(slot, conv, answer, history)
-	return answer, nil
+	cont := answer
+	cont.State, cont.Run, cont.EndpointID, cont.Model = store.StateStreaming, run, conv.EndpointID, conv.Model
+	cont.Recovered, cont.RecoveryReason, cont.RecoveryMethod, cont.EndReason, cont.Error = false, "", "", "", ""
+	cont.FirstTokenMs, cont.TokensPerSecond, cont.PromptTokens, cont.CompletionTokens = 0, 0, 0, 0
+	e.launchResumed(slot, conv, cont, history, resumed)
+	return cont, nil
 }
 
-// EditAndResend forks the conversation at a user's message: a new
-// conversation gets the messages before it, then the edited message and a new
-// answer. The fork is one transaction; the original conversation is left
-// exactly as it was.
+// ResumeInterrupted takes up the answers that Brook's closing cut short (a
+// quit while they streamed, a crash, a kill or a power cut), each continued
+// where it stopped, on servers that can continue a partial answer. The
+// others stay as they are, offered to Retry or Continue. It returns the IDs
+// of the answers it took up; they are marked finished after a restart when
+// they complete.
+func (e *Engine) ResumeInterrupted(ctx context.Context) ([]int64, error) {
+	done, err := e.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	list, err := e.cfg.Store.ToResume(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var resumed []int64
+	for _, m := range list {
+		if e.unsaved.holds(m.ID) {
+			continue
+		}
+		conv, err := e.cfg.Store.GetConversation(ctx, m.ConversationID)
+		if err != nil || conv.EndpointID == "" {
+			continue
+		}
+		if e.prefillFor(ctx, conv.EndpointID, conv.Model) == provider.PrefillNone {
+			continue
+		}
+		if _, err := e.continueAnswer(ctx, m.ID, true); err != nil {
+			e.cfg.Logger.Info("an answer cut by the last closing was not resumed", "answer", m.ID, "err", err)
+			continue
+		}
+		resumed = append(resumed, m.ID)
+	}
+	return resumed, nil
+}
+
+// EditAndResend sends an edited question as a new version of the user's
+// message, in place, with a new answer beneath it. The original question
+// and everything that followed it stay, a version away.
 func (e *Engine) EditAndResend(ctx context.Context, userMessageID int64, text string) (SendResult, error) {
 	if strings.TrimSpace(text) == "" {
 		return SendResult{}, ErrEmptyMessage
 	}
+	done, err := e.enter()
+	if err != nil {
+		return SendResult{}, err
+	}
+	defer done()
 	edited, err := e.cfg.Store.GetMessage(ctx, userMessageID)
 	if err != nil {
 		return SendResult{}, err
 	}
-	source, err := e.cfg.Store.GetConversation(ctx, edited.ConversationID)
-	if err != nil {
-		return SendResult{}, err
+	if edited.Role != store.RoleUser {
+		return SendResult{}, errors.New("only a question you wrote can be edited")
 	}
-	fork, user, err := e.cfg.Store.ForkConversation(ctx, userMessageID, source.Title+" (edited)", text)
-	if err != nil {
-		return SendResult{}, err
-	}
-	e.cfg.Emitter.Emit(events.ConversationsChangedName, fork.ID)
-	if fork.EndpointID == "" || fork.Model == "" {
-		return SendResult{Conversation: fork, User: user}, ErrNoModel
-	}
-	slot, err := e.reserve(fork.ID)
+	slot, err := e.reserve(edited.ConversationID)
 	if err != nil {
 		return SendResult{}, err
 	}
 	defer slot.cancel()
-	answer, err := e.startAnswer(ctx, slot, fork)
+	conv, err := e.cfg.Store.GetConversation(ctx, edited.ConversationID)
 	if err != nil {
 		return SendResult{}, err
 	}
-	return SendResult{Conversation: fork, User: user, Answer: answer}, nil
+	user, err := e.cfg.Store.AddVersion(ctx, userMessageID, store.Message{Role: store.RoleUser, Content: text, State: store.StateComplete}, true)
+	if err != nil {
+		return SendResult{}, err
+	}
+	e.cfg.Emitter.Emit(events.ConversationsChangedName, conv.ID)
+	if conv.EndpointID == "" || conv.Model == "" {
+		return SendResult{Conversation: conv, User: user}, ErrNoModel
+	}
+	answer, err := e.startAnswer(ctx, slot, conv, user.ID)
+	if err != nil {
+		return SendResult{}, err
+	}
+	return SendResult{Conversation: conv, User: user, Answer: answer}, nil
+}
+
+// ShowVersion shows message id in place of its other versions and returns
+// the path now shown from it down. It is refused while an answer of the
+// conversation is being produced, so a switch never mixes with a stream.
+func (e *Engine) ShowVersion(ctx context.Context, id int64) ([]store.Message, error) {
+	var path []store.Message
+	err := e.whileIdle(ctx, id, func() (err error) {
+		path, err = e.cfg.Store.ShowVersion(ctx, id)
+		return err
+	})
+	return e.unsaved.overlay(path), err
+}
+
+// DeleteVersion removes one version of a message and everything that
+// follows it, and returns how many messages went. Like every change to the
+// tree, it waits for no answer: it is refused while one of the conversation
+// is being produced.
+func (e *Engine) DeleteVersion(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := e.whileIdle(ctx, id, func() (err error) {
+		n, err = e.cfg.Store.DeleteVersion(ctx, id)
+		return err
+	})
+	return n, err
+}
+
+// DeleteMessage removes a message with all its versions; what follows the
+// given version stays. It returns how many messages went.
+func (e *Engine) DeleteMessage(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := e.whileIdle(ctx, id, func() (err error) {
+		n, err = e.cfg.Store.DeleteMessage(ctx, id)
+		return err
+	})
+	return n, err
+}
+
+// whileIdle runs change with the conversation of message id reserved, so no
+// answer of it starts meanwhile, or fails with [ErrBusy] when one is being
+// produced.
+func (e *Engine) whileIdle(ctx context.Context, id int64, change func() error) error {
+	done, err := e.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
+	m, err := e.cfg.Store.GetMessage(ctx, id)
+	if err != nil {
+		return err
+	}
+	slot, err := e.reserve(m.ConversationID)
+	if err != nil {
+		return err
+	}
+	defer slot.cancel()
+	return change()
 }
 
 // answerContext reserves the conversation of an answer that is not being
 // produced, and loads the answer, its conversation and the messages before
-// it. The caller launches an answer with the slot or cancels it.
+// it on its path. The caller launches an answer with the slot or cancels it.
 func (e *Engine) answerContext(ctx context.Context, answerID int64) (slot *reservation, answer store.Message, conv store.Conversation, before []store.Message, err error) {
 	answer, err = e.cfg.Store.GetMessage(ctx, answerID)
 	if err != nil {
@@ -166,6 +275,9 @@ func (e *Engine) answerContext(ctx context.Context, answerID int64) (slot *reser
 			slot = nil
 		}
 	}()
+	if e.unsaved.holds(answer.ID) {
+		return slot, answer, conv, nil, ErrNotSaved
+	}
 	conv, err = e.cfg.Store.GetConversation(ctx, answer.ConversationID)
 	if err != nil {
 		return slot, answer, conv, nil, err
@@ -177,15 +289,8 @@ func (e *Engine) answerContext(ctx context.Context, answerID int64) (slot *reser
 	if answer, err = e.cfg.Store.GetMessage(ctx, answerID); err != nil {
 		return slot, answer, conv, nil, err
 	}
-	all, err := e.cfg.Store.Messages(ctx, conv.ID)
-	if err != nil {
+	if before, err = e.thread(ctx, answer.ParentID); err != nil {
 		return slot, answer, conv, nil, err
-	}
-	for _, m := range all {
-		if m.ID >= answerID {
-			break
-		}
-		before = append(before, m)
 	}
 	e.cfg.Emitter.Emit(events.ConversationsChangedName, conv.ID)
 	return slot, answer, conv, before, nil

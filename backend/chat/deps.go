@@ -14,14 +14,19 @@ type Store interface {
 	GetConversation(ctx context.Context, id int64) (store.Conversation, error)
 	SetConversationModel(ctx context.Context, id int64, endpointID, model string) error
 	SetAutoTitle(ctx context.Context, id int64, title string) error
-	Messages(ctx context.Context, conversationID int64) ([]store.Message, error)
+	ShownPath(ctx context.Context, conversationID int64) ([]store.Message, error)
+	Thread(ctx context.Context, id int64) ([]store.Message, error)
 	ConversationImages(ctx context.Context, conversationID int64) (map[int64][]store.Image, error)
 	GetMessage(ctx context.Context, id int64) (store.Message, error)
 	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
-	ForkConversation(ctx context.Context, userMessageID int64, title, text string) (store.Conversation, store.Message, error)
+	AddVersion(ctx context.Context, of int64, m store.Message, keepImages bool) (store.Message, error)
+	ShowVersion(ctx context.Context, id int64) ([]store.Message, error)
+	DeleteVersion(ctx context.Context, id int64) (int, error)
+	DeleteMessage(ctx context.Context, id int64) (int, error)
 	CheckpointAnswer(ctx context.Context, id, run int64, content, reasoning string) error
 	FinishAnswer(ctx context.Context, m store.Message) error
-	RestartAnswer(ctx context.Context, id, run int64, content, endpointID, model string) error
+	ContinueAnswer(ctx context.Context, id, run int64, endpointID, model string) error
+	ToResume(ctx context.Context) ([]store.Message, error)
 	LoadSettings(ctx context.Context) (store.Settings, error)
 	AppState(ctx context.Context) (store.AppState, error)
 	SetLastModel(ctx context.Context, endpointID, model string) error

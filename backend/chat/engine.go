@@ -38,6 +38,13 @@ type Config struct {
 	// Clocks overrides the stream watchdog's settings (tests). Without it
 	// the defaults apply, with the ceilings from the user's settings.
 	Clocks *Clocks
+	// SaveRetry is the first wait before a failed final write is tried
+	// again; it doubles up to MaxSaveRetry.
+	SaveRetry    time.Duration
+	MaxSaveRetry time.Duration
+	// UnsavedDir is where [Engine.Close] leaves answers it could not store,
+	// for [ApplyUnsaved] at the next start; empty keeps them nowhere.
+	UnsavedDir string
 }
 
 func (c *Config) setDefaults() {
@@ -62,6 +69,12 @@ func (c *Config) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.SaveRetry == 0 {
+		c.SaveRetry = 500 * time.Millisecond
+	}
+	if c.MaxSaveRetry == 0 {
+		c.MaxSaveRetry = 30 * time.Second
+	}
 }
 
 // Engine runs answers. Several may stream at once; each has its own
@@ -72,16 +85,23 @@ type Engine struct {
 	ctx      context.Context
 	shutdown context.CancelCauseFunc
 
-	mu     sync.Mutex
-	active map[int64]*answerRun // by answer
-	live   map[int64]bool       // conversations with an answer being produced, or about to be
-	wg     sync.WaitGroup
-	runs   atomic.Int64 // the last run number given out
+	mu      sync.Mutex
+	active  map[int64]*answerRun // by answer
+	live    map[int64]bool       // conversations with an answer being produced, or about to be
+	closing bool                 // Close has begun: no action starts any more
+	wg      sync.WaitGroup       // actions under way and answers being produced
+	runs    atomic.Int64         // the last run number given out
+
+	unsaved *unsavedAnswers
 
 	queues  queues
 	pace    paceMemory
 	refusal prefillRefusals
 }
+
+// ErrClosing is returned by every action that arrives once Brook has begun
+// to close.
+var ErrClosing = errors.New("Brook is closing")
 
 // errStopped is the cancel cause of a user's Stop; errShutdown of Brook closing.
 var (
@@ -97,16 +117,37 @@ func New(cfg Config) *Engine {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancelCause(context.Background())
 	e := &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*answerRun{}, live: map[int64]bool{}}
+	e.unsaved = newUnsavedAnswers(e)
 	// Run numbers only grow, across restarts too, so an old run's late write never matches.
 	e.runs.Store(time.Now().UnixNano())
 	return e
 }
 
-// Close stops every answer, which is stored as interrupted with its text kept,
-// and waits for them to be written.
+// Close stops every answer, which is stored as interrupted with its text
+// kept (and resumed at the next start), and waits for them and every action
+// under way to be written. Actions that arrive meanwhile fail with
+// [ErrClosing] before they touch anything. Answers whose final write still
+// fails are left in [Config.UnsavedDir].
 func (e *Engine) Close() {
+	e.mu.Lock()
+	e.closing = true
+	e.mu.Unlock()
 	e.shutdown(errShutdown)
 	e.wg.Wait()
+	e.unsaved.close(e.cfg.UnsavedDir)
+}
+
+// enter counts an action in, so [Engine.Close] waits for it, or fails with
+// [ErrClosing] once Close has begun. The action calls the returned func when
+// it is done.
+func (e *Engine) enter() (func(), error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
+		return nil, ErrClosing
+	}
+	e.wg.Add(1)
+	return e.wg.Done, nil
 }
 
 // SendRequest is a user's new message.
@@ -142,6 +183,11 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	if strings.TrimSpace(req.Text) == "" && len(req.Images) == 0 {
 		return SendResult{}, ErrEmptyMessage
 	}
+	done, err := e.enter()
+	if err != nil {
+		return SendResult{}, err
+	}
+	defer done()
 	if err := e.checkVision(ctx, req); err != nil {
 		return SendResult{}, err
 	}
@@ -163,6 +209,8 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 		}
 		defer slot.cancel()
 	}
+	// The message follows the last one the conversation shows, chosen in
+	// the same transaction that stores it.
 	user, err := e.cfg.Store.AddMessage(ctx, store.Message{
 		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete, Images: req.Images,
 	})
@@ -178,7 +226,7 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 			e.cfg.Logger.Warn("setting the title", "err", err)
 		}
 	}
-	answer, err := e.startAnswer(ctx, slot, conv)
+	answer, err := e.startAnswer(ctx, slot, conv, user.ID)
 	if err != nil {
 		return SendResult{}, err
 	}
@@ -224,14 +272,15 @@ func (e *Engine) rememberModel(ctx context.Context, endpointID, model string) {
 	}
 }
 
-// startAnswer stores a new streaming answer at the end of conv and starts it.
-func (e *Engine) startAnswer(ctx context.Context, slot *reservation, conv store.Conversation) (store.Message, error) {
-	history, err := e.cfg.Store.Messages(ctx, conv.ID)
+// startAnswer stores a new streaming answer to question (a message of
+// conv) and starts it.
+func (e *Engine) startAnswer(ctx context.Context, slot *reservation, conv store.Conversation, question int64) (store.Message, error) {
+	history, err := e.thread(ctx, question)
 	if err != nil {
 		return store.Message{}, err
 	}
 	answer, err := e.cfg.Store.AddMessage(ctx, store.Message{
-		ConversationID: conv.ID, Role: store.RoleAssistant, State: store.StateStreaming,
+		ConversationID: conv.ID, ParentID: question, Role: store.RoleAssistant, State: store.StateStreaming,
 		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
 	})
 	if err != nil {
@@ -239,6 +288,20 @@ func (e *Engine) startAnswer(ctx context.Context, slot *reservation, conv store.
 	}
 	e.launch(slot, conv, answer, history)
 	return answer, nil
+}
+
+// thread is the conversation up to and including message id, as it is sent
+// to a model, with the answers not saved yet as they are in memory; nothing
+// for id 0.
+func (e *Engine) thread(ctx context.Context, id int64) ([]store.Message, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	msgs, err := e.cfg.Store.Thread(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e.unsaved.overlay(msgs), nil
 }
 
 // reservation is a conversation's one slot for a live answer, taken before
@@ -256,6 +319,9 @@ type reservation struct {
 func (e *Engine) reserve(conversationID int64) (*reservation, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.closing {
+		return nil, ErrClosing
+	}
 	if e.live[conversationID] {
 		return nil, ErrBusy
 	}
@@ -322,5 +388,27 @@ func (e *Engine) Wait(answerID int64) {
 	e.mu.Unlock()
 	if run != nil {
 		<-run.done
+	}
+}
+
+// StopAll stops every answer being produced, as the user's Stop does, and
+// waits until each is stored.
+func (e *Engine) StopAll() {
+	for _, id := range e.Active() {
+		e.Stop(id)
+	}
+	e.WaitIdle()
+}
+
+// WaitIdle blocks until no answer is being produced.
+func (e *Engine) WaitIdle() {
+	for {
+		ids := e.Active()
+		if len(ids) == 0 {
+			return
+		}
+		for _, id := range ids {
+			e.Wait(id)
+		}
 	}
 }

@@ -444,19 +444,40 @@ func TestConcurrentStreamsDoNotInterfere(t *testing.T) {
 }
 
 func TestRetryContinueRegenerateAndEdit(t *testing.T) {
+	ctx := context.Background()
 	srv := providertest.NewOllama(providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3, NonStreamFailures: 100})
 	defer srv.Close()
 	h := newHarness(t, fixedProviders{"ep": ollama.New(srv.URL)})
 	broken := h.send("first question")
-	if broken.State != store.StateInterrupted {
-		t.Fatalf("setup: want interrupted, got %s", broken.State)
+	if broken.State != store.StateInterrupted || broken.Content == "" {
+		t.Fatalf("setup: want interrupted with text, got %s %q", broken.State, broken.Content)
 	}
 	partial := broken.Content
 
-	// Continue asks the model to continue the kept text: the partial answer
-	// goes last, as an assistant message, and only the continuation is appended.
+	// Retry while the server is still down: a new version fails, and the
+	// interrupted one keeps its text and its reason.
+	retry, err := h.engine.Retry(ctx, broken.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(retry.ID)
+	if got := h.answer(broken.ID); got.Content != partial || got.State != store.StateInterrupted || got.Error != broken.Error {
+		t.Fatalf("the retried answer changed: %+v", got)
+	}
+	if got := h.answer(retry.ID); got.State == store.StateComplete || !slices.Equal(got.Versions, []int64{broken.ID, retry.ID}) {
+		t.Fatalf("the retry = %+v", got)
+	}
+	if path := h.path(broken.ConversationID); len(path) != 2 || path[1].ID != retry.ID {
+		t.Fatalf("shown after the retry: %+v", path)
+	}
+
+	// Continue the first version, shown again: the partial answer goes last
+	// as an assistant message, and only the continuation is appended.
 	srv.SetScript(providertest.Script{})
-	if _, err := h.engine.Continue(context.Background(), broken.ID); err != nil {
+	if _, err := h.engine.ShowVersion(ctx, broken.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.engine.Continue(ctx, broken.ID); err != nil {
 		t.Fatal(err)
 	}
 	h.engine.Wait(broken.ID)
@@ -470,46 +491,82 @@ func TestRetryContinueRegenerateAndEdit(t *testing.T) {
 		t.Fatalf("Continue did not end the request with the partial answer: %v", prev)
 	}
 
-	// Retry replaces the answer in place.
-	srv.SetScript(providertest.Script{Answer: "A fresh answer."})
-	if _, err := h.engine.Retry(context.Background(), broken.ID); err != nil {
-		t.Fatal(err)
-	}
-	h.engine.Wait(broken.ID)
-	if got := h.answer(broken.ID); got.Content != "A fresh answer." {
-		t.Fatalf("retried: %q", got.Content)
-	}
-
-	// Regenerate adds a new answer; the old one stays.
+	// Regenerate adds a third version; the others stay.
 	srv.SetScript(providertest.Script{Answer: "Another take."})
-	regen, err := h.engine.Regenerate(context.Background(), broken.ID)
+	regen, err := h.engine.Regenerate(ctx, broken.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.engine.Wait(regen.ID)
-	all, _ := h.store.Messages(context.Background(), broken.ConversationID)
-	if len(all) != 3 || all[1].Content != "A fresh answer." || all[2].Content != "Another take." {
+	all, _ := h.store.Messages(ctx, broken.ConversationID)
+	if len(all) != 4 || all[1].Content != providertest.DefaultAnswer || all[3].Content != "Another take." {
 		t.Fatalf("after regenerate: %+v", all)
 	}
+	if got := h.answer(regen.ID); !slices.Equal(got.Versions, []int64{broken.ID, retry.ID, regen.ID}) {
+		t.Fatalf("versions after regenerate = %v", got.Versions)
+	}
 
-	// Edit forks; the original is untouched.
+	// A second turn, then an edit of the first question: a version of it,
+	// in the same conversation, answered with only itself as context.
+	srv.SetScript(providertest.Script{Answer: "Second answer."})
+	second, err := h.engine.Send(ctx, SendRequest{ConversationID: broken.ConversationID, Text: "second question"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(second.Answer.ID)
+	if second.User.ParentID != regen.ID {
+		t.Fatalf("the second question follows %d, want the shown answer %d", second.User.ParentID, regen.ID)
+	}
 	srv.SetScript(providertest.Script{Answer: "Edited answer."})
-	res, err := h.engine.EditAndResend(context.Background(), all[0].ID, "edited question")
+	res, err := h.engine.EditAndResend(ctx, all[0].ID, "edited question")
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.engine.Wait(res.Answer.ID)
-	fork, _ := h.store.Messages(context.Background(), res.Conversation.ID)
-	if res.Conversation.ID == broken.ConversationID || len(fork) != 2 || fork[0].Content != "edited question" || fork[1].Content != "Edited answer." {
-		t.Fatalf("fork: %+v", fork)
+	if res.Conversation.ID != broken.ConversationID || !slices.Equal(res.User.Versions, []int64{all[0].ID, res.User.ID}) {
+		t.Fatalf("edit = %+v", res)
 	}
-	again, _ := h.store.Messages(context.Background(), broken.ConversationID)
-	if len(again) != 3 || again[0].Content != "first question" {
-		t.Fatalf("the original changed: %+v", again)
+	if got := contentsOf(h.path(broken.ConversationID)); !slices.Equal(got, []string{"edited question", "Edited answer."}) {
+		t.Fatalf("shown after the edit: %q", got)
 	}
-	if _, err := h.engine.Regenerate(context.Background(), all[1].ID); err == nil {
-		t.Fatal("regenerating an answer that is not the last should fail")
+	last = srv.ChatRequests(true)
+	if msgs := last[len(last)-1].Body["messages"].([]any); len(msgs) != 1 {
+		t.Fatalf("the edited question was sent with %d messages, want itself alone: %v", len(msgs), msgs)
 	}
+	// Switching back to the original question shows its branch as it was.
+	below, err := h.engine.ShowVersion(ctx, all[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := contentsOf(below); !slices.Equal(got, []string{"first question", "Another take.", "second question", "Second answer."}) {
+		t.Fatalf("the original branch: %q", got)
+	}
+	// Regenerating an answer in the middle makes a version there.
+	mid, err := h.engine.Regenerate(ctx, regen.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Wait(mid.ID)
+	if got := h.path(broken.ConversationID); len(got) != 2 || got[1].ID != mid.ID {
+		t.Fatalf("after regenerating in the middle: %+v", got)
+	}
+}
+
+func (h *harness) path(conversationID int64) []store.Message {
+	h.t.Helper()
+	p, err := h.store.ShownPath(context.Background(), conversationID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
+func contentsOf(msgs []store.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Content
+	}
+	return out
 }
 
 func TestBadInputChangesNothing(t *testing.T) {

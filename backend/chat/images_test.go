@@ -68,7 +68,7 @@ func TestImagesReachVisionModel(t *testing.T) {
 				t.Fatalf("messages = %+v, %v", msgs, err)
 			}
 
-			// Editing the first message keeps its images in the fork.
+			// Editing the first message keeps its images in the new version.
 			fork, err := h.engine.EditAndResend(ctx, res.User.ID, "look again")
 			if err != nil {
 				t.Fatal(err)

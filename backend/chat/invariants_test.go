@@ -30,9 +30,13 @@ func TestOneLiveAnswerPerConversation(t *testing.T) {
 			_, err := h.engine.Send(ctx, SendRequest{ConversationID: first.ConversationID, Text: "third"})
 			return err
 		},
-		"Retry":      func() error { _, err := h.engine.Retry(ctx, first.ID); return err },
-		"Continue":   func() error { _, err := h.engine.Continue(ctx, first.ID); return err },
-		"Regenerate": func() error { _, err := h.engine.Regenerate(ctx, res.Answer.ID); return err },
+		"Retry":         func() error { _, err := h.engine.Retry(ctx, first.ID); return err },
+		"Continue":      func() error { _, err := h.engine.Continue(ctx, first.ID); return err },
+		"Regenerate":    func() error { _, err := h.engine.Regenerate(ctx, res.Answer.ID); return err },
+		"ShowVersion":   func() error { _, err := h.engine.ShowVersion(ctx, first.ID); return err },
+		"DeleteVersion": func() error { _, err := h.engine.DeleteVersion(ctx, first.ID); return err },
+		"DeleteMessage": func() error { _, err := h.engine.DeleteMessage(ctx, first.ID); return err },
+		"EditAndResend": func() error { _, err := h.engine.EditAndResend(ctx, res.User.ID, "edited"); return err },
 	}
 	for name, action := range busy {
 		if err := action(); !errors.Is(err, ErrBusy) {
@@ -64,7 +68,7 @@ func TestConcurrentActionsKeepTheInvariants(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 25 {
-				msgs, err := h.store.Messages(ctx, conv)
+				msgs, err := h.store.ShownPath(ctx, conv)
 				if err != nil || len(msgs) == 0 {
 					continue
 				}
@@ -81,10 +85,11 @@ func TestConcurrentActionsKeepTheInvariants(t *testing.T) {
 					h.engine.Stop(last.ID)
 					continue
 				case 4:
-					// Delete an old answer (never the first exchange), as a user might.
-					if len(msgs) > 4 && msgs[2].Role == store.RoleAssistant {
-						if _, busy := h.activeIn(conv); !busy {
-							_ = h.store.DeleteMessage(ctx, msgs[2].ID)
+					// Delete an old version (never the first exchange), as a user might.
+					if len(msgs) > 2 && len(msgs[1].Versions) > 1 {
+						_, err = h.engine.DeleteVersion(ctx, msgs[1].Versions[0])
+						if err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, store.ErrNotFound) {
+							t.Errorf("delete: %v", err)
 						}
 					}
 					continue
@@ -93,7 +98,7 @@ func TestConcurrentActionsKeepTheInvariants(t *testing.T) {
 					mu.Lock()
 					started[m.ID]++
 					mu.Unlock()
-				} else if !errors.Is(err, ErrBusy) && !errors.Is(err, store.ErrNotFound) && err.Error() != "only the last answer can be regenerated" {
+				} else if !errors.Is(err, ErrBusy) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ErrNotAnswer) {
 					t.Errorf("action: %v", err)
 				}
 				if n := h.liveIn(conv); n > 1 {
@@ -131,10 +136,4 @@ func (h *harness) liveIn(conversationID int64) int {
 		}
 	}
 	return n
-}
-
-func (h *harness) activeIn(conversationID int64) (int64, bool) {
-	h.engine.mu.Lock()
-	defer h.engine.mu.Unlock()
-	return 0, h.engine.live[conversationID]
 }

@@ -65,7 +65,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 	j.addUsage(whole.Usage, 0)
 	final.Reasoning = j.prefixReasoning + whole.Reasoning
 	if final.Reasoning != snap.Reasoning {
-		final.ThinkingMs = 0 // the reasoning came at once: how long it took is unknown
+		final.ThinkingMs = j.prefixThinkingMs // the new reasoning came at once: how long it took is unknown
 	}
 	return j.recovered(final, j.prefix+whole.Text, whole, broken, store.RecoveryReasked)
 }
@@ -99,6 +99,15 @@ func (j *answerJob) prefill() provider.Prefill {
 		return provider.PrefillNone
 	}
 	return j.server.Kind.Prefill()
+}
+
+// prefillFor is how the server of an endpoint is asked to continue a
+// partial answer of model, or [provider.PrefillNone].
+func (e *Engine) prefillFor(ctx context.Context, endpointID, model string) provider.Prefill {
+	if e.refusal.has(endpointID, model) {
+		return provider.PrefillNone
+	}
+	return e.profile(ctx, endpointID).Kind.Prefill()
 }
 
 // refusedPrefill reports whether err is the server refusing req's prefill,

@@ -5,9 +5,10 @@ import (
 	"brook/backend/store"
 )
 
-// buildRequest turns a conversation's history into a provider request. Failed
-// and empty answers are left out, and of several answers to one prompt (after
-// Regenerate) only the newest is sent. Every user message goes with its
+// buildRequest turns a conversation's history (the path up to the answer)
+// into a provider request. Failed and empty answers are left out, and of two
+// answers in a row (a question between them was deleted) only the later is
+// sent. Every user message goes with its
 // images, from images (by message ID, with their bytes), so a vision model
 // sees them again in every later turn.
 func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) provider.Request {

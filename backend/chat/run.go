@@ -18,6 +18,8 @@ type answerRun struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
 
+	relay *relay // reports the answer; set before it is produced
+
 	mu           sync.Mutex
 	askedNow     bool
 	cancelStream context.CancelCauseFunc // the open stream's, or nil
@@ -62,6 +64,12 @@ const continuePrompt = "Continue exactly where your previous answer stopped. Do 
 // It takes over the conversation's slot, which it frees when the answer is
 // stored.
 func (e *Engine) launch(slot *reservation, conv store.Conversation, answer store.Message, history []store.Message) {
+	e.launchResumed(slot, conv, answer, history, false)
+}
+
+// launchResumed is launch for an answer that Brook takes up again after a
+// restart when resumed is set: it is marked so when it completes.
+func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answer store.Message, history []store.Message, resumed bool) {
 	ctx, cancel := context.WithCancelCause(e.ctx)
 	run := &answerRun{ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	slot.launched = true
@@ -79,7 +87,11 @@ func (e *Engine) launch(slot *reservation, conv store.Conversation, answer store
 			e.mu.Unlock()
 			cancel(nil)
 		}()
-		e.produce(run, conv, answer, history)
+		final := e.produce(run, conv, answer, history)
+		if resumed && final.State == store.StateComplete {
+			final.Resumed = true
+		}
+		e.unsaved.save(final, run.relay)
 	}()
 }
 
@@ -95,22 +107,25 @@ type answerJob struct {
 	relay  *relay
 	// base is the conversation's request, without this answer's own text.
 	base provider.Request
-	// prefix and prefixReasoning are what the answer had before this run (Continue).
+	// prefix and prefixReasoning are what the answer had before this run
+	// (Continue), and prefixThinkingMs how long it had thought.
 	prefix, prefixReasoning string
+	prefixThinkingMs        int64
 	// usage adds up every request of the run.
 	usage provider.Usage
 }
 
 // produce waits for a slot on the endpoint, streams the answer, recovers it
-// without streaming if the stream breaks, stores the outcome and sends the
-// final event.
-func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.Message, history []store.Message) {
+// without streaming if the stream breaks, and returns its outcome, to be
+// stored and reported by the caller through run.relay.
+func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.Message, history []store.Message) store.Message {
 	settings, err := e.cfg.Store.LoadSettings(run.ctx)
 	if err != nil {
 		settings = store.DefaultSettings()
 	}
 	prefix := answer.Content
 	relay := newRelay(e, answer.ID, conv.ID, answer.Run, prefix, answer.Reasoning)
+	run.relay = relay
 	go relay.run()
 
 	final := answer
@@ -119,30 +134,37 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
 		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", provider.Explain(err)+"."
-		e.finish(relay, final)
-		return
+		return keepPartial(final)
 	}
 	images, err := e.historyImages(run.ctx, conv.ID, history)
 	if err != nil {
 		final.State, final.EndReason, final.Error = store.StateFailed, "images", "Brook could not read the conversation's images: "+err.Error()
-		e.finish(relay, final)
-		return
+		return keepPartial(final)
 	}
 	server := e.profile(run.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(run.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
 	if err != nil {
 		// Stopped, or Brook closed, while it waited for its turn.
-		e.finish(relay, endedEarly(run.ctx, final))
-		return
+		return endedEarly(run.ctx, final)
 	}
 	defer release()
 
 	job := &answerJob{
 		e: e, run: run, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
 		base: buildRequest(conv, settings, history, images), prefix: prefix, prefixReasoning: answer.Reasoning,
+		prefixThinkingMs: answer.ThinkingMs,
 	}
-	e.finish(relay, job.produce(final))
+	return job.produce(final)
+}
+
+// keepPartial marks a failed continuation interrupted: the answer has text
+// from before, which a failure to go on does not make a failure.
+func keepPartial(final store.Message) store.Message {
+	if final.State == store.StateFailed && (final.Content != "" || final.Reasoning != "") {
+		final.State = store.StateInterrupted
+	}
+	return final
 }
 
 // produce streams the answer and, when the stream breaks, recovers it.
@@ -159,7 +181,7 @@ func (j *answerJob) produce(final store.Message) store.Message {
 		completion, err = j.stream(req, sm)
 	}
 	snap := j.relay.snapshot()
-	final.Content, final.Reasoning, final.ThinkingMs = snap.Text, snap.Reasoning, snap.ThinkingMs
+	final.Content, final.Reasoning, final.ThinkingMs = snap.Text, snap.Reasoning, j.prefixThinkingMs+snap.ThinkingMs
 	if !snap.FirstPieceAt.IsZero() {
 		final.FirstTokenMs = snap.FirstPieceAt.Sub(start).Milliseconds()
 	}
@@ -177,9 +199,7 @@ func (j *answerJob) produce(final store.Message) store.Message {
 			// Most often a model that cannot think, asked to.
 			final.Error += " Thinking is set for this conversation: set it back to the model's default in the conversation's settings if this model cannot think."
 		}
-		if snap.Text != j.prefix || snap.Reasoning != j.prefixReasoning {
-			final.State = store.StateInterrupted
-		}
+		final = keepPartial(final)
 	case outcomeBroken:
 		j.e.cfg.Logger.Info("stream broke; recovering without streaming", "answer", final.ID, "reason", outcome.broken.Reason, "err", err)
 		return j.recover(final, outcome.broken)
@@ -277,22 +297,6 @@ func (j *answerJob) addUsage(u provider.Usage, pieces int) {
 	}
 	j.usage.PromptTokens += u.PromptTokens
 	j.usage.CompletionTokens += u.CompletionTokens
-}
-
-// finish stores the answer's outcome, then sends the final event with the
-// answer as stored. When it could not be stored or read back, the event says
-// so and the UI reads the answer itself.
-func (e *Engine) finish(relay *relay, final store.Message) {
-	ctx := context.Background()
-	ev := events.StreamEvent{Phase: events.PhaseFinal, State: string(final.State), MessageOmitted: true}
-	if err := e.cfg.Store.FinishAnswer(ctx, final); err != nil {
-		e.cfg.Logger.Error("storing the final answer", "answer", final.ID, "err", err)
-	} else if stored, err := e.cfg.Store.GetMessage(ctx, final.ID); err != nil {
-		e.cfg.Logger.Error("reading the final answer back", "answer", final.ID, "err", err)
-	} else {
-		ev = finalEvent(stored)
-	}
-	relay.finish(ev)
 }
 
 // endedEarly marks an answer that the user stopped or Brook's closing cut short.

@@ -20,6 +20,17 @@ const StreamEventName = "brook:stream"
 // ConversationsChangedName tells the UI the conversation list changed.
 const ConversationsChangedName = "brook:conversations"
 
+// AnswerSavedName tells the UI that an answer whose final write had failed
+// is stored now; the payload is an [AnswerSaved].
+const AnswerSavedName = "brook:answer-saved"
+
+// AnswerSaved is the answer as stored at last.
+type AnswerSaved struct {
+	MessageID      int64          `json:"messageId"`
+	ConversationID int64          `json:"conversationId"`
+	Message        *store.Message `json:"message,omitempty"`
+}
+
 // StreamPhase is what an answer stream is doing right now.
 type StreamPhase string
 
@@ -65,6 +76,10 @@ type StreamEvent struct {
 	State          string         `json:"state,omitempty"`
 	Message        *store.Message `json:"message,omitempty"`
 	MessageOmitted bool           `json:"messageOmitted,omitempty"`
+	// Unsaved says why the answer could not be stored yet: the window shows
+	// it whole from memory, and Brook writes it again until it is stored
+	// ([AnswerSavedName]).
+	Unsaved string `json:"unsaved,omitempty"`
 }
 
 // What an answer is waiting for; see [StreamEvent.WaitingFor].

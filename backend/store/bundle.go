@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // Bundles returns the given conversations with all their messages, in the
@@ -54,6 +56,8 @@ func (s *Store) Bundles(ctx context.Context, ids []int64) ([]Bundle, error) {
 }
 
 // validateBundle checks a bundle before anything of an import is written.
+// Its messages are in creation order: a message's parent (ParentUID, empty
+// for a first message) comes before it, which also rules out cycles.
 func validateBundle(i int, b Bundle) error {
 	c := b.Conversation
 	if strings.TrimSpace(c.UID) == "" {
@@ -73,6 +77,9 @@ func validateBundle(i int, b Bundle) error {
 		if seen[m.UID] {
 			return invalid("bundle %d, message %d: uid %s appears twice", i, j, m.UID)
 		}
+		if m.ParentUID != "" && !seen[m.ParentUID] {
+			return invalid("bundle %d, message %d: it follows %s, which is not an earlier message of the conversation", i, j, m.ParentUID)
+		}
 		seen[m.UID] = true
 		if m.State == StateStreaming {
 			m.State = StateInterrupted // as Import stores it
@@ -90,13 +97,15 @@ func validateBundle(i int, b Bundle) error {
 }
 
 // Import adds conversations from bundles in one transaction: if any bundle
-// is invalid or anything fails, nothing is written. A conversation whose UID
-// is already in the database is skipped, so importing the same file twice
-// adds nothing the second time; if that conversation is in the trash
-// (deleted, not yet purged) it is replaced by the imported one. Conversation
-// and message UIDs and times are kept, IDs are new. An answer exported while
-// streaming is imported as interrupted. Messages' images, each with its bytes
-// (checked by the caller), are written with them.
+// is invalid or anything fails, nothing is written. It never replaces and
+// never deletes: a conversation whose every message is already stored, as
+// it is, in the conversation with its UID (live or in the trash) is skipped,
+// so importing the same file twice adds nothing the second time; one that
+// differs from what is stored under its UID, or whose messages' UIDs are
+// taken, comes in as a copy with new UIDs, beside the one already there.
+// Otherwise UIDs and times are kept; IDs are new. An answer exported while
+// streaming is imported as interrupted. Messages' images, each with its
+// bytes (checked by the caller), are written with them.
 func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, error) {
 	var result ImportResult
 	for i, b := range bundles {
@@ -107,16 +116,19 @@ func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, err
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		result = ImportResult{}
 		for i, b := range bundles {
-			added, err := s.importBundle(ctx, tx, b)
+			outcome, err := s.importBundle(ctx, tx, b)
 			if err != nil {
 				return fmt.Errorf("bundle %d (%s): %w", i, b.Conversation.UID, err)
 			}
-			if added {
-				result.Imported++
-				result.Messages += len(b.Messages)
-			} else {
+			switch outcome {
+			case importSkipped:
 				result.Skipped++
+				continue
+			case importCopied:
+				result.Copied++
 			}
+			result.Imported++
+			result.Messages += len(b.Messages)
 		}
 		return nil
 	})
@@ -126,21 +138,41 @@ func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, err
 	return result, nil
 }
 
-func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (added bool, err error) {
+type importOutcome int
+
+const (
+	importAdded importOutcome = iota
+	importCopied
+	importSkipped
+)
+
+func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (importOutcome, error) {
 	c := b.Conversation
+	outcome := importAdded
 	var existing int64
-	var deletedAt sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT id, deleted_at FROM conversations WHERE uid = ?`, c.UID).
-		Scan(&existing, &deletedAt)
+	err := tx.QueryRowContext(ctx, `SELECT id FROM conversations WHERE uid = ?`, c.UID).Scan(&existing)
 	switch {
-	case err == nil && !deletedAt.Valid:
-		return false, nil
 	case err == nil:
-		if _, err := tx.ExecContext(ctx, `DELETE FROM conversations WHERE id = ?`, existing); err != nil {
-			return false, err
+		stored, err := alreadyStored(ctx, tx, existing, b.Messages)
+		if err != nil || stored {
+			return importSkipped, err
 		}
+		outcome = importCopied
 	case !errors.Is(err, sql.ErrNoRows):
-		return false, err
+		return 0, err
+	default:
+		taken, err := uidsTaken(ctx, tx, b.Messages)
+		if err != nil {
+			return 0, err
+		}
+		if taken {
+			outcome = importCopied
+		}
+	}
+	msgs := b.Messages
+	if outcome == importCopied {
+		c.UID = uuid.NewString()
+		msgs = withNewUIDs(msgs)
 	}
 
 	now := s.now()
@@ -152,24 +184,20 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (added b
 	}
 	params, err := encodeParams(c.Params)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO conversations
-		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.UID, strings.TrimSpace(c.Title), c.TitleIsAuto, c.CreatedAt, c.UpdatedAt, c.Pinned, c.Archived,
-		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft).Scan(&id)
-	if err != nil {
-		return false, err
+	c.Title = strings.TrimSpace(c.Title)
+	if err := insertConversation(ctx, tx, &c, params); err != nil {
+		return 0, err
 	}
 	stmt, err := tx.PrepareContext(ctx, insertMessageSQL)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer stmt.Close()
-	for _, m := range b.Messages {
-		m.ConversationID = id
+	ids := make(map[string]int64, len(msgs))
+	for _, m := range msgs {
+		m.ConversationID, m.ParentID = c.ID, ids[m.ParentUID]
 		if m.State == StateStreaming {
 			m.State = StateInterrupted
 			if m.Error == "" {
@@ -182,12 +210,64 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (added b
 		if m.UpdatedAt == 0 {
 			m.UpdatedAt = m.CreatedAt
 		}
-		if err := stmt.QueryRowContext(ctx, insertMessageArgs(&m)...).Scan(&m.ID); err != nil {
-			return false, fmt.Errorf("message %s: %w", m.UID, err)
+		if m.ShownAt == 0 {
+			m.ShownAt = m.CreatedAt
 		}
+		if err := stmt.QueryRowContext(ctx, insertMessageArgs(&m)...).Scan(&m.ID); err != nil {
+			return 0, fmt.Errorf("message %s: %w", m.UID, err)
+		}
+		ids[m.UID] = m.ID
 		if err := insertImages(ctx, tx, m.ID, m.Images); err != nil {
-			return false, fmt.Errorf("message %s: %w", m.UID, err)
+			return 0, fmt.Errorf("message %s: %w", m.UID, err)
+		}
+	}
+	return outcome, nil
+}
+
+// alreadyStored reports whether every message of msgs is stored, with the
+// same role, text and reasoning, in conversation id: importing them would
+// add nothing.
+func alreadyStored(ctx context.Context, tx *sql.Tx, id int64, msgs []Message) (bool, error) {
+	for _, m := range msgs {
+		var same bool
+		err := tx.QueryRowContext(ctx, `SELECT role = ? AND content = ? AND reasoning = ? FROM messages
+			WHERE uid = ? AND conversation_id = ?`, m.Role, m.Content, m.Reasoning, m.UID, id).Scan(&same)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !same) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
 		}
 	}
 	return true, nil
+}
+
+// uidsTaken reports whether any message of msgs has a UID already stored.
+func uidsTaken(ctx context.Context, tx *sql.Tx, msgs []Message) (bool, error) {
+	for _, m := range msgs {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE uid = ?`, m.UID).Scan(&one)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// withNewUIDs returns a copy of msgs with new UIDs, their parents following.
+func withNewUIDs(msgs []Message) []Message {
+	renamed := make(map[string]string, len(msgs))
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		renamed[m.UID] = uuid.NewString()
+		m.UID = renamed[m.UID]
+		if m.ParentUID != "" {
+			m.ParentUID = renamed[m.ParentUID]
+		}
+		out[i] = m
+	}
+	return out
 }

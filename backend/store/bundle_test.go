@@ -107,7 +107,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 			if cm.ConversationID != copy.Conversation.ID {
 				t.Errorf("message %s points at conversation %d", cm.UID, cm.ConversationID)
 			}
+			// Database IDs are new; the tree is the same by UID.
 			cm.ID, cm.ConversationID, om.ID, om.ConversationID = 0, 0, 0, 0
+			cm.ParentID, om.ParentID = 0, 0
 			if !reflect.DeepEqual(cm, om) {
 				t.Errorf("message differs:\n got  %+v\nwant %+v", cm, om)
 			}
@@ -128,15 +130,18 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A message UID that collides with a message already in the target
-	// database fails inside the transaction, after the first bundle was
-	// written; the whole import must roll back.
+	// A failure inside the transaction, after the first bundles were
+	// written, rolls the whole import back.
 	target := openTestStore(t)
 	existing := mustConversation(t, target, "existing")
-	clash := mustMessage(t, target, existing.ID, RoleUser, "mine")
-	collides := Bundle{
-		Conversation: Conversation{UID: "new-conv", Title: "clash"},
-		Messages:     []Message{{UID: clash.UID, Role: RoleUser, Content: "x", State: StateComplete}},
+	mustMessage(t, target, existing.ID, RoleUser, "mine")
+	failing := Bundle{
+		Conversation: Conversation{UID: "new-conv", Title: "fails late"},
+		Messages:     []Message{{UID: "m-late", Role: RoleUser, Content: "poison", State: StateComplete}},
+	}
+	if _, err := target.write.ExecContext(ctx, `CREATE TEMP TRIGGER fail_late BEFORE INSERT ON messages
+		WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
+		t.Fatal(err)
 	}
 
 	tests := []struct {
@@ -152,7 +157,9 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			Messages: []Message{{UID: "m", Role: RoleUser, State: "maybe"}}}), ErrInvalid},
 		{"duplicate message uid", append(slices.Clone(good), Bundle{Conversation: Conversation{UID: "u4", Title: "t"},
 			Messages: []Message{{UID: "m", Role: RoleUser, State: StateComplete}, {UID: "m", Role: RoleUser, State: StateComplete}}}), ErrInvalid},
-		{"uid collision inside the transaction", append(slices.Clone(good), collides), nil},
+		{"a parent that does not come first", append(slices.Clone(good), Bundle{Conversation: Conversation{UID: "u5", Title: "t"},
+			Messages: []Message{{UID: "a", ParentUID: "q", Role: RoleAssistant, State: StateComplete}, {UID: "q", Role: RoleUser, State: StateComplete}}}), ErrInvalid},
+		{"a failure inside the transaction", append(slices.Clone(good), failing), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,16 +208,43 @@ func TestImportStreamingAndTrash(t *testing.T) {
 		t.Fatalf("imported messages = %+v, %v", messages, err)
 	}
 
-	// A conversation in the trash is replaced by the imported copy.
-	if err := s.DeleteConversation(ctx, list[0].ID); err != nil {
+	// Import never replaces: the same conversation in the trash is skipped
+	// and stays restorable, as it was.
+	trashed := list[0].ID
+	if err := s.DeleteConversation(ctx, trashed); err != nil {
 		t.Fatal(err)
 	}
 	result, err := s.Import(ctx, []Bundle{bundle})
-	if err != nil || result.Imported != 1 {
-		t.Fatalf("import over trash = %+v, %v", result, err)
+	if err != nil || result != (ImportResult{Skipped: 1}) {
+		t.Fatalf("import of what is in the trash = %+v, %v", result, err)
 	}
-	if list, _ := s.ListConversations(ctx, ListOptions{}); len(list) != 1 || list[0].UID != "conv-x" {
-		t.Fatalf("after import over trash: %+v", list)
+	if err := s.RestoreConversation(ctx, trashed); err != nil {
+		t.Fatalf("restoring the trashed conversation after the import: %v", err)
+	}
+	if got, err := s.Messages(ctx, trashed); err != nil || len(got) != 2 || got[1].Content != "half an ans" {
+		t.Fatalf("restored conversation = %+v, %v", got, err)
+	}
+
+	// A different conversation with the same UID comes in as a copy beside it.
+	changed := bundle
+	changed.Messages = []Message{bundle.Messages[0], {UID: "a", ParentUID: "q", Role: RoleAssistant, Content: "a whole answer", State: StateComplete}}
+	if err := s.DeleteConversation(ctx, trashed); err != nil {
+		t.Fatal(err)
+	}
+	result, err = s.Import(ctx, []Bundle{changed})
+	if err != nil || result != (ImportResult{Imported: 1, Copied: 1, Messages: 2}) {
+		t.Fatalf("import of a different conversation with the same UID = %+v, %v", result, err)
+	}
+	list, _ = s.ListConversations(ctx, ListOptions{})
+	if len(list) != 1 || list[0].UID == "conv-x" || list[0].ID == trashed {
+		t.Fatalf("after importing the copy: %+v", list)
+	}
+	copied, err := s.ShownPath(ctx, list[0].ID)
+	if err != nil || len(copied) != 2 || copied[1].Content != "a whole answer" || copied[1].ParentID != copied[0].ID || copied[0].UID == "q" {
+		t.Fatalf("the copy = %+v, %v", copied, err)
+	}
+	if err := s.RestoreConversation(ctx, trashed); err != nil {
+		t.Fatalf("the trashed original is no longer restorable: %v", err)
 	}
 	checkSearchIndex(t, s)
 }

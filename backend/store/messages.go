@@ -11,14 +11,15 @@ import (
 
 const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
 	endpoint_id, model, first_token_ms, tokens_per_second, prompt_tokens, completion_tokens,
-	recovered, recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run`
+	recovered, recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run,
+	resumed, coalesce(parent_id, 0), shown_at`
 
 func scanMessage(row rowScanner) (Message, error) {
 	var m Message
 	err := row.Scan(&m.ID, &m.UID, &m.ConversationID, &m.Role, &m.Content, &m.State,
 		&m.CreatedAt, &m.UpdatedAt, &m.EndpointID, &m.Model, &m.FirstTokenMs, &m.TokensPerSecond,
 		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.RecoveryMethod, &m.EndReason,
-		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run)
+		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run, &m.Resumed, &m.ParentID, &m.ShownAt)
 	return m, err
 }
 
@@ -53,57 +54,87 @@ func validateMessage(m Message) error {
 const insertMessageSQL = `INSERT INTO messages
 	(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
 	 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, recovered,
-	 recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	 recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run,
+	 resumed, parent_id, shown_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // insertMessageArgs are the arguments of [insertMessageSQL] for m, in order.
 func insertMessageArgs(m *Message) []any {
 	return []any{m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
 		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
 		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod, m.EndReason, m.Error,
-		m.Reasoning, m.ThinkingMs, m.Run}
+		m.Reasoning, m.ThinkingMs, m.Run, m.Resumed, nullID(m.ParentID), m.ShownAt}
 }
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 	return tx.QueryRowContext(ctx, insertMessageSQL, insertMessageArgs(m)...).Scan(&m.ID)
 }
 
-// AddMessage appends a message to a live conversation and returns it with
-// its ID, times and (when m.UID is empty) a new UID. An empty State means
-// [StateComplete]; an answer about to arrive is added as [StateStreaming]
-// and then kept up to date with [Store.CheckpointAnswer] and
-// [Store.FinishAnswer]. The conversation's UpdatedAt moves to now. The
+// AddMessage adds a message to a live conversation and returns it with its
+// ID, times and (when m.UID is empty) a new UID. It follows m.ParentID,
+// which must be a message of the same conversation, or, when that is 0, the
+// last message of the path the conversation shows; it is put on show. An
+// empty State means [StateComplete]; an answer about to arrive is added as
+// [StateStreaming] and then kept up to date with [Store.CheckpointAnswer]
+// and [Store.FinishAnswer]. The conversation's UpdatedAt moves to now. The
 // message's Images, each with its bytes, are written with it in the same
 // transaction (the caller has checked them); the returned message carries
 // their metadata. When AddMessage returns, the message is committed.
 func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
-	if m.State == "" {
-		m.State = StateComplete
-	}
-	if err := validateMessage(m); err != nil {
-		return Message{}, err
-	}
-	if m.UID == "" {
-		m.UID = uuid.NewString()
-	}
-	now := s.now()
-	m.CreatedAt, m.UpdatedAt = now, now
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`UPDATE conversations SET updated_at = ? WHERE id = ? AND deleted_at IS NULL`, now, m.ConversationID)
-		if err := requireOneRow(res, err, "conversation", m.ConversationID); err != nil {
-			return err
+		if m.ParentID == 0 {
+			leaf, err := shownLeaf(ctx, tx, m.ConversationID)
+			if err != nil {
+				return err
+			}
+			m.ParentID = leaf
 		}
-		if err := insertMessage(ctx, tx, &m); err != nil {
-			return err
-		}
-		return insertImages(ctx, tx, m.ID, m.Images)
+		return s.insertNew(ctx, tx, &m)
 	})
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
 	m.Images = withoutData(m.Images)
 	return m, nil
+}
+
+// insertNew writes a new message of a live conversation, under m.ParentID
+// (0: a first message), puts it on show among its versions, and moves the
+// conversation's UpdatedAt to now.
+func (s *Store) insertNew(ctx context.Context, tx *sql.Tx, m *Message) error {
+	if m.State == "" {
+		m.State = StateComplete
+	}
+	if err := validateMessage(*m); err != nil {
+		return err
+	}
+	if m.UID == "" {
+		m.UID = uuid.NewString()
+	}
+	now := s.now()
+	m.CreatedAt, m.UpdatedAt = now, now
+	res, err := tx.ExecContext(ctx,
+		`UPDATE conversations SET updated_at = ? WHERE id = ? AND deleted_at IS NULL`, now, m.ConversationID)
+	if err := requireOneRow(res, err, "conversation", m.ConversationID); err != nil {
+		return err
+	}
+	if m.ParentID != 0 {
+		var parentConversation int64
+		err := tx.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, m.ParentID).Scan(&parentConversation)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && parentConversation != m.ConversationID) {
+			return invalid("message %d, which the new message follows, is not in conversation %d", m.ParentID, m.ConversationID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT `+nextShownAt, now, m.ConversationID, nullID(m.ParentID)).Scan(&m.ShownAt); err != nil {
+		return err
+	}
+	if err := insertMessage(ctx, tx, m); err != nil {
+		return err
+	}
+	return insertImages(ctx, tx, m.ID, m.Images)
 }
 
 // CheckpointAnswer saves the text and the reasoning received so far of a
@@ -134,11 +165,11 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 		err := tx.QueryRowContext(ctx, `UPDATE messages SET content = ?, state = ?, updated_at = ?,
 			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
 			completion_tokens = ?, recovered = ?, recovery_reason = ?, recovery_method = ?,
-			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?
+			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?, resumed = ?
 			WHERE id = ? AND run = ? RETURNING conversation_id`,
 			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
 			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod,
-			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.ID, m.Run).Scan(&conversationID)
+			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.ID, m.Run).Scan(&conversationID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
 		}
@@ -150,9 +181,10 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 	})
 }
 
-// Messages returns the messages of a conversation in the order they were
-// added, with their images' metadata. It works for a deleted conversation
-// too, so an undo can show it.
+// Messages returns every message of a conversation, every version of every
+// turn, in the order they were added, with their images' metadata; see
+// [Store.ShownPath] for the path the conversation shows. It works for a
+// deleted conversation too.
 func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, error) {
 	return s.queryMessages(ctx, s.read, conversationID)
 }
@@ -199,13 +231,17 @@ func queryMessagesWith(ctx context.Context, q querier, conversationID int64, ima
 	if err != nil {
 		return nil, err
 	}
+	uids := make(map[int64]string, len(list))
 	for i := range list {
 		list[i].Images = images[list[i].ID]
+		uids[list[i].ID] = list[i].UID
+		list[i].ParentUID = uids[list[i].ParentID]
 	}
 	return list, nil
 }
 
-// GetMessage returns one message with its images' metadata, or [ErrNotFound].
+// GetMessage returns one message with its images' metadata and, when it has
+// several versions, their IDs; or [ErrNotFound].
 func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
 	m, err := scanMessage(s.read.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -226,13 +262,10 @@ func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
 		}
 		m.Images = append(m.Images, img)
 	}
-	return m, rows.Err()
-}
-
-// DeleteMessage removes one message for good, with its images.
-
-// DeleteMessage removes one message for good.
-func (s *Store) DeleteMessage(ctx context.Context, id int64) error {
-	res, err := s.write.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id)
-	return requireOneRow(res, err, "message", id)
+	if err := rows.Err(); err != nil {
+		return Message{}, err
+	}
+	rows.Close()
+	m.Versions, err = versionIDs(ctx, s.read, m)
+	return m, err
 }

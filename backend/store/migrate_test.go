@@ -110,6 +110,15 @@ func TestMigrationsReachAppState(t *testing.T) {
 	}
 }
 
+// TestMigrationsReachVersions makes sure TestMigrateFromEveryVersion covers
+// the step to version 12 (messages as a tree of versions) from populated
+// databases of every earlier version.
+func TestMigrationsReachVersions(t *testing.T) {
+	if SchemaVersion() < 12 {
+		t.Fatalf("SchemaVersion() = %d, want at least 12", SchemaVersion())
+	}
+}
+
 // TestMigrationsReachEndpointExtras makes sure TestMigrateFromEveryVersion
 // covers the step to version 10 (models added by hand, header names) from a
 // populated version 9 database.
@@ -265,6 +274,19 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 	}
 	if failed := messages[2]; failed.State != StateFailed || failed.Error != `model "nope" not found` {
 		t.Fatalf("failed message = %+v", failed)
+	}
+	// The failed answer was added after the interrupted one (a Regenerate):
+	// the two are versions of one answer, the newer shown (version 12).
+	path, err := s.ShownPath(ctx, 2)
+	if err != nil || len(path) != 2 || path[0].ID != 3 || path[1].ID != 5 || !slices.Equal(path[1].Versions, []int64{4, 5}) {
+		t.Fatalf("shown path of conversation 2 = %+v, %v", path, err)
+	}
+	if path, err := s.ShownPath(ctx, 1); err != nil || len(path) != 2 || path[1].ParentID != path[0].ID {
+		t.Fatalf("shown path of conversation 1 = %+v, %v", path, err)
+	}
+	// Answers cut by the closing of Brook are the ones to resume at start-up.
+	if resume, err := s.ToResume(ctx); err != nil || len(resume) != 1 || resume[0].ID != 4 {
+		t.Fatalf("ToResume = %+v, %v", resume, err)
 	}
 
 	tests := []struct {
@@ -514,18 +536,18 @@ func checkImages(t *testing.T, s *Store, conversationID int64) {
 	if err != nil || string(img.Data) != "png-bytes" || img.MessageID != m.ID {
 		t.Fatalf("ImageData = %+v, %v", img, err)
 	}
-	_, user, err := s.ForkConversation(ctx, m.ID, "fork", "look again")
+	user, err := s.AddVersion(ctx, m.ID, Message{Role: RoleUser, Content: "look again"}, true)
 	if err != nil || len(user.Images) != 1 || user.Images[0].ID == img.ID {
-		t.Fatalf("fork = %+v, %v", user, err)
+		t.Fatalf("edited version = %+v, %v", user, err)
 	}
-	if err := s.DeleteMessage(ctx, m.ID); err != nil {
+	if _, err := s.DeleteVersion(ctx, m.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ImageData(ctx, img.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("image after its message was deleted: %v", err)
 	}
 	if _, err := s.ImageData(ctx, user.Images[0].ID); err != nil {
-		t.Fatalf("fork's image: %v", err)
+		t.Fatalf("the edited version's image: %v", err)
 	}
 	// A refused image leaves nothing behind.
 	before, _ := s.Messages(ctx, conversationID)

@@ -96,13 +96,14 @@ func TestReasoningLifecycle(t *testing.T) {
 	}
 	checkSearchIndex(t, target)
 
-	// A retry starts afresh, thoughts included.
-	if err := s.RestartAnswer(ctx, answer.ID, 1, "", "ep", "qwen3"); err != nil {
-		t.Fatal(err)
+	// A retry is a new version, afresh, thoughts included; the old one keeps its own.
+	retry, err := s.AddVersion(ctx, answer.ID, Message{Role: RoleAssistant, State: StateStreaming, Run: 1}, false)
+	if err != nil || retry.Reasoning != "" || retry.ThinkingMs != 0 || retry.State != StateStreaming {
+		t.Fatalf("retry = %+v, %v", retry, err)
 	}
 	got, err = s.GetMessage(ctx, answer.ID)
-	if err != nil || got.Reasoning != "" || got.ThinkingMs != 0 || got.State != StateStreaming {
-		t.Fatalf("after RestartAnswer: %+v, %v", got, err)
+	if err != nil || got.Reasoning != thinking || got.ThinkingMs != 4200 {
+		t.Fatalf("the retried answer after the retry: %+v, %v", got, err)
 	}
 	checkSearchIndex(t, s)
 }

@@ -64,13 +64,13 @@ func TestRecoveryMethodRoundTrips(t *testing.T) {
 				t.Fatalf("imported answer %+v, want recovery method %q", m, tt.method)
 			}
 
-			// A retry starts the answer afresh: no recovery left over.
-			if err := s.RestartAnswer(ctx, answer.ID, 1, "", "ep", "llama3"); err != nil {
+			// A continued answer starts its new run without the old recovery.
+			if err := s.ContinueAnswer(ctx, answer.ID, 1, "ep", "llama3"); err != nil {
 				t.Fatal(err)
 			}
 			got, err = s.GetMessage(ctx, answer.ID)
 			if err != nil || got.RecoveryMethod != "" || got.Recovered || got.RecoveryReason != "" || got.State != StateStreaming {
-				t.Fatalf("after RestartAnswer: %+v, %v", got, err)
+				t.Fatalf("after ContinueAnswer: %+v, %v", got, err)
 			}
 		})
 	}

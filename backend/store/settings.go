@@ -27,11 +27,15 @@ type Settings struct {
 	// IdleTimeoutSeconds is how long a stream may go silent after its first token.
 	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
 	Theme              string `json:"theme"` // "system", "light" or "dark"
+	// ResumeAnswers, on by default, continues at start-up the answers that
+	// Brook's closing cut short (a quit, a crash, a power cut), where the
+	// server can continue them.
+	ResumeAnswers bool `json:"resumeAnswers"`
 }
 
 // DefaultSettings are the settings of a new installation.
 func DefaultSettings() Settings {
-	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system"}
+	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system", ResumeAnswers: true}
 }
 
 // MaxTimeoutSeconds is the longest either timeout may be: an hour.

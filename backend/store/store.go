@@ -341,12 +341,13 @@ func (s *Store) Close() error {
 func (s *Store) Path() string { return s.path }
 
 // recoverStreaming marks answers left streaming by a previous run as
-// interrupted, keeping their text. Leaving the streaming state indexes them
-// for search.
+// interrupted, keeping their text, with the end reason [EndAppClosed] that
+// makes them answers to resume ([Store.ToResume]). Leaving the streaming
+// state indexes them for search.
 func (s *Store) recoverStreaming(ctx context.Context) error {
 	_, err := s.write.ExecContext(ctx,
-		`UPDATE messages SET state = 'interrupted', error = ?, updated_at = ?
-		 WHERE state = 'streaming'`, interruptedError, s.now())
+		`UPDATE messages SET state = 'interrupted', error = ?, end_reason = ?, updated_at = ?
+		 WHERE state = 'streaming'`, interruptedError, EndAppClosed, s.now())
 	return err
 }
 

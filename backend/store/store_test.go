@@ -200,7 +200,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"checkpoint a complete message", func() error { return s.CheckpointAnswer(ctx, user.ID, 0, "x", "") }, ErrNotFound},
 		{"finish as streaming", func() error { return s.FinishAnswer(ctx, Message{ID: user.ID, State: StateStreaming}) }, ErrInvalid},
 		{"finish unknown", func() error { return s.FinishAnswer(ctx, Message{ID: 9999, State: StateComplete}) }, ErrNotFound},
-		{"delete unknown message", func() error { return s.DeleteMessage(ctx, 9999) }, ErrNotFound},
+		{"delete unknown message", func() error { _, err := s.DeleteMessage(ctx, 9999); return err }, ErrNotFound},
+		{"delete unknown version", func() error { _, err := s.DeleteVersion(ctx, 9999); return err }, ErrNotFound},
+		{"message following one of another conversation", func() error {
+			other := mustConversation(t, s, "other")
+			elsewhere := mustMessage(t, s, other.ID, RoleUser, "elsewhere")
+			_, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ParentID: elsewhere.ID, Role: RoleUser, Content: "x"})
+			return err
+		}, ErrInvalid},
 		{"messages of unknown conversation", func() error { _, err := s.Messages(ctx, 9999); return err }, ErrNotFound},
 		{"endpoint bad kind", func() error {
 			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "grpc", BaseURL: "http://localhost:1"})
@@ -297,6 +304,7 @@ func TestStreamingAnswer(t *testing.T) {
 	}
 	want := final
 	want.UID, want.ConversationID, want.Role, want.CreatedAt, want.UpdatedAt = answer.UID, c.ID, RoleAssistant, got.CreatedAt, got.UpdatedAt
+	want.ParentID, want.ShownAt = question.ID, answer.ShownAt
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %+v\nwant %+v", got, want)
 	}
@@ -313,7 +321,7 @@ func TestStreamingAnswer(t *testing.T) {
 	}
 
 	// Deleting a message takes it out of the search index.
-	if err := s.DeleteMessage(ctx, answer.ID); err != nil {
+	if _, err := s.DeleteMessage(ctx, answer.ID); err != nil {
 		t.Fatal(err)
 	}
 	if ids := searchIDs(t, s, "lightweight"); len(ids) != 0 {

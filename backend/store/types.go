@@ -93,9 +93,31 @@ type Message struct {
 	EndReason string `json:"endReason,omitempty"`
 	// Error is a plain-words reason shown to the user for interrupted and failed answers.
 	Error string `json:"error,omitempty"`
+	// Resumed is true when Brook finished the answer after a restart: a
+	// quit, a crash or a power cut had cut it, and it was continued at the
+	// next start.
+	Resumed bool `json:"resumed,omitempty"`
 	// Run is the number of the run that produces or produced an answer;
 	// checkpoints and the final write must name it. Internal: not exported.
 	Run int64 `json:"-"`
+
+	// ParentID is the message this one follows (0 for the first of its
+	// conversation). The messages that share a parent are versions of one
+	// turn; see [Store.ShownPath].
+	ParentID int64 `json:"parentId,omitempty"`
+	// ParentUID is the parent's UID, for exports and imports, where
+	// database IDs mean nothing.
+	ParentUID string `json:"parentUid,omitempty"`
+	// ShownAt is when this version was last put on show, in Unix
+	// milliseconds: at every level the shown path takes the version shown last.
+	ShownAt int64 `json:"shownAt,omitempty"`
+	// Unsaved, on an answer whose final write failed and that Brook keeps
+	// in memory meanwhile, says why; it is never stored.
+	Unsaved string `json:"unsaved,omitempty"`
+	// Versions are the IDs of this message's versions (itself among them),
+	// oldest first, when it has more than one. Only messages read as a shown
+	// path carry them.
+	Versions []int64 `json:"versions,omitempty"`
 }
 
 // How a recovered answer was completed; see [Message.RecoveryMethod].
@@ -168,7 +190,8 @@ type Bundle struct {
 
 // ImportResult says what an import did.
 type ImportResult struct {
-	Imported int `json:"imported"` // conversations added
-	Skipped  int `json:"skipped"`  // conversations already present (same UID)
+	Imported int `json:"imported"` // conversations added, copies included
+	Copied   int `json:"copied"`   // of those, how many came in as copies beside a different one with the same UID
+	Skipped  int `json:"skipped"`  // conversations already stored as they are
 	Messages int `json:"messages"` // messages added
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -130,27 +131,26 @@ func (c *chatgptConversation) title() string {
 	return oneLine(*c.Title)
 }
 
-// convertChatGPT turns one ChatGPT conversation into a bundle holding the
-// branch the user last saw: the path from current_node back to the root.
-// System, tool and hidden messages are left out, and so are the model's
-// messages to its tools; consecutive answers (split by a tool call) become one.
-//
-// A reasoning model's "thoughts" and "reasoning_recap" messages do not
-// become messages: the thoughts become the Reasoning of the answer that
-// follows them and the recap its ThinkingMs. Thoughts with no answer after
-// them in their turn (the user stopped the model while it thought) go to
-// the turn's previous answer if it has one, and are dropped otherwise.
+// convertChatGPT turns one ChatGPT conversation into a bundle that keeps
+// every branch: each edit of a question and each regenerated answer becomes
+// a version of the message it replaced, and the branch the user last saw
+// (the path to current_node) is the one shown. Each branch from the root to
+// a leaf is read as ChatGPT shows it (see chatgptMessages); the branches
+// share the messages they have in common.
 func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
-	path, err := chatgptPath(c)
+	branches, err := chatgptBranches(c)
+	if err != nil {
+		return store.Bundle{}, err
+	}
+	current, err := chatgptPath(c)
 	if err != nil {
 		return store.Bundle{}, err
 	}
 	created := seconds(c.CreateTime)
-	updated := seconds(c.UpdateTime)
 	conv := store.Conversation{
 		Title:     c.title(), // the store needs one: ChatGPT's may be null
 		CreatedAt: created,
-		UpdatedAt: max(updated, created),
+		UpdatedAt: max(seconds(c.UpdateTime), created),
 		Archived:  c.IsArchived,
 		Model:     c.DefaultModel,
 	}
@@ -158,6 +158,96 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 	if id == "" {
 		id = c.ConversationID
 	}
+	var msgs []store.Message
+	index := map[string]int{} // by UID
+	for _, branch := range branches {
+		converted, err := chatgptMessages(branch, created)
+		if err != nil {
+			return store.Bundle{}, err
+		}
+		parent := ""
+		for _, m := range converted {
+			// A message met on another branch is the same one, unless this
+			// branch made it otherwise (an answer a tool call split, which
+			// went on differently): then it is a version of its own.
+			uid := m.UID
+			for n := 2; ; n++ {
+				i, seen := index[uid]
+				if !seen {
+					m.UID, m.ParentUID = uid, parent
+					index[uid] = len(msgs)
+					msgs = append(msgs, m)
+					break
+				}
+				if msgs[i].ParentUID == parent && msgs[i].Content == m.Content && msgs[i].Reasoning == m.Reasoning {
+					break
+				}
+				uid = m.UID + "#" + strconv.Itoa(n)
+			}
+			parent = uid
+		}
+	}
+	if len(msgs) == 0 {
+		return store.Bundle{Conversation: conv}, nil
+	}
+	shown, err := chatgptMessages(current, created)
+	if err != nil {
+		return store.Bundle{}, err
+	}
+	if conv.CreatedAt == 0 {
+		conv.CreatedAt = msgs[0].CreatedAt
+	}
+	if conv.CreatedAt == 0 {
+		return store.Bundle{}, fmt.Errorf("%w: no time is given", ErrInvalid)
+	}
+	// ChatGPT shows the newest branch unless the user chose another; the
+	// branch to current_node is shown at every level.
+	newest := conv.CreatedAt
+	for i := range msgs {
+		if msgs[i].CreatedAt == 0 {
+			msgs[i].CreatedAt, msgs[i].UpdatedAt = conv.CreatedAt, conv.CreatedAt
+		}
+		msgs[i].ShownAt = msgs[i].CreatedAt
+		newest = max(newest, msgs[i].CreatedAt)
+	}
+	for _, m := range shown {
+		if i, ok := index[m.UID]; ok {
+			msgs[i].ShownAt = newest + 1
+		}
+	}
+	conv.UpdatedAt = max(conv.UpdatedAt, conv.CreatedAt)
+	for _, m := range msgs {
+		conv.UpdatedAt = max(conv.UpdatedAt, m.UpdatedAt)
+	}
+	if conv.Model == "" {
+		for _, m := range slices.Backward(store.NewMessageTree(msgs).Shown()) {
+			if m.Model != "" {
+				conv.Model = m.Model
+				break
+			}
+		}
+	}
+	b := store.Bundle{Conversation: conv, Messages: msgs}
+	if id != "" {
+		b.Conversation.UID = "chatgpt:" + id
+	} else {
+		b.Conversation.UID = "chatgpt:" + contentUID(&b)
+	}
+	return b, nil
+}
+
+// chatgptMessages reads one branch of a ChatGPT conversation, from its root,
+// as ChatGPT shows it. System, tool and hidden messages are left out, and
+// so are the model's messages to its tools; consecutive answers (split by a
+// tool call) become one. Each message's UID comes from the first ChatGPT
+// message it holds, so the branches that share it agree on it.
+//
+// A reasoning model's "thoughts" and "reasoning_recap" messages do not
+// become messages: the thoughts become the Reasoning of the answer that
+// follows them and the recap its ThinkingMs. Thoughts with no answer after
+// them in their turn (the user stopped the model while it thought) go to
+// the turn's previous answer if it has one, and are dropped otherwise.
+func chatgptMessages(path []*chatgptNode, created int64) ([]store.Message, error) {
 	var msgs []store.Message
 	// The reasoning of the current turn not yet given to an answer.
 	var thoughts []string
@@ -195,7 +285,7 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 			case "thoughts":
 				t, err := chatgptThoughts(m)
 				if err != nil {
-					return store.Bundle{}, err
+					return nil, err
 				}
 				if t != "" {
 					thoughts = append(thoughts, t)
@@ -204,7 +294,7 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 			case "reasoning_recap":
 				ms, err := chatgptRecap(m)
 				if err != nil {
-					return store.Bundle{}, err
+					return nil, err
 				}
 				thinkingMs += ms
 				continue
@@ -272,42 +362,18 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 		msgs = append(msgs, msg)
 	}
 	endTurn()
-	if len(msgs) == 0 {
-		return store.Bundle{Conversation: conv}, nil
-	}
-	if conv.CreatedAt == 0 {
-		conv.CreatedAt = msgs[0].CreatedAt
-	}
-	if conv.CreatedAt == 0 {
-		return store.Bundle{}, fmt.Errorf("%w: no time is given", ErrInvalid)
-	}
 	for i := range msgs {
-		if msgs[i].CreatedAt == 0 {
-			msgs[i].CreatedAt, msgs[i].UpdatedAt = conv.CreatedAt, conv.CreatedAt
-		}
-	}
-	conv.UpdatedAt = max(conv.UpdatedAt, conv.CreatedAt, msgs[len(msgs)-1].UpdatedAt)
-	if conv.Model == "" {
-		for _, m := range slices.Backward(msgs) {
-			if m.Model != "" {
-				conv.Model = m.Model
-				break
+		if msgs[i].UID == "chatgpt:" {
+			// Neither the message nor its node has an id: derive one from
+			// the branch up to it, the same on every branch that shares it.
+			h := sha256.New()
+			for _, m := range msgs[:i+1] {
+				fmt.Fprintf(h, "%d:%s|%d|", len(m.Content), m.Content, m.CreatedAt)
 			}
+			msgs[i].UID = "chatgpt:" + hex.EncodeToString(h.Sum(nil)[:16])
 		}
 	}
-	b := store.Bundle{Conversation: conv, Messages: msgs}
-	if id != "" {
-		b.Conversation.UID = "chatgpt:" + id
-	} else {
-		b.Conversation.UID = "chatgpt:" + contentUID(&b)
-	}
-	for i := range b.Messages {
-		if b.Messages[i].UID == "chatgpt:" {
-			sum := sha256.Sum256(fmt.Appendf(nil, "%s|%d", b.Conversation.UID, i))
-			b.Messages[i].UID = "chatgpt:" + hex.EncodeToString(sum[:16])
-		}
-	}
-	return b, nil
+	return msgs, nil
 }
 
 // chatgptPath returns the nodes from the root to current_node. Without a
@@ -375,6 +441,80 @@ func chatgptPath(c *chatgptConversation) ([]*chatgptNode, error) {
 		n = node(n.Children[len(n.Children)-1])
 	}
 	return path, nil
+}
+
+// maxChatGPTBranches bounds the branches of one conversation that are read:
+// a real one has a few dozen, and each is read from its root.
+const maxChatGPTBranches = 10_000
+
+// chatgptBranches returns every path from a root of the conversation's tree
+// to a leaf, in the order of the nodes' children (the order they were made).
+func chatgptBranches(c *chatgptConversation) ([][]*chatgptNode, error) {
+	ids := slices.Sorted(maps.Keys(c.Mapping)) // so the result does not depend on map order
+	node := func(id string) *chatgptNode {
+		n, ok := c.Mapping[id]
+		if !ok {
+			return nil
+		}
+		if n.ID == "" {
+			n.ID = id
+		}
+		return &n
+	}
+	// A node's children are those it lists, then any other node that names
+	// it as its parent (files that only link parents).
+	childrenOf := make(map[string][]string, len(ids))
+	for _, id := range ids {
+		childrenOf[id] = append(childrenOf[id], c.Mapping[id].Children...)
+	}
+	for _, id := range ids {
+		if p := c.Mapping[id].Parent; p != nil && *p != "" && !slices.Contains(childrenOf[*p], id) {
+			childrenOf[*p] = append(childrenOf[*p], id)
+		}
+	}
+	var branches [][]*chatgptNode
+	visited := make(map[string]bool, len(ids))
+	var walk func(n *chatgptNode, path []*chatgptNode) error
+	walk = func(n *chatgptNode, path []*chatgptNode) error {
+		if visited[n.ID] {
+			return fmt.Errorf("%w: the messages form a loop at %q", ErrInvalid, truncate(n.ID, 40))
+		}
+		visited[n.ID] = true
+		path = append(path, n)
+		var children []*chatgptNode
+		for _, id := range childrenOf[n.ID] {
+			if child := node(id); child != nil {
+				children = append(children, child)
+			}
+		}
+		if len(children) == 0 {
+			if len(branches) == maxChatGPTBranches {
+				return fmt.Errorf("%w: more than %d branches", ErrInvalid, maxChatGPTBranches)
+			}
+			branches = append(branches, slices.Clone(path))
+			return nil
+		}
+		for _, child := range children {
+			if err := walk(child, path); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, id := range ids {
+		n := node(id)
+		root := n.Parent == nil || *n.Parent == ""
+		if !root {
+			_, hasParent := c.Mapping[*n.Parent]
+			root = !hasParent // a missing root: keep what leads to it
+		}
+		if root {
+			if err := walk(n, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return branches, nil
 }
 
 // chatgptText joins the text parts of a message. Other parts (images,

@@ -54,11 +54,24 @@ func export(t *testing.T, f Format, bundles []store.Bundle) []byte {
 	return buf.Bytes()
 }
 
+// exportAll exports every version of every message.
+func exportAll(t *testing.T, f Format, bundles []store.Bundle) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := ExportSeqWith(&buf, f, entriesOf(bundles), seqOf(bundles), exportTime, Options{AllVersions: true}); err != nil {
+		t.Fatalf("Export(%s, all versions): %v", f, err)
+	}
+	return buf.Bytes()
+}
+
 func TestExportGolden(t *testing.T) {
 	for _, f := range Formats {
 		t.Run(string(f), func(t *testing.T) {
 			golden(t, "export"+f.Ext()+".golden", export(t, f, fixtureBundles()))
 			golden(t, "export-one"+f.Ext()+".golden", export(t, f, fixtureBundles()[1:]))
+			if f != FormatJSON { // JSON carries every version anyway
+				golden(t, "export-all"+f.Ext()+".golden", exportAll(t, f, fixtureBundles()))
+			}
 		})
 	}
 }
@@ -93,6 +106,10 @@ func TestFixtureSetsEveryField(t *testing.T) {
 	checkEveryFieldSet(t, reflect.ValueOf(msgs))
 }
 
+// viewOnly are the fields of a message that only the window is shown: they
+// are never part of a bundle, so no export writes them.
+var viewOnly = map[string]bool{"Versions": true, "Unsaved": true}
+
 // checkEveryFieldSet fails for each struct field, nested ones included, that
 // is zero in every element of list.
 func checkEveryFieldSet(t *testing.T, list reflect.Value) {
@@ -101,7 +118,7 @@ func checkEveryFieldSet(t *testing.T, list reflect.Value) {
 	walk = func(path string, get func(reflect.Value) reflect.Value, typ reflect.Type) {
 		if typ.Kind() == reflect.Struct {
 			for i := range typ.NumField() {
-				if typ.Field(i).Tag.Get("json") == "-" {
+				if typ.Field(i).Tag.Get("json") == "-" || viewOnly[typ.Field(i).Name] {
 					continue // internal, never exported (such as Message.Run)
 				}
 				walk(path+"."+typ.Field(i).Name, func(v reflect.Value) reflect.Value { return get(v).Field(i) }, typ.Field(i).Type)
@@ -135,6 +152,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		for j := range want[i].Messages {
 			want[i].Messages[j].ID = 0
 			want[i].Messages[j].ConversationID = 0
+			want[i].Messages[j].ParentID = 0 // the tree is carried by UID
 			for k := range want[i].Messages[j].Images {
 				want[i].Messages[j].Images[k].ID = 0
 				want[i].Messages[j].Images[k].MessageID = 0
@@ -162,7 +180,7 @@ func TestJSONHeader(t *testing.T) {
 	if err := json.Unmarshal(export(t, FormatJSON, nil), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Format != "brook" || doc.Version != 1 || doc.ExportedAt != "2026-11-21T09:30:00Z" || doc.Conversations == nil {
+	if doc.Format != "brook" || doc.Version != 2 || doc.ExportedAt != "2026-11-21T09:30:00Z" || doc.Conversations == nil {
 		t.Fatalf("header = %+v", doc)
 	}
 }
@@ -219,7 +237,7 @@ func TestExportsHoldNoSecrets(t *testing.T) {
 }
 
 func TestHTMLIsSelfContainedAndSafe(t *testing.T) {
-	out := string(export(t, FormatHTML, fixtureBundles()))
+	out := string(exportAll(t, FormatHTML, fixtureBundles()))
 	lower := strings.ToLower(out)
 	if !strings.Contains(out, `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;`) {
 		t.Error("no strict Content-Security-Policy meta tag")
@@ -253,14 +271,15 @@ func TestHTMLIsSelfContainedAndSafe(t *testing.T) {
 }
 
 func TestMarkdownMarksIncompleteAnswers(t *testing.T) {
-	out := string(export(t, FormatMarkdown, fixtureBundles()))
+	out := string(exportAll(t, FormatMarkdown, fixtureBundles()))
 	for _, want := range []string{
 		"# Sorting a slice in Go / 排序\n",
 		"*Model: llama3.1:8b · Created: 2026-11-20 14:00 · Exported: 2026-11-21 09:30*",
 		"## Assistant (qwen2.5-coder:7b)\n",
 		"<scr\n```\n\n> **Interrupted, this answer is incomplete: The connection to the server was lost.**", // open fence closed before the note
 		"> **Stopped by the user, this answer is incomplete.**",
-		"> **Recovered: the stream broke and the whole answer was fetched again: idle\\_timeout**",
+		"> **Asked again: the stream broke and Brook asked the whole question again without streaming: idle\\_timeout**",
+		"> **Finished after a restart: Brook closed before this answer was done and continued it at the next start.**",
 		"What does <script>alert('pwned')</script> do here?", // verbatim: it is Markdown, not HTML
 	} {
 		if !strings.Contains(out, want) {

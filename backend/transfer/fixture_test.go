@@ -22,7 +22,8 @@ func ptr[T any](v T) *T { return &v }
 
 // fixtureBundles returns two conversations that between them set every field
 // of [store.Conversation] and [store.Message] (TestFixtureSetsEveryField
-// checks that), with the content the exports must cope with: a code block, a
+// checks that), as trees of versions: a regenerated answer shown and one
+// not shown, with the content the exports must cope with: a code block, a
 // table, CJK text, raw HTML with a script, a javascript: link, and
 // interrupted, stopped, failed and recovered answers, and reasoning: with
 // and without a thinking time, a thinking time alone, and reasoning that
@@ -47,6 +48,7 @@ func fixtureBundles() []store.Bundle {
 			Messages: []store.Message{
 				{
 					ID: 101, UID: "0193a4c2-7d1e-7c3a-9f00-000000000101", ConversationID: 7,
+					ParentID: 0, ParentUID: "", ShownAt: ms(1),
 					Role: store.RoleUser, State: store.StateComplete,
 					Content:   "How do I sort a slice of people by age in Go?\nShow a table of the complexity too.",
 					CreatedAt: ms(1), UpdatedAt: ms(1),
@@ -55,6 +57,7 @@ func fixtureBundles() []store.Bundle {
 				},
 				{
 					ID: 102, UID: "0193a4c2-7d1e-7c3a-9f00-000000000102", ConversationID: 7,
+					ParentID: 101, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000101", ShownAt: ms(8),
 					Role: store.RoleAssistant, State: store.StateComplete,
 					Content: "Use `slices.SortFunc`:\n\n```go\npackage main\n\nimport (\n\t\"cmp\"\n\t\"slices\"\n)\n\n" +
 						"type Person struct {\n\tName string\n\tAge  int\n}\n\nfunc main() {\n\tpeople := []Person{{\"Ana\", 31}, {\"李雷\", 27}}\n" +
@@ -74,6 +77,7 @@ func fixtureBundles() []store.Bundle {
 				},
 				{
 					ID: 103, UID: "0193a4c2-7d1e-7c3a-9f00-000000000103", ConversationID: 7,
+					ParentID: 102, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000102", ShownAt: ms(5),
 					Role: store.RoleUser, State: store.StateComplete,
 					Content: "What does <script>alert('pwned')</script> do here?\n\n" +
 						"<div onclick=\"steal()\">click me</div>\n\nAnd is [this link](javascript:alert(document.cookie)) safe?",
@@ -81,6 +85,7 @@ func fixtureBundles() []store.Bundle {
 				},
 				{
 					ID: 104, UID: "0193a4c2-7d1e-7c3a-9f00-000000000104", ConversationID: 7,
+					ParentID: 103, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000103", ShownAt: ms(6),
 					Role: store.RoleAssistant, State: store.StateInterrupted,
 					Content: "That `<script>` tag runs JavaScript. A safe version:\n\n```html\n<p id=\"out\"></p>\n<scr",
 					// The model reported how long it thought, but not what.
@@ -89,6 +94,17 @@ func fixtureBundles() []store.Bundle {
 					EndpointID: "ep-local-ollama", Model: "qwen2.5-coder:7b",
 					FirstTokenMs: 1200, TokensPerSecond: 38.25, PromptTokens: 330, CompletionTokens: 19,
 					EndReason: "dropped", Error: "The connection to the server was lost.",
+				},
+				{
+					// A version of 102 (Regenerate), shown before the user
+					// switched back to 102; Brook finished it after a restart.
+					ID: 105, UID: "0193a4c2-7d1e-7c3a-9f00-000000000105", ConversationID: 7,
+					ParentID: 101, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000101", ShownAt: ms(4),
+					Role: store.RoleAssistant, State: store.StateComplete,
+					Content:   "Another take: `sort.Slice(people, func(i, j int) bool { return people[i].Age < people[j].Age })`.",
+					CreatedAt: ms(4), UpdatedAt: ms(7),
+					EndpointID: "ep-local-ollama", Model: "llama3.1:8b",
+					Resumed: true, EndReason: "stop",
 				},
 			},
 		},
@@ -107,16 +123,19 @@ func fixtureBundles() []store.Bundle {
 			Messages: []store.Message{
 				{
 					ID: 201, UID: "0193a4c2-7d1e-7c3a-9f00-000000000201", ConversationID: 8,
+					ParentID: 0, ParentUID: "", ShownAt: ms(60),
 					Role: store.RoleSystem, State: store.StateComplete,
 					Content: "Answer in Japanese.", CreatedAt: ms(60), UpdatedAt: ms(60),
 				},
 				{
 					ID: 202, UID: "0193a4c2-7d1e-7c3a-9f00-000000000202", ConversationID: 8,
+					ParentID: 201, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000201", ShownAt: ms(61),
 					Role: store.RoleUser, State: store.StateComplete,
 					Content: "週末に東京で何をすればいいですか？", CreatedAt: ms(61), UpdatedAt: ms(61),
 				},
 				{
 					ID: 203, UID: "0193a4c2-7d1e-7c3a-9f00-000000000203", ConversationID: 8,
+					ParentID: 202, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000202", ShownAt: ms(62),
 					Role: store.RoleAssistant, State: store.StateStopped,
 					Content: "1. **浅草寺**を訪れる\n2. 隅田川沿いを散歩",
 					// Stopped before the thinking time was known.
@@ -128,6 +147,7 @@ func fixtureBundles() []store.Bundle {
 				},
 				{
 					ID: 204, UID: "0193a4c2-7d1e-7c3a-9f00-000000000204", ConversationID: 8,
+					ParentID: 202, ParentUID: "0193a4c2-7d1e-7c3a-9f00-000000000202", ShownAt: ms(75),
 					Role: store.RoleAssistant, State: store.StateFailed,
 					CreatedAt: ms(75), UpdatedAt: ms(75),
 					EndpointID: "ep-openai-compatible", Model: "gpt-5-nonexistent",

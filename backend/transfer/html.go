@@ -26,7 +26,10 @@ import (
 const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 // renderers holds the Markdown renderers, built on first use.
-var renderers = sync.OnceValue(func() (r struct{ answer, user goldmark.Markdown }) {
+// markdownRenderers render answers and, with hard line breaks, what people typed.
+type markdownRenderers struct{ answer, user goldmark.Markdown }
+
+var renderers = sync.OnceValue(func() (r markdownRenderers) {
 	r.answer = newMarkdown(false)
 	// People type line breaks and expect to see them; models write Markdown.
 	// System prompts are typed by people too.
@@ -130,6 +133,17 @@ type htmlMessage struct {
 	Images []htmlImage
 	Notes  []note
 	Stats  []string
+	// Version says where the message stands among its versions, when it
+	// has several; Others are the other versions, written folded when
+	// every version is exported.
+	Version string
+	Others  []htmlVersion
+}
+
+// htmlVersion is another version of a message, with what follows it.
+type htmlVersion struct {
+	Label    string
+	Messages []htmlMessage
 }
 
 // htmlImage is one image of a message: its data URL and its name as alt text.
@@ -160,10 +174,11 @@ func htmlImages(images []store.Image) []htmlImage {
 // contents come from the export's entries; each conversation is rendered
 // and written as it is added.
 type htmlWriter struct {
-	w       *bufio.Writer
-	now     time.Time
-	entries []store.ExportEntry
-	next    int // the position in entries of the conversation expected next
+	w           *bufio.Writer
+	now         time.Time
+	entries     []store.ExportEntry
+	next        int  // the position in entries of the conversation expected next
+	allVersions bool // every version, not only the shown path
 }
 
 func anchor(i int) string { return fmt.Sprintf("c%d", i+1) }
@@ -210,7 +225,7 @@ func (hw *htmlWriter) add(b store.Bundle) error {
 	if t := formatTime(c.CreatedAt, loc); t != "" {
 		hc.Meta = append(hc.Meta, "Created: "+t)
 	}
-	hc.Meta = append(hc.Meta, plural(len(b.Messages), "message"))
+	hc.Meta = append(hc.Meta, "")
 	if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
 		h, err := renderMarkdown(r.user, sp)
 		if err != nil {
@@ -218,37 +233,57 @@ func (hw *htmlWriter) add(b store.Bundle) error {
 		}
 		hc.SystemPrompt = h
 	}
-	for _, m := range b.Messages {
+	shown := transcript(b.Messages, hw.allVersions)
+	hc.Meta[len(hc.Meta)-1] = plural(len(shown), "message")
+	var err error
+	if hc.Messages, err = htmlMessages(r, shown, loc); err != nil {
+		return err
+	}
+	if err := pageTemplate.ExecuteTemplate(hw.w, "article", hc); err != nil {
+		return err
+	}
+	return hw.w.Flush()
+}
+
+// htmlMessages renders a path of messages, each with its other versions.
+func htmlMessages(r markdownRenderers, path []transcriptMessage, loc *time.Location) ([]htmlMessage, error) {
+	out := make([]htmlMessage, 0, len(path))
+	for _, m := range path {
 		md := r.user
 		if m.Role == store.RoleAssistant {
 			md = r.answer
 		}
 		h, err := renderMarkdown(md, m.Content)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		hm := htmlMessage{
 			Class:         roleClass(m.Role),
 			Role:          roleName(m.Role),
 			Time:          formatTime(m.CreatedAt, loc),
-			ThinkingLabel: thinkingLabel(m),
+			ThinkingLabel: thinkingLabel(m.Message),
 			HTML:          h,
 			Images:        htmlImages(m.Images),
-			Notes:         messageNotes(m),
-			Stats:         messageStats(m),
+			Notes:         messageNotes(m.Message),
+			Stats:         messageStats(m.Message),
+			Version:       m.versionLabel(),
 		}
 		if strings.TrimSpace(m.Reasoning) != "" {
 			// Rendered like the answer, through the same safe renderer.
 			if hm.Reasoning, err = renderMarkdown(md, m.Reasoning); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		hc.Messages = append(hc.Messages, hm)
+		for _, other := range m.others {
+			msgs, err := htmlMessages(r, other, loc)
+			if err != nil {
+				return nil, err
+			}
+			hm.Others = append(hm.Others, htmlVersion{Label: other[0].versionLabel(), Messages: msgs})
+		}
+		out = append(out, hm)
 	}
-	if err := pageTemplate.ExecuteTemplate(hw.w, "article", hc); err != nil {
-		return err
-	}
-	return hw.w.Flush()
+	return out, nil
 }
 
 func (hw *htmlWriter) end() error {
@@ -358,7 +393,9 @@ article + article { margin-top: 3rem; padding-top: 2rem; border-top: 2px solid v
 .message { margin: 1rem 0; padding: .75rem 1rem; border: 1px solid var(--border); border-radius: 8px; }
 .message.user { background: var(--user-bg); }
 .role { font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; margin: 0 0 .25rem; color: var(--muted); }
-.role .time { text-transform: none; letter-spacing: 0; font-weight: normal; margin-left: .5rem; }
+.role .time, .role .version { text-transform: none; letter-spacing: 0; font-weight: normal; margin-left: .5rem; }
+details.versions { margin: 0 0 1rem 1rem; padding: 0 0 0 .75rem; border-left: 3px dashed var(--border); }
+details.versions summary { color: var(--muted); font-size: .875rem; cursor: pointer; }
 .content > :first-child { margin-top: 0; }
 .content > :last-child { margin-bottom: 0; }
 .content h1, .content h2, .content h3 { font-size: 1.15rem; }
@@ -423,9 +460,14 @@ footer { margin-top: 3rem; text-align: center; }
 <div class="content">{{.}}</div>
 </details>
 {{- end}}
-{{- range .Messages}}
+{{- template "messages" .Messages}}
+</article>
+{{- end}}
+
+{{- define "messages"}}
+{{- range .}}
 <section class="message {{.Class}}">
-<h2 class="role">{{.Role}}{{with .Time}}<span class="time">{{.}}</span>{{end}}</h2>
+<h2 class="role">{{.Role}}{{with .Version}}<span class="version">{{.}}</span>{{end}}{{with .Time}}<span class="time">{{.}}</span>{{end}}</h2>
 {{- if .Reasoning}}
 <details class="reasoning"><summary>{{.ThinkingLabel}}</summary>
 <div class="content">
@@ -450,8 +492,12 @@ footer { margin-top: 3rem; text-align: center; }
 <p class="stats">{{range $i, $s := .}}{{if $i}} · {{end}}{{$s}}{{end}}</p>
 {{- end}}
 </section>
+{{- range .Others}}
+<details class="versions"><summary>{{.Label}} (not the one shown)</summary>
+{{- template "messages" .Messages}}
+</details>
 {{- end}}
-</article>
+{{- end}}
 {{- end}}
 
 {{- define "foot"}}

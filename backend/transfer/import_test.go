@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -38,28 +39,41 @@ func TestParseChatGPT(t *testing.T) {
 				UID: "chatgpt:6741f1c2-8a3c-8009-b5e1-2f0c9d7e4a11", Title: "Flatten a list in Python",
 				CreatedAt: 1732186800000, UpdatedAt: 1732186955500, Model: "gpt-4o",
 			},
-			// The branch current_node is on: the regenerated answer and the
-			// edited question, without system, hidden or tool messages; the
-			// thoughts before the last answer are its reasoning.
+			// Every branch, the one current_node is on shown: the
+			// regenerated answer and the edited question, without system,
+			// hidden or tool messages; the thoughts before the last answer
+			// are its reasoning.
 			Messages: []store.Message{
 				{
-					UID: "chatgpt:aaa3-u1", Role: store.RoleUser, State: store.StateComplete,
+					UID: "chatgpt:aaa3-u1", ShownAt: 1732186955001, Role: store.RoleUser, State: store.StateComplete,
 					Content:   "How do I flatten a list of lists in Python?",
 					CreatedAt: 1732186800125, UpdatedAt: 1732186800125,
 				},
 				{
-					UID: "chatgpt:aaa7-a1", Role: store.RoleAssistant, State: store.StateComplete,
+					// An older answer, regenerated since: a version, not shown.
+					UID: "chatgpt:aaa4-a1-old", ParentUID: "chatgpt:aaa3-u1", ShownAt: 1732186805500, Role: store.RoleAssistant, State: store.StateComplete,
+					Content:   "OLD BRANCH: use sum(lists, []).",
+					CreatedAt: 1732186805500, UpdatedAt: 1732186805500, Model: "gpt-4o", EndReason: "stop",
+				},
+				{
+					UID: "chatgpt:aaa7-a1", ParentUID: "chatgpt:aaa3-u1", ShownAt: 1732186955001, Role: store.RoleAssistant, State: store.StateComplete,
 					Content: "Use a nested comprehension:\n\n```python\nflat = [x for sub in lists for x in sub]\n```\n\n" +
 						"For large inputs, `itertools.chain.from_iterable(lists)` avoids building lists twice.",
 					CreatedAt: 1732186809750, UpdatedAt: 1732186809750, Model: "gpt-4o", EndReason: "stop",
 				},
 				{
-					UID: "chatgpt:aaa9-u2", Role: store.RoleUser, State: store.StateComplete,
+					// The question before it was edited: a version, not shown.
+					UID: "chatgpt:aaa8-u2-old", ParentUID: "chatgpt:aaa7-a1", ShownAt: 1732186900000, Role: store.RoleUser, State: store.StateComplete,
+					Content:   "OLD BRANCH: what about numpy?",
+					CreatedAt: 1732186900000, UpdatedAt: 1732186900000,
+				},
+				{
+					UID: "chatgpt:aaa9-u2", ParentUID: "chatgpt:aaa7-a1", ShownAt: 1732186955001, Role: store.RoleUser, State: store.StateComplete,
 					Content:   "*[image not imported]*\n\nWhat does this traceback mean?",
 					CreatedAt: 1732186950000, UpdatedAt: 1732186950000,
 				},
 				{
-					UID: "chatgpt:aab1-a2", Role: store.RoleAssistant, State: store.StateStopped,
+					UID: "chatgpt:aab1-a2", ParentUID: "chatgpt:aaa9-u2", ShownAt: 1732186955001, Role: store.RoleAssistant, State: store.StateStopped,
 					Content:   "The traceback says `TypeError: 'int' object is not iterable`: one element of",
 					Reasoning: "**Reading**\n\nThe user shows a TypeError.",
 					CreatedAt: 1732186955000, UpdatedAt: 1732186955000, Model: "gpt-4o", EndReason: "user_stop",
@@ -73,12 +87,12 @@ func TestParseChatGPT(t *testing.T) {
 			},
 			Messages: []store.Message{
 				{
-					UID: "chatgpt:bbb1-u1", Role: store.RoleUser, State: store.StateComplete,
+					UID: "chatgpt:bbb1-u1", ShownAt: 1732193130001, Role: store.RoleUser, State: store.StateComplete,
 					Content:   "晚饭做什么好？要简单一点的。\n\n*[audio not imported]*",
 					CreatedAt: 1732193125000, UpdatedAt: 1732193125000,
 				},
 				{
-					UID: "chatgpt:bbb2-a1", Role: store.RoleAssistant, State: store.StateComplete,
+					UID: "chatgpt:bbb2-a1", ParentUID: "chatgpt:bbb1-u1", ShownAt: 1732193130001, Role: store.RoleAssistant, State: store.StateComplete,
 					Content:   "试试**番茄炒蛋**：\n\n| 材料 | 用量 |\n|---|---|\n| 番茄 | 2 个 |\n| 鸡蛋 | 3 个 |",
 					CreatedAt: 1732193130000, UpdatedAt: 1732193130000, Model: "gpt-4o-mini", EndReason: "length",
 				},
@@ -122,11 +136,11 @@ func TestParseChatGPTReasoning(t *testing.T) {
 			},
 			Messages: []store.Message{
 				{
-					UID: "chatgpt:u1", Role: store.RoleUser, State: store.StateComplete,
+					UID: "chatgpt:u1", ShownAt: 1745000200001, Role: store.RoleUser, State: store.StateComplete,
 					Content: "Is 2^31 − 1 prime?", CreatedAt: 1745000000000, UpdatedAt: 1745000000000,
 				},
 				{
-					UID: "chatgpt:a1", Role: store.RoleAssistant, State: store.StateComplete,
+					UID: "chatgpt:a1", ParentUID: "chatgpt:u1", ShownAt: 1745000200001, Role: store.RoleAssistant, State: store.StateComplete,
 					Content: "Yes: 2^31 − 1 = 2147483647 is prime, the Mersenne prime M31.",
 					// Both thoughts messages, on either side of the tool call.
 					Reasoning: "**Recalling Mersenne primes**\n\n2^31 − 1 = 2147483647 is the Mersenne number M31.\n\n" +
@@ -137,11 +151,11 @@ func TestParseChatGPTReasoning(t *testing.T) {
 					CreatedAt:  1745000068000, UpdatedAt: 1745000068000, Model: "o3", EndReason: "stop",
 				},
 				{
-					UID: "chatgpt:u2", Role: store.RoleUser, State: store.StateComplete,
+					UID: "chatgpt:u2", ParentUID: "chatgpt:a1", ShownAt: 1745000200001, Role: store.RoleUser, State: store.StateComplete,
 					Content: "And 2^32 + 1?", CreatedAt: 1745000100000, UpdatedAt: 1745000100000,
 				},
 				{
-					UID: "chatgpt:a2", Role: store.RoleAssistant, State: store.StateComplete,
+					UID: "chatgpt:a2", ParentUID: "chatgpt:u2", ShownAt: 1745000200001, Role: store.RoleAssistant, State: store.StateComplete,
 					Content:    "No: 2^32 + 1 = 641 × 6700417.",
 					Reasoning:  "**Factoring F5**\n\nEuler found that 641 divides 2^32 + 1.",
 					ThinkingMs: 12000, // from "Thought for 12 seconds"
@@ -150,7 +164,7 @@ func TestParseChatGPTReasoning(t *testing.T) {
 				// The last question was stopped while the model thought: its
 				// thoughts have no answer to belong to.
 				{
-					UID: "chatgpt:u3", Role: store.RoleUser, State: store.StateComplete,
+					UID: "chatgpt:u3", ParentUID: "chatgpt:a2", ShownAt: 1745000200001, Role: store.RoleUser, State: store.StateComplete,
 					Content: "Quick: is 91 prime?", CreatedAt: 1745000200000, UpdatedAt: 1745000200000,
 				},
 			},
@@ -162,12 +176,12 @@ func TestParseChatGPTReasoning(t *testing.T) {
 			},
 			Messages: []store.Message{
 				{
-					UID: "chatgpt:u1b", Role: store.RoleUser, State: store.StateComplete,
+					UID: "chatgpt:u1b", ShownAt: 1735000006001, Role: store.RoleUser, State: store.StateComplete,
 					Content: "Name a prime between 90 and 100.", CreatedAt: 1735000000000, UpdatedAt: 1735000000000,
 				},
 				{
 					// Only the recap was exported: the time is kept, with no reasoning.
-					UID: "chatgpt:a1b", Role: store.RoleAssistant, State: store.StateComplete,
+					UID: "chatgpt:a1b", ParentUID: "chatgpt:u1b", ShownAt: 1735000006001, Role: store.RoleAssistant, State: store.StateComplete,
 					Content: "97.", ThinkingMs: 5000,
 					CreatedAt: 1735000006000, UpdatedAt: 1735000006000, Model: "o1", EndReason: "stop",
 				},
@@ -228,11 +242,15 @@ func TestParseChatGPTWithoutCurrentNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// ChatGPT shows the newest branch, the last child; a message without a
-	// time takes the one before it.
-	msgs := got[0].Messages
-	if len(msgs) != 2 || msgs[1].Content != "second try" || msgs[1].CreatedAt != 1700000001000 {
+	// Both answers are kept, as versions; ChatGPT shows the newest branch,
+	// the last child, and so does Brook. A message without a time takes
+	// the one before it.
+	if msgs := got[0].Messages; len(msgs) != 3 || msgs[1].ParentUID != "chatgpt:u" || msgs[2].ParentUID != "chatgpt:u" {
 		t.Fatalf("messages = %+v", msgs)
+	}
+	msgs := store.NewMessageTree(got[0].Messages).Shown()
+	if len(msgs) != 2 || msgs[1].Content != "second try" || msgs[1].CreatedAt != 1700000001000 {
+		t.Fatalf("shown = %+v", msgs)
 	}
 }
 
@@ -330,7 +348,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "other format", input: `{"format":"slack","version":1}`, want: ErrUnknownFormat, text: `"slack"`},
 		{name: "other array", input: `[1,2,3]`, want: ErrUnknownFormat},
 		{name: "array of other objects", input: `[{"name":"x"}]`, want: ErrUnknownFormat},
-		{name: "newer version", input: `{"format":"brook","version":2,"conversations":[{"new":"shape"}]}`, want: ErrUnsupportedVersion, text: "version 2"},
+		{name: "newer version", input: `{"format":"brook","version":3,"conversations":[{"new":"shape"}]}`, want: ErrUnsupportedVersion, text: "version 3"},
 		{name: "odd version", input: `{"format":"brook","version":0.5,"conversations":[]}`, want: ErrInvalid},
 		{name: "no version", input: `{"format":"brook","conversations":[]}`, want: ErrInvalid, text: "version"},
 		{name: "no conversations field", input: `{"format":"brook","version":1}`, want: ErrInvalid, text: "conversations"},
@@ -425,4 +443,47 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// TestParseBrookVersion1MakesVersions: a file written before message
+// versions is a list; an answer right after another answer (a Regenerate)
+// becomes a version of it, the newer shown, as the store's migration does.
+func TestParseBrookVersion1MakesVersions(t *testing.T) {
+	file := `{"format":"brook","version":1,"exportedAt":"2026-11-21T09:30:00Z","conversations":[
+		{"conversation":{"uid":"c","title":"t","createdAt":1},"messages":[
+			{"uid":"q1","role":"user","content":"q1","state":"complete","createdAt":1},
+			{"uid":"a1","role":"assistant","content":"a1","state":"interrupted","createdAt":2},
+			{"uid":"a1b","role":"assistant","content":"a1 again","state":"complete","createdAt":3},
+			{"uid":"q2","role":"user","content":"q2","state":"complete","createdAt":4}]}]}`
+	got, _, err := parseString(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := got[0].Messages
+	parents := []string{msgs[0].ParentUID, msgs[1].ParentUID, msgs[2].ParentUID, msgs[3].ParentUID}
+	if !slices.Equal(parents, []string{"", "q1", "q1", "a1b"}) {
+		t.Fatalf("parents = %q", parents)
+	}
+	shown := store.NewMessageTree(msgs).Shown()
+	if len(shown) != 3 || shown[1].UID != "a1b" || shown[2].UID != "q2" {
+		t.Fatalf("shown = %+v", shown)
+	}
+}
+
+// TestParseBrookRefusesABrokenTree: a message must follow an earlier one.
+func TestParseBrookRefusesABrokenTree(t *testing.T) {
+	for name, messages := range map[string]string{
+		"a parent that comes later": `{"uid":"a","parentUid":"q","role":"assistant","state":"complete","createdAt":2},
+			{"uid":"q","role":"user","state":"complete","createdAt":1}`,
+		"an unknown parent": `{"uid":"q","parentUid":"nowhere","role":"user","state":"complete","createdAt":1}`,
+		"its own parent":    `{"uid":"q","parentUid":"q","role":"user","state":"complete","createdAt":1}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			file := `{"format":"brook","version":2,"exportedAt":"2026-11-21T09:30:00Z","conversations":[
+				{"conversation":{"uid":"c","title":"t","createdAt":1},"messages":[` + messages + `]}]}`
+			if _, _, err := parseString(file); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "earlier message") {
+				t.Fatalf("err = %v, want ErrInvalid naming the earlier message", err)
+			}
+		})
+	}
 }

@@ -20,8 +20,11 @@ import (
 const (
 	// brookFormat is the "format" value that marks a Brook export.
 	brookFormat = "brook"
-	// brookVersion is the version of the Brook format this package writes and reads.
-	brookVersion = 1
+	// brookVersion is the version of the Brook format this package writes.
+	// It reads every version from 1: version 2 added message versions (a
+	// message's "parentUid" and "shownAt"); a version 1 file is a list, read
+	// as the store's migration reads one (see linearParents).
+	brookVersion = 2
 )
 
 // brookDocument is the top level of a Brook JSON export. Conversations are
@@ -108,7 +111,7 @@ func (j *jsonWriter) value(v any, prefix string) error {
 // the content so that importing the same file twice finds the same UIDs, and
 // an answer still streaming at export time becomes interrupted.
 // index is the conversation's position in the file, for error messages.
-func validateBrook(b *store.Bundle, index int) error {
+func validateBrook(b *store.Bundle, index, version int) error {
 	c := &b.Conversation
 	where := "conversation " + strconv.Itoa(index+1)
 	if c.Title != "" {
@@ -194,8 +197,46 @@ func validateBrook(b *store.Bundle, index int) error {
 		if strings.TrimSpace(m.UID) == "" {
 			m.UID = messageUID(c.UID, j, m)
 		}
+		// Shown on screen only, never part of a conversation.
+		m.ParentID, m.Versions, m.Unsaved = 0, nil, ""
+	}
+	if version < 2 {
+		linearParents(b.Messages)
+		return nil
+	}
+	seen := make(map[string]bool, len(b.Messages))
+	for j, m := range b.Messages {
+		if m.ParentUID != "" && !seen[m.ParentUID] {
+			return fmt.Errorf("%s, message %d: %w: it follows %q, which is not an earlier message of the conversation",
+				where, j+1, ErrInvalid, truncate(m.ParentUID, 40))
+		}
+		seen[m.UID] = true
 	}
 	return nil
+}
+
+// linearParents turns a list of messages, as Brook kept them before message
+// versions, into a tree, as the store's migration to version 12 does: each
+// message follows the one before it, except that an answer right after
+// another answer (a Regenerate added it) is a version of that one, under the
+// same question. The newest version is the one shown.
+func linearParents(msgs []store.Message) {
+	lastOther := "" // the UID of the last message that is not an answer
+	for i := range msgs {
+		m := &msgs[i]
+		switch {
+		case i == 0:
+			m.ParentUID = ""
+		case m.Role == store.RoleAssistant:
+			m.ParentUID = lastOther
+		default:
+			m.ParentUID = msgs[i-1].UID
+		}
+		if m.Role != store.RoleAssistant {
+			lastOther = m.UID
+		}
+		m.ShownAt = int64(i + 1)
+	}
 }
 
 // checkUnique reports a UID used twice in one file: the store would keep only

@@ -18,10 +18,11 @@ import (
 // text Brook adds around them (titles, model names, notes) is escaped. A
 // message's reasoning comes before its text, folded; see writeReasoning.
 type markdownWriter struct {
-	w      *bufio.Writer
-	now    time.Time
-	n      int       // conversations written
-	images ImageSink // where images go; nil names them only
+	w           *bufio.Writer
+	now         time.Time
+	n           int       // conversations written
+	images      ImageSink // where images go; nil names them only
+	allVersions bool      // every version, not only the shown path
 }
 
 func (*markdownWriter) begin() error { return nil }
@@ -49,31 +50,54 @@ func (mw *markdownWriter) add(b store.Bundle) error {
 		writeQuoted(bw, sp)
 		bw.WriteString("\n")
 	}
-	for _, m := range b.Messages {
-		heading := roleName(m.Role)
-		if m.Role == store.RoleAssistant && m.Model != "" && m.Model != c.Model {
-			heading += " (" + mdEscape(m.Model) + ")"
-		}
-		fmt.Fprintf(bw, "## %s\n\n", heading)
-		writeReasoning(bw, m)
-		if content := strings.TrimRight(m.Content, "\n"); content != "" {
-			bw.WriteString(content)
-			bw.WriteString("\n")
-			if fence := openFence(content); fence != "" {
-				// A stopped answer can end inside a code fence; close it so
-				// the rest of the transcript is not swallowed by it.
-				bw.WriteString(fence + "\n")
-			}
-			bw.WriteString("\n")
-		}
-		if err := writeImages(bw, m.Images, mw.images); err != nil {
+	for _, m := range transcript(b.Messages, mw.allVersions) {
+		if err := mw.writeMessage(c, m); err != nil {
 			return err
-		}
-		for _, n := range messageNotes(m) {
-			fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
 		}
 	}
 	return bw.Flush()
+}
+
+// writeMessage writes one message and, when every version is written, its
+// other versions after it, each as a marked section with what follows it.
+func (mw *markdownWriter) writeMessage(c store.Conversation, m transcriptMessage) error {
+	bw := mw.w
+	heading := roleName(m.Role)
+	if m.Role == store.RoleAssistant && m.Model != "" && m.Model != c.Model {
+		heading += " (" + mdEscape(m.Model) + ")"
+	}
+	if label := m.versionLabel(); label != "" {
+		heading += " · " + label
+	}
+	fmt.Fprintf(bw, "## %s\n\n", heading)
+	writeReasoning(bw, m.Message)
+	if content := strings.TrimRight(m.Content, "\n"); content != "" {
+		bw.WriteString(content)
+		bw.WriteString("\n")
+		if fence := openFence(content); fence != "" {
+			// A stopped answer can end inside a code fence; close it so
+			// the rest of the transcript is not swallowed by it.
+			bw.WriteString(fence + "\n")
+		}
+		bw.WriteString("\n")
+	}
+	if err := writeImages(bw, m.Images, mw.images); err != nil {
+		return err
+	}
+	for _, n := range messageNotes(m.Message) {
+		fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
+	}
+	for _, other := range m.others {
+		label := other[0].versionLabel()
+		fmt.Fprintf(bw, "> **Begin %s** (not the one shown)\n\n", label)
+		for _, om := range other {
+			if err := mw.writeMessage(c, om); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(bw, "> **End %s**\n\n", label)
+	}
+	return nil
 }
 
 func (mw *markdownWriter) end() error { return mw.w.Flush() }

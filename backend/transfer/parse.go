@@ -246,11 +246,12 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 		notBrook            = fmt.Errorf("%w: a JSON object that is not a Brook export (no \"format\": \"brook\")", ErrUnknownFormat)
 	)
 	checkVersion := func() error {
-		if version.String() != strconv.Itoa(brookVersion) {
-			if n, err := version.Int64(); err == nil && n > brookVersion {
-				return fmt.Errorf("%w: it is version %d, this Brook reads version %d", ErrUnsupportedVersion, n, brookVersion)
-			}
+		n, err := strconv.Atoi(version.String())
+		switch {
+		case err != nil || n < 1:
 			return fmt.Errorf("%w: unsupported version %s", ErrInvalid, version)
+		case n > brookVersion:
+			return fmt.Errorf("%w: it is version %d, this Brook reads versions 1 to %d", ErrUnsupportedVersion, n, brookVersion)
 		}
 		return nil
 	}
@@ -325,7 +326,8 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 				if err := decode(dec, rec, &b); err != nil {
 					return nil, &contextError{"conversation " + strconv.Itoa(len(bundles)+1), err}
 				}
-				if err := validateBrook(&b, len(bundles)); err != nil {
+				v, _ := strconv.Atoi(version.String())
+				if err := validateBrook(&b, len(bundles), v); err != nil {
 					return nil, err
 				}
 				bundles = append(bundles, b)

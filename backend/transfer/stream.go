@@ -26,12 +26,20 @@ func ExportSeq(w io.Writer, format Format, entries []store.ExportEntry, bundles 
 // ExportSeqImages is [ExportSeq] with a place for a Markdown export's images
 // (see [ImagesBeside]); the other formats carry them inline and ignore it.
 func ExportSeqImages(w io.Writer, format Format, entries []store.ExportEntry, bundles iter.Seq2[store.Bundle, error], now time.Time, images ImageSink) error {
+	return ExportSeqWith(w, format, entries, bundles, now, Options{Images: images})
+}
+
+// ExportSeqWith is [ExportSeq] with [Options].
+func ExportSeqWith(w io.Writer, format Format, entries []store.ExportEntry, bundles iter.Seq2[store.Bundle, error], now time.Time, opts Options) error {
 	ew, err := newExportWriter(w, format, entries, now)
 	if err != nil {
 		return err
 	}
-	if mw, ok := ew.(*markdownWriter); ok {
-		mw.images = images
+	switch ew := ew.(type) {
+	case *markdownWriter:
+		ew.images, ew.allVersions = opts.Images, opts.AllVersions
+	case *htmlWriter:
+		ew.allVersions = opts.AllVersions
 	}
 	if err := ew.begin(); err != nil {
 		return err

@@ -139,8 +139,16 @@ func messageNotes(m store.Message) []note {
 	case store.StateStreaming:
 		notes = append(notes, note{"interrupted", "Still being written when exported, this answer is incomplete."})
 	}
-	if m.Recovered {
+	switch {
+	case m.Recovered && m.RecoveryMethod == store.RecoveryContinued:
+		notes = append(notes, note{"recovered", withReason("Continued after a break: the stream broke and Brook asked the model to continue the answer", m.RecoveryReason)})
+	case m.Recovered && m.RecoveryMethod == store.RecoveryReasked:
+		notes = append(notes, note{"recovered", withReason("Asked again: the stream broke and Brook asked the whole question again without streaming", m.RecoveryReason)})
+	case m.Recovered:
 		notes = append(notes, note{"recovered", withReason("Recovered: the stream broke and the whole answer was fetched again", m.RecoveryReason)})
+	}
+	if m.Resumed {
+		notes = append(notes, note{"recovered", "Finished after a restart: Brook closed before this answer was done and continued it at the next start."})
 	}
 	if m.State == store.StateComplete && m.EndReason == "length" {
 		notes = append(notes, note{"length", "Cut off at the length limit."})

@@ -245,6 +245,7 @@ export namespace store {
 	}
 	export interface ImportResult {
 	    imported: number;
+	    copied: number;
 	    skipped: number;
 	    messages: number;
 	}
@@ -271,6 +272,12 @@ export namespace store {
 	    recoveryMethod?: string;
 	    endReason?: string;
 	    error?: string;
+	    resumed?: boolean;
+	    parentId?: number;
+	    parentUid?: string;
+	    shownAt?: number;
+	    unsaved?: string;
+	    versions?: number[];
 	}
 	
 	export interface SearchHit {
@@ -290,6 +297,7 @@ export namespace store {
 	    firstTokenTimeoutSeconds: number;
 	    idleTimeoutSeconds: number;
 	    theme: string;
+	    resumeAnswers: boolean;
 	}
 
 }

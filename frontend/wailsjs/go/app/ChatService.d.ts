@@ -15,6 +15,8 @@ export function Regenerate(arg1:number):Promise<store.Message>;
 
 export function Retry(arg1:number):Promise<store.Message>;
 
+export function SaveAgain(arg1:number):Promise<void>;
+
 export function Send(arg1:number,arg2:string,arg3:string,arg4:string):Promise<chat.SendResult>;
 
 export function SendWithImages(arg1:number,arg2:string,arg3:string,arg4:string,arg5:Array<store.ImageInput>):Promise<chat.SendResult>;

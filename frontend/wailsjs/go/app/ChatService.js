@@ -26,6 +26,10 @@ export function Retry(arg1) {
   return window['go']['app']['ChatService']['Retry'](arg1);
 }
 
+export function SaveAgain(arg1) {
+  return window['go']['app']['ChatService']['SaveAgain'](arg1);
+}
+
 export function Send(arg1, arg2, arg3, arg4) {
   return window['go']['app']['ChatService']['Send'](arg1, arg2, arg3, arg4);
 }

@@ -7,7 +7,9 @@ export function Create():Promise<store.Conversation>;
 
 export function Delete(arg1:number):Promise<void>;
 
-export function DeleteMessage(arg1:number):Promise<void>;
+export function DeleteMessage(arg1:number):Promise<number>;
+
+export function DeleteVersion(arg1:number):Promise<number>;
 
 export function GetMessage(arg1:number):Promise<store.Message>;
 
@@ -34,3 +36,5 @@ export function SetParams(arg1:number,arg2:store.Params):Promise<void>;
 export function SetPinned(arg1:number,arg2:boolean):Promise<void>;
 
 export function SetSystemPrompt(arg1:number,arg2:string):Promise<void>;
+
+export function ShowVersion(arg1:number):Promise<Array<store.Message>>;

@@ -14,6 +14,10 @@ export function DeleteMessage(arg1) {
   return window['go']['app']['ConversationService']['DeleteMessage'](arg1);
 }
 
+export function DeleteVersion(arg1) {
+  return window['go']['app']['ConversationService']['DeleteVersion'](arg1);
+}
+
 export function GetMessage(arg1) {
   return window['go']['app']['ConversationService']['GetMessage'](arg1);
 }
@@ -64,4 +68,8 @@ export function SetPinned(arg1, arg2) {
 
 export function SetSystemPrompt(arg1, arg2) {
   return window['go']['app']['ConversationService']['SetSystemPrompt'](arg1, arg2);
+}
+
+export function ShowVersion(arg1) {
+  return window['go']['app']['ConversationService']['ShowVersion'](arg1);
 }

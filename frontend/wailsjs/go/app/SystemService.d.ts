@@ -8,6 +8,8 @@ export function Diagnostics():Promise<string>;
 
 export function OpenURL(arg1:string):Promise<void>;
 
+export function Quit(arg1:string):Promise<void>;
+
 export function ReasonTexts():Promise<app.ReasonTexts>;
 
 export function UIReady():Promise<void>;

@@ -14,6 +14,10 @@ export function OpenURL(arg1) {
   return window['go']['app']['SystemService']['OpenURL'](arg1);
 }
 
+export function Quit(arg1) {
+  return window['go']['app']['SystemService']['Quit'](arg1);
+}
+
 export function ReasonTexts() {
   return window['go']['app']['SystemService']['ReasonTexts']();
 }
