@@ -744,8 +744,10 @@ func (s *SettingsService) RestoreBackup(path string) error {
 func (s *SettingsService) StartupNotice() string { return s.a.notice }
 
 // Export writes conversations (all when ids is empty) in format to a file the
-// user picks. It returns the path, or "" when the user cancelled.
-func (s *TransferService) Export(ids []int64, format string) (string, error) {
+// user picks: the path each conversation shows, or, with allVersions, every
+// version of every message in Markdown and HTML (JSON always has them). It
+// returns the path, or "" when the user cancelled.
+func (s *TransferService) Export(ids []int64, format string, allVersions bool) (string, error) {
 	if err := s.a.ready(); err != nil {
 		return "", err
 	}
@@ -774,7 +776,8 @@ func (s *TransferService) Export(ids []int64, format string) (string, error) {
 		return "", err
 	}
 	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error {
-		return transfer.ExportSeqImages(w, f, list.Entries, list.Bundles(s.a.ctx), now, transfer.ImagesBeside(path))
+		return transfer.ExportSeqWith(w, f, list.Entries, list.Bundles(s.a.ctx), now,
+			transfer.Options{Images: transfer.ImagesBeside(path), AllVersions: allVersions})
 	})
 }
 

@@ -210,9 +210,9 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"restore through ..", ta.sets.RestoreBackup(filepath.Join(ta.a.layout.Backups, "..", "brook.db")), store.ErrInvalid, "not one of Brook's backups"},
 		{"restore a relative path", ta.sets.RestoreBackup("backups/brook-20240101.db"), guard.ErrInvalid, "not a full path"},
 
-		{"export id 0", errOf(ta.trans.Export([]int64{0}, "markdown")), guard.ErrInvalid, "id 0"},
-		{"export pdf", errOf(ta.trans.Export(nil, "pdf")), guard.ErrInvalid, `"pdf" is not one of markdown, json, html`},
-		{"export an unknown conversation", errOf(ta.trans.Export([]int64{unknown}, "json")), store.ErrNotFound, "not found"},
+		{"export id 0", errOf(ta.trans.Export([]int64{0}, "markdown", false)), guard.ErrInvalid, "id 0"},
+		{"export pdf", errOf(ta.trans.Export(nil, "pdf", true)), guard.ErrInvalid, `"pdf" is not one of markdown, json, html`},
+		{"export an unknown conversation", errOf(ta.trans.Export([]int64{unknown}, "json", false)), store.ErrNotFound, "not found"},
 		{"open a file link", ta.sys.OpenURL("file:///etc/passwd"), guard.ErrInvalid, "only opens web and mail links"},
 		{"open a javascript link", ta.sys.OpenURL("javascript:alert(1)"), guard.ErrInvalid, "only opens web and mail links"},
 		{"open a link with a password", ta.sys.OpenURL("https://me:pw@example.com"), guard.ErrInvalid, "user name or password"},

@@ -268,6 +268,7 @@ type storedMessage struct {
 	State          string
 	Recovered      bool
 	Error          string
+	ParentID       int64
 }
 
 func messages(t *testing.T, db *sql.DB) []storedMessage {
@@ -281,7 +282,7 @@ func messages(t *testing.T, db *sql.DB) []storedMessage {
 
 func queryMessages(db *sql.DB) ([]storedMessage, error) {
 	rows, err := db.QueryContext(context.Background(),
-		`SELECT id, conversation_id, role, content, state, recovered, error FROM messages ORDER BY id`)
+		`SELECT id, conversation_id, role, content, state, recovered, error, coalesce(parent_id, 0) FROM messages ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +290,7 @@ func queryMessages(db *sql.DB) ([]storedMessage, error) {
 	var out []storedMessage
 	for rows.Next() {
 		var m storedMessage
-		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Role, &m.Content, &m.State, &m.Recovered, &m.Error); err != nil {
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Role, &m.Content, &m.State, &m.Recovered, &m.Error, &m.ParentID); err != nil {
 			return nil, err
 		}
 		out = append(out, m)

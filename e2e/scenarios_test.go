@@ -94,48 +94,107 @@ func TestStopInTheWindow(t *testing.T) {
 	}
 }
 
-func TestRegenerateInTheWindow(t *testing.T) {
-	srv := providertest.NewOllama(providertest.Script{TokenDelay: 10 * time.Millisecond})
+// TestRetryWithTheServerDownKeepsTheOldVersion: the server breaks an
+// answer, then goes down; Retry in the window makes a new version that
+// fails too, and the interrupted one is still there, text and all, one
+// version away.
+func TestRetryWithTheServerDownKeepsTheOldVersion(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{Fault: providertest.DropBetweenLines, FaultAfterTokens: 3,
+		NonStreamFailures: 100, DownAfterStreams: 1, TokenDelay: 10 * time.Millisecond})
 	defer srv.Close()
-	var r struct {
-		Count   int     `json:"count"`
-		Answers []shown `json:"answers"`
+	type version struct {
+		ID    int64  `json:"id"`
+		State string `json:"state"`
+		Plain string `json:"plain"`
+		Count string `json:"count"`
 	}
-	app := runScenario(t, srv, t.TempDir(), "regenerate", &r)
-	if r.Count != 2 || r.Answers[0].Plain != plainAnswer || r.Answers[1].Plain != plainAnswer || r.Answers[0].ID == r.Answers[1].ID {
-		t.Fatalf("window shows %+v; want the old and the new answer", r.Answers)
+	var r struct {
+		First version `json:"first"`
+		Retry version `json:"retry"`
+		Back  version `json:"back"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "retry-down", &r)
+	if r.First.State != "interrupted" || r.First.Plain == "" {
+		t.Fatalf("setup: the first answer is %+v, want interrupted with text", r.First)
+	}
+	if r.Retry.ID == r.First.ID || r.Retry.State == "complete" || r.Retry.Count != "2 / 2" {
+		t.Fatalf("the retry with the server down = %+v", r.Retry)
+	}
+	if r.Back.ID != r.First.ID || r.Back.Plain != r.First.Plain || r.Back.State != "interrupted" || r.Back.Count != "1 / 2" {
+		t.Fatalf("back to the first version: %+v, want %+v", r.Back, r.First)
 	}
 	ms := waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true })
-	if len(ms) != 3 || ms[1].State != "complete" || ms[2].State != "complete" {
+	if len(ms) != 3 || ms[1].Content != r.First.Plain || ms[1].State != "interrupted" || ms[2].ParentID != ms[0].ID || ms[1].ParentID != ms[0].ID {
 		t.Fatalf("stored %+v", ms)
 	}
 }
 
-func TestEditForksAndKeepsTheOriginal(t *testing.T) {
+// TestRegenerateTwiceAndStepThroughVersions: two Regenerates make three
+// versions, shown one at a time; ‹ steps back through them to 1 / 3.
+func TestRegenerateTwiceAndStepThroughVersions(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{TokenDelay: 5 * time.Millisecond, Sampling: true})
+	defer srv.Close()
+	type step struct {
+		ID    int64  `json:"id"`
+		Count string `json:"count"`
+		Plain string `json:"plain"`
+	}
+	var r struct {
+		First        int64  `json:"first"`
+		Steps        []step `json:"steps"`
+		PrevDisabled bool   `json:"prevDisabled"`
+	}
+	app := runScenario(t, srv, t.TempDir(), "versions", &r)
+	if len(r.Steps) != 3 || r.Steps[0].Count != "3 / 3" || r.Steps[1].Count != "2 / 3" || r.Steps[2].Count != "1 / 3" ||
+		r.Steps[2].ID != r.First || !r.PrevDisabled {
+		t.Fatalf("stepping through the versions: %+v (‹ disabled at the first: %v)", r.Steps, r.PrevDisabled)
+	}
+	ms := waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true })
+	if len(ms) != 4 {
+		t.Fatalf("stored %+v", ms)
+	}
+	byID := map[int64]storedMessage{}
+	for _, m := range ms[1:] {
+		byID[m.ID] = m
+		if m.ParentID != ms[0].ID || m.State != "complete" {
+			t.Fatalf("a version stored as %+v", m)
+		}
+	}
+	for _, st := range r.Steps {
+		if byID[st.ID].Content != st.Plain {
+			t.Fatalf("version %d shows %q, stored %q", st.ID, st.Plain, byID[st.ID].Content)
+		}
+	}
+}
+
+// TestEditAndResendThenSwitchBack: an edited question is a version of the
+// question in the same conversation, with its own answer; switching back
+// shows the original question and its answer.
+func TestEditAndResendThenSwitchBack(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{TokenDelay: 10 * time.Millisecond})
 	defer srv.Close()
 	var r struct {
-		NewID            int64   `json:"newConversationId"`
-		OriginalID       int64   `json:"originalConversationId"`
-		NewMessages      []shown `json:"newMessages"`
-		OriginalMessages []shown `json:"originalMessages"`
+		Same           bool    `json:"sameConversation"`
+		EditedCount    string  `json:"editedCount"`
+		OriginalCount  string  `json:"originalCount"`
+		EditedBranch   []shown `json:"editedBranch"`
+		OriginalBranch []shown `json:"originalBranch"`
 	}
-	app := runScenario(t, srv, t.TempDir(), "edit", &r)
-	if r.NewID == r.OriginalID || len(r.NewMessages) != 2 || r.NewMessages[0].Plain != "Edited question" || r.NewMessages[1].Plain != plainAnswer {
-		t.Fatalf("fork shows %+v", r.NewMessages)
+	app := runScenario(t, srv, t.TempDir(), "edit-versions", &r)
+	if !r.Same || r.EditedCount != "2 / 2" || len(r.EditedBranch) != 2 || r.EditedBranch[0].Plain != "Edited question" || r.EditedBranch[1].Plain != plainAnswer {
+		t.Fatalf("after the edit the window shows %+v (%s)", r.EditedBranch, r.EditedCount)
 	}
-	if len(r.OriginalMessages) != 2 || r.OriginalMessages[0].Plain != "Original question" {
-		t.Fatalf("original shows %+v", r.OriginalMessages)
+	if r.OriginalCount != "1 / 2" || len(r.OriginalBranch) != 2 || r.OriginalBranch[0].Plain != "Original question" || r.OriginalBranch[1].Plain != plainAnswer {
+		t.Fatalf("back on the original branch the window shows %+v (%s)", r.OriginalBranch, r.OriginalCount)
 	}
-	byConv := map[int64][]storedMessage{}
-	for _, m := range waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true }) {
-		byConv[m.ConversationID] = append(byConv[m.ConversationID], m)
+	ms := waitMessages(t, app.dbPath(), 5*time.Second, func([]storedMessage) bool { return true })
+	if len(ms) != 4 || ms[0].ConversationID != ms[3].ConversationID || ms[2].Content != "Edited question" || ms[2].ParentID != 0 || ms[3].ParentID != ms[2].ID {
+		t.Fatalf("stored %+v", ms)
 	}
-	if o := byConv[r.OriginalID]; len(o) != 2 || o[0].Content != "Original question" || o[1].Content != plainAnswer {
-		t.Fatalf("original stored as %+v", o)
-	}
-	if n := byConv[r.NewID]; len(n) != 2 || n[0].Content != "Edited question" {
-		t.Fatalf("fork stored as %+v", n)
+	// The edited question was sent alone, not after the original exchange.
+	reqs := srv.ChatRequests(true)
+	if msgs := reqs[len(reqs)-1].Body["messages"].([]any); len(msgs) != 1 {
+		t.Fatalf("the edited question went with %d messages", len(msgs))
 	}
 }
 

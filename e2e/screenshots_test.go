@@ -33,6 +33,10 @@ func TestMainStatesScreenshots(t *testing.T) {
 	interrupted := demo
 	interrupted.Fault, interrupted.FaultAfterTokens, interrupted.NonStreamFailures = providertest.DropBetweenLines, 20, 1000
 
+	// Each request gets an answer of its own, so versions differ.
+	sampled := demo
+	sampled.Answer, sampled.Tokens, sampled.Sampling = "", nil, true
+
 	shared := t.TempDir() // a data folder that accumulates conversations, for search
 	shots := []struct {
 		name, pose string
@@ -50,6 +54,7 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "answered", pose: "answered", script: demo, dataHome: shared},
 		{name: "recovered", pose: "answered", script: recovered, dataHome: shared},
 		{name: "interrupted", pose: "answered", script: interrupted},
+		{name: "versions", pose: "versions", script: sampled},
 		{name: "unreachable", pose: "empty", down: true},
 		{name: "search", pose: "search=Brook streams", script: demo, dataHome: shared},
 		{name: "model-picker", pose: "models", script: demo, dataHome: shared},

@@ -108,6 +108,12 @@ func (s *Server) chatHandler(wi *wire) http.HandlerFunc {
 		defer ends()
 		body, stream, at := s.recordChat(r, wi.defaultStream)
 		sc := s.Script()
+		if s.isDown(sc, stream) {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
 		if wi.auth != nil && wi.auth(w, r, sc) {
 			return
 		}

@@ -120,6 +120,11 @@ type Script struct {
 	// NonStreamFailures makes the first N non-streaming chat requests after
 	// SetScript fail with 500.
 	NonStreamFailures int
+	// DownAfterStreams, when set, takes the server down after that many
+	// streaming chat requests: every later chat request, streaming or not,
+	// has its connection closed before any response, as a server that
+	// stopped does (the client sees the request fail at once).
+	DownAfterStreams int
 	// NonStreamFault applies to non-streaming chat requests (after the
 	// NonStreamFailures). Drops cut the JSON body (Content-Length promises
 	// more); CleanEndNoMarker sends, for Ollama, a whole object with
@@ -392,6 +397,7 @@ type Server struct {
 	mu              sync.Mutex
 	script          Script
 	nonStreamFailed int
+	streamsSeen     int // streaming chat requests, for Script.DownAfterStreams
 	requests        []Request
 	conns           map[net.Conn]struct{}
 	answers         []string // per chat request, by N-1
@@ -407,12 +413,12 @@ func newServer(sc Script, mux func(s *Server) http.Handler) *Server {
 }
 
 // SetScript replaces the script for the requests that arrive from now on
-// and resets the NonStreamFailures count.
+// and resets the NonStreamFailures and DownAfterStreams counts.
 func (s *Server) SetScript(sc Script) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.script = sc
-	s.nonStreamFailed = 0
+	s.nonStreamFailed, s.streamsSeen = 0, 0
 }
 
 // Script returns the current script.
@@ -552,6 +558,23 @@ func (s *Server) chatBegins() (ends func()) {
 		s.chatsNow--
 		s.mu.Unlock()
 	})
+}
+
+// isDown reports whether the script has taken the server down for this
+// chat request (see Script.DownAfterStreams), counting it if it streams.
+func (s *Server) isDown(sc Script, stream bool) bool {
+	if sc.DownAfterStreams == 0 {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.streamsSeen >= sc.DownAfterStreams {
+		return true
+	}
+	if stream {
+		s.streamsSeen++
+	}
+	return false
 }
 
 // takeNonStreamFailure reports whether this non-streaming request is one of

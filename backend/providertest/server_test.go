@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -261,5 +262,29 @@ func TestSplitTokens(t *testing.T) {
 	}
 	if (Script{Fault: DropMidLine, FaultAfterTokens: 2, Tokens: want}).PartialText() != "aüb✓" {
 		t.Error("PartialText")
+	}
+}
+
+// TestDownAfterStreams: after the given streams, every chat request fails
+// before any response, as on a server that stopped.
+func TestDownAfterStreams(t *testing.T) {
+	s := NewOllama(Script{DownAfterStreams: 1})
+	defer s.Close()
+	post := func(stream bool) error {
+		body := fmt.Sprintf(`{"model":"m","stream":%v,"messages":[{"role":"user","content":"hi"}]}`, stream)
+		resp, err := http.Post(s.URL+"/api/chat", "application/json", strings.NewReader(body))
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := post(true); err != nil {
+		t.Fatalf("first stream: %v", err)
+	}
+	for _, stream := range []bool{true, false} {
+		if err := post(stream); err == nil {
+			t.Fatalf("a request (stream %v) after the server went down was answered", stream)
+		}
 	}
 }

@@ -26,8 +26,12 @@ const (
 	benchMessages        = 1_000_000
 	benchBigConversation = 1
 	benchBigMessages     = 2_000
+	// benchVersionsConversation holds benchBigMessages shown messages too,
+	// but every answer has benchVersions versions (Regenerate): 6,000 rows.
+	benchVersionsConversation = benchConversations + 1
+	benchVersions             = 5
 	// benchGenerator names the generator; change it when the generated data changes.
-	benchGenerator = "v1"
+	benchGenerator = "v2"
 )
 
 // benchDatabaseName is the cache file name of the benchmark database.
@@ -111,7 +115,7 @@ func generateBenchDatabase(path string) error {
 			return err
 		}
 		defer stmt.Close()
-		for id := 1; id <= benchConversations; id++ {
+		for id := 1; id <= benchVersionsConversation; id++ {
 			title := text.title()
 			if _, err := stmt.ExecContext(ctx, id, fmt.Sprintf("bench-conv-%d", id), title, id%3 == 0,
 				base+int64(id)*1000, base+int64(id)*1000); err != nil {
@@ -130,13 +134,14 @@ func generateBenchDatabase(path string) error {
 	const batch = 25_000
 	written := 0
 	turn := make([]int, benchConversations+1)
+	last := make([]int64, benchConversations+1) // each conversation's newest message
 	conversation := 0
 	for written < benchMessages {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			stmt, err := tx.PrepareContext(ctx, `INSERT INTO messages
 				(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
-				 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, end_reason)
-				VALUES (?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+				 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, end_reason, parent_id, shown_at)
+				VALUES (?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 			if err != nil {
 				return err
 			}
@@ -151,14 +156,15 @@ func generateBenchDatabase(path string) error {
 				turn[conversation]++
 				created := base + int64(written)*60_000
 				var err error
+				parent := nullID(last[conversation])
 				if t%2 == 0 {
-					_, err = stmt.ExecContext(ctx, fmt.Sprintf("bench-msg-%d", written), conversation, RoleUser,
-						text.question(), created, created, "", "", 0, 0.0, 0, 0, "")
+					err = stmt.QueryRowContext(ctx, fmt.Sprintf("bench-msg-%d", written), conversation, RoleUser,
+						text.question(), created, created, "", "", 0, 0.0, 0, 0, "", parent, created).Scan(&last[conversation])
 				} else {
 					answer := text.answer()
-					_, err = stmt.ExecContext(ctx, fmt.Sprintf("bench-msg-%d", written), conversation, RoleAssistant,
+					err = stmt.QueryRowContext(ctx, fmt.Sprintf("bench-msg-%d", written), conversation, RoleAssistant,
 						answer, created, created+5000, "ep-local", "llama3.2", 300+rng.IntN(900),
-						20+rng.Float64()*40, 50+rng.IntN(2000), len(answer)/4, "stop")
+						20+rng.Float64()*40, 50+rng.IntN(2000), len(answer)/4, "stop", parent, created).Scan(&last[conversation])
 				}
 				if err != nil {
 					return err
@@ -175,6 +181,10 @@ func generateBenchDatabase(path string) error {
 		if written%100_000 == 0 {
 			fmt.Fprintf(os.Stderr, "bench database: %d/%d messages, %s\n", written, benchMessages, time.Since(started).Round(time.Second))
 		}
+	}
+	if err := generateVersions(ctx, s, text, base); err != nil {
+		s.Close()
+		return err
 	}
 	if _, err := s.write.ExecContext(ctx, `UPDATE conversations SET updated_at =
 		(SELECT max(updated_at) FROM messages WHERE conversation_id = conversations.id)`); err != nil {
@@ -195,6 +205,41 @@ func generateBenchDatabase(path string) error {
 	info, _ := os.Stat(tmp)
 	fmt.Fprintf(os.Stderr, "bench database: done in %s, %d MB\n", time.Since(started).Round(time.Second), info.Size()>>20)
 	return os.Rename(tmp, path)
+}
+
+// generateVersions fills benchVersionsConversation: benchBigMessages/2
+// turns, each a question and benchVersions versions of its answer, the
+// newest shown, the next question following it.
+func generateVersions(ctx context.Context, s *Store, text *textGenerator, base int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO messages
+			(uid, conversation_id, role, content, state, created_at, updated_at, parent_id, shown_at)
+			VALUES (?, ?, ?, ?, 'complete', ?, ?, ?, ?) RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		var parent int64
+		at := base
+		for turn := range benchBigMessages / 2 {
+			at += 60_000
+			err := stmt.QueryRowContext(ctx, fmt.Sprintf("bench-v-%d-q", turn), benchVersionsConversation, RoleUser,
+				text.question(), at, at, nullID(parent), at).Scan(&parent)
+			if err != nil {
+				return err
+			}
+			question := parent
+			for v := range benchVersions {
+				at += 1000
+				err := stmt.QueryRowContext(ctx, fmt.Sprintf("bench-v-%d-a%d", turn, v), benchVersionsConversation, RoleAssistant,
+					text.answer(), at, at, question, at).Scan(&parent)
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // textGenerator writes plausible chat text: English prose, some Japanese and
@@ -301,9 +346,27 @@ func BenchmarkOpenConversation(b *testing.B) {
 		if _, err := s.GetConversation(ctx, benchBigConversation); err != nil {
 			b.Fatal(err)
 		}
-		messages, err := s.Messages(ctx, benchBigConversation)
+		messages, err := s.ShownPath(ctx, benchBigConversation)
 		if err != nil || len(messages) != benchBigMessages {
-			b.Fatalf("Messages: %d, %v", len(messages), err)
+			b.Fatalf("ShownPath: %d, %v", len(messages), err)
+		}
+	}
+}
+
+// BenchmarkOpenConversationVersions opens a conversation of the same
+// length as BenchmarkOpenConversation's whose every answer has 5 versions
+// (6,000 rows): it should take about as long.
+func BenchmarkOpenConversationVersions(b *testing.B) {
+	s := openBenchStore(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.GetConversation(ctx, benchVersionsConversation); err != nil {
+			b.Fatal(err)
+		}
+		messages, err := s.ShownPath(ctx, benchVersionsConversation)
+		if err != nil || len(messages) != benchBigMessages || len(messages[1].Versions) != benchVersions {
+			b.Fatalf("ShownPath: %d, %v", len(messages), err)
 		}
 	}
 }

@@ -196,19 +196,28 @@ func (s *Store) Thread(ctx context.Context, id int64) ([]Message, error) {
 	return s.messagesByID(ctx, conversationID, ids, false)
 }
 
-// ShowVersion puts message id on show in place of its other versions and
-// returns the path now shown from it down. It is one write of one row, so
-// it is whole or not at all, and it tells every level beneath which
-// version was shown there last, so switching back shows what was shown.
+// ShowVersion puts message id on show in place of its other versions, and
+// with it every message above it (so a version deep in a branch not shown,
+// such as a search hit, comes into view), and returns the path now shown
+// from it down. It is one statement, so it is whole or not at all, and
+// every level beneath keeps the version shown there last: switching back
+// shows what was shown.
 func (s *Store) ShowVersion(ctx context.Context, id int64) ([]Message, error) {
 	var conversationID int64
-	err := s.write.QueryRowContext(ctx, `UPDATE messages SET shown_at = max(?, 1 + (
-			SELECT coalesce(max(v.shown_at), 0) FROM messages v
-			WHERE v.conversation_id = messages.conversation_id AND v.parent_id IS messages.parent_id))
-		WHERE id = ? RETURNING conversation_id`, s.now(), id).Scan(&conversationID)
+	err := s.read.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, id).Scan(&conversationID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
 	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.write.ExecContext(ctx, `WITH RECURSIVE up(id) AS (
+			SELECT ? UNION
+			SELECT m.parent_id FROM messages m JOIN up ON m.id = up.id WHERE m.parent_id IS NOT NULL)
+		UPDATE messages SET shown_at = max(?, 1 + (
+			SELECT coalesce(max(v.shown_at), 0) FROM messages v
+			WHERE v.conversation_id = messages.conversation_id AND v.parent_id IS messages.parent_id))
+		WHERE id IN (SELECT id FROM up)`, id, s.now())
 	if err != nil {
 		return nil, err
 	}

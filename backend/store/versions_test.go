@@ -364,3 +364,25 @@ func TestSwitchVersionsForever(t *testing.T) {
 		}
 	}
 }
+
+// TestShowVersionBringsABranchIntoView: showing a message deep in a branch
+// that is not shown (a search hit) shows every message above it too.
+func TestShowVersionBringsABranchIntoView(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	c := mustConversation(t, s, "deep")
+	mustMessage(t, s, c.ID, RoleUser, "q1")
+	a1 := mustMessage(t, s, c.ID, RoleAssistant, "a1")
+	mustMessage(t, s, c.ID, RoleUser, "q2")
+	deep := mustMessage(t, s, c.ID, RoleAssistant, "deep answer")
+	mustVersion(t, s, a1.ID, "a1b")
+	if got := contents(mustPath(t, s, c.ID)); !slices.Equal(got, []string{"q1", "a1b"}) {
+		t.Fatalf("before: %q", got)
+	}
+	if _, err := s.ShowVersion(ctx, deep.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := contents(mustPath(t, s, c.ID)); !slices.Equal(got, []string{"q1", "a1", "q2", "deep answer"}) {
+		t.Fatalf("after showing the deep answer: %q", got)
+	}
+}

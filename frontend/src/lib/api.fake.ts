@@ -1,7 +1,9 @@
 // An in-memory BrookApi for tests and for previewing the UI in a plain browser
 // (`npm run dev` without Wails). It can simulate streaming answers.
+import { FakeTree } from './fakeTree';
 import type {
   AboutInfo,
+  AnswerSaved,
   BrookApi,
   Conversation,
   EndpointModels,
@@ -14,6 +16,7 @@ import type {
   ModelDetails,
   ModelSuggestion,
   PullProgress,
+  QuitRequest,
   ReasonTexts,
   SearchHit,
   ServerKind,
@@ -112,6 +115,12 @@ export interface FakeApi extends BrookApi {
   emitPull(p: Partial<PullProgress> & { endpointId: string; model: string }): PullProgress;
   /** Deliver brook:models-changed. */
   emitModelsChanged(): void;
+  /** Deliver brook:answer-saved. */
+  emitAnswerSaved(s: AnswerSaved): void;
+  /** Deliver brook:quit-requested. */
+  emitQuitRequested(q: QuitRequest): void;
+  /** The message tree (versions), as Go's store keeps it. */
+  tree: FakeTree;
   /**
    * When set, Send/Retry/... stream this text in chunks through emit().
    * With `queuedAhead` the answer first waits in the queue (one place per interval);
@@ -206,6 +215,8 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const convSubs = new Set<() => void>();
   const pullSubs = new Set<(p: PullProgress) => void>();
   const modelsChangedSubs = new Set<() => void>();
+  const savedSubs = new Set<(s: AnswerSaved) => void>();
+  const quitSubs = new Set<(q: QuitRequest) => void>();
   const seqs = new Map<number, number>();
   const db: FakeApi['db'] = {
     conversations: init.conversations ?? [],
@@ -218,6 +229,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       firstTokenTimeoutSeconds: 120,
       idleTimeoutSeconds: 60,
       theme: 'system',
+      resumeAnswers: true,
     },
     models: init.models ?? [
       survey({
@@ -246,9 +258,11 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     return m;
   };
 
+  const tree = new FakeTree(() => db.messages);
   const fake: FakeApi = {
     db,
     calls,
+    tree,
     keyStore: { where: 'keyring', path: '/tmp/brook/keys.json' },
     simulate: null,
     emit(ev) {
@@ -265,6 +279,12 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     },
     emitModelsChanged() {
       for (const s of modelsChangedSubs) s();
+    },
+    emitAnswerSaved(saved) {
+      for (const s of savedSubs) s(structuredClone(saved));
+    },
+    emitQuitRequested(q) {
+      for (const s of quitSubs) s({ ...q });
     },
     emitQueued(id, ahead, since = Date.now()) {
       const m = findMsg(id);
@@ -287,10 +307,12 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
           db.conversations.unshift(c);
         } else c = findConv(conversationId);
         const user = msg({ conversationId: c.id, role: 'user', content: text });
+        tree.place(user, tree.leaf(c.id));
         const answer = msg({ conversationId: c.id, role: 'assistant', content: '', state: 'streaming', model });
+        tree.place(answer, user.id);
         db.messages.push(user, answer);
         startSim(answer);
-        return { conversation: { ...c }, user: { ...user }, answer: { ...answer } };
+        return { conversation: { ...c }, user: tree.view(user), answer: tree.view(answer) };
       },
       async sendWithImages(conversationId, text, endpointId, model, images) {
         log('sendWithImages', conversationId, text, endpointId, model, images);
@@ -319,44 +341,38 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
       async retry(id) {
         log('retry', id);
-        const m = findMsg(id);
-        m.content = '';
-        m.reasoning = undefined;
-        m.thinkingMs = undefined;
-        m.state = 'streaming';
-        startSim(m);
-        return { ...m };
+        return newVersion(id);
       },
       async continue(id) {
         log('continue', id);
         const m = findMsg(id);
         m.state = 'streaming';
         startSim(m);
-        return { ...m };
+        return tree.view(m);
       },
       async regenerate(id) {
         log('regenerate', id);
-        const old = findMsg(id);
-        const m = msg({ conversationId: old.conversationId, role: 'assistant', state: 'streaming' });
-        db.messages.push(m);
-        startSim(m);
-        return { ...m };
+        return newVersion(id);
       },
       async editAndResend(userId, text) {
         log('editAndResend', userId, text);
         const old = findMsg(userId);
-        const c = conv({ title: text.slice(0, 40) });
-        db.conversations.unshift(c);
-        const before = db.messages.filter((m) => m.conversationId === old.conversationId && m.id < userId);
-        for (const m of before) db.messages.push({ ...m, id: nextId++, conversationId: c.id });
-        const user = msg({ conversationId: c.id, role: 'user', content: text });
-        const answer = msg({ conversationId: c.id, role: 'assistant', state: 'streaming' });
+        const c = findConv(old.conversationId);
+        const user = msg({ conversationId: c.id, role: 'user', content: text, images: old.images });
+        tree.place(user, tree.parentOf(old));
+        const answer = msg({ conversationId: c.id, role: 'assistant', state: 'streaming', model: c.model });
+        tree.place(answer, user.id);
         db.messages.push(user, answer);
         startSim(answer);
-        return { conversation: { ...c }, user: { ...user }, answer: { ...answer } };
+        return { conversation: { ...c }, user: tree.view(user), answer: tree.view(answer) };
       },
       async activeAnswers() {
         return db.messages.filter((m) => m.state === 'streaming').map((m) => m.id);
+      },
+      async saveAgain(id) {
+        log('saveAgain', id);
+        const m = findMsg(id);
+        if (m.unsaved) throw new Error('the answer is still not saved: disk full');
       },
       async askNow(id) {
         log('askNow', id);
@@ -387,14 +403,11 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
       async open(id) {
         log('open', id);
-        return {
-          conversation: { ...findConv(id) },
-          messages: db.messages.filter((m) => m.conversationId === id).map((m) => ({ ...m })),
-        };
+        return { conversation: { ...findConv(id) }, messages: tree.shownPath(id) };
       },
       async getMessage(id) {
         log('getMessage', id);
-        return { ...findMsg(id) };
+        return tree.view(findMsg(id));
       },
       async imageData(id) {
         log('imageData', id);
@@ -446,9 +459,30 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         log('saveDraft', id, t);
         findConv(id).draft = t;
       },
+      async showVersion(id) {
+        log('showVersion', id);
+        const m = findMsg(id);
+        if (db.messages.some((x) => x.conversationId === m.conversationId && x.state === 'streaming')) {
+          throw new Error('an answer in this conversation is still being written; wait for it or stop it first');
+        }
+        tree.show(m);
+        return tree.pathFrom(m);
+      },
+      async deleteVersion(id) {
+        log('deleteVersion', id);
+        const gone = tree.subtree(findMsg(id));
+        db.messages = db.messages.filter((m) => !gone.includes(m));
+        return gone.length;
+      },
       async deleteMessage(id) {
         log('deleteMessage', id);
-        db.messages = db.messages.filter((m) => m.id !== id);
+        const m = findMsg(id);
+        const parent = tree.parentOf(m);
+        // Like Go: its other versions go with what follows them; what follows m stays.
+        const gone = [m, ...tree.children(m.conversationId, parent).filter((v) => v !== m).flatMap((v) => tree.subtree(v))];
+        for (const c of tree.children(m.conversationId, m.id)) c.parentId = parent;
+        db.messages = db.messages.filter((x) => !gone.includes(x));
+        return gone.length;
       },
       async search(q) {
         log('search', q);
@@ -635,8 +669,8 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
     },
     transfer: {
-      async export(ids, format) {
-        log('export', ids, format);
+      async export(ids, format, allVersions) {
+        log('export', ids, format, allVersions);
         return '/tmp/brook-export.' + (format === 'markdown' ? 'md' : format);
       },
       async import() {
@@ -660,6 +694,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
       async reasonTexts() {
         return structuredClone(FAKE_REASON_TEXTS);
+      },
+      async quit(how) {
+        log('quit', how);
       },
       async testScenario() {
         return '';
@@ -685,8 +722,26 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         modelsChangedSubs.add(cb);
         return () => modelsChangedSubs.delete(cb);
       },
+      onAnswerSaved(cb) {
+        savedSubs.add(cb);
+        return () => savedSubs.delete(cb);
+      },
+      onQuitRequested(cb) {
+        quitSubs.add(cb);
+        return () => quitSubs.delete(cb);
+      },
     },
   };
+
+  /** Retry and Regenerate: a new version of an answer, shown in its place, streaming. */
+  function newVersion(id: number): Message {
+    const old = findMsg(id);
+    const m = msg({ conversationId: old.conversationId, role: 'assistant', state: 'streaming', model: old.model });
+    tree.place(m, tree.parentOf(old));
+    db.messages.push(m);
+    startSim(m);
+    return tree.view(m);
+  }
 
   /** LocalModelsService refuses an endpoint that is not a known Ollama endpoint, as Go does. */
   function localOf(ep: string): FakeLocalModels {
@@ -725,7 +780,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   /** Like Go: the final event carries the answer as stored. */
   function emitFinal(m: Message) {
     const state = m.state === 'streaming' ? 'interrupted' : m.state;
-    fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: 0, state, message: { ...m } });
+    fake.emit({ messageId: m.id, conversationId: m.conversationId, seq: nextSeq(m.id), phase: 'final', at: 0, state, message: tree.view(m) });
   }
   function nextSeq(id: number) {
     const s = (seqs.get(id) ?? 0) + 1;

@@ -108,6 +108,23 @@ export type PullProgress = Narrowed<localmodels.PullProgress, { state: PullState
 export type ModelSuggestion = localmodels.Suggestion;
 /** Which Brook this is and where it keeps its files (the About sheet). */
 export type AboutInfo = app.AboutInfo;
+// Event payloads have no generated types (Wails generates those of bound
+// methods only); these mirror Go's events.AnswerSaved and app.QuitRequest.
+/** brook:answer-saved: the answer as stored at last (fetch it when message is absent). */
+export interface AnswerSaved {
+  messageId: number;
+  conversationId: number;
+  message?: Message;
+}
+/** brook:quit-requested: what closing now would cut short. */
+export interface QuitRequest {
+  /** Answers still coming. */
+  answering: number;
+  /** Answers Brook could not write yet: kept in a file and saved at the next start. */
+  unsaved: number;
+}
+/** How to quit with answers still coming: stop them, wait for them, or finish them at the next start. */
+export type QuitHow = 'stop' | 'wait' | 'resume';
 
 export interface BrookApi {
   chat: {
@@ -118,8 +135,11 @@ export interface BrookApi {
     retry(answerId: number): Promise<Message>;
     continue(answerId: number): Promise<Message>;
     regenerate(answerId: number): Promise<Message>;
+    /** The edited question as a new version of it, in place, with a new answer. */
     editAndResend(userMessageId: number, text: string): Promise<SendResult>;
     activeAnswers(): Promise<number[]>;
+    /** Writes an answer whose final write failed; rejects with why when it still cannot. */
+    saveAgain(answerId: number): Promise<void>;
     /** "Don't wait": stop waiting for the stream and ask without streaming now. */
     askNow(answerId: number): Promise<void>;
   };
@@ -139,7 +159,12 @@ export interface BrookApi {
     setSystemPrompt(id: number, text: string): Promise<void>;
     setParams(id: number, params: Params): Promise<void>;
     saveDraft(id: number, text: string): Promise<void>;
-    deleteMessage(id: number): Promise<void>;
+    /** Shows a version in place of its others; returns the messages now shown from it down. */
+    showVersion(id: number): Promise<Message[]>;
+    /** Removes one version and what follows it; returns how many messages went. */
+    deleteVersion(id: number): Promise<number>;
+    /** Removes a message with all its versions (what follows it stays); returns how many messages went. */
+    deleteMessage(id: number): Promise<number>;
     search(query: string): Promise<SearchHit[]>;
   };
   models: {
@@ -185,8 +210,8 @@ export interface BrookApi {
     suggestedModel(): Promise<ModelSuggestion>;
   };
   transfer: {
-    /** Returns the saved path, "" when the user cancelled. */
-    export(conversationIds: number[], format: ExportFormat): Promise<string>;
+    /** Returns the saved path, "" when the user cancelled. allVersions: every version in Markdown and HTML. */
+    export(conversationIds: number[], format: ExportFormat, allVersions: boolean): Promise<string>;
     /** null when the user cancelled. */
     import(): Promise<ImportResult | null>;
   };
@@ -200,6 +225,8 @@ export interface BrookApi {
     uiReady(): Promise<void>;
     /** The words for reason codes and recovered answers, read once at start-up. */
     reasonTexts(): Promise<ReasonTexts>;
+    /** Quit as the user chose when answers were still coming (brook:quit-requested). */
+    quit(how: QuitHow): Promise<void>;
     testScenario(): Promise<string>;
     testReport(json: string): Promise<void>;
   };
@@ -210,6 +237,10 @@ export interface BrookApi {
     onPull(cb: (p: PullProgress) => void): () => void;
     /** brook:models-changed: a pull or delete changed an endpoint's models. */
     onModelsChanged(cb: () => void): () => void;
+    /** brook:answer-saved: an answer whose final write had failed is stored now. */
+    onAnswerSaved(cb: (s: AnswerSaved) => void): () => void;
+    /** brook:quit-requested: the user closed the window while answers were still coming. */
+    onQuitRequested(cb: (q: QuitRequest) => void): () => void;
   };
 }
 
@@ -338,6 +369,7 @@ export function createWailsApi(): BrookApi {
       regenerate: (id) => chatService.Regenerate(id) as Promise<Message>,
       editAndResend: (id, text) => chatService.EditAndResend(id, text) as Promise<SendResult>,
       activeAnswers: async () => list(await chatService.ActiveAnswers()),
+      saveAgain: (id) => chatService.SaveAgain(id),
       askNow: (id) => chatService.AskNow(id),
     },
     conversations: {
@@ -358,6 +390,8 @@ export function createWailsApi(): BrookApi {
       setSystemPrompt: (id, text) => conversations.SetSystemPrompt(id, text),
       setParams: (id, params) => conversations.SetParams(id, params),
       saveDraft: (id, text) => conversations.SaveDraft(id, text),
+      showVersion: async (id) => list(await conversations.ShowVersion(id)) as Message[],
+      deleteVersion: (id) => conversations.DeleteVersion(id),
       deleteMessage: (id) => conversations.DeleteMessage(id),
       search: async (q) => list(await conversations.Search(q)) as SearchHit[],
     },
@@ -410,7 +444,7 @@ export function createWailsApi(): BrookApi {
       suggestedModel: () => local.SuggestedModel(),
     },
     transfer: {
-      export: (ids, format) => transfer.Export(ids, format),
+      export: (ids, format, allVersions) => transfer.Export(ids, format, allVersions),
       import: async () => (await transfer.Import()) ?? null,
     },
     system: {
@@ -425,6 +459,7 @@ export function createWailsApi(): BrookApi {
         const t = await system.ReasonTexts();
         return { reasons: t.reasons ?? {}, recovered: list(t.recovered) };
       },
+      quit: (how) => system.Quit(how),
       testScenario: testHook('Scenario') as () => Promise<string>,
       testReport: testHook('Report') as (json: string) => Promise<void>,
     },
@@ -433,6 +468,8 @@ export function createWailsApi(): BrookApi {
       onConversationsChanged: (cb) => on('brook:conversations', () => cb()),
       onPull: (cb) => on('brook:pull', (p) => cb(pullFromGo(p as localmodels.PullProgress))),
       onModelsChanged: (cb) => on('brook:models-changed', () => cb()),
+      onAnswerSaved: (cb) => on('brook:answer-saved', (p) => cb(p as AnswerSaved)),
+      onQuitRequested: (cb) => on('brook:quit-requested', (p) => cb(p as QuitRequest)),
     },
   };
 }

@@ -11,77 +11,14 @@ import { api, type ExportFormat } from '../lib/api';
 import { tick } from 'svelte';
 import { streams } from '../lib/state/streams.svelte';
 import { $, $$, click, eventually, frame, pressEnter, setValue, shownMessages, waitFor, type ShownMessage } from './dom';
+import { FINAL, lastAnswer, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
+import { versionPoses, versionScenarios } from './versions';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
 
-const FINAL = new Set(['complete', 'stopped', 'interrupted', 'failed']);
-
-function lastAnswer(): ShownMessage | undefined {
-  return shownMessages().filter((m) => m.role === 'assistant').pop();
-}
-
-async function ready(): Promise<void> {
-  await waitFor(() => app.ready, 'the app to load', 20000);
-  await waitFor(() => $('composer'), 'the composer');
-}
-
-/** Type into the composer and press Enter; returns the id of the new answer. */
-async function send(text: string): Promise<number> {
-  const before = new Set(shownMessages().map((m) => m.id));
-  const composer = $('composer') as HTMLTextAreaElement;
-  setValue(composer, text);
-  await tick();
-  pressEnter(composer);
-  await waitFor(() => shownMessages().some((m) => m.role === 'user' && m.text === text), 'the user message to appear', 5000);
-  const answer = await waitFor(
-    () => shownMessages().find((m) => m.role === 'assistant' && m.id > 0 && !before.has(m.id)),
-    'the answer message',
-    15000,
-  );
-  return answer.id;
-}
-
-function message(id: number): ShownMessage | undefined {
-  return shownMessages().find((m) => m.id === id);
-}
-
-async function waitFinal(id: number, timeoutMs = 60000): Promise<ShownMessage> {
-  return waitFor(() => {
-    const m = message(id);
-    return m && FINAL.has(m.state) ? m : null;
-  }, `answer ${id} to finish`, timeoutMs);
-}
-
-/** Waits until the stored message (stats, recovery mark) has replaced the live answer, and is painted. */
-async function settled(id: number): Promise<ShownMessage> {
-  const m = await waitFinal(id);
-  await waitFor(() => !(id in streams.answers), `answer ${id} to be replaced by the stored message`);
-  await frame();
-  return message(id) ?? m;
-}
-
-async function newChat(): Promise<void> {
-  await click($('new-chat'), 'New chat');
-  await waitFor(() => chat.currentId === 0 && shownMessages().length === 0, 'an empty new chat');
-}
-
-async function openConversation(id: number): Promise<void> {
-  const sel = `[data-testid="conversation-item"][data-conversation-id="${id}"] button.open`;
-  let item: HTMLElement | null = null;
-  try {
-    item = await waitFor(() => document.querySelector<HTMLElement>(sel), `conversation ${id} in the sidebar`, 5000);
-  } catch (e) {
-    throw new Error(
-      `conversation ${id} is not in the sidebar (${e instanceof Error ? e.message : String(e)}); ConversationService.List last returned ids [${conversationList.items.map((c) => c.id).join(', ')}]`,
-    );
-  }
-  await click(item, `conversation ${id} in the sidebar`);
-  await waitFor(() => chat.currentId === id && !chat.loading, `conversation ${id} to open`);
-  await frame();
-}
-
 const scenarios: Record<string, Scenario> = {
+  ...versionScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();
@@ -243,43 +180,6 @@ const scenarios: Record<string, Scenario> = {
     return { conversationId: chat.currentId, answerId, state: after.state, answerText: after.text, answerPlain: after.plain };
   },
 
-  async regenerate() {
-    await ready();
-    await newChat();
-    const first = await send('Hello Brook');
-    await waitFinal(first);
-    await click(await waitFor(() => $('regenerate', document.querySelector(`[data-message-id="${first}"]`)!), 'the Regenerate button'), 'Regenerate');
-    const second = await waitFor(() => {
-      const a = lastAnswer();
-      return a && a.id !== first ? a.id : 0;
-    }, 'the regenerated answer');
-    await settled(second);
-    const answers = shownMessages().filter((m) => m.role === 'assistant');
-    return { conversationId: chat.currentId, count: answers.length, answers: answers.map((a) => ({ id: a.id, state: a.state, text: a.text, plain: a.plain })) };
-  },
-
-  async edit() {
-    await ready();
-    await newChat();
-    const answerId = await send('Original question');
-    await waitFinal(answerId);
-    const originalId = chat.currentId;
-    const userEl = await waitFor(() => document.querySelector<HTMLElement>('[data-testid="message"][data-role="user"]'), 'the user message');
-    await click($('edit', userEl), 'Edit');
-    const input = (await waitFor(() => $('edit-input', userEl), 'the edit box')) as HTMLTextAreaElement;
-    setValue(input, 'Edited question');
-    await tick();
-    await click($('edit-send', userEl), 'Send as new conversation');
-    await waitFor(() => chat.currentId !== originalId && chat.currentId > 0 && !chat.loading, 'the forked conversation to open');
-    const newId = chat.currentId;
-    const newAnswer = await waitFor(() => lastAnswer(), 'the new answer');
-    await settled(newAnswer.id);
-    const newMessages = shownMessages();
-    await openConversation(originalId);
-    const originalMessages = shownMessages();
-    return { newConversationId: newId, originalConversationId: originalId, newMessages, originalMessages };
-  },
-
   async switch() {
     await ready();
     await newChat();
@@ -438,7 +338,8 @@ const scenarios: Record<string, Scenario> = {
       case 'empty':
         break;
       default:
-        throw new Error(`unknown pose "${what}"`);
+        if (!(what in versionPoses)) throw new Error(`unknown pose "${what}"`);
+        await versionPoses[what](value);
     }
     await frame(); // let the last frame paint
     return { posed: what };

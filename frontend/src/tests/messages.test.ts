@@ -114,10 +114,11 @@ describe('MessageItem states', () => {
     expect(getByTestId('recovering').getAttribute('title')).toBe('Go words for dropped');
   });
 
-  it('user messages offer Edit, which explains the fork', async () => {
+  it('user messages offer Edit, which explains the new version', async () => {
     const { getByTestId, getByText } = render(MessageItem, { message: msg({ conversationId: 1, role: 'user', content: 'Q' }) });
     await fireEvent.click(getByTestId('edit'));
-    expect(getByTestId('edit-send').textContent).toContain('new conversation');
-    expect(getByText(/original conversation stays unchanged/)).toBeTruthy();
+    expect(getByTestId('edit-send').textContent).toBe('Send');
+    expect(getByText(/new version/)).toBeTruthy();
+    expect(getByText(/one version away/)).toBeTruthy();
   });
 });

@@ -10,6 +10,7 @@
 //   streams           – streams.svelte.ts: live answers
 //   localModels       – localModels.svelte.ts: pulls of Ollama models, model changes
 import { api, errorText } from '../api';
+import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
 import { localModels } from './localModels.svelte';
 import { models } from './models.svelte';
@@ -33,6 +34,7 @@ export class AppStore {
     // Pulls Go resumed at start-up (running when Brook last quit) began before this subscription.
     void localModels.load();
     this.unsubs.push(api.events.onConversationsChanged(() => conversationList.scheduleRefresh()));
+    this.unsubs.push(chat.start());
     try {
       await settings.load();
     } catch (e) {

@@ -14,11 +14,6 @@ import { ui } from './ui.svelte';
 /** A draft is saved this long after the last keystroke (and at once when leaving it). */
 const DRAFT_SAVE_MS = 600;
 
-export interface SendResultLike {
-  conversationId: number;
-  originalId: number;
-}
-
 let tempSeq = 0;
 
 /** An image attached in the composer, not sent yet: `url` is an object URL for its thumbnail. */
@@ -117,7 +112,7 @@ export class ChatStore {
   /** Opens a conversation; with `highlightMessageId` (a search hit) that message is brought into view. */
   async open(id: number, highlightMessageId?: number): Promise<void> {
     if (id === this.currentId && this.current) {
-      if (highlightMessageId) ui.revealMessage(highlightMessageId);
+      if (highlightMessageId) await this.reveal(highlightMessageId);
       ui.focusComposer();
       return;
     }
@@ -145,7 +140,7 @@ export class ChatStore {
       }
       this.loading = false;
       ui.showNewest();
-      if (highlightMessageId) ui.revealMessage(highlightMessageId);
+      if (highlightMessageId) await this.reveal(highlightMessageId);
     } catch (e) {
       if (seq !== this.openSeq) return;
       this.openError = 'Could not open this conversation: ' + errorText(e);
@@ -159,11 +154,52 @@ export class ChatStore {
     }
   }
 
-  /** A finished (or refetched) message replaces the shown one. */
+  /** Brings a message into view: a version not shown (a search hit) is shown first, with what is above it. */
+  private async reveal(id: number): Promise<void> {
+    if (!this.messages.some((m) => m.id === id) && !this.streaming) {
+      try {
+        await api.conversations.showVersion(id);
+        const v = await api.conversations.open(this.currentId);
+        this.messages = v.messages;
+      } catch (e) {
+        toasts.fail('Could not show that message', e);
+        return;
+      }
+    }
+    ui.revealMessage(id);
+  }
+
+  /**
+   * A finished (or refetched) message replaces the shown one. Its versions
+   * change only by the actions below, so a message without them (an answer
+   * not saved yet, as Brook holds it) keeps the ones shown.
+   */
   replaceMessage(m: Message): void {
     if (m.conversationId !== this.currentId) return;
     const i = this.messages.findIndex((x) => x.id === m.id);
-    if (i >= 0) this.messages[i] = m;
+    if (i < 0) return;
+    if (!m.versions && this.messages[i].versions) m = { ...m, versions: this.messages[i].versions };
+    this.messages[i] = m;
+  }
+
+  /** Shows path in place of the message at index i and everything after it. */
+  private showFrom(i: number, path: Message[]): void {
+    this.messages = [...this.messages.slice(0, i), ...path];
+    for (const m of path) streams.track(m);
+  }
+
+  /** Follows answers whose final write had failed until they are stored; returns the unsubscribe. */
+  start(): () => void {
+    return api.events.onAnswerSaved((s) => void this.saved(s.conversationId, s.messageId, s.message));
+  }
+
+  private async saved(conversationId: number, id: number, m?: Message): Promise<void> {
+    if (conversationId !== this.currentId) return;
+    try {
+      this.replaceMessage(m ?? (await api.conversations.getMessage(id)));
+    } catch (e) {
+      toasts.fail('Could not read the saved answer', e);
+    }
   }
 
   // ---- the model ---------------------------------------------------------
@@ -374,64 +410,101 @@ export class ChatStore {
     }
   }
 
-  private async restart(m: Message, how: 'retry' | 'continue'): Promise<void> {
+  /** Continue appends to the answer in place. */
+  async continueAnswer(m: Message): Promise<void> {
     streams.forget(m.id);
     try {
-      const r = how === 'retry' ? await api.chat.retry(m.id) : await api.chat.continue(m.id);
+      const r = await api.chat.continue(m.id);
       streams.track(r);
       this.replaceMessage(r);
       ui.scrollToBottom();
       ui.focusComposer();
     } catch (e) {
-      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not continue', e);
+      toasts.fail('Could not continue', e);
     }
   }
-  retry(m: Message): Promise<void> {
-    return this.restart(m, 'retry');
-  }
-  continueAnswer(m: Message): Promise<void> {
-    return this.restart(m, 'continue');
-  }
 
-  async regenerate(m: Message): Promise<void> {
+  /**
+   * Retry and Regenerate ask for the answer again as a new version, shown in
+   * its place; the old one stays a version away.
+   */
+  private async newVersion(m: Message, how: 'retry' | 'regenerate'): Promise<void> {
     try {
-      const r = await api.chat.regenerate(m.id);
-      streams.track(r);
-      if (r.conversationId === this.currentId && !this.messages.some((x) => x.id === r.id)) this.messages.push(r);
+      const r = how === 'retry' ? await api.chat.retry(m.id) : await api.chat.regenerate(m.id);
+      const i = this.messages.findIndex((x) => x.id === m.id);
+      if (r.conversationId === this.currentId && i >= 0) this.showFrom(i, [r]);
+      else streams.track(r);
       ui.scrollToBottom();
       ui.focusComposer();
     } catch (e) {
-      toasts.fail('Could not regenerate', e);
+      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not regenerate', e);
     }
   }
+  retry(m: Message): Promise<void> {
+    return this.newVersion(m, 'retry');
+  }
+  regenerate(m: Message): Promise<void> {
+    return this.newVersion(m, 'regenerate');
+  }
 
-  /** Sends an edited question in a new conversation (the original stays) and opens it. */
-  async editAndResend(m: Message, text: string): Promise<SendResultLike | null> {
+  /** Sends an edited question as a new version of it, in place, with a new answer; the original stays a version away. */
+  async editAndResend(m: Message, text: string): Promise<boolean> {
     const body = text.trim();
-    if (!body) return null;
-    const originalId = m.conversationId;
+    if (!body) return false;
     try {
       const r = await api.chat.editAndResend(m.id, body);
       streams.track(r.answer);
+      const i = this.messages.findIndex((x) => x.id === m.id);
+      if (r.conversation.id === this.currentId && i >= 0) this.showFrom(i, r.answer.id ? [r.user, r.answer] : [r.user]);
       conversationList.scheduleRefresh();
-      await this.open(r.conversation.id);
-      toasts.show('Sent in a new conversation. The original conversation is unchanged.', 'info', {
-        label: 'Open original',
-        run: () => void this.open(originalId),
-      });
-      return { conversationId: r.conversation.id, originalId };
+      ui.scrollToBottom();
+      return true;
     } catch (e) {
       toasts.fail('Could not resend', e);
-      return null;
+      return false;
     }
   }
 
-  async deleteMessage(m: Message): Promise<void> {
+  /** Shows another version of m (id, one of m.versions), with what follows it. */
+  async showVersion(m: Message, id: number): Promise<void> {
+    if (id === m.id || this.streaming) return;
     try {
-      await api.conversations.deleteMessage(m.id);
-      this.messages = this.messages.filter((x) => x.id !== m.id);
+      const path = await api.conversations.showVersion(id);
+      const i = this.messages.findIndex((x) => x.id === m.id);
+      if (i >= 0) this.showFrom(i, path);
+    } catch (e) {
+      toasts.fail('Could not show that version', e);
+    }
+  }
+
+  /**
+   * Deletes one version of m and what follows it ('version'), or m with all
+   * its versions ('message'; what follows m stays). The conversation is read
+   * again to show what is left.
+   */
+  async deleteMessage(m: Message, what: 'version' | 'message' = 'message'): Promise<void> {
+    try {
+      if (what === 'version') await api.conversations.deleteVersion(m.id);
+      else await api.conversations.deleteMessage(m.id);
     } catch (e) {
       toasts.fail('Could not delete the message', e);
+      return;
+    }
+    if (m.conversationId !== this.currentId) return;
+    try {
+      const v = await api.conversations.open(m.conversationId);
+      if (m.conversationId === this.currentId) this.messages = v.messages;
+    } catch (e) {
+      toasts.fail('Could not read the conversation again', e);
+    }
+  }
+
+  /** Writes an answer whose final write failed. */
+  async saveAgain(m: Message): Promise<void> {
+    try {
+      await api.chat.saveAgain(m.id);
+    } catch (e) {
+      toasts.fail('Still not saved', e);
     }
   }
 

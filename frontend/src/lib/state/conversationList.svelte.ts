@@ -131,12 +131,14 @@ export class ConversationListStore {
   }
 
   /**
-   * The one export path (menu, settings and test mode). Returns the saved
-   * path, "" when the user cancelled, or null when it failed (after an error toast).
+   * The one export path (menu, settings and test mode): the shown path of
+   * each conversation, or with allVersions every version (Markdown and
+   * HTML). Returns the saved path, "" when the user cancelled, or null when
+   * it failed (after an error toast).
    */
-  async exportTo(ids: number[], format: ExportFormat): Promise<string | null> {
+  async exportTo(ids: number[], format: ExportFormat, allVersions = false): Promise<string | null> {
     try {
-      const path = await api.transfer.export(ids, format);
+      const path = await api.transfer.export(ids, format, allVersions);
       if (path) toasts.show(`Exported to ${path}`);
       return path;
     } catch (e) {
@@ -156,6 +158,7 @@ export class ConversationListStore {
     if (!r) return;
     toasts.show(
       `Imported ${r.imported} conversation${r.imported === 1 ? '' : 's'} (${r.messages} messages)` +
+        (r.copied ? `, ${r.copied} as a copy beside a different one with the same id` : '') +
         (r.skipped ? `, skipped ${r.skipped} already present.` : '.'),
     );
     await this.refresh();
