@@ -24,6 +24,12 @@ import (
 // part it belongs to. A break during the answer keeps the reasoning as it
 // was and continues the answer.
 func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) store.Message {
+	// The connection the stream broke on may not be the only one gone: after
+	// a sleep of the machine every kept-alive connection can be dead while
+	// looking open. Recover on fresh ones rather than wait on a dead one.
+	if c, ok := j.client.(provider.IdleCloser); ok {
+		c.CloseIdleConnections()
+	}
 	snap := j.relay.snapshot()
 	reason := string(broken.Reason)
 	if prefill := j.prefill(); prefill != provider.PrefillNone && strings.TrimSpace(snap.Text+snap.Reasoning) != "" {

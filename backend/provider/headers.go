@@ -96,6 +96,17 @@ type HeaderTransport struct {
 	Headers http.Header
 }
 
+// CloseIdleConnections closes Base's idle connections (see [http.Client.CloseIdleConnections]).
+func (t *HeaderTransport) CloseIdleConnections() {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if c, ok := base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 func (t *HeaderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {

@@ -153,3 +153,11 @@ type Client interface {
 	// Complete sends req with streaming off and returns the whole answer.
 	Complete(ctx context.Context, req Request) (Completion, error)
 }
+
+// IdleCloser is implemented by clients that keep connections open between
+// requests. A connection left idle across a sleep of the machine (or a
+// network change) may be dead without either end knowing; a request sent on
+// it can wait for an answer that never comes.
+type IdleCloser interface {
+	CloseIdleConnections()
+}

@@ -25,6 +25,7 @@ const DefaultBaseURL = "http://127.0.0.1:11434"
 // Client talks to one Ollama server. It is safe for concurrent use.
 type Client struct {
 	api *api.Client
+	hc  *http.Client
 	// urlErr is a malformed base URL, reported by every call.
 	urlErr error
 }
@@ -66,7 +67,14 @@ func NewWithHeaders(baseURL string, headers http.Header) *Client {
 // newClient lets tests supply the HTTP client; its transport must be an
 // [httprec.Transport] for errors to be classified.
 func newClient(u *url.URL, hc *http.Client) *Client {
-	return &Client{api: api.NewClient(u, hc)}
+	return &Client{api: api.NewClient(u, hc), hc: hc}
+}
+
+// CloseIdleConnections implements [provider.IdleCloser].
+func (c *Client) CloseIdleConnections() {
+	if c.hc != nil {
+		c.hc.CloseIdleConnections()
+	}
 }
 
 // ListModels returns the server's local models with their sizes, from /api/tags.

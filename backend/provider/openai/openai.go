@@ -24,6 +24,7 @@ import (
 // Client talks to one OpenAI-compatible server. It is safe for concurrent use.
 type Client struct {
 	api *goopenai.Client
+	hc  *http.Client
 }
 
 var _ provider.Client = (*Client)(nil)
@@ -54,8 +55,11 @@ func newClient(baseURL, apiKey string, hc *http.Client) *Client {
 	cfg := goopenai.DefaultConfig(apiKey)
 	cfg.BaseURL = baseURL
 	cfg.HTTPClient = &doer{client: hc}
-	return &Client{api: goopenai.NewClientWithConfig(cfg)}
+	return &Client{api: goopenai.NewClientWithConfig(cfg), hc: hc}
 }
+
+// CloseIdleConnections implements [provider.IdleCloser].
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // ListModels returns the ids the server lists at /v1/models.
 func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {

@@ -74,6 +74,21 @@ type Transport struct {
 	Now func() time.Time
 }
 
+// CloseIdleConnections closes Base's idle connections, so that
+// [http.Client.CloseIdleConnections] reaches them through this wrapper.
+func (t *Transport) CloseIdleConnections() { closeIdle(t.Base) }
+
+// closeIdle closes the idle connections of rt, or of the default
+// transport when rt is nil, if it keeps any.
+func closeIdle(rt http.RoundTripper) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // RoundTrip implements [http.RoundTripper].
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.Base.RoundTrip(req)
