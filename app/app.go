@@ -137,12 +137,11 @@ func (a *App) open() error {
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
 	case err != nil:
-		a.notice = "The backup you chose could not be restored, so Brook opened your database as it was: " + err.Error()
-		a.log.Error("restoring a backup", "backup", restored, "err", err)
-	case restored != "":
-		a.notice = fmt.Sprintf("Restored the backup %s. The database it replaced is kept as %s.",
-			filepath.Base(restored), layout.Database+".before-restore")
-		a.log.Info("backup restored", "backup", restored)
+		a.notice = restoreFailedNotice(restored, err)
+		a.log.Error("restoring a backup", "backup", restored.Backup, "kept_as", restored.KeptAs, "err", err)
+	case restored.Backup != "":
+		a.notice = restoredNotice(restored)
+		a.log.Info("backup restored", "backup", restored.Backup, "kept_as", restored.KeptAs)
 	}
 	st, err := store.Open(layout.Database)
 	var corrupt *store.CorruptError

@@ -674,36 +674,6 @@ func (s *SettingsService) SetKeyFile(on bool) error {
 	return nil
 }
 
-// BackupInfo is one backup file.
-type BackupInfo struct {
-	Path      string `json:"path"`
-	CreatedAt int64  `json:"createdAt"`
-	SizeBytes int64  `json:"sizeBytes"`
-}
-
-// Backups lists the automatic backups, newest first.
-func (s *SettingsService) Backups() ([]BackupInfo, error) {
-	if err := s.a.ready(); err != nil {
-		return []BackupInfo{}, err
-	}
-	list, err := store.ListBackups(s.a.layout.Backups)
-	out := make([]BackupInfo, 0, len(list))
-	for _, b := range list {
-		out = append(out, BackupInfo{Path: b.Path, CreatedAt: b.Day.UnixMilli(), SizeBytes: b.Size})
-	}
-	return out, err
-}
-
-// RestoreBackup schedules a backup to replace the database when Brook next
-// starts; the current database is then kept beside it. Only one of Brook's
-// backups, in its backups folder, is accepted (the store checks the path).
-func (s *SettingsService) RestoreBackup(path string) error {
-	if err := s.a.ready(); err != nil {
-		return err
-	}
-	return store.ScheduleRestore(s.a.layout.Database, s.a.layout.Backups, path)
-}
-
 // StartupNotice is a message for the user about start-up, or "".
 func (s *SettingsService) StartupNotice() string { return s.a.notice }
 
