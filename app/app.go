@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -64,6 +65,9 @@ type App struct {
 	window window.Rect
 	// startErr, when set, is why the backend could not start; every call returns it.
 	startErr error
+	// closing is set when shutdown begins; from then on every call returns
+	// errClosing and touches nothing shutdown is closing.
+	closing atomic.Bool
 }
 
 // Run opens Brook's window and blocks until it closes.
@@ -108,6 +112,9 @@ func Run(assets embed.FS, icon []byte) error {
 
 // errNotStarted is returned by calls that arrive before the backend is ready.
 var errNotStarted = errors.New("Brook is still starting")
+
+// errClosing is returned by calls that arrive once shutdown has begun.
+var errClosing = errors.New("Brook is closing")
 
 func (a *App) startup(ctx context.Context) {
 	defer close(a.up)
@@ -214,6 +221,7 @@ func (a *App) housekeeping() {
 }
 
 func (a *App) shutdown(context.Context) {
+	a.closing.Store(true)
 	if a.engine != nil {
 		a.engine.Close()
 	}
@@ -250,8 +258,12 @@ func (a *App) started() bool {
 	}
 }
 
-// ready returns the start-up error, if any, so every call fails plainly.
+// ready returns why a call cannot be served (still starting, start-up
+// failed, or closing), so every call fails plainly.
 func (a *App) ready() error {
+	if a.closing.Load() {
+		return errClosing
+	}
 	if !a.started() {
 		return errNotStarted
 	}

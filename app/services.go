@@ -767,6 +767,9 @@ func (a *App) openPath() (string, error) {
 // mail links without credentials open (guard.OpenableURL): model output is
 // untrusted.
 func (s *SystemService) OpenURL(raw string) error {
+	if s.a.closing.Load() {
+		return errClosing
+	}
 	link, err := guard.OpenableURL(raw)
 	if err != nil {
 		return err
@@ -783,6 +786,9 @@ func (s *SystemService) OpenURL(raw string) error {
 // reachability, and the latest warnings and errors. It holds no API keys and
 // no message content. It works even when Brook could not start.
 func (s *SystemService) Diagnostics() string {
+	if s.a.closing.Load() {
+		return "Brook is closing."
+	}
 	if !s.a.started() {
 		return "Brook is still starting."
 	}

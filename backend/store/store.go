@@ -317,7 +317,9 @@ func (s *Store) truncateWAL(ctx context.Context) (err error) {
 
 // Close closes the database. It first empties the write-ahead log with a
 // TRUNCATE checkpoint if nothing is reading; the last connection to close
-// checkpoints the log into the main file and deletes it anyway.
+// checkpoints the log into the main file and deletes it anyway. The handles
+// stay in place, so a call still running meanwhile fails with database/sql's
+// error instead of racing Close; closing twice does nothing more.
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
@@ -328,11 +330,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
-		s.read = nil
 	}
 	if s.write != nil {
 		errs = append(errs, s.write.Close())
-		s.write = nil
 	}
 	return errors.Join(errs...)
 }
