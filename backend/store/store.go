@@ -135,7 +135,11 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-func open(path string) (_ *Store, err error) {
+func open(path string) (*Store, error) { return openWith(path, startUp) }
+
+// openWith opens the database at path and runs prepare on it, on the write
+// connection, before anything else uses it.
+func openWith(path string, prepare func(context.Context, *Store) error) (_ *Store, err error) {
 	s := &Store{path: path, now: func() int64 { return time.Now().UnixMilli() }}
 	defer func() {
 		if err != nil {
@@ -162,10 +166,7 @@ func open(path string) (_ *Store, err error) {
 	if err = s.write.PingContext(ctx); err != nil {
 		return nil, err
 	}
-	if err = migrate(ctx, s.write, latestVersion()); err != nil {
-		return nil, err
-	}
-	if err = s.recoverStreaming(ctx); err != nil {
+	if err = prepare(ctx, s); err != nil {
 		return nil, err
 	}
 
