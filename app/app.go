@@ -65,6 +65,8 @@ type App struct {
 	window window.Rect
 	// startErr, when set, is why the backend could not start; every call returns it.
 	startErr error
+	// now, when set, is the clock exports are dated by (tests fix it).
+	now func() time.Time
 	// closing is set when shutdown begins; from then on every call returns
 	// errClosing and touches nothing shutdown is closing.
 	closing atomic.Bool
@@ -246,6 +248,14 @@ func (a *App) shutdown(context.Context) {
 	if a.logFile != nil {
 		a.logFile.Close()
 	}
+}
+
+// clock returns the time now, by a.now when set.
+func (a *App) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
 }
 
 // started reports whether startup has finished, well or not.

@@ -4,9 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -19,7 +17,7 @@ import (
 	"brook/backend/diag"
 	"brook/backend/endpoints"
 	"brook/backend/events"
-	"brook/backend/fsutil"
+	"brook/backend/exchange"
 	"brook/backend/guard"
 	"brook/backend/paths"
 	"brook/backend/provider"
@@ -678,7 +676,8 @@ func (s *SettingsService) SetKeyFile(on bool) error {
 func (s *SettingsService) StartupNotice() string { return s.a.notice }
 
 // Export writes conversations (all when ids is empty) in format to a file the
-// user picks. It returns the path, or "" when the user cancelled.
+// user picks. It returns the path, or "" when the user cancelled. The brook
+// command's export runs the same [exchange.Export].
 func (s *TransferService) Export(ids []int64, format string) (string, error) {
 	if err := s.a.ready(); err != nil {
 		return "", err
@@ -691,29 +690,20 @@ func (s *TransferService) Export(ids []int64, format string) (string, error) {
 		return "", err
 	}
 	f := transfer.Format(format)
-	if len(ids) == 0 {
-		ids = nil
-	}
-	// The list (IDs and titles) is read first; the conversations are then
-	// read and written one at a time, each in its own short read, so memory
-	// stays that of one conversation and the WAL can be checkpointed.
-	list, err := s.a.store.ListExport(s.a.ctx, ids)
+	export, err := exchange.Begin(s.a.ctx, s.a.store, ids, f, s.a.clock())
 	if err != nil {
 		return "", err
 	}
-	now := time.Now()
-	name := transfer.ExportFileName(f, list.Entries, now)
-	path, err := s.a.savePath(name, f)
+	path, err := s.a.savePath(export.FileName(), f)
 	if err != nil || path == "" {
 		return "", err
 	}
-	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error {
-		return transfer.ExportSeqImages(w, f, list.Entries, list.Bundles(s.a.ctx), now, transfer.ImagesBeside(path))
-	})
+	return path, export.WriteFile(s.a.ctx, path)
 }
 
-// Import reads a Brook JSON export or a ChatGPT conversations.json the user
-// picks. It returns nil when the user cancelled. Nothing is imported unless
+// Import reads a Brook JSON export, a ChatGPT conversations.json or the ZIP
+// of a ChatGPT export the user picks ([exchange.Read], as the brook command
+// does). It returns nil when the user cancelled. Nothing is imported unless
 // the whole file is valid.
 func (s *TransferService) Import() (*store.ImportResult, error) {
 	if err := s.a.ready(); err != nil {
@@ -723,20 +713,7 @@ func (s *TransferService) Import() (*store.ImportResult, error) {
 	if err != nil || path == "" {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	bundles, _, err := transfer.Parse(f, fi.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
-	}
-	res, err := s.a.store.Import(s.a.ctx, bundles)
+	res, _, err := exchange.Import(s.a.ctx, s.a.store, path)
 	if err == nil {
 		s.a.emitter.Emit(events.ConversationsChangedName, 0)
 	}
@@ -759,7 +736,7 @@ func (a *App) openPath() (string, error) {
 	}
 	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
 		Title:   "Import conversations",
-		Filters: []runtime.FileFilter{{DisplayName: "Brook or ChatGPT export (*.json)", Pattern: "*.json"}},
+		Filters: []runtime.FileFilter{{DisplayName: "Brook or ChatGPT export (*.json, *.zip)", Pattern: "*.json;*.zip"}},
 	})
 }
 
