@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/version"
 )
@@ -35,6 +36,16 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// Now is the clock exports are dated by; nil means time.Now.
 	Now func() time.Time
+	// windowOpen says whether a Brook window holds a data folder; nil means
+	// [instance.Running] (tests replace it).
+	windowOpen func(dataDir string) bool
+}
+
+func (e Env) running(dataDir string) bool {
+	if e.windowOpen != nil {
+		return e.windowOpen(dataDir)
+	}
+	return instance.Running(dataDir)
 }
 
 func (e Env) now() time.Time {

@@ -35,8 +35,8 @@ func layoutOf(line commandLine) (paths.Layout, error) {
 // ([store.OpenShared]): never with the window's start-up recovery, and
 // migrating it only when no window holds it. create makes a database (and
 // its folder) when there is none.
-func openStore(layout paths.Layout, create bool) (*store.Store, error) {
-	running := instance.Running(layout.Data)
+func openStore(env Env, layout paths.Layout, create bool) (*store.Store, error) {
+	running := env.running(layout.Data)
 	if create {
 		if err := os.MkdirAll(layout.Data, 0o700); err != nil {
 			return nil, err
@@ -48,20 +48,11 @@ func openStore(layout paths.Layout, create bool) (*store.Store, error) {
 		return nil, fmt.Errorf("the database %s is from an older Brook, and the Brook window open on it is that older version. "+
 			"Close that window and run the command again (it then updates the database), or use the window", layout.Database)
 	case errors.Is(err, store.ErrNewerSchema):
-		return nil, fmt.Errorf("the database %s is from a newer Brook than this one (%s); use that Brook", layout.Database, versionOf(err))
+		return nil, fmt.Errorf("%w; use that newer Brook", err)
 	case errors.Is(err, store.ErrNoDatabase):
 		return nil, fmt.Errorf("there is no Brook database in %s", layout.Data)
 	}
 	return st, err
-}
-
-// versionOf is the "(schema N; ...)" part of a schema error.
-func versionOf(err error) string {
-	s := err.Error()
-	if i, j := strings.LastIndex(s, "("), strings.LastIndex(s, ")"); i >= 0 && j > i {
-		return s[i+1 : j]
-	}
-	return s
 }
 
 // summaryJSON is one conversation of `brook list --json`.
@@ -86,7 +77,7 @@ func runList(ctx context.Context, line commandLine, env Env) int {
 	var list []store.ConversationSummary
 	// A data folder with no database yet has no conversations.
 	if _, err := os.Stat(layout.Database); err == nil {
-		st, err := openStore(layout, false)
+		st, err := openStore(env, layout, false)
 		if err != nil {
 			return fail(env, err)
 		}
@@ -170,7 +161,7 @@ func runExport(ctx context.Context, line commandLine, env Env) int {
 	if err != nil {
 		return usageError(env, "export", err)
 	}
-	st, err := openStore(layout, false)
+	st, err := openStore(env, layout, false)
 	if err != nil {
 		return fail(env, err)
 	}
@@ -237,7 +228,7 @@ func runImport(ctx context.Context, line commandLine, env Env) int {
 	if err != nil {
 		return usageError(env, "import", err)
 	}
-	st, err := openStore(layout, true)
+	st, err := openStore(env, layout, true)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -351,5 +352,41 @@ func TestCommandsLeaveTheWindowsAnswerAlone(t *testing.T) {
 	data, err := os.ReadFile(exported)
 	if err != nil || !strings.Contains(string(data), `"state": "streaming"`) {
 		t.Fatalf("the export of the streaming answer: %v\n%s", err, data)
+	}
+}
+
+// TestAnOlderDatabaseHeldByAWindowIsRefused: the database is older than this
+// brook and a Brook window (that older version) has it open: the commands
+// refuse, say why, and leave the database as it was.
+func TestAnOlderDatabaseHeldByAWindowIsRefused(t *testing.T) {
+	p := populate(t)
+	path := filepath.Join(p.dir, "brook.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := store.SchemaVersion() - 1
+	if _, err := raw.Exec("PRAGMA user_version = " + strconv.Itoa(older)); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	var out, errOut bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errOut, windowOpen: func(dir string) bool { return dir == p.dir }}
+	for _, args := range [][]string{{"list"}, {"export", "--all", "--format", "json", "-o", "-"}, {"import", "x.json"}} {
+		out.Reset()
+		errOut.Reset()
+		_, code := handle(context.Background(), append(args, "--data", p.dir), env)
+		if code != 1 || out.Len() > 0 || !strings.Contains(errOut.String(), "is from an older Brook, and the Brook window open on it is that older version. Close that window") {
+			t.Fatalf("brook %q: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
+	raw, err = sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var v int
+	if err := raw.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != older {
+		t.Fatalf("the database is now at version %d, %v", v, err)
 	}
 }
