@@ -20,8 +20,9 @@ var assets embed.FS
 var icon []byte
 
 func main() {
-	// --version and --help answer before GTK starts, so they need no display.
-	if done, code := cli.Handle(os.Args[1:], os.Stdout, os.Stderr); done {
+	// --version, --help and the commands (list, export, import) answer
+	// before GTK starts, so they need no display.
+	if done, code := cli.Handle(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}); done {
 		os.Exit(code)
 	}
 	if err := app.Run(assets, icon); err != nil {

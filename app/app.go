@@ -68,6 +68,11 @@ type App struct {
 	// quitChosen is set once the user has chosen how to quit with answers
 	// still coming: the next close goes ahead (quit.go).
 	quitChosen atomic.Bool
+	// now, when set, is the clock exports are dated by (tests fix it).
+	now func() time.Time
+	// closing is set when shutdown begins; from then on every call returns
+	// errClosing and touches nothing shutdown is closing.
+	closing atomic.Bool
 }
 
 // Run opens Brook's window and blocks until it closes.
@@ -113,6 +118,9 @@ func Run(assets embed.FS, icon []byte) error {
 // errNotStarted is returned by calls that arrive before the backend is ready.
 var errNotStarted = errors.New("Brook is still starting")
 
+// errClosing is returned by calls that arrive once shutdown has begun.
+var errClosing = errors.New("Brook is closing")
+
 func (a *App) startup(ctx context.Context) {
 	defer close(a.up)
 	// The OnStartup context is never cancelled: derive our own for shutdown.
@@ -141,12 +149,11 @@ func (a *App) open() error {
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
 	case err != nil:
-		a.notice = "The backup you chose could not be restored, so Brook opened your database as it was: " + err.Error()
-		a.log.Error("restoring a backup", "backup", restored, "err", err)
-	case restored != "":
-		a.notice = fmt.Sprintf("Restored the backup %s. The database it replaced is kept as %s.",
-			filepath.Base(restored), layout.Database+".before-restore")
-		a.log.Info("backup restored", "backup", restored)
+		a.notice = restoreFailedNotice(restored, err)
+		a.log.Error("restoring a backup", "backup", restored.Backup, "kept_as", restored.KeptAs, "err", err)
+	case restored.Backup != "":
+		a.notice = restoredNotice(restored)
+		a.log.Info("backup restored", "backup", restored.Backup, "kept_as", restored.KeptAs)
 	}
 	st, err := store.Open(layout.Database)
 	var corrupt *store.CorruptError
@@ -240,6 +247,7 @@ func (a *App) housekeeping() {
 }
 
 func (a *App) shutdown(context.Context) {
+	a.closing.Store(true)
 	if a.engine != nil {
 		a.engine.Close()
 	}
@@ -266,6 +274,14 @@ func (a *App) shutdown(context.Context) {
 	}
 }
 
+// clock returns the time now, by a.now when set.
+func (a *App) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
+}
+
 // started reports whether startup has finished, well or not.
 func (a *App) started() bool {
 	select {
@@ -276,8 +292,12 @@ func (a *App) started() bool {
 	}
 }
 
-// ready returns the start-up error, if any, so every call fails plainly.
+// ready returns why a call cannot be served (still starting, start-up
+// failed, or closing), so every call fails plainly.
 func (a *App) ready() error {
+	if a.closing.Load() {
+		return errClosing
+	}
 	if !a.started() {
 		return errNotStarted
 	}

@@ -4,9 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -19,7 +17,7 @@ import (
 	"brook/backend/diag"
 	"brook/backend/endpoints"
 	"brook/backend/events"
-	"brook/backend/fsutil"
+	"brook/backend/exchange"
 	"brook/backend/guard"
 	"brook/backend/paths"
 	"brook/backend/provider"
@@ -710,43 +708,14 @@ func (s *SettingsService) SetKeyFile(on bool) error {
 	return nil
 }
 
-// BackupInfo is one backup file.
-type BackupInfo struct {
-	Path      string `json:"path"`
-	CreatedAt int64  `json:"createdAt"`
-	SizeBytes int64  `json:"sizeBytes"`
-}
-
-// Backups lists the automatic backups, newest first.
-func (s *SettingsService) Backups() ([]BackupInfo, error) {
-	if err := s.a.ready(); err != nil {
-		return []BackupInfo{}, err
-	}
-	list, err := store.ListBackups(s.a.layout.Backups)
-	out := make([]BackupInfo, 0, len(list))
-	for _, b := range list {
-		out = append(out, BackupInfo{Path: b.Path, CreatedAt: b.Day.UnixMilli(), SizeBytes: b.Size})
-	}
-	return out, err
-}
-
-// RestoreBackup schedules a backup to replace the database when Brook next
-// starts; the current database is then kept beside it. Only one of Brook's
-// backups, in its backups folder, is accepted (the store checks the path).
-func (s *SettingsService) RestoreBackup(path string) error {
-	if err := s.a.ready(); err != nil {
-		return err
-	}
-	return store.ScheduleRestore(s.a.layout.Database, s.a.layout.Backups, path)
-}
-
 // StartupNotice is a message for the user about start-up, or "".
 func (s *SettingsService) StartupNotice() string { return s.a.notice }
 
 // Export writes conversations (all when ids is empty) in format to a file the
 // user picks: the path each conversation shows, or, with allVersions, every
 // version of every message in Markdown and HTML (JSON always has them). It
-// returns the path, or "" when the user cancelled.
+// returns the path, or "" when the user cancelled. The brook command's
+// export runs the same [exchange.Export].
 func (s *TransferService) Export(ids []int64, format string, allVersions bool) (string, error) {
 	if err := s.a.ready(); err != nil {
 		return "", err
@@ -759,30 +728,21 @@ func (s *TransferService) Export(ids []int64, format string, allVersions bool) (
 		return "", err
 	}
 	f := transfer.Format(format)
-	if len(ids) == 0 {
-		ids = nil
-	}
-	// The list (IDs and titles) is read first; the conversations are then
-	// read and written one at a time, each in its own short read, so memory
-	// stays that of one conversation and the WAL can be checkpointed.
-	list, err := s.a.store.ListExport(s.a.ctx, ids)
+	export, err := exchange.Begin(s.a.ctx, s.a.store, ids, f, s.a.clock())
 	if err != nil {
 		return "", err
 	}
-	now := time.Now()
-	name := transfer.ExportFileName(f, list.Entries, now)
-	path, err := s.a.savePath(name, f)
+	path, err := s.a.savePath(export.FileName(), f)
 	if err != nil || path == "" {
 		return "", err
 	}
-	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error {
-		return transfer.ExportSeqWith(w, f, list.Entries, list.Bundles(s.a.ctx), now,
-			transfer.Options{Images: transfer.ImagesBeside(path), AllVersions: allVersions})
-	})
+	export.AllVersions = allVersions
+	return path, export.WriteFile(s.a.ctx, path)
 }
 
-// Import reads a Brook JSON export or a ChatGPT conversations.json the user
-// picks. It returns nil when the user cancelled. Nothing is imported unless
+// Import reads a Brook JSON export, a ChatGPT conversations.json or the ZIP
+// of a ChatGPT export the user picks ([exchange.Read], as the brook command
+// does). It returns nil when the user cancelled. Nothing is imported unless
 // the whole file is valid.
 func (s *TransferService) Import() (*store.ImportResult, error) {
 	if err := s.a.ready(); err != nil {
@@ -792,20 +752,7 @@ func (s *TransferService) Import() (*store.ImportResult, error) {
 	if err != nil || path == "" {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	bundles, _, err := transfer.Parse(f, fi.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
-	}
-	res, err := s.a.store.Import(s.a.ctx, bundles)
+	res, _, err := exchange.Import(s.a.ctx, s.a.store, path)
 	if err == nil {
 		s.a.emitter.Emit(events.ConversationsChangedName, 0)
 	}
@@ -828,7 +775,7 @@ func (a *App) openPath() (string, error) {
 	}
 	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
 		Title:   "Import conversations",
-		Filters: []runtime.FileFilter{{DisplayName: "Brook or ChatGPT export (*.json)", Pattern: "*.json"}},
+		Filters: []runtime.FileFilter{{DisplayName: "Brook or ChatGPT export (*.json, *.zip)", Pattern: "*.json;*.zip"}},
 	})
 }
 
@@ -836,6 +783,9 @@ func (a *App) openPath() (string, error) {
 // mail links without credentials open (guard.OpenableURL): model output is
 // untrusted.
 func (s *SystemService) OpenURL(raw string) error {
+	if s.a.closing.Load() {
+		return errClosing
+	}
 	link, err := guard.OpenableURL(raw)
 	if err != nil {
 		return err
@@ -852,6 +802,9 @@ func (s *SystemService) OpenURL(raw string) error {
 // reachability, and the latest warnings and errors. It holds no API keys and
 // no message content. It works even when Brook could not start.
 func (s *SystemService) Diagnostics() string {
+	if s.a.closing.Load() {
+		return "Brook is closing."
+	}
 	if !s.a.started() {
 		return "Brook is still starting."
 	}

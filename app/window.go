@@ -2,21 +2,18 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"brook/backend/events"
+	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/store"
 	"brook/backend/window"
 )
-
-// AppID is Brook's reverse-DNS id; the desktop file and the single-instance
-// lock use it.
-const AppID = "io.github.brook.Brook"
 
 // Default window size, when none was saved or it no longer fits.
 const (
@@ -24,29 +21,27 @@ const (
 	defaultHeight = 860
 )
 
-// instanceID names the single-instance lock: one Brook per data folder, so
-// Brooks with separate data folders (other users, the e2e tests) run side by
-// side. Wails turns it into a D-Bus name, which allows only letters, digits
-// and "_" in each element, so the folder is hashed.
-func instanceID(dataDir string) string {
-	sum := sha256.Sum256([]byte(dataDir))
-	return AppID + ".d" + hex.EncodeToString(sum[:8])
-}
-
-// singleInstance is the lock. A second launch with the same data folder
-// hands over to the first, which comes to the front, and exits. Without a
-// D-Bus session bus Wails skips the lock and Brook starts as usual.
+// singleInstance is the lock: one Brook window per data folder
+// ([instance.ID]). A second launch with the same data folder hands over to
+// the first, which comes to the front, and exits; the brook command hands
+// over [instance.ConversationsChanged] after an import, and the window
+// reads its list again. Without a D-Bus session bus Wails skips the lock
+// and Brook starts as usual.
 func (a *App) singleInstance() *options.SingleInstanceLock {
 	l, err := paths.Where()
 	if err != nil {
 		return nil
 	}
-	id := instanceID(l.Data)
-	a.secondary = anotherInstance(id)
+	a.secondary = instance.Running(l.Data)
 	return &options.SingleInstanceLock{
-		UniqueId: id,
-		OnSecondInstanceLaunch: func(options.SecondInstanceData) {
-			if !a.started() || a.ctx == nil {
+		UniqueId: instance.ID(l.Data),
+		OnSecondInstanceLaunch: func(data options.SecondInstanceData) {
+			if !a.started() || a.ctx == nil || a.closing.Load() {
+				return
+			}
+			if slices.Contains(data.Args, instance.ConversationsChanged) {
+				a.log.Info("conversations changed by the brook command")
+				a.emitter.Emit(events.ConversationsChangedName, 0)
 				return
 			}
 			if a.log != nil {

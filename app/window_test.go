@@ -1,37 +1,11 @@
 package app
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
 	"brook/backend/window"
 )
-
-// TestInstanceID: one lock per data folder, and a name D-Bus accepts once
-// Wails has turned "." and "-" into "_" (letters, digits and "_" only, not
-// starting with a digit).
-func TestInstanceID(t *testing.T) {
-	a, b := instanceID("/home/ann/.local/share/brook"), instanceID("/tmp/TestX 12/brook-ü")
-	if a == b || a != instanceID("/home/ann/.local/share/brook") {
-		t.Fatalf("ids %q and %q", a, b)
-	}
-	element := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	for _, id := range []string{a, b} {
-		if !strings.HasPrefix(id, AppID+".") {
-			t.Fatalf("%q does not start with %s", id, AppID)
-		}
-		name := "org.wails_app_" + strings.ReplaceAll(strings.ReplaceAll(id, "-", "_"), ".", "_") + ".SingleInstance"
-		for _, e := range strings.Split(name, ".") {
-			if !element.MatchString(e) {
-				t.Fatalf("D-Bus name %q has a bad element %q", name, e)
-			}
-		}
-		if len(name) > 255 {
-			t.Fatalf("D-Bus name %q is too long", name)
-		}
-	}
-}
 
 func TestInitialSize(t *testing.T) {
 	for _, tt := range []struct {

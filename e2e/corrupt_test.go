@@ -49,7 +49,9 @@ func TestCorruptDatabaseIsSetAsideAndTheUserIsTold(t *testing.T) {
 }
 
 // TestScheduledRestoreAppliesAtTheNextStart: a restore chosen in Settings
-// happens when Brook next starts, and the window says so.
+// happens when Brook next starts, and the window says so. A second restore
+// keeps the database the first one replaced: Settings → Backups lists both
+// kept databases, and the notice names the file the latest one was kept as.
 func TestScheduledRestoreAppliesAtTheNextStart(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{})
 	defer srv.Close()
@@ -74,5 +76,40 @@ func TestScheduledRestoreAppliesAtTheNextStart(t *testing.T) {
 	runScenario(t, srv, dataHome, "status", &status)
 	if len(status.Conversations) != 1 || !strings.Contains(status.Notice, "Restored the backup brook-20200101.db") {
 		t.Fatalf("after the restore: %d conversations, notice %q", len(status.Conversations), status.Notice)
+	}
+
+	if err := os.WriteFile(filepath.Join(dataHome, "brook", "brook.db.restore-pending"), []byte(backup), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var listed struct {
+		Notice  string `json:"notice"`
+		Backups []struct {
+			Kind string `json:"kind"`
+			Text string `json:"text"`
+		} `json:"backups"`
+	}
+	runScenario(t, srv, dataHome, "backups", &listed)
+	files, _ := filepath.Glob(filepath.Join(dataHome, "brook", "brook.db.before-restore-*"))
+	var kept []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, "-wal") && !strings.HasSuffix(f, "-shm") {
+			kept = append(kept, f)
+		}
+	}
+	named := false
+	for _, k := range kept {
+		named = named || strings.Contains(listed.Notice, "The database it replaced is kept as "+k+" ")
+	}
+	if len(kept) != 2 || !named {
+		t.Fatalf("after a second restore, kept %q; notice %q", kept, listed.Notice)
+	}
+	shown := 0
+	for _, b := range listed.Backups {
+		if b.Kind == "before-restore" && strings.Contains(b.Text, "Kept before a restore") && strings.Contains(b.Text, "Delete…") {
+			shown++
+		}
+	}
+	if shown != 2 {
+		t.Fatalf("Settings → Backups lists %d kept databases, want 2: %+v", shown, listed.Backups)
 	}
 }

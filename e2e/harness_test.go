@@ -86,6 +86,7 @@ type launch struct {
 	scenario   string // test-mode scenario, or "" for a plain launch
 	exportDir  string
 	extraEnv   []string
+	args       []string // on Brook's command line
 }
 
 func start(t *testing.T, l launch) *brook {
@@ -97,7 +98,7 @@ func start(t *testing.T, l launch) *brook {
 		l.dataHome = t.TempDir()
 	}
 	b := &brook{t: t, dataHome: l.dataHome, exited: make(chan struct{})}
-	b.cmd = exec.Command(brookBin)
+	b.cmd = exec.Command(brookBin, l.args...)
 	b.cmd.Env = append(os.Environ(),
 		"DISPLAY="+display,
 		"XDG_DATA_HOME="+l.dataHome,

@@ -164,9 +164,15 @@ func New(ctx context.Context, cfg Config) *Manager {
 }
 
 // Close cancels every running pull and waits for them to end. The pulls it
-// cancels stay in the pulls file, for [Manager.Resume] at the next start.
+// cancels stay in the pulls file, for [Manager.Resume] at the next start. A
+// Pull that comes after Close began is refused with [ErrClosing].
 func (m *Manager) Close() {
+	// Under mu: a Pull checks that the manager is open and counts its
+	// goroutine under mu too, so it has either been counted before Wait, or
+	// finds the manager closing; none starts after Close returns.
+	m.mu.Lock()
 	m.cancel()
+	m.mu.Unlock()
 	m.wg.Wait()
 }
 

@@ -76,6 +76,9 @@ const (
 // ErrAlreadyPulling is returned by Pull for a model being pulled already.
 var ErrAlreadyPulling = errors.New("That model is already being pulled to this endpoint; wait for it or cancel it first.")
 
+// ErrClosing is returned by Pull once [Manager.Close] has begun.
+var ErrClosing = errors.New("Brook is closing; pull the model after it starts again.")
+
 // ErrNotPulling is returned by CancelPull for a model not being pulled.
 var ErrNotPulling = errors.New("That model is not being pulled to this endpoint.")
 
@@ -141,7 +144,7 @@ func (m *Manager) start(ctx context.Context, sp savedPull, resumed bool) error {
 	m.mu.Lock()
 	if m.ctx.Err() != nil {
 		m.mu.Unlock()
-		return errors.New("Brook is closing; pull the model after it starts again.")
+		return ErrClosing
 	}
 	if old, ok := m.pulls[key]; ok {
 		if !old.isEnded() {

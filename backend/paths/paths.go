@@ -3,9 +3,12 @@ package paths
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"sync/atomic"
 )
 
 // Layout is where Brook's files live.
@@ -32,18 +35,60 @@ func Resolve() (Layout, error) {
 }
 
 // Where returns the layout for this user without creating anything (for
-// --help, and to name the single-instance lock before the window opens).
+// --help, and to name the single-instance lock before the window opens):
+// the folder [UseDataDir] chose, else the platform's.
 func Where() (Layout, error) {
+	if dir := chosen.Load(); dir != nil {
+		return At(*dir), nil
+	}
 	data, err := dataDir(runtime.GOOS, os.Getenv, os.UserHomeDir)
 	if err != nil {
 		return Layout{}, err
 	}
+	return At(data), nil
+}
+
+// At returns the layout of Brook's files in the data folder data, without
+// creating anything.
+func At(data string) Layout {
 	return Layout{
 		Data:     data,
 		Database: filepath.Join(data, "brook.db"),
 		Backups:  filepath.Join(data, "backups"),
 		Logs:     filepath.Join(data, "logs"),
-	}, nil
+	}
+}
+
+// chosen is the data folder given with --data, if any.
+var chosen atomic.Pointer[string]
+
+// UseDataDir makes [Where] and [Resolve] use dir as the data folder, for
+// `brook --data DIR`; "" goes back to the platform's. dir is made absolute,
+// so the window's single-instance lock names the same folder whatever the
+// working directory. Call it before anything asks where the files are.
+func UseDataDir(dir string) error {
+	if dir == "" {
+		chosen.Store(nil)
+		return nil
+	}
+	abs, err := Absolute(dir)
+	if err != nil {
+		return err
+	}
+	chosen.Store(&abs)
+	return nil
+}
+
+// Absolute returns dir as the clean absolute path a data folder is known by.
+func Absolute(dir string) (string, error) {
+	if strings.TrimSpace(dir) == "" {
+		return "", errors.New("the data folder must not be empty")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("the data folder %s: %w", dir, err)
+	}
+	return abs, nil
 }
 
 func dataDir(goos string, getenv func(string) string, home func() (string, error)) (string, error) {

@@ -1,6 +1,7 @@
 package paths
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -45,5 +46,29 @@ func TestResolveCreatesTheFolders(t *testing.T) {
 	}
 	if filepath.Dir(l.Database) != l.Data {
 		t.Fatalf("database %s is not in %s", l.Database, l.Data)
+	}
+}
+
+func TestUseDataDir(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", "/data/ann")
+	t.Cleanup(func() { UseDataDir("") })
+	t.Chdir(t.TempDir())
+	if err := UseDataDir("elsewhere/brook"); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	l, err := Where()
+	want := filepath.Join(wd, "elsewhere", "brook")
+	if err != nil || l != At(want) || l.Database != filepath.Join(want, "brook.db") {
+		t.Fatalf("Where() = %+v, %v; want the layout at %s", l, err, want)
+	}
+	if err := UseDataDir("  "); err == nil {
+		t.Fatal("a blank data folder was accepted")
+	}
+	if err := UseDataDir(""); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := Where(); l.Data != "/data/ann/brook" {
+		t.Fatalf("after UseDataDir(\"\"), Where() = %+v", l)
 	}
 }

@@ -5,12 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -47,11 +46,16 @@ func (s *Store) BackupTo(ctx context.Context, path string) error {
 // negative cache_size).
 const backupCacheKiB = -256
 
-// Backup is one daily backup file in a backup directory.
+// Backup is one file a database can be restored from: a daily backup in
+// the backups folder, or a database kept before a restore ([ListKept]).
 type Backup struct {
-	Path string    `json:"path"`
-	Day  time.Time `json:"day"` // local midnight of the day it was made
+	Path string `json:"path"`
+	// Day is, for a daily backup, local midnight of the day it was made;
+	// for a kept database, when the restore set it aside.
+	Day  time.Time `json:"day"`
 	Size int64     `json:"size"`
+	// Kind is [KindDaily] or [KindBeforeRestore].
+	Kind string `json:"kind"`
 }
 
 var backupName = regexp.MustCompile(`^brook-(\d{8})\.db$`)
@@ -80,7 +84,7 @@ func ListBackups(dir string) ([]Backup, error) {
 		if err != nil {
 			continue // removed meanwhile
 		}
-		list = append(list, Backup{Path: filepath.Join(dir, entry.Name()), Day: day, Size: info.Size()})
+		list = append(list, Backup{Path: filepath.Join(dir, entry.Name()), Day: day, Size: info.Size(), Kind: KindDaily})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Day.After(list[j].Day) })
 	return list, nil
@@ -120,43 +124,65 @@ func (s *Store) ensureDailyBackup(ctx context.Context, dir string, keep int, now
 	return path, created, nil
 }
 
-// RestoreBackup replaces the database at dbPath with a copy of backupPath.
-// The store using dbPath must be closed. The backup is checked first (it
-// must be a sound Brook database no newer than this build); the current
-// database is kept as dbPath+".before-restore" (with its -wal file, if any,
-// as that name plus "-wal", where SQLite will find it), replacing an older
-// one; a stale -shm is removed. Open dbPath afterwards.
-func RestoreBackup(dbPath, backupPath string) error {
+// RestoreBackup replaces the database at dbPath with a copy of backupPath
+// (with what its -wal file holds, if it has one). The store using dbPath
+// must be closed. The backup is checked first (it must be a sound Brook
+// database no newer than this build) and copied; only then is the current
+// database renamed, with its -wal file, to a name of its own beside it
+// (dbPath+".before-restore-<time>", see [ListKept]), which it returns ("" when
+// there was no database). Nothing is deleted: restoring twice keeps both
+// databases replaced. A stale -shm is removed. Open dbPath afterwards.
+func RestoreBackup(dbPath, backupPath string) (keptAs string, err error) {
+	return restoreBackup(dbPath, backupPath, time.Now())
+}
+
+func restoreBackup(dbPath, backupPath string, now time.Time) (string, error) {
 	if err := checkBackup(backupPath); err != nil {
-		return fmt.Errorf("store: restore %s: %w", backupPath, err)
+		return "", fmt.Errorf("store: restore %s: %w", backupPath, err)
 	}
 	// Copy first: until the final rename, the current database is untouched.
 	tmp := dbPath + ".restoring"
-	if err := copyFile(backupPath, tmp); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("store: restore %s: %w", backupPath, err)
+	if err := copyDatabase(backupPath, tmp); err != nil {
+		return "", fmt.Errorf("store: restore %s: %w", backupPath, err)
 	}
-	aside := dbPath + ".before-restore"
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(aside + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			_ = os.Remove(tmp)
+	kept, err := setAside(dbPath, now)
+	if err != nil {
+		_ = os.Remove(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return kept, fmt.Errorf("store: restore: %w", err)
+	}
+	return kept, nil
+}
+
+// copyDatabase writes a consistent copy of the database at from, including
+// what its -wal file holds, to to, with VACUUM INTO on a read-only
+// connection: from and its log are left as they are.
+func copyDatabase(from, to string) error {
+	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		// VACUUM INTO refuses an existing file; a leftover is junk.
+		if err := os.Remove(to + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
-	for _, suffix := range []string{"", "-wal"} {
-		if err := os.Rename(dbPath+suffix, aside+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			_ = os.Remove(tmp)
-			return fmt.Errorf("store: restore: keep current database: %w", err)
-		}
-	}
-	// The shared-memory index describes the old WAL; it must not survive.
-	if err := os.Remove(dbPath + "-shm"); err != nil && !errors.Is(err, os.ErrNotExist) {
+	db, err := sql.Open("sqlite", readOnlyURI(from))
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return fmt.Errorf("store: restore: %w", err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`VACUUM INTO ?`, to); err != nil {
+		_ = os.Remove(to)
+		return err
 	}
 	return nil
+}
+
+// readOnlyURI names the database at path for a connection that can neither
+// write it nor checkpoint its log, whatever characters the path holds.
+func readOnlyURI(path string) string {
+	return (&url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro"}).String()
 }
 
 // checkBackup opens a backup read-only and checks that it is a sound
@@ -173,10 +199,7 @@ func checkBackup(path string) error {
 	if info.Size() == 0 {
 		return errors.New("backup is empty")
 	}
-	if strings.ContainsAny(path, "?#") {
-		return errors.New("backup path must contain no '?' or '#'")
-	}
-	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	db, err := sql.Open("sqlite", readOnlyURI(path))
 	if err != nil {
 		return err
 	}
@@ -197,25 +220,4 @@ func checkBackup(path string) error {
 		return fmt.Errorf("backup is damaged: %s", result)
 	}
 	return nil
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,11 +39,12 @@ func TestBackupToAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := RestoreBackup(dbPath, backup); err != nil {
+	kept, err := RestoreBackup(dbPath, backup)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !fileExists(dbPath + ".before-restore") {
-		t.Fatal("current database not kept as .before-restore")
+	if !strings.HasPrefix(filepath.Base(kept), "brook.db.before-restore-") || !fileExists(kept) {
+		t.Fatalf("current database not kept: %q", kept)
 	}
 	restored, err := Open(dbPath)
 	if err != nil {
@@ -63,7 +65,7 @@ func TestBackupToAndRestore(t *testing.T) {
 	restored.Close()
 
 	// The database from before the restore is intact and can be opened.
-	aside, err := Open(dbPath + ".before-restore")
+	aside, err := Open(kept)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +94,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{garbage, empty, filepath.Join(dir, "missing.db")} {
-		if err := RestoreBackup(dbPath, bad); err == nil {
+		if _, err := RestoreBackup(dbPath, bad); err == nil {
 			t.Fatalf("RestoreBackup(%s) succeeded", filepath.Base(bad))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"brook/backend/fsutil"
@@ -19,13 +20,14 @@ const pendingRestoreFile = ".restore-pending"
 
 // ScheduleRestore arranges for [ApplyScheduledRestore] to restore the backup
 // at backupPath into dbPath at the next start. Only one of Brook's own
-// backups is restored: a file named like one (brook-YYYYMMDD.db) directly in
-// backupsDir, once the path is cleaned and every symbolic link resolved, so
-// neither "..", nor a link, nor any other path leads outside it. The backup
-// must also be a sound database this build can open. A refusal says why in
-// plain words, matches [ErrInvalid] and schedules nothing.
+// backups is restored: a daily backup (brook-YYYYMMDD.db) directly in
+// backupsDir, or a database an earlier restore kept beside dbPath (see
+// [ListKept]), once the path is cleaned and every symbolic link resolved, so
+// neither "..", nor a link, nor any other path leads outside those folders.
+// The backup must also be a sound database this build can open. A refusal
+// says why in plain words, matches [ErrInvalid] and schedules nothing.
 func ScheduleRestore(dbPath, backupsDir, backupPath string) error {
-	resolved, err := backupInFolder(backupsDir, backupPath)
+	resolved, err := restorable(dbPath, backupsDir, backupPath)
 	if err != nil {
 		return err
 	}
@@ -41,63 +43,85 @@ func ScheduleRestore(dbPath, backupsDir, backupPath string) error {
 // errNotABackup is why a path that is not one of Brook's backups is refused.
 var errNotABackup = errors.New("That file is not one of Brook's backups, so Brook will not restore it. Choose one from the list in Settings → Backups.")
 
-// backupInFolder returns backupPath with every link resolved, if it is a
-// backup file directly in dir; else a refusal.
-func backupInFolder(dir, backupPath string) (string, error) {
+// restorable returns backupPath with every link resolved, if it is a daily
+// backup in backupsDir or a database kept beside dbPath; else a refusal.
+func restorable(dbPath, backupsDir, backupPath string) (string, error) {
 	if err := guard.Path(backupPath); err != nil {
 		return "", refused(err)
 	}
-	if dir == "" {
+	if dbPath != "" && filepath.Dir(filepath.Clean(backupPath)) == filepath.Dir(filepath.Clean(dbPath)) {
+		return fileInFolder(filepath.Dir(dbPath), backupPath, keptPattern(filepath.Base(dbPath)), errNotABackup)
+	}
+	if backupsDir == "" {
 		return "", refused(errors.New("Brook does not know its backups folder, so it restores nothing."))
+	}
+	return fileInFolder(backupsDir, backupPath, backupName, errNotABackup)
+}
+
+// fileInFolder returns path with every link resolved, if it is a regular
+// file directly in dir whose name matches name; else a refusal, notOne when
+// it is not such a file.
+func fileInFolder(dir, path string, name *regexp.Regexp, notOne error) (string, error) {
+	if err := guard.Path(path); err != nil {
+		return "", refused(err)
 	}
 	folder, err := filepath.EvalSymlinks(filepath.Clean(dir))
 	if err != nil {
-		return "", refused(fmt.Errorf("Brook's backups folder cannot be read: %w", err))
+		return "", refused(fmt.Errorf("Brook's folder %s cannot be read: %w", dir, err))
 	}
 	if folder, err = filepath.Abs(folder); err != nil {
 		return "", err
 	}
-	cleaned := filepath.Clean(backupPath)
+	cleaned := filepath.Clean(path)
 	// Refuse what is outside before looking at it at all.
 	if filepath.Dir(cleaned) != filepath.Clean(dir) && filepath.Dir(cleaned) != folder {
-		return "", refused(errNotABackup)
+		return "", refused(notOne)
 	}
 	resolved, err := filepath.EvalSymlinks(cleaned)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", refused(fmt.Errorf("The backup %s is no longer there.", filepath.Base(cleaned)))
+		return "", refused(fmt.Errorf("The file %s is no longer there.", filepath.Base(cleaned)))
 	}
 	if err != nil {
-		return "", refused(errNotABackup)
+		return "", refused(notOne)
 	}
 	if resolved, err = filepath.Abs(resolved); err != nil {
 		return "", err
 	}
-	if filepath.Dir(resolved) != folder || !backupName.MatchString(filepath.Base(resolved)) {
-		return "", refused(errNotABackup)
+	if filepath.Dir(resolved) != folder || !name.MatchString(filepath.Base(resolved)) {
+		return "", refused(notOne)
 	}
 	info, err := os.Lstat(resolved)
 	if err != nil || !info.Mode().IsRegular() {
-		return "", refused(errNotABackup)
+		return "", refused(notOne)
 	}
 	return resolved, nil
 }
 
+// Restored says what [ApplyScheduledRestore] did.
+type Restored struct {
+	// Backup is the file restored, "" when no restore was scheduled.
+	Backup string
+	// KeptAs is where the database it replaced is kept ("" when there was
+	// none).
+	KeptAs string
+}
+
 // ApplyScheduledRestore restores the backup [ScheduleRestore] chose, if any,
-// with [RestoreBackup]. Call it before [Open]. It returns the backup it
-// restored ("" when none was scheduled). The schedule is removed either way,
-// so a backup that fails to restore is not tried on every start.
-func ApplyScheduledRestore(dbPath string) (string, error) {
+// with [RestoreBackup]. Call it before [Open]. The schedule is removed
+// either way, so a backup that fails to restore is not tried on every start.
+func ApplyScheduledRestore(dbPath string) (Restored, error) {
 	marker := dbPath + pendingRestoreFile
 	data, err := os.ReadFile(marker)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", nil
+		return Restored{}, nil
 	}
 	if err != nil {
-		return "", err
+		return Restored{}, err
 	}
 	if err := os.Remove(marker); err != nil {
-		return "", err
+		return Restored{}, err
 	}
 	backup := strings.TrimSpace(string(data))
-	return backup, RestoreBackup(dbPath, backup)
+	kept, err := RestoreBackup(dbPath, backup)
+	return Restored{Backup: backup, KeptAs: kept}, err
 }

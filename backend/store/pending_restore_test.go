@@ -44,8 +44,8 @@ func TestScheduledRestoreHappensAtTheNextStartOnly(t *testing.T) {
 	}
 
 	restored, err := ApplyScheduledRestore(dbPath)
-	if err != nil || restored != resolvedPath(t, backup) {
-		t.Fatalf("ApplyScheduledRestore = %q, %v", restored, err)
+	if err != nil || restored.Backup != resolvedPath(t, backup) {
+		t.Fatalf("ApplyScheduledRestore = %+v, %v", restored, err)
 	}
 	s, err = Open(dbPath)
 	if err != nil {
@@ -56,11 +56,11 @@ func TestScheduledRestoreHappensAtTheNextStartOnly(t *testing.T) {
 	if len(list) != 1 || list[0].UID != kept.UID {
 		t.Fatalf("after restore: %+v", list)
 	}
-	if _, err := os.Stat(dbPath + ".before-restore"); err != nil {
+	if _, err := os.Stat(restored.KeptAs); err != nil {
 		t.Fatalf("the replaced database was not kept: %v", err)
 	}
-	if again, err := ApplyScheduledRestore(dbPath); err != nil || again != "" {
-		t.Fatalf("the restore ran twice: %q, %v", again, err)
+	if again, err := ApplyScheduledRestore(dbPath); err != nil || again != (Restored{}) {
+		t.Fatalf("the restore ran twice: %+v, %v", again, err)
 	}
 }
 

@@ -135,7 +135,11 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-func open(path string) (_ *Store, err error) {
+func open(path string) (*Store, error) { return openWith(path, startUp) }
+
+// openWith opens the database at path and runs prepare on it, on the write
+// connection, before anything else uses it.
+func openWith(path string, prepare func(context.Context, *Store) error) (_ *Store, err error) {
 	s := &Store{path: path, now: func() int64 { return time.Now().UnixMilli() }}
 	defer func() {
 		if err != nil {
@@ -162,10 +166,7 @@ func open(path string) (_ *Store, err error) {
 	if err = s.write.PingContext(ctx); err != nil {
 		return nil, err
 	}
-	if err = migrate(ctx, s.write, latestVersion()); err != nil {
-		return nil, err
-	}
-	if err = s.recoverStreaming(ctx); err != nil {
+	if err = prepare(ctx, s); err != nil {
 		return nil, err
 	}
 
@@ -317,7 +318,9 @@ func (s *Store) truncateWAL(ctx context.Context) (err error) {
 
 // Close closes the database. It first empties the write-ahead log with a
 // TRUNCATE checkpoint if nothing is reading; the last connection to close
-// checkpoints the log into the main file and deletes it anyway.
+// checkpoints the log into the main file and deletes it anyway. The handles
+// stay in place, so a call still running meanwhile fails with database/sql's
+// error instead of racing Close; closing twice does nothing more.
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
@@ -328,11 +331,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
-		s.read = nil
 	}
 	if s.write != nil {
 		errs = append(errs, s.write.Close())
-		s.write = nil
 	}
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,11 +13,13 @@ import (
 // treeRow is a message's place in its conversation's tree, without its text.
 type treeRow struct{ id, parent, shownAt int64 }
 
-// readTree reads the tree of a conversation from the covering index alone,
-// in creation order.
+// readTree reads the tree of a conversation, in creation order, from the
+// covering index alone: parent_id and shown_at come last in a message's
+// record, after its text, and reading them from the rows would read every
+// message whole.
 func readTree(ctx context.Context, q querier, conversationID int64) ([]treeRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(parent_id, 0), shown_at FROM messages
-		WHERE conversation_id = ? ORDER BY id`, conversationID)
+	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(parent_id, 0), shown_at FROM messages INDEXED BY messages_tree
+		WHERE conversation_id = ?`, conversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -29,6 +32,7 @@ func readTree(ctx context.Context, q querier, conversationID int64) ([]treeRow, 
 		}
 		list = append(list, r)
 	}
+	slices.SortFunc(list, func(a, b treeRow) int { return cmp.Compare(a.id, b.id) })
 	return list, rows.Err()
 }
 

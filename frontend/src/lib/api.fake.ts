@@ -4,6 +4,7 @@ import { FakeTree } from './fakeTree';
 import type {
   AboutInfo,
   AnswerSaved,
+  BackupInfo,
   BrookApi,
   Conversation,
   EndpointModels,
@@ -104,6 +105,8 @@ export interface FakeApi extends BrookApi {
     pulls: PullProgress[];
     /** Stored images' data (base64), by image id; an image not here reads as a 1×1 PNG. */
     imageData: Record<number, string>;
+    /** What Settings → Backups lists; deleting a kept database ('before-restore') takes it out, as Go does. */
+    backups: BackupInfo[];
   };
   calls: { method: string; args: unknown[] }[];
   /** Where the fake keeps API keys: 'keyring' (the default), or set 'session'/'file' as on a machine without one. */
@@ -241,6 +244,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     local: init.local ?? { ollama: { installed: [installed({ name: 'llama3.2', size: 2_000_000_000 })], loaded: [], details: {} } },
     pulls: init.pulls ?? [],
     imageData: init.imageData ?? {},
+    backups: init.backups ?? [],
   };
   /** Each endpoint's own parallel default (what "automatic" means), as first surveyed. */
   const serverParallel = new Map<string, number>();
@@ -600,10 +604,17 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         fake.keyStore.where = on ? 'file' : 'session';
       },
       async backups() {
-        return [];
+        return structuredClone(db.backups);
       },
       async restoreBackup(p) {
         log('restoreBackup', p);
+      },
+      async deleteKeptDatabase(p) {
+        log('deleteKeptDatabase', p);
+        // As Go: only a database a restore kept.
+        if (!db.backups.some((b) => b.path === p && b.kind === 'before-restore'))
+          throw new Error('That file is not a database Brook kept before a restore, so Brook will not delete it.');
+        db.backups = db.backups.filter((b) => b.path !== p);
       },
       async startupNotice() {
         return '';

@@ -189,8 +189,12 @@ export interface BrookApi {
     keyStorage(): Promise<KeyStorage>;
     /** Without a keyring: keep keys in a 0600 file (true), or stop and remove it (false). */
     setKeyFile(on: boolean): Promise<void>;
+    /** The daily backups and the databases restores kept (kind 'before-restore'), newest first. */
     backups(): Promise<BackupInfo[]>;
+    /** Restores a backup or kept database at the next start. */
     restoreBackup(path: string): Promise<void>;
+    /** Deletes a database a restore kept; nothing else. */
+    deleteKeptDatabase(path: string): Promise<void>;
     startupNotice(): Promise<string>;
     serverKinds(): Promise<ServerKindInfo[]>;
   };
@@ -426,6 +430,7 @@ export function createWailsApi(): BrookApi {
       setKeyFile: (on) => settings.SetKeyFile(on),
       backups: async () => list(await settings.Backups()),
       restoreBackup: (path) => settings.RestoreBackup(path),
+      deleteKeptDatabase: (path) => settings.DeleteKeptDatabase(path),
       startupNotice: () => settings.StartupNotice(),
       serverKinds: async () => list(await settings.ServerKinds()),
     },

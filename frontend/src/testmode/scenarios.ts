@@ -36,6 +36,18 @@ const scenarios: Record<string, Scenario> = {
     };
   },
 
+  /** Settings → Backups as listed: each row's kind and text, and the start-up notice. */
+  async backups() {
+    await ready();
+    const notice = ($('startup-notice')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    await click($('open-settings'), 'Settings');
+    await waitFor(() => $('backup'), 'the backups list');
+    return {
+      notice,
+      backups: $$('backup').map((li) => ({ kind: li.dataset.kind ?? '', text: (li.textContent ?? '').replace(/\s+/g, ' ').trim() })),
+    };
+  },
+
   async send() {
     await ready();
     await newChat();

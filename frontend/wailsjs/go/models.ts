@@ -17,6 +17,7 @@ export namespace app {
 	    path: string;
 	    createdAt: number;
 	    sizeBytes: number;
+	    kind: string;
 	}
 	export interface ConversationView {
 	    conversation: store.Conversation;

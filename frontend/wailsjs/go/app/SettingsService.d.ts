@@ -9,6 +9,8 @@ export function Backups():Promise<Array<app.BackupInfo>>;
 
 export function DeleteEndpoint(arg1:string):Promise<void>;
 
+export function DeleteKeptDatabase(arg1:string):Promise<void>;
+
 export function Endpoints():Promise<Array<app.EndpointView>>;
 
 export function Get():Promise<store.Settings>;

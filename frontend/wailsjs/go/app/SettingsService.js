@@ -10,6 +10,10 @@ export function DeleteEndpoint(arg1) {
   return window['go']['app']['SettingsService']['DeleteEndpoint'](arg1);
 }
 
+export function DeleteKeptDatabase(arg1) {
+  return window['go']['app']['SettingsService']['DeleteKeptDatabase'](arg1);
+}
+
 export function Endpoints() {
   return window['go']['app']['SettingsService']['Endpoints']();
 }
