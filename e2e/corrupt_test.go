@@ -112,4 +112,13 @@ func TestScheduledRestoreAppliesAtTheNextStart(t *testing.T) {
 	if shown != 2 {
 		t.Fatalf("Settings → Backups lists %d kept databases, want 2: %+v", shown, listed.Backups)
 	}
+	// The README's picture of the list.
+	app := start(t, launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), dataHome: dataHome, scenario: "pose:backups"})
+	app.waitPose(90 * time.Second)
+	dir := os.Getenv("BROOK_SCREENSHOTS")
+	if dir == "" {
+		dir = artifacts
+	}
+	app.screenshotTo(dir, "restore-list")
+	app.quit()
 }

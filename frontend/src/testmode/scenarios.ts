@@ -325,6 +325,11 @@ const scenarios: Record<string, Scenario> = {
         await click($('open-settings'), 'Settings');
         await waitFor(() => $('settings'), 'the settings view');
         break;
+      case 'backups':
+        // Settings → Backups, the daily backups and the databases kept before restores.
+        await click($('open-settings'), 'Settings');
+        (await waitFor(() => $('backup'), 'the backups list')).closest('section')?.scrollIntoView({ block: 'start' });
+        break;
       case 'local-models':
         // The Models view of the Ollama endpoint, with a model's details open.
         await click($('open-settings'), 'Settings');
