@@ -20,9 +20,9 @@ var assets embed.FS
 var icon []byte
 
 func main() {
-	// --version, --help and the commands (list, export, import) answer
-	// before GTK starts, so they need no display.
-	if done, code := cli.Handle(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}); done {
+	// --version, --help and the commands (list, export, import, ask)
+	// answer before GTK starts, so they need no display.
+	if done, code := cli.Handle(os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}); done {
 		os.Exit(code)
 	}
 	if err := app.Run(assets, icon); err != nil {

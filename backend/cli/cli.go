@@ -33,6 +33,8 @@ const (
 
 // Env is what a command runs with.
 type Env struct {
+	// Stdin is read by brook ask when it is piped; nil reads nothing.
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// Now is the clock exports are dated by; nil means time.Now.
 	Now func() time.Time
@@ -157,6 +159,29 @@ given ids (see brook list) in that order, or with --all every conversation.
                      those each conversation shows; json always has them all
   --data DIR         use the data folder DIR
 `},
+		"ask": {flags: []string{"data", "model", "endpoint", "continue", "no-save", "no-thinking"}, run: runAsk, usage: `Usage: brook ask [-m MODEL] [-e ENDPOINT] [-c ID] [--no-save] [--no-thinking] [PROMPT...]
+
+Asks a model, with the window's endpoints, keys and recovery: the answer
+streams to standard output, and a broken stream is continued as in the
+window. Text piped in goes after the prompt:
+
+  journalctl -b | brook ask "why did this boot fail?"
+
+The exchange is stored as a conversation the window shows.
+
+  -m, --model MODEL        the model (default: the one a new chat starts with)
+  -e, --endpoint ENDPOINT  the endpoint, by name or id (default: the first
+                           that offers the model)
+  -c, --continue ID        go on with conversation ID (see brook list)
+  --no-save                keep nothing of the exchange
+  --no-thinking            do not show a reasoning model's thoughts (they go
+                           to standard error otherwise)
+  --data DIR               use the data folder DIR
+
+Exit status: 0 a whole answer, 1 failed, 2 a wrong command line,
+130 interrupted (Ctrl+C stops the answer as Stop does; what came is kept).
+No colour or progress when standard output is not a terminal.
+`},
 		"import": {flags: []string{"data"}, run: runImport, usage: `Usage: brook import FILE... [--data DIR]
 
 Adds the conversations in each FILE: a Brook JSON export, a ChatGPT
@@ -215,12 +240,14 @@ func Usage() string {
 	b.WriteString("       brook list [--json]\n")
 	b.WriteString("       brook export (--all | ID...) --format md|json|html [-o PATH]\n")
 	b.WriteString("       brook import FILE...\n")
+	b.WriteString("       brook ask [-m MODEL] [-e ENDPOINT] [PROMPT...]\n")
 	b.WriteString("       brook [--help | --version]\n\n")
 	b.WriteString("With no command, Brook opens its window.\n\n")
 	b.WriteString("Commands (they need no display, and work while the window is open):\n")
 	b.WriteString("  list      list the conversations\n")
 	b.WriteString("  export    write conversations to a Markdown, JSON or HTML file\n")
 	b.WriteString("  import    add conversations from a Brook or ChatGPT export\n")
+	b.WriteString("  ask       ask a model; the answer streams to standard output\n")
 	b.WriteString("  (brook COMMAND --help says more)\n\n")
 	b.WriteString("Flags:\n")
 	b.WriteString("  --data DIR       use the data folder DIR instead of the usual one\n")
@@ -262,6 +289,11 @@ var knownFlags = []flagSpec{
 	{long: "json"},
 	{long: "all"},
 	{long: "all-versions"},
+	{long: "model", short: "m", value: true},
+	{long: "endpoint", short: "e", value: true},
+	{long: "continue", short: "c", value: true},
+	{long: "no-save"},
+	{long: "no-thinking"},
 	{long: "format", short: "f", value: true},
 	{long: "output", short: "o", value: true},
 }

@@ -1,0 +1,381 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"brook/backend/chat"
+	"brook/backend/endpoints"
+	"brook/backend/events"
+	"brook/backend/guard"
+	"brook/backend/instance"
+	"brook/backend/paths"
+	"brook/backend/secrets"
+	"brook/backend/selection"
+	"brook/backend/store"
+)
+
+// runAsk is `brook ask`: one question to a model, answered on standard
+// output by the same engine the window runs (its endpoints, keys, clocks,
+// recovery and queue), and stored as a conversation the window shows.
+func runAsk(ctx context.Context, line commandLine, env Env) int {
+	prompt := strings.TrimSpace(strings.Join(line.positional[1:], " "))
+	piped, err := readPiped(env.Stdin)
+	if err != nil {
+		return fail(env, fmt.Errorf("reading standard input: %w", err))
+	}
+	text := joinPrompt(prompt, piped)
+	if text == "" {
+		return usageError(env, "ask", errors.New("ask what? Give a prompt, pipe text in, or both"))
+	}
+	if err := guard.Message(text); err != nil {
+		return usageError(env, "ask", err)
+	}
+	var conversationID int64
+	if c, ok := line.flags["continue"]; ok {
+		if conversationID, err = strconv.ParseInt(c, 10, 64); err != nil || conversationID <= 0 {
+			return usageError(env, "ask", fmt.Errorf("-c: %q is not a conversation id (see brook list)", c))
+		}
+	}
+	_, noSave := line.flags["no-save"]
+	if noSave && conversationID != 0 {
+		return usageError(env, "ask", errors.New("--no-save starts afresh; it cannot go on with a stored conversation (-c)"))
+	}
+	layout, err := layoutOf(line)
+	if err != nil {
+		return usageError(env, "ask", err)
+	}
+	st, cleanup, err := askStore(ctx, env, layout, noSave)
+	if err != nil {
+		return fail(env, err)
+	}
+	defer cleanup()
+
+	keys := secrets.New(secrets.Service)
+	if err := keys.UseFile(filepath.Join(layout.Data, secrets.KeyFileName)); err != nil {
+		return fail(env, fmt.Errorf("reading the saved API keys: %w", err))
+	}
+	registry := endpoints.New(st, keys)
+	req := chat.SendRequest{ConversationID: conversationID, Text: text}
+	if conversationID == 0 {
+		sel, err := chooseModel(ctx, registry, selection.Chooser{Survey: registry, Store: st}, line.flags["endpoint"], line.flags["model"])
+		if err != nil {
+			return fail(env, err)
+		}
+		req.EndpointID, req.Model = sel.EndpointID, sel.Model
+	} else if m, ok := line.flags["model"]; ok {
+		sel, err := chooseModel(ctx, registry, selection.Chooser{Survey: registry, Store: st}, line.flags["endpoint"], m)
+		if err != nil {
+			return fail(env, err)
+		}
+		req.EndpointID, req.Model = sel.EndpointID, sel.Model
+	}
+
+	_, noThinking := line.flags["no-thinking"]
+	out := newAnswerWriter(env, !noThinking)
+	engine := chat.New(chat.Config{Store: st, Providers: registry, Emitter: out, UnsavedDir: filepath.Join(layout.Data, "unsaved")})
+	res, err := engine.Send(context.Background(), req)
+	if err != nil {
+		engine.Close()
+		return fail(env, err)
+	}
+	out.follow(res.Answer.ID)
+	stopped := false
+	select {
+	case <-out.done:
+	case <-ctx.Done(): // Ctrl+C is the user's Stop
+		stopped = true
+		engine.Stop(res.Answer.ID)
+		<-out.done
+	}
+	engine.Close()
+
+	final, err := out.final(ctx, st)
+	if err != nil {
+		return fail(env, err)
+	}
+	out.finish(final)
+	if !noSave {
+		// A window open on this data folder shows the conversation at once.
+		_ = instance.Tell(layout.Data, []string{instance.ConversationsChanged})
+	}
+	switch {
+	case stopped || final.State == store.StateStopped:
+		return ExitInterrupted
+	case final.State != store.StateComplete:
+		fmt.Fprintf(env.Stderr, "brook: the answer is %s: %s\n", final.State, strings.TrimSpace(final.Error))
+		return ExitError
+	}
+	return ExitOK
+}
+
+// maxPiped bounds what is read from standard input: a message's own limit.
+const maxPiped = guard.MaxMessageBytes
+
+// readPiped reads standard input when it is piped or redirected, not a
+// terminal; nothing otherwise.
+func readPiped(r io.Reader) (string, error) {
+	if r == nil || isTerminal(r) {
+		return "", nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxPiped+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxPiped {
+		return "", fmt.Errorf("more than %d MB came in; Brook sends at most that at once", maxPiped>>20)
+	}
+	return string(b), nil
+}
+
+// joinPrompt puts the prompt before the piped text, as `journalctl | brook ask "why?"` reads.
+func joinPrompt(prompt, piped string) string {
+	piped = strings.TrimRight(piped, "\n")
+	switch {
+	case strings.TrimSpace(piped) == "":
+		return prompt
+	case prompt == "":
+		return piped
+	}
+	return prompt + "\n\n" + piped
+}
+
+// askStore is the store the answer goes to: the data folder's, or for
+// --no-save a temporary one holding only copies of the endpoints and the
+// settings, removed when the command ends, so nothing of the exchange stays.
+func askStore(ctx context.Context, env Env, layout paths.Layout, noSave bool) (*store.Store, func(), error) {
+	st, err := openStore(env, layout, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !noSave {
+		return st, func() { st.Close() }, nil
+	}
+	defer st.Close()
+	dir, err := os.MkdirTemp("", "brook-ask-")
+	if err != nil {
+		return nil, nil, err
+	}
+	tmp, err := store.Open(filepath.Join(dir, "brook.db"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	cleanup := func() {
+		tmp.Close()
+		os.RemoveAll(dir)
+	}
+	if err := copySetup(ctx, st, tmp); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return tmp, cleanup, nil
+}
+
+// copySetup copies what choosing and asking a model needs: the endpoints
+// (their IDs kept, so their keys are found), the settings and the model used last.
+func copySetup(ctx context.Context, from, to *store.Store) error {
+	eps, err := from.ListEndpoints(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range eps {
+		if _, err := to.SaveEndpoint(ctx, e); err != nil {
+			return err
+		}
+	}
+	settings, err := from.LoadSettings(ctx)
+	if err != nil {
+		return err
+	}
+	if err := to.SaveSettings(ctx, settings); err != nil {
+		return err
+	}
+	state, err := from.AppState(ctx)
+	if err != nil || state.LastModel == "" {
+		return err
+	}
+	return to.SetLastModel(ctx, state.LastEndpointID, state.LastModel)
+}
+
+// chooseModel picks the model: -e names an endpoint by id or name, -m a
+// model; without them, the model a new conversation starts with in the window.
+func chooseModel(ctx context.Context, registry *endpoints.Registry, chooser selection.Chooser, endpoint, model string) (endpoints.Selection, error) {
+	if endpoint == "" && model == "" {
+		sel, err := chooser.Default(ctx)
+		if err == nil && sel.Model == "" {
+			err = errors.New("no model is offered: start Ollama, or add an endpoint in the window's Settings (or give -e and -m)")
+		}
+		return sel, err
+	}
+	statuses, err := registry.Survey(ctx)
+	if err != nil {
+		return endpoints.Selection{}, err
+	}
+	var names []string
+	for _, st := range statuses {
+		e := st.Endpoint
+		if endpoint != "" && e.ID != endpoint && !strings.EqualFold(e.Name, endpoint) {
+			continue
+		}
+		names = append(names, e.Name)
+		if model == "" && len(st.Models) > 0 {
+			return endpoints.Selection{EndpointID: e.ID, Model: st.Models[0].Name}, nil
+		}
+		for _, m := range st.Models {
+			if m.Name == model || m.Name == model+":latest" {
+				return endpoints.Selection{EndpointID: e.ID, Model: m.Name}, nil
+			}
+		}
+		if model != "" && endpoint != "" {
+			// A model the server does not list may still be there.
+			return endpoints.Selection{EndpointID: e.ID, Model: model}, nil
+		}
+	}
+	switch {
+	case endpoint != "" && len(names) == 0:
+		return endpoints.Selection{}, fmt.Errorf("there is no endpoint %q (see the window's Settings → Endpoints)", endpoint)
+	case model != "":
+		return endpoints.Selection{}, fmt.Errorf("no endpoint offers the model %q", model)
+	}
+	return endpoints.Selection{}, fmt.Errorf("the endpoint %q offers no model; name one with -m", endpoint)
+}
+
+// answerWriter is the engine's emitter for `brook ask`: the answer's text
+// goes to standard output as it streams, its reasoning to standard error
+// (unless hidden), and what it waits for or how it recovers to standard
+// error, only when standard output is a terminal.
+type answerWriter struct {
+	env       Env
+	thinking  bool
+	tty       bool // standard output is a terminal: progress and colour
+	errTTY    bool
+	mu        sync.Mutex
+	answer    int64
+	printed   strings.Builder // what went to standard output
+	thought   bool            // reasoning was written
+	lastEvent events.StreamEvent
+	early     []events.StreamEvent // events before follow named the answer
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func newAnswerWriter(env Env, thinking bool) *answerWriter {
+	return &answerWriter{env: env, thinking: thinking, tty: isTerminal(env.Stdout), errTTY: isTerminal(env.Stderr), done: make(chan struct{})}
+}
+
+// follow names the answer to write, and writes what of it came before;
+// events of other answers are not ours.
+func (w *answerWriter) follow(id int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.answer = id
+	for _, ev := range w.early {
+		if ev.MessageID == id {
+			w.write(ev)
+		}
+	}
+	w.early = nil
+}
+
+// Emit implements [events.Emitter]. The relay emits from one goroutine per
+// answer, in order.
+func (w *answerWriter) Emit(name string, payload any) {
+	ev, ok := payload.(events.StreamEvent)
+	if name != events.StreamEventName || !ok {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.answer == 0:
+		w.early = append(w.early, ev)
+	case ev.MessageID == w.answer:
+		w.write(ev)
+	}
+}
+
+// write writes one event of the answer.
+func (w *answerWriter) write(ev events.StreamEvent) {
+	w.lastEvent = ev
+	if ev.Reasoning != "" && w.thinking {
+		if !w.thought && w.errTTY {
+			io.WriteString(w.env.Stderr, dim("Thinking…\n", w.errTTY))
+		}
+		w.thought = true
+		io.WriteString(w.env.Stderr, dim(ev.Reasoning, w.errTTY))
+	}
+	if ev.Text != "" {
+		if w.thought && w.printed.Len() == 0 {
+			io.WriteString(w.env.Stderr, "\n")
+		}
+		io.WriteString(w.env.Stdout, ev.Text)
+		w.printed.WriteString(ev.Text)
+	}
+	if ev.Phase == events.PhaseRecovering && w.tty {
+		fmt.Fprintf(w.env.Stderr, "\n%s\n", dim("[the stream broke ("+ev.Reason+"); Brook is completing the answer without streaming]", w.errTTY))
+	}
+	if ev.Phase == events.PhaseFinal {
+		w.closeOnce.Do(func() { close(w.done) })
+	}
+}
+
+// final is the answer as stored: the final event's, or read back.
+func (w *answerWriter) final(ctx context.Context, st *store.Store) (store.Message, error) {
+	w.mu.Lock()
+	ev := w.lastEvent
+	w.mu.Unlock()
+	if ev.Message != nil {
+		return *ev.Message, nil
+	}
+	return st.GetMessage(ctx, ev.MessageID)
+}
+
+// finish writes what the stream did not bring of the stored answer (an
+// answer asked again whole replaces what streamed before), and ends the
+// line on a terminal.
+func (w *answerWriter) finish(final store.Message) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	printed := w.printed.String()
+	switch {
+	case strings.HasPrefix(final.Content, printed):
+		io.WriteString(w.env.Stdout, final.Content[len(printed):])
+	case final.Content != "":
+		// Asked again from the start: what streamed was a different try.
+		fmt.Fprintf(w.env.Stderr, "\n%s\n", dim("[the server could not continue the broken answer; here it is again, whole]", w.errTTY))
+		io.WriteString(w.env.Stdout, final.Content)
+	}
+	if w.tty && !strings.HasSuffix(final.Content, "\n") {
+		io.WriteString(w.env.Stdout, "\n")
+	}
+	if w.thinking && final.ThinkingMs > 0 && w.errTTY {
+		fmt.Fprintln(w.env.Stderr, dim(fmt.Sprintf("(thought for %s)", (time.Duration(final.ThinkingMs)*time.Millisecond).Round(100*time.Millisecond)), w.errTTY))
+	}
+}
+
+// dim greys text on a terminal; elsewhere it is left as it is.
+func dim(s string, tty bool) string {
+	if !tty || os.Getenv("NO_COLOR") != "" {
+		return s
+	}
+	return "\x1b[2m" + s + "\x1b[0m"
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
