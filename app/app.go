@@ -136,6 +136,7 @@ func (a *App) startup(ctx context.Context) {
 		a.notice = "Brook could not start: " + err.Error()
 		a.log.Error("start-up failed", "err", err)
 	}
+	a.watchSignals()
 }
 
 func (a *App) open() error {
