@@ -112,9 +112,11 @@ test-installed: dist
 	BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" scripts/test-installed.sh
 
 ## bench: store, streaming, recovery and rendering benchmarks (separate from tests),
+## what exporting everything costs in memory (bench-results/export-memory.md),
 ## and what the real window costs (bench-results/window.md).
 bench: deps-test $(BIN)
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+	scripts/export-memory.sh bench-results/export-memory.md
 	go run ./tools/recoverybench
 	go run ./tools/footprint -tags $(TAGS) -release $(BIN) -out bench-results/footprint.md
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"html/template"
+	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf16"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -44,5 +46,45 @@ func eventScript(name string, payload any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return `window.wails.EventsNotify('` + template.JSEscapeString(string(msg)) + `');`, nil
+	return `window.wails.EventsNotify('` + jsEscapeString(string(msg)) + `');`, nil
+}
+
+// jsEscapeString escapes s for a single-quoted JavaScript string as
+// template.JSEscapeString does, except that a code point above U+FFFF it does
+// not print goes as a UTF-16 surrogate pair: JSEscapeString writes it as \u
+// and five or six hex digits, of which JavaScript reads four, garbling flags
+// made of tag characters, emoji newer than Go's tables and private-use planes.
+func jsEscapeString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\'':
+			b.WriteString(`\'`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '<', r == '>', r == '&', r == '=', r < ' ':
+			writeUTF16Escape(&b, uint16(r))
+		case r < 0x80, unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			writeUTF16Escape(&b, uint16(hi))
+			writeUTF16Escape(&b, uint16(lo))
+		default:
+			writeUTF16Escape(&b, uint16(r))
+		}
+	}
+	return b.String()
+}
+
+// writeUTF16Escape writes the JavaScript escape \uXXXX of one UTF-16 unit.
+func writeUTF16Escape(b *strings.Builder, unit uint16) {
+	const hex = "0123456789ABCDEF"
+	b.WriteString(`\u`)
+	for shift := 12; shift >= 0; shift -= 4 {
+		b.WriteByte(hex[unit>>shift&0xF])
+	}
 }

@@ -121,3 +121,49 @@ func TestAKeyFileOthersCanReadIsRefusedAtStartUp(t *testing.T) {
 		t.Fatalf("opting in over a refused file: %v", err)
 	}
 }
+
+// TestKeysInTheFileMoveIntoAKeyringThatAnswersLater: keys kept in the file
+// while no keyring answered stay there when one does (unlocked, or started,
+// by the next run), and Settings says how many; they move into the keyring,
+// and the file goes, when the user says so.
+func TestKeysInTheFileMoveIntoAKeyringThatAnswersLater(t *testing.T) {
+	const secret = "sk-live-moved-into-the-keyring"
+	home := t.TempDir()
+	a := startWithoutKeyring(t, home)
+	sets := &SettingsService{a}
+	if err := sets.SetKeyFile(true); err != nil {
+		t.Fatal(err)
+	}
+	ep, err := sets.SaveEndpoint(store.Endpoint{Name: "Cloud", Kind: store.KindOpenAI, BaseURL: "https://api.example.com/v1", Enabled: true}, secret, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.shutdown(context.Background())
+
+	keyring.MockInit() // the keyring answers now
+	a = startBackend(t, home, "alpha:latest")
+	defer a.shutdown(context.Background())
+	sets = &SettingsService{a}
+	path := filepath.Join(home, "brook", secrets.KeyFileName)
+	if ks, _ := sets.KeyStorage(); ks != (KeyStorage{Where: "keyring", Path: path, FileKeys: 1}) {
+		t.Fatalf("with the keyring answering: %+v", ks)
+	}
+	if v, _ := keyring.Get(secrets.Service, ep.ID); v != "" {
+		t.Fatal("the key left the file without the user's yes")
+	}
+	if key, _ := a.keys.Get(ep.ID); key != secret {
+		t.Fatalf("the key waiting in the file is not used: %q", key)
+	}
+	if err := sets.MoveKeysToKeyring(); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := keyring.Get(secrets.Service, ep.ID); v != secret {
+		t.Fatalf("the key in the keyring: %q", v)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the key file is still there: %v", err)
+	}
+	if ks, _ := sets.KeyStorage(); ks.Where != "keyring" || ks.FileKeys != 0 {
+		t.Fatalf("after the move: %+v", ks)
+	}
+}

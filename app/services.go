@@ -318,20 +318,6 @@ func (s *ConversationService) GetMessage(id int64) (store.Message, error) {
 	return s.a.engine.Message(s.a.ctx, id)
 }
 
-// Create starts an empty conversation with the model a new conversation
-// starts with (see ModelService.Overview), or none when none is offered.
-func (s *ConversationService) Create() (store.Conversation, error) {
-	if err := s.a.ready(); err != nil {
-		return store.Conversation{}, err
-	}
-	sel, _ := s.a.chooser.Default(s.a.ctx)
-	c, err := s.a.store.CreateConversation(s.a.ctx, store.Conversation{
-		Title: chat.NewChatTitle, TitleIsAuto: true, EndpointID: sel.EndpointID, Model: sel.Model,
-	})
-	s.changed(err)
-	return c, err
-}
-
 func (s *ConversationService) changed(err error) {
 	if err == nil {
 		s.a.emitter.Emit(events.ConversationsChangedName, 0)
@@ -425,24 +411,6 @@ func (s *ConversationService) edit(id int64, check error, fn func() error) error
 	err := fn()
 	s.changed(err)
 	return err
-}
-
-// List returns every endpoint with its reachability and models.
-func (s *ModelService) List() ([]endpoints.Status, error) {
-	if err := s.a.ready(); err != nil {
-		return nil, err
-	}
-	return s.a.registry.Survey(s.a.ctx)
-}
-
-// Default returns the model a new conversation starts with: the Default
-// model setting while it is offered, else the model used last, else the
-// first model of the first reachable endpoint.
-func (s *ModelService) Default() (endpoints.Selection, error) {
-	if err := s.a.ready(); err != nil {
-		return endpoints.Selection{}, err
-	}
-	return s.a.chooser.Default(s.a.ctx)
 }
 
 // Overview returns, from one survey, every endpoint with its models and the
@@ -671,26 +639,40 @@ func (s *SettingsService) TestEndpoint(e store.Endpoint, apiKey string) (endpoin
 // Paths says where Brook keeps its files.
 func (s *SettingsService) Paths() paths.Layout { return s.a.layout }
 
-// KeyringAvailable reports whether API keys survive a restart.
-func (s *SettingsService) KeyringAvailable() bool {
-	return s.a.keys != nil && s.a.keys.Available()
-}
-
 // KeyStorage is where API keys live now: "keyring" (the OS keyring),
 // "file" (a file only the user can read, which they chose) or "session"
 // (memory, lost at quit); Path is where the key file is, or would be.
+// FileKeys is how many keys still wait in the key file while the keyring
+// answers (it was locked or missing when they were saved): they move only
+// when the user says so ([SettingsService.MoveKeysToKeyring]).
 type KeyStorage struct {
-	Where string `json:"where"`
-	Path  string `json:"path"`
+	Where    string `json:"where"`
+	Path     string `json:"path"`
+	FileKeys int    `json:"fileKeys"`
 }
 
-// KeyStorage says where API keys live now.
+// KeyStorage says where API keys live now. A keyring that did not answer
+// before (locked, or not started) is asked again.
 func (s *SettingsService) KeyStorage() (KeyStorage, error) {
 	if err := s.a.ready(); err != nil {
 		return KeyStorage{}, err
 	}
 	where, path := s.a.keys.Where()
-	return KeyStorage{Where: string(where), Path: path}, nil
+	return KeyStorage{Where: string(where), Path: path, FileKeys: s.a.keys.FileKeys()}, nil
+}
+
+// MoveKeysToKeyring moves the keys waiting in the key file into the OS
+// keyring and removes the file, when the user agreed to.
+func (s *SettingsService) MoveKeysToKeyring() error {
+	if err := s.a.ready(); err != nil {
+		return err
+	}
+	if err := s.a.keys.MoveToKeyring(); err != nil {
+		return err
+	}
+	where, path := s.a.keys.Where()
+	s.a.log.Info("key storage changed: the key file's keys moved into the keyring", "where", string(where), "path", path)
+	return nil
 }
 
 // SetKeyFile keeps API keys in a file only the user can read (on), moving

@@ -99,8 +99,23 @@ function gzipAssets(): Plugin {
   };
 }
 
+// index.html holds the release build's Content-Security-Policy. The dev
+// server (`wails dev` runs it) also needs websockets (Vite's hot reload, Wails'
+// dev IPC) and http://localhost: only it gets them, never the release build.
+const DEV_CONNECT_SOURCES = 'ws: http://localhost:*';
+
+function devOnlyConnectSources(): Plugin {
+  return {
+    name: 'brook:dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      return html.replace(/(connect-src 'self')/, `$1 ${DEV_CONNECT_SOURCES}`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [fontsWoff2Only(), svelte(), gzipAssets()],
+  plugins: [fontsWoff2Only(), svelte(), gzipAssets(), devOnlyConnectSources()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

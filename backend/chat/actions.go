@@ -113,7 +113,8 @@ func (e *Engine) continueAnswer(ctx context.Context, answerID int64, resumed boo
 	cont := answer
 	cont.State, cont.Run, cont.EndpointID, cont.Model = store.StateStreaming, run, conv.EndpointID, conv.Model
 	cont.Recovered, cont.RecoveryReason, cont.RecoveryMethod, cont.EndReason, cont.Error = false, "", "", "", ""
-	cont.FirstTokenMs, cont.TokensPerSecond, cont.PromptTokens, cont.CompletionTokens = 0, 0, 0, 0
+	// CompletionTokens stays: it is what the answer has spent of its token budget.
+	cont.FirstTokenMs, cont.TokensPerSecond, cont.PromptTokens = 0, 0, 0
 	e.launchResumed(slot, conv, cont, history, resumed)
 	return cont, nil
 }

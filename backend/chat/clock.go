@@ -35,6 +35,10 @@ type Clocks struct {
 	// PromptPerToken is the assumed time to read one prompt token before
 	// Brook has learned the real one from the server.
 	PromptPerToken time.Duration
+	// StuckAfter is the least time a recovery request goes without an
+	// answer before Brook asks whether the server looks stuck ([stuckWatch]);
+	// more when the answer's pace and length make a longer wait plausible.
+	StuckAfter time.Duration
 }
 
 func (c *Clocks) setDefaults() {
@@ -58,6 +62,9 @@ func (c *Clocks) setDefaults() {
 	}
 	if c.PromptPerToken == 0 {
 		c.PromptPerToken = 5 * time.Millisecond
+	}
+	if c.StuckAfter == 0 {
+		c.StuckAfter = 2 * time.Minute
 	}
 }
 
@@ -163,7 +170,9 @@ const lateFire = time.Second
 
 func (p *paceClock) fire() {
 	p.mu.Lock()
-	if p.stopped {
+	if p.stopped || time.Now().Before(p.deadline) {
+		// Stopped, or a sign of life moved the deadline on while this firing
+		// waited for the lock; the timer is armed again for the new one.
 		p.mu.Unlock()
 		return
 	}

@@ -112,3 +112,31 @@ func TestPaceClockGivesAnOverloadedMachineOneMoreAllowance(t *testing.T) {
 	}
 	waitFor(t, func() bool { return fired.Load() == 1 })
 }
+
+// TestPaceClockIgnoresAFiringOvertakenByAPiece forces the interleaving of a
+// busy machine: the timer fires and its goroutine waits for the lock while a
+// piece arrives, moves the deadline on and re-arms the timer. When the stale
+// firing then gets the lock, the stream is alive and must not be cut.
+func TestPaceClockIgnoresAFiringOvertakenByAPiece(t *testing.T) {
+	var fired atomic.Int32
+	p := &paceClock{clocks: Clocks{StallFloor: time.Hour, StallCeiling: time.Hour, StallFactor: 10},
+		firstBudget: time.Hour, headersBudget: time.Hour, expire: func(bool) { fired.Add(1) }}
+	p.mu.Lock()
+	p.timer = time.AfterFunc(time.Hour, p.fire)
+	p.resetLocked()
+	p.mu.Unlock()
+	defer p.stop()
+
+	p.sign(provider.SignHeaders)
+	p.piece(time.Now()) // holds the lock the firing waits for, and re-arms the timer
+	p.fire()            // the firing that was already under way gets the lock after it
+	if fired.Load() != 0 {
+		t.Fatal("a firing overtaken by a piece cut a live stream")
+	}
+	p.mu.Lock()
+	stopped := p.stopped
+	p.mu.Unlock()
+	if stopped {
+		t.Fatal("the clock stopped watching after a stale firing")
+	}
+}

@@ -27,7 +27,7 @@ func (e *visionError) Error() string {
 	if caps == "" {
 		caps = "none"
 	}
-	return fmt.Sprintf("llava can see images; %s cannot: its capabilities are %s. Pick a vision model or remove the images.", e.model, caps)
+	return fmt.Sprintf("%s cannot see images: its server lists what it can do as %s. Pick a model that can see images, or remove the images.", e.model, caps)
 }
 
 func (e *visionError) Is(target error) bool { return target == ErrNoVision }

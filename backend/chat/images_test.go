@@ -98,8 +98,9 @@ func TestImagesRefusedForBlindModel(t *testing.T) {
 	}
 	_, err = h.engine.Send(ctx, SendRequest{ConversationID: conv.ID, Text: "see?",
 		Images: []store.Image{{Name: "a.png", MIME: "image/png", Data: testPNG(t, 1)}}})
-	if !errors.Is(err, ErrNoVision) || !strings.Contains(err.Error(), "tiny:latest cannot: its capabilities are completion.") {
-		t.Fatalf("err = %v", err)
+	const want = "tiny:latest cannot see images: its server lists what it can do as completion. Pick a model that can see images, or remove the images."
+	if !errors.Is(err, ErrNoVision) || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
 	}
 	if msgs, _ := h.store.Messages(ctx, conv.ID); len(msgs) != 0 {
 		t.Fatalf("stored %d messages", len(msgs))

@@ -222,3 +222,48 @@ func TestThinkingOnForAModelThatCannotThink(t *testing.T) {
 		})
 	}
 }
+
+// TestAServerThatEchoesTheReasoningPrefill: an OpenAI-compatible prefill
+// carries the reasoning so far as a <think> block before the answer text,
+// and a server that echoes the prefill repeats all of it, block included.
+// Whether the stream broke in the reasoning or in the answer, the stored
+// answer has each part exactly once.
+func TestAServerThatEchoesTheReasoningPrefill(t *testing.T) {
+	reasoningTokens := len(providertest.SplitTokens(thought, 3))
+	for _, tc := range []struct {
+		name  string
+		after int
+	}{
+		{"break in the reasoning", 8},
+		{"break in the answer", reasoningTokens + 4},
+	} {
+		for _, shape := range []providertest.ReasoningShape{providertest.ReasoningDefault, providertest.ReasoningInlineTags} {
+			t.Run(tc.name+"/"+shape.String(), func(t *testing.T) {
+				t.Parallel()
+				srv := providertest.NewOpenAI(providertest.Script{Reasoning: thought, ReasoningShape: shape, Prefill: providertest.PrefillEcho,
+					Fault: providertest.DropMidLine, FaultAfterTokens: tc.after})
+				defer srv.Close()
+				h := newHarness(t, fixedProviders{"ep": protocols[1].newClient(srv.URL)})
+				got := h.send("Say hello")
+				if got.State != store.StateComplete || got.RecoveryMethod != store.RecoveryContinued {
+					t.Fatalf("answer %s (%q): %q", got.State, got.RecoveryMethod, got.Content)
+				}
+				if got.Reasoning != thought || got.Content != providertest.DefaultAnswer {
+					t.Fatalf("stored reasoning %q and answer %q; want each exactly once", got.Reasoning, got.Content)
+				}
+				if shown := h.reasoningShown(got.ID); shown != thought {
+					t.Fatalf("the UI was shown reasoning %q", shown)
+				}
+				// The fake echoed the prefill as it was sent, block and all.
+				reqs := srv.ChatRequests(false)
+				if len(reqs) == 0 {
+					reqs = srv.ChatRequests(true)[1:]
+				}
+				msgs := reqs[0].Body["messages"].([]any)
+				if c := msgs[len(msgs)-1].(map[string]any)["content"].(string); !strings.HasPrefix(c, "<think>\n") {
+					t.Fatalf("the continuation's prefill %q carries no reasoning", c)
+				}
+			})
+		}
+	}
+}

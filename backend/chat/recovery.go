@@ -35,11 +35,10 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 	if prefill := j.prefill(); prefill != provider.PrefillNone && strings.TrimSpace(snap.Text+snap.Reasoning) != "" {
 		j.relay.setRecovering(reason, events.WaitContinue, time.Now())
 		req, sm := continuing(j.base, snap.Text, snap.Reasoning, prefill)
-		if req.MaxTokens > 0 {
-			// The token limit is the answer's: only what is left of it is asked for.
-			req.MaxTokens = max(1, req.MaxTokens-snap.Pieces)
-		}
-		whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken)
+		// The token limit is the answer's: only what is left of it is asked
+		// for, after the text this run continued and the pieces it streamed.
+		req = j.withTokensLeft(req, final.CompletionTokens+snap.Pieces)
+		whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken, j.stuckWatcher(req, events.WaitContinue))
 		switch {
 		case err == nil:
 			reasoning := snap.Reasoning
@@ -63,8 +62,9 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 	req := j.base
 	if j.prefix != "" || j.prefixReasoning != "" {
 		req, _ = continuing(j.base, j.prefix, j.prefixReasoning, provider.PrefillNone)
+		req = j.withTokensLeft(req, final.CompletionTokens)
 	}
-	whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken)
+	whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken, j.stuckWatcher(req, events.WaitReask))
 	if err != nil {
 		return j.unrecovered(final, snap, broken, err)
 	}
@@ -81,14 +81,23 @@ func (j *answerJob) recovered(final store.Message, text string, whole provider.C
 	final.Recovered, final.RecoveryReason, final.RecoveryMethod = true, string(broken.Reason), method
 	final.EndReason = orDefault(whole.FinishReason, "stop")
 	// Part of the answer came at once, so there is no generation rate to report.
-	setUsage(&final, j.usage, 0, time.Time{}, time.Time{})
+	j.setUsageAfter(&final)
 	return final
+}
+
+// setUsageAfter stores the run's usage without a rate, its completion
+// tokens added to those of the text the run continued, so that a later
+// Continue knows how much of the token budget the answer has used.
+func (j *answerJob) setUsageAfter(final *store.Message) {
+	before := final.CompletionTokens
+	setUsage(final, j.usage, 0, time.Time{}, time.Time{})
+	final.CompletionTokens += before
 }
 
 // unrecovered keeps the partial answer when the recovery failed or was stopped.
 func (j *answerJob) unrecovered(final store.Message, snap relaySnapshot, broken *provider.BrokenError, err error) store.Message {
 	final.Content, final.Reasoning = snap.Text, snap.Reasoning
-	setUsage(&final, j.usage, 0, time.Time{}, time.Time{})
+	j.setUsageAfter(&final)
 	switch classify(j.run.ctx, err).kind {
 	case outcomeStopped, outcomeShutdown:
 		return endedEarly(j.run.ctx, final)
@@ -130,8 +139,9 @@ func (j *answerJob) refusedPrefill(req provider.Request, err error) bool {
 }
 
 // recoverWhole sends req without streaming, with bounded retries and
-// backoff, honouring the server's Retry-After.
-func (e *Engine) recoverWhole(ctx context.Context, client provider.Client, req provider.Request, clocks Clocks, broken *provider.BrokenError) (provider.Completion, error) {
+// backoff, honouring the server's Retry-After. Each attempt runs between
+// watch() and the function it returns, when watch is not nil.
+func (e *Engine) recoverWhole(ctx context.Context, client provider.Client, req provider.Request, clocks Clocks, broken *provider.BrokenError, watch func() (end func())) (provider.Completion, error) {
 	var last error = broken
 	for attempt := 0; attempt < e.cfg.RecoveryAttempts; attempt++ {
 		if wait := e.backoff(attempt, last); wait > 0 {
@@ -143,7 +153,12 @@ func (e *Engine) recoverWhole(ctx context.Context, client provider.Client, req p
 		}
 		// A whole answer takes as long as the model needs; bound it anyway so nothing hangs.
 		attemptCtx, cancel := context.WithTimeout(ctx, clocks.FirstTokenCeiling+clocks.StallCeiling*10)
+		end := func() {}
+		if watch != nil {
+			end = watch()
+		}
 		whole, err := client.Complete(attemptCtx, req)
+		end()
 		cancel()
 		if err == nil {
 			return whole, nil

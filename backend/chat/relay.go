@@ -171,6 +171,18 @@ func (r *relay) setRecovering(reason, how string, since time.Time) {
 	r.poke()
 }
 
+// setRecoveryWait reports, on the next frame, what the recovery waits for
+// now (how it goes on, or [events.WaitServerStuck]), when it is still
+// recovering. The wait's start is kept: the counter goes on.
+func (r *relay) setRecoveryWait(waitingFor string) {
+	r.mu.Lock()
+	if r.phase == events.PhaseRecovering && r.waitingFor != waitingFor {
+		r.waitingFor, r.phaseChanged = waitingFor, true
+	}
+	r.mu.Unlock()
+	r.poke()
+}
+
 // poke wakes the relay to flush at the next frame. It never blocks.
 func (r *relay) poke() {
 	select {

@@ -172,12 +172,14 @@ func (j *answerJob) produce(final store.Message) store.Message {
 	req, sm := j.base, (*seam)(nil)
 	if j.prefix != "" || j.prefixReasoning != "" {
 		req, sm = continuing(j.base, j.prefix, j.prefixReasoning, j.prefill())
+		req = j.withTokensLeft(req, final.CompletionTokens)
 	}
 	start := time.Now()
 	completion, err := j.stream(req, sm)
 	if j.refusedPrefill(req, err) {
 		// The server will not continue a trailing assistant message: ask it to go on in words.
 		req, sm = continuing(j.base, j.prefix, j.prefixReasoning, provider.PrefillNone)
+		req = j.withTokensLeft(req, final.CompletionTokens)
 		completion, err = j.stream(req, sm)
 	}
 	snap := j.relay.snapshot()
@@ -192,6 +194,7 @@ func (j *answerJob) produce(final store.Message) store.Message {
 		final.EndReason = orDefault(completion.FinishReason, "stop")
 		setUsage(&final, j.usage, snap.Pieces, snap.FirstPieceAt, time.Now())
 	case outcomeStopped, outcomeShutdown:
+		final.CompletionTokens += j.usage.CompletionTokens // what Continue has left of the budget
 		return endedEarly(j.run.ctx, final)
 	case outcomeRefused:
 		final.State, final.EndReason, final.Error = store.StateFailed, "refused", provider.Explain(err)

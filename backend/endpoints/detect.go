@@ -234,15 +234,18 @@ func (r *Registry) Profile(ctx context.Context, id string) provider.ServerProfil
 		if s.Kind == provider.ServerOllama {
 			// Ask through the endpoint's own client where it speaks Ollama's API,
 			// so the probe shares its connections.
+			var native *ollama.Client
 			if e.Kind == store.KindOllama {
 				if c, err := r.clientFor(e); err == nil {
-					if oc, ok := c.(*ollama.Client); ok {
-						p.ModelLoaded = oc.Loaded
-					}
+					native, _ = c.(*ollama.Client)
 				}
 			}
-			if probe := r.ollamaProbe(e); p.ModelLoaded == nil && probe != nil {
-				p.ModelLoaded = probe.Loaded
+			if native == nil {
+				native = r.ollamaProbe(e)
+			}
+			if native != nil {
+				p.ModelLoaded, p.ModelMaxTokens = native.Loaded, native.MaxTokens
+				p.Answers = func(ctx context.Context) error { _, err := native.Version(ctx); return err }
 			}
 		}
 		return p

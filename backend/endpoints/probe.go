@@ -38,6 +38,7 @@ const (
 	FailServerError  Failure = "server_error" // HTTP 5xx
 	FailNotOpenAI    Failure = "not_openai"   // answered, but not like an OpenAI-compatible API
 	FailNotOllama    Failure = "not_ollama"   // answered, but not like Ollama's API
+	FailRedirect     Failure = "redirect"     // redirected elsewhere with the key or extra headers; not followed
 )
 
 // ProbeResult is the outcome of testing an endpoint: whether it works and,
@@ -62,8 +63,10 @@ const ProbeTimeout = 10 * time.Second
 
 // Probe tests the endpoint of kind at baseURL the way Brook uses it: for
 // Ollama GET /api/version and /api/tags, for an OpenAI-compatible API GET
-// {baseURL}/models with apiKey. A nil client means a plain one. It never
-// takes longer than [ProbeTimeout] or ctx allows.
+// {baseURL}/models with apiKey. A nil client means a plain one. Whatever the
+// client, the key and extra headers never follow a redirect to another host
+// ([provider.WithHeaders]). It never takes longer than [ProbeTimeout] or ctx
+// allows.
 func Probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
 	start := time.Now()
 	r := probe(ctx, kind, baseURL, apiKey, client)
@@ -79,9 +82,7 @@ func probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string,
 	if err != nil {
 		return ProbeResult{Failure: FailBadURL, Message: err.Error()}
 	}
-	if client == nil {
-		client = &http.Client{}
-	}
+	client = provider.WithHeaders(client, nil)
 	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
 	switch kind {
@@ -185,8 +186,11 @@ func transportFailure(ctx context.Context, u *url.URL, err error) (Failure, stri
 		invalid   x509.CertificateInvalidError
 		verifyErr *tls.CertificateVerificationError
 		netErr    net.Error
+		redirect  *provider.RedirectError
 	)
 	switch {
+	case errors.As(err, &redirect):
+		return FailRedirect, provider.Explain(redirect)
 	case errors.As(err, &dnsErr):
 		return FailDNS, fmt.Sprintf("The name %s could not be found (DNS). Check the address.", u.Hostname())
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -57,6 +57,10 @@ func TestProbeSaysWhatFailed(t *testing.T) {
 	}))
 	defer hanging.Close()
 	defer close(release)
+	redirecting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, openaiSrv.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer redirecting.Close()
 
 	tests := []struct {
 		name     string
@@ -86,6 +90,7 @@ func TestProbeSaysWhatFailed(t *testing.T) {
 		{name: "a closed port", kind: store.KindOllama, base: providertest.DownURL(), want: FailRefused, message: "Connection refused at 127.0.0.1:"},
 		{name: "a name that does not exist", kind: store.KindOllama, base: "http://brook-probe.invalid:11434", want: FailDNS, message: "The name brook-probe.invalid could not be found (DNS). Check the address."},
 		{name: "a server that hangs", kind: store.KindOpenAI, base: hanging.URL, timeout: 200 * time.Millisecond, want: FailTimeout, message: "did not answer in time"},
+		{name: "a redirect to another port, with the key", kind: store.KindOpenAI, base: redirecting.URL + "/v1", key: "sk-right", want: FailRedirect, message: "redirected Brook to " + openaiSrv.URL},
 		{name: "an empty URL", kind: store.KindOllama, base: " ", want: FailBadURL, message: "no base URL"},
 		{name: "not http", kind: store.KindOpenAI, base: "ftp://example.com", want: FailBadURL, message: "not an http:// or https:// URL"},
 		{name: "no host", kind: store.KindOpenAI, base: "http://", want: FailBadURL, message: "not an http:// or https:// URL"},

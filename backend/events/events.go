@@ -64,7 +64,8 @@ type StreamEvent struct {
 	// Ahead is, while queued, how many answers are before this one.
 	Ahead int `json:"ahead,omitempty"`
 	// WaitingFor says, while waiting, what for: [WaitModelLoad] or
-	// [WaitFirstToken]; while recovering, how: [WaitContinue] or [WaitReask].
+	// [WaitFirstToken]; while recovering, how: [WaitContinue] or [WaitReask],
+	// or [WaitServerStuck] when the server looks stuck.
 	WaitingFor string `json:"waitingFor,omitempty"`
 	// Since is when the current wait (queued, waiting, recovering) began, in Unix milliseconds.
 	Since int64 `json:"since,omitempty"`
@@ -88,6 +89,11 @@ const (
 	WaitFirstToken = "first_token" // the model is reading the prompt
 	WaitContinue   = "continue"    // recovering: asking the model to continue the partial answer
 	WaitReask      = "reask"       // recovering: asking the whole question again without streaming
+	// WaitServerStuck: recovering, the request has had no answer for long
+	// while the server answers and has the model loaded: it looks stuck on
+	// an earlier request (Ollama v0.17's leaked slot), and restarting it
+	// frees it.
+	WaitServerStuck = "server_stuck"
 )
 
 // MaxInlineFinalMessage is the largest stored message, in bytes of JSON, that

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"brook/backend/events"
 	"brook/backend/secrets"
 	"brook/backend/store"
 )
@@ -67,5 +68,42 @@ func TestEndpointHeadersReachTheServer(t *testing.T) {
 		if s != "/api/tags gateway-secret" && s != "/api/ps gateway-secret" {
 			t.Errorf("request %q: want the endpoint's X-Api-Key on every call", s)
 		}
+	}
+}
+
+// A pull goes through the endpoint's gateway too: Ollama behind an auth
+// gateway lists its models and must also be able to pull.
+func TestPullSendsTheEndpointHeaders(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	gateway, _ := pullServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("X-Api-Key"))
+		mu.Unlock()
+		if r.Header.Get("X-Api-Key") != "gateway-secret" {
+			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
+			return
+		}
+		stream(progressLines(2)...)(w, r)
+	})
+	keys := &memoryKeys{m: map[string]string{store.HeaderSecretID("gw", "X-Api-Key"): "gateway-secret"}}
+	rec := &events.Recorder{}
+	m := New(context.Background(), Config{
+		Store:   fakeStore{{ID: "gw", Kind: store.KindOllama, BaseURL: gateway.URL, Enabled: true, HeaderNames: []string{"X-Api-Key"}}},
+		Keys:    keys,
+		Emitter: rec,
+	})
+	t.Cleanup(m.Close)
+	if err := m.Pull(t.Context(), "gw", "llama3.2:1b"); err != nil {
+		t.Fatal(err)
+	}
+	evs := waitEnd(t, rec)
+	if last := evs[len(evs)-1]; last.State != StateDone {
+		t.Errorf("the pull ended %s (%s), want done", last.State, last.Error)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != "gateway-secret" {
+		t.Errorf("the pull carried X-Api-Key %q, want the endpoint's value once", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"brook/backend/guard"
+	"brook/backend/provider"
 )
 
 // PullProgress is where one pull stands: the payload of [PullEventName] and
@@ -226,14 +227,16 @@ func (p *pull) isEnded() bool {
 func (p *pull) run(ctx context.Context, s server) {
 	defer p.m.wg.Done()
 	defer p.cancel()
-	hc := *p.m.cfg.HTTPClient
+	// The endpoint's extra headers go with the pull as with every other
+	// call: Ollama behind an auth gateway must be able to pull.
+	hc := provider.WithHeaders(p.m.cfg.HTTPClient, s.headers)
 	rec := &recordingTransport{base: hc.Transport}
 	if rec.base == nil {
 		rec.base = http.DefaultTransport
 	}
 	hc.Transport = rec
 	success := false
-	err := api.NewClient(s.baseURL, &hc).Pull(ctx, &api.PullRequest{Model: p.p.Model}, func(r api.ProgressResponse) error {
+	err := api.NewClient(s.baseURL, hc).Pull(ctx, &api.PullRequest{Model: p.p.Model}, func(r api.ProgressResponse) error {
 		if r.Status == "success" {
 			success = true
 		}

@@ -162,7 +162,12 @@ func (e *BrokenError) Unwrap() error { return e.Err }
 type RequestError struct {
 	Status  int
 	Message string
+	// Err is the cause when Brook itself refused to go on, such as a
+	// [*RedirectError]; nil when the server refused.
+	Err error
 }
+
+func (e *RequestError) Unwrap() error { return e.Err }
 
 func (e *RequestError) Error() string {
 	if e.Message == "" {
@@ -175,7 +180,10 @@ func (e *RequestError) Error() string {
 func Explain(err error) string {
 	var broken *BrokenError
 	var refused *RequestError
+	var redirect *RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		return capitalize(redirect.Error()) + "."
 	case errors.As(err, &refused):
 		switch refused.Status {
 		case 401, 403:

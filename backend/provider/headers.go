@@ -3,7 +3,9 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -122,16 +124,73 @@ func (t *HeaderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return base.RoundTrip(r)
 }
 
-// WithHeaders returns hc with headers sent on every request, or hc itself
-// when there are none. hc is not changed.
+// WithHeaders returns a copy of hc (nil means a plain client) that sends
+// headers on every request to the endpoint and keeps them, and the API key,
+// on the endpoint's host: it refuses a redirect to another origin with a
+// [*RedirectError] when the request carries either. Go's client strips
+// Authorization only when the host name changes (another port keeps it), and
+// the extra headers, added in the transport, would go again on every hop.
 func WithHeaders(hc *http.Client, headers http.Header) *http.Client {
-	if len(headers) == 0 {
-		return hc
-	}
 	if hc == nil {
 		hc = &http.Client{}
 	}
 	c := *hc
-	c.Transport = &HeaderTransport{Base: hc.Transport, Headers: headers.Clone()}
+	if len(headers) > 0 {
+		c.Transport = &HeaderTransport{Base: hc.Transport, Headers: headers.Clone()}
+	}
+	next := hc.CheckRedirect
+	hasHeaders := len(headers) > 0
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0]
+		if (hasHeaders || first.Header.Get("Authorization") != "") && !sameOrigin(first.URL, req.URL) {
+			return &RedirectError{From: origin(first.URL), To: origin(req.URL)}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
 	return &c
+}
+
+// RedirectError means a server redirected a request that carried the
+// endpoint's API key or extra headers to another origin (scheme, host or
+// port), and Brook did not follow: those secrets never leave the endpoint's
+// host.
+type RedirectError struct {
+	// From and To are the origins, such as "http://127.0.0.1:8080".
+	From, To string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the server at %s redirected Brook to %s; Brook does not follow, so the API key and the endpoint's headers stay with %s. If the server has moved, set the endpoint's base URL to its new address", e.From, e.To, e.From)
+}
+
+// sameOrigin reports whether to is on the same host and port as from, or
+// the same host moved from http to https on the default ports.
+func sameOrigin(from, to *url.URL) bool {
+	if !strings.EqualFold(from.Hostname(), to.Hostname()) {
+		return false
+	}
+	if from.Scheme == to.Scheme {
+		return port(from) == port(to)
+	}
+	return from.Scheme == "http" && to.Scheme == "https" && port(from) == "80" && port(to) == "443"
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+func origin(u *url.URL) string {
+	return u.Scheme + "://" + net.JoinHostPort(u.Hostname(), port(u))
 }

@@ -70,4 +70,12 @@ type ServerProfile struct {
 	// ModelLoaded asks whether the server has a model in memory now; nil
 	// when the server cannot say.
 	ModelLoaded func(ctx context.Context, model string) (bool, error)
+	// ModelMaxTokens asks how many tokens a model generates at most when a
+	// request sets no limit (Ollama's num_predict in the model's Modelfile),
+	// 0 when it has no such limit; nil when the server cannot say.
+	ModelMaxTokens func(ctx context.Context, model string) (int, error)
+	// Answers asks the server something cheap that needs no model (Ollama's
+	// /api/version), to tell a server that is down from one whose model is
+	// busy; nil when the server cannot say.
+	Answers func(ctx context.Context) error
 }

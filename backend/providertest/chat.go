@@ -28,8 +28,9 @@ const (
 	// generated text's tokens, streaming or not.
 	PrefillContinue PrefillMode = iota
 	// PrefillEcho continues like PrefillContinue, but the reply is the
-	// message's content as sent followed by the continuation, as servers that
-	// echo the prefill do.
+	// message's content exactly as sent (a <think> block that carries the
+	// reasoning included) followed by the continuation, as servers that echo
+	// the prefill do.
 	PrefillEcho
 	// PrefillNeedsFlag is vLLM: it continues like PrefillContinue only when
 	// the body has "continue_final_message": true and

@@ -233,6 +233,34 @@ func TestPrefill(t *testing.T) {
 	}
 }
 
+// TestPrefillEchoRepeatsTheContentAsSent: a server that echoes the prefill
+// repeats the continued message's content exactly as it came, a <think>
+// block that carries the reasoning included, before the continuation.
+func TestPrefillEchoRepeatsTheContentAsSent(t *testing.T) {
+	v1 := Variant(DefaultAnswer, 1)
+	p := strings.Join(SplitTokens(v1, 3)[:4], "")
+	const block = "<think>\nGreet.\n</think>\n\n"
+	sent := []any{msg("user", "Say hello"), msg("assistant", block+p)}
+	for _, ep := range chatEndpoints {
+		for _, stream := range []bool{true, false} {
+			t.Run(ep.name+map[bool]string{true: "/stream", false: "/complete"}[stream], func(t *testing.T) {
+				s := ep.new(Script{Prefill: PrefillEcho, Sampling: true})
+				defer s.Close()
+				chat(t, s, ep.path, true, userOnly, nil)
+				e := chat(t, s, ep.path, stream, sent, nil)
+				if e.status != 200 || e.readErr != nil {
+					t.Fatalf("status %d, read error %v", e.status, e.readErr)
+				}
+				if e.text() != block+v1 {
+					t.Fatalf("reply %q, want %q", e.text(), block+v1)
+				}
+				// The block is a repeat, like reasoning: the answer is the text alone.
+				checkRecorded(t, s, 2, v1, v1, len(SplitTokens(v1, 3)))
+			})
+		}
+	}
+}
+
 // TestPrefillAcrossBreaks continues an answer twice, each time after a
 // stream cut short, as a client recovering a broken stream does.
 func TestPrefillAcrossBreaks(t *testing.T) {

@@ -64,7 +64,9 @@ func NewOllama(sc Script) *Server {
 				return
 			}
 			writeJSON(w, http.StatusOK, map[string]any{
-				"modelfile": "FROM tiny", "parameters": "num_predict 32", "template": "{{ .Prompt }}",
+				// Parameters as Ollama lists them (server/routes.go: fmt "%-*s %#v", 30 columns).
+				"modelfile": "FROM tiny", "parameters": fmt.Sprintf("%-*s %#v\n%-*s %#v", 30, "num_predict", 32, 30, "stop", "<|end|>"),
+				"template":     "{{ .Prompt }}",
 				"details":      map[string]any{"format": "gguf", "family": "llama"},
 				"model_info":   map[string]any{"general.architecture": "llama", "llama.context_length": 4096, "general.name": body["model"]},
 				"capabilities": sc.ollamaCapabilities(fmt.Sprint(body["model"])),

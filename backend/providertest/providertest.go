@@ -236,6 +236,11 @@ type Script struct {
 	// "thinking". Reasoning is still sent when not asked for, as a model
 	// that writes its <think> block into the content does.
 	ThinkUnsupported bool
+
+	// echoedBlock is, for a [PrefillEcho] reply, the <think> block of the
+	// continued message's content, which the reply repeats first, before
+	// any reasoning and the echoed answer text.
+	echoedBlock string
 }
 
 // DemoAnswer shows off what Brook renders: code, a table and math.

@@ -153,6 +153,16 @@ func (s *Server) replyReasoning(wi *wire, sc Script, body map[string]any, n int)
 	if refused != nil {
 		return sc, rep, refused
 	}
+	if sc.Prefill == PrefillEcho && continued {
+		// An echoing server repeats the message's content exactly as it
+		// came: the answer text is echoed by reply, and the <think> block
+		// that was taken out of it goes first, before any reasoning.
+		sent, _ := trailingAssistant(body)
+		answered, _ := trailingAssistant(replyBody)
+		if block, ok := strings.CutSuffix(sent, answered); ok {
+			sc.echoedBlock = block
+		}
+	}
 
 	switch sc.ReasoningShape {
 	case ReasoningDefault:
@@ -271,6 +281,9 @@ func (sc Script) ollamaCapabilities(model string) []string {
 // script ([Server.replyReasoning]), one per token.
 func ollamaReasoningLines(sc Script, model string) [][]byte {
 	var lines [][]byte
+	for _, t := range SplitTokens(sc.echoedBlock, 3) {
+		lines = append(lines, ollamaLine(model, t, false, sc, 0))
+	}
 	for _, t := range SplitTokens(sc.Reasoning, 3) {
 		if sc.ReasoningShape == ReasoningInlineTags {
 			lines = append(lines, ollamaLine(model, t, false, sc, 0))
@@ -288,10 +301,24 @@ func ollamaReasoningLines(sc Script, model string) [][]byte {
 // ollamaWholeReasoning puts the reasoning of a resolved script into a
 // non-streaming /api/chat object.
 func ollamaWholeReasoning(sc Script, obj []byte) []byte {
-	if sc.Reasoning == "" {
+	if sc.Reasoning == "" && sc.echoedBlock == "" {
 		return obj
 	}
-	return patchJSON(obj, func(m map[string]any) { setMessageReasoning(m["message"], sc, "thinking") })
+	return patchJSON(obj, func(m map[string]any) {
+		if sc.Reasoning != "" {
+			setMessageReasoning(m["message"], sc, "thinking")
+		}
+		prependEcho(m["message"], sc)
+	})
+}
+
+// prependEcho puts the echoed <think> block of a [PrefillEcho] reply
+// before a decoded message's content.
+func prependEcho(msg any, sc Script) {
+	if m, ok := msg.(map[string]any); ok && sc.echoedBlock != "" {
+		content, _ := m["content"].(string)
+		m["content"] = sc.echoedBlock + content
+	}
 }
 
 // openaiReasoningField is the delta and message field of a resolved
@@ -307,9 +334,14 @@ func openaiReasoningField(sc Script) string {
 }
 
 // openaiReasoningLines are the SSE events of the reasoning of a resolved
-// script, one per token.
+// script, one per token, after those of an echoed <think> block.
 func openaiReasoningLines(sc Script, model string) [][]byte {
 	var lines [][]byte
+	for _, t := range SplitTokens(sc.echoedBlock, 3) {
+		lines = append(lines, openaiChunk(model, []map[string]any{{
+			"index": 0, "delta": map[string]any{"content": t}, "finish_reason": nil,
+		}}, nil))
+	}
 	for _, t := range SplitTokens(sc.Reasoning, 3) {
 		lines = append(lines, openaiChunk(model, []map[string]any{{
 			"index": 0, "delta": map[string]any{openaiReasoningField(sc): t}, "finish_reason": nil,
@@ -321,13 +353,16 @@ func openaiReasoningLines(sc Script, model string) [][]byte {
 // openaiWholeReasoning puts the reasoning of a resolved script into a
 // non-streaming chat completion.
 func openaiWholeReasoning(sc Script, body []byte) []byte {
-	if sc.Reasoning == "" {
+	if sc.Reasoning == "" && sc.echoedBlock == "" {
 		return body
 	}
 	return patchJSON(body, func(m map[string]any) {
 		if choices, _ := m["choices"].([]any); len(choices) > 0 {
 			if c, ok := choices[0].(map[string]any); ok {
-				setMessageReasoning(c["message"], sc, openaiReasoningField(sc))
+				if sc.Reasoning != "" {
+					setMessageReasoning(c["message"], sc, openaiReasoningField(sc))
+				}
+				prependEcho(c["message"], sc)
 			}
 		}
 	})

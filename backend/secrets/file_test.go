@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zalando/go-keyring"
+
 	"brook/backend/applog"
 )
 
@@ -17,7 +19,7 @@ import (
 func noKeyring(t *testing.T, path string) (*Store, error) {
 	t.Helper()
 	s := New("BrookTest")
-	s.probeOnce.Do(func() {}) // as if the probe found no keyring
+	s.os = absentKeyring{} // as if no keyring answered
 	return s, s.UseFile(path)
 }
 
@@ -211,8 +213,8 @@ func TestKeyFileMergesWithKeysItHolds(t *testing.T) {
 
 func TestKeyFileNotUsedWithAKeyring(t *testing.T) {
 	path := filepath.Join(t.TempDir(), KeyFileName)
+	keyring.MockInit()
 	s := New("BrookTest")
-	s.probeOnce.Do(func() { s.available = true })
 	must(t, s.UseFile(path))
 	if where(s) != InKeyring {
 		t.Fatalf("Where = %s", where(s))

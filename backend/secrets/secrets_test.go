@@ -37,7 +37,7 @@ func TestStoreRoundTripsThroughTheKeyring(t *testing.T) {
 
 func TestStoreKeepsKeysInMemoryWithoutAKeyring(t *testing.T) {
 	s := New("BrookTest")
-	s.probeOnce.Do(func() {}) // as if the probe found no keyring
+	s.os = absentKeyring{} // as if no keyring answered
 	if s.Available() {
 		t.Fatal("want unavailable")
 	}

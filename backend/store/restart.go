@@ -4,14 +4,14 @@ import "context"
 
 // ContinueAnswer puts a finished answer back into [StateStreaming] to be
 // continued by run (later checkpoints and the final write must name it),
-// keeping its text, its reasoning and how long it thought, and clearing
-// its outcome and statistics. It is one UPDATE, so a crash leaves the answer
+// keeping its text, its reasoning, how long it thought and how many tokens
+// it has spent of its budget, and clearing its outcome and other statistics. It is one UPDATE, so a crash leaves the answer
 // either as it was or streaming with everything it had. Entering the
 // streaming state takes it out of the search index until it finishes again.
 func (s *Store) ContinueAnswer(ctx context.Context, id, run int64, endpointID, model string) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE messages SET state = 'streaming', run = ?, updated_at = ?,
 		endpoint_id = ?, model = ?, first_token_ms = 0, tokens_per_second = 0, prompt_tokens = 0,
-		completion_tokens = 0, recovered = 0, recovery_reason = '', recovery_method = '',
+		recovered = 0, recovery_reason = '', recovery_method = '',
 		end_reason = '', error = ''
 		WHERE id = ? AND role = 'assistant' AND state <> 'streaming'`,
 		run, s.now(), endpointID, model, id)

@@ -23,7 +23,7 @@ type oneEndpoint struct{ client *ollama.Client }
 func (o oneEndpoint) Client(context.Context, string) (provider.Client, error) { return o.client, nil }
 
 func (o oneEndpoint) Profile(context.Context, string) provider.ServerProfile {
-	return provider.ServerProfile{Kind: provider.ServerOllama, MaxParallel: 1, ModelLoaded: o.client.Loaded}
+	return provider.ServerProfile{Kind: provider.ServerOllama, MaxParallel: 1, ModelLoaded: o.client.Loaded, ModelMaxTokens: o.client.MaxTokens}
 }
 
 type engineRun struct {
@@ -223,5 +223,48 @@ func continuesCutAnswer(t *testing.T) bool {
 		t.Fatalf("shown before the break %q\nstored %q\nwant the stored answer to start with what was shown, and go on", shown.String(), got.Content)
 	}
 	t.Logf("cut after %d characters shown; continued to %d characters; %d completion tokens over both requests", shown.Len(), len(got.Content), got.CompletionTokens)
+	return true
+}
+
+// TestEngineContinuationKeepsTheModelsOwnLimit: the tiny model's Modelfile
+// sets num_predict ([DefaultNumPredict]) and Brook sends no limit of its own.
+// A proxy cuts the stream part way; the continuation asks only for what is
+// left of the model's limit, so the recovered answer is no longer than the
+// model's whole answer (before, it asked for the whole limit again: a cut
+// answer came back 100 characters long where the whole one is 76).
+func TestEngineContinuationKeepsTheModelsOwnLimit(t *testing.T) {
+	OnceMoreIfSlotLeaked(t, func() bool { return continuationKeepsTheLimit(t) })
+}
+
+func continuationKeepsTheLimit(t *testing.T) bool {
+	srv := Start(t)
+	uncut := newEngine(t, srv, 0)
+	whole := uncut.wait(t, uncut.send(t, ModelName).ID)
+	if whole.CompletionTokens != DefaultNumPredict || whole.EndReason != "length" {
+		t.Fatalf("the whole answer: %d tokens, ended on %q", whole.CompletionTokens, whole.EndReason)
+	}
+	proxy, err := cutproxy.New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	r := newEngineAt(t, proxy.URL, 0)
+	proxy.Arm(1600) // about 10 of the 32 NDJSON lines
+	answer := r.send(t, ModelName)
+	got, ok := r.waitUnlessLeaked(t, srv, answer.ID)
+	if !ok {
+		return false
+	}
+	if _, cuts := proxy.Cut(); cuts != 1 {
+		t.Fatalf("the proxy cut %d streams, want 1", cuts)
+	}
+	if got.State != store.StateComplete || got.RecoveryMethod != store.RecoveryContinued {
+		t.Fatalf("answer %+v; want complete, continued", got)
+	}
+	if got.CompletionTokens > DefaultNumPredict || got.EndReason != "length" {
+		t.Fatalf("the cut answer used %d tokens over both requests and ended on %q; the model's limit is %d",
+			got.CompletionTokens, got.EndReason, DefaultNumPredict)
+	}
+	t.Logf("whole answer %d characters; cut and continued %d characters, %d tokens over both requests", len(whole.Content), len(got.Content), got.CompletionTokens)
 	return true
 }

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/ollama/ollama/api"
@@ -297,6 +299,62 @@ func (c *Client) Capabilities(ctx context.Context, model string) ([]string, erro
 		caps[i] = string(c)
 	}
 	return caps, nil
+}
+
+// MaxTokens returns how many tokens model generates at most when a request
+// sets no limit: the num_predict of its Modelfile, from /api/show, whose
+// parameters Ollama lists one a line as the name padded to 30 columns, a
+// space and the value (server/routes.go, fmt "%-*s %#v"). It is 0 when the
+// model sets none, or sets a negative one (-1 unlimited, -2 fill the
+// context).
+func (c *Client) MaxTokens(ctx context.Context, model string) (int, error) {
+	if c.urlErr != nil {
+		return 0, c.urlErr
+	}
+	const op = "ollama: show model"
+	ctx, rec := httprec.With(ctx)
+	resp, err := c.api.Show(ctx, &api.ShowRequest{Model: model})
+	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorField); ok {
+		return 0, cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	return numPredict(resp.Parameters), nil
+}
+
+// numPredict reads num_predict from the parameters of /api/show.
+func numPredict(parameters string) int {
+	for line := range strings.SplitSeq(parameters, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) != 2 || fields[0] != "num_predict" {
+			continue
+		}
+		n, err := strconv.ParseFloat(fields[1], 64)
+		if err != nil || n <= 0 || n > math.MaxInt32 {
+			return 0
+		}
+		return int(n)
+	}
+	return 0
+}
+
+// Version asks the server's version (/api/version), the cheapest request
+// it answers: whether it answers at all, even while every model slot is busy.
+func (c *Client) Version(ctx context.Context) (string, error) {
+	if c.urlErr != nil {
+		return "", c.urlErr
+	}
+	const op = "ollama: version"
+	ctx, rec := httprec.With(ctx)
+	v, err := c.api.Version(ctx)
+	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorField); ok {
+		return "", cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	return v, nil
 }
 
 // errorField is Ollama's reason in an error body: {"error":"..."}.

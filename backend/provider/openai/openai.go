@@ -90,8 +90,11 @@ func (c *Client) ListModels(ctx context.Context) ([]provider.Model, error) {
 // only reasoning so far, sent as an open <think> block ([prefillContent]),
 // content that arrives before any reasoning field continues that block:
 // reasoning up to </think>, text after. When req continues an answer whose
-// text has begun, the content is all text. A stream that breaks leaves out
-// the little the splitter held back (white space, part of a tag).
+// text has begun, the content is all text. A server that echoes the prefill
+// repeats its <think> block first: that repeat is dropped ([blockEcho]), and
+// the echo of the answer text after it is left to the caller, who knows that
+// text. A stream that breaks leaves out the little the splitter held back
+// (white space, part of a tag).
 func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(provider.Delta)) (provider.Completion, error) {
 	const op = "openai: chat stream"
 	wire, err := chatRequest(req)
@@ -105,6 +108,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 		finished        bool
 		split           *thinktags.Splitter // made at the first content
 		sawReasoning    bool                // a reasoning field has arrived
+		echo            = newBlockEcho(req)
 	)
 	emit := func(t, r string) {
 		if t == "" && r == "" {
@@ -138,7 +142,11 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 				r := choice.Delta.ReasoningContent
 				sawReasoning = sawReasoning || r != ""
 				var t, inline string
-				if s := choice.Delta.Content; s != "" {
+				content := echo.feed(choice.Delta.Content)
+				if choice.FinishReason != "" {
+					content += echo.end()
+				}
+				if s := content; s != "" {
 					if split == nil {
 						split = &thinktags.Splitter{}
 						switch {
@@ -222,7 +230,8 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 	case choice.Message.ReasoningContent == "" && resumesReasoning(req):
 		split.Resume()
 	}
-	t1, r1 := split.Feed(choice.Message.Content)
+	echo := newBlockEcho(req)
+	t1, r1 := split.Feed(echo.feed(choice.Message.Content) + echo.end())
 	t2, r2 := split.End()
 	return provider.Completion{
 		Text:         t1 + t2,

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"brook/backend/provider"
 )
@@ -36,6 +38,83 @@ func prefillContent(m provider.Message) string {
 		return "<think>\n" + m.Thinking
 	}
 	return "<think>\n" + m.Thinking + "\n</think>\n\n" + m.Content
+}
+
+// blockEcho drops from the start of a continuation's content a repeat of
+// the <think> block its prefill carried ([prefillContent]), as a server that
+// echoes the prefill sends it. The caller knows only the answer text it
+// continues, so it can drop an echo of that, but not of the block before it.
+// Like the caller's seam, it holds back a start that may still turn out to
+// be the echo, and drops white space that repeats the block's own trailing
+// white space only after an echo.
+type blockEcho struct {
+	sent string // the block without its trailing white space
+	held string // the block's trailing white space
+
+	pending strings.Builder
+	decided bool
+}
+
+// newBlockEcho returns the [blockEcho] for req, or nil when req continues
+// no message with reasoning.
+func newBlockEcho(req provider.Request) *blockEcho {
+	if req.Prefill == provider.PrefillNone || len(req.Messages) == 0 {
+		return nil
+	}
+	last := req.Messages[len(req.Messages)-1]
+	if last.Role != "assistant" || last.Thinking == "" {
+		return nil
+	}
+	block := strings.TrimSuffix(prefillContent(last), last.Content)
+	sent := strings.TrimRightFunc(block, unicode.IsSpace)
+	return &blockEcho{sent: sent, held: block[len(sent):]}
+}
+
+// feed takes the next piece of content and returns what follows the echo.
+func (e *blockEcho) feed(piece string) string {
+	if e == nil || e.decided {
+		return piece
+	}
+	e.pending.WriteString(piece)
+	rest, settled := e.trim(e.pending.String())
+	if !settled {
+		return ""
+	}
+	e.decided = true
+	e.pending.Reset()
+	return rest
+}
+
+// end returns what is still held back once the content is over.
+func (e *blockEcho) end() string {
+	if e == nil || e.decided {
+		return ""
+	}
+	e.decided = true
+	rest, _ := e.trim(e.pending.String())
+	e.pending.Reset()
+	return rest
+}
+
+func (e *blockEcho) trim(buf string) (rest string, settled bool) {
+	rest, echoed := strings.CutPrefix(buf, e.sent)
+	if !echoed {
+		if strings.HasPrefix(e.sent, buf) {
+			return "", false // so far a repeat; it may go on
+		}
+		return buf, true
+	}
+	n := 0
+	for n < len(rest) && n < len(e.held) && rest[n] == e.held[n] {
+		n++
+	}
+	if n == len(rest) && n < len(e.held) {
+		return "", false
+	}
+	for n > 0 && n < len(rest) && !utf8.RuneStart(rest[n]) {
+		n--
+	}
+	return rest[n:], true
 }
 
 // resumesReasoning reports whether req continues a trailing assistant

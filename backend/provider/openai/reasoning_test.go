@@ -217,3 +217,44 @@ func TestReasoningBodyOnlyForChat(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockEchoDropsOnlyTheEchoedBlock feeds a continuation's content in
+// pieces of every size: an echo of the prefill's <think> block is dropped,
+// and content that is no echo passes whole, a new paragraph included.
+func TestBlockEchoDropsOnlyTheEchoedBlock(t *testing.T) {
+	withText := provider.Request{Prefill: provider.PrefillImplicit, Messages: []provider.Message{
+		{Role: "user", Content: "hi"}, {Role: "assistant", Thinking: "Greet.", Content: "Hel"}}}
+	thinkingOnly := provider.Request{Prefill: provider.PrefillImplicit, Messages: []provider.Message{
+		{Role: "user", Content: "hi"}, {Role: "assistant", Thinking: "Greet "}}}
+	cases := []struct {
+		name    string
+		req     provider.Request
+		content string
+		want    string
+	}{
+		{"text: the echo", withText, "<think>\nGreet.\n</think>\n\nHello!", "Hello!"},
+		{"text: no echo", withText, "lo!", "lo!"},
+		{"text: a new paragraph, no echo", withText, "\n\nMore.", "\n\nMore."},
+		{"text: a tag that is no echo", withText, "<think>\nOther.\n</think>\n\nHi", "<think>\nOther.\n</think>\n\nHi"},
+		{"thinking: the echo", thinkingOnly, "<think>\nGreet the user.</think>Hi", "the user.</think>Hi"},
+		{"thinking: the echo, trimmed by the template", thinkingOnly, "<think>\nGreetthe user.", "the user."},
+		{"thinking: no echo", thinkingOnly, "the user.</think>Hi", "the user.</think>Hi"},
+		{"only the start of an echo", thinkingOnly, "<think>\nGr", ""},
+	}
+	for _, tc := range cases {
+		for size := 1; size <= len(tc.content); size++ {
+			e := newBlockEcho(tc.req)
+			var got strings.Builder
+			for i := 0; i < len(tc.content); i += size {
+				got.WriteString(e.feed(tc.content[i:min(i+size, len(tc.content))]))
+			}
+			got.WriteString(e.end())
+			if got.String() != tc.want {
+				t.Fatalf("%s, pieces of %d: %q, want %q", tc.name, size, got.String(), tc.want)
+			}
+		}
+	}
+	if newBlockEcho(provider.Request{Prefill: provider.PrefillImplicit, Messages: []provider.Message{{Role: "assistant", Content: "x"}}}) != nil {
+		t.Fatal("a prefill without reasoning has a block to echo")
+	}
+}

@@ -267,7 +267,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     db,
     calls,
     tree,
-    keyStore: { where: 'keyring', path: '/tmp/brook/keys.json' },
+    keyStore: { where: 'keyring', path: '/tmp/brook/keys.json', fileKeys: 0 },
     simulate: null,
     emit(ev) {
       for (const s of streamSubs) s(ev);
@@ -419,11 +419,6 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         if (!img && !(id in db.imageData)) throw new Error('image not found');
         return `data:${img?.mime ?? 'image/png'};base64,${db.imageData[id] ?? ONE_PIXEL_PNG}`;
       },
-      async create() {
-        const c = conv();
-        db.conversations.unshift(c);
-        return { ...c };
-      },
       async rename(id, title) {
         log('rename', id, title);
         findConv(id).title = title;
@@ -510,15 +505,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       },
     },
     models: {
-      async list() {
-        return structuredClone(db.models);
-      },
-      async default() {
-        return (await fake.models.overview()).selection;
-      },
       /** Like Go's selection.Chooser: the Default model while offered, else the first model (no memory of the last). */
       async overview() {
-        const endpoints = await fake.models.list();
+        const endpoints = structuredClone(db.models);
         const def = { endpointId: db.settings.defaultEndpointId, model: db.settings.defaultModel };
         const defaultOffered =
           !!def.model && endpoints.some((e) => e.endpoint.id === def.endpointId && e.models.some((m) => m.name === def.model));
@@ -591,9 +580,6 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async paths() {
         return { data: '/tmp/brook', database: '/tmp/brook/brook.db', backups: '/tmp/brook/backups', logs: '/tmp/brook/logs' };
       },
-      async keyringAvailable() {
-        return fake.keyStore.where !== 'session';
-      },
       async keyStorage() {
         return { ...fake.keyStore };
       },
@@ -602,6 +588,12 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         // As Go: only without a keyring.
         if (fake.keyStore.where === 'keyring') throw new Error('The system keyring is available; API keys are kept there.');
         fake.keyStore.where = on ? 'file' : 'session';
+      },
+      async moveKeysToKeyring() {
+        log('moveKeysToKeyring');
+        // As Go: only with the keyring answering.
+        if (fake.keyStore.where !== 'keyring') throw new Error('The system keyring does not answer; unlock it first.');
+        fake.keyStore.fileKeys = 0;
       },
       async backups() {
         return structuredClone(db.backups);

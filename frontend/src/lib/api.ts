@@ -53,7 +53,7 @@ export type EndpointView = Narrowed<app.EndpointView, { kind: EndpointKind }>;
 /** What failed when an endpoint was tested (Go's endpoints.Failure). */
 export type ProbeFailure =
   | 'bad_url' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'unauthorized' | 'forbidden'
-  | 'not_found' | 'http_status' | 'server_error' | 'not_openai' | 'not_ollama';
+  | 'not_found' | 'http_status' | 'server_error' | 'not_openai' | 'not_ollama' | 'redirect';
 /** SettingsService.TestEndpoint: whether the endpoint answered, and Go's words for what it found or what failed. */
 export type ProbeResult = Narrowed<endpoints.ProbeResult, { failure?: ProbeFailure; serverKind?: ServerKind }>;
 /** capabilities: what the server says the model can do ('completion', 'thinking', …); absent when it does not say. */
@@ -149,7 +149,6 @@ export interface BrookApi {
     getMessage(id: number): Promise<Message>;
     /** A stored image as a data: URL. */
     imageData(imageId: number): Promise<string>;
-    create(): Promise<Conversation>;
     rename(id: number, title: string): Promise<void>;
     setPinned(id: number, pinned: boolean): Promise<void>;
     setArchived(id: number, archived: boolean): Promise<void>;
@@ -168,10 +167,10 @@ export interface BrookApi {
     search(query: string): Promise<SearchHit[]>;
   };
   models: {
-    list(): Promise<EndpointModels[]>;
-    /** The model a new conversation starts with: the Default model while offered, else the last used, else the first. */
-    default(): Promise<Selection>;
-    /** list() and default() from one survey, with why that model. */
+    /**
+     * Every endpoint with its models, and the model a new conversation starts with (the Default
+     * model while offered, else the last used, else the first), from one survey, with why that model.
+     */
     overview(): Promise<ModelsOverview>;
   };
   settings: {
@@ -184,9 +183,10 @@ export interface BrookApi {
     testEndpoint(e: Endpoint, apiKey: string): Promise<ProbeResult>;
     deleteEndpoint(id: string): Promise<void>;
     paths(): Promise<Paths>;
-    keyringAvailable(): Promise<boolean>;
-    /** Where API keys live now, and where the key file is (or would be). */
+    /** Where API keys live now, where the key file is (or would be), and how many keys wait in it. */
     keyStorage(): Promise<KeyStorage>;
+    /** With the keyring answering again: move the key file's keys into it and remove the file (the user's yes). */
+    moveKeysToKeyring(): Promise<void>;
     /** Without a keyring: keep keys in a 0600 file (true), or stop and remove it (false). */
     setKeyFile(on: boolean): Promise<void>;
     /** The daily backups and the databases restores kept (kind 'before-restore'), newest first. */
@@ -384,7 +384,6 @@ export function createWailsApi(): BrookApi {
       },
       getMessage: (id) => conversations.GetMessage(id) as Promise<Message>,
       imageData: (id) => conversations.ImageData(id),
-      create: () => conversations.Create() as Promise<Conversation>,
       rename: (id, title) => conversations.Rename(id, title),
       setPinned: (id, pinned) => conversations.SetPinned(id, pinned),
       setArchived: (id, archived) => conversations.SetArchived(id, archived),
@@ -400,8 +399,6 @@ export function createWailsApi(): BrookApi {
       search: async (q) => list(await conversations.Search(q)) as SearchHit[],
     },
     models: {
-      list: async () => surveyFromGo(await models.List()),
-      default: () => models.Default(),
       overview: async () => {
         const o = await models.Overview();
         const none = { endpointId: '', model: '' };
@@ -425,8 +422,8 @@ export function createWailsApi(): BrookApi {
       testEndpoint: (e, apiKey) => settings.TestEndpoint(e, apiKey) as Promise<ProbeResult>,
       deleteEndpoint: (id) => settings.DeleteEndpoint(id),
       paths: () => settings.Paths(),
-      keyringAvailable: () => settings.KeyringAvailable(),
       keyStorage: () => settings.KeyStorage() as Promise<KeyStorage>,
+      moveKeysToKeyring: () => settings.MoveKeysToKeyring(),
       setKeyFile: (on) => settings.SetKeyFile(on),
       backups: async () => list(await settings.Backups()),
       restoreBackup: (path) => settings.RestoreBackup(path),

@@ -9,7 +9,10 @@ export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'
 /** For the file input's accept attribute. */
 export const IMAGE_ACCEPT = IMAGE_TYPES.join(',');
 export const MAX_IMAGES = 8;
+/** The most an image may be as sent, once drawn smaller when it was large. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/** The largest file Brook tries to draw smaller (a camera's photo is 5–25 MB). */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 /** Longer sides are drawn smaller before sending. */
 export const MAX_SIDE = 2048;
 export const JPEG_QUALITY = 0.9;
@@ -27,15 +30,23 @@ function mb(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '') + ' MB';
 }
 
-/** Why a file is not taken, in plain words; '' when it is. */
+/**
+ * Why a file is not even tried, in plain words; '' when it is. A file over
+ * MAX_IMAGE_BYTES is tried: drawn smaller, it may fit ([prepareImage]).
+ */
 export function checkImage(f: { name: string; type: string; size: number }): string {
   if (!(IMAGE_TYPES as readonly string[]).includes(f.type)) {
     return `${f.name} is not a PNG, JPEG, WebP or GIF image`;
   }
-  if (f.size > MAX_IMAGE_BYTES) {
-    return `${f.name} is too large (${mb(f.size)}; at most ${mb(MAX_IMAGE_BYTES)} per image)`;
+  if (f.size > MAX_SOURCE_BYTES) {
+    return `${f.name} is too large (${mb(f.size)}; Brook makes pictures of up to ${mb(MAX_SOURCE_BYTES)} smaller, and sends at most ${mb(MAX_IMAGE_BYTES)} per image)`;
   }
   return '';
+}
+
+/** Why an image as it would be sent is refused; '' when it fits. */
+function checkSent(name: string, size: number): string {
+  return size > MAX_IMAGE_BYTES ? `${name} is too large (${mb(size)}; at most ${mb(MAX_IMAGE_BYTES)} per image)` : '';
 }
 
 export interface DownscalePlan {
@@ -111,7 +122,9 @@ function toBlob(c: HTMLCanvasElement, mime: string, quality?: number): Promise<B
 
 /**
  * Checks a file and makes what Go receives: the file as it is, or drawn
- * smaller when its longest side is over MAX_SIDE. Rejects with plain words.
+ * smaller when its longest side is over MAX_SIDE. The size limit applies to
+ * what is sent, after drawing smaller, so a large photo is not refused before
+ * it could shrink. Rejects with plain words.
  */
 export async function prepareImage(f: File): Promise<ImageInput> {
   const bad = checkImage(f);
@@ -124,7 +137,11 @@ export async function prepareImage(f: File): Promise<ImageInput> {
   }
   try {
     let plan = downscalePlan(src.width, src.height, f.type);
-    if (!plan) return { name: f.name, mime: f.type, data: await readBase64(f) };
+    if (!plan) {
+      const tooLarge = checkSent(f.name, f.size);
+      if (tooLarge) throw new Error(tooLarge);
+      return { name: f.name, mime: f.type, data: await readBase64(f) };
+    }
     const c = document.createElement('canvas');
     c.width = plan.width;
     c.height = plan.height;
@@ -136,7 +153,8 @@ export async function prepareImage(f: File): Promise<ImageInput> {
       plan = downscalePlan(src.width, src.height, f.type, true)!;
     }
     const out = await toBlob(c, plan.mime, plan.quality);
-    if (out.size > MAX_IMAGE_BYTES) throw new Error(checkImage({ name: f.name, type: plan.mime, size: out.size }));
+    const tooLarge = checkSent(f.name, out.size);
+    if (tooLarge) throw new Error(tooLarge);
     const name = plan.mime === f.type ? f.name : f.name.replace(/\.[^.]*$/, '') + (plan.mime === 'image/png' ? '.png' : '.jpg');
     return { name, mime: plan.mime, data: await readBase64(out) };
   } finally {

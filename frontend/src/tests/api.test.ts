@@ -22,23 +22,25 @@ describe('Wails api', () => {
   it('binds ChatService.AskNow and SettingsService.ServerKinds, and fills survey defaults', async () => {
     const AskNow = vi.fn(async () => undefined);
     const ServerKinds = vi.fn(async () => null);
-    const List = vi.fn(async () => [{ endpoint: { id: 'o' }, reachable: true, models: null }]);
-    (window as W).go = { app: { ChatService: { AskNow }, SettingsService: { ServerKinds }, ModelService: { List } } };
+    const Overview = vi.fn(async () => ({ endpoints: [{ endpoint: { id: 'o' }, reachable: true, models: null }] }));
+    (window as W).go = { app: { ChatService: { AskNow }, SettingsService: { ServerKinds }, ModelService: { Overview } } };
     const api = createWailsApi();
     await api.chat.askNow(42);
     expect(AskNow).toHaveBeenCalledWith(42);
     expect(await api.settings.serverKinds()).toEqual([]); // Go nil slice → []
-    expect(await api.models.list()).toEqual([
+    expect((await api.models.overview()).endpoints).toEqual([
       { endpoint: { id: 'o' }, reachable: true, models: [], serverKind: '', parallel: 0, continues: false },
     ]);
   });
 
   it('passes model capabilities through; a Go nil list is "not known"', async () => {
-    const List = vi.fn(async () => [
-      { endpoint: { id: 'o' }, reachable: true, models: [{ name: 'qwen3', capabilities: ['completion', 'thinking'] }, { name: 'x', capabilities: null }] },
-    ]);
-    (window as W).go = { app: { ModelService: { List } } };
-    const [em] = await createWailsApi().models.list();
+    const Overview = vi.fn(async () => ({
+      endpoints: [
+        { endpoint: { id: 'o' }, reachable: true, models: [{ name: 'qwen3', capabilities: ['completion', 'thinking'] }, { name: 'x', capabilities: null }] },
+      ],
+    }));
+    (window as W).go = { app: { ModelService: { Overview } } };
+    const [em] = (await createWailsApi().models.overview()).endpoints;
     expect(em.models[0].capabilities).toEqual(['completion', 'thinking']);
     expect(em.models[1].capabilities).toBeUndefined();
   });

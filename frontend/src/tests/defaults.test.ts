@@ -33,13 +33,11 @@ afterEach(() => {
 describe('default model', () => {
   it('is what start-up selects, from one call', async () => {
     const overview = vi.spyOn(fake.models, 'overview');
-    const def = vi.spyOn(fake.models, 'default');
     fake.db.settings.defaultEndpointId = 'ollama';
     fake.db.settings.defaultModel = 'qwen3';
     models.selection = { endpointId: '', model: '' };
     await models.refresh(true);
     expect(overview).toHaveBeenCalledTimes(1);
-    expect(def).not.toHaveBeenCalled();
     expect(models.selection).toEqual({ endpointId: 'ollama', model: 'qwen3' });
   });
 

@@ -138,10 +138,10 @@ describe('unreachable endpoints', () => {
       ],
     });
     let looks = 0;
-    const list = fake.models.list;
-    fake.models.list = () => {
+    const overview = fake.models.overview;
+    fake.models.overview = () => {
       looks++;
-      return list();
+      return overview();
     };
     setApi(fake);
     await app.init();

@@ -28,7 +28,7 @@ describe('where API keys are kept', () => {
   });
 
   it('without a keyring, says keys last this session and offers a file, explained first', async () => {
-    fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json' };
+    fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json', fileKeys: 0 };
     const r = await open();
     const box = await vi.waitFor(() => r.getByTestId('key-storage'));
     expect(box.dataset.where).toBe('session');
@@ -53,7 +53,7 @@ describe('where API keys are kept', () => {
   });
 
   it('with the file, says where it is and can stop using it', async () => {
-    fake.keyStore = { where: 'file', path: '/home/ann/.local/share/brook/keys.json' };
+    fake.keyStore = { where: 'file', path: '/home/ann/.local/share/brook/keys.json', fileKeys: 0 };
     const r = await open();
     const box = await vi.waitFor(() => r.getByTestId('key-storage'));
     expect(box.textContent).toContain('API keys are kept in /home/ann/.local/share/brook/keys.json (readable only by you)');
@@ -65,7 +65,7 @@ describe('where API keys are kept', () => {
   });
 
   it('shows why Go refused, and keeps the state it had', async () => {
-    fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json' };
+    fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json', fileKeys: 0 };
     fake.settings.setKeyFile = async () => {
       throw new Error('Brook will not use the key file /home/ann/.local/share/brook/keys.json: other users can read it (mode 0644). Make it readable only by you with: chmod 600 /home/ann/.local/share/brook/keys.json');
     };
@@ -79,5 +79,27 @@ describe('where API keys are kept', () => {
     expect(String(fail.mock.calls[0][1])).toContain('chmod 600');
     expect(r.getByTestId('key-storage').dataset.where).toBe('session');
     fail.mockRestore();
+  });
+
+  it('once the keyring answers again, offers to move the file\'s keys into it, and moves them only on yes', async () => {
+    fake.keyStore = { where: 'keyring', path: '/home/ann/.local/share/brook/keys.json', fileKeys: 2 };
+    const r = await open();
+    const box = await vi.waitFor(() => r.getByTestId('key-storage'));
+    expect(box.dataset.where).toBe('keyring');
+    expect(box.textContent!.replace(/\s+/g, ' ')).toContain(
+      'The system keyring is available now, but 2 API keys are still in /home/ann/.local/share/brook/keys.json, a file that is not encrypted.',
+    );
+    expect(fake.calls.filter((c) => c.method === 'moveKeysToKeyring')).toEqual([]); // nothing moves unasked
+    await fireEvent.click(r.getByRole('button', { name: 'Move them into the keyring' }));
+    await vi.waitFor(() => expect(r.queryByTestId('key-storage')).toBeNull());
+    expect(fake.calls.filter((c) => c.method === 'moveKeysToKeyring')).toHaveLength(1);
+    expect(toasts.toasts.map((t) => t.text)).toContain('The API keys are in the system keyring now, and the key file is removed.');
+  });
+
+  it('says one key in the singular', async () => {
+    fake.keyStore = { where: 'keyring', path: '/k/keys.json', fileKeys: 1 };
+    const r = await open();
+    const box = await vi.waitFor(() => r.getByTestId('key-storage'));
+    expect(box.textContent!.replace(/\s+/g, ' ')).toContain('but 1 API key is still in /k/keys.json');
   });
 });

@@ -100,6 +100,23 @@ describe('Composer images (vision model)', () => {
     expect(revoked).toHaveLength(3);
   });
 
+  it('sends pictures without text: Send is enabled and sends them', async () => {
+    const r = render(Composer);
+    const sendButton = r.getByTestId('send') as HTMLButtonElement;
+    expect(sendButton.disabled).toBe(true); // nothing to send yet
+    await pick(r.getByTestId('attach-input') as HTMLInputElement, [png('only.png')]);
+    await vi.waitFor(() => expect(r.getAllByTestId('attached-image')).toHaveLength(1));
+    flushSync();
+    expect(sendButton.disabled).toBe(false);
+    await fireEvent.click(sendButton);
+    await vi.waitFor(() => expect(callsOf('sendWithImages')).toHaveLength(1));
+    const [, text, , , images] = callsOf('sendWithImages')[0].args as [number, string, string, string, { name: string }[]];
+    expect(text).toBe('');
+    expect(images.map((i) => i.name)).toEqual(['only.png']);
+    await vi.waitFor(() => expect(chat.images).toHaveLength(0));
+    expect(chat.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['']);
+  });
+
   it('plain text pastes as usual', async () => {
     const r = render(Composer);
     const ta = r.getByTestId('composer');

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi, type Message, type StreamEvent } from '../lib/api';
-import { createFakeApi, msg, type FakeApi } from '../lib/api.fake';
+import { conv, createFakeApi, msg, type FakeApi } from '../lib/api.fake';
 import { loadReasonTexts } from '../lib/reasons';
 import { streams } from '../lib/state/streams.svelte';
 import { toasts } from '../lib/state/toasts.svelte';
@@ -141,6 +141,28 @@ describe('answer status line', () => {
     streams.forget(m.id);
   });
 
+  it('says when Ollama looks stuck on an earlier request, and what frees it', () => {
+    vi.useFakeTimers({ now: 5_000_000 });
+    const m = waitingAnswer();
+    apply(m, { phase: 'streaming', text: 'Partial', at: 0 });
+    apply(m, { phase: 'recovering', at: 7, reason: 'dropped', waitingFor: 'continue', since: 5_000_000 - 150_000 });
+    const r = render(MessageItem, { message: m });
+    expect(r.queryByTestId('server-stuck')).toBeNull();
+    apply(m, { phase: 'recovering', at: 7, reason: 'dropped', waitingFor: 'server_stuck', since: 5_000_000 - 150_000 });
+    expect(r.getByTestId('recovering').textContent).toBe('Ollama looks stuck on an earlier request · 2 min 30 s');
+    const why = r.getByTestId('server-stuck');
+    expect(why.getAttribute('role')).toBe('note');
+    expect(why.textContent!.replace(/\s+/g, ' ').trim()).toBe(
+      'Ollama answers and has the model loaded, but has not answered this request: an earlier request that was cut off can keep its slot busy. Restarting Ollama frees it, and Brook then asks again.',
+    );
+    expect(vi.getTimerCount()).toBe(1); // still the one counter
+    // Restarted: the recovery goes on, and the note goes.
+    apply(m, { phase: 'recovering', at: 7, reason: 'dropped', waitingFor: 'continue', since: 5_000_000 - 150_000 });
+    expect(r.queryByTestId('server-stuck')).toBeNull();
+    expect(r.getByTestId('recovering').textContent).toContain('continuing the answer without streaming');
+    streams.forget(m.id);
+  });
+
   it('stops counting when the answer ends', () => {
     vi.useFakeTimers({ now: 3_000_000 });
     const m = waitingAnswer();
@@ -221,7 +243,7 @@ describe('the fake backend simulates the queue', () => {
     fake.simulate = { text: 'Hello', chunk: 5, intervalMs: 1, queuedAhead: 1, waitingFor: 'model_load', waitMs: 1 };
     const seen: StreamEvent[] = [];
     const off = fake.events.onStream((e) => seen.push(e));
-    fake.db.conversations.push({ ...(await fake.conversations.create()), id: 1 });
+    fake.db.conversations.push(conv({ id: 1 }));
     await fake.chat.send(1, 'hi', 'ollama', 'llama3.2');
     await vi.waitFor(() => expect(seen.at(-1)?.phase).toBe('final'));
     off();

@@ -39,6 +39,7 @@ export namespace app {
 	export interface KeyStorage {
 	    where: string;
 	    path: string;
+	    fileKeys: number;
 	}
 	
 	export interface RecoveredMark {

@@ -29,6 +29,12 @@ func Classify(ctx context.Context, op string, err error, snap Snapshot, reason f
 		}
 		return fmt.Errorf("%s: %w", op, ctxErr), true
 	}
+	var redirect *provider.RedirectError
+	if errors.As(err, &redirect) {
+		// Brook refused to carry the endpoint's secrets elsewhere: asking
+		// again would be refused the same way.
+		return &provider.RequestError{Status: snap.Status, Message: redirect.Error(), Err: redirect}, true
+	}
 	switch {
 	case snap.Status >= 500:
 		return &provider.BrokenError{Reason: provider.BrokenServerError, Status: snap.Status,

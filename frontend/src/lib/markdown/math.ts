@@ -21,6 +21,8 @@ export interface MarkdownEnv {
   light?: boolean;
   /** Sanitized KaTeX HTML, referenced from the rendered HTML by placeholders. */
   math?: string[];
+  /** This render's secret in every placeholder, so model text cannot write one. */
+  mathNonce?: string;
   /**
    * Set by the renderer when code or math was shown plain because
    * highlight.js or KaTeX had not loaded yet (render it again once they have).
@@ -33,19 +35,28 @@ export interface MarkdownEnv {
 // sanitized once (cached), and the block's HTML carries only a placeholder
 // (private-use characters, which survive sanitizing as plain text) that
 // insertMath() swaps for the sanitized formula after the block is sanitized.
+// Model text can write the marks (markdown-it decodes &#xE000; after
+// neutralize() ran), so each placeholder also carries a random nonce drawn
+// for this render, which the text cannot know.
 const PH_OPEN = '\uE000';
 const PH_CLOSE = '\uE001';
-const PH_RE = /\uE000m(\d+)\uE001/g;
+
+function newNonce(): string {
+  const words = crypto.getRandomValues(new Uint32Array(3));
+  return Array.from(words, (w) => w.toString(36)).join('');
+}
 
 function placeholder(env: MarkdownEnv, html: string): string {
   const parts = (env.math ??= []);
   parts.push(html);
-  return `${PH_OPEN}m${parts.length - 1}${PH_CLOSE}`;
+  env.mathNonce ??= newNonce();
+  return `${PH_OPEN}m${env.mathNonce}.${parts.length - 1}${PH_CLOSE}`;
 }
 
 /**
- * Model text can't forge a placeholder: the two private-use marks are replaced
- * by U+FFFD before parsing (same UTF-16 length, so offsets don't move).
+ * Replaces the two private-use marks by U+FFFD before parsing (same UTF-16
+ * length, so offsets don't move), so that model text shows no half
+ * placeholders; the nonce is what makes them unforgeable.
  */
 export function neutralize(src: string): string {
   return /[\uE000\uE001]/.test(src) ? src.replace(/[\uE000\uE001]/g, '\uFFFD') : src;
@@ -54,8 +65,9 @@ export function neutralize(src: string): string {
 /** Replaces math placeholders in sanitized HTML with the sanitized formulas. */
 export function insertMath(html: string, env: MarkdownEnv): string {
   const parts = env.math;
-  if (!parts?.length) return html;
-  return html.replace(PH_RE, (m, i: string) => parts[Number(i)] ?? m);
+  if (!parts?.length || !env.mathNonce) return html;
+  const own = new RegExp(`\uE000m${env.mathNonce}\\.(\\d+)\uE001`, 'g');
+  return html.replace(own, (m, i: string) => parts[Number(i)] ?? m);
 }
 
 const KATEX_OPTIONS = {

@@ -52,6 +52,28 @@ describe('hostile markup corpus', () => {
     expect(streamed[0].html.match(/class="katex"/g)).toHaveLength(1);
   });
 
+  // markdown-it decodes character references after neutralize() has run, so
+  // model text can write the placeholder's private-use marks as entities.
+  it.each([
+    ['in text', 'fake &#xE000;m0&#xE001; and $x$'],
+    ['in text, decimal', 'fake &#57344;m0&#57345; and $x$'],
+    ['in a link title', '[a](https://a.example "&#xE000;m0&#xE001;") and $x$'],
+    ['in emphasis', '*&#xE000;m0&#xE001;* and $x$'],
+  ])('model text cannot forge a math placeholder with character references (%s)', (_name, src) => {
+    const check = (html: string) => {
+      const doc = new DOMParser().parseFromString(html, 'text/html');
+      expect(doc.querySelectorAll('.katex')).toHaveLength(1);
+      // What the model wrote stays as it wrote it, the marks included.
+      for (const a of Array.from(doc.querySelectorAll('a[title]'))) {
+        expect(a.getAttribute('title')).toBe('\uE000m0\uE001');
+      }
+    };
+    check(renderMarkdown(src));
+    const sm = new StreamingMarkdown();
+    sm.update(src);
+    check(sm.update(src, { final: true }).map((b) => b.html).join(''));
+  });
+
   it('renders raw HTML as visible text, not markup', () => {
     const html = renderMarkdown('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;');

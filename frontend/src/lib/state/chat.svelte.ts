@@ -298,7 +298,7 @@ export class ChatStore {
   /** Returns true when the text was taken (the composer clears itself). */
   send(text: string): boolean {
     const body = text.trim();
-    if (!body) return false;
+    if (!body && !this.images.length) return false; // pictures alone are a message
     if (this.streaming) return false;
     if (this.preparing) {
       toasts.show('The images are still being read; send again in a moment.', 'info');

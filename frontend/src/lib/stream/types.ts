@@ -10,8 +10,11 @@ export const STREAM_EVENT = 'brook:stream';
  * final: over (`state` says how).
  */
 export type StreamPhase = 'queued' | 'waiting' | 'streaming' | 'recovering' | 'final';
-/** While waiting: 'model_load' | 'first_token'; while recovering: 'continue' | 'reask'. */
-export type WaitingFor = 'model_load' | 'first_token' | 'continue' | 'reask';
+/**
+ * While waiting: 'model_load' | 'first_token'; while recovering: 'continue' | 'reask', or
+ * 'server_stuck' when the request has had no answer for long while Ollama answers with the model loaded.
+ */
+export type WaitingFor = 'model_load' | 'first_token' | 'continue' | 'reask' | 'server_stuck';
 export type FinalState = 'complete' | 'stopped' | 'interrupted' | 'failed';
 
 export interface StreamEvent {

@@ -3,8 +3,6 @@
 import {store} from '../models';
 import {app} from '../models';
 
-export function Create():Promise<store.Conversation>;
-
 export function Delete(arg1:number):Promise<void>;
 
 export function DeleteMessage(arg1:number):Promise<number>;

@@ -17,7 +17,7 @@ export function Get():Promise<store.Settings>;
 
 export function KeyStorage():Promise<app.KeyStorage>;
 
-export function KeyringAvailable():Promise<boolean>;
+export function MoveKeysToKeyring():Promise<void>;
 
 export function Paths():Promise<paths.Layout>;
 

@@ -26,8 +26,8 @@ export function KeyStorage() {
   return window['go']['app']['SettingsService']['KeyStorage']();
 }
 
-export function KeyringAvailable() {
-  return window['go']['app']['SettingsService']['KeyringAvailable']();
+export function MoveKeysToKeyring() {
+  return window['go']['app']['SettingsService']['MoveKeysToKeyring']();
 }
 
 export function Paths() {
