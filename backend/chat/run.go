@@ -133,12 +133,12 @@ func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.M
 	client, err := e.cfg.Providers.Client(run.ctx, conv.EndpointID)
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
-		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", provider.Explain(err)+"."
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndNoEndpoint), provider.Explain(err)+"."
 		return keepPartial(final)
 	}
 	images, err := e.historyImages(run.ctx, conv.ID, history)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, "images", "Brook could not read the conversation's images: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's images: "+err.Error()
 		return keepPartial(final)
 	}
 	server := e.profile(run.ctx, conv.EndpointID)
@@ -191,13 +191,13 @@ func (j *answerJob) produce(final store.Message) store.Message {
 
 	switch outcome := classify(j.run.ctx, err); outcome.kind {
 	case outcomeWhole:
-		final.EndReason = orDefault(completion.FinishReason, "stop")
+		final.EndReason = finishedAs(completion.FinishReason)
 		setUsage(&final, j.usage, snap.Pieces, snap.FirstPieceAt, time.Now())
 	case outcomeStopped, outcomeShutdown:
 		final.CompletionTokens += j.usage.CompletionTokens // what Continue has left of the budget
 		return endedEarly(j.run.ctx, final)
 	case outcomeRefused:
-		final.State, final.EndReason, final.Error = store.StateFailed, "refused", provider.Explain(err)
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndRefused), provider.Explain(err)
 		if req.Think != provider.ThinkDefault {
 			// Most often a model that cannot think, asked to.
 			final.Error += " Thinking is set for this conversation: set it back to the model's default in the conversation's settings if this model cannot think."
@@ -305,9 +305,9 @@ func (j *answerJob) addUsage(u provider.Usage, pieces int) {
 // endedEarly marks an answer that the user stopped or Brook's closing cut short.
 func endedEarly(runCtx context.Context, final store.Message) store.Message {
 	if errors.Is(context.Cause(runCtx), errShutdown) {
-		final.State, final.EndReason, final.Error = store.StateInterrupted, "app_closed", errShutdown.Error()+"."
+		final.State, final.EndReason, final.Error = store.StateInterrupted, string(EndAppClosed), errShutdown.Error()+"."
 	} else {
-		final.State, final.EndReason = store.StateStopped, "user_stop"
+		final.State, final.EndReason = store.StateStopped, string(EndUserStop)
 	}
 	return final
 }
@@ -385,11 +385,4 @@ func finalEvent(m store.Message) events.StreamEvent {
 		ev.MessageOmitted = true
 	}
 	return ev
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
