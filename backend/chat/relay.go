@@ -216,9 +216,9 @@ func (r *relay) snapshot() relaySnapshot {
 	return snap
 }
 
-// run emits and checkpoints until finish is called. It works only when
+// loop emits and checkpoints until sendFinal is called. It works only when
 // something changed: no timer runs while the answer waits or is quiet.
-func (r *relay) run() {
+func (r *relay) loop() {
 	defer close(r.finished)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -264,9 +264,9 @@ func (r *relay) checkpointDue() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// finish sends the final event after any pending delta and waits until it is out.
+// sendFinal sends the final event after any pending delta and waits until it is out.
 // The caller has already stored the final message, so a UI that fetches it gets the truth.
-func (r *relay) finish(final events.StreamEvent) {
+func (r *relay) sendFinal(final events.StreamEvent) {
 	r.finalCh <- final
 	<-r.finished
 }

@@ -29,14 +29,14 @@ func BenchmarkRelayCoalescing(b *testing.B) {
 			wake: make(chan struct{}, 1), finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
 			checkpoint: func(string, string) error { checkpoints.Add(1); return nil },
 		}
-		go r.run()
+		go r.loop()
 		next := time.Now()
 		for t := 0; t < tokensPerAnswer; t++ {
 			r.append("tok ", time.Now())
 			next = next.Add(500 * time.Microsecond)
 			time.Sleep(time.Until(next))
 		}
-		r.finish(events.StreamEvent{Phase: events.PhaseFinal})
+		r.sendFinal(events.StreamEvent{Phase: events.PhaseFinal})
 	}
 	tokens := float64(b.N * tokensPerAnswer)
 	b.ReportMetric(float64(emitter.n.Load())/tokens, "events/token")

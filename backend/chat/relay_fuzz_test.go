@@ -128,7 +128,7 @@ func FuzzRelayDeltas(f *testing.F) {
 				return nil
 			},
 		}
-		go r.run() // a frame of an hour: it flushes only when finished
+		go r.loop() // a frame of an hour: it flushes only when finished
 
 		now := time.Unix(1700000000, 0)
 		ti, ri := 0, 0
@@ -151,7 +151,7 @@ func FuzzRelayDeltas(f *testing.F) {
 				}
 			}
 		}
-		r.finish(events.StreamEvent{Phase: events.PhaseFinal})
+		r.sendFinal(events.StreamEvent{Phase: events.PhaseFinal})
 
 		var gotText, gotReasoning strings.Builder
 		gotText.WriteString(prefix)
