@@ -123,7 +123,7 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		settings = store.DefaultSettings()
 	}
 	prefix := answer.Content
-	relay := newRelay(e, answer.ID, conv.ID, answer.Run, prefix, answer.Reasoning)
+	relay := newRelay(e.relayConfig(conv.ID, answer), prefix, answer.Reasoning)
 	active.relay = relay
 	go relay.loop()
 
@@ -155,6 +155,19 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		prefixThinkingMs: answer.ThinkingMs,
 	}
 	return job.streamOrRecover(final)
+}
+
+// relayConfig is the configuration of the relay of answer, in the
+// conversation conversationID: the engine's emitter and intervals, and
+// checkpoints of the answer's run.
+func (e *Engine) relayConfig(conversationID int64, answer store.Message) relayConfig {
+	return relayConfig{
+		messageID: answer.ID, conversationID: conversationID,
+		emitter: e.cfg.Emitter, frame: e.cfg.FrameInterval, checkpointEvery: e.cfg.CheckpointInterval,
+		checkpoint: func(content, reasoning string) error {
+			return e.cfg.Store.CheckpointAnswer(context.Background(), answer.ID, answer.Run, content, reasoning)
+		},
+	}
 }
 
 // keepPartial marks a failed continuation interrupted: the answer has text
