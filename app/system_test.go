@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zalando/go-keyring"
-
 	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/store"
 )

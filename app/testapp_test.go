@@ -12,7 +12,6 @@ import (
 	"brook/backend/chat"
 	_ "brook/backend/endpoints/allkinds"
 	"brook/backend/providertest"
-	"brook/backend/store"
 )
 
 // testApp starts the backend as the window does, in a temporary data folder,
