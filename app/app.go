@@ -184,11 +184,7 @@ func (a *App) open() error {
 		a.addNotice("Your saved API keys could not be read, so they are kept for this session only. " + err.Error())
 		a.log.Error("reading the key file", "err", err)
 	}
-	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, endpoints.Environment{
-		OllamaHost:    os.Getenv("OLLAMA_HOST"),
-		OpenAIBaseURL: os.Getenv("OPENAI_BASE_URL"),
-		OpenAIAPIKey:  os.Getenv("OPENAI_API_KEY"),
-	}); err != nil {
+	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, os.Getenv); err != nil {
 		a.log.Error("configuring default endpoints", "err", err)
 	}
 	a.registry = endpoints.New(st, a.keys)

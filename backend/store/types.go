@@ -131,13 +131,10 @@ const (
 	RecoveryReasked = "reasked"
 )
 
-// EndpointKind is the wire protocol an [Endpoint] speaks.
+// EndpointKind is the wire protocol an [Endpoint] speaks: the ID of a kind
+// registered in brook/backend/endpoints/kind ("ollama", "openai"). The store
+// keeps any well-formed ID; the kinds are known above it.
 type EndpointKind string
-
-const (
-	KindOllama EndpointKind = "ollama"
-	KindOpenAI EndpointKind = "openai"
-)
 
 // Endpoint is a configured model server. Its API key is never stored here:
 // it lives in the OS keyring under the endpoint's ID.

@@ -1,6 +1,7 @@
 // An in-memory BrookApi for tests and for previewing the UI in a plain browser
 // (`npm run dev` without Wails). It can simulate streaming answers.
 import { FakeTree } from './fakeTree';
+import { fakeEndpointKinds } from './fakeKinds';
 import type {
   AboutInfo,
   AnswerSaved,
@@ -614,6 +615,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       async serverKinds() {
         return structuredClone(FAKE_SERVER_KINDS);
       },
+      endpointKinds: fakeEndpointKinds,
     },
     localModels: {
       async installed(ep) {

@@ -10,7 +10,7 @@
 // Bound methods live at window.go.app.<Service>.<Method> (Wails v2) and return
 // Promises; events come through window.runtime.EventsOn, which returns an
 // unsubscribe function (EventsOff is never used: it drops every listener).
-import type { app, chat, endpoints, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
@@ -42,14 +42,18 @@ export type ImageInput = store.ImageInput;
 /** A stored image of a message, metadata only (no data); ConversationService.ImageData(id) gives its data: URL. */
 export type MessageImage = Omit<store.Image, 'data'>;
 export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[] }>;
-/** The wire protocol an endpoint speaks. */
-export type EndpointKind = 'ollama' | 'openai';
+/** The wire protocol an endpoint speaks: the id of a kind Go registered (SettingsService.EndpointKinds). */
+export type EndpointKind = string;
+/** Whether an endpoint kind takes an API key. */
+export type KeyNeed = 'none' | 'optional' | 'required';
+/** One kind of endpoint: its name, key need, defaults and what it can do. Ask it rather than name a kind. */
+export type EndpointKindInfo = Narrowed<kind.Info, { key: KeyNeed }>;
 /** What software serves an endpoint (Go's provider.ServerKind). */
 export type ServerKind = 'ollama' | 'llamacpp' | 'vllm' | 'openrouter' | 'openai' | 'generic';
 /** One entry of SettingsService.ServerKinds, in the order Settings offers them. */
-export type ServerKindInfo = app.ServerKindOption;
+export type ServerKindInfo = endpoints.ServerKindOption;
 export type Endpoint = Narrowed<store.Endpoint, { kind: EndpointKind }>;
-export type EndpointView = Narrowed<app.EndpointView, { kind: EndpointKind }>;
+export type EndpointView = Narrowed<endpoints.View, { kind: EndpointKind }>;
 /** What failed when an endpoint was tested (Go's endpoints.Failure). */
 export type ProbeFailure =
   | 'bad_url' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'unauthorized' | 'forbidden'
@@ -197,6 +201,8 @@ export interface BrookApi {
     deleteKeptDatabase(path: string): Promise<void>;
     startupNotice(): Promise<string>;
     serverKinds(): Promise<ServerKindInfo[]>;
+    /** The kinds of endpoint, in the order Settings offers them. */
+    endpointKinds(): Promise<EndpointKindInfo[]>;
   };
   /** Ollama's own models on an Ollama endpoint: what is installed and loaded, and pulls. */
   localModels: {
@@ -430,6 +436,7 @@ export function createWailsApi(): BrookApi {
       deleteKeptDatabase: (path) => settings.DeleteKeptDatabase(path),
       startupNotice: () => settings.StartupNotice(),
       serverKinds: async () => list(await settings.ServerKinds()),
+      endpointKinds: async () => list(await settings.EndpointKinds()) as EndpointKindInfo[],
     },
     localModels: {
       installed: async (ep) => list(await local.Installed(ep)).map((m) => ({ ...m, capabilities: list(m.capabilities) })),

@@ -3,6 +3,7 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi } from '../lib/api.fake';
+import { endpointKinds } from '../lib/state/endpointKinds.svelte';
 import { models } from '../lib/state/models.svelte';
 import Banners from '../lib/components/Banners.svelte';
 
@@ -24,7 +25,7 @@ describe('unreachable Ollama banner', () => {
       ],
     });
     setApi(fake);
-    await models.refresh(true);
+    await Promise.all([models.refresh(true), endpointKinds.load()]);
     const { getByTestId } = render(Banners);
     const banner = getByTestId('unreachable-banner');
     expect(banner.textContent).toContain('ollama serve');

@@ -7,6 +7,7 @@ import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { setApi } from '../lib/api';
 import { createFakeApi, FAKE_SUGGESTION, pullProgress, survey, type FakeApi } from '../lib/api.fake';
 import { chat } from '../lib/state/chat.svelte';
+import { endpointKinds } from '../lib/state/endpointKinds.svelte';
 import { localModels } from '../lib/state/localModels.svelte';
 import { models } from '../lib/state/models.svelte';
 import { toasts } from '../lib/state/toasts.svelte';
@@ -28,7 +29,7 @@ beforeEach(async () => {
   toasts.clear();
   chat.newChat();
   stop = localModels.start();
-  await models.refresh(true);
+  await Promise.all([models.refresh(true), endpointKinds.load()]);
 });
 afterEach(() => {
   stop();

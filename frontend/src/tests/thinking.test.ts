@@ -8,6 +8,7 @@ import { setApi, type EndpointModels, type Message, type StreamEvent } from '../
 import { conv, createFakeApi, msg, survey, type FakeApi } from '../lib/api.fake';
 import { streams } from '../lib/state/streams.svelte';
 import { chat } from '../lib/state/chat.svelte';
+import { endpointKinds } from '../lib/state/endpointKinds.svelte';
 import { models } from '../lib/state/models.svelte';
 import { toasts } from '../lib/state/toasts.svelte';
 import MessageItem from '../lib/components/MessageItem.svelte';
@@ -308,6 +309,7 @@ describe('Thinking setting', () => {
     const endpointId = endpoints[0].endpoint.id;
     fake = createFakeApi({ models: endpoints, conversations: [conv({ id: 5, endpointId, model, params: think ? { temperature: 0.5, think } : { temperature: 0.5 } })] });
     setApi(fake);
+    await endpointKinds.load();
     chat.newChat(); // forget the conversation an earlier test opened
     await models.refresh(true);
     await chat.open(5);
