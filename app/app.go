@@ -21,7 +21,9 @@ import (
 
 	"brook/backend/applog"
 	"brook/backend/chat"
+	"brook/backend/conversations"
 	"brook/backend/endpoints"
+	"brook/backend/events"
 	"brook/backend/gpu"
 	"brook/backend/localmodels"
 	"brook/backend/paths"
@@ -51,8 +53,10 @@ type App struct {
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
-	models   *localmodels.Manager
-	chooser  selection.Chooser
+	// conversations serves ConversationService; set with engine.
+	conversations *conversations.Service
+	models        *localmodels.Manager
+	chooser       selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.
@@ -190,6 +194,7 @@ func (a *App) open() error {
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
+	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
 		Changed:   func(string) { a.registry.Changed() },
 		PullsFile: filepath.Join(layout.Data, localmodels.PullsFileName)})

@@ -10,7 +10,7 @@
 // Bound methods live at window.go.app.<Service>.<Method> (Wails v2) and return
 // Promises; events come through window.runtime.EventsOn, which returns an
 // unsubscribe function (EventsOff is never used: it drops every listener).
-import type { app, chat, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
@@ -80,7 +80,7 @@ export type Theme = 'system' | 'light' | 'dark';
  */
 export type Settings = Narrowed<store.Settings, { params: Params; theme: Theme }>;
 export type SendResult = Narrowed<chat.SendResult, { conversation: Conversation; user: Message; answer: Message }>;
-export type ConversationView = Narrowed<app.ConversationView, { conversation: Conversation; messages: Message[] }>;
+export type ConversationView = Narrowed<conversations.View, { conversation: Conversation; messages: Message[] }>;
 export type ImportResult = store.ImportResult;
 export type Paths = paths.Layout;
 export type BackupInfo = app.BackupInfo;

@@ -19,10 +19,6 @@ export namespace app {
 	    sizeBytes: number;
 	    kind: string;
 	}
-	export interface ConversationView {
-	    conversation: store.Conversation;
-	    messages: store.Message[];
-	}
 	export interface KeyStorage {
 	    where: string;
 	    path: string;
@@ -48,6 +44,15 @@ export namespace chat {
 	    conversation: store.Conversation;
 	    user: store.Message;
 	    answer: store.Message;
+	}
+
+}
+
+export namespace conversations {
+	
+	export interface View {
+	    conversation: store.Conversation;
+	    messages: store.Message[];
 	}
 
 }
