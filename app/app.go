@@ -19,6 +19,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
+	"brook/backend/answers"
 	"brook/backend/applog"
 	"brook/backend/chat"
 	"brook/backend/conversations"
@@ -53,8 +54,10 @@ type App struct {
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
-	// conversations serves ConversationService; set with engine.
+	// conversations and answers serve ConversationService and
+	// ChatService; set with engine.
 	conversations *conversations.Service
+	answers       *answers.Service
 	models        *localmodels.Manager
 	chooser       selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
@@ -194,6 +197,7 @@ func (a *App) open() error {
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
+	a.answers = answers.New(a.engine, a.store, a.chooser)
 	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
 		Changed:   func(string) { a.registry.Changed() },

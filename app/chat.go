@@ -1,14 +1,12 @@
 package app
 
 import (
-	"errors"
-
 	"brook/backend/chat"
-	"brook/backend/guard"
 	"brook/backend/store"
 )
 
-// ChatService sends messages and controls answers.
+// ChatService sends messages and controls answers; backend/answers checks
+// the arguments.
 type ChatService struct{ a *App }
 
 // Send stores text as a new message (in a new conversation when conversationID
@@ -25,134 +23,56 @@ func (s *ChatService) Send(conversationID int64, text, endpointID, model string)
 // guard.MaxImageBytes, its data in base64. They are checked before anything
 // is stored, and refused when the model's server says it cannot see images.
 func (s *ChatService) SendWithImages(conversationID int64, text, endpointID, model string, images []store.ImageInput) (chat.SendResult, error) {
-	if err := s.a.ready(); err != nil {
-		return chat.SendResult{}, err
-	}
-	if err := guard.First(guard.ConversationOrNew(conversationID), guard.Message(text),
-		guard.EndpointID(endpointID), guard.Model(model), guard.ImageCount(len(images))); err != nil {
-		return chat.SendResult{}, err
-	}
-	checked, err := checkImages(images)
-	if err != nil {
-		return chat.SendResult{}, err
-	}
-	req, err := s.a.chooser.Complete(s.a.ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model, Images: checked})
-	if err != nil {
-		return chat.SendResult{}, err
-	}
-	return s.a.engine.Send(s.a.ctx, req)
-}
-
-// checkImages decodes and checks the images the UI attached to a message.
-func checkImages(images []store.ImageInput) ([]store.Image, error) {
-	if len(images) == 0 {
-		return nil, nil
-	}
-	out := make([]store.Image, 0, len(images))
-	for _, in := range images {
-		img, err := guard.ImageBase64(in.Name, in.MIME, in.Data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, store.Image{Name: img.Name, MIME: img.MIME, Width: img.Width, Height: img.Height,
-			Size: int64(len(img.Data)), Data: img.Data})
-	}
-	return out, nil
+	return readyGet(s.a, func() (chat.SendResult, error) {
+		return s.a.answers.Send(s.a.ctx, conversationID, text, endpointID, model, images)
+	})
 }
 
 // Stop stops a streaming answer, keeping its text. Stopping an answer that
 // has already ended does nothing.
 func (s *ChatService) Stop(answerID int64) error {
-	if err := s.a.ready(); err != nil {
-		return err
-	}
-	if err := guard.ID("answer", answerID); err != nil {
-		return err
-	}
-	if !s.a.engine.Stop(answerID) {
-		_, err := s.a.store.GetMessage(s.a.ctx, answerID)
-		return err
-	}
-	return nil
+	return readyDo(s.a, func() error { return s.a.answers.Stop(s.a.ctx, answerID) })
 }
 
 // AskNow stops waiting for an answer's stream and asks for it without
 // streaming at once.
 func (s *ChatService) AskNow(answerID int64) error {
-	if err := s.a.ready(); err != nil {
-		return err
-	}
-	if err := guard.ID("answer", answerID); err != nil {
-		return err
-	}
-	if !s.a.engine.AskNow(answerID) {
-		return errors.New("that answer is no longer waiting")
-	}
-	return nil
+	return readyDo(s.a, func() error { return s.a.answers.AskNow(answerID) })
 }
 
 // Retry asks for an answer again as a new version, shown in its place; the
 // old one stays a version.
 func (s *ChatService) Retry(answerID int64) (store.Message, error) {
-	if err := s.a.ready(); err != nil {
-		return store.Message{}, err
-	}
-	if err := guard.ID("answer", answerID); err != nil {
-		return store.Message{}, err
-	}
-	return s.a.engine.Retry(s.a.ctx, answerID)
+	return readyGet(s.a, func() (store.Message, error) { return s.a.answers.Retry(s.a.ctx, answerID) })
 }
 
 // Continue extends an interrupted or stopped answer.
 func (s *ChatService) Continue(answerID int64) (store.Message, error) {
-	if err := s.a.ready(); err != nil {
-		return store.Message{}, err
-	}
-	if err := guard.ID("answer", answerID); err != nil {
-		return store.Message{}, err
-	}
-	return s.a.engine.Continue(s.a.ctx, answerID)
+	return readyGet(s.a, func() (store.Message, error) { return s.a.answers.Continue(s.a.ctx, answerID) })
 }
 
 // Regenerate asks for another answer as a new version; the old one stays.
 func (s *ChatService) Regenerate(answerID int64) (store.Message, error) {
-	if err := s.a.ready(); err != nil {
-		return store.Message{}, err
-	}
-	if err := guard.ID("answer", answerID); err != nil {
-		return store.Message{}, err
-	}
-	return s.a.engine.Regenerate(s.a.ctx, answerID)
+	return readyGet(s.a, func() (store.Message, error) { return s.a.answers.Regenerate(s.a.ctx, answerID) })
 }
 
 // EditAndResend sends an edited question as a new version of it, with a
 // new answer; the original stays a version.
 func (s *ChatService) EditAndResend(userMessageID int64, text string) (chat.SendResult, error) {
-	if err := s.a.ready(); err != nil {
-		return chat.SendResult{}, err
-	}
-	if err := guard.First(guard.ID("message", userMessageID), guard.Message(text)); err != nil {
-		return chat.SendResult{}, err
-	}
-	return s.a.engine.EditAndResend(s.a.ctx, userMessageID, text)
+	return readyGet(s.a, func() (chat.SendResult, error) { return s.a.answers.EditAndResend(s.a.ctx, userMessageID, text) })
 }
 
 // SaveAgain writes an answer whose final write failed; it says why when it
 // still cannot.
 func (s *ChatService) SaveAgain(answerID int64) error {
-	if err := s.a.ready(); err != nil {
-		return err
-	}
-	if err := guard.ID("answer", answerID); err != nil {
-		return err
-	}
-	return s.a.engine.SaveAgain(answerID)
+	return readyDo(s.a, func() error { return s.a.answers.SaveAgain(answerID) })
 }
 
-// ActiveAnswers lists the answers streaming now.
+// ActiveAnswers lists the answers streaming now (none while Brook starts
+// or closes).
 func (s *ChatService) ActiveAnswers() []int64 {
 	if s.a.ready() != nil {
 		return []int64{}
 	}
-	return s.a.engine.Active()
+	return s.a.answers.Active()
 }
