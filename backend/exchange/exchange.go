@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"brook/backend/fsutil"
+	"brook/backend/guard"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -41,6 +42,20 @@ type Export struct {
 	list   *store.ExportList
 	format transfer.Format
 	now    time.Time
+}
+
+// BeginChecked is [Begin] for a caller that has not checked its input
+// (the window): bad ids or an unknown format are refused with guard's
+// error before anything is read.
+func BeginChecked(ctx context.Context, st *store.Store, ids []int64, format string, now time.Time) (*Export, error) {
+	formats := make([]string, len(transfer.Formats))
+	for i, f := range transfer.Formats {
+		formats[i] = string(f)
+	}
+	if err := guard.First(guard.IDs("conversation", ids), guard.OneOf("export format", format, formats...)); err != nil {
+		return nil, err
+	}
+	return Begin(ctx, st, ids, transfer.Format(format), now)
 }
 
 // Begin starts an export of the conversations ids, in that order, or of

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"brook/backend/guard"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -165,5 +166,27 @@ func TestExportAndImport(t *testing.T) {
 				t.Fatalf("reading the JSON export back: %d, %v", len(back), err)
 			}
 		}
+	}
+}
+
+// BeginChecked refuses what the window could send wrong before reading
+// anything, with guard's error.
+func TestBeginCheckedRefusesBadInput(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"unknown format": func() error { _, err := BeginChecked(ctx, st, nil, "docx", time.Now()); return err },
+		"id 0":           func() error { _, err := BeginChecked(ctx, st, []int64{0}, "json", time.Now()); return err },
+	} {
+		if err := call(); !errors.Is(err, guard.ErrInvalid) {
+			t.Errorf("%s: %v, want guard.ErrInvalid", name, err)
+		}
+	}
+	if _, err := BeginChecked(ctx, st, nil, "md", time.Now()); err != nil {
+		t.Fatalf("a good export of nothing: %v", err)
 	}
 }
