@@ -186,7 +186,7 @@ func TestBeginCheckedRefusesBadInput(t *testing.T) {
 			t.Errorf("%s: %v, want guard.ErrInvalid", name, err)
 		}
 	}
-	if _, err := BeginChecked(ctx, st, nil, "md", time.Now()); err != nil {
+	if _, err := BeginChecked(ctx, st, nil, "markdown", time.Now()); err != nil {
 		t.Fatalf("a good export of nothing: %v", err)
 	}
 }
