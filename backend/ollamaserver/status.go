@@ -70,3 +70,6 @@ type Status struct {
 	// RestartHint says how to restart an Ollama Brook did not start.
 	RestartHint string `json:"restartHint"`
 }
+
+// StatusEventName is the event that carries each new [Status] to the window.
+const StatusEventName = "brook:ollama-server"
