@@ -58,6 +58,38 @@ func TestRealWindowStartsTheInstalledOllama(t *testing.T) {
 	}
 }
 
+// TestASecondBrookLeavesTheFirstOnesOllamaAlone: a Brook (another data
+// folder, so another instance) finds the Ollama the first one started
+// running, uses it, and leaves it running when it quits; the first one
+// stops it.
+func TestASecondBrookLeavesTheFirstOnesOllamaAlone(t *testing.T) {
+	in := realollama.Install(t)
+	host := freeAddr(t)
+	env := []string{"PATH=" + in.PathDir + string(os.PathListSeparator) + os.Getenv("PATH"), "OLLAMA_MODELS=" + in.Models, "OLLAMA_NO_CLOUD=1"}
+	first := start(t, launch{ollamaHost: host, scenario: "pose:ollama-running", extraEnv: env})
+	first.waitPose(90 * time.Second)
+	running := in.Processes()
+
+	second := start(t, launch{ollamaHost: host, scenario: "ollamaStarted", extraEnv: env})
+	var r struct {
+		OK             bool   `json:"ok"`
+		Error          string `json:"error"`
+		StartedByBrook bool   `json:"startedByBrook"`
+		State          string `json:"state"`
+	}
+	second.waitReport(120*time.Second, &r)
+	if !r.OK || r.StartedByBrook || r.State != "complete" {
+		t.Fatalf("the second Brook: %+v", r)
+	}
+	if after := in.Processes(); len(running) == 0 || !slices.Contains(after, running[0]) {
+		t.Fatalf("the second Brook stopped the first one's Ollama: %v, then %v", running, after)
+	}
+	first.quit()
+	if pids := in.Processes(); len(pids) != 0 {
+		t.Fatalf("Ollama processes left after the first Brook quit: %v", pids)
+	}
+}
+
 // TestFirstRunWithoutOllamaSaysHowToInstallIt poses the first-run screen
 // with no Ollama installed and nothing answering, and photographs it
 // (docs/screenshots/no-ollama.png with make screenshots).

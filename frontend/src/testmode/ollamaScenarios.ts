@@ -22,6 +22,10 @@ export const ollamaScenarios: Record<string, (arg: string) => Promise<Record<str
 };
 
 export const ollamaPoses: Record<string, (value: string) => Promise<void>> = {
+  /** Ollama answering, however it came to (started by this Brook or not). */
+  async 'ollama-running'() {
+    await waitFor(() => ollamaServer.status?.state === 'running', 'Ollama to answer', 60000);
+  },
   /** First run with no Ollama installed: how to install it, or use a server elsewhere. */
   async 'no-ollama'() {
     await waitFor(() => $('ollama-setup'), 'the first-run screen without Ollama', 30000);
