@@ -127,7 +127,7 @@ bench: deps-test $(BIN)
 screenshots: deps-test $(TEST_BIN)
 	mkdir -p docs/screenshots $(ARTIFACTS)
 	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
-	  go test -count=1 -run TestMainStatesScreenshots -v ./e2e/
+	  go test -count=1 -run 'TestMainStatesScreenshots|TestFirstRunWithoutOllamaSaysHowToInstallIt' -v ./e2e/
 
 ## dev: live-reloading development window (wails dev).
 dev: deps

@@ -31,11 +31,18 @@ type Settings struct {
 	// Brook's closing cut short (a quit, a crash, a power cut), where the
 	// server can continue them.
 	ResumeAnswers bool `json:"resumeAnswers"`
+	// StartOllama, on by default, starts the installed Ollama when the
+	// local Ollama endpoint does not answer ("Start Ollama when it isn't
+	// running").
+	StartOllama bool `json:"startOllama"`
+	// KeepOllamaRunning leaves the Ollama that Brook started running when
+	// Brook quits; off by default, so Brook stops what it started.
+	KeepOllamaRunning bool `json:"keepOllamaRunning"`
 }
 
 // DefaultSettings are the settings of a new installation.
 func DefaultSettings() Settings {
-	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system", ResumeAnswers: true}
+	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system", ResumeAnswers: true, StartOllama: true}
 }
 
 // MaxTimeoutSeconds is the longest either timeout may be: an hour.

@@ -170,3 +170,26 @@ func TestConcurrentSettingsAndLastModelKeepBothWrites(t *testing.T) {
 		t.Fatalf("app state = %+v, %v; want %+v", st, err, want)
 	}
 }
+
+// TestSettingsSavedBeforeOllamaStartingExistedStartIt: settings saved by a
+// Brook that did not know the Ollama settings start Ollama and stop it on
+// quit, as a new installation does; the user's choices are kept.
+func TestSettingsSavedBeforeOllamaStartingExistedStartIt(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO settings (id, data) VALUES (1, ?)`,
+		`{"firstTokenTimeoutSeconds":300,"idleTimeoutSeconds":60,"theme":"dark","resumeAnswers":false}`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LoadSettings(ctx)
+	if err != nil || !got.StartOllama || got.KeepOllamaRunning || got.Theme != "dark" || got.ResumeAnswers {
+		t.Fatalf("%+v %v", got, err)
+	}
+	got.StartOllama, got.KeepOllamaRunning = false, true
+	if err := s.SaveSettings(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.LoadSettings(ctx); err != nil || again.StartOllama || !again.KeepOllamaRunning {
+		t.Fatalf("the choice was not kept: %+v %v", again, err)
+	}
+}

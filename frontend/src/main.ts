@@ -2,6 +2,7 @@ import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { hasBackend, setApi } from './lib/api';
+import type { OllamaState } from './lib/ollamaServer';
 import { showFatal } from './lib/fatal';
 import { toasts } from './lib/state/toasts.svelte';
 import { ui } from './lib/state/ui.svelte';
@@ -66,6 +67,10 @@ async function start() {
       };
     }
     setApi(fake);
+    // ?ollama=not_installed (or starting, failed, …): the local Ollama as Brook finds it.
+    const { createFakeOllamaServer } = await import('./lib/fakeOllamaServer');
+    const { setOllamaServerApi } = await import('./lib/ollamaServer');
+    setOllamaServerApi(createFakeOllamaServer({ state: (new URLSearchParams(location.search).get('ollama') ?? 'running') as OllamaState }));
   }
   const target = document.getElementById('app')!;
   ui.applyTheme(undefined); // follow the system until the settings load, so there is no light flash

@@ -234,6 +234,8 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       idleTimeoutSeconds: 60,
       theme: 'system',
       resumeAnswers: true,
+      startOllama: true,
+      keepOllamaRunning: false,
     },
     models: init.models ?? [
       survey({

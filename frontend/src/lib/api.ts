@@ -303,7 +303,7 @@ type Runtime = { EventsOn?: (n: string, f: (...d: unknown[]) => void) => () => v
  * Subscribe to a Wails event. If the runtime is not injected yet, keep trying
  * for a few seconds rather than silently missing every stream event.
  */
-function on(name: string, cb: (payload: unknown) => void): () => void {
+export function on(name: string, cb: (payload: unknown) => void): () => void {
   let off: (() => void) | null = null;
   let cancelled = false;
   let timer: ReturnType<typeof setTimeout> | null = null;

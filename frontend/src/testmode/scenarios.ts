@@ -13,12 +13,15 @@ import { streams } from '../lib/state/streams.svelte';
 import { $, $$, click, eventually, frame, pressEnter, setValue, shownMessages, waitFor, type ShownMessage } from './dom';
 import { FINAL, lastAnswer, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
 import { versionPoses, versionScenarios } from './versions';
+import { ollamaPoses, ollamaScenarios } from './ollamaScenarios';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
+const morePoses = { ...versionPoses, ...ollamaPoses };
 
 const scenarios: Record<string, Scenario> = {
   ...versionScenarios,
+  ...ollamaScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();
@@ -355,8 +358,8 @@ const scenarios: Record<string, Scenario> = {
       case 'empty':
         break;
       default:
-        if (!(what in versionPoses)) throw new Error(`unknown pose "${what}"`);
-        await versionPoses[what](value);
+        if (!(what in morePoses)) throw new Error(`unknown pose "${what}"`);
+        await morePoses[what](value);
     }
     await frame(); // let the last frame paint
     return { posed: what };

@@ -185,6 +185,42 @@ export namespace localmodels {
 
 }
 
+export namespace ollamaserver {
+	
+	export interface Fit {
+	    known: boolean;
+	    fits: boolean;
+	    needBytes: number;
+	    availableBytes: number;
+	    message: string;
+	}
+	export interface Install {
+	    command: string;
+	    link: string;
+	}
+	export interface Memory {
+	    known: boolean;
+	    availableBytes: number;
+	    totalBytes: number;
+	}
+	export interface Status {
+	    state: string;
+	    failure?: string;
+	    message: string;
+	    endpointId: string;
+	    url: string;
+	    startedByBrook: boolean;
+	    binary: string;
+	    version: string;
+	    versionNote: string;
+	    logPath: string;
+	    logTail: string[];
+	    install: Install;
+	    restartHint: string;
+	}
+
+}
+
 export namespace paths {
 	
 	export interface Layout {
@@ -324,6 +360,8 @@ export namespace store {
 	    idleTimeoutSeconds: number;
 	    theme: string;
 	    resumeAnswers: boolean;
+	    startOllama: boolean;
+	    keepOllamaRunning: boolean;
 	}
 
 }
