@@ -105,13 +105,20 @@ func (e *Export) WriteFile(ctx context.Context, path string) error {
 // in one transaction: all of them, or none when anything is wrong. A
 // conversation already in the database is skipped.
 func Import(ctx context.Context, st *store.Store, path string) (store.ImportResult, transfer.Source, error) {
-	bundles, source, err := Read(path)
+	res, report, err := ImportReport(ctx, st, path)
+	return res, report.Source, err
+}
+
+// ImportReport is [Import] that also says what the file was and what was
+// left out of it, for the closing summary.
+func ImportReport(ctx context.Context, st *store.Store, path string) (store.ImportResult, Report, error) {
+	report, err := ReadReport(path)
 	if err != nil {
-		return store.ImportResult{}, "", err
+		return store.ImportResult{}, report, err
 	}
-	res, err := st.Import(ctx, bundles)
+	res, err := st.Import(ctx, report.Bundles)
 	if err != nil {
-		return res, source, fmt.Errorf("%s: %w", filepath.Base(path), err)
+		return res, report, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	return res, source, nil
+	return res, report, nil
 }

@@ -80,7 +80,13 @@ func TestRead(t *testing.T) {
 	inFolder := file("folder.zip", func(p string) {
 		writeZip(t, p, map[string][]byte{"chatgpt-export/conversations.json": chatgpt, "chatgpt-export/user.json": []byte("{}")})
 	})
-	for _, p := range []string{plain, zipped, inFolder} {
+	deep := file("deep.zip", func(p string) { writeZip(t, p, map[string][]byte{"a/b/conversations.json": chatgpt}) })
+	folder := filepath.Join(dir, "unpacked")
+	os.MkdirAll(filepath.Join(folder, "sub"), 0o700)
+	os.WriteFile(filepath.Join(folder, "sub", "conversations.json"), chatgpt, 0o600)
+	os.WriteFile(filepath.Join(folder, "chat.html"), []byte("<html>"), 0o600)
+	// Recognised by content, wherever it lies and whatever its name.
+	for _, p := range []string{plain, zipped, inFolder, deep, folder} {
 		got, source, err := Read(p)
 		if err != nil || source != transfer.SourceChatGPT || len(got) != len(want) {
 			t.Fatalf("Read(%s) = %d conversations, %q, %v", filepath.Base(p), len(got), source, err)
@@ -96,18 +102,14 @@ func TestRead(t *testing.T) {
 		name, path, says string
 	}{
 		{"a ZIP without conversations.json", file("other.zip", func(p string) { writeZip(t, p, map[string][]byte{"notes.txt": []byte("hi")}) }),
-			"no conversations.json"},
+			"no export Brook knows"},
 		{"a ZIP with two", file("two.zip", func(p string) {
 			writeZip(t, p, map[string][]byte{"a/conversations.json": chatgpt, "b/conversations.json": chatgpt})
-		}), "2 conversations.json files"},
-		{"a ZIP with one deep inside", file("deep.zip", func(p string) {
-			writeZip(t, p, map[string][]byte{"a/b/conversations.json": chatgpt})
-		}), "no conversations.json"},
+		}), "more than one export"},
 		{"a broken ZIP", file("broken.zip", func(p string) { os.WriteFile(p, []byte("PK\x03\x04 and then nothing"), 0o600) }), "reading the ZIP"},
 		{"a ZIP whose conversations.json is not JSON", file("text.zip", func(p string) {
 			writeZip(t, p, map[string][]byte{"conversations.json": []byte("hello")})
-		}), "not a JSON file"},
-		{"a folder", dir, "not a file"},
+		}), "no export Brook knows"},
 		{"no such file", filepath.Join(dir, "missing.json"), "no such file"},
 	}
 	for _, tt := range bad {
