@@ -65,6 +65,11 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 		// Reasoning checkpointed while streaming survives the start-up recovery.
 		exec(`UPDATE messages SET reasoning = 'Need an example with Println and a deliberation.' WHERE id = 4`)
 	}
+	if k >= 12 {
+		// From version 12 Brook writes messages as a tree: the failed answer
+		// is a version of the interrupted one, beside it under the question.
+		exec(`UPDATE messages SET parent_id = CASE id WHEN 2 THEN 1 WHEN 4 THEN 3 WHEN 5 THEN 3 END, shown_at = created_at`)
+	}
 	if k >= 10 {
 		exec(`UPDATE endpoints SET extra_models = '["gpt-unlisted","模型-b"]', header_names = '["X-Api-Key"]' WHERE id = 'ep-local'`)
 	}
@@ -125,6 +130,15 @@ func TestMigrationsReachVersions(t *testing.T) {
 func TestMigrationsReachEndpointExtras(t *testing.T) {
 	if SchemaVersion() < 10 {
 		t.Fatalf("SchemaVersion() = %d, want at least 10", SchemaVersion())
+	}
+}
+
+// TestMigrationsReachContextWindow makes sure TestMigrateFromEveryVersion
+// covers the step to version 15 (the context window's choice and counts)
+// from populated databases of every earlier version.
+func TestMigrationsReachContextWindow(t *testing.T) {
+	if SchemaVersion() < 15 {
+		t.Fatalf("SchemaVersion() = %d, want at least 15", SchemaVersion())
 	}
 }
 
@@ -207,6 +221,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 				checkSeededData(t, s, k)
 			}
 			checkReasoningColumns(t, s)
+			checkContextWindowColumns(t, s, k)
 
 			// The migrated database is fully usable.
 			c, err := s.CreateConversation(ctx, Conversation{Title: "after migration"})
@@ -556,5 +571,52 @@ func checkImages(t *testing.T, s *Store, conversationID int64) {
 	}
 	if msgs, _ := s.Messages(ctx, conversationID); len(msgs) != len(before) {
 		t.Fatalf("messages after refusal = %d", len(msgs))
+	}
+}
+
+// checkContextWindowColumns checks that migrated conversations and answers
+// start with no context choice and no estimate, and that both are stored
+// and read back afterwards.
+func checkContextWindowColumns(t *testing.T, s *Store, k int) {
+	t.Helper()
+	ctx := context.Background()
+	if k >= 1 {
+		tokyo, err := s.GetConversation(ctx, 1)
+		if err != nil || tokyo.ContextChoice != "" {
+			t.Fatalf("migrated conversation = %+v, %v", tokyo, err)
+		}
+		answer, err := s.GetMessage(ctx, 2)
+		if err != nil || answer.PromptEstimate != 0 || answer.ContextLeftOut != 0 || answer.Content == "" {
+			t.Fatalf("migrated answer = %+v, %v", answer, err)
+		}
+		if err := s.SetContextChoice(ctx, 1, "leave_out"); err != nil {
+			t.Fatal(err)
+		}
+		if tokyo, err := s.GetConversation(ctx, 1); err != nil || tokyo.ContextChoice != "leave_out" || tokyo.Title != "Tokyo trip" {
+			t.Fatalf("after SetContextChoice: %+v, %v", tokyo, err)
+		}
+	}
+	c, err := s.CreateConversation(ctx, Conversation{Title: "context", ContextChoice: "grow"})
+	if err != nil || c.ContextChoice != "grow" {
+		t.Fatalf("created %+v, %v", c, err)
+	}
+	if err := s.SetContextChoice(ctx, c.ID, "shrink"); err == nil {
+		t.Fatal("an unknown choice was stored")
+	}
+	q := mustMessage(t, s, c.ID, RoleUser, "how long is this?")
+	a, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ParentID: q.ID, Role: RoleAssistant, State: StateStreaming, Run: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.State, a.Content, a.PromptTokens, a.PromptEstimate, a.ContextLeftOut = StateComplete, "this long", 120, 100, 3
+	if err := s.FinishAnswer(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetMessage(ctx, a.ID)
+	if err != nil || got.PromptTokens != 120 || got.PromptEstimate != 100 || got.ContextLeftOut != 3 {
+		t.Fatalf("finished answer = %+v, %v", got, err)
+	}
+	if err := s.DeleteConversation(ctx, c.ID); err != nil {
+		t.Fatal(err)
 	}
 }
