@@ -54,7 +54,7 @@ type TransferService struct{ a *App }
 type SystemService struct{ a *App }
 
 func newServices(a *App) []any {
-	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}}
+	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}, &ContextService{a}}
 	return append(services, testHooks.services(a)...)
 }
 
