@@ -80,12 +80,13 @@ type Ratio float64
 
 // Learn returns the ratio of counted to estimated tokens, within limits
 // that keep one odd count from making the meter absurd; the zero Ratio when
-// either is missing.
+// either is missing. The limits are wide: a byte-level vocabulary (the tiny
+// test model's) counts seven times the estimate.
 func Learn(counted int, estimated float64) Ratio {
 	if counted <= 0 || estimated <= 0 {
 		return 0
 	}
-	return Ratio(min(max(float64(counted)/estimated, 0.2), 5))
+	return Ratio(min(max(float64(counted)/estimated, 0.05), 20))
 }
 
 // Apply corrects an estimate and rounds it up to whole tokens.

@@ -38,7 +38,7 @@ func TestRatio(t *testing.T) {
 	if r := Learn(150, 100); r != 1.5 || r.Apply(10) != 15 {
 		t.Errorf("ratio %v applies %d", r, r.Apply(10))
 	}
-	if r := Learn(1_000_000, 1); r != 5 {
+	if r := Learn(1_000_000, 1); r != 20 {
 		t.Errorf("an absurd count gives ratio %v", r)
 	}
 }
