@@ -3,7 +3,6 @@ package contextwindow
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,7 +56,7 @@ func (o *Ollama) Window(ctx context.Context, model string) (Window, error) {
 	}
 	arch := infoString(show.ModelInfo, "general.architecture")
 	trained := infoInt(show.ModelInfo, arch+".context_length")
-	w := Window{Tokens: o.defaultContext, Source: fmt.Sprintf("Ollama's default window (%d)", o.defaultContext)}
+	w := Window{Tokens: o.defaultContext, Source: "Ollama's default"}
 	if n := parameter(show.Parameters, "num_ctx"); n > 0 {
 		w.Tokens, w.Source = n, "the model's num_ctx parameter"
 	}

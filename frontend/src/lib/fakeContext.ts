@@ -3,7 +3,7 @@
 // and a plain estimate of four characters a token.
 import type { BrookApi, ContextChoice, ContextView, Message } from './api';
 
-export const FAKE_WINDOW = { tokens: 4096, max: 32768, bytesPerToken: 114688, source: "Ollama's default window (4096)" };
+export const FAKE_WINDOW = { tokens: 4096, max: 32768, bytesPerToken: 114688, source: "Ollama's default" };
 const RESERVE = 512;
 
 const tokensOf = (text: string) => Math.ceil(text.length / 4) + 4;
