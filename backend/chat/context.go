@@ -159,6 +159,11 @@ func learntRatio(history []store.Message) contextwindow.Ratio {
 // as the question. endpointID and model, when set, are the model the user
 // picked; a conversation ID of 0 is a new conversation with that model.
 func (e *Engine) ContextPlan(ctx context.Context, conversationID int64, endpointID, model, draft string) (ContextView, error) {
+	done, err := e.enter()
+	if err != nil {
+		return ContextView{}, err
+	}
+	defer done()
 	conv := store.Conversation{EndpointID: endpointID, Model: model}
 	var history []store.Message
 	if conversationID != 0 {
@@ -173,8 +178,8 @@ func (e *Engine) ContextPlan(ctx context.Context, conversationID int64, endpoint
 			return ContextView{}, err
 		}
 	}
-	settings, err := e.cfg.Store.LoadSettings(ctx)
-	if err != nil {
+	settings, serr := e.cfg.Store.LoadSettings(ctx)
+	if serr != nil {
 		settings = store.DefaultSettings()
 	}
 	images, err := e.historyImages(ctx, conversationID, history)
@@ -200,5 +205,10 @@ func (e *Engine) ContextPlan(ctx context.Context, conversationID int64, endpoint
 // SetContextChoice remembers what the conversation does when it no longer
 // fits its window.
 func (e *Engine) SetContextChoice(ctx context.Context, conversationID int64, choice contextwindow.Choice) error {
+	done, err := e.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
 	return e.cfg.Store.SetContextChoice(ctx, conversationID, string(choice))
 }
