@@ -30,6 +30,7 @@ type Store interface {
 	LoadSettings(ctx context.Context) (store.Settings, error)
 	AppState(ctx context.Context) (store.AppState, error)
 	SetLastModel(ctx context.Context, endpointID, model string) error
+	SetContextChoice(ctx context.Context, id int64, choice string) error
 }
 
 // Providers hands out the [provider.Client] of a configured endpoint.

@@ -22,8 +22,11 @@ import (
 type Config struct {
 	Store     Store
 	Providers Providers
-	Emitter   events.Emitter
-	Logger    *slog.Logger
+	// Windows finds each model's context window; without it the window is
+	// unknown unless the user set a Context length.
+	Windows Windows
+	Emitter events.Emitter
+	Logger  *slog.Logger
 
 	// FrameInterval is the most often one answer emits a delta event.
 	FrameInterval time.Duration

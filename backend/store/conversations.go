@@ -1,6 +1,7 @@
 package store
 
 import (
+	"brook/backend/contextwindow"
 	"brook/backend/provider"
 
 	"context"
@@ -29,7 +30,7 @@ type ListOptions struct {
 }
 
 const conversationColumns = `id, uid, title, title_is_auto, created_at, updated_at, pinned, archived,
-	endpoint_id, model, system_prompt, params, draft`
+	endpoint_id, model, system_prompt, params, draft, context_choice`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -37,7 +38,7 @@ func scanConversation(row rowScanner) (Conversation, error) {
 	var c Conversation
 	var params string
 	err := row.Scan(&c.ID, &c.UID, &c.Title, &c.TitleIsAuto, &c.CreatedAt, &c.UpdatedAt,
-		&c.Pinned, &c.Archived, &c.EndpointID, &c.Model, &c.SystemPrompt, &params, &c.Draft)
+		&c.Pinned, &c.Archived, &c.EndpointID, &c.Model, &c.SystemPrompt, &params, &c.Draft, &c.ContextChoice)
 	if err != nil {
 		return c, err
 	}
@@ -98,10 +99,10 @@ type queryRower interface {
 
 func insertConversation(ctx context.Context, q queryRower, c *Conversation, params string) error {
 	return q.QueryRowContext(ctx, `INSERT INTO conversations
-		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft, context_choice)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.UID, c.Title, c.TitleIsAuto, c.CreatedAt, c.UpdatedAt, c.Pinned, c.Archived,
-		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft).Scan(&c.ID)
+		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft, c.ContextChoice).Scan(&c.ID)
 }
 
 // GetConversation returns a conversation, or [ErrNotFound] if it does not
@@ -206,6 +207,15 @@ func (s *Store) SetParams(ctx context.Context, id int64, params Params) error {
 		return err
 	}
 	return s.updateConversation(ctx, id, "params = ?", encoded)
+}
+
+// SetContextChoice remembers what the conversation does when it no longer
+// fits its model's context window: one of contextwindow.Choice's values.
+func (s *Store) SetContextChoice(ctx context.Context, id int64, choice string) error {
+	if !contextwindow.Choice(choice).Valid() {
+		return invalid("%q is not a context window choice", choice)
+	}
+	return s.updateConversation(ctx, id, "context_choice = ?", choice)
 }
 
 // SaveDraft keeps the unsent text of a conversation's input box.

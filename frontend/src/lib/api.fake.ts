@@ -2,6 +2,7 @@
 // (`npm run dev` without Wails). It can simulate streaming answers.
 import { FakeTree } from './fakeTree';
 import { fakeEndpointKinds } from './fakeKinds';
+import { fakeContext } from './fakeContext';
 import type {
   AboutInfo,
   AnswerSaved,
@@ -305,6 +306,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       const m = findMsg(id);
       fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'recovering', at: m.content.length, waitingFor, reason, since });
     },
+    context: fakeContext(db),
     chat: {
       async send(conversationId, text, endpointId, model) {
         log('send', conversationId, text, endpointId, model);

@@ -12,6 +12,7 @@
 // unsubscribe function (EventsOff is never used: it drops every listener).
 import type { app, chat, conversations, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
+import * as ContextService from '../../wailsjs/go/app/ContextService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
 import * as ModelService from '../../wailsjs/go/app/ModelService';
@@ -130,7 +131,25 @@ export interface QuitRequest {
 /** How to quit with answers still coming: stop them, wait for them, or finish them at the next start. */
 export type QuitHow = 'stop' | 'wait' | 'resume';
 
+/** What a conversation does when it no longer fits its model's window ('' = ask first). */
+export type ContextChoice = '' | 'grow' | 'leave_out';
+/** ContextService.Plan: the plan of the conversation's next request against its model's context window. */
+export type ContextView = Narrowed<chat.ContextView, { choice: ContextChoice; window: ContextWindow }>;
+/** A model's window (Go's contextwindow.Window, which the bindings leave untyped). */
+export interface ContextWindow {
+  tokens: number;
+  max: number;
+  bytesPerToken?: number;
+  answerTokens?: number;
+  source: string;
+}
+
 export interface BrookApi {
+  /** The composer's context meter (app/contextwindow.go). */
+  context: {
+    plan(conversationId: number, endpointId: string, model: string, draft: string): Promise<ContextView>;
+    setChoice(conversationId: number, choice: ContextChoice): Promise<void>;
+  };
   chat: {
     send(conversationId: number, text: string, endpointId: string, model: string): Promise<SendResult>;
     /** Send with images for a vision model (at most 8, 10 MB each, PNG/JPEG/WebP/GIF; Go refuses the rest). */
@@ -365,9 +384,17 @@ export function createWailsApi(): BrookApi {
   const system = connect('SystemService', SystemService);
   const transfer = connect('TransferService', TransferService);
   const local = connect('LocalModelsService', LocalModelsService);
+  const contextService = connect('ContextService', ContextService);
   // Go's named string types are plain strings in the bindings; the casts
   // narrow them to the values Go uses (Message, Conversation, ... above).
   return {
+    context: {
+      plan: async (id, ep, model, draft) => {
+        const v = (await contextService.Plan(id, ep, model, draft)) as ContextView;
+        return { ...v, leftOut: list(v.leftOut) };
+      },
+      setChoice: (id, choice) => contextService.SetChoice(id, choice),
+    },
     chat: {
       send: (conversationId, text, endpointId, model) =>
         chatService.Send(conversationId, text, endpointId, model) as Promise<SendResult>,

@@ -14,6 +14,7 @@ import { $, $$, click, eventually, frame, pressEnter, setValue, shownMessages, w
 import { FINAL, lastAnswer, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
 import { versionPoses, versionScenarios } from './versions';
 import { ollamaPoses, ollamaScenarios } from './ollamaScenarios';
+import { contextScenarios } from './context';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -22,6 +23,7 @@ const morePoses = { ...versionPoses, ...ollamaPoses };
 const scenarios: Record<string, Scenario> = {
   ...versionScenarios,
   ...ollamaScenarios,
+  ...contextScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();

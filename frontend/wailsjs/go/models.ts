@@ -40,6 +40,31 @@ export namespace app {
 
 export namespace chat {
 	
+	export interface ContextView {
+	    // Go type: contextwindow
+	    window: any;
+	    limit: number;
+	    numCtx: number;
+	    used: number;
+	    system: number;
+	    history: number;
+	    documents: number;
+	    question: number;
+	    reserve: number;
+	    needed: number;
+	    fits: boolean;
+	    exact: boolean;
+	    leftOut: number[];
+	    choice: string;
+	    needsChoice: boolean;
+	    growTo: number;
+	    growBytes: number;
+	    leaveOutCount: number;
+	    tooLong: boolean;
+	    ratio: number;
+	    lastSent: number;
+	    lastLeftOut: number;
+	}
 	export interface SendResult {
 	    conversation: store.Conversation;
 	    user: store.Message;
@@ -277,6 +302,7 @@ export namespace store {
 	    systemPrompt: string;
 	    params: Params;
 	    draft: string;
+	    contextChoice?: string;
 	}
 	export interface Endpoint {
 	    id: string;
@@ -329,6 +355,8 @@ export namespace store {
 	    tokensPerSecond?: number;
 	    promptTokens?: number;
 	    completionTokens?: number;
+	    promptEstimate?: number;
+	    contextLeftOut?: number;
 	    recovered?: boolean;
 	    recoveryReason?: string;
 	    recoveryMethod?: string;
