@@ -331,5 +331,5 @@ func (a *App) openLog() {
 }
 
 func newEngine(a *App) *chat.Engine {
-	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir()})
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true})
 }

@@ -234,6 +234,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       idleTimeoutSeconds: 60,
       theme: 'system',
       resumeAnswers: true,
+      autoTitles: true,
+      titleEndpointId: '',
+      titleModel: '',
     },
     models: init.models ?? [
       survey({

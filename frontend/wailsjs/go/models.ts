@@ -324,6 +324,9 @@ export namespace store {
 	    idleTimeoutSeconds: number;
 	    theme: string;
 	    resumeAnswers: boolean;
+	    autoTitles: boolean;
+	    titleEndpointId: string;
+	    titleModel: string;
 	}
 
 }
