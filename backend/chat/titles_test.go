@@ -80,9 +80,7 @@ func TestATitleReplacesTheFirstWords(t *testing.T) {
 				t.Fatalf("%d requests without streaming, want the one title request", len(reqs))
 			}
 			body := reqs[0].Body
-			msgs, _ := body["messages"].([]any)
-			last, _ := msgs[len(msgs)-1].(map[string]any)
-			if reqs[0].Stream || requestLimit(body) != titleMaxTokens || last["content"] != TitlePrompt || body["model"] != "tiny" {
+			if reqs[0].Stream || requestLimit(body) != titleMaxTokens || reqs[0].LastMessage() != TitlePrompt || body["model"] != "tiny" {
 				t.Fatalf("title request %s", fmtBody(body))
 			}
 			if proto.name == "ollama" && body["think"] != false {
@@ -95,7 +93,7 @@ func TestATitleReplacesTheFirstWords(t *testing.T) {
 			}
 			h.engine.Wait(res.Answer.ID)
 			h.engine.titling.Wait()
-			if n := len(srv.ChatRequests(false)); n != 1 {
+			if n := len(srv.ChatRequests(false)); n != 1 || len(srv.ChatRequestsBut(false, TitlePrompt)) != 0 {
 				t.Fatalf("a second answer asked for a title again (%d requests)", n)
 			}
 		})
