@@ -195,7 +195,7 @@ func cleanTitle(reply string) string {
 	line = strings.NewReplacer("**", "", "__", "", "`", "", "*", "").Replace(line)
 	for {
 		before := line
-		line = strings.TrimLeft(line, "#>-• \t")
+		line = strings.TrimLeft(line, "#>-•.,;:!? \t")
 		for _, label := range titleLabels {
 			if len(line) >= len(label) && strings.EqualFold(line[:len(label)], label) {
 				line = line[len(label):]

@@ -255,6 +255,7 @@ func TestCleanTitle(t *testing.T) {
 		{"<think>The user asks about rivers and I", ""},
 		{"How do rivers form?", "How do rivers form"},
 		{"Renaming my_var in Go", "Renaming my_var in Go"},
+		{"! rivers, lakes and seas", "rivers, lakes and seas"},
 		{`""`, ""},
 		{"", ""},
 		{strings.Repeat("river ", 20), "river river river river river river river river river river"},
