@@ -338,5 +338,5 @@ func (a *App) openLog() {
 }
 
 func newEngine(a *App) *chat.Engine {
-	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir()})
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true})
 }

@@ -90,6 +90,7 @@ func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answe
 			final.Resumed = true
 		}
 		e.unsaved.save(final, active.relay)
+		e.maybeTitle(conv, final, history)
 	}()
 }
 

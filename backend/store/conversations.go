@@ -180,6 +180,25 @@ func (s *Store) SetAutoTitle(ctx context.Context, id int64, title string) error 
 	return err
 }
 
+// ReplaceAutoTitle sets a generated title in place of expected, the
+// automatic title it was made to replace, and reports whether it did. It
+// changes nothing, and reports false, when the user has renamed the
+// conversation or its title is no longer expected: a compare-and-set, so a
+// rename that lands while the title is being generated always wins.
+func (s *Store) ReplaceAutoTitle(ctx context.Context, id int64, expected, title string) (bool, error) {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return false, invalid("a conversation title must not be empty")
+	}
+	res, err := s.write.ExecContext(ctx, `UPDATE conversations SET title = ?
+		WHERE id = ? AND deleted_at IS NULL AND title_is_auto = 1 AND title = ?`, title, id, expected)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // SetPinned pins or unpins a conversation.
 func (s *Store) SetPinned(ctx context.Context, id int64, pinned bool) error {
 	return s.updateConversation(ctx, id, "pinned = ?", pinned)

@@ -237,6 +237,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       resumeAnswers: true,
       startOllama: true,
       keepOllamaRunning: false,
+      autoTitles: true,
+      titleEndpointId: '',
+      titleModel: '',
     },
     models: init.models ?? [
       survey({

@@ -390,6 +390,9 @@ export namespace store {
 	    resumeAnswers: boolean;
 	    startOllama: boolean;
 	    keepOllamaRunning: boolean;
+	    autoTitles: boolean;
+	    titleEndpointId: string;
+	    titleModel: string;
 	}
 
 }
