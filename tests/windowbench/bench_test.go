@@ -104,6 +104,7 @@ func TestWindowBench(t *testing.T) {
 	t.Logf("machine:\n%s", machine)
 	r := &report{}
 	began := time.Now()
+	busiest := 0.0 // the most cores other work kept busy before a figure
 	for _, m := range measures {
 		if len(only) > 0 && !only[m.name] {
 			continue
@@ -111,6 +112,7 @@ func TestWindowBench(t *testing.T) {
 		start := time.Now()
 		if load := waitMachineQuiet(20 * time.Second); load >= 0.25 {
 			t.Logf("the machine is busy with other work (%.2f cores): measuring %s anyway", load, m.name)
+			busiest = max(busiest, load)
 		}
 		before := len(r.rows)
 		ok := t.Run(m.name, func(t *testing.T) { m.run(t, r) })
@@ -149,6 +151,10 @@ func TestWindowBench(t *testing.T) {
 	}
 	b.WriteString("\n\n## Machine\n\n")
 	b.WriteString(machine)
+	if busiest >= 0.5 {
+		fmt.Fprintf(&b, "- **Busy:** other work kept up to %.2f of its %d cores busy before some figures were measured (see the notes for each stream): "+
+			"CPU figures come out higher and times longer than on a quiet machine.\n", busiest, runtime.NumCPU())
+	}
 	b.WriteString("\n## Figures\n\n")
 	b.WriteString(table)
 	if len(r.notes) > 0 {
