@@ -32,18 +32,19 @@ func fixtureBundles() []store.Bundle {
 	return []store.Bundle{
 		{
 			Conversation: store.Conversation{
-				ID:           7,
-				UID:          "0193a4c2-7d1e-7c3a-9f00-000000000001",
-				Title:        "Sorting a slice in Go / 排序",
-				TitleIsAuto:  true,
-				CreatedAt:    ms(0),
-				UpdatedAt:    ms(9),
-				Pinned:       true,
-				EndpointID:   "ep-local-ollama",
-				Model:        "llama3.1:8b",
-				SystemPrompt: "You are a concise Go expert.\nAnswer with code first.",
-				Params:       store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024, Think: "high"},
-				Draft:        "And what about *stable* sorting?",
+				ID:            7,
+				UID:           "0193a4c2-7d1e-7c3a-9f00-000000000001",
+				Title:         "Sorting a slice in Go / 排序",
+				TitleIsAuto:   true,
+				ContextChoice: "grow",
+				CreatedAt:     ms(0),
+				UpdatedAt:     ms(9),
+				Pinned:        true,
+				EndpointID:    "ep-local-ollama",
+				Model:         "llama3.1:8b",
+				SystemPrompt:  "You are a concise Go expert.\nAnswer with code first.",
+				Params:        store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024, Think: "high"},
+				Draft:         "And what about *stable* sorting?",
 			},
 			Messages: []store.Message{
 				{
@@ -72,7 +73,7 @@ func fixtureBundles() []store.Bundle {
 					ThinkingMs: 42000,
 					CreatedAt:  ms(2), UpdatedAt: ms(3),
 					EndpointID: "ep-local-ollama", Model: "llama3.1:8b",
-					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212,
+					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212, PromptEstimate: 58, ContextLeftOut: 2,
 					Recovered: true, RecoveryReason: "idle_timeout", RecoveryMethod: store.RecoveryReasked, EndReason: "stop",
 				},
 				{
