@@ -89,8 +89,8 @@ export type BackupInfo = app.BackupInfo;
 export type KeyLocation = 'keyring' | 'file' | 'session';
 export type KeyStorage = Narrowed<app.KeyStorage, { where: KeyLocation }>;
 /** The words for reason codes and recovered answers (Go has them all; see reasons.ts). */
-export type ReasonTexts = app.ReasonTexts;
-export type RecoveredMark = app.RecoveredMark;
+export type ReasonTexts = chat.ReasonTexts;
+export type RecoveredMark = chat.RecoveredMark;
 // The stream event types live with the reconciler that consumes them.
 import type { StreamEvent } from './stream/types';
 export type { StreamPhase, FinalState, StreamEvent, WaitingFor } from './stream/types';

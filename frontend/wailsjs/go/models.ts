@@ -24,17 +24,6 @@ export namespace app {
 	    path: string;
 	    fileKeys: number;
 	}
-	
-	export interface RecoveredMark {
-	    method: string;
-	    reason: string;
-	    label: string;
-	    title: string;
-	}
-	export interface ReasonTexts {
-	    reasons: Record<string, string>;
-	    recovered: RecoveredMark[];
-	}
 
 }
 
@@ -65,6 +54,17 @@ export namespace chat {
 	    lastSent: number;
 	    lastLeftOut: number;
 	}
+	export interface RecoveredMark {
+	    method: string;
+	    reason: string;
+	    label: string;
+	    title: string;
+	}
+	export interface ReasonTexts {
+	    reasons: Record<string, string>;
+	    recovered: RecoveredMark[];
+	}
+	
 	export interface SendResult {
 	    conversation: store.Conversation;
 	    user: store.Message;
