@@ -24,6 +24,9 @@ targets=(
 	"./backend/transfer FuzzParseBrookJSON"
 	"./backend/transfer FuzzParseChatGPT"
 	"./backend/provider/thinktags FuzzSplitter"
+	"./backend/documents FuzzReadPDF"
+	"./backend/documents FuzzReadOffice"
+	"./backend/documents FuzzRead"
 )
 
 log="$(mktemp)"
