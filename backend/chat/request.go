@@ -10,8 +10,9 @@ import (
 // answers in a row (a question between them was deleted) only the later is
 // sent. Every user message goes with its
 // images, from images (by message ID, with their bytes), so a vision model
-// sees them again in every later turn.
-func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) provider.Request {
+// sees them again in every later turn, and with the text of its documents,
+// from docs (by message ID, with their text), before its own.
+func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) provider.Request {
 	req := provider.Request{Model: conv.Model}
 	system := conv.SystemPrompt
 	if system == "" {
@@ -23,7 +24,7 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 	for _, m := range history {
 		switch {
 		case m.Role == store.RoleUser:
-			msg := provider.Message{Role: string(m.Role), Content: m.Content}
+			msg := provider.Message{Role: string(m.Role), Content: withDocuments(m.Content, docs[m.ID])}
 			for _, img := range images[m.ID] {
 				msg.Images = append(msg.Images, img.Data)
 			}

@@ -140,6 +140,11 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's images: "+err.Error()
 		return keepPartial(final)
 	}
+	docs, err := e.historyDocuments(active.ctx, conv.ID, history)
+	if err != nil {
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's documents: "+err.Error()
+		return keepPartial(final)
+	}
 	server := e.profile(active.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(active.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
@@ -151,7 +156,7 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 
 	job := &answerJob{
 		e: e, active: active, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
-		base: buildRequest(conv, settings, history, images), prefix: prefix, prefixReasoning: answer.Reasoning,
+		base: buildRequest(conv, settings, history, images, docs), prefix: prefix, prefixReasoning: answer.Reasoning,
 		prefixThinkingMs: answer.ThinkingMs,
 	}
 	return job.streamOrRecover(final)
