@@ -133,8 +133,8 @@ type htmlMessage struct {
 	Images []htmlImage
 	// Documents are the message's documents, their text inline and folded.
 	Documents []htmlDocument
-	Notes  []note
-	Stats  []string
+	Notes     []note
+	Stats     []string
 	// Version says where the message stands among its versions, when it
 	// has several; Others are the other versions, written folded when
 	// every version is exported.
