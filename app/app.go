@@ -21,6 +21,7 @@ import (
 
 	"brook/backend/applog"
 	"brook/backend/chat"
+	"brook/backend/documents"
 	"brook/backend/endpoints"
 	"brook/backend/gpu"
 	"brook/backend/localmodels"
@@ -53,6 +54,8 @@ type App struct {
 	engine   *chat.Engine
 	models   *localmodels.Manager
 	chooser  selection.Chooser
+	// staged holds the documents attached in the composer until they are sent.
+	staged documents.Staging
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.

@@ -88,22 +88,7 @@ func (s *ChatService) Send(conversationID int64, text, endpointID, model string)
 // guard.MaxImageBytes, its data in base64. They are checked before anything
 // is stored, and refused when the model's server says it cannot see images.
 func (s *ChatService) SendWithImages(conversationID int64, text, endpointID, model string, images []store.ImageInput) (chat.SendResult, error) {
-	if err := s.a.ready(); err != nil {
-		return chat.SendResult{}, err
-	}
-	if err := firstError(guard.ConversationOrNew(conversationID), guard.Message(text),
-		guard.EndpointID(endpointID), guard.Model(model), guard.ImageCount(len(images))); err != nil {
-		return chat.SendResult{}, err
-	}
-	checked, err := checkImages(images)
-	if err != nil {
-		return chat.SendResult{}, err
-	}
-	req, err := s.a.chooser.Complete(s.a.ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model, Images: checked})
-	if err != nil {
-		return chat.SendResult{}, err
-	}
-	return s.a.engine.Send(s.a.ctx, req)
+	return s.SendWithAttachments(conversationID, text, endpointID, model, images, nil)
 }
 
 // checkImages decodes and checks the images the UI attached to a message.

@@ -71,6 +71,23 @@ export namespace chat {
 
 }
 
+export namespace documents {
+	
+	export interface Info {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    size: number;
+	    pages: number;
+	    tokens: number;
+	}
+	export interface Picked {
+	    documents: Info[];
+	    refused: string[];
+	}
+
+}
+
 export namespace endpoints {
 	
 	export interface ProbeResult {
@@ -218,6 +235,19 @@ export namespace store {
 	    params: Params;
 	    draft: string;
 	}
+	export interface Document {
+	    id: number;
+	    messageId: number;
+	    name: string;
+	    kind: string;
+	    mime: string;
+	    hash: string;
+	    size: number;
+	    pages?: number;
+	    tokens: number;
+	    text?: string;
+	    data?: string;
+	}
 	export interface Endpoint {
 	    id: string;
 	    name: string;
@@ -260,6 +290,7 @@ export namespace store {
 	    reasoning?: string;
 	    state: string;
 	    images?: Image[];
+	    documents?: Document[];
 	    createdAt: number;
 	    updatedAt: number;
 	    endpointId?: string;
@@ -290,6 +321,7 @@ export namespace store {
 	    snippet: string;
 	    createdAt: number;
 	    rank: number;
+	    document?: string;
 	}
 	export interface Settings {
 	    defaultEndpointId: string;
