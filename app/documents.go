@@ -1,8 +1,6 @@
 package app
 
 import (
-	"github.com/wailsapp/wails/v2/pkg/runtime"
-
 	"brook/backend/chat"
 	"brook/backend/documents"
 	"brook/backend/guard"
@@ -17,16 +15,6 @@ import (
 // base64 (at most documents.MaxFileBytes), and holds it for the next message.
 func (s *ChatService) ReadDocument(name, data string) (documents.Info, error) {
 	return s.a.staged.AddBase64(name, data)
-}
-
-// PickDocuments lets the user pick files to attach in the system's dialog,
-// and reads them; a file that cannot be read is refused with its reason.
-func (s *ChatService) PickDocuments() (documents.Picked, error) {
-	paths, err := runtime.OpenMultipleFilesDialog(s.a.ctx, runtime.OpenDialogOptions{Title: "Attach documents"})
-	if err != nil {
-		return documents.Picked{}, err
-	}
-	return s.a.staged.AddFiles(paths), nil
 }
 
 // StagedDocumentText returns the text read from a document attached in the composer.

@@ -21,13 +21,6 @@ type Info struct {
 	Tokens int    `json:"tokens"`
 }
 
-// Picked is what reading several files gave: the documents read, and a
-// reason for each file refused.
-type Picked struct {
-	Documents []Info   `json:"documents"`
-	Refused   []string `json:"refused"`
-}
-
 // ErrNotStaged is a document ID that is not waiting in the composer (it was
 // removed, or Brook restarted since it was attached).
 var ErrNotStaged = errors.New("that document is no longer attached; attach it again")
@@ -143,21 +136,6 @@ func (s *Staging) AddBase64(name, data string) (Info, error) {
 		return Info{}, err
 	}
 	return s.Add(doc), nil
-}
-
-// AddFiles reads the files at paths (picked in a dialog) and keeps those
-// that can be read; each refused one gets its reason.
-func (s *Staging) AddFiles(paths []string) Picked {
-	picked := Picked{Documents: []Info{}, Refused: []string{}}
-	for _, path := range paths {
-		doc, err := ReadFile(path)
-		if err != nil {
-			picked.Refused = append(picked.Refused, err.Error())
-			continue
-		}
-		picked.Documents = append(picked.Documents, s.Add(doc))
-	}
-	return picked
 }
 
 // Stored is doc as the store keeps it with its message.

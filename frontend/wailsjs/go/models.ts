@@ -81,10 +81,6 @@ export namespace documents {
 	    pages: number;
 	    tokens: number;
 	}
-	export interface Picked {
-	    documents: Info[];
-	    refused: string[];
-	}
 
 }
 

@@ -16,8 +16,6 @@ export function DocumentText(arg1:number):Promise<store.Document>;
 
 export function EditAndResend(arg1:number,arg2:string):Promise<chat.SendResult>;
 
-export function PickDocuments():Promise<documents.Picked>;
-
 export function ReadDocument(arg1:string,arg2:string):Promise<documents.Info>;
 
 export function Regenerate(arg1:number):Promise<store.Message>;

@@ -26,10 +26,6 @@ export function EditAndResend(arg1, arg2) {
   return window['go']['app']['ChatService']['EditAndResend'](arg1, arg2);
 }
 
-export function PickDocuments() {
-  return window['go']['app']['ChatService']['PickDocuments']();
-}
-
 export function ReadDocument(arg1, arg2) {
   return window['go']['app']['ChatService']['ReadDocument'](arg1, arg2);
 }
