@@ -1,6 +1,7 @@
 // An in-memory BrookApi for tests and for previewing the UI in a plain browser
 // (`npm run dev` without Wails). It can simulate streaming answers.
 import { FakeTree } from './fakeTree';
+import { fakeDocuments } from './fakeDocuments';
 import type {
   AboutInfo,
   AnswerSaved,
@@ -263,7 +264,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   };
 
   const tree = new FakeTree(() => db.messages);
+  const docs = fakeDocuments({ log, send: (...a) => fake.chat.send(...a), sendWithImages: (...a) => fake.chat.sendWithImages(...a), findMsg, nextId: () => nextId++ });
   const fake: FakeApi = {
+    documents: docs.documents,
     db,
     calls,
     tree,
@@ -378,6 +381,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         const m = findMsg(id);
         if (m.unsaved) throw new Error('the answer is still not saved: disk full');
       },
+      sendWithAttachments: docs.sendWithAttachments,
       async askNow(id) {
         log('askNow', id);
         const m = findMsg(id);

@@ -13,12 +13,14 @@ import { streams } from '../lib/state/streams.svelte';
 import { $, $$, click, eventually, frame, pressEnter, setValue, shownMessages, waitFor, type ShownMessage } from './dom';
 import { FINAL, lastAnswer, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
 import { versionPoses, versionScenarios } from './versions';
+import { documentScenarios } from './documents';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
 
 const scenarios: Record<string, Scenario> = {
   ...versionScenarios,
+  ...documentScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();
