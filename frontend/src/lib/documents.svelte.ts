@@ -51,9 +51,13 @@ class AttachedDocuments {
     return this.items.map((d) => d.id);
   }
 
-  /** Reads files and attaches those that can be read; the others are refused with their reason. */
+  /**
+   * Reads files and attaches those that can be read; the others are refused
+   * with their reason. One at a time: the chips keep the files' order, and
+   * at most one file's bytes are in flight.
+   */
   async addFiles(files: File[]): Promise<void> {
-    await Promise.all(files.map((f) => this.addFile(f)));
+    for (const f of files) await this.addFile(f);
   }
 
   private async addFile(f: File): Promise<void> {
