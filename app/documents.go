@@ -14,11 +14,19 @@ import (
 // ReadDocument reads a file dropped or pasted in the composer, its bytes in
 // base64 (at most documents.MaxFileBytes), and holds it for the next message.
 func (s *ChatService) ReadDocument(name, data string) (documents.Info, error) {
+	if err := s.a.ready(); err != nil {
+		return documents.Info{}, err
+	}
 	return s.a.staged.AddBase64(name, data)
 }
 
 // StagedDocumentText returns the text read from a document attached in the composer.
-func (s *ChatService) StagedDocumentText(id string) (string, error) { return s.a.staged.Text(id) }
+func (s *ChatService) StagedDocumentText(id string) (string, error) {
+	if err := s.a.ready(); err != nil {
+		return "", err
+	}
+	return s.a.staged.Text(id)
+}
 
 // DiscardDocument removes a document from the composer.
 func (s *ChatService) DiscardDocument(id string) { s.a.staged.Discard(id) }
