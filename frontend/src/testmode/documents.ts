@@ -51,3 +51,27 @@ export const documentScenarios: Record<string, Scenario> = {
     };
   },
 };
+
+/** Attaches files made in the page through the composer's documents input. */
+async function attachMade(files: File[]): Promise<void> {
+  const input = await waitFor(() => $('attach-document-input') as HTMLInputElement | null, 'the attach-documents input');
+  const dt = new DataTransfer();
+  for (const f of files) dt.items.add(f);
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  const before = $$('document-chip').length;
+  await waitFor(() => $$('document-chip').length >= before + files.length || null, `${files.length} more document chips`, 30000);
+}
+
+/** The documentation screenshot's state: a question sent with documents, and one more waiting in the composer. */
+export async function poseDocuments(): Promise<void> {
+  await newChat();
+  const file = (name: string, type: string, text: string) => new File([text], name, { type });
+  await attachMade([
+    file('harbour-notes.md', 'text/markdown', '# Harbour notes\n\nHigh water at 06:12, low at 12:30.\n'.repeat(40)),
+    file('boats.csv', 'text/csv', 'boat,length,berth\nHeron,12,A3\nPuffin,9,B1\n'.repeat(30)),
+  ]);
+  const id = await send('Which boats need a berth at high water?');
+  await settled(id);
+  await attachMade([file('lamp.go', 'text/x-go', 'package lighthouse\n\n// Lamp turns the light on at dusk.\nfunc Lamp() string { return "on" }\n')]);
+}

@@ -13,7 +13,7 @@ import { streams } from '../lib/state/streams.svelte';
 import { $, $$, click, eventually, frame, pressEnter, setValue, shownMessages, waitFor, type ShownMessage } from './dom';
 import { FINAL, lastAnswer, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
 import { versionPoses, versionScenarios } from './versions';
-import { documentScenarios } from './documents';
+import { documentScenarios, poseDocuments } from './documents';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -278,13 +278,16 @@ const scenarios: Record<string, Scenario> = {
   /**
    * Arranges a state for a documentation screenshot and reports without
    * quitting (Go keeps the window open for "pose" scenarios).
-   * arg: answered | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
+   * arg: answered | documents | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
    */
   async pose(arg) {
     await ready();
     await waitFor(() => models.checked, 'the model check');
     const [what, value = ''] = arg.split('=');
     switch (what) {
+      case 'documents':
+        await poseDocuments();
+        break;
       case 'answered': {
         await newChat();
         const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
