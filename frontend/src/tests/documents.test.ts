@@ -64,7 +64,7 @@ describe('documents in the composer', () => {
   });
 
   it('refuses a file over 50 MB before reading it', () => {
-    expect(checkDocument({ name: 'huge.log', size: 1024 ** 3 })).toBe('huge.log is 1024 MB; Brook reads documents of at most 50 MB.');
+    expect(checkDocument({ name: 'huge.log', size: 1024 ** 3 })).toBe('huge.log is 1 GB; Brook reads documents of at most 50 MB.');
     expect(checkDocument({ name: 'ok.log', size: 10 })).toBe('');
   });
 
