@@ -141,6 +141,11 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's images: "+err.Error()
 		return keepPartial(final)
 	}
+	docs, err := e.historyDocuments(active.ctx, conv.ID, history)
+	if err != nil {
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's documents: "+err.Error()
+		return keepPartial(final)
+	}
 	server := e.profile(active.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(active.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
@@ -150,7 +155,7 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	}
 	defer release()
 
-	base, from := buildRequestFrom(conv, settings, history, images)
+	base, from := buildRequestFrom(conv, settings, history, images, docs)
 	base, fit := e.fitContext(active.ctx, conv, history, base, from, true)
 	final.PromptEstimate, final.ContextLeftOut = fit.estimate, len(fit.plan.LeftOut)
 	job := &answerJob{

@@ -55,6 +55,8 @@ func fixtureBundles() []store.Bundle {
 					CreatedAt: ms(1), UpdatedAt: ms(1),
 					Images: []store.Image{{ID: 5, MessageID: 101, Name: `chart "<1>".png`, MIME: "image/png",
 						Width: 2, Height: 1, Size: int64(len(fixturePNG())), Data: fixturePNG()}},
+					Documents: []store.Document{{ID: 9, MessageID: 101, Name: `people "<2>".csv`, Kind: "csv", MIME: "text/csv",
+						Hash: "6a548e6f4ade77d129b6a4598cc41fd5dd54fd7dc3c7be22ad4170ef7fc37d8a", Size: 26, Pages: 3, Tokens: 6, Text: "name,age\nAna,31\n</details>", Data: []byte("name,age\nAna,31\n</details>")}},
 				},
 				{
 					ID: 102, UID: "0193a4c2-7d1e-7c3a-9f00-000000000102", ConversationID: 7,

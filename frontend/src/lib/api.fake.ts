@@ -3,6 +3,7 @@
 import { FakeTree } from './fakeTree';
 import { fakeEndpointKinds } from './fakeKinds';
 import { fakeContext } from './fakeContext';
+import { fakeDocuments } from './fakeDocuments';
 import type {
   AboutInfo,
   AnswerSaved,
@@ -270,7 +271,9 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   };
 
   const tree = new FakeTree(() => db.messages);
+  const docs = fakeDocuments({ log, send: (...a) => fake.chat.send(...a), sendWithImages: (...a) => fake.chat.sendWithImages(...a), findMsg, nextId: () => nextId++ });
   const fake: FakeApi = {
+    documents: docs.documents,
     db,
     calls,
     tree,
@@ -386,6 +389,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
         const m = findMsg(id);
         if (m.unsaved) throw new Error('the answer is still not saved: disk full');
       },
+      sendWithAttachments: docs.sendWithAttachments,
       async askNow(id) {
         log('askNow', id);
         const m = findMsg(id);

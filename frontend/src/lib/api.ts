@@ -10,7 +10,7 @@
 // Bound methods live at window.go.app.<Service>.<Method> (Wails v2) and return
 // Promises; events come through window.runtime.EventsOn, which returns an
 // unsubscribe function (EventsOff is never used: it drops every listener).
-import type { app, chat, conversations, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, documents, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ContextService from '../../wailsjs/go/app/ContextService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
@@ -42,7 +42,14 @@ export type RecoveryMethod = 'continued' | 'reasked';
 export type ImageInput = store.ImageInput;
 /** A stored image of a message, metadata only (no data); ConversationService.ImageData(id) gives its data: URL. */
 export type MessageImage = Omit<store.Image, 'data'>;
-export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[] }>;
+/** A document stored with a message, without its text and bytes (ChatService.DocumentText gives the text). */
+export type MessageDocument = Omit<store.Document, 'data' | 'text'>;
+/** A document read in Go and waiting in the composer (ChatService.ReadDocument). */
+export type StagedDocument = documents.Info;
+export type Message = Narrowed<
+  store.Message,
+  { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[]; documents?: MessageDocument[] }
+>;
 /** The wire protocol an endpoint speaks: the id of a kind Go registered (SettingsService.EndpointKinds). */
 export type EndpointKind = string;
 /** Whether an endpoint kind takes an API key. */
@@ -154,6 +161,8 @@ export interface BrookApi {
     send(conversationId: number, text: string, endpointId: string, model: string): Promise<SendResult>;
     /** Send with images for a vision model (at most 8, 10 MB each, PNG/JPEG/WebP/GIF; Go refuses the rest). */
     sendWithImages(conversationId: number, text: string, endpointId: string, model: string, images: ImageInput[]): Promise<SendResult>;
+    /** Send with images and the documents waiting in the composer, by their ids. */
+    sendWithAttachments(conversationId: number, text: string, endpointId: string, model: string, images: ImageInput[], documentIds: string[]): Promise<SendResult>;
     stop(answerId: number): Promise<void>;
     retry(answerId: number): Promise<Message>;
     continue(answerId: number): Promise<Message>;
@@ -165,6 +174,15 @@ export interface BrookApi {
     saveAgain(answerId: number): Promise<void>;
     /** "Don't wait": stop waiting for the stream and ask without streaming now. */
     askNow(answerId: number): Promise<void>;
+  };
+  /** Documents attached in the composer, read in Go as they are attached, and stored ones' text. */
+  documents: {
+    /** Reads a file (base64, at most 50 MB) and holds it for the next message; rejects with why it cannot be read. */
+    read(name: string, data: string): Promise<StagedDocument>;
+    stagedText(id: string): Promise<string>;
+    discard(id: string): Promise<void>;
+    /** A stored document with its text. */
+    text(attachmentId: number): Promise<store.Document>;
   };
   conversations: {
     list(archived: boolean, limit: number, offset: number): Promise<Conversation[]>;
@@ -400,6 +418,8 @@ export function createWailsApi(): BrookApi {
         chatService.Send(conversationId, text, endpointId, model) as Promise<SendResult>,
       sendWithImages: (conversationId, text, endpointId, model, images) =>
         chatService.SendWithImages(conversationId, text, endpointId, model, images) as Promise<SendResult>,
+      sendWithAttachments: (conversationId, text, endpointId, model, images, documentIds) =>
+        chatService.SendWithAttachments(conversationId, text, endpointId, model, images, documentIds) as Promise<SendResult>,
       stop: (id) => chatService.Stop(id),
       retry: (id) => chatService.Retry(id) as Promise<Message>,
       continue: (id) => chatService.Continue(id) as Promise<Message>,
@@ -408,6 +428,12 @@ export function createWailsApi(): BrookApi {
       activeAnswers: async () => list(await chatService.ActiveAnswers()),
       saveAgain: (id) => chatService.SaveAgain(id),
       askNow: (id) => chatService.AskNow(id),
+    },
+    documents: {
+      read: (name, data) => chatService.ReadDocument(name, data),
+      stagedText: (id) => chatService.StagedDocumentText(id),
+      discard: (id) => chatService.DiscardDocument(id),
+      text: (id) => chatService.DocumentText(id),
     },
     conversations: {
       list: async (archived, limit, offset) => list(await conversations.List(archived, limit, offset)) as Conversation[],

@@ -15,6 +15,7 @@ import { FINAL, lastAnswer, message, newChat, openConversation, ready, send, set
 import { versionPoses, versionScenarios } from './versions';
 import { ollamaPoses, ollamaScenarios } from './ollamaScenarios';
 import { contextScenarios } from './context';
+import { documentScenarios, poseDocuments } from './documents';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -24,6 +25,7 @@ const scenarios: Record<string, Scenario> = {
   ...versionScenarios,
   ...ollamaScenarios,
   ...contextScenarios,
+  ...documentScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();
@@ -281,13 +283,16 @@ const scenarios: Record<string, Scenario> = {
   /**
    * Arranges a state for a documentation screenshot and reports without
    * quitting (Go keeps the window open for "pose" scenarios).
-   * arg: answered | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
+   * arg: answered | documents | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
    */
   async pose(arg) {
     await ready();
     await waitFor(() => models.checked, 'the model check');
     const [what, value = ''] = arg.split('=');
     switch (what) {
+      case 'documents':
+        await poseDocuments();
+        break;
       case 'answered': {
         await newChat();
         const id = await send(value || 'Show me a hello world in Go, a table and a formula.');

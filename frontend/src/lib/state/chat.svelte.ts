@@ -2,6 +2,7 @@
 // in it (send, stop, retry, continue, regenerate, edit, delete a message, its
 // model, system prompt and parameters). Live answers themselves are in
 // `streams`; a finished one replaces its message here.
+import { attachedDocuments } from '../documents.svelte';
 import { api, errorText, type Conversation, type ImageInput, type Message, type Params, type Selection } from '../api';
 import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
 import { conversationList, type ListChange } from './conversationList.svelte';
@@ -298,10 +299,10 @@ export class ChatStore {
   /** Returns true when the text was taken (the composer clears itself). */
   send(text: string): boolean {
     const body = text.trim();
-    if (!body && !this.images.length) return false; // pictures alone are a message
+    if (!body && !this.images.length && !attachedDocuments.items.length) return false; // attachments alone are a message
     if (this.streaming) return false;
-    if (this.preparing) {
-      toasts.show('The images are still being read; send again in a moment.', 'info');
+    if (this.preparing || attachedDocuments.reading) {
+      toasts.show('The attachments are still being read; send again in a moment.', 'info');
       return false;
     }
     if (this.images.length && this.sees === false) {
@@ -350,9 +351,13 @@ export class ChatStore {
     const openSeq = this.openSeq;
     this.sendingFrom = fromId;
     try {
-      const r = images.length
-        ? await api.chat.sendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
-        : await api.chat.send(fromId, body, sel.endpointId, sel.model);
+      const documentIds = attachedDocuments.ids();
+      const r = documentIds.length
+        ? await api.chat.sendWithAttachments(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds)
+        : images.length
+          ? await api.chat.sendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
+          : await api.chat.send(fromId, body, sel.endpointId, sel.model);
+      attachedDocuments.sent(documentIds);
       // Sent: the attached images are gone from the composer (kept when the send failed).
       if (images.length) {
         for (const p of images) revoke(p);
