@@ -4,17 +4,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi, type EndpointModels, type Message, type StreamEvent } from '../lib/api';
-import { conv, createFakeApi, msg, survey, type FakeApi } from '../lib/api.fake';
-import { streams } from '../lib/state/streams.svelte';
-import { chat } from '../lib/state/chat.svelte';
-import { models } from '../lib/state/models.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import MessageItem from '../lib/components/MessageItem.svelte';
-import ConversationSettings from '../lib/components/ConversationSettings.svelte';
-import ModelPicker from '../lib/components/ModelPicker.svelte';
-import { thinkingLabel, withReasoning } from '../lib/thinking';
-import { CORPUS, problems } from '../lib/markdown/hostile.testutil';
+import { setApi, type EndpointModels, type Message, type StreamEvent } from '../api';
+import { conv, createFakeApi, msg, survey, type FakeApi } from '../api.fake';
+import { streams } from '../state/streams.svelte';
+import { chat } from '../state/chat.svelte';
+import { models } from '../state/models.svelte';
+import { toasts } from '../state/toasts.svelte';
+import MessageItem from './MessageItem.svelte';
+import ConversationSettings from './ConversationSettings.svelte';
+import ModelPicker from './ModelPicker.svelte';
+import { thinkingLabel, withReasoning } from '../thinking';
+import { CORPUS, problems } from '../markdown/hostile.testutil';
 
 const ollama = (models: EndpointModels['models']) =>
   survey({ endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true }, models });

@@ -1,8 +1,8 @@
 // The words and numbers of the Models view.
 import { describe, expect, it } from 'vitest';
-import { relativeTime } from '../lib/dates';
-import { checkModelName, humanBytes, humanDuration, memoryText, percentDone, pullLine, shortDigest, unloadsIn } from '../lib/localModels';
-import { pullProgress } from '../lib/api.fake';
+import { relativeTime } from './dates';
+import { checkModelName, humanBytes, humanDuration, memoryText, percentDone, pullLine, shortDigest, unloadsIn } from './localModels';
+import { pullProgress } from './api.fake';
 
 describe('Models view text', () => {
   it('states sizes in decimal units, as Ollama does', () => {

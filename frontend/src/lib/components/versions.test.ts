@@ -4,14 +4,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent, waitFor } from '@testing-library/svelte';
 import { tick } from 'svelte';
-import { setApi, type Message } from '../lib/api';
-import { createFakeApi, conv, msg, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
-import { chat } from '../lib/state/chat.svelte';
-import { streams } from '../lib/state/streams.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import MessageList from '../lib/components/MessageList.svelte';
-import QuitDialog from '../lib/components/QuitDialog.svelte';
+import { setApi, type Message } from '../api';
+import { createFakeApi, conv, msg, type FakeApi } from '../api.fake';
+import { app } from '../state/app.svelte';
+import { chat } from '../state/chat.svelte';
+import { streams } from '../state/streams.svelte';
+import { toasts } from '../state/toasts.svelte';
+import MessageList from './MessageList.svelte';
+import QuitDialog from './QuitDialog.svelte';
 
 let fake: FakeApi;
 const text = (el: HTMLElement) => [...el.querySelectorAll('[data-testid="message-content"]')].map((e) => e.textContent?.trim());

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi, type Message } from '../lib/api';
-import { createFakeApi, msg, type FakeApi } from '../lib/api.fake';
-import { loadReasonTexts } from '../lib/reasons';
-import { loaded } from '../lib/reasonTexts.svelte';
-import { streams } from '../lib/state/streams.svelte';
-import MessageItem from '../lib/components/MessageItem.svelte';
+import { setApi, type Message } from '../api';
+import { createFakeApi, msg, type FakeApi } from '../api.fake';
+import { loadReasonTexts } from '../reasons';
+import { loaded } from '../reasonTexts.svelte';
+import { streams } from '../state/streams.svelte';
+import MessageItem from './MessageItem.svelte';
 
 let fake: FakeApi;
 beforeEach(async () => {

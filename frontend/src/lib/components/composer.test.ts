@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, fireEvent, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, conv, type FakeApi } from '../lib/api.fake';
-import { ui } from '../lib/state/ui.svelte';
-import { chat } from '../lib/state/chat.svelte';
-import { conversationList } from '../lib/state/conversationList.svelte';
-import { models } from '../lib/state/models.svelte';
-import Composer from '../lib/components/Composer.svelte';
+import { setApi } from '../api';
+import { createFakeApi, conv, type FakeApi } from '../api.fake';
+import { ui } from '../state/ui.svelte';
+import { chat } from '../state/chat.svelte';
+import { conversationList } from '../state/conversationList.svelte';
+import { models } from '../state/models.svelte';
+import Composer from './Composer.svelte';
 
 let fake: FakeApi;
 

@@ -3,9 +3,9 @@
 // it (a big answer) is fetched. A read from Go that fails is reported, tried
 // again, and never leaves an answer waiting.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setApi, type Message, type StreamEvent } from '../lib/api';
-import { conv, createFakeApi, msg, type FakeApi } from '../lib/api.fake';
-import { streams } from '../lib/state/streams.svelte';
+import { setApi, type Message, type StreamEvent } from '../api';
+import { conv, createFakeApi, msg, type FakeApi } from '../api.fake';
+import { streams } from './streams.svelte';
 
 let fake: FakeApi;
 let finals: Message[];

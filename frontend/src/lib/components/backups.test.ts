@@ -2,10 +2,10 @@
 // after a confirmation that names its size.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
-import { setApi, type BackupInfo } from '../lib/api';
-import { createFakeApi, type FakeApi } from '../lib/api.fake';
-import { toasts } from '../lib/state/toasts.svelte';
-import SettingsView from '../lib/components/SettingsView.svelte';
+import { setApi, type BackupInfo } from '../api';
+import { createFakeApi, type FakeApi } from '../api.fake';
+import { toasts } from '../state/toasts.svelte';
+import SettingsView from './SettingsView.svelte';
 
 const kept: BackupInfo = {
   path: '/tmp/brook/brook.db.before-restore-20260314-153012',

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, conv, msg, type FakeApi } from '../lib/api.fake';
-import { chat } from '../lib/state/chat.svelte';
-import { conversationList } from '../lib/state/conversationList.svelte';
-import { models } from '../lib/state/models.svelte';
-import { streams } from '../lib/state/streams.svelte';
-import MessageList from '../lib/components/MessageList.svelte';
+import { setApi } from '../api';
+import { createFakeApi, conv, msg, type FakeApi } from '../api.fake';
+import { chat } from './chat.svelte';
+import { conversationList } from './conversationList.svelte';
+import { models } from './models.svelte';
+import { streams } from './streams.svelte';
+import MessageList from '../components/MessageList.svelte';
 
 let fake: FakeApi;
 

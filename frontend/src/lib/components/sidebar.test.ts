@@ -3,10 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, conv } from '../lib/api.fake';
-import { conversationList } from '../lib/state/conversationList.svelte';
-import Sidebar from '../lib/components/Sidebar.svelte';
+import { setApi } from '../api';
+import { createFakeApi, conv } from '../api.fake';
+import { conversationList } from '../state/conversationList.svelte';
+import Sidebar from './Sidebar.svelte';
 
 /** An IntersectionObserver the test drives: `reveal()` says the sentinel came into view. */
 class TestObserver {

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi, type Endpoint } from '../lib/api';
-import { createFakeApi, survey, type FakeApi } from '../lib/api.fake';
-import { models } from '../lib/state/models.svelte';
-import SettingsView from '../lib/components/SettingsView.svelte';
+import { setApi, type Endpoint } from '../api';
+import { createFakeApi, survey, type FakeApi } from '../api.fake';
+import { models } from '../state/models.svelte';
+import SettingsView from './SettingsView.svelte';
 
 let fake: FakeApi;
 beforeEach(async () => {

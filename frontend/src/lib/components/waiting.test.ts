@@ -3,12 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
-import { setApi, type Message, type StreamEvent } from '../lib/api';
-import { conv, createFakeApi, msg, type FakeApi } from '../lib/api.fake';
-import { loadReasonTexts } from '../lib/reasons';
-import { streams } from '../lib/state/streams.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import MessageItem from '../lib/components/MessageItem.svelte';
+import { setApi, type Message, type StreamEvent } from '../api';
+import { conv, createFakeApi, msg, type FakeApi } from '../api.fake';
+import { loadReasonTexts } from '../reasons';
+import { streams } from '../state/streams.svelte';
+import { toasts } from '../state/toasts.svelte';
+import MessageItem from './MessageItem.svelte';
 
 let fake: FakeApi;
 beforeEach(() => {

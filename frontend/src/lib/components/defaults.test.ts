@@ -2,13 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { createWailsApi, setApi } from '../lib/api';
-import { createFakeApi, survey, type FakeApi } from '../lib/api.fake';
-import { chat } from '../lib/state/chat.svelte';
-import { models } from '../lib/state/models.svelte';
-import { settings } from '../lib/state/settings.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import SettingsView from '../lib/components/SettingsView.svelte';
+import { createWailsApi, setApi } from '../api';
+import { createFakeApi, survey, type FakeApi } from '../api.fake';
+import { chat } from '../state/chat.svelte';
+import { models } from '../state/models.svelte';
+import { settings } from '../state/settings.svelte';
+import { toasts } from '../state/toasts.svelte';
+import SettingsView from './SettingsView.svelte';
 
 let fake: FakeApi;
 beforeEach(async () => {

@@ -5,13 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, conv, msg, survey, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
-import { chat } from '../lib/state/chat.svelte';
-import { models } from '../lib/state/models.svelte';
-import { streams } from '../lib/state/streams.svelte';
-import MessageList from '../lib/components/MessageList.svelte';
+import { setApi } from '../api';
+import { createFakeApi, conv, msg, survey, type FakeApi } from '../api.fake';
+import { app } from '../state/app.svelte';
+import { chat } from '../state/chat.svelte';
+import { models } from '../state/models.svelte';
+import { streams } from '../state/streams.svelte';
+import MessageList from './MessageList.svelte';
 
 const FAKE = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'Date', 'performance'] as const;
 

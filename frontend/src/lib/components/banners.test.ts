@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi } from '../lib/api.fake';
-import { models } from '../lib/state/models.svelte';
-import Banners from '../lib/components/Banners.svelte';
+import { setApi } from '../api';
+import { createFakeApi } from '../api.fake';
+import { models } from '../state/models.svelte';
+import Banners from './Banners.svelte';
 
 afterEach(cleanup);
 

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, fireEvent, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, msg, survey, type FakeApi } from '../lib/api.fake';
-import { chat } from '../lib/state/chat.svelte';
-import { models } from '../lib/state/models.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import { clearImageCache } from '../lib/imageCache';
-import Composer from '../lib/components/Composer.svelte';
-import MessageItem from '../lib/components/MessageItem.svelte';
+import { setApi } from '../api';
+import { createFakeApi, msg, survey, type FakeApi } from '../api.fake';
+import { chat } from '../state/chat.svelte';
+import { models } from '../state/models.svelte';
+import { toasts } from '../state/toasts.svelte';
+import { clearImageCache } from '../imageCache';
+import Composer from './Composer.svelte';
+import MessageItem from './MessageItem.svelte';
 
 let fake: FakeApi;
 const g = globalThis as unknown as { createImageBitmap?: unknown };

@@ -2,15 +2,15 @@
 // models, and downloads that go on (and stay visible) while the view is closed.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, installed, pullProgress, survey, type FakeApi } from '../lib/api.fake';
-import { app } from '../lib/state/app.svelte';
-import { localModels } from '../lib/state/localModels.svelte';
-import { models } from '../lib/state/models.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import { ui } from '../lib/state/ui.svelte';
-import ModelsView from '../lib/components/ModelsView.svelte';
-import SettingsView from '../lib/components/SettingsView.svelte';
+import { setApi } from '../api';
+import { createFakeApi, installed, pullProgress, survey, type FakeApi } from '../api.fake';
+import { app } from '../state/app.svelte';
+import { localModels } from '../state/localModels.svelte';
+import { models } from '../state/models.svelte';
+import { toasts } from '../state/toasts.svelte';
+import { ui } from '../state/ui.svelte';
+import ModelsView from './ModelsView.svelte';
+import SettingsView from './SettingsView.svelte';
 
 const DAY = 86_400_000;
 let fake: FakeApi;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createWailsApi, errorText } from '../lib/api';
+import { createWailsApi, errorText } from './api';
 
 type W = { go?: unknown; runtime?: unknown };
 afterEach(() => {

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, fireEvent, cleanup } from '@testing-library/svelte';
 
 afterEach(cleanup);
-import SearchResults from '../lib/components/SearchResults.svelte';
-import type { SearchHit } from '../lib/api';
+import SearchResults from './SearchResults.svelte';
+import type { SearchHit } from '../api';
 
 const hit = (p: Partial<SearchHit>): SearchHit => ({
   conversationId: 1,
@@ -49,7 +49,7 @@ describe('SearchResults', () => {
   });
 });
 
-import { tidySnippet } from '../lib/dates';
+import { tidySnippet } from '../dates';
 
 describe('tidySnippet', () => {
   it('drops Markdown syntax but keeps the words and the marks', () => {

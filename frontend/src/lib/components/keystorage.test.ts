@@ -1,10 +1,10 @@
 // Settings → Endpoints: where API keys are kept when there is no system keyring.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, type FakeApi } from '../lib/api.fake';
-import { toasts } from '../lib/state/toasts.svelte';
-import SettingsView from '../lib/components/SettingsView.svelte';
+import { setApi } from '../api';
+import { createFakeApi, type FakeApi } from '../api.fake';
+import { toasts } from '../state/toasts.svelte';
+import SettingsView from './SettingsView.svelte';
 
 let fake: FakeApi;
 beforeEach(() => {

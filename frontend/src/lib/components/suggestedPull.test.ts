@@ -4,14 +4,14 @@
 // a restart says so.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, FAKE_SUGGESTION, pullProgress, survey, type FakeApi } from '../lib/api.fake';
-import { chat } from '../lib/state/chat.svelte';
-import { localModels } from '../lib/state/localModels.svelte';
-import { models } from '../lib/state/models.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import MessageList from '../lib/components/MessageList.svelte';
-import ModelsView from '../lib/components/ModelsView.svelte';
+import { setApi } from '../api';
+import { createFakeApi, FAKE_SUGGESTION, pullProgress, survey, type FakeApi } from '../api.fake';
+import { chat } from '../state/chat.svelte';
+import { localModels } from '../state/localModels.svelte';
+import { models } from '../state/models.svelte';
+import { toasts } from '../state/toasts.svelte';
+import MessageList from './MessageList.svelte';
+import ModelsView from './ModelsView.svelte';
 
 let fake: FakeApi;
 let stop: () => void;

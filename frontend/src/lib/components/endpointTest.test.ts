@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi, type Endpoint, type ProbeResult } from '../lib/api';
-import { createFakeApi, survey } from '../lib/api.fake';
-import { toasts } from '../lib/state/toasts.svelte';
-import EndpointTest from '../lib/components/EndpointTest.svelte';
+import { setApi, type Endpoint, type ProbeResult } from '../api';
+import { createFakeApi, survey } from '../api.fake';
+import { toasts } from '../state/toasts.svelte';
+import EndpointTest from './EndpointTest.svelte';
 
 afterEach(cleanup);
 

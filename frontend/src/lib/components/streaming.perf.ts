@@ -7,11 +7,11 @@
 import { it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, conv, msg } from '../lib/api.fake';
-import { chat } from '../lib/state/chat.svelte';
-import { streams } from '../lib/state/streams.svelte';
-import MessageList from '../lib/components/MessageList.svelte';
+import { setApi } from '../api';
+import { createFakeApi, conv, msg } from '../api.fake';
+import { chat } from '../state/chat.svelte';
+import { streams } from '../state/streams.svelte';
+import MessageList from './MessageList.svelte';
 import { longAnswer, tokenize } from './longanswer.testutil';
 
 const TOKEN_MS = 20; // 50 tokens/s

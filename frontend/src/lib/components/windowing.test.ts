@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, msg } from '../lib/api.fake';
-import { chat } from '../lib/state/chat.svelte';
-import MessageList from '../lib/components/MessageList.svelte';
+import { setApi } from '../api';
+import { createFakeApi, msg } from '../api.fake';
+import { chat } from '../state/chat.svelte';
+import MessageList from './MessageList.svelte';
 
 beforeEach(() => setApi(createFakeApi()));
 afterEach(cleanup);

@@ -3,12 +3,12 @@
 // the Help sheet and with Ctrl+Shift+A.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
-import { setApi } from '../lib/api';
-import { createFakeApi, FAKE_ABOUT, type FakeApi } from '../lib/api.fake';
-import { ui } from '../lib/state/ui.svelte';
-import { toasts } from '../lib/state/toasts.svelte';
-import AboutSheet from '../lib/components/AboutSheet.svelte';
-import HelpSheet from '../lib/components/HelpSheet.svelte';
+import { setApi } from '../api';
+import { createFakeApi, FAKE_ABOUT, type FakeApi } from '../api.fake';
+import { ui } from '../state/ui.svelte';
+import { toasts } from '../state/toasts.svelte';
+import AboutSheet from './AboutSheet.svelte';
+import HelpSheet from './HelpSheet.svelte';
 
 let fake: FakeApi;
 const calls = (method: string) => fake.calls.filter((c) => c.method === method).map((c) => c.args);

@@ -5,7 +5,7 @@
 // (`wails dev`) adds them.
 import { describe, expect, it } from 'vitest';
 import { build, createServer } from 'vite';
-import sourceHtml from '../../index.html?raw';
+import sourceHtml from '../index.html?raw';
 
 /** The policy's directives, by name. */
 function directives(page: string): Map<string, string[]> {
