@@ -13,10 +13,10 @@ describe('Wails api', () => {
     const List = vi.fn(async () => null);
     (window as W).go = { app: { ChatService: { Send }, ConversationService: { List } } };
     const api = createWailsApi();
-    const r = await api.chat.send(0, 'hi', 'ollama', 'llama3.2');
+    const r = await api.ChatService.Send(0, 'hi', 'ollama', 'llama3.2');
     expect(Send).toHaveBeenCalledWith(0, 'hi', 'ollama', 'llama3.2');
     expect(r.conversation.id).toBe(5);
-    expect(await api.conversations.list(false, 10, 0)).toEqual([]); // Go nil slice → []
+    expect(await api.ConversationService.List(false, 10, 0)).toEqual([]); // Go nil slice → []
   });
 
   it('binds ChatService.AskNow and SettingsService.ServerKinds, and fills survey defaults', async () => {
@@ -25,10 +25,10 @@ describe('Wails api', () => {
     const Overview = vi.fn(async () => ({ endpoints: [{ endpoint: { id: 'o' }, reachable: true, models: null }] }));
     (window as W).go = { app: { ChatService: { AskNow }, SettingsService: { ServerKinds }, ModelService: { Overview } } };
     const api = createWailsApi();
-    await api.chat.askNow(42);
+    await api.ChatService.AskNow(42);
     expect(AskNow).toHaveBeenCalledWith(42);
-    expect(await api.settings.serverKinds()).toEqual([]); // Go nil slice → []
-    expect((await api.models.overview()).endpoints).toEqual([
+    expect(await api.SettingsService.ServerKinds()).toEqual([]); // Go nil slice → []
+    expect((await api.ModelService.Overview()).endpoints).toEqual([
       { endpoint: { id: 'o' }, reachable: true, models: [], serverKind: '', parallel: 0, continues: false },
     ]);
   });
@@ -40,7 +40,7 @@ describe('Wails api', () => {
       ],
     }));
     (window as W).go = { app: { ModelService: { Overview } } };
-    const [em] = (await createWailsApi().models.overview()).endpoints;
+    const [em] = (await createWailsApi().ModelService.Overview()).endpoints;
     expect(em.models[0].capabilities).toEqual(['completion', 'thinking']);
     expect(em.models[1].capabilities).toBeUndefined();
   });
@@ -52,20 +52,20 @@ describe('Wails api', () => {
     const CancelPull = vi.fn(async () => undefined);
     (window as W).go = { app: { LocalModelsService: { Installed, Loaded, Pulls, CancelPull } } };
     const api = createWailsApi();
-    expect(await api.localModels.installed('o')).toEqual([{ name: 'llama3.2:3b', size: 1, capabilities: [] }]);
+    expect(await api.LocalModelsService.Installed('o')).toEqual([{ name: 'llama3.2:3b', size: 1, capabilities: [] }]);
     expect(Installed).toHaveBeenCalledWith('o');
-    expect(await api.localModels.loaded('o')).toEqual([]);
-    const [p] = await api.localModels.pulls();
+    expect(await api.LocalModelsService.Loaded('o')).toEqual([]);
+    const [p] = await api.LocalModelsService.Pulls();
     expect(p.layers).toEqual([]);
     expect(p.errorKind).toBe('');
-    await api.localModels.cancelPull('o', 'm');
+    await api.LocalModelsService.CancelPull('o', 'm');
     expect(CancelPull).toHaveBeenCalledWith('o', 'm');
-    await expect(api.localModels.pull('o', 'm')).rejects.toThrow(/LocalModelsService.Pull is missing/);
+    await expect(api.LocalModelsService.Pull('o', 'm')).rejects.toThrow(/LocalModelsService.Pull is missing/);
   });
 
   it('rejects in plain words when the backend is missing', async () => {
     const api = createWailsApi();
-    await expect(api.settings.get()).rejects.toThrow(/not connected/);
+    await expect(api.SettingsService.Get()).rejects.toThrow(/not connected/);
   });
 
   it('subscribes with EventsOn (waiting for the runtime) and unsubscribes with its return value', async () => {

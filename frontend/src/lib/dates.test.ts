@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupConversations, safeSnippet } from './dates';
-import { conv } from './api.fake';
+import { conv } from './fake';
 
 describe('groupConversations', () => {
   const now = new Date(2026, 10, 21, 15, 0, 0).getTime();

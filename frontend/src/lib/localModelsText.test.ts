@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { relativeTime } from './dates';
 import { checkModelName, humanBytes, humanDuration, memoryText, percentDone, pullLine, shortDigest, unloadsIn } from './localModels';
-import { pullProgress } from './api.fake';
+import { pullProgress } from './fake';
 
 describe('Models view text', () => {
   it('states sizes in decimal units, as Ollama does', () => {

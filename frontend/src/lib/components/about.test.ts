@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { setApi } from '../api';
-import { createFakeApi, FAKE_ABOUT, type FakeApi } from '../api.fake';
+import { createFakeApi, FAKE_ABOUT, type FakeApi } from '../fake';
 import { ui } from '../state/ui.svelte';
 import { toasts } from '../state/toasts.svelte';
 import AboutSheet from './AboutSheet.svelte';
@@ -41,17 +41,17 @@ describe('the About sheet', () => {
     const r = render(AboutSheet);
     const link = await vi.waitFor(() => r.getByText(FAKE_ABOUT.links[0].label));
     await fireEvent.click(link);
-    expect(calls('openURL')).toEqual([['https://ollama.com']]);
+    expect(calls('OpenURL')).toEqual([['https://ollama.com']]);
   });
 
   it('says so when Go cannot answer', async () => {
-    fake.system.about = () => Promise.reject(new Error('Brook is still starting'));
+    fake.SystemService.About = () => Promise.reject(new Error('Brook is still starting'));
     const r = render(AboutSheet);
     await vi.waitFor(() => expect(r.getByRole('alert').textContent).toContain('Brook is still starting'));
   });
 
   it('an unknown commit or WebKitGTK reads as such, not as a blank', async () => {
-    fake.system.about = async () => ({ ...FAKE_ABOUT, commit: '', webkitGtk: '' });
+    fake.SystemService.About = async () => ({ ...FAKE_ABOUT, commit: '', webkitGtk: '' });
     const r = render(AboutSheet);
     await vi.waitFor(() => expect(r.getByTestId('about-commit').textContent).toBe('unknown'));
     expect(r.getByTestId('about-webkit').textContent).toBe('not known on this system');

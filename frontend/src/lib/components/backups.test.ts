@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { setApi, type BackupInfo } from '../api';
-import { createFakeApi, type FakeApi } from '../api.fake';
+import { createFakeApi, type FakeApi } from '../fake';
 import { toasts } from '../state/toasts.svelte';
 import SettingsView from './SettingsView.svelte';
 
@@ -50,10 +50,10 @@ describe('Settings → Backups', () => {
   it('deletes a kept database only on the second click, after naming its size', async () => {
     const { r, keptRow } = await open();
     await fireEvent.click(keptRow.getByTestId('delete-kept'));
-    expect(calls('deleteKeptDatabase')).toEqual([]);
+    expect(calls('DeleteKeptDatabase')).toEqual([]);
     expect(lastToast()).toMatch(/^Delete the database kept before the restore of .+ \(2\.5 MB\)\? It cannot be undone\. Click again to confirm\.$/);
     await fireEvent.click(keptRow.getByTestId('delete-kept'));
-    expect(calls('deleteKeptDatabase')).toEqual([[kept.path]]);
+    expect(calls('DeleteKeptDatabase')).toEqual([[kept.path]]);
     await vi.waitFor(() => expect(r.getAllByTestId('backup')).toHaveLength(1));
     expect(r.getByTestId('backup').dataset.kind).toBe('daily');
     expect(lastToast()).toBe('Deleted the kept database.');
@@ -62,14 +62,14 @@ describe('Settings → Backups', () => {
   it('restores a kept database like a daily backup', async () => {
     const { keptRow } = await open();
     await fireEvent.click(keptRow.getByText('Restore…'));
-    expect(calls('restoreBackup')).toEqual([]);
+    expect(calls('RestoreBackup')).toEqual([]);
     await fireEvent.click(keptRow.getByText('Restore…'));
-    expect(calls('restoreBackup')).toEqual([[kept.path]]);
+    expect(calls('RestoreBackup')).toEqual([[kept.path]]);
     await vi.waitFor(() => expect(lastToast()).toMatch(/restored when Brook restarts/));
   });
 
   it('a refused delete says why and keeps the row', async () => {
-    fake.settings.deleteKeptDatabase = async () => {
+    fake.SettingsService.DeleteKeptDatabase = async () => {
       throw new Error('Brook restores that database at its next start, so it is not deleted. Restart Brook first.');
     };
     const { r, keptRow } = await open();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi } from '../api.fake';
+import { createFakeApi } from '../fake';
 import { models } from '../state/models.svelte';
 import Banners from './Banners.svelte';
 

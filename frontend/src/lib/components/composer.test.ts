@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, fireEvent, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, conv, type FakeApi } from '../api.fake';
+import { createFakeApi, conv, type FakeApi } from '../fake';
 import { ui } from '../state/ui.svelte';
 import { chat } from '../state/chat.svelte';
 import { conversationList } from '../state/conversationList.svelte';
@@ -23,7 +23,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const sends = () => fake.calls.filter((c) => c.method === 'send');
+const sends = () => fake.calls.filter((c) => c.method === 'Send');
 
 async function type(el: HTMLTextAreaElement, text: string) {
   el.value = text;
@@ -81,10 +81,10 @@ describe('Composer', () => {
     expect(ta.value).toBe('half-written');
     vi.useFakeTimers();
     await type(ta, 'half-written, now more');
-    expect(fake.calls.some((c) => c.method === 'saveDraft')).toBe(false);
+    expect(fake.calls.some((c) => c.method === 'SaveDraft')).toBe(false);
     vi.advanceTimersByTime(700);
     vi.useRealTimers();
-    expect(fake.calls.filter((c) => c.method === 'saveDraft').pop()?.args).toEqual([1, 'half-written, now more']);
+    expect(fake.calls.filter((c) => c.method === 'SaveDraft').pop()?.args).toEqual([1, 'half-written, now more']);
     await chat.open(2);
     flushSync();
     expect(ta.value).toBe('');

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { createWailsApi, setApi } from '../api';
-import { createFakeApi, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, survey, type FakeApi } from '../fake';
 import { chat } from '../state/chat.svelte';
 import { models } from '../state/models.svelte';
 import { settings } from '../state/settings.svelte';
@@ -21,7 +21,7 @@ beforeEach(async () => {
     ],
   });
   setApi(fake);
-  settings.value = await fake.settings.get();
+  settings.value = await fake.SettingsService.Get();
   models.selection = { endpointId: '', model: '' };
   await models.refresh(true);
 });
@@ -32,7 +32,7 @@ afterEach(() => {
 
 describe('default model', () => {
   it('is what start-up selects, from one call', async () => {
-    const overview = vi.spyOn(fake.models, 'overview');
+    const overview = vi.spyOn(fake.ModelService, 'Overview');
     fake.db.settings.defaultEndpointId = 'ollama';
     fake.db.settings.defaultModel = 'qwen3';
     models.selection = { endpointId: '', model: '' };
@@ -48,8 +48,8 @@ describe('default model', () => {
     chat.newChat();
     expect(models.selection).toEqual({ endpointId: 'ollama', model: 'qwen3' });
     expect(chat.send('hello')).toBe(true);
-    await vi.waitFor(() => expect(fake.calls.some((c) => c.method === 'send')).toBe(true));
-    expect(fake.calls.find((c) => c.method === 'send')!.args).toEqual([0, 'hello', 'ollama', 'qwen3']);
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.method === 'Send')).toBe(true));
+    expect(fake.calls.find((c) => c.method === 'Send')!.args).toEqual([0, 'hello', 'ollama', 'qwen3']);
   });
 
   it('that is no longer offered leaves the selection alone', async () => {
@@ -57,7 +57,7 @@ describe('default model', () => {
     models.selection = { endpointId: 'ollama', model: 'llama3.2' };
     chat.newChat();
     expect(models.selection).toEqual({ endpointId: 'ollama', model: 'llama3.2' });
-    const o = await fake.models.overview();
+    const o = await fake.ModelService.Overview();
     expect(o.defaultOffered).toBe(false);
     expect(o.selection).toEqual({ endpointId: 'ollama', model: 'llama3.2' });
   });
@@ -85,13 +85,13 @@ describe('models overview over Wails', () => {
     const Diagnostics = vi.fn(async () => 'Brook diagnostics');
     (window as W).go = { app: { ModelService: { Overview }, SystemService: { Diagnostics } } };
     try {
-      const o = await createWailsApi().models.overview();
+      const o = await createWailsApi().ModelService.Overview();
       expect(o.endpoints[0].models).toEqual([]);
       expect(o.endpoints[0].serverKind).toBe('');
       expect(o.selection).toEqual({ endpointId: 'e', model: 'm' });
       expect(o.source).toBe('last');
       expect(o.defaultOffered).toBe(false);
-      expect(await createWailsApi().system.diagnostics()).toBe('Brook diagnostics');
+      expect(await createWailsApi().SystemService.Diagnostics()).toBe('Brook diagnostics');
     } finally {
       delete (window as W).go;
     }
@@ -110,7 +110,7 @@ describe('copy diagnostics', () => {
   });
 
   it('says when the report could not be gathered', async () => {
-    fake.system.diagnostics = async () => {
+    fake.SystemService.Diagnostics = async () => {
       throw new Error('Brook is still starting');
     };
     toasts.clear();

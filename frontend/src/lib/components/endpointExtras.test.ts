@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Endpoint } from '../api';
-import { createFakeApi, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, survey, type FakeApi } from '../fake';
 import { models } from '../state/models.svelte';
 import SettingsView from './SettingsView.svelte';
 
@@ -32,7 +32,7 @@ beforeEach(async () => {
 afterEach(cleanup);
 
 const saved = () =>
-  fake.calls.filter((c) => c.method === 'saveEndpoint').map((c) => c.args as [Endpoint, string, boolean, Record<string, string>]);
+  fake.calls.filter((c) => c.method === 'SaveEndpointWithHeaders').map((c) => c.args as [Endpoint, string, boolean, Record<string, string>]);
 
 async function edit(name: string) {
   const r = render(SettingsView);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Endpoint, type ProbeResult } from '../api';
-import { createFakeApi, survey } from '../api.fake';
+import { createFakeApi, survey } from '../fake';
 import { toasts } from '../state/toasts.svelte';
 import EndpointTest from './EndpointTest.svelte';
 
@@ -19,8 +19,8 @@ describe('Test connection', () => {
   it('says Testing… while it waits, then what it found', async () => {
     const fake = createFakeApi({ models: [survey({ endpoint: ollama, models: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] })] });
     let answer!: (r: ProbeResult) => void;
-    fake.settings.testEndpoint = (e, key) => {
-      fake.calls.push({ method: 'testEndpoint', args: [e, key] });
+    fake.SettingsService.TestEndpoint = (e, key) => {
+      fake.calls.push({ service: 'SettingsService', method: 'TestEndpoint', args: [e, key] });
       return new Promise((r) => (answer = r));
     };
     setApi(fake);
@@ -32,7 +32,7 @@ describe('Test connection', () => {
     flushSync();
     expect(button.textContent?.trim()).toBe('Testing…');
     expect(button.disabled).toBe(true);
-    expect(fake.calls.find((c) => c.method === 'testEndpoint')?.args).toEqual([ollama, '']);
+    expect(fake.calls.find((c) => c.method === 'TestEndpoint')?.args).toEqual([ollama, '']);
 
     answer({ ok: true, message: 'Connected: Ollama 0.17.4, 3 models, 42 ms.', serverKind: 'ollama', version: '0.17.4', models: 3, millis: 42 });
     await settle();
@@ -69,12 +69,12 @@ describe('Test connection', () => {
     const { getByTestId } = render(EndpointTest, { endpoint: { ...cloud, hasApiKey: true }, apiKey: '', clearKey: true });
     await fireEvent.click(getByTestId('endpoint-test'));
     await settle();
-    expect(fake.calls.find((c) => c.method === 'testEndpoint')?.args).toEqual([{ ...cloud, id: '' }, '']);
+    expect(fake.calls.find((c) => c.method === 'TestEndpoint')?.args).toEqual([{ ...cloud, id: '' }, '']);
   });
 
   it('sends a failed call to a toast', async () => {
     const fake = createFakeApi({ models: [] });
-    fake.settings.testEndpoint = async () => {
+    fake.SettingsService.TestEndpoint = async () => {
       throw new Error('There is no endpoint with the id "x\\n".');
     };
     setApi(fake);

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, conv, msg, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, conv, msg, survey, type FakeApi } from '../fake';
 import { app } from '../state/app.svelte';
 import { chat } from '../state/chat.svelte';
 import { models } from '../state/models.svelte';
@@ -138,8 +138,8 @@ describe('unreachable endpoints', () => {
       ],
     });
     let looks = 0;
-    const overview = fake.models.overview;
-    fake.models.overview = () => {
+    const overview = fake.ModelService.Overview;
+    fake.ModelService.Overview = () => {
       looks++;
       return overview();
     };

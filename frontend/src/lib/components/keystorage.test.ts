@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { setApi } from '../api';
-import { createFakeApi, type FakeApi } from '../api.fake';
+import { createFakeApi, type FakeApi } from '../fake';
 import { toasts } from '../state/toasts.svelte';
 import SettingsView from './SettingsView.svelte';
 
@@ -18,7 +18,7 @@ async function open() {
   await vi.waitFor(() => expect(r.container.querySelector('.ep-name')?.textContent).toBe('Ollama'));
   return r;
 }
-const keyFileCalls = () => fake.calls.filter((c) => c.method === 'setKeyFile').map((c) => c.args[0]);
+const keyFileCalls = () => fake.calls.filter((c) => c.method === 'SetKeyFile').map((c) => c.args[0]);
 
 describe('where API keys are kept', () => {
   it('says nothing when the system keyring works', async () => {
@@ -66,7 +66,7 @@ describe('where API keys are kept', () => {
 
   it('shows why Go refused, and keeps the state it had', async () => {
     fake.keyStore = { where: 'session', path: '/home/ann/.local/share/brook/keys.json', fileKeys: 0 };
-    fake.settings.setKeyFile = async () => {
+    fake.SettingsService.SetKeyFile = async () => {
       throw new Error('Brook will not use the key file /home/ann/.local/share/brook/keys.json: other users can read it (mode 0644). Make it readable only by you with: chmod 600 /home/ann/.local/share/brook/keys.json');
     };
     const fail = vi.spyOn(toasts, 'fail');
@@ -89,10 +89,10 @@ describe('where API keys are kept', () => {
     expect(box.textContent!.replace(/\s+/g, ' ')).toContain(
       'The system keyring is available now, but 2 API keys are still in /home/ann/.local/share/brook/keys.json, a file that is not encrypted.',
     );
-    expect(fake.calls.filter((c) => c.method === 'moveKeysToKeyring')).toEqual([]); // nothing moves unasked
+    expect(fake.calls.filter((c) => c.method === 'MoveKeysToKeyring')).toEqual([]); // nothing moves unasked
     await fireEvent.click(r.getByRole('button', { name: 'Move them into the keyring' }));
     await vi.waitFor(() => expect(r.queryByTestId('key-storage')).toBeNull());
-    expect(fake.calls.filter((c) => c.method === 'moveKeysToKeyring')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'MoveKeysToKeyring')).toHaveLength(1);
     expect(toasts.toasts.map((t) => t.text)).toContain('The API keys are in the system keyring now, and the key file is removed.');
   });
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Message } from '../api';
-import { createFakeApi, msg, type FakeApi } from '../api.fake';
+import { createFakeApi, msg, type FakeApi } from '../fake';
 import { loadReasonTexts } from '../reasons';
 import { loaded } from '../reasonTexts.svelte';
 import { streams } from '../state/streams.svelte';
@@ -28,7 +28,7 @@ describe('MessageItem states', () => {
     expect(getByTestId('retry')).toBeTruthy();
     expect(getByTestId('continue')).toBeTruthy();
     await fireEvent.click(getByTestId('continue'));
-    expect(fake.calls.some((c) => c.method === 'continue' && c.args[0] === m.id)).toBe(true);
+    expect(fake.calls.some((c) => c.method === 'Continue' && c.args[0] === m.id)).toBe(true);
   });
 
   it('stopped is marked Stopped with Continue and Retry', () => {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { setApi } from '../api';
-import { createFakeApi, installed, pullProgress, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, installed, pullProgress, survey, type FakeApi } from '../fake';
 import { app } from '../state/app.svelte';
 import { localModels } from '../state/localModels.svelte';
 import { models } from '../state/models.svelte';
@@ -119,14 +119,14 @@ describe('the Models view', () => {
   it('asks before deleting, naming the model and the space freed, then deletes and reads the list again', async () => {
     const r = await open();
     await fireEvent.click(row(r, 'llama3.2:3b').getByRole('button', { name: 'Delete' }));
-    expect(calls('delete')).toEqual([]);
+    expect(calls('Delete')).toEqual([]);
     const confirm = r.getByTestId('confirm-delete');
     expect(confirm.textContent).toContain('Delete llama3.2:3b? This frees 2.0 GB.');
-    const before = calls('installed').length;
+    const before = calls('Installed').length;
     await fireEvent.click(within(confirm).getByRole('button', { name: 'Delete llama3.2:3b' }));
     await vi.waitFor(() => expect(r.container.querySelector('tr[data-model="llama3.2:3b"]')).toBeNull());
-    expect(calls('delete')).toEqual([['ollama', 'llama3.2:3b']]);
-    expect(calls('installed').length).toBeGreaterThan(before);
+    expect(calls('Delete')).toEqual([['ollama', 'llama3.2:3b']]);
+    expect(calls('Installed').length).toBeGreaterThan(before);
     // Go says the models changed: the picker's survey follows.
     await vi.waitFor(() => expect(models.endpoints[0].models.map((m) => m.name)).toEqual(['qwen3:8b']));
   });
@@ -136,11 +136,11 @@ describe('the Models view', () => {
     await fireEvent.click(row(r, 'llama3.2:3b').getByRole('button', { name: 'Delete' }));
     await fireEvent.click(r.getByRole('button', { name: 'Keep it' }));
     expect(r.queryByTestId('confirm-delete')).toBeNull();
-    expect(calls('delete')).toEqual([]);
+    expect(calls('Delete')).toEqual([]);
   });
 
   it('says why a delete failed', async () => {
-    fake.localModels.delete = async () => {
+    fake.LocalModelsService.Delete = async () => {
       throw 'model is in use';
     };
     const r = await open();
@@ -154,7 +154,7 @@ describe('the Models view', () => {
     const r = await open();
     await fireEvent.click(within(r.getByTestId('loaded')).getByRole('button', { name: 'Unload' }));
     await vi.waitFor(() => expect(r.queryByTestId('loaded')).toBeNull());
-    expect(calls('unload')).toEqual([['ollama', 'qwen3:8b']]);
+    expect(calls('Unload')).toEqual([['ollama', 'qwen3:8b']]);
     expect(r.getByText('No model is loaded now.')).toBeTruthy();
   });
 
@@ -163,14 +163,14 @@ describe('the Models view', () => {
     await fireEvent.input(r.getByTestId('pull-name'), { target: { value: 'llama 3' } });
     await fireEvent.click(r.getByRole('button', { name: 'Pull' }));
     expect(r.getByRole('alert').textContent).toContain('no spaces');
-    expect(calls('pull')).toEqual([]);
+    expect(calls('Pull')).toEqual([]);
   });
 
   it('pulls, shows progress from events, and cancels', async () => {
     const r = await open();
     await fireEvent.input(r.getByTestId('pull-name'), { target: { value: 'mistral:7b' } });
     await fireEvent.click(r.getByRole('button', { name: 'Pull' }));
-    expect(calls('pull')).toEqual([['ollama', 'mistral:7b']]);
+    expect(calls('Pull')).toEqual([['ollama', 'mistral:7b']]);
     const pull = await vi.waitFor(() => r.getByTestId('pull'));
     expect(pull.textContent).toContain('mistral:7b');
     expect(r.getByTestId('pull-status').textContent).toBe('pulling manifest');
@@ -198,7 +198,7 @@ describe('the Models view', () => {
     expect(r.getByText('ff82381e2bea')).toBeTruthy();
 
     await fireEvent.click(within(r.getByTestId('pull')).getByRole('button', { name: 'Cancel' }));
-    expect(calls('cancelPull')).toEqual([['ollama', 'mistral:7b']]);
+    expect(calls('CancelPull')).toEqual([['ollama', 'mistral:7b']]);
     await vi.waitFor(() => expect(r.getByTestId('pull').dataset.state).toBe('cancelled'));
     expect(r.queryByRole('progressbar')).toBeNull();
   });
@@ -240,7 +240,7 @@ describe('the Models view', () => {
     fake.db.pulls = [pullProgress({ endpointId: 'ollama', model: 'gemma3:4b', completed: 1_000_000_000, total: 3_300_000_000, status: 'pulling aeda25e63ebd' })];
     const r = await open();
     await vi.waitFor(() => expect(r.getByTestId('pull').textContent).toContain('gemma3:4b'));
-    expect(calls('pulls').length).toBe(1);
+    expect(calls('Pulls').length).toBe(1);
     expect(r.getByTestId('pull-line').textContent).toBe('30% · 1.0 GB of 3.3 GB');
     // Another endpoint's pulls are not shown here.
     fake.emitPull({ endpointId: 'other', model: 'x:1b' });
@@ -255,7 +255,7 @@ describe('the Models view', () => {
   });
 
   it('says when a list could not be read, and clears its loading state', async () => {
-    fake.localModels.installed = async () => {
+    fake.LocalModelsService.Installed = async () => {
       throw 'connection refused';
     };
     const r = render(ModelsView, { endpointId: 'ollama' });
@@ -265,7 +265,7 @@ describe('the Models view', () => {
   });
 
   it('says why a pull could not start', async () => {
-    fake.localModels.pull = async () => {
+    fake.LocalModelsService.Pull = async () => {
       throw 'invalid model name';
     };
     const r = await open();

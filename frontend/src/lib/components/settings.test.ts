@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Endpoint } from '../api';
-import { createFakeApi, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, survey, type FakeApi } from '../fake';
 import { models } from '../state/models.svelte';
 import SettingsView from './SettingsView.svelte';
 
@@ -37,7 +37,7 @@ async function open() {
     within([...r.container.querySelectorAll<HTMLElement>('li')].find((li) => li.querySelector('.ep-name')?.textContent === name)!);
   return { r, row };
 }
-const saved = () => fake.calls.filter((c) => c.method === 'saveEndpoint').map((c) => c.args as [Endpoint, string, boolean]);
+const saved = () => fake.calls.filter((c) => c.method.startsWith('SaveEndpoint')).map((c) => c.args as [Endpoint, string, boolean]);
 
 describe('endpoint server settings', () => {
   it('shows the detected or chosen kind and what it means for broken answers', async () => {
@@ -111,7 +111,7 @@ describe('endpoint server settings', () => {
 
   it("shows Go's error when it rejects the endpoint", async () => {
     const { row } = await open();
-    fake.settings.saveEndpoint = async () => {
+    fake.SettingsService.SaveEndpoint = async () => {
       throw "endpoint max parallel 9 must be from 0 (the server's default) to 8";
     };
     const input = row('GPU box').getByTestId('max-parallel') as HTMLInputElement;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, conv } from '../api.fake';
+import { createFakeApi, conv } from '../fake';
 import { conversationList } from '../state/conversationList.svelte';
 import Sidebar from './Sidebar.svelte';
 

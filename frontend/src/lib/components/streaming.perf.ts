@@ -8,7 +8,7 @@ import { it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, conv, msg } from '../api.fake';
+import { createFakeApi, conv, msg } from '../fake';
 import { chat } from '../state/chat.svelte';
 import { streams } from '../state/streams.svelte';
 import MessageList from './MessageList.svelte';

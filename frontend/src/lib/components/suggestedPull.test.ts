@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
 import { setApi } from '../api';
-import { createFakeApi, FAKE_SUGGESTION, pullProgress, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, FAKE_SUGGESTION, pullProgress, survey, type FakeApi } from '../fake';
 import { chat } from '../state/chat.svelte';
 import { localModels } from '../state/localModels.svelte';
 import { models } from '../state/models.svelte';
@@ -49,13 +49,13 @@ describe('the first-run download', () => {
     expect(r.getByTestId('empty-state').textContent).toContain('No models yet');
     expect(r.getByTestId('suggested-pull-button').textContent?.trim()).toBe('Download llama3.2:1b (1.3 GB)');
     expect(r.getByTestId('suggested-pull').textContent).toContain(FAKE_SUGGESTION.why);
-    expect(calls('suggestedModel')).toHaveLength(1);
-    expect(calls('pull')).toEqual([]);
+    expect(calls('SuggestedModel')).toHaveLength(1);
+    expect(calls('Pull')).toEqual([]);
     expect(r.queryByTestId('suggested-pull-progress')).toBeNull();
   });
 
   it('takes the name and size from Go, not from the UI', async () => {
-    fake.localModels.suggestedModel = async () => ({ name: 'qwen3:0.6b', sizeBytes: 522_000_000, why: '' });
+    fake.LocalModelsService.SuggestedModel = async () => ({ name: 'qwen3:0.6b', sizeBytes: 522_000_000, why: '' });
     const r = await emptyState();
     expect(r.getByTestId('suggested-pull-button').textContent?.trim()).toBe('Download qwen3:0.6b (522.0 MB)');
   });
@@ -63,7 +63,7 @@ describe('the first-run download', () => {
   it('starts the pull with one click and shows its progress in place', async () => {
     const r = await emptyState();
     await fireEvent.click(r.getByTestId('suggested-pull-button'));
-    expect(calls('pull')).toEqual([['ollama', 'llama3.2:1b']]);
+    expect(calls('Pull')).toEqual([['ollama', 'llama3.2:1b']]);
     const box = await vi.waitFor(() => r.getByTestId('suggested-pull-progress'));
     expect(box.dataset.state).toBe('running');
     expect(box.textContent).toContain('llama3.2:1b');
@@ -83,7 +83,7 @@ describe('the first-run download', () => {
     expect(within(box).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('29');
     // It can be cancelled here too.
     await fireEvent.click(within(box).getByRole('button', { name: 'Cancel' }));
-    expect(calls('cancelPull')).toEqual([['ollama', 'llama3.2:1b']]);
+    expect(calls('CancelPull')).toEqual([['ollama', 'llama3.2:1b']]);
     await vi.waitFor(() => expect(r.getByTestId('suggested-pull-progress').dataset.state).toBe('cancelled'));
     expect(r.getByTestId('suggested-pull-button')).toBeTruthy(); // and started again
   });
@@ -119,7 +119,7 @@ describe('the first-run download', () => {
     const r = render(MessageList);
     await vi.waitFor(() => expect(r.getByTestId('empty-state').textContent).toContain('No models yet'));
     expect(r.queryByTestId('suggested-pull')).toBeNull();
-    expect(calls('suggestedModel')).toEqual([]);
+    expect(calls('SuggestedModel')).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type EndpointModels, type Message, type StreamEvent } from '../api';
-import { conv, createFakeApi, msg, survey, type FakeApi } from '../api.fake';
+import { conv, createFakeApi, msg, survey, type FakeApi } from '../fake';
 import { streams } from '../state/streams.svelte';
 import { chat } from '../state/chat.svelte';
 import { models } from '../state/models.svelte';
@@ -69,7 +69,7 @@ describe('stream store: reasoning', () => {
     const m = streaming({ reasoning: 'abcdefgh' });
     apply(m, { reasoning: 'gh', reasoningAt: 6 });
     await vi.waitFor(() => expect(streams.answers[m.id]?.reasoning).toBe('abcdefgh'));
-    expect(fake.calls.some((c) => c.method === 'getMessage' && c.args[0] === m.id)).toBe(true);
+    expect(fake.calls.some((c) => c.method === 'GetMessage' && c.args[0] === m.id)).toBe(true);
     streams.forget(m.id);
   });
 });
@@ -206,7 +206,7 @@ describe('Thinking section', () => {
     fake.simulate = { text: 'The answer.', reasoning: 'Think first, then answer.', chunk: 4, intervalMs: 2 };
     streams.stop();
     streams.start();
-    const { answer } = await fake.chat.send(1, 'q', 'ollama', 'llama3.2');
+    const { answer } = await fake.ChatService.Send(1, 'q', 'ollama', 'llama3.2');
     streams.track(answer);
     const seen: string[] = [];
     const off = streams.onFinal((m) => seen.push(m.reasoning ?? ''));
@@ -216,7 +216,7 @@ describe('Thinking section', () => {
     expect(stored).toMatchObject({ state: 'complete', content: 'The answer.', reasoning: 'Think first, then answer.' });
     expect(stored.thinkingMs).toBeGreaterThan(0);
     // No fetch was needed: the offsets (reasoningAt omitted when 0) lined up, and the final event carried the message.
-    expect(fake.calls.filter((c) => c.method === 'getMessage' && c.args[0] === answer.id)).toHaveLength(0);
+    expect(fake.calls.filter((c) => c.method === 'GetMessage' && c.args[0] === answer.id)).toHaveLength(0);
     streams.stop();
   });
 
@@ -225,10 +225,10 @@ describe('Thinking section', () => {
     fake.simulate = { text: 'The answer.', reasoning: 'a very long thought that goes on and on. '.repeat(20), chunk: 5, intervalMs: 5 };
     streams.stop();
     streams.start();
-    const { answer } = await fake.chat.send(1, 'q', 'ollama', 'llama3.2');
+    const { answer } = await fake.ChatService.Send(1, 'q', 'ollama', 'llama3.2');
     streams.track(answer);
     await vi.waitFor(() => expect(streams.answers[answer.id]?.reasoning.length).toBeGreaterThanOrEqual(10));
-    await fake.chat.stop(answer.id);
+    await fake.ChatService.Stop(answer.id);
     await vi.waitFor(() => expect(streams.answers[answer.id]).toBeUndefined());
     const stored = fake.db.messages.find((m) => m.id === answer.id)!;
     expect(stored.state).toBe('stopped');
@@ -327,7 +327,7 @@ describe('Thinking setting', () => {
     await fireEvent.change(select, { target: { value: 'high' } });
     await fireEvent.click(r.getByText('Save'));
     await vi.waitFor(() => expect(onclose).toHaveBeenCalled());
-    expect(fake.calls.find((c) => c.method === 'setParams')!.args).toEqual([5, { temperature: 0.5, think: 'high' }]);
+    expect(fake.calls.find((c) => c.method === 'SetParams')!.args).toEqual([5, { temperature: 0.5, think: 'high' }]);
     expect(chat.current?.params.think).toBe('high');
   });
 
@@ -337,8 +337,8 @@ describe('Thinking setting', () => {
     expect(select.value).toBe('high');
     await fireEvent.change(select, { target: { value: '' } });
     await fireEvent.click(r.getByText('Save'));
-    await vi.waitFor(() => expect(fake.calls.some((c) => c.method === 'setParams')).toBe(true));
-    expect(fake.calls.find((c) => c.method === 'setParams')!.args).toEqual([5, { temperature: 0.5 }]);
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.method === 'SetParams')).toBe(true));
+    expect(fake.calls.find((c) => c.method === 'SetParams')!.args).toEqual([5, { temperature: 0.5 }]);
   });
 
   it('keeps a saved value the endpoint does not take visible', async () => {
@@ -367,7 +367,7 @@ describe('Thinking setting', () => {
     });
     setApi(fake);
     fake.simulate = { text: 'x', chunk: 1, intervalMs: 1 };
-    const { answer } = await fake.chat.send(6, 'q', 'ollama', 'llama3.2');
+    const { answer } = await fake.ChatService.Send(6, 'q', 'ollama', 'llama3.2');
     await vi.waitFor(() => expect(fake.db.messages.find((m) => m.id === answer.id)!.state).toBe('failed'));
     const stored = fake.db.messages.find((m) => m.id === answer.id)!;
     expect(stored.error).toMatch(/cannot think/);

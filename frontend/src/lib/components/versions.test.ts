@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent, waitFor } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { setApi, type Message } from '../api';
-import { createFakeApi, conv, msg, type FakeApi } from '../api.fake';
+import { createFakeApi, conv, msg, type FakeApi } from '../fake';
 import { app } from '../state/app.svelte';
 import { chat } from '../state/chat.svelte';
 import { streams } from '../state/streams.svelte';
@@ -47,7 +47,7 @@ describe('versions', () => {
     expect((getByTestId('version-next') as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.click(getByTestId('version-prev'));
     await waitFor(() => expect(text(container)).toEqual(['q1', 'a1', 'q2', 'a2']));
-    expect(fake.calls.some((c) => c.method === 'showVersion' && c.args[0] === 12)).toBe(true);
+    expect(fake.calls.some((c) => c.method === 'ShowVersion' && c.args[0] === 12)).toBe(true);
     expect(getByTestId('version-count').textContent).toBe('1 / 2');
     // The keyboard does the same.
     await fireEvent.keyDown(getByTestId('version-next'), { key: 'ArrowRight' });
@@ -105,7 +105,7 @@ describe('versions', () => {
     expect(getByTestId('delete-all-versions').textContent).toBe('Delete all 2 versions');
     await fireEvent.click(getByTestId('delete-version'));
     await waitFor(() => expect(chat.messages.map((m) => m.content)).toEqual(['q1', 'a1, second take']));
-    expect(fake.calls.some((c) => c.method === 'deleteVersion' && c.args[0] === 12)).toBe(true);
+    expect(fake.calls.some((c) => c.method === 'DeleteVersion' && c.args[0] === 12)).toBe(true);
     expect(fake.db.messages.map((m) => m.id)).toEqual([11, 15]);
   });
 
@@ -136,10 +136,10 @@ describe('quitting with an answer coming', () => {
     expect(getByTestId('quit-dialog').textContent).toContain('An answer is still coming');
     expect(getByTestId('quit-stop')).toBeTruthy();
     await fireEvent.click(getByTestId('quit-wait'));
-    expect(fake.calls.at(-1)).toEqual({ method: 'quit', args: ['wait'] });
+    expect(fake.calls.at(-1)).toEqual({ service: 'SystemService', method: 'Quit', args: ['wait'] });
     expect(getByTestId('quit-dialog').textContent).toContain('Waiting for the answer');
     await fireEvent.click(getByTestId('quit-resume'));
-    expect(fake.calls.at(-1)).toEqual({ method: 'quit', args: ['resume'] });
+    expect(fake.calls.at(-1)).toEqual({ service: 'SystemService', method: 'Quit', args: ['resume'] });
   });
 
   it('names answers not saved yet', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, fireEvent, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, msg, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, msg, survey, type FakeApi } from '../fake';
 import { chat } from '../state/chat.svelte';
 import { models } from '../state/models.svelte';
 import { toasts } from '../state/toasts.svelte';
@@ -87,14 +87,14 @@ describe('Composer images (vision model)', () => {
 
     await type(ta, 'What is in these?');
     await fireEvent.keyDown(ta, { key: 'Enter' });
-    await vi.waitFor(() => expect(callsOf('sendWithImages')).toHaveLength(1));
-    const [convId, text, ep, model, images] = callsOf('sendWithImages')[0].args as [number, string, string, string, { name: string; mime: string; data: string }[]];
+    await vi.waitFor(() => expect(callsOf('SendWithImages')).toHaveLength(1));
+    const [convId, text, ep, model, images] = callsOf('SendWithImages')[0].args as [number, string, string, string, { name: string; mime: string; data: string }[]];
     expect([convId, text, ep, model]).toEqual([0, 'What is in these?', 'ollama', 'eyes:latest']);
     expect(images).toEqual([
       { name: 'a.png', mime: 'image/png', data: 'BwcHBw==' },
       { name: 'c.png', mime: 'image/png', data: 'BwcHBw==' },
     ]);
-    expect(callsOf('send')).toHaveLength(0);
+    expect(callsOf('Send')).toHaveLength(0);
     await vi.waitFor(() => expect(r.queryAllByTestId('attached-image')).toHaveLength(0));
     expect(chat.images).toHaveLength(0);
     expect(revoked).toHaveLength(3);
@@ -109,8 +109,8 @@ describe('Composer images (vision model)', () => {
     flushSync();
     expect(sendButton.disabled).toBe(false);
     await fireEvent.click(sendButton);
-    await vi.waitFor(() => expect(callsOf('sendWithImages')).toHaveLength(1));
-    const [, text, , , images] = callsOf('sendWithImages')[0].args as [number, string, string, string, { name: string }[]];
+    await vi.waitFor(() => expect(callsOf('SendWithImages')).toHaveLength(1));
+    const [, text, , , images] = callsOf('SendWithImages')[0].args as [number, string, string, string, { name: string }[]];
     expect(text).toBe('');
     expect(images.map((i) => i.name)).toEqual(['only.png']);
     await vi.waitFor(() => expect(chat.images).toHaveLength(0));
@@ -157,7 +157,7 @@ describe('Composer images (vision model)', () => {
     const r = render(Composer);
     await pick(r.getByTestId('attach-input') as HTMLInputElement, [png('keep.png')]);
     await vi.waitFor(() => expect(r.getAllByTestId('attached-image')).toHaveLength(1));
-    vi.spyOn(fake.chat, 'sendWithImages').mockRejectedValueOnce('the server refused the image');
+    vi.spyOn(fake.ChatService, 'SendWithImages').mockRejectedValueOnce('the server refused the image');
     const ta = r.getByTestId('composer') as HTMLTextAreaElement;
     await type(ta, 'look');
     await fireEvent.keyDown(ta, { key: 'Enter' });
@@ -197,8 +197,8 @@ describe('Composer images (model without vision)', () => {
     const ta = r.getByTestId('composer') as HTMLTextAreaElement;
     await type(ta, 'hello');
     await fireEvent.keyDown(ta, { key: 'Enter' });
-    await vi.waitFor(() => expect(callsOf('send')).toHaveLength(1));
-    expect(callsOf('sendWithImages')).toHaveLength(0);
+    await vi.waitFor(() => expect(callsOf('Send')).toHaveLength(1));
+    expect(callsOf('SendWithImages')).toHaveLength(0);
   });
 });
 
@@ -215,10 +215,10 @@ describe('History images', () => {
     });
     fake.db.messages.push(m);
     fake.db.imageData[502] = 'AQID';
-    expect(callsOf('imageData')).toHaveLength(0);
+    expect(callsOf('ImageData')).toHaveLength(0);
     const r = render(MessageItem, { message: m });
     await vi.waitFor(() => expect(r.getAllByTestId('message-image')).toHaveLength(2));
-    expect(callsOf('imageData').map((c) => c.args[0])).toEqual([501, 502]);
+    expect(callsOf('ImageData').map((c) => c.args[0])).toEqual([501, 502]);
     const imgs = r.getAllByTestId('message-image').map((b) => b.querySelector('img')!);
     expect(imgs[0].alt).toBe('cat.png');
     expect(imgs[0].src).toMatch(/^data:image\/png;base64,/);
@@ -241,6 +241,6 @@ describe('History images', () => {
     cleanup();
     const again = render(MessageItem, { message: m });
     await vi.waitFor(() => expect(again.getAllByTestId('message-image')).toHaveLength(2));
-    expect(callsOf('imageData')).toHaveLength(2);
+    expect(callsOf('ImageData')).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi, type Message, type StreamEvent } from '../api';
-import { conv, createFakeApi, msg, type FakeApi } from '../api.fake';
+import { conv, createFakeApi, msg, type FakeApi } from '../fake';
 import { loadReasonTexts } from '../reasons';
 import { streams } from '../state/streams.svelte';
 import { toasts } from '../state/toasts.svelte';
@@ -71,7 +71,7 @@ describe('answer status line', () => {
     expect(r.getByTestId('wait-label').textContent).toBe('Queued · next');
     expect(r.queryByTestId('ask-now')).toBeNull();
     await fireEvent.click(r.getByTestId('answer-stop'));
-    expect(fake.calls.some((c) => c.method === 'stop' && c.args[0] === m.id)).toBe(true);
+    expect(fake.calls.some((c) => c.method === 'Stop' && c.args[0] === m.id)).toBe(true);
     streams.forget(m.id);
   });
 
@@ -208,7 +208,7 @@ describe("Don't wait: ask without streaming now", () => {
     flushSync();
     expect(b.disabled).toBe(true);
     await fireEvent.click(b);
-    expect(fake.calls.filter((c) => c.method === 'askNow').map((c) => c.args[0])).toEqual([m.id]);
+    expect(fake.calls.filter((c) => c.method === 'AskNow').map((c) => c.args[0])).toEqual([m.id]);
     // The fake answers like the engine: recovering by asking again, then final.
     await vi.waitFor(() => expect(streams.answers[m.id]?.phase).toBe('recovering'));
     flushSync();
@@ -222,7 +222,7 @@ describe("Don't wait: ask without streaming now", () => {
 
   it('shows the error when Go refuses, and can be clicked again', async () => {
     const m = waitingAnswer();
-    fake.chat.askNow = async () => {
+    fake.ChatService.AskNow = async () => {
       throw 'the answer is no longer waiting';
     };
     apply(m, { phase: 'waiting', since: Date.now() });
@@ -244,7 +244,7 @@ describe('the fake backend simulates the queue', () => {
     const seen: StreamEvent[] = [];
     const off = fake.events.onStream((e) => seen.push(e));
     fake.db.conversations.push(conv({ id: 1 }));
-    await fake.chat.send(1, 'hi', 'ollama', 'llama3.2');
+    await fake.ChatService.Send(1, 'hi', 'ollama', 'llama3.2');
     await vi.waitFor(() => expect(seen.at(-1)?.phase).toBe('final'));
     off();
     expect(seen.map((e) => [e.phase, e.ahead, e.waitingFor])).toEqual([

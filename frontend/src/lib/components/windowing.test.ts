@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, msg } from '../api.fake';
+import { createFakeApi, msg } from '../fake';
 import { chat } from '../state/chat.svelte';
 import MessageList from './MessageList.svelte';
 

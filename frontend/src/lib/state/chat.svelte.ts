@@ -129,7 +129,7 @@ export class ChatStore {
     ui.focusComposer();
     ui.closeSidebarIfNarrow();
     try {
-      const v = await api.conversations.open(id);
+      const v = await api.ConversationService.Open(id);
       if (seq !== this.openSeq) return;
       this.current = v.conversation;
       this.messages = v.messages;
@@ -158,8 +158,8 @@ export class ChatStore {
   private async reveal(id: number): Promise<void> {
     if (!this.messages.some((m) => m.id === id) && !this.streaming) {
       try {
-        await api.conversations.showVersion(id);
-        const v = await api.conversations.open(this.currentId);
+        await api.ConversationService.ShowVersion(id);
+        const v = await api.ConversationService.Open(this.currentId);
         this.messages = v.messages;
       } catch (e) {
         toasts.fail('Could not show that message', e);
@@ -196,7 +196,7 @@ export class ChatStore {
   private async saved(conversationId: number, id: number, m?: Message): Promise<void> {
     if (conversationId !== this.currentId) return;
     try {
-      this.replaceMessage(m ?? (await api.conversations.getMessage(id)));
+      this.replaceMessage(m ?? (await api.ConversationService.GetMessage(id)));
     } catch (e) {
       toasts.fail('Could not read the saved answer', e);
     }
@@ -208,7 +208,7 @@ export class ChatStore {
     models.select(sel);
     if (this.currentId) {
       try {
-        await api.conversations.setModel(this.currentId, sel.endpointId, sel.model);
+        await api.ConversationService.SetModel(this.currentId, sel.endpointId, sel.model);
         if (this.current) {
           this.current.endpointId = sel.endpointId;
           this.current.model = sel.model;
@@ -239,7 +239,7 @@ export class ChatStore {
     this.draftTimer = null;
     const p = this.draftPending;
     this.draftPending = null;
-    if (p) api.conversations.saveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
+    if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
   }
 
   // ---- images ------------------------------------------------------------
@@ -339,7 +339,7 @@ export class ChatStore {
     else {
       const c = conversationList.find(fromId);
       if (c) c.draft = '';
-      api.conversations.saveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
+      api.ConversationService.SaveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
     }
     ui.scrollToBottom();
     void this.doSend(fromId, body, sel, temp.id, [...this.images]);
@@ -351,8 +351,8 @@ export class ChatStore {
     this.sendingFrom = fromId;
     try {
       const r = images.length
-        ? await api.chat.sendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
-        : await api.chat.send(fromId, body, sel.endpointId, sel.model);
+        ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
+        : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
       // Sent: the attached images are gone from the composer (kept when the send failed).
       if (images.length) {
         for (const p of images) revoke(p);
@@ -388,12 +388,12 @@ export class ChatStore {
   /** Stops every answer of the open conversation. */
   async stop(): Promise<void> {
     const ids = streams.streamingIds(this.currentId);
-    await Promise.all(ids.map((id) => api.chat.stop(id).catch((e) => toasts.fail('Could not stop', e))));
+    await Promise.all(ids.map((id) => api.ChatService.Stop(id).catch((e) => toasts.fail('Could not stop', e))));
   }
 
   async stopAnswer(id: number): Promise<void> {
     try {
-      await api.chat.stop(id);
+      await api.ChatService.Stop(id);
     } catch (e) {
       toasts.fail('Could not stop', e);
     }
@@ -402,7 +402,7 @@ export class ChatStore {
   /** "Don't wait": ask the waiting answer without streaming. False (after a toast) when Go refused. */
   async askNow(id: number): Promise<boolean> {
     try {
-      await api.chat.askNow(id);
+      await api.ChatService.AskNow(id);
       return true;
     } catch (e) {
       toasts.fail('Could not ask without streaming', e);
@@ -414,7 +414,7 @@ export class ChatStore {
   async continueAnswer(m: Message): Promise<void> {
     streams.forget(m.id);
     try {
-      const r = await api.chat.continue(m.id);
+      const r = await api.ChatService.Continue(m.id);
       streams.track(r);
       this.replaceMessage(r);
       ui.scrollToBottom();
@@ -430,7 +430,7 @@ export class ChatStore {
    */
   private async newVersion(m: Message, how: 'retry' | 'regenerate'): Promise<void> {
     try {
-      const r = how === 'retry' ? await api.chat.retry(m.id) : await api.chat.regenerate(m.id);
+      const r = how === 'retry' ? await api.ChatService.Retry(m.id) : await api.ChatService.Regenerate(m.id);
       const i = this.messages.findIndex((x) => x.id === m.id);
       if (r.conversationId === this.currentId && i >= 0) this.showFrom(i, [r]);
       else streams.track(r);
@@ -452,7 +452,7 @@ export class ChatStore {
     const body = text.trim();
     if (!body) return false;
     try {
-      const r = await api.chat.editAndResend(m.id, body);
+      const r = await api.ChatService.EditAndResend(m.id, body);
       streams.track(r.answer);
       const i = this.messages.findIndex((x) => x.id === m.id);
       if (r.conversation.id === this.currentId && i >= 0) this.showFrom(i, r.answer.id ? [r.user, r.answer] : [r.user]);
@@ -469,7 +469,7 @@ export class ChatStore {
   async showVersion(m: Message, id: number): Promise<void> {
     if (id === m.id || this.streaming) return;
     try {
-      const path = await api.conversations.showVersion(id);
+      const path = await api.ConversationService.ShowVersion(id);
       const i = this.messages.findIndex((x) => x.id === m.id);
       if (i >= 0) this.showFrom(i, path);
     } catch (e) {
@@ -484,15 +484,15 @@ export class ChatStore {
    */
   async deleteMessage(m: Message, what: 'version' | 'message' = 'message'): Promise<void> {
     try {
-      if (what === 'version') await api.conversations.deleteVersion(m.id);
-      else await api.conversations.deleteMessage(m.id);
+      if (what === 'version') await api.ConversationService.DeleteVersion(m.id);
+      else await api.ConversationService.DeleteMessage(m.id);
     } catch (e) {
       toasts.fail('Could not delete the message', e);
       return;
     }
     if (m.conversationId !== this.currentId) return;
     try {
-      const v = await api.conversations.open(m.conversationId);
+      const v = await api.ConversationService.Open(m.conversationId);
       if (m.conversationId === this.currentId) this.messages = v.messages;
     } catch (e) {
       toasts.fail('Could not read the conversation again', e);
@@ -502,7 +502,7 @@ export class ChatStore {
   /** Writes an answer whose final write failed. */
   async saveAgain(m: Message): Promise<void> {
     try {
-      await api.chat.saveAgain(m.id);
+      await api.ChatService.SaveAgain(m.id);
     } catch (e) {
       toasts.fail('Still not saved', e);
     }
@@ -512,7 +512,7 @@ export class ChatStore {
   async setSystemPrompt(text: string): Promise<void> {
     if (!this.currentId) return;
     try {
-      await api.conversations.setSystemPrompt(this.currentId, text);
+      await api.ConversationService.SetSystemPrompt(this.currentId, text);
       if (this.current) this.current.systemPrompt = text;
     } catch (e) {
       toasts.fail('Could not save the system prompt', e);
@@ -522,7 +522,7 @@ export class ChatStore {
   async setParams(p: Params): Promise<void> {
     if (!this.currentId) return;
     try {
-      await api.conversations.setParams(this.currentId, p);
+      await api.ConversationService.SetParams(this.currentId, p);
       if (this.current) this.current.params = p;
     } catch (e) {
       toasts.fail('Could not save the parameters', e);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, conv, msg, survey, type FakeApi } from '../api.fake';
+import { createFakeApi, conv, msg, survey, type FakeApi } from '../fake';
 import { app } from './app.svelte';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
@@ -85,7 +85,7 @@ describe('toasts', () => {
 
 describe('an error from Go is a toast with its reason', () => {
   it('Send: the toast, the question back in the composer, and Send is free again', async () => {
-    fake.chat.send = goRefuses('model "llama3.2" not found, try pulling it first');
+    fake.ChatService.Send = goRefuses('model "llama3.2" not found, try pulling it first');
     expect(chat.send('Tell me a story')).toBe(true);
     expect(chat.sendingFrom).toBe(0);
     await vi.waitFor(() => expect(errors()).toEqual(['Could not send: model "llama3.2" not found, try pulling it first']));
@@ -96,15 +96,15 @@ describe('an error from Go is a toast with its reason', () => {
   });
 
   it('the conversation list, rename, pin, archive and delete', async () => {
-    fake.conversations.list = goRefuses('database is locked');
+    fake.ConversationService.List = goRefuses('database is locked');
     await conversationList.refresh();
-    fake.conversations.rename = goRefuses('no such conversation');
+    fake.ConversationService.Rename = goRefuses('no such conversation');
     await conversationList.rename(1, 'New name');
-    fake.conversations.setPinned = goRefuses('disk full');
+    fake.ConversationService.SetPinned = goRefuses('disk full');
     await conversationList.setPinned(1, true);
-    fake.conversations.setArchived = goRefuses('disk full');
+    fake.ConversationService.SetArchived = goRefuses('disk full');
     await conversationList.setArchived(1, true);
-    fake.conversations.delete = goRefuses('disk full');
+    fake.ConversationService.Delete = goRefuses('disk full');
     await conversationList.remove(1);
     expect(errors()).toEqual([
       'Could not load the conversation list: database is locked',
@@ -117,17 +117,17 @@ describe('an error from Go is a toast with its reason', () => {
   });
 
   it('export returns null after the toast (no rejection left for anyone to swallow)', async () => {
-    fake.transfer.export = goRefuses('permission denied: /root/out.md');
+    fake.TransferService.Export = goRefuses('permission denied: /root/out.md');
     await expect(conversationList.exportTo([1], 'markdown')).resolves.toBeNull();
     expect(errors()).toEqual(['Export failed: permission denied: /root/out.md']);
-    fake.transfer.export = async () => '';
+    fake.TransferService.Export = async () => '';
     await expect(conversationList.exportTo([1], 'markdown')).resolves.toBe(''); // cancelled: no toast
     expect(toasts.toasts).toHaveLength(1);
   });
 
   it('a draft that could not be saved, or cleared on Send', async () => {
     await chat.open(1);
-    fake.conversations.saveDraft = goRefuses('database is locked');
+    fake.ConversationService.SaveDraft = goRefuses('database is locked');
     chat.setDraft('half a thought');
     chat.flushDraft();
     await vi.waitFor(() => expect(errors()).toEqual(['Could not save the draft: database is locked']));
@@ -137,14 +137,14 @@ describe('an error from Go is a toast with its reason', () => {
 
   it('choosing a model the conversation could not keep', async () => {
     await chat.open(1);
-    fake.conversations.setModel = goRefuses('no such endpoint');
+    fake.ConversationService.SetModel = goRefuses('no such endpoint');
     await chat.chooseModel({ endpointId: 'gone', model: 'x' });
     expect(errors()).toEqual(['Could not change the model: no such endpoint']);
   });
 
   it('at start-up: the startup notice and the answers still running', async () => {
-    fake.settings.startupNotice = goRefuses('could not read the notice file');
-    fake.chat.activeAnswers = goRefuses('Brook is shutting down');
+    fake.SettingsService.StartupNotice = goRefuses('could not read the notice file');
+    fake.ChatService.ActiveAnswers = goRefuses('Brook is shutting down');
     await app.init();
     await vi.waitFor(() =>
       expect(errors()).toEqual([
@@ -157,28 +157,28 @@ describe('an error from Go is a toast with its reason', () => {
 
   it('from the live answers (streams.onError)', async () => {
     streams.stop(); // start() reads the words for reasons again
-    fake.system.reasonTexts = goRefuses('Brook is still starting');
+    fake.SystemService.ReasonTexts = goRefuses('Brook is still starting');
     await app.init();
     await vi.waitFor(() => expect(errors()).toEqual(['Could not read the words for answers’ reasons: Brook is still starting']));
   });
 
   it('at start-up: an answer still running that could not be fetched', async () => {
-    fake.chat.activeAnswers = async () => [999];
+    fake.ChatService.ActiveAnswers = async () => [999];
     await app.init();
     await vi.waitFor(() => expect(errors()).toEqual(['Could not show an answer still running: message not found']));
   });
 
   it('saving the settings', async () => {
-    settings.value = await fake.settings.get();
-    fake.settings.save = goRefuses('idle timeout must be between 1 and 3600 seconds');
+    settings.value = await fake.SettingsService.Get();
+    fake.SettingsService.Save = goRefuses('idle timeout must be between 1 and 3600 seconds');
     expect(await settings.save({ ...fake.db.settings, idleTimeoutSeconds: 0 })).toBe(false);
     expect(errors()).toEqual(['Could not save the settings: idle timeout must be between 1 and 3600 seconds']);
     expect(settings.value?.idleTimeoutSeconds).toBe(60); // unchanged
   });
 
   it('Settings: parts that did not load say so, and the rest works', async () => {
-    fake.settings.backups = goRefuses('backups folder unreadable');
-    fake.settings.serverKinds = goRefuses('not ready');
+    fake.SettingsService.Backups = goRefuses('backups folder unreadable');
+    fake.SettingsService.ServerKinds = goRefuses('not ready');
     const r = render(SettingsView);
     await vi.waitFor(() =>
       expect(errors()).toEqual(['Could not list the backups: backups folder unreadable', 'Could not list the server kinds: not ready']),
@@ -203,15 +203,15 @@ describe('an error from Go is a toast with its reason', () => {
       survey({ endpoint: { id: 'o', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true }, reachable: false, models: [] }),
     ];
     await models.refresh();
-    fake.system.openURL = goRefuses('no browser found');
+    fake.SystemService.OpenURL = goRefuses('no browser found');
     const r = render(Banners);
     await fireEvent.click(r.getByText('ollama.com'));
     await vi.waitFor(() => expect(errors()).toEqual(['Could not open the link: no browser found']));
   });
 
   it('Settings: Save is not left busy when saving failed', async () => {
-    settings.value = await fake.settings.get();
-    fake.settings.save = goRefuses('read-only file system');
+    settings.value = await fake.SettingsService.Get();
+    fake.SettingsService.Save = goRefuses('read-only file system');
     const r = render(SettingsView);
     const save = await vi.waitFor(() => r.getByText('Save settings') as HTMLButtonElement);
     await fireEvent.click(save);
@@ -223,7 +223,7 @@ describe('an error from Go is a toast with its reason', () => {
 
 describe('a loading state is cleared when its call fails', () => {
   it('opening a conversation', async () => {
-    fake.conversations.open = goRefuses('database disk image is malformed');
+    fake.ConversationService.Open = goRefuses('database disk image is malformed');
     const p = chat.open(2);
     expect(chat.loading).toBe(true);
     await p;
@@ -237,7 +237,7 @@ describe('a loading state is cleared when its call fails', () => {
   });
 
   it('the model check', async () => {
-    fake.models.overview = goRefuses('connection refused');
+    fake.ModelService.Overview = goRefuses('connection refused');
     const p = models.refresh();
     expect(models.loading).toBe(true);
     await p;
@@ -247,7 +247,7 @@ describe('a loading state is cleared when its call fails', () => {
   });
 
   it('search', async () => {
-    fake.conversations.search = goRefuses('fts5: syntax error near "("');
+    fake.ConversationService.Search = goRefuses('fts5: syntax error near "("');
     await search.run('(');
     expect(search.results).toEqual([]);
     expect(search.error).toBe('fts5: syntax error near "("');

@@ -4,7 +4,7 @@
 // again, and never leaves an answer waiting.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setApi, type Message, type StreamEvent } from '../api';
-import { conv, createFakeApi, msg, type FakeApi } from '../api.fake';
+import { conv, createFakeApi, msg, type FakeApi } from '../fake';
 import { streams } from './streams.svelte';
 
 let fake: FakeApi;
@@ -32,7 +32,7 @@ function running(content = ''): Message {
 function event(m: Message, p: Partial<StreamEvent>): StreamEvent {
   return { messageId: m.id, conversationId: m.conversationId, seq: ++seq, phase: 'streaming', at: 0, ...p };
 }
-const reads = (m: Message) => fake.calls.filter((c) => c.method === 'getMessage' && c.args[0] === m.id).length;
+const reads = (m: Message) => fake.calls.filter((c) => c.method === 'GetMessage' && c.args[0] === m.id).length;
 /** Lets a while pass: every retry and watchdog of the store has run by then. */
 const aWhile = () => vi.advanceTimersByTimeAsync(10 * 60_000);
 
@@ -52,7 +52,7 @@ describe('the final event', () => {
   it('of a fake answer carries what the fake stored', async () => {
     fake.simulate = { text: 'Hello there.', chunk: 4, intervalMs: 1 };
     const off = fake.events.onStream((e) => streams.applyBatch([e]));
-    const { answer } = await fake.chat.send(1, 'hi', 'ollama', 'llama3.2');
+    const { answer } = await fake.ChatService.Send(1, 'hi', 'ollama', 'llama3.2');
     streams.track(answer);
     await vi.waitFor(() => expect(finals.map((f) => f.id)).toContain(answer.id));
     off();
@@ -78,9 +78,9 @@ describe('a read from Go that fails', () => {
     vi.useFakeTimers();
     const m = running();
     streams.track(m);
-    const getMessage = fake.conversations.getMessage;
+    const getMessage = fake.ConversationService.GetMessage;
     let failures = 1;
-    fake.conversations.getMessage = async (id) => {
+    fake.ConversationService.GetMessage = async (id) => {
       if (failures-- > 0) throw 'database is locked';
       return getMessage(id);
     };
@@ -95,7 +95,7 @@ describe('a read from Go that fails', () => {
     vi.useFakeTimers();
     const m = running();
     streams.track(m);
-    fake.conversations.getMessage = async () => {
+    fake.ConversationService.GetMessage = async () => {
       throw 'database is locked';
     };
     streams.applyBatch([event(m, { text: 'Partial', at: 0 })]);
@@ -113,7 +113,7 @@ describe('a read from Go that fails', () => {
   it('about an answer that never got an event does not leave it waiting', async () => {
     vi.useFakeTimers();
     const m = running('Loaded');
-    fake.chat.activeAnswers = async () => {
+    fake.ChatService.ActiveAnswers = async () => {
       throw "Brook's backend is not connected";
     };
     streams.track(m);
@@ -131,7 +131,7 @@ describe('a read from Go that fails', () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const m = running();
     streams.track(m);
-    fake.conversations.getMessage = async () => {
+    fake.ConversationService.GetMessage = async () => {
       throw 'database is locked';
     };
     streams.applyBatch([event(m, { phase: 'final', state: 'stopped', messageOmitted: true })]);
@@ -146,7 +146,7 @@ describe('an answer that gets no event', () => {
     vi.useFakeTimers();
     const m = running();
     let asked = 0;
-    fake.chat.activeAnswers = async () => {
+    fake.ChatService.ActiveAnswers = async () => {
       asked++;
       return [m.id];
     };
@@ -165,7 +165,7 @@ describe('an answer that gets no event', () => {
   it('that Go no longer runs shows as stored', async () => {
     vi.useFakeTimers();
     const m = running();
-    fake.chat.activeAnswers = async () => [];
+    fake.ChatService.ActiveAnswers = async () => [];
     streams.track({ ...m });
     Object.assign(fake.db.messages.find((x) => x.id === m.id)!, { content: 'Done while away.', state: 'complete' });
     await aWhile();

@@ -174,7 +174,7 @@ export class StreamStore {
         'Could not read the answer',
         stale,
         async () => {
-          const stored = await api.conversations.getMessage(m.id);
+          const stored = await api.ConversationService.GetMessage(m.id);
           if (stale() && stored.state !== 'streaming') this.finalize(stored);
         },
         () => this.giveUp(m.id, m.conversationId, m.content, m.reasoning ?? ''),
@@ -200,11 +200,11 @@ export class StreamStore {
       'Could not check on an answer',
       silent,
       async () => {
-        if ((await api.chat.activeAnswers()).includes(id)) {
+        if ((await api.ChatService.ActiveAnswers()).includes(id)) {
           askAgain = true;
           return;
         }
-        const m = await api.conversations.getMessage(id);
+        const m = await api.ConversationService.GetMessage(id);
         if (!silent()) return;
         this.applyStored(r, m);
         // Stored as streaming but not running: it is being started again; look later.
@@ -342,7 +342,7 @@ export class StreamStore {
         'Could not read the answer',
         needed,
         async () => {
-          const m = await api.conversations.getMessage(id);
+          const m = await api.ConversationService.GetMessage(id);
           if (needed()) this.applyStored(r, m);
         },
         () => this.giveUp(id, conversationId),

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { setApi } from '../api';
-import { createFakeApi, conv, msg, type FakeApi } from '../api.fake';
+import { createFakeApi, conv, msg, type FakeApi } from '../fake';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
 import { models } from './models.svelte';
@@ -77,7 +77,7 @@ describe('stream routing', () => {
     fake.db.messages.push(m);
     streams.applyBatch([{ messageId: 77, conversationId: 1, seq: 1, phase: 'streaming', text: 'ef', at: 4 }]);
     await vi.waitFor(() => expect(streams.answers[77]?.text).toBe('abcdef'));
-    expect(fake.calls.some((c) => c.method === 'getMessage' && c.args[0] === 77)).toBe(true);
+    expect(fake.calls.some((c) => c.method === 'GetMessage' && c.args[0] === 77)).toBe(true);
   });
 
   it('ignores duplicate events', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerReconciler, type FinalState, type StreamEvent } from './reconciler';
-import { msg } from '../api.fake';
+import { msg } from '../fake';
 
 let seq = 0;
 function ev(p: Partial<StreamEvent>): StreamEvent {

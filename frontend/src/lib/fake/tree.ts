@@ -4,7 +4,7 @@
 // (shownAt, then the newer) is on the shown path. A fake message without a
 // parentId follows the one before it in its conversation, so tests can still
 // write conversations as plain lists.
-import type { Message } from './api';
+import type { Message } from '../types';
 
 export class FakeTree {
   /** Orders shownAt of versions made or switched to in one millisecond. */
