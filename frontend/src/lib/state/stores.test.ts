@@ -181,7 +181,7 @@ describe('an error from Go is a toast with its reason', () => {
     fake.SettingsService.ServerKinds = goRefuses('not ready');
     const r = render(SettingsView);
     await vi.waitFor(() =>
-      expect(errors()).toEqual(['Could not list the backups: backups folder unreadable', 'Could not list the server kinds: not ready']),
+      expect(errors().sort()).toEqual(['Could not list the backups: backups folder unreadable', 'Could not list the server kinds: not ready']),
     );
     await vi.waitFor(() => expect(r.getAllByTestId('endpoint-server')).toHaveLength(1));
   });
