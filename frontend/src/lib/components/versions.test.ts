@@ -8,6 +8,7 @@ import { setApi, type Message } from '../api';
 import { createFakeApi, conv, msg, type FakeApi } from '../fake';
 import { app } from '../state/app.svelte';
 import { chat } from '../state/chat.svelte';
+import { messageVersions } from '../state/versions.svelte';
 import { streams } from '../state/streams.svelte';
 import { toasts } from '../state/toasts.svelte';
 import MessageList from './MessageList.svelte';
@@ -80,24 +81,24 @@ describe('versions', () => {
   });
 
   it('Edit sends a new version of the question in place, and the original stays', async () => {
-    await chat.showVersion(chat.messages[1], 12);
+    await messageVersions.showVersion(chat.messages[1], 12);
     const q2 = chat.messages[2];
-    expect(await chat.editAndResend(q2, 'q2 edited')).toBe(true);
+    expect(await messageVersions.editAndResend(q2, 'q2 edited')).toBe(true);
     expect(chat.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2 edited', '']);
     expect(chat.messages[2].versions).toEqual([13, chat.messages[2].id]);
     expect(chat.currentId).toBe(1);
     streams.start();
     // While the new answer is written, versions do not switch.
-    await chat.showVersion(chat.messages[2], 13);
+    await messageVersions.showVersion(chat.messages[2], 13);
     expect(chat.messages[2].content).toBe('q2 edited');
     await chat.stop();
     await waitFor(() => expect(chat.streaming).toBe(false));
-    await chat.showVersion(chat.messages[2], 13);
+    await messageVersions.showVersion(chat.messages[2], 13);
     expect(chat.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2']);
   });
 
   it('Delete offers this version (with what follows) or all versions', async () => {
-    await chat.showVersion(chat.messages[1], 12);
+    await messageVersions.showVersion(chat.messages[1], 12);
     const { getAllByTestId, getByTestId } = render(MessageList);
     await tick();
     await fireEvent.click(getAllByTestId('delete-message')[1]);

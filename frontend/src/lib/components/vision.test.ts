@@ -4,6 +4,7 @@ import { flushSync, tick } from 'svelte';
 import { setApi } from '../api';
 import { createFakeApi, msg, survey, type FakeApi } from '../fake';
 import { chat } from '../state/chat.svelte';
+import { attachments } from '../state/attachments.svelte';
 import { models } from '../state/models.svelte';
 import { toasts } from '../state/toasts.svelte';
 import { clearImageCache } from '../imageCache';
@@ -35,7 +36,7 @@ beforeEach(async () => {
   urlApi.revokeObjectURL = (u: string) => revoked.push(u);
   g.createImageBitmap = async () => ({ width: 64, height: 48, close() {} });
   chat.newChat();
-  for (const im of [...chat.images]) chat.removeImage(im.key);
+  for (const im of [...attachments.images]) attachments.remove(im.key);
   revoked = [];
   await models.refresh(true);
   models.select({ endpointId: 'ollama', model: 'eyes:latest' });
@@ -96,7 +97,7 @@ describe('Composer images (vision model)', () => {
     ]);
     expect(callsOf('Send')).toHaveLength(0);
     await vi.waitFor(() => expect(r.queryAllByTestId('attached-image')).toHaveLength(0));
-    expect(chat.images).toHaveLength(0);
+    expect(attachments.images).toHaveLength(0);
     expect(revoked).toHaveLength(3);
   });
 
@@ -113,7 +114,7 @@ describe('Composer images (vision model)', () => {
     const [, text, , , images] = callsOf('SendWithImages')[0].args as [number, string, string, string, { name: string }[]];
     expect(text).toBe('');
     expect(images.map((i) => i.name)).toEqual(['only.png']);
-    await vi.waitFor(() => expect(chat.images).toHaveLength(0));
+    await vi.waitFor(() => expect(attachments.images).toHaveLength(0));
     expect(chat.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['']);
   });
 
@@ -164,7 +165,7 @@ describe('Composer images (vision model)', () => {
     await vi.waitFor(() => expect(toastTexts()).toContain('Could not send: the server refused the image'));
     flushSync();
     expect(r.getAllByTestId('attached-image')).toHaveLength(1);
-    expect(chat.images.map((i) => i.name)).toEqual(['keep.png']);
+    expect(attachments.images.map((i) => i.name)).toEqual(['keep.png']);
     expect(ta.value).toBe('look');
     expect(revoked).toHaveLength(0);
   });
@@ -188,7 +189,7 @@ describe('Composer images (model without vision)', () => {
       'tiny:latest cannot see images; pick a vision model',
     ]);
     expect(toasts.toasts[0].kind).toBe('error');
-    expect(chat.images).toHaveLength(0);
+    expect(attachments.images).toHaveLength(0);
     expect(r.queryByTestId('attached-images')).toBeNull();
   });
 

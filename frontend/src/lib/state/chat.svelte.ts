@@ -1,9 +1,11 @@
 // The open conversation: which one, its messages, its draft, and what is done
-// in it (send, stop, retry, continue, regenerate, edit, delete a message, its
-// model, system prompt and parameters). Live answers themselves are in
-// `streams`; a finished one replaces its message here.
-import { api, errorText, type Conversation, type ImageInput, type Message, type Params, type Selection } from '../api';
-import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
+// in it (send, stop, continue, its model, system prompt and parameters). The
+// images attached for the next message are in `attachments`; new versions
+// (retry, regenerate, edit), another version shown and deletions in
+// `messageVersions`. Live answers themselves are in `streams`; a finished one
+// replaces its message here.
+import { api, errorText, type Conversation, type Message, type Params, type Selection } from '../api';
+import { attachments, type PendingImage } from './attachments.svelte';
 import { conversationList, type ListChange } from './conversationList.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
@@ -15,22 +17,6 @@ import { ui } from './ui.svelte';
 const DRAFT_SAVE_MS = 600;
 
 let tempSeq = 0;
-
-/** An image attached in the composer, not sent yet: `url` is an object URL for its thumbnail. */
-export interface PendingImage {
-  key: number;
-  name: string;
-  url: string;
-  input: ImageInput;
-}
-let imageSeq = 0;
-
-function objectURL(f: Blob): string {
-  return typeof URL.createObjectURL === 'function' ? URL.createObjectURL(f) : '';
-}
-function revoke(p: PendingImage): void {
-  if (p.url && typeof URL.revokeObjectURL === 'function') URL.revokeObjectURL(p.url);
-}
 
 export class ChatStore {
   /** The open conversation's id; 0 = a new chat, not stored yet. */
@@ -46,16 +32,6 @@ export class ChatStore {
   sendingFrom = $state(-1);
   /** An answer of the open conversation runs (or its Send is in flight): Stop, not Send. */
   streaming = $derived(streams.isStreaming(this.currentId) || this.sendingFrom === this.currentId);
-  /** Images attached in the composer, sent with the next message. */
-  images = $state<PendingImage[]>([]);
-  /** Attached images still being read (or made smaller). */
-  preparing = $state(0);
-  /**
-   * Whether the selected model can see images: false when the server says it
-   * cannot, undefined when it does not say (Go lets images through then).
-   */
-  sees = $derived(canSee(models.selectedEndpoint?.models.find((m) => m.name === models.selection.model)));
-
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   private draftPending: { id: number; text: string } | null = null;
   private newChatDraft = '';
@@ -183,7 +159,7 @@ export class ChatStore {
   }
 
   /** Shows path in place of the message at index i and everything after it. */
-  private showFrom(i: number, path: Message[]): void {
+  showFrom(i: number, path: Message[]): void {
     this.messages = [...this.messages.slice(0, i), ...path];
     for (const m of path) streams.track(m);
   }
@@ -242,72 +218,13 @@ export class ChatStore {
     if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
   }
 
-  // ---- images ------------------------------------------------------------
-  private cannotSee(): string {
-    return `${models.selection.model} cannot see images; pick a vision model`;
-  }
-
-  /**
-   * Attaches image files (dropped, pasted or picked) for the next message.
-   * A model that cannot see gets none; a file of another type, too large, or
-   * past the 8th is refused with a toast. Resolves when every file is read.
-   */
-  async addImages(files: File[]): Promise<void> {
-    if (!files.length) return;
-    if (this.sees === false) {
-      toasts.show(this.cannotSee(), 'error');
-      return;
-    }
-    const jobs: Promise<void>[] = [];
-    for (const f of files) {
-      const bad = checkImage(f);
-      if (bad) {
-        toasts.show(`Could not attach the image: ${bad}`, 'error');
-        continue;
-      }
-      if (this.images.length + this.preparing >= MAX_IMAGES) {
-        toasts.show(`At most ${MAX_IMAGES} images per message; ${f.name} was not attached.`, 'error');
-        continue;
-      }
-      this.preparing++;
-      jobs.push(
-        prepareImage(f)
-          .then((input) => {
-            this.images.push({ key: ++imageSeq, name: input.name, url: objectURL(f), input });
-          })
-          .catch((e) => {
-            toasts.fail('Could not attach the image', e);
-          })
-          .finally(() => {
-            this.preparing--;
-          }),
-      );
-    }
-    await Promise.all(jobs);
-  }
-
-  removeImage(key: number): void {
-    const p = this.images.find((x) => x.key === key);
-    if (!p) return;
-    revoke(p);
-    this.images = this.images.filter((x) => x.key !== key);
-    ui.focusComposer();
-  }
-
   // ---- sending -----------------------------------------------------------
   /** Returns true when the text was taken (the composer clears itself). */
   send(text: string): boolean {
     const body = text.trim();
-    if (!body && !this.images.length) return false; // pictures alone are a message
+    if (!body && !attachments.images.length) return false; // pictures alone are a message
     if (this.streaming) return false;
-    if (this.preparing) {
-      toasts.show('The images are still being read; send again in a moment.', 'info');
-      return false;
-    }
-    if (this.images.length && this.sees === false) {
-      toasts.show(this.cannotSee(), 'error');
-      return false;
-    }
+    if (!attachments.ready()) return false;
     const sel = models.selection;
     if (!sel.model) {
       toasts.show(
@@ -342,7 +259,7 @@ export class ChatStore {
       api.ConversationService.SaveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
     }
     ui.scrollToBottom();
-    void this.doSend(fromId, body, sel, temp.id, [...this.images]);
+    void this.doSend(fromId, body, sel, temp.id, [...attachments.images]);
     return true;
   }
 
@@ -354,10 +271,7 @@ export class ChatStore {
         ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
         : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
       // Sent: the attached images are gone from the composer (kept when the send failed).
-      if (images.length) {
-        for (const p of images) revoke(p);
-        this.images = this.images.filter((x) => !images.some((p) => p.key === x.key));
-      }
+      attachments.sent(images);
       streams.track(r.answer);
       const stillHere = this.currentId === fromId && this.openSeq === openSeq;
       if (stillHere) {
@@ -421,81 +335,6 @@ export class ChatStore {
       ui.focusComposer();
     } catch (e) {
       toasts.fail('Could not continue', e);
-    }
-  }
-
-  /**
-   * Retry and Regenerate ask for the answer again as a new version, shown in
-   * its place; the old one stays a version away.
-   */
-  private async newVersion(m: Message, how: 'retry' | 'regenerate'): Promise<void> {
-    try {
-      const r = how === 'retry' ? await api.ChatService.Retry(m.id) : await api.ChatService.Regenerate(m.id);
-      const i = this.messages.findIndex((x) => x.id === m.id);
-      if (r.conversationId === this.currentId && i >= 0) this.showFrom(i, [r]);
-      else streams.track(r);
-      ui.scrollToBottom();
-      ui.focusComposer();
-    } catch (e) {
-      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not regenerate', e);
-    }
-  }
-  retry(m: Message): Promise<void> {
-    return this.newVersion(m, 'retry');
-  }
-  regenerate(m: Message): Promise<void> {
-    return this.newVersion(m, 'regenerate');
-  }
-
-  /** Sends an edited question as a new version of it, in place, with a new answer; the original stays a version away. */
-  async editAndResend(m: Message, text: string): Promise<boolean> {
-    const body = text.trim();
-    if (!body) return false;
-    try {
-      const r = await api.ChatService.EditAndResend(m.id, body);
-      streams.track(r.answer);
-      const i = this.messages.findIndex((x) => x.id === m.id);
-      if (r.conversation.id === this.currentId && i >= 0) this.showFrom(i, r.answer.id ? [r.user, r.answer] : [r.user]);
-      conversationList.scheduleRefresh();
-      ui.scrollToBottom();
-      return true;
-    } catch (e) {
-      toasts.fail('Could not resend', e);
-      return false;
-    }
-  }
-
-  /** Shows another version of m (id, one of m.versions), with what follows it. */
-  async showVersion(m: Message, id: number): Promise<void> {
-    if (id === m.id || this.streaming) return;
-    try {
-      const path = await api.ConversationService.ShowVersion(id);
-      const i = this.messages.findIndex((x) => x.id === m.id);
-      if (i >= 0) this.showFrom(i, path);
-    } catch (e) {
-      toasts.fail('Could not show that version', e);
-    }
-  }
-
-  /**
-   * Deletes one version of m and what follows it ('version'), or m with all
-   * its versions ('message'; what follows m stays). The conversation is read
-   * again to show what is left.
-   */
-  async deleteMessage(m: Message, what: 'version' | 'message' = 'message'): Promise<void> {
-    try {
-      if (what === 'version') await api.ConversationService.DeleteVersion(m.id);
-      else await api.ConversationService.DeleteMessage(m.id);
-    } catch (e) {
-      toasts.fail('Could not delete the message', e);
-      return;
-    }
-    if (m.conversationId !== this.currentId) return;
-    try {
-      const v = await api.ConversationService.Open(m.conversationId);
-      if (m.conversationId === this.currentId) this.messages = v.messages;
-    } catch (e) {
-      toasts.fail('Could not read the conversation again', e);
     }
   }
 
