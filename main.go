@@ -8,6 +8,8 @@ import (
 
 	"brook/app"
 	"brook/backend/cli"
+	// Every kind of endpoint, registered once for the window and the commands.
+	_ "brook/backend/endpoints/allkinds"
 )
 
 //go:embed all:frontend/dist

@@ -19,9 +19,12 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
+	"brook/backend/answers"
 	"brook/backend/applog"
 	"brook/backend/chat"
+	"brook/backend/conversations"
 	"brook/backend/endpoints"
+	"brook/backend/events"
 	"brook/backend/gpu"
 	"brook/backend/localmodels"
 	"brook/backend/paths"
@@ -51,8 +54,12 @@ type App struct {
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
-	models   *localmodels.Manager
-	chooser  selection.Chooser
+	// conversations and answers serve ConversationService and
+	// ChatService; set with engine.
+	conversations *conversations.Service
+	answers       *answers.Service
+	models        *localmodels.Manager
+	chooser       selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.
@@ -184,16 +191,14 @@ func (a *App) open() error {
 		a.addNotice("Your saved API keys could not be read, so they are kept for this session only. " + err.Error())
 		a.log.Error("reading the key file", "err", err)
 	}
-	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, endpoints.Environment{
-		OllamaHost:    os.Getenv("OLLAMA_HOST"),
-		OpenAIBaseURL: os.Getenv("OPENAI_BASE_URL"),
-		OpenAIAPIKey:  os.Getenv("OPENAI_API_KEY"),
-	}); err != nil {
+	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, os.Getenv); err != nil {
 		a.log.Error("configuring default endpoints", "err", err)
 	}
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
+	a.answers = answers.New(a.engine, a.store, a.chooser)
+	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
 		Changed:   func(string) { a.registry.Changed() },
 		PullsFile: filepath.Join(layout.Data, localmodels.PullsFileName)})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/secrets"
 	"brook/backend/store"
 )
@@ -36,7 +37,7 @@ func TestKeysKeptInAFileSurviveARestart(t *testing.T) {
 		t.Fatalf("KeyStorage = %+v, %v; want session at %s", ks, err, wantPath)
 	}
 	// A key typed before opting in moves to the file.
-	ep, err := sets.SaveEndpoint(store.Endpoint{Name: "Cloud", Kind: store.KindOpenAI, BaseURL: "https://api.example.com/v1", Enabled: true}, secret, false)
+	ep, err := sets.SaveEndpoint(store.Endpoint{Name: "Cloud", Kind: openaikind.ID, BaseURL: "https://api.example.com/v1", Enabled: true}, secret, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,7 @@ func TestKeysInTheFileMoveIntoAKeyringThatAnswersLater(t *testing.T) {
 	if err := sets.SetKeyFile(true); err != nil {
 		t.Fatal(err)
 	}
-	ep, err := sets.SaveEndpoint(store.Endpoint{Name: "Cloud", Kind: store.KindOpenAI, BaseURL: "https://api.example.com/v1", Enabled: true}, secret, false)
+	ep, err := sets.SaveEndpoint(store.Endpoint{Name: "Cloud", Kind: openaikind.ID, BaseURL: "https://api.example.com/v1", Enabled: true}, secret, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 
+	"brook/backend/chat"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -31,10 +32,10 @@ type RecoveredMark struct {
 }
 
 func reasonTexts() ReasonTexts {
-	codes := provider.ReasonCodes()
+	codes := chat.ReasonCodes()
 	t := ReasonTexts{Reasons: make(map[string]string, len(codes))}
 	for _, code := range codes {
-		t.Reasons[code], _ = provider.ReasonText(code)
+		t.Reasons[code], _ = chat.ReasonText(code)
 	}
 	for _, r := range slices.Concat(provider.BrokenReasons, []provider.BrokenReason{""}) {
 		code := string(r)

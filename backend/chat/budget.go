@@ -35,7 +35,7 @@ func (j *answerJob) modelMaxTokens(model string) int {
 	if j.server.ModelMaxTokens == nil {
 		return 0
 	}
-	ctx, cancel := context.WithTimeout(j.run.ctx, modelLimitTimeout)
+	ctx, cancel := context.WithTimeout(j.active.ctx, modelLimitTimeout)
 	defer cancel()
 	n, err := j.server.ModelMaxTokens(ctx, model)
 	if err != nil {

@@ -86,11 +86,11 @@ type Engine struct {
 	shutdown context.CancelCauseFunc
 
 	mu      sync.Mutex
-	active  map[int64]*answerRun // by answer
-	live    map[int64]bool       // conversations with an answer being produced, or about to be
-	closing bool                 // Close has begun: no action starts any more
-	wg      sync.WaitGroup       // actions under way and answers being produced
-	runs    atomic.Int64         // the last run number given out
+	active  map[int64]*activeAnswer // by answer
+	live    map[int64]bool          // conversations with an answer being produced, or about to be
+	closing bool                    // Close has begun: no action starts any more
+	wg      sync.WaitGroup          // actions under way and answers being produced
+	runs    atomic.Int64            // the last run number given out
 
 	unsaved *unsavedAnswers
 
@@ -116,7 +116,7 @@ var (
 func New(cfg Config) *Engine {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancelCause(context.Background())
-	e := &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*answerRun{}, live: map[int64]bool{}}
+	e := &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*activeAnswer{}, live: map[int64]bool{}}
 	e.unsaved = newUnsavedAnswers(e)
 	// Run numbers only grow, across restarts too, so an old run's late write never matches.
 	e.runs.Store(time.Now().UnixNano())
@@ -347,12 +347,12 @@ func (e *Engine) release(conversationID int64) {
 // stopped; no fallback request is made.
 func (e *Engine) Stop(answerID int64) bool {
 	e.mu.Lock()
-	run := e.active[answerID]
+	active := e.active[answerID]
 	e.mu.Unlock()
-	if run == nil {
+	if active == nil {
 		return false
 	}
-	run.cancel(errStopped)
+	active.cancel(errStopped)
 	return true
 }
 
@@ -361,12 +361,12 @@ func (e *Engine) Stop(answerID int64) bool {
 // asking again. It reports false when the answer is not active.
 func (e *Engine) AskNow(answerID int64) bool {
 	e.mu.Lock()
-	run := e.active[answerID]
+	active := e.active[answerID]
 	e.mu.Unlock()
-	if run == nil {
+	if active == nil {
 		return false
 	}
-	run.askNow()
+	active.askNow()
 	return true
 }
 
@@ -384,10 +384,10 @@ func (e *Engine) Active() []int64 {
 // Wait blocks until the answer is no longer streaming.
 func (e *Engine) Wait(answerID int64) {
 	e.mu.Lock()
-	run := e.active[answerID]
+	active := e.active[answerID]
 	e.mu.Unlock()
-	if run != nil {
-		<-run.done
+	if active != nil {
+		<-active.done
 	}
 }
 

@@ -38,7 +38,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 		// The token limit is the answer's: only what is left of it is asked
 		// for, after the text this run continued and the pieces it streamed.
 		req = j.withTokensLeft(req, final.CompletionTokens+snap.Pieces)
-		whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken, j.stuckWatcher(req, events.WaitContinue))
+		whole, err := j.e.recoverWhole(j.active.ctx, j.client, req, j.clocks, broken, j.stuckWatcher(req, events.WaitContinue))
 		switch {
 		case err == nil:
 			reasoning := snap.Reasoning
@@ -64,7 +64,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 		req, _ = continuing(j.base, j.prefix, j.prefixReasoning, provider.PrefillNone)
 		req = j.withTokensLeft(req, final.CompletionTokens)
 	}
-	whole, err := j.e.recoverWhole(j.run.ctx, j.client, req, j.clocks, broken, j.stuckWatcher(req, events.WaitReask))
+	whole, err := j.e.recoverWhole(j.active.ctx, j.client, req, j.clocks, broken, j.stuckWatcher(req, events.WaitReask))
 	if err != nil {
 		return j.unrecovered(final, snap, broken, err)
 	}
@@ -79,7 +79,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 func (j *answerJob) recovered(final store.Message, text string, whole provider.Completion, broken *provider.BrokenError, method string) store.Message {
 	final.Content = text
 	final.Recovered, final.RecoveryReason, final.RecoveryMethod = true, string(broken.Reason), method
-	final.EndReason = orDefault(whole.FinishReason, "stop")
+	final.EndReason = finishedAs(whole.FinishReason)
 	// Part of the answer came at once, so there is no generation rate to report.
 	j.setUsageAfter(&final)
 	return final
@@ -98,9 +98,9 @@ func (j *answerJob) setUsageAfter(final *store.Message) {
 func (j *answerJob) unrecovered(final store.Message, snap relaySnapshot, broken *provider.BrokenError, err error) store.Message {
 	final.Content, final.Reasoning = snap.Text, snap.Reasoning
 	j.setUsageAfter(&final)
-	switch classify(j.run.ctx, err).kind {
+	switch classify(j.active.ctx, err).kind {
 	case outcomeStopped, outcomeShutdown:
-		return endedEarly(j.run.ctx, final)
+		return endedEarly(j.active.ctx, final)
 	}
 	final.State, final.EndReason = store.StateInterrupted, string(broken.Reason)
 	final.Error = provider.Explain(broken) + " Brook asked again without streaming, but that failed too: " + provider.Explain(err)
@@ -129,7 +129,7 @@ func (e *Engine) prefillFor(ctx context.Context, endpointID, model string) provi
 // and if so remembers it for the endpoint and model.
 func (j *answerJob) refusedPrefill(req provider.Request, err error) bool {
 	var refused *provider.RequestError
-	if req.Prefill == provider.PrefillNone || j.run.ctx.Err() != nil || !errors.As(err, &refused) ||
+	if req.Prefill == provider.PrefillNone || j.active.ctx.Err() != nil || !errors.As(err, &refused) ||
 		(refused.Status != http.StatusBadRequest && refused.Status != http.StatusUnprocessableEntity) {
 		return false
 	}

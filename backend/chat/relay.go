@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"context"
 	"sync"
 	"time"
 	"unicode/utf16"
@@ -18,33 +17,59 @@ import (
 // of an answer leaves from this goroutine, which keeps them in order (Wails
 // keeps order per goroutine).
 type relay struct {
-	emitter         events.Emitter
-	messageID       int64
-	conversationID  int64
-	frame           time.Duration
-	checkpointEvery time.Duration
-	checkpoint      func(content, reasoning string) error
+	relayConfig
 
-	mu           sync.Mutex
-	text         relayPart // the answer so far, prefix included
-	reasoning    relayPart // the model's reasoning so far
-	tokens       int       // pieces received, the live rate's numerator
-	firstTokenAt time.Time // the first piece of either
-	firstThought time.Time
-	lastThought  time.Time
-	firstWordAt  time.Time // the first piece of answer text
-	phase        events.StreamPhase
-	reason       string
-	ahead        int    // queued: answers before this one
-	waitingFor   string // waiting or recovering: what for, or how
-	since        int64  // when the current wait began, Unix ms
-	phaseChanged bool
-	lastWrite    time.Time
+	// mu guards what the provider's goroutine and the loop share.
+	mu        sync.Mutex
+	text      relayPart    // the answer so far, prefix included
+	reasoning relayPart    // the model's reasoning so far
+	arrival   relayArrival // when the pieces came
+	status    relayStatus  // what the answer is doing, as the UI is told
+	lastWrite time.Time    // the last checkpoint
 
-	seq      int64
+	// The loop's own: what wakes it, the final event it is handed, its end,
+	// and the number of the last event it sent.
 	wake     chan struct{} // something changed: flush at the next frame
 	finalCh  chan events.StreamEvent
 	finished chan struct{}
+	seq      int64
+}
+
+// relayConfig is what a relay is given: the answer it reports, where and
+// how often it sends events, and how it checkpoints.
+type relayConfig struct {
+	messageID       int64
+	conversationID  int64
+	emitter         events.Emitter
+	frame           time.Duration // the least time between two flushes
+	checkpointEvery time.Duration
+	// checkpoint writes the answer so far to the database.
+	checkpoint func(content, reasoning string) error
+}
+
+// relayArrival is when an answer's pieces arrived, for the live rate and
+// the thinking time.
+type relayArrival struct {
+	pieces       int       // pieces received, the live rate's numerator
+	firstPieceAt time.Time // the first piece of either
+	firstThought time.Time
+	lastThought  time.Time
+	firstWordAt  time.Time // the first piece of answer text
+}
+
+// relayStatus is the phase of an answer, as its phase events tell the UI.
+type relayStatus struct {
+	phase      events.StreamPhase
+	reason     string // recovering: why the stream broke
+	ahead      int    // queued: answers before this one
+	waitingFor string // waiting or recovering: what for, or how
+	since      int64  // when the current wait began, Unix ms
+	changed    bool   // not told to the UI yet
+}
+
+// event is the status as a phase event, without the answer's identity.
+func (s relayStatus) event() events.StreamEvent {
+	return events.StreamEvent{Phase: s.phase, Reason: s.reason, Ahead: s.ahead, WaitingFor: s.waitingFor, Since: s.since}
 }
 
 // relayPart is one growing text of an answer (its words or its reasoning)
@@ -77,26 +102,17 @@ func (p *relayPart) take(split bool) (before, after string, at int) {
 // shown is the part so far in whole characters.
 func (p *relayPart) shown() string { return string(p.buf[:completeUTF8Prefix(p.buf, 0)]) }
 
-func newRelay(e *Engine, messageID, conversationID, run int64, prefix, reasoning string) *relay {
+func newRelay(cfg relayConfig, prefix, reasoning string) *relay {
 	r := &relay{
-		emitter:         e.cfg.Emitter,
-		messageID:       messageID,
-		conversationID:  conversationID,
-		frame:           e.cfg.FrameInterval,
-		checkpointEvery: e.cfg.CheckpointInterval,
-		text:            relayPart{buf: []byte(prefix), sentBytes: len(prefix), sentUTF16: utf16Len(prefix), checkpointed: len(prefix)},
-		reasoning:       relayPart{buf: []byte(reasoning), sentBytes: len(reasoning), sentUTF16: utf16Len(reasoning), checkpointed: len(reasoning)},
-		phase:           events.PhaseWaiting,
-		phaseChanged:    true,
-		since:           time.Now().UnixMilli(),
-		wake:            make(chan struct{}, 1),
-		finalCh:         make(chan events.StreamEvent, 1),
-		finished:        make(chan struct{}),
+		relayConfig: cfg,
+		text:        relayPart{buf: []byte(prefix), sentBytes: len(prefix), sentUTF16: utf16Len(prefix), checkpointed: len(prefix)},
+		reasoning:   relayPart{buf: []byte(reasoning), sentBytes: len(reasoning), sentUTF16: utf16Len(reasoning), checkpointed: len(reasoning)},
+		status:      relayStatus{phase: events.PhaseWaiting, changed: true, since: time.Now().UnixMilli()},
+		wake:        make(chan struct{}, 1),
+		finalCh:     make(chan events.StreamEvent, 1),
+		finished:    make(chan struct{}),
 	}
 	r.poke() // the first frame tells the UI the answer is waiting
-	r.checkpoint = func(content, reasoning string) error {
-		return e.cfg.Store.CheckpointAnswer(context.Background(), messageID, run, content, reasoning)
-	}
 	return r
 }
 
@@ -107,8 +123,8 @@ func (r *relay) append(piece string, now time.Time) {
 	}
 	r.mu.Lock()
 	r.arrivedLocked(now)
-	if r.firstWordAt.IsZero() {
-		r.firstWordAt = now
+	if r.arrival.firstWordAt.IsZero() {
+		r.arrival.firstWordAt = now
 	}
 	r.text.buf = append(r.text.buf, piece...)
 	r.mu.Unlock()
@@ -122,22 +138,22 @@ func (r *relay) appendReasoning(piece string, now time.Time) {
 	}
 	r.mu.Lock()
 	r.arrivedLocked(now)
-	if r.firstThought.IsZero() {
-		r.firstThought = now
+	if r.arrival.firstThought.IsZero() {
+		r.arrival.firstThought = now
 	}
-	r.lastThought = now
+	r.arrival.lastThought = now
 	r.reasoning.buf = append(r.reasoning.buf, piece...)
 	r.mu.Unlock()
 	r.poke()
 }
 
 func (r *relay) arrivedLocked(now time.Time) {
-	if r.tokens == 0 {
-		r.firstTokenAt = now
+	if r.arrival.pieces == 0 {
+		r.arrival.firstPieceAt = now
 	}
-	r.tokens++
-	if r.phase == events.PhaseWaiting || r.phase == events.PhaseQueued {
-		r.phase, r.phaseChanged = events.PhaseStreaming, true
+	r.arrival.pieces++
+	if r.status.phase == events.PhaseWaiting || r.status.phase == events.PhaseQueued {
+		r.status.phase, r.status.changed = events.PhaseStreaming, true
 	}
 }
 
@@ -145,7 +161,8 @@ func (r *relay) arrivedLocked(now time.Time) {
 // queue with ahead answers before it.
 func (r *relay) setQueued(ahead int, since time.Time) {
 	r.mu.Lock()
-	r.phase, r.ahead, r.since, r.phaseChanged = events.PhaseQueued, ahead, since.UnixMilli(), true
+	st := &r.status
+	st.phase, st.ahead, st.since, st.changed = events.PhaseQueued, ahead, since.UnixMilli(), true
 	r.mu.Unlock()
 	r.poke()
 }
@@ -154,8 +171,9 @@ func (r *relay) setQueued(ahead int, since time.Time) {
 // the answer waits for, unless pieces have started arriving.
 func (r *relay) setWaiting(waitingFor string, since time.Time) {
 	r.mu.Lock()
-	if r.tokens == 0 {
-		r.phase, r.waitingFor, r.since, r.phaseChanged = events.PhaseWaiting, waitingFor, since.UnixMilli(), true
+	if r.arrival.pieces == 0 {
+		st := &r.status
+		st.phase, st.waitingFor, st.since, st.changed = events.PhaseWaiting, waitingFor, since.UnixMilli(), true
 	}
 	r.mu.Unlock()
 	r.poke()
@@ -165,7 +183,8 @@ func (r *relay) setWaiting(waitingFor string, since time.Time) {
 // reason and how the answer is being completed.
 func (r *relay) setRecovering(reason, how string, since time.Time) {
 	r.mu.Lock()
-	r.phase, r.reason, r.waitingFor, r.since, r.phaseChanged = events.PhaseRecovering, reason, how, since.UnixMilli(), true
+	st := &r.status
+	st.phase, st.reason, st.waitingFor, st.since, st.changed = events.PhaseRecovering, reason, how, since.UnixMilli(), true
 	r.text.phaseAt, r.reasoning.phaseAt = len(r.text.buf), len(r.reasoning.buf)
 	r.mu.Unlock()
 	r.poke()
@@ -176,8 +195,8 @@ func (r *relay) setRecovering(reason, how string, since time.Time) {
 // recovering. The wait's start is kept: the counter goes on.
 func (r *relay) setRecoveryWait(waitingFor string) {
 	r.mu.Lock()
-	if r.phase == events.PhaseRecovering && r.waitingFor != waitingFor {
-		r.waitingFor, r.phaseChanged = waitingFor, true
+	if r.status.phase == events.PhaseRecovering && r.status.waitingFor != waitingFor {
+		r.status.waitingFor, r.status.changed = waitingFor, true
 	}
 	r.mu.Unlock()
 	r.poke()
@@ -205,20 +224,20 @@ type relaySnapshot struct {
 func (r *relay) snapshot() relaySnapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	snap := relaySnapshot{Text: r.text.shown(), Reasoning: r.reasoning.shown(), Pieces: r.tokens, FirstPieceAt: r.firstTokenAt}
-	if !r.firstThought.IsZero() {
-		end := r.lastThought
-		if !r.firstWordAt.IsZero() {
-			end = r.firstWordAt
+	snap := relaySnapshot{Text: r.text.shown(), Reasoning: r.reasoning.shown(), Pieces: r.arrival.pieces, FirstPieceAt: r.arrival.firstPieceAt}
+	if !r.arrival.firstThought.IsZero() {
+		end := r.arrival.lastThought
+		if !r.arrival.firstWordAt.IsZero() {
+			end = r.arrival.firstWordAt
 		}
-		snap.ThinkingMs = end.Sub(r.firstThought).Milliseconds()
+		snap.ThinkingMs = end.Sub(r.arrival.firstThought).Milliseconds()
 	}
 	return snap
 }
 
-// run emits and checkpoints until finish is called. It works only when
+// loop emits and checkpoints until sendFinal is called. It works only when
 // something changed: no timer runs while the answer waits or is quiet.
-func (r *relay) run() {
+func (r *relay) loop() {
 	defer close(r.finished)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -264,9 +283,9 @@ func (r *relay) checkpointDue() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// finish sends the final event after any pending delta and waits until it is out.
+// sendFinal sends the final event after any pending delta and waits until it is out.
 // The caller has already stored the final message, so a UI that fetches it gets the truth.
-func (r *relay) finish(final events.StreamEvent) {
+func (r *relay) sendFinal(final events.StreamEvent) {
 	r.finalCh <- final
 	<-r.finished
 }
@@ -279,14 +298,14 @@ func (r *relay) nextSeq() int64 {
 // flush sends what the UI has not seen and checkpoints when it is time.
 func (r *relay) flush(now time.Time) {
 	r.mu.Lock()
-	phaseChanged := r.phaseChanged
-	phaseEv := events.StreamEvent{Phase: r.phase, Reason: r.reason, Ahead: r.ahead, WaitingFor: r.waitingFor, Since: r.since}
-	r.phaseChanged = false
+	phaseChanged := r.status.changed
+	phaseEv := r.status.event()
+	r.status.changed = false
 	// What came before a recovery began is sent before it is announced.
 	split := phaseChanged && phaseEv.Phase == events.PhaseRecovering
 	thoughtBefore, thoughtAfter, thoughtAt := r.reasoning.take(split)
 	textBefore, textAfter, at := r.text.take(split)
-	rate := rateSince(r.tokens, r.firstTokenAt, now)
+	rate := rateSince(r.arrival.pieces, r.arrival.firstPieceAt, now)
 	var content, reasoning string
 	checkpointDue := (r.text.checkpointed < len(r.text.buf) || r.reasoning.checkpointed < len(r.reasoning.buf)) &&
 		now.Sub(r.lastWrite) >= r.checkpointEvery

@@ -18,25 +18,22 @@ func (c *countingEmitter) Emit(string, any) { c.n.Add(1) }
 func BenchmarkRelayCoalescing(b *testing.B) {
 	emitter := &countingEmitter{}
 	var checkpoints atomic.Int64
-	e := &Engine{cfg: Config{Emitter: emitter, FrameInterval: 25 * time.Millisecond, CheckpointInterval: 250 * time.Millisecond}}
 	const tokensPerAnswer = 2000
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r := &relay{
-			emitter: e.cfg.Emitter, messageID: 1, conversationID: 1,
-			frame: e.cfg.FrameInterval, checkpointEvery: e.cfg.CheckpointInterval,
-			phase: events.PhaseWaiting, phaseChanged: true,
-			wake: make(chan struct{}, 1), finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
+		r := newRelay(relayConfig{
+			messageID: 1, conversationID: 1, emitter: emitter,
+			frame: 25 * time.Millisecond, checkpointEvery: 250 * time.Millisecond,
 			checkpoint: func(string, string) error { checkpoints.Add(1); return nil },
-		}
-		go r.run()
+		}, "", "")
+		go r.loop()
 		next := time.Now()
 		for t := 0; t < tokensPerAnswer; t++ {
 			r.append("tok ", time.Now())
 			next = next.Add(500 * time.Microsecond)
 			time.Sleep(time.Until(next))
 		}
-		r.finish(events.StreamEvent{Phase: events.PhaseFinal})
+		r.sendFinal(events.StreamEvent{Phase: events.PhaseFinal})
 	}
 	tokens := float64(b.N * tokensPerAnswer)
 	b.ReportMetric(float64(emitter.n.Load())/tokens, "events/token")
@@ -46,7 +43,7 @@ func BenchmarkRelayCoalescing(b *testing.B) {
 
 // BenchmarkRelayAppend is the cost the provider's goroutine pays per token.
 func BenchmarkRelayAppend(b *testing.B) {
-	r := &relay{phase: events.PhaseStreaming}
+	r := newRelay(relayConfig{}, "", "")
 	now := time.Now()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

@@ -117,18 +117,15 @@ func FuzzRelayDeltas(f *testing.F) {
 
 		emitter := &recordingEmitter{}
 		var checkpoints []string
-		r := &relay{
-			emitter: emitter, messageID: 1, conversationID: 2,
+		r := newRelay(relayConfig{
+			messageID: 1, conversationID: 2, emitter: emitter,
 			frame: time.Hour, checkpointEvery: 0,
-			text:  relayPart{buf: []byte(prefix), sentBytes: len(prefix), sentUTF16: utf16Len(prefix), checkpointed: len(prefix)},
-			phase: events.PhaseWaiting, phaseChanged: true,
-			wake: make(chan struct{}, 1), finalCh: make(chan events.StreamEvent, 1), finished: make(chan struct{}),
 			checkpoint: func(content, _ string) error {
 				checkpoints = append(checkpoints, content)
 				return nil
 			},
-		}
-		go r.run() // a frame of an hour: it flushes only when finished
+		}, prefix, "")
+		go r.loop() // a frame of an hour: it flushes only when finished
 
 		now := time.Unix(1700000000, 0)
 		ti, ri := 0, 0
@@ -151,7 +148,7 @@ func FuzzRelayDeltas(f *testing.F) {
 				}
 			}
 		}
-		r.finish(events.StreamEvent{Phase: events.PhaseFinal})
+		r.sendFinal(events.StreamEvent{Phase: events.PhaseFinal})
 
 		var gotText, gotReasoning strings.Builder
 		gotText.WriteString(prefix)

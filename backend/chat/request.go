@@ -54,6 +54,10 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 	return req
 }
 
+// continuePrompt asks a model to go on with an answer that was cut short,
+// on servers that cannot continue a trailing assistant message.
+const continuePrompt = "Continue exactly where your previous answer stopped. Do not repeat anything you already wrote."
+
 // continuing returns req extended to continue partial, an answer cut short,
 // with the reasoning that led to it. With prefill, partial goes last as an
 // assistant message the model continues, and the returned seam joins the

@@ -12,8 +12,10 @@ import (
 	"brook/backend/store"
 )
 
-// answerRun is one answer being produced.
-type answerRun struct {
+// activeAnswer is an answer being produced, as [Engine.Stop],
+// [Engine.AskNow] and [Engine.Wait] find it: how to cancel it or its stream,
+// and when it is done.
+type activeAnswer struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   chan struct{}
@@ -27,36 +29,32 @@ type answerRun struct {
 
 // askNow gives up on the answer's stream, now or as soon as it opens, so the
 // answer is asked for without streaming.
-func (r *answerRun) askNow() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.askedNow = true
-	if r.cancelStream != nil {
-		r.cancelStream(errAskedNow)
+func (a *activeAnswer) askNow() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.askedNow = true
+	if a.cancelStream != nil {
+		a.cancelStream(errAskedNow)
 	}
 }
 
 // openStream registers the cancel of a stream about to open. It reports
 // false when the user has already asked not to wait for one.
-func (r *answerRun) openStream(cancel context.CancelCauseFunc) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.askedNow {
+func (a *activeAnswer) openStream(cancel context.CancelCauseFunc) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.askedNow {
 		return false
 	}
-	r.cancelStream = cancel
+	a.cancelStream = cancel
 	return true
 }
 
-func (r *answerRun) closeStream() {
-	r.mu.Lock()
-	r.cancelStream = nil
-	r.mu.Unlock()
+func (a *activeAnswer) closeStream() {
+	a.mu.Lock()
+	a.cancelStream = nil
+	a.mu.Unlock()
 }
-
-// continuePrompt asks a model to go on with an answer that was cut short,
-// on servers that cannot continue a trailing assistant message.
-const continuePrompt = "Continue exactly where your previous answer stopped. Do not repeat anything you already wrote."
 
 // launch starts producing answer. history is the conversation before it.
 // The answer's text and reasoning so far (when continuing) are kept and
@@ -71,15 +69,15 @@ func (e *Engine) launch(slot *reservation, conv store.Conversation, answer store
 // restart when resumed is set: it is marked so when it completes.
 func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answer store.Message, history []store.Message, resumed bool) {
 	ctx, cancel := context.WithCancelCause(e.ctx)
-	run := &answerRun{ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	active := &activeAnswer{ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	slot.launched = true
 	e.mu.Lock()
-	e.active[answer.ID] = run
+	e.active[answer.ID] = active
 	e.mu.Unlock()
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		defer close(run.done)
+		defer close(active.done)
 		defer func() {
 			e.mu.Lock()
 			delete(e.active, answer.ID)
@@ -87,19 +85,19 @@ func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answe
 			e.mu.Unlock()
 			cancel(nil)
 		}()
-		final := e.produce(run, conv, answer, history)
+		final := e.produceAnswer(active, conv, answer, history)
 		if resumed && final.State == store.StateComplete {
 			final.Resumed = true
 		}
-		e.unsaved.save(final, run.relay)
+		e.unsaved.save(final, active.relay)
 	}()
 }
 
-// answerJob is one run of one answer: its stream and, when that breaks, its
-// recovery.
+// answerJob is the work of getting one answer from its server in one run:
+// its stream and, when that breaks, its recovery, with what both need.
 type answerJob struct {
 	e      *Engine
-	run    *answerRun
+	active *activeAnswer
 	conv   store.Conversation
 	client provider.Client
 	server provider.ServerProfile
@@ -115,47 +113,61 @@ type answerJob struct {
 	usage provider.Usage
 }
 
-// produce waits for a slot on the endpoint, streams the answer, recovers it
-// without streaming if the stream breaks, and returns its outcome, to be
-// stored and reported by the caller through run.relay.
-func (e *Engine) produce(run *answerRun, conv store.Conversation, answer store.Message, history []store.Message) store.Message {
-	settings, err := e.cfg.Store.LoadSettings(run.ctx)
+// produceAnswer starts the answer's relay, waits for a slot on the
+// endpoint, streams the answer, recovers it without streaming if the stream
+// breaks, and returns its outcome, to be stored and reported by the caller
+// through active.relay.
+func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, answer store.Message, history []store.Message) store.Message {
+	settings, err := e.cfg.Store.LoadSettings(active.ctx)
 	if err != nil {
 		settings = store.DefaultSettings()
 	}
 	prefix := answer.Content
-	relay := newRelay(e, answer.ID, conv.ID, answer.Run, prefix, answer.Reasoning)
-	run.relay = relay
-	go relay.run()
+	relay := newRelay(e.relayConfig(conv.ID, answer), prefix, answer.Reasoning)
+	active.relay = relay
+	go relay.loop()
 
 	final := answer
 	final.State = store.StateComplete
-	client, err := e.cfg.Providers.Client(run.ctx, conv.EndpointID)
+	client, err := e.cfg.Providers.Client(active.ctx, conv.EndpointID)
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
-		final.State, final.EndReason, final.Error = store.StateFailed, "no_endpoint", provider.Explain(err)+"."
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndNoEndpoint), provider.Explain(err)+"."
 		return keepPartial(final)
 	}
-	images, err := e.historyImages(run.ctx, conv.ID, history)
+	images, err := e.historyImages(active.ctx, conv.ID, history)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, "images", "Brook could not read the conversation's images: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's images: "+err.Error()
 		return keepPartial(final)
 	}
-	server := e.profile(run.ctx, conv.EndpointID)
+	server := e.profile(active.ctx, conv.EndpointID)
 	queuedAt := time.Now()
-	release, err := e.queues.acquire(run.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
+	release, err := e.queues.acquire(active.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
 	if err != nil {
 		// Stopped, or Brook closed, while it waited for its turn.
-		return endedEarly(run.ctx, final)
+		return endedEarly(active.ctx, final)
 	}
 	defer release()
 
 	job := &answerJob{
-		e: e, run: run, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
+		e: e, active: active, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
 		base: buildRequest(conv, settings, history, images), prefix: prefix, prefixReasoning: answer.Reasoning,
 		prefixThinkingMs: answer.ThinkingMs,
 	}
-	return job.produce(final)
+	return job.streamOrRecover(final)
+}
+
+// relayConfig is the configuration of the relay of answer, in the
+// conversation conversationID: the engine's emitter and intervals, and
+// checkpoints of the answer's run.
+func (e *Engine) relayConfig(conversationID int64, answer store.Message) relayConfig {
+	return relayConfig{
+		messageID: answer.ID, conversationID: conversationID,
+		emitter: e.cfg.Emitter, frame: e.cfg.FrameInterval, checkpointEvery: e.cfg.CheckpointInterval,
+		checkpoint: func(content, reasoning string) error {
+			return e.cfg.Store.CheckpointAnswer(context.Background(), answer.ID, answer.Run, content, reasoning)
+		},
+	}
 }
 
 // keepPartial marks a failed continuation interrupted: the answer has text
@@ -167,8 +179,8 @@ func keepPartial(final store.Message) store.Message {
 	return final
 }
 
-// produce streams the answer and, when the stream breaks, recovers it.
-func (j *answerJob) produce(final store.Message) store.Message {
+// streamOrRecover streams the answer and, when the stream breaks, recovers it.
+func (j *answerJob) streamOrRecover(final store.Message) store.Message {
 	req, sm := j.base, (*seam)(nil)
 	if j.prefix != "" || j.prefixReasoning != "" {
 		req, sm = continuing(j.base, j.prefix, j.prefixReasoning, j.prefill())
@@ -189,15 +201,15 @@ func (j *answerJob) produce(final store.Message) store.Message {
 	}
 	j.addUsage(completion.Usage, snap.Pieces)
 
-	switch outcome := classify(j.run.ctx, err); outcome.kind {
+	switch outcome := classify(j.active.ctx, err); outcome.kind {
 	case outcomeWhole:
-		final.EndReason = orDefault(completion.FinishReason, "stop")
+		final.EndReason = finishedAs(completion.FinishReason)
 		setUsage(&final, j.usage, snap.Pieces, snap.FirstPieceAt, time.Now())
 	case outcomeStopped, outcomeShutdown:
 		final.CompletionTokens += j.usage.CompletionTokens // what Continue has left of the budget
-		return endedEarly(j.run.ctx, final)
+		return endedEarly(j.active.ctx, final)
 	case outcomeRefused:
-		final.State, final.EndReason, final.Error = store.StateFailed, "refused", provider.Explain(err)
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndRefused), provider.Explain(err)
 		if req.Think != provider.ThinkDefault {
 			// Most often a model that cannot think, asked to.
 			final.Error += " Thinking is set for this conversation: set it back to the model's default in the conversation's settings if this model cannot think."
@@ -213,12 +225,12 @@ func (j *answerJob) produce(final store.Message) store.Message {
 // stream sends req streaming, under a watchdog that learns the stream's pace.
 // With a seam, the pieces are joined to the text being continued.
 func (j *answerJob) stream(req provider.Request, sm *seam) (provider.Completion, error) {
-	ctx, cancel := context.WithCancelCause(j.run.ctx)
+	ctx, cancel := context.WithCancelCause(j.active.ctx)
 	defer cancel(nil)
-	if !j.run.openStream(cancel) {
+	if !j.active.openStream(cancel) {
 		return provider.Completion{}, &provider.BrokenError{Reason: provider.BrokenUserSkipped}
 	}
-	defer j.run.closeStream()
+	defer j.active.closeStream()
 
 	waitingFor, loading := j.modelState(ctx, req.Model)
 	perToken, load := j.e.pace.recall(j.conv.EndpointID, req.Model)
@@ -305,9 +317,9 @@ func (j *answerJob) addUsage(u provider.Usage, pieces int) {
 // endedEarly marks an answer that the user stopped or Brook's closing cut short.
 func endedEarly(runCtx context.Context, final store.Message) store.Message {
 	if errors.Is(context.Cause(runCtx), errShutdown) {
-		final.State, final.EndReason, final.Error = store.StateInterrupted, "app_closed", errShutdown.Error()+"."
+		final.State, final.EndReason, final.Error = store.StateInterrupted, string(EndAppClosed), errShutdown.Error()+"."
 	} else {
-		final.State, final.EndReason = store.StateStopped, "user_stop"
+		final.State, final.EndReason = store.StateStopped, string(EndUserStop)
 	}
 	return final
 }
@@ -385,11 +397,4 @@ func finalEvent(m store.Message) events.StreamEvent {
 		ev.MessageOmitted = true
 	}
 	return ev
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -66,7 +66,7 @@ func (u *unsavedAnswers) save(final store.Message, relay *relay) {
 		ev = finalEvent(final)
 		ev.Unsaved = final.Unsaved
 	}
-	relay.finish(ev)
+	relay.sendFinal(ev)
 }
 
 // keep holds an answer whose write failed and arms the next attempt. It

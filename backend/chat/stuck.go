@@ -46,7 +46,7 @@ func (j *answerJob) stuckWatcher(req provider.Request, how string) func() func()
 // tokensLeft tokens (0 when unlimited). Stop it when the request ends.
 func (j *answerJob) watchStuck(model string, tokensLeft int) *stuckWatch {
 	s := j.server
-	ctx, cancel := context.WithCancel(j.run.ctx)
+	ctx, cancel := context.WithCancel(j.active.ctx)
 	w := &stuckWatch{cancel: cancel}
 	w.done.Add(1)
 	w.timer = time.AfterFunc(j.stuckAfter(tokensLeft), func() {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	_ "brook/backend/endpoints/allkinds"
+	"brook/backend/endpoints/kind/ollamakind"
 	"brook/backend/providertest"
 	"brook/backend/store"
 )
@@ -30,7 +32,7 @@ func askSetup(t *testing.T, sc providertest.Script) (dir string, srv *providerte
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.SaveEndpoint(context.Background(), store.Endpoint{ID: "ep", Name: "Local", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true}); err != nil {
+	if _, err := st.SaveEndpoint(context.Background(), store.Endpoint{ID: "ep", Name: "Local", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	return dir, srv

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"brook/backend/endpoints"
+	"brook/backend/endpoints/kind"
 	"brook/backend/paths"
 	"brook/backend/secrets"
 	"brook/backend/store"
@@ -197,20 +198,20 @@ func writeEndpoint(line func(string, ...any), n int, st endpoints.Status, keys s
 	if !e.Enabled {
 		line("     Enabled: no")
 	}
-	kind := string(st.ServerKind)
+	server := string(st.ServerKind)
 	switch {
 	case e.ServerKind != "":
-		kind = fmt.Sprintf("%s (set in Settings", e.ServerKind)
+		server = fmt.Sprintf("%s (set in Settings", e.ServerKind)
 		if st.DetectedKind != "" && string(st.DetectedKind) != e.ServerKind {
-			kind += "; detected " + string(st.DetectedKind)
+			server += "; detected " + string(st.DetectedKind)
 		}
-		kind += ")"
+		server += ")"
 	case st.DetectedKind != "":
-		kind = string(st.DetectedKind) + " (detected)"
-	case kind == "":
-		kind = "not known"
+		server = string(st.DetectedKind) + " (detected)"
+	case server == "":
+		server = "not known"
 	}
-	line("     Server: %s", kind)
+	line("     Server: %s", server)
 	if st.ServerKind != "" {
 		cont := "asked again in full"
 		if st.Continues {
@@ -246,7 +247,7 @@ func writeEndpoint(line func(string, ...any), n int, st endpoints.Status, keys s
 		}
 		line("     Reachable: no: %s", scrub(why))
 	}
-	if keys != nil && e.Kind == store.KindOpenAI {
+	if k, known := kind.Lookup(string(e.Kind)); keys != nil && known && k.Key != kind.KeyNone {
 		if k, err := keys.Get(e.ID); err != nil {
 			line("     API key: the keyring could not be read")
 		} else if k != "" {

@@ -13,6 +13,9 @@ import (
 
 	"brook/backend/applog"
 	"brook/backend/endpoints"
+	_ "brook/backend/endpoints/allkinds"
+	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/paths"
 	"brook/backend/providertest"
 	"brook/backend/secrets"
@@ -45,19 +48,19 @@ func TestReportHoldsNoSecrets(t *testing.T) {
 	}
 	defer st.Close()
 	keys := secrets.New("BrookDiagTest")
-	cloud, err := st.SaveEndpoint(ctx, store.Endpoint{Name: "Cloud", Kind: store.KindOpenAI, BaseURL: openaiSrv.URL + "/v1", Enabled: true, MaxParallel: 4})
+	cloud, err := st.SaveEndpoint(ctx, store.Endpoint{Name: "Cloud", Kind: openaikind.ID, BaseURL: openaiSrv.URL + "/v1", Enabled: true, MaxParallel: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := keys.Set(cloud.ID, fakeKey); err != nil {
 		t.Fatal(err)
 	}
-	local, err := st.SaveEndpoint(ctx, store.Endpoint{Name: "Local", Kind: store.KindOllama, BaseURL: ollamaSrv.URL, Enabled: true, ServerKind: "llamacpp"})
+	local, err := st.SaveEndpoint(ctx, store.Endpoint{Name: "Local", Kind: ollamakind.ID, BaseURL: ollamaSrv.URL, Enabled: true, ServerKind: "llamacpp"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A base URL whose query holds a secret; the server is down.
-	broken, err := st.SaveEndpoint(ctx, store.Endpoint{Name: "Broken", Kind: store.KindOpenAI, BaseURL: "http://127.0.0.1:1/v1?token=" + querySecret, Enabled: true})
+	broken, err := st.SaveEndpoint(ctx, store.Endpoint{Name: "Broken", Kind: openaikind.ID, BaseURL: "http://127.0.0.1:1/v1?token=" + querySecret, Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package endpoints
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,100 +11,27 @@ import (
 	"sync"
 	"time"
 
+	"brook/backend/endpoints/kind"
 	"brook/backend/provider"
 	"brook/backend/provider/ollama"
 	"brook/backend/store"
 )
 
 // Detection is what Brook found serving an endpoint.
-type Detection struct {
-	Kind provider.ServerKind
-	// Slots is how many requests the server says it runs at once (llama-server's total_slots), or 0.
-	Slots int
-}
+type Detection = kind.Detection
 
 // probeTimeout bounds each request that asks a server what it is.
 const probeTimeout = 3 * time.Second
 
-// Detect asks the server behind e what it is. Ollama answers /api/version,
-// llama.cpp's llama-server /props, and vLLM /version; OpenAI and OpenRouter
-// are known by their hosts. Each probe is a plain GET without the API key.
-// A server that answers none of them is [provider.ServerGeneric].
+// Detect asks the server behind e what it is, the way e's kind tells
+// ([kind.Kind.Detect]). An endpoint of a kind Brook does not know is
+// [provider.ServerGeneric].
 func Detect(ctx context.Context, hc *http.Client, e store.Endpoint) Detection {
-	if e.Kind == store.KindOllama {
-		return Detection{Kind: provider.ServerOllama}
-	}
-	root, err := serverRoot(e.BaseURL)
-	if err != nil {
+	k, ok := kind.Lookup(string(e.Kind))
+	if !ok {
 		return Detection{Kind: provider.ServerGeneric}
 	}
-	switch host := strings.ToLower(root.Hostname()); {
-	case host == "openrouter.ai" || strings.HasSuffix(host, ".openrouter.ai"):
-		return Detection{Kind: provider.ServerOpenRouter}
-	case host == "api.openai.com":
-		return Detection{Kind: provider.ServerOpenAI}
-	}
-	var (
-		wg               sync.WaitGroup
-		isOllama, isVLLM bool
-		llamaProps       map[string]json.RawMessage
-		llamaOK          bool
-	)
-	probe := func(path string, into any) bool {
-		ctx, cancel := context.WithTimeout(ctx, probeTimeout)
-		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, root.JoinPath(path).String(), nil)
-		if err != nil {
-			return false
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return false
-		}
-		return json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(into) == nil
-	}
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		var v struct{ Version string }
-		isOllama = probe("api/version", &v) && v.Version != ""
-	}()
-	go func() {
-		defer wg.Done()
-		llamaOK = probe("props", &llamaProps) && (llamaProps["default_generation_settings"] != nil || llamaProps["total_slots"] != nil)
-	}()
-	go func() {
-		defer wg.Done()
-		var v struct{ Version string }
-		isVLLM = probe("version", &v) && v.Version != ""
-	}()
-	wg.Wait()
-	switch {
-	case isOllama:
-		return Detection{Kind: provider.ServerOllama}
-	case llamaOK:
-		var slots int
-		_ = json.Unmarshal(llamaProps["total_slots"], &slots)
-		return Detection{Kind: provider.ServerLlamaCpp, Slots: slots}
-	case isVLLM:
-		return Detection{Kind: provider.ServerVLLM}
-	}
-	return Detection{Kind: provider.ServerGeneric}
-}
-
-// serverRoot is the server's address without the OpenAI API's /v1.
-func serverRoot(baseURL string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
-	if err != nil {
-		return nil, err
-	}
-	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
-	u.RawQuery, u.Fragment = "", ""
-	return u, nil
+	return k.Detect(ctx, hc, e.BaseURL)
 }
 
 // DefaultParallel is how many answers Brook sends at once to a server of
@@ -235,10 +160,8 @@ func (r *Registry) Profile(ctx context.Context, id string) provider.ServerProfil
 			// Ask through the endpoint's own client where it speaks Ollama's API,
 			// so the probe shares its connections.
 			var native *ollama.Client
-			if e.Kind == store.KindOllama {
-				if c, err := r.clientFor(e); err == nil {
-					native, _ = c.(*ollama.Client)
-				}
+			if c, err := r.clientFor(e); err == nil {
+				native, _ = c.(*ollama.Client)
 			}
 			if native == nil {
 				native = r.ollamaProbe(e)
@@ -256,7 +179,7 @@ func (r *Registry) Profile(ctx context.Context, id string) provider.ServerProfil
 // ollamaProbe returns a client for the native API of the Ollama server
 // behind e, whichever API e speaks; one per server, kept for reuse.
 func (r *Registry) ollamaProbe(e store.Endpoint) *ollama.Client {
-	root, err := serverRoot(e.BaseURL)
+	root, err := kind.ServerRoot(e.BaseURL)
 	if err != nil {
 		return nil
 	}

@@ -6,8 +6,13 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/zalando/go-keyring"
+
+	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/provider"
 	"brook/backend/providertest"
+	"brook/backend/secrets"
 	"brook/backend/store"
 )
 
@@ -26,14 +31,14 @@ func TestDetectTellsTheServerKind(t *testing.T) {
 		e    store.Endpoint
 		want Detection
 	}{
-		{"Ollama's native API", store.Endpoint{Kind: store.KindOllama, BaseURL: ollamaSrv.URL}, Detection{Kind: provider.ServerOllama}},
-		{"Ollama's OpenAI-compatible API", store.Endpoint{Kind: store.KindOpenAI, BaseURL: ollamaSrv.URL + "/v1"}, Detection{Kind: provider.ServerOllama}},
-		{"vLLM", store.Endpoint{Kind: store.KindOpenAI, BaseURL: vllm.URL + "/v1"}, Detection{Kind: provider.ServerVLLM}},
-		{"llama-server with 3 slots", store.Endpoint{Kind: store.KindOpenAI, BaseURL: llama.URL}, Detection{Kind: provider.ServerLlamaCpp, Slots: 3}},
-		{"an unrecognised server", store.Endpoint{Kind: store.KindOpenAI, BaseURL: plain.URL + "/v1"}, Detection{Kind: provider.ServerGeneric}},
-		{"a server that is down", store.Endpoint{Kind: store.KindOpenAI, BaseURL: providertest.DownURL() + "/v1"}, Detection{Kind: provider.ServerGeneric}},
-		{"OpenRouter by its host", store.Endpoint{Kind: store.KindOpenAI, BaseURL: "https://openrouter.ai/api/v1"}, Detection{Kind: provider.ServerOpenRouter}},
-		{"OpenAI by its host", store.Endpoint{Kind: store.KindOpenAI, BaseURL: "https://api.openai.com/v1"}, Detection{Kind: provider.ServerOpenAI}},
+		{"Ollama's native API", store.Endpoint{Kind: ollamakind.ID, BaseURL: ollamaSrv.URL}, Detection{Kind: provider.ServerOllama}},
+		{"Ollama's OpenAI-compatible API", store.Endpoint{Kind: openaikind.ID, BaseURL: ollamaSrv.URL + "/v1"}, Detection{Kind: provider.ServerOllama}},
+		{"vLLM", store.Endpoint{Kind: openaikind.ID, BaseURL: vllm.URL + "/v1"}, Detection{Kind: provider.ServerVLLM}},
+		{"llama-server with 3 slots", store.Endpoint{Kind: openaikind.ID, BaseURL: llama.URL}, Detection{Kind: provider.ServerLlamaCpp, Slots: 3}},
+		{"an unrecognised server", store.Endpoint{Kind: openaikind.ID, BaseURL: plain.URL + "/v1"}, Detection{Kind: provider.ServerGeneric}},
+		{"a server that is down", store.Endpoint{Kind: openaikind.ID, BaseURL: providertest.DownURL() + "/v1"}, Detection{Kind: provider.ServerGeneric}},
+		{"OpenRouter by its host", store.Endpoint{Kind: openaikind.ID, BaseURL: "https://openrouter.ai/api/v1"}, Detection{Kind: provider.ServerOpenRouter}},
+		{"OpenAI by its host", store.Endpoint{Kind: openaikind.ID, BaseURL: "https://api.openai.com/v1"}, Detection{Kind: provider.ServerOpenAI}},
 	}
 	for _, tt := range tests {
 		if got := Detect(context.Background(), &http.Client{}, tt.e); got != tt.want {
@@ -82,10 +87,11 @@ func TestProfileUsesTheUsersChoiceOverTheDetectedKind(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{Loaded: []string{}})
 	defer srv.Close()
 	st := &memoryEndpoints{list: []store.Endpoint{
-		{ID: "auto", Kind: store.KindOpenAI, BaseURL: srv.URL + "/v1", Enabled: true},
-		{ID: "set", Kind: store.KindOpenAI, BaseURL: srv.URL + "/v1", Enabled: true, ServerKind: string(provider.ServerOpenAI), MaxParallel: 5},
+		{ID: "auto", Kind: openaikind.ID, BaseURL: srv.URL + "/v1", Enabled: true},
+		{ID: "set", Kind: openaikind.ID, BaseURL: srv.URL + "/v1", Enabled: true, ServerKind: string(provider.ServerOpenAI), MaxParallel: 5},
 	}}
-	r := New(st, nil)
+	keyring.MockInit()
+	r := New(st, secrets.New("BrookProfileTest"))
 	auto := r.Profile(context.Background(), "auto")
 	if auto.Kind != provider.ServerOllama || auto.MaxParallel != 1 || auto.ModelLoaded == nil {
 		t.Fatalf("detected profile %+v; want Ollama, 1 at once, with a loaded-model probe", auto)
@@ -105,8 +111,8 @@ func TestSurveySaysWhichOllamaModelsThink(t *testing.T) {
 	cannot := providertest.NewOllama(providertest.Script{Models: []string{"tiny:latest"}, ThinkUnsupported: true})
 	defer cannot.Close()
 	st := &memoryEndpoints{list: []store.Endpoint{
-		{ID: "a", Name: "A", Kind: store.KindOllama, BaseURL: thinks.URL, Enabled: true},
-		{ID: "b", Name: "B", Kind: store.KindOllama, BaseURL: cannot.URL, Enabled: true},
+		{ID: "a", Name: "A", Kind: ollamakind.ID, BaseURL: thinks.URL, Enabled: true},
+		{ID: "b", Name: "B", Kind: ollamakind.ID, BaseURL: cannot.URL, Enabled: true},
 	}}
 	r := New(st, nil)
 	statuses, err := r.Survey(context.Background())

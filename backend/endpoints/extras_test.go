@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -99,12 +101,12 @@ func (h *headerServer) requests(path string) []http.Header {
 // request: the list of models, the chat, and the probes that tell the
 // server's kind; the API key still goes as Authorization.
 func TestHeadersReachTheServer(t *testing.T) {
-	for _, kind := range []store.EndpointKind{store.KindOpenAI, store.KindOllama} {
+	for _, kind := range []store.EndpointKind{openaikind.ID, ollamakind.ID} {
 		t.Run(string(kind), func(t *testing.T) {
 			ctx := context.Background()
 			srv := newHeaderServer(t)
 			base := srv.URL
-			if kind == store.KindOpenAI {
+			if kind == openaikind.ID {
 				base += "/v1"
 			}
 			s := &memoryEndpoints{}
@@ -125,7 +127,7 @@ func TestHeadersReachTheServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			model := "listed"
-			if kind == store.KindOllama {
+			if kind == ollamakind.ID {
 				model = "llama3"
 			}
 			if _, err := c.Stream(ctx, provider.Request{Model: model, Messages: []provider.Message{{Role: "user", Content: "hello"}}},
@@ -133,7 +135,7 @@ func TestHeadersReachTheServer(t *testing.T) {
 				t.Fatalf("stream: %v", err)
 			}
 			paths := []string{"/v1/models", "/v1/chat/completions", "/props", "/version", "/api/version"}
-			if kind == store.KindOllama {
+			if kind == ollamakind.ID {
 				paths = []string{"/api/tags", "/api/chat", "/api/show"}
 			}
 			for _, p := range paths {
@@ -145,7 +147,7 @@ func TestHeadersReachTheServer(t *testing.T) {
 					if h.Get("X-Api-Key") != "gw-secret" || h.Get("HTTP-Referer") != "https://brook.example" {
 						t.Errorf("%s: headers %v lack the endpoint's extra headers", p, h)
 					}
-					if kind == store.KindOpenAI && (p == "/v1/models" || p == "/v1/chat/completions") && h.Get("Authorization") != "Bearer sk-the-key" {
+					if kind == openaikind.ID && (p == "/v1/models" || p == "/v1/chat/completions") && h.Get("Authorization") != "Bearer sk-the-key" {
 						t.Errorf("%s: Authorization %q", p, h.Get("Authorization"))
 					}
 				}
@@ -157,7 +159,7 @@ func TestHeadersReachTheServer(t *testing.T) {
 			if _, err := c.ListModels(ctx); err != nil {
 				t.Fatal(err)
 			}
-			list := srv.requests(map[store.EndpointKind]string{store.KindOpenAI: "/v1/models", store.KindOllama: "/api/tags"}[kind])
+			list := srv.requests(map[store.EndpointKind]string{openaikind.ID: "/v1/models", ollamakind.ID: "/api/tags"}[kind])
 			if got := list[len(list)-1].Get("X-Api-Key"); got != "gw-rotated" {
 				t.Fatalf("after the value changed: X-Api-Key %q", got)
 			}
@@ -170,7 +172,7 @@ func TestHeadersReachTheServer(t *testing.T) {
 func TestProbeSendsHeaders(t *testing.T) {
 	srv := newHeaderServer(t)
 	hc := provider.WithHeaders(nil, http.Header{"X-Api-Key": {"gw-secret"}})
-	r := Probe(context.Background(), store.KindOpenAI, srv.URL+"/v1", "", hc)
+	r := Probe(context.Background(), openaikind.ID, srv.URL+"/v1", "", hc)
 	if !r.OK || r.ServerKind != provider.ServerLlamaCpp {
 		t.Fatalf("probe = %+v", r)
 	}
@@ -189,7 +191,7 @@ func TestModelsAddedByHand(t *testing.T) {
 	ctx := context.Background()
 	srv := newHeaderServer(t)
 	s := &memoryEndpoints{}
-	e, _ := s.SaveEndpoint(ctx, store.Endpoint{Name: "GW", Kind: store.KindOpenAI, BaseURL: srv.URL + "/v1", Enabled: true,
+	e, _ := s.SaveEndpoint(ctx, store.Endpoint{Name: "GW", Kind: openaikind.ID, BaseURL: srv.URL + "/v1", Enabled: true,
 		ExtraModels: []string{"hand-made", "both"}})
 	r := New(s, &mapKeys{})
 

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"brook/backend/endpoints/kind"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -36,9 +37,9 @@ const (
 	FailNotFound     Failure = "not_found"    // HTTP 404: the path is wrong
 	FailHTTP         Failure = "http_status"  // another 4xx
 	FailServerError  Failure = "server_error" // HTTP 5xx
-	FailNotOpenAI    Failure = "not_openai"   // answered, but not like an OpenAI-compatible API
-	FailNotOllama    Failure = "not_ollama"   // answered, but not like Ollama's API
 	FailRedirect     Failure = "redirect"     // redirected elsewhere with the key or extra headers; not followed
+	// A server that answered, but not like the API, fails with its kind's
+	// own value ([kind.Kind.NotShaped]): "not_ollama", "not_openai".
 )
 
 // ProbeResult is the outcome of testing an endpoint: whether it works and,
@@ -61,15 +62,15 @@ type ProbeResult struct {
 // ProbeTimeout bounds a whole test of an endpoint.
 const ProbeTimeout = 10 * time.Second
 
-// Probe tests the endpoint of kind at baseURL the way Brook uses it: for
-// Ollama GET /api/version and /api/tags, for an OpenAI-compatible API GET
-// {baseURL}/models with apiKey. A nil client means a plain one. Whatever the
-// client, the key and extra headers never follow a redirect to another host
-// ([provider.WithHeaders]). It never takes longer than [ProbeTimeout] or ctx
-// allows.
-func Probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
+// Probe tests the endpoint of kind at baseURL the way Brook uses it, with
+// the kind's own test ([kind.Kind.Probe]): for Ollama GET /api/version and
+// /api/tags, for an OpenAI-compatible API GET {baseURL}/models with apiKey.
+// A nil client means a plain one. Whatever the client, the key and extra
+// headers never follow a redirect to another host ([provider.WithHeaders]).
+// It never takes longer than [ProbeTimeout] or ctx allows.
+func Probe(ctx context.Context, kindID store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
 	start := time.Now()
-	r := probe(ctx, kind, baseURL, apiKey, client)
+	r := probe(ctx, kindID, baseURL, apiKey, client)
 	r.Millis = time.Since(start).Milliseconds()
 	if r.OK {
 		r.Message = connected(r)
@@ -77,53 +78,56 @@ func Probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string,
 	return r
 }
 
-func probe(ctx context.Context, kind store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
+func probe(ctx context.Context, kindID store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
+	k, ok := kind.Lookup(string(kindID))
+	if !ok {
+		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("Brook does not know the endpoint kind %q.", kindID)}
+	}
 	base, err := probeBase(baseURL)
 	if err != nil {
 		return ProbeResult{Failure: FailBadURL, Message: err.Error()}
 	}
-	client = provider.WithHeaders(client, nil)
 	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
-	switch kind {
-	case store.KindOllama:
-		var v struct {
-			Version string `json:"version"`
+	p := &prober{kind: k, client: provider.WithHeaders(client, nil), base: base, apiKey: strings.TrimSpace(apiKey)}
+	found, ok := k.Probe(ctx, p)
+	if !ok {
+		if p.result.Failure == "" {
+			p.NotShaped()
 		}
-		if r, ok := getJSON(ctx, client, base.JoinPath("api/version"), "", FailNotOllama, &v); !ok {
-			return r
-		} else if v.Version == "" {
-			return notShaped(r, FailNotOllama, "")
-		}
-		var tags struct {
-			Models *[]json.RawMessage `json:"models"`
-		}
-		r, ok := getJSON(ctx, client, base.JoinPath("api/tags"), "", FailNotOllama, &tags)
-		if !ok {
-			return r
-		}
-		if tags.Models == nil {
-			return notShaped(r, FailNotOllama, "")
-		}
-		r.OK, r.ServerKind, r.Version, r.Models = true, provider.ServerOllama, v.Version, len(*tags.Models)
-		return r
-	case store.KindOpenAI:
-		var list struct {
-			Data *[]json.RawMessage `json:"data"`
-		}
-		r, ok := getJSON(ctx, client, base.JoinPath("models"), strings.TrimSpace(apiKey), FailNotOpenAI, &list)
-		if !ok {
-			return r
-		}
-		if list.Data == nil {
-			return notShaped(r, FailNotOpenAI, "")
-		}
-		r.OK, r.Models = true, len(*list.Data)
-		r.ServerKind = Detect(ctx, client, store.Endpoint{Kind: kind, BaseURL: base.String()}).Kind
-		return r
+		return p.result
 	}
-	return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("Brook does not know the endpoint kind %q.", kind)}
+	r := p.result
+	r.OK, r.ServerKind, r.Version, r.Models = true, found.Server, found.Version, found.Models
+	return r
 }
+
+// prober is the [kind.Prober] of one test: it keeps the last address asked
+// and what failed.
+type prober struct {
+	kind        kind.Kind
+	client      *http.Client
+	base        *url.URL
+	apiKey      string
+	result      ProbeResult
+	contentType string
+}
+
+func (p *prober) Get(ctx context.Context, path string, withKey bool, into any) bool {
+	key := ""
+	if withKey {
+		key = p.apiKey
+	}
+	var ok bool
+	p.result, p.contentType, ok = getJSON(ctx, p.client, p.base.JoinPath(path), key, p.kind, into)
+	return ok
+}
+
+func (p *prober) NotShaped() { p.result = notShaped(p.result, p.kind, p.contentType) }
+
+func (p *prober) Client() *http.Client { return p.client }
+
+func (p *prober) BaseURL() string { return p.base.String() }
 
 // probeBase checks baseURL as the store does, without sending anything.
 func probeBase(baseURL string) (*url.URL, error) {
@@ -144,12 +148,12 @@ func probeBase(baseURL string) (*url.URL, error) {
 
 // getJSON GETs u and decodes a 200 JSON answer into into. It reports false,
 // with the failure filled in, when the request failed or the answer was not
-// JSON; shape names the failure for a body that is not what the API sends.
-func getJSON(ctx context.Context, client *http.Client, u *url.URL, apiKey string, shape Failure, into any) (ProbeResult, bool) {
+// JSON (in the words of k's API), and returns the answer's content type.
+func getJSON(ctx context.Context, client *http.Client, u *url.URL, apiKey string, k kind.Kind, into any) (ProbeResult, string, bool) {
 	r := ProbeResult{URL: u.String()}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("%q is not a URL Brook can ask.", u.String())}, false
+		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("%q is not a URL Brook can ask.", u.String())}, "", false
 	}
 	req.Header.Set("Accept", "application/json")
 	if apiKey != "" {
@@ -158,22 +162,23 @@ func getJSON(ctx context.Context, client *http.Client, u *url.URL, apiKey string
 	resp, err := client.Do(req)
 	if err != nil {
 		r.Failure, r.Message = transportFailure(ctx, u, err)
-		return r, false
+		return r, "", false
 	}
 	defer resp.Body.Close()
+	contentType := resp.Header.Get("Content-Type")
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
 		r.Failure, r.Message = transportFailure(ctx, u, err)
-		return r, false
+		return r, contentType, false
 	}
 	if resp.StatusCode != http.StatusOK {
-		r.Failure, r.Message = statusFailure(resp, body, u, apiKey, shape)
-		return r, false
+		r.Failure, r.Message = statusFailure(resp, body, u, apiKey, k)
+		return r, contentType, false
 	}
 	if err := json.Unmarshal(body, into); err != nil {
-		return notShaped(r, shape, resp.Header.Get("Content-Type")), false
+		return notShaped(r, k, contentType), contentType, false
 	}
-	return r, true
+	return r, contentType, true
 }
 
 // transportFailure says why a request got no answer. It goes by the
@@ -250,7 +255,7 @@ func hostPort(u *url.URL) string {
 }
 
 // statusFailure says what an answer other than 200 means.
-func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, shape Failure) (Failure, string) {
+func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, k kind.Kind) (Failure, string) {
 	status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	path := "/" + strings.TrimPrefix(u.Path, "/")
 	reason := ""
@@ -264,10 +269,10 @@ func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, 
 		return FailUnauthorized, status + ": the API key was refused. Check the key." + reason
 	case code == http.StatusForbidden:
 		return FailForbidden, status + ": the server refused access with this key. Check the key and what it is allowed to do." + reason
-	case code == http.StatusNotFound && shape == FailNotOllama:
-		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong, or this is not Ollama. Ollama's base URL has no path, such as http://127.0.0.1:11434.", path)
+	case code == http.StatusNotFound && k.Words.WrongPath != "":
+		return FailNotFound, fmt.Sprintf("404 at %s: %s", path, k.Words.WrongPath)
 	case code == http.StatusNotFound:
-		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong; OpenAI-compatible servers usually end in /v1.", path)
+		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong.", path)
 	case code >= 500:
 		return FailServerError, fmt.Sprintf("%s at %s: the server failed. Try again later, or look at the server's log.%s", status, path, reason)
 	}
@@ -304,20 +309,20 @@ func clipText(s string) string {
 }
 
 // notShaped is the failure of a server that answered 200 with something
-// other than what the API sends.
-func notShaped(r ProbeResult, shape Failure, contentType string) ProbeResult {
-	api := "an OpenAI-compatible API"
-	if shape == FailNotOllama {
-		api = "Ollama's API"
+// other than what k's API sends.
+func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
+	api := k.Words.API
+	if api == "" {
+		api = k.Label + "'s API"
 	}
 	what := ""
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {
 		what = " It sent a web page: is this the address of a web site rather than of the API?"
 	}
-	r.Failure = shape
+	r.Failure = Failure(k.NotShaped())
 	r.Message = fmt.Sprintf("The server answered, but not like %s.%s", api, what)
-	if shape == FailNotOpenAI {
-		r.Message += " Check the path: OpenAI-compatible servers usually end in /v1."
+	if k.Words.CheckPath != "" {
+		r.Message += " " + k.Words.CheckPath
 	}
 	return r
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/provider"
 	"brook/backend/providertest"
 	"brook/backend/store"
@@ -73,27 +75,27 @@ func TestProbeSaysWhatFailed(t *testing.T) {
 		wantKind provider.ServerKind
 		models   int
 	}{
-		{name: "Ollama", kind: store.KindOllama, base: ollamaSrv.URL, message: "Connected: Ollama 0.17.4, 3 models", wantKind: provider.ServerOllama, models: 3},
-		{name: "OpenAI-shaped, with the key", kind: store.KindOpenAI, base: openaiSrv.URL + "/v1/", key: "sk-right", message: "Connected: vLLM, 1 model", wantKind: provider.ServerVLLM, models: 1},
-		{name: "the wrong key", kind: store.KindOpenAI, base: openaiSrv.URL + "/v1", key: "sk-wrong", want: FailUnauthorized, message: "401 Unauthorized: the API key was refused"},
-		{name: "no key", kind: store.KindOpenAI, base: openaiSrv.URL + "/v1", want: FailUnauthorized, message: "none was given"},
-		{name: "401 with the server's reason", kind: store.KindOpenAI, base: unauthorized.URL, key: "k", want: FailUnauthorized, message: "The server said: Incorrect API key provided"},
-		{name: "403", kind: store.KindOpenAI, base: forbidden.URL, key: "k", want: FailForbidden, message: "403 Forbidden"},
-		{name: "404 on the path", kind: store.KindOpenAI, base: openaiSrv.URL, key: "sk-right", want: FailNotFound, message: "404 at /models: the path is wrong; OpenAI-compatible servers usually end in /v1."},
-		{name: "404 for Ollama", kind: store.KindOllama, base: notFound.URL, want: FailNotFound, message: "404 at /api/version"},
-		{name: "5xx", kind: store.KindOpenAI, base: failing.URL, want: FailServerError, message: "502 Bad Gateway at /models"},
-		{name: "an HTML page", kind: store.KindOpenAI, base: html.URL, want: FailNotOpenAI, message: "not like an OpenAI-compatible API. It sent a web page"},
-		{name: "JSON of another shape", kind: store.KindOpenAI, base: wrongShape.URL, want: FailNotOpenAI, message: "not like an OpenAI-compatible API"},
-		{name: "an OpenAI server taken for Ollama", kind: store.KindOllama, base: openaiSrv.URL, want: FailNotFound, message: "404 at /api/version"},
-		{name: "an HTML page taken for Ollama", kind: store.KindOllama, base: html.URL, want: FailNotOllama, message: "not like Ollama's API"},
-		{name: "a self-signed certificate", kind: store.KindOpenAI, base: tlsSrv.URL, want: FailTLS, message: "The server's TLS certificate is not trusted: x509:"},
-		{name: "a closed port", kind: store.KindOllama, base: providertest.DownURL(), want: FailRefused, message: "Connection refused at 127.0.0.1:"},
-		{name: "a name that does not exist", kind: store.KindOllama, base: "http://brook-probe.invalid:11434", want: FailDNS, message: "The name brook-probe.invalid could not be found (DNS). Check the address."},
-		{name: "a server that hangs", kind: store.KindOpenAI, base: hanging.URL, timeout: 200 * time.Millisecond, want: FailTimeout, message: "did not answer in time"},
-		{name: "a redirect to another port, with the key", kind: store.KindOpenAI, base: redirecting.URL + "/v1", key: "sk-right", want: FailRedirect, message: "redirected Brook to " + openaiSrv.URL},
-		{name: "an empty URL", kind: store.KindOllama, base: " ", want: FailBadURL, message: "no base URL"},
-		{name: "not http", kind: store.KindOpenAI, base: "ftp://example.com", want: FailBadURL, message: "not an http:// or https:// URL"},
-		{name: "no host", kind: store.KindOpenAI, base: "http://", want: FailBadURL, message: "not an http:// or https:// URL"},
+		{name: "Ollama", kind: ollamakind.ID, base: ollamaSrv.URL, message: "Connected: Ollama 0.17.4, 3 models", wantKind: provider.ServerOllama, models: 3},
+		{name: "OpenAI-shaped, with the key", kind: openaikind.ID, base: openaiSrv.URL + "/v1/", key: "sk-right", message: "Connected: vLLM, 1 model", wantKind: provider.ServerVLLM, models: 1},
+		{name: "the wrong key", kind: openaikind.ID, base: openaiSrv.URL + "/v1", key: "sk-wrong", want: FailUnauthorized, message: "401 Unauthorized: the API key was refused"},
+		{name: "no key", kind: openaikind.ID, base: openaiSrv.URL + "/v1", want: FailUnauthorized, message: "none was given"},
+		{name: "401 with the server's reason", kind: openaikind.ID, base: unauthorized.URL, key: "k", want: FailUnauthorized, message: "The server said: Incorrect API key provided"},
+		{name: "403", kind: openaikind.ID, base: forbidden.URL, key: "k", want: FailForbidden, message: "403 Forbidden"},
+		{name: "404 on the path", kind: openaikind.ID, base: openaiSrv.URL, key: "sk-right", want: FailNotFound, message: "404 at /models: the path is wrong; OpenAI-compatible servers usually end in /v1."},
+		{name: "404 for Ollama", kind: ollamakind.ID, base: notFound.URL, want: FailNotFound, message: "404 at /api/version"},
+		{name: "5xx", kind: openaikind.ID, base: failing.URL, want: FailServerError, message: "502 Bad Gateway at /models"},
+		{name: "an HTML page", kind: openaikind.ID, base: html.URL, want: Failure(openaikind.Kind.NotShaped()), message: "not like an OpenAI-compatible API. It sent a web page"},
+		{name: "JSON of another shape", kind: openaikind.ID, base: wrongShape.URL, want: Failure(openaikind.Kind.NotShaped()), message: "not like an OpenAI-compatible API"},
+		{name: "an OpenAI server taken for Ollama", kind: ollamakind.ID, base: openaiSrv.URL, want: FailNotFound, message: "404 at /api/version"},
+		{name: "an HTML page taken for Ollama", kind: ollamakind.ID, base: html.URL, want: Failure(ollamakind.Kind.NotShaped()), message: "not like Ollama's API"},
+		{name: "a self-signed certificate", kind: openaikind.ID, base: tlsSrv.URL, want: FailTLS, message: "The server's TLS certificate is not trusted: x509:"},
+		{name: "a closed port", kind: ollamakind.ID, base: providertest.DownURL(), want: FailRefused, message: "Connection refused at 127.0.0.1:"},
+		{name: "a name that does not exist", kind: ollamakind.ID, base: "http://brook-probe.invalid:11434", want: FailDNS, message: "The name brook-probe.invalid could not be found (DNS). Check the address."},
+		{name: "a server that hangs", kind: openaikind.ID, base: hanging.URL, timeout: 200 * time.Millisecond, want: FailTimeout, message: "did not answer in time"},
+		{name: "a redirect to another port, with the key", kind: openaikind.ID, base: redirecting.URL + "/v1", key: "sk-right", want: FailRedirect, message: "redirected Brook to " + openaiSrv.URL},
+		{name: "an empty URL", kind: ollamakind.ID, base: " ", want: FailBadURL, message: "no base URL"},
+		{name: "not http", kind: openaikind.ID, base: "ftp://example.com", want: FailBadURL, message: "not an http:// or https:// URL"},
+		{name: "no host", kind: openaikind.ID, base: "http://", want: FailBadURL, message: "not an http:// or https:// URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,7 +129,7 @@ func TestProbeSaysWhatFailed(t *testing.T) {
 func TestProbeTimesTheTest(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{Models: []string{"one"}})
 	defer srv.Close()
-	got := Probe(context.Background(), store.KindOllama, srv.URL, "", nil)
+	got := Probe(context.Background(), ollamakind.ID, srv.URL, "", nil)
 	if !got.OK || got.Millis < 0 || !strings.HasSuffix(got.Message, " ms.") || !strings.Contains(got.Message, "1 model,") {
 		t.Errorf("got %+v", got)
 	}

@@ -9,16 +9,15 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"brook/backend/endpoints/kind"
 	"brook/backend/provider"
 	"brook/backend/provider/ollama"
-	"brook/backend/provider/openai"
 	"brook/backend/secrets"
 	"brook/backend/store"
 )
@@ -27,6 +26,7 @@ import (
 type Store interface {
 	ListEndpoints(ctx context.Context) ([]store.Endpoint, error)
 	SaveEndpoint(ctx context.Context, e store.Endpoint) (store.Endpoint, error)
+	DeleteEndpoint(ctx context.Context, id string) error
 	AppState(ctx context.Context) (store.AppState, error)
 	SetSeededOllamaURL(ctx context.Context, url string) error
 }
@@ -94,8 +94,12 @@ func (r *Registry) Client(ctx context.Context, id string) (provider.Client, erro
 }
 
 func (r *Registry) clientFor(e store.Endpoint) (provider.Client, error) {
+	k, ok := kind.Lookup(string(e.Kind))
+	if !ok {
+		return nil, fmt.Errorf("unknown endpoint kind %q", e.Kind)
+	}
 	key := ""
-	if e.Kind == store.KindOpenAI {
+	if k.Key != kind.KeyNone {
 		var err error
 		if key, err = r.keys.Get(e.ID); err != nil {
 			return nil, fmt.Errorf("reading the API key from the keyring: %w", err)
@@ -111,15 +115,7 @@ func (r *Registry) clientFor(e store.Endpoint) (provider.Client, error) {
 	if c, ok := r.clients[e.ID]; ok && c.endpoint.BaseURL == e.BaseURL && c.endpoint.Kind == e.Kind && c.key == key && c.headers == fingerprint {
 		return c.client, nil
 	}
-	var client provider.Client
-	switch e.Kind {
-	case store.KindOllama:
-		client = ollama.NewWithHeaders(e.BaseURL, headers)
-	case store.KindOpenAI:
-		client = openai.NewWithHeaders(e.BaseURL, key, headers)
-	default:
-		return nil, fmt.Errorf("unknown endpoint kind %q", e.Kind)
-	}
+	client := k.New(e.BaseURL, key, headers)
 	r.clients[e.ID] = cachedClient{endpoint: e, key: key, headers: fingerprint, client: client}
 	return client, nil
 }
@@ -286,11 +282,13 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 		sort.Slice(models, func(i, j int) bool { return models[i].Name < models[j].Name })
 		st.Models = models
 	}
-	if len(st.Models) == 0 && len(st.Endpoint.ExtraModels) == 0 && st.Endpoint.Kind == store.KindOllama {
-		st.Hint = "Ollama is running but has no models. Get one with: ollama pull llama3.2"
+	if len(st.Models) == 0 && len(st.Endpoint.ExtraModels) == 0 {
+		if k, ok := kind.Lookup(string(st.Endpoint.Kind)); ok {
+			st.Hint = k.Words.NoModels
+		}
 	}
-	if oc, ok := client.(*ollama.Client); ok {
-		r.capabilities(ctx, st.Endpoint.ID, oc, st.Models)
+	if cr, ok := client.(capabilityReader); ok {
+		r.capabilities(ctx, st.Endpoint.ID, cr, st.Models)
 	}
 }
 
@@ -320,10 +318,15 @@ func answered(ctx context.Context, err error) bool {
 	return !errors.As(err, &broken)
 }
 
-// capabilities fills in what each model can do, from Ollama's /api/show, a
-// few at a time. Answers are kept per model name and size, so a model is
-// asked about once until it changes.
-func (r *Registry) capabilities(ctx context.Context, endpointID string, c *ollama.Client, models []provider.Model) {
+// capabilityReader is a client that says what each model can do (Ollama's /api/show).
+type capabilityReader interface {
+	Capabilities(ctx context.Context, model string) ([]string, error)
+}
+
+// capabilities fills in what each model can do, from a client that says
+// (Ollama's /api/show), a few at a time. Answers are kept per model name and
+// size, so a model is asked about once until it changes.
+func (r *Registry) capabilities(ctx context.Context, endpointID string, c capabilityReader, models []provider.Model) {
 	var wg sync.WaitGroup
 	limit := make(chan struct{}, 4)
 	for i := range models {
@@ -362,8 +365,8 @@ func hintFor(e store.Endpoint, err error) string {
 	if errors.As(err, &refused) && (refused.Status == 401 || refused.Status == 403) {
 		return "Check the API key in Settings → Endpoints."
 	}
-	if e.Kind == store.KindOllama {
-		return "Ollama is not running at " + e.BaseURL + ". Start it with `ollama serve` (or open the Ollama app); get it from https://ollama.com/download. Brook keeps your history meanwhile."
+	if k, ok := kind.Lookup(string(e.Kind)); ok && k.Words.Unreachable != nil {
+		return k.Words.Unreachable(e.BaseURL)
 	}
 	return "Brook could not reach " + e.BaseURL + ". Check the base URL in Settings → Endpoints and your network."
 }
@@ -410,19 +413,13 @@ func Pick(statuses []Status, preferred ...Selection) Selection {
 	return Selection{}
 }
 
-// Environment is what first-run seeding reads: the Ollama and OpenAI conventions.
-type Environment struct {
-	OllamaHost    string // $OLLAMA_HOST
-	OpenAIBaseURL string // $OPENAI_BASE_URL
-	OpenAIAPIKey  string // $OPENAI_API_KEY
-}
-
-// SeedDefaults configures endpoints on first run (when there are none): Ollama
-// at $OLLAMA_HOST or http://127.0.0.1:11434, and an OpenAI-compatible endpoint
-// when OPENAI_BASE_URL or OPENAI_API_KEY is set. The key goes to the keyring.
-// On later runs it keeps the Ollama endpoint it configured in step with
-// $OLLAMA_HOST, unless the user has edited that endpoint since.
-func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Environment) error {
+// SeedDefaults configures endpoints on first run (when there are none):
+// each kind's seed from the environment ([kind.Kind.Seed]), such as Ollama at
+// $OLLAMA_HOST or http://127.0.0.1:11434, and an OpenAI-compatible endpoint
+// when OPENAI_BASE_URL or OPENAI_API_KEY is set. Keys go to the keyring. On
+// later runs it keeps the endpoint whose seed follows the environment in
+// step with it, unless the user has edited that endpoint since.
+func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, getenv func(string) string) error {
 	existing, err := s.ListEndpoints(ctx)
 	if err != nil {
 		return err
@@ -431,100 +428,53 @@ func SeedDefaults(ctx context.Context, s Store, keys secrets.Keyring, env Enviro
 	if err != nil {
 		return err
 	}
-	ollamaURL := OllamaURL(env.OllamaHost)
-	if len(existing) > 0 {
-		return followOllamaHost(ctx, s, existing, state.SeededOllamaURL, ollamaURL)
-	}
-	if _, err := s.SaveEndpoint(ctx, store.Endpoint{
-		Name: "Ollama", Kind: store.KindOllama, BaseURL: ollamaURL, Enabled: true,
-	}); err != nil {
-		return err
-	}
-	if err := s.SetSeededOllamaURL(ctx, ollamaURL); err != nil {
-		return err
-	}
-	if env.OpenAIBaseURL == "" && env.OpenAIAPIKey == "" {
-		return nil
-	}
-	base := env.OpenAIBaseURL
-	if base == "" {
-		base = "https://api.openai.com/v1"
-	}
-	e, err := s.SaveEndpoint(ctx, store.Endpoint{Name: openAIName(base), Kind: store.KindOpenAI, BaseURL: base, Enabled: true})
-	if err != nil {
-		return err
-	}
-	if env.OpenAIAPIKey != "" {
-		return keys.Set(e.ID, env.OpenAIAPIKey)
+	for _, k := range kind.All() {
+		if k.Seed == nil {
+			continue
+		}
+		seed, ok := k.Seed(getenv)
+		if !ok {
+			continue
+		}
+		if len(existing) > 0 {
+			if seed.Follows {
+				if err := follow(ctx, s, existing, k.ID, state.SeededOllamaURL, seed.BaseURL); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		e, err := s.SaveEndpoint(ctx, store.Endpoint{Name: seed.Name, Kind: store.EndpointKind(k.ID), BaseURL: seed.BaseURL, Enabled: true})
+		if err != nil {
+			return err
+		}
+		if seed.Follows {
+			if err := s.SetSeededOllamaURL(ctx, seed.BaseURL); err != nil {
+				return err
+			}
+		}
+		if seed.APIKey != "" && k.Key != kind.KeyNone {
+			if err := keys.Set(e.ID, seed.APIKey); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-func followOllamaHost(ctx context.Context, s Store, existing []store.Endpoint, seeded, ollamaURL string) error {
-	if seeded == "" || seeded == ollamaURL {
+// follow moves the endpoint of kind id still at the seeded address to now.
+func follow(ctx context.Context, s Store, existing []store.Endpoint, id, seeded, now string) error {
+	if seeded == "" || seeded == now {
 		return nil
 	}
 	for _, e := range existing {
-		if e.Kind == store.KindOllama && e.BaseURL == seeded {
-			e.BaseURL = ollamaURL
+		if string(e.Kind) == id && e.BaseURL == seeded {
+			e.BaseURL = now
 			if _, err := s.SaveEndpoint(ctx, e); err != nil {
 				return err
 			}
-			return s.SetSeededOllamaURL(ctx, ollamaURL)
+			return s.SetSeededOllamaURL(ctx, now)
 		}
 	}
 	return nil
-}
-
-func openAIName(base string) string {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || u.Host == "api.openai.com" {
-		return "OpenAI"
-	}
-	return "OpenAI-compatible (" + u.Host + ")"
-}
-
-// OllamaURL reads $OLLAMA_HOST the way Ollama does (envconfig.ConnectableHost):
-// a bare host, host:port, :port or a URL; a bare host gets scheme http and
-// port 11434, a URL its scheme's port. 0.0.0.0 (a listen
-// address) is reached on loopback.
-func OllamaURL(host string) string {
-	host = strings.TrimSpace(strings.Trim(strings.TrimSpace(host), `"'`))
-	if host == "" {
-		return "http://127.0.0.1:11434"
-	}
-	scheme, rest, explicit := strings.Cut(host, "://")
-	if !explicit {
-		scheme, rest = "http", host
-		if host == "ollama.com" {
-			scheme, rest = "https", "ollama.com:443"
-		}
-	}
-	hostport, path, _ := strings.Cut(rest, "/")
-	h, port := hostport, ""
-	if i := strings.LastIndex(hostport, ":"); i >= 0 && !strings.HasSuffix(hostport, "]") {
-		h, port = hostport[:i], hostport[i+1:]
-	}
-	if port == "" {
-		// As Ollama's envconfig.Host: a URL with a scheme gets the scheme's
-		// port; a bare host gets Ollama's.
-		port = "11434"
-		switch {
-		case explicit && scheme == "http":
-			port = "80"
-		case explicit && scheme == "https":
-			port = "443"
-		}
-	}
-	switch h {
-	case "", "0.0.0.0":
-		h = "127.0.0.1"
-	case "[::]":
-		h = "[::1]"
-	}
-	u := scheme + "://" + h + ":" + port
-	if path != "" {
-		u += "/" + strings.TrimSuffix(path, "/")
-	}
-	return u
 }

@@ -2,61 +2,22 @@ package endpoints
 
 import (
 	"context"
-	"net/url"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
-	"github.com/ollama/ollama/envconfig"
 	"github.com/zalando/go-keyring"
 
+	_ "brook/backend/endpoints/allkinds"
+
+	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/provider"
 	"brook/backend/providertest"
 	"brook/backend/secrets"
 	"brook/backend/store"
 )
-
-func TestOllamaURLFollowsOllamasConvention(t *testing.T) {
-	tests := map[string]string{
-		"":                            "http://127.0.0.1:11434",
-		"127.0.0.1":                   "http://127.0.0.1:11434",
-		"0.0.0.0":                     "http://127.0.0.1:11434",
-		":8080":                       "http://127.0.0.1:8080",
-		"example.com:1234":            "http://example.com:1234",
-		"http://10.0.0.5:11434":       "http://10.0.0.5:11434",
-		"https://ollama.example.com":  "https://ollama.example.com:443",
-		`"localhost:7777"`:            "http://localhost:7777",
-		"http://host:1/proxy/ollama/": "http://host:1/proxy/ollama",
-		"http://ollama.lan":           "http://ollama.lan:80",
-		"ollama.lan":                  "http://ollama.lan:11434",
-		"ollama.com":                  "https://ollama.com:443",
-	}
-	for in, want := range tests {
-		if got := OllamaURL(in); got != want {
-			t.Errorf("OllamaURL(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// Brook reaches the server Ollama's own client would: the same scheme, host
-// and port as envconfig.ConnectableHost for the same $OLLAMA_HOST.
-func TestOllamaURLMatchesOllamasEnvconfig(t *testing.T) {
-	for _, in := range []string{
-		"", "127.0.0.1", "0.0.0.0", "0.0.0.0:9999", "example.com:1234", "http://10.0.0.5:11434",
-		"https://ollama.example.com", "http://ollama.lan", "ollama.lan", "ollama.com", "[::1]:7777",
-		"https://host:8443", `"localhost:7777"`, "http://0.0.0.0",
-	} {
-		t.Setenv("OLLAMA_HOST", in)
-		want := envconfig.ConnectableHost()
-		got, err := url.Parse(OllamaURL(in))
-		if err != nil {
-			t.Fatalf("OllamaURL(%q): %v", in, err)
-		}
-		if got.Scheme != want.Scheme || got.Host != want.Host {
-			t.Errorf("OllamaURL(%q) = %s://%s; Ollama's client goes to %s://%s", in, got.Scheme, got.Host, want.Scheme, want.Host)
-		}
-	}
-}
 
 func TestPickPrefersTheLastUsedModel(t *testing.T) {
 	ep := func(id string) store.Endpoint { return store.Endpoint{ID: id} }
@@ -144,6 +105,11 @@ func (m *memoryEndpoints) SaveEndpoint(_ context.Context, e store.Endpoint) (sto
 	return e, nil
 }
 
+func (m *memoryEndpoints) DeleteEndpoint(_ context.Context, id string) error {
+	m.list = slices.DeleteFunc(m.list, func(e store.Endpoint) bool { return e.ID == id })
+	return nil
+}
+
 func (m *memoryEndpoints) AppState(context.Context) (store.AppState, error) {
 	return m.state, nil
 }
@@ -158,10 +124,10 @@ func TestSeededOllamaFollowsOllamaHostUntilTheUserEditsIt(t *testing.T) {
 	ctx := context.Background()
 	s := &memoryEndpoints{}
 	keys := secrets.New("BrookFollowTest")
-	if err := SeedDefaults(ctx, s, keys, Environment{OllamaHost: "127.0.0.1:1111"}); err != nil {
+	if err := SeedDefaults(ctx, s, keys, env{"OLLAMA_HOST": "127.0.0.1:1111"}.get); err != nil {
 		t.Fatal(err)
 	}
-	if err := SeedDefaults(ctx, s, keys, Environment{OllamaHost: "127.0.0.1:2222"}); err != nil {
+	if err := SeedDefaults(ctx, s, keys, env{"OLLAMA_HOST": "127.0.0.1:2222"}.get); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.list) != 1 || s.list[0].BaseURL != "http://127.0.0.1:2222" {
@@ -169,7 +135,7 @@ func TestSeededOllamaFollowsOllamaHostUntilTheUserEditsIt(t *testing.T) {
 	}
 	// The user points it elsewhere: from now on their choice wins.
 	s.list[0].BaseURL = "http://gpu-box:11434"
-	if err := SeedDefaults(ctx, s, keys, Environment{OllamaHost: "127.0.0.1:3333"}); err != nil {
+	if err := SeedDefaults(ctx, s, keys, env{"OLLAMA_HOST": "127.0.0.1:3333"}.get); err != nil {
 		t.Fatal(err)
 	}
 	if s.list[0].BaseURL != "http://gpu-box:11434" {
@@ -181,23 +147,23 @@ func TestSeedDefaults(t *testing.T) {
 	keyring.MockInit()
 	tests := []struct {
 		name      string
-		env       Environment
+		env       env
 		wantKinds []store.EndpointKind
 		wantURLs  []string
 		wantKey   string
 	}{
-		{"ollama only", Environment{}, []store.EndpointKind{store.KindOllama}, []string{"http://127.0.0.1:11434"}, ""},
-		{"OLLAMA_HOST honoured", Environment{OllamaHost: "127.0.0.1:5555"}, []store.EndpointKind{store.KindOllama}, []string{"http://127.0.0.1:5555"}, ""},
-		{"OPENAI_API_KEY alone means api.openai.com", Environment{OpenAIAPIKey: "sk-x"},
-			[]store.EndpointKind{store.KindOllama, store.KindOpenAI}, []string{"http://127.0.0.1:11434", "https://api.openai.com/v1"}, "sk-x"},
-		{"OPENAI_BASE_URL alone", Environment{OpenAIBaseURL: "http://127.0.0.1:8000/v1"},
-			[]store.EndpointKind{store.KindOllama, store.KindOpenAI}, []string{"http://127.0.0.1:11434", "http://127.0.0.1:8000/v1"}, ""},
+		{"ollama only", env{}, []store.EndpointKind{ollamakind.ID}, []string{"http://127.0.0.1:11434"}, ""},
+		{"OLLAMA_HOST honoured", env{"OLLAMA_HOST": "127.0.0.1:5555"}, []store.EndpointKind{ollamakind.ID}, []string{"http://127.0.0.1:5555"}, ""},
+		{"OPENAI_API_KEY alone means api.openai.com", env{"OPENAI_API_KEY": "sk-x"},
+			[]store.EndpointKind{ollamakind.ID, openaikind.ID}, []string{"http://127.0.0.1:11434", "https://api.openai.com/v1"}, "sk-x"},
+		{"OPENAI_BASE_URL alone", env{"OPENAI_BASE_URL": "http://127.0.0.1:8000/v1"},
+			[]store.EndpointKind{ollamakind.ID, openaikind.ID}, []string{"http://127.0.0.1:11434", "http://127.0.0.1:8000/v1"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &memoryEndpoints{}
 			keys := secrets.New("BrookSeedTest-" + tt.name)
-			if err := SeedDefaults(context.Background(), s, keys, tt.env); err != nil {
+			if err := SeedDefaults(context.Background(), s, keys, tt.env.get); err != nil {
 				t.Fatal(err)
 			}
 			if len(s.list) != len(tt.wantKinds) {
@@ -214,7 +180,7 @@ func TestSeedDefaults(t *testing.T) {
 				}
 			}
 			// A second start changes nothing: the user's configuration wins.
-			if err := SeedDefaults(context.Background(), s, keys, Environment{OllamaHost: tt.env.OllamaHost, OpenAIAPIKey: "other"}); err != nil || len(s.list) != len(tt.wantKinds) || s.list[0].BaseURL != tt.wantURLs[0] {
+			if err := SeedDefaults(context.Background(), s, keys, env{"OLLAMA_HOST": tt.env["OLLAMA_HOST"], "OPENAI_API_KEY": "other"}.get); err != nil || len(s.list) != len(tt.wantKinds) || s.list[0].BaseURL != tt.wantURLs[0] {
 				t.Fatalf("second seeding changed the endpoints: %v, %d", err, len(s.list))
 			}
 		})
@@ -226,7 +192,7 @@ func TestOverlappingSurveysAskEachEndpointOnce(t *testing.T) {
 	srv := providertest.NewOllama(providertest.Script{})
 	defer srv.Close()
 	s := &memoryEndpoints{}
-	if _, err := s.SaveEndpoint(context.Background(), store.Endpoint{Name: "Ollama", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true}); err != nil {
+	if _, err := s.SaveEndpoint(context.Background(), store.Endpoint{Name: "Ollama", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	r := New(s, secrets.New("BrookSurveyTest"))
@@ -275,10 +241,10 @@ func TestSeedingKeepsItsStateApartFromSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := secrets.New("BrookSeedStateTest")
-	if err := SeedDefaults(ctx, st, keys, Environment{OllamaHost: "127.0.0.1:1111"}); err != nil {
+	if err := SeedDefaults(ctx, st, keys, env{"OLLAMA_HOST": "127.0.0.1:1111"}.get); err != nil {
 		t.Fatal(err)
 	}
-	if err := SeedDefaults(ctx, st, keys, Environment{OllamaHost: "127.0.0.1:2222"}); err != nil {
+	if err := SeedDefaults(ctx, st, keys, env{"OLLAMA_HOST": "127.0.0.1:2222"}.get); err != nil {
 		t.Fatal(err)
 	}
 	state, err := st.AppState(ctx)
@@ -293,3 +259,8 @@ func TestSeedingKeepsItsStateApartFromSettings(t *testing.T) {
 		t.Fatalf("endpoints = %+v", list)
 	}
 }
+
+// env is an environment for seeding, read with get.
+type env map[string]string
+
+func (e env) get(name string) string { return e[name] }

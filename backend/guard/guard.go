@@ -278,6 +278,17 @@ func Theme(theme string) error {
 	return OneOf("theme", theme, Themes...)
 }
 
+// First returns the first of errs that is not nil: the first of several
+// checks that refused.
+func First(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // OneOf checks that value is one of allowed (what names the setting).
 func OneOf(what, value string, allowed ...string) error {
 	for _, a := range allowed {

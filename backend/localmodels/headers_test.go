@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"brook/backend/endpoints/kind/ollamakind"
 	"brook/backend/events"
 	"brook/backend/secrets"
 	"brook/backend/store"
@@ -49,7 +50,7 @@ func TestEndpointHeadersReachTheServer(t *testing.T) {
 	t.Cleanup(srv.Close)
 	keys := &memoryKeys{m: map[string]string{store.HeaderSecretID("gw", "X-Api-Key"): "gateway-secret"}}
 	m := New(context.Background(), Config{
-		Store: fakeStore{{ID: "gw", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true, HeaderNames: []string{"X-Api-Key"}}},
+		Store: fakeStore{{ID: "gw", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true, HeaderNames: []string{"X-Api-Key"}}},
 		Keys:  keys,
 	})
 	t.Cleanup(m.Close)
@@ -89,7 +90,7 @@ func TestPullSendsTheEndpointHeaders(t *testing.T) {
 	keys := &memoryKeys{m: map[string]string{store.HeaderSecretID("gw", "X-Api-Key"): "gateway-secret"}}
 	rec := &events.Recorder{}
 	m := New(context.Background(), Config{
-		Store:   fakeStore{{ID: "gw", Kind: store.KindOllama, BaseURL: gateway.URL, Enabled: true, HeaderNames: []string{"X-Api-Key"}}},
+		Store:   fakeStore{{ID: "gw", Kind: ollamakind.ID, BaseURL: gateway.URL, Enabled: true, HeaderNames: []string{"X-Api-Key"}}},
 		Keys:    keys,
 		Emitter: rec,
 	})

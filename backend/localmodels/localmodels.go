@@ -24,6 +24,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"brook/backend/endpoints"
+	"brook/backend/endpoints/kind"
 	"brook/backend/events"
 	"brook/backend/guard"
 	"brook/backend/provider"
@@ -213,7 +214,7 @@ func (m *Manager) resolve(ctx context.Context, id string) (server, error) {
 		if e.ID != id {
 			continue
 		}
-		if e.Kind != store.KindOllama {
+		if k, ok := kind.Lookup(string(e.Kind)); !ok || !k.Caps.LocalModels {
 			return server{}, ErrNotOllama
 		}
 		u, err := baseURL(e.BaseURL)

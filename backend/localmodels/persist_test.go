@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"brook/backend/endpoints/kind/ollamakind"
 	"brook/backend/events"
-	"brook/backend/store"
 )
 
 // lockedBuffer is a log sink safe for the pulls' goroutines.
@@ -40,7 +40,7 @@ func openManager(t *testing.T, url, dir string, log *lockedBuffer) (*Manager, *e
 	t.Helper()
 	rec := &events.Recorder{}
 	cfg := Config{
-		Store:     fakeStore{{ID: "ollama", Kind: store.KindOllama, BaseURL: url, Enabled: true}},
+		Store:     fakeStore{{ID: "ollama", Kind: ollamakind.ID, BaseURL: url, Enabled: true}},
 		Emitter:   rec,
 		PullsFile: filepath.Join(dir, PullsFileName),
 	}

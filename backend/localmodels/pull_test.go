@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"brook/backend/endpoints"
+	_ "brook/backend/endpoints/allkinds"
+	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/events"
 	"brook/backend/guard"
 	"brook/backend/store"
@@ -83,8 +86,8 @@ func newManager(t *testing.T, url string, cfg Config) (*Manager, *events.Recorde
 	t.Helper()
 	rec := &events.Recorder{}
 	cfg.Store = fakeStore{
-		{ID: "ollama", Kind: store.KindOllama, BaseURL: url, Enabled: true},
-		{ID: "openai", Kind: store.KindOpenAI, BaseURL: "https://api.openai.com/v1", Enabled: true},
+		{ID: "ollama", Kind: ollamakind.ID, BaseURL: url, Enabled: true},
+		{ID: "openai", Kind: openaikind.ID, BaseURL: "https://api.openai.com/v1", Enabled: true},
 	}
 	cfg.Emitter = rec
 	m := New(context.Background(), cfg)

@@ -68,45 +68,8 @@ func (r BrokenReason) Describe() string {
 	return string(r)
 }
 
-// endReasons says in words how an answer that did not break ended: a finish
-// reason of the server, or the user's stop. A whole answer ("stop") needs none.
-var endReasons = map[string]string{
-	"stop":      "",
-	"length":    "the answer reached the token limit",
-	"user_stop": "stopped by you",
-}
-
-// ReasonCodes lists every reason code [ReasonText] knows: the broken-stream
-// reasons and the end reasons stored with answers.
-func ReasonCodes() []string {
-	codes := make([]string, 0, len(BrokenReasons)+len(endReasons))
-	for _, r := range BrokenReasons {
-		codes = append(codes, string(r))
-	}
-	for code := range endReasons {
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
-	return codes
-}
-
-// reasonPhrase says a known reason code as part of a sentence.
-func reasonPhrase(code string) (string, bool) {
-	if text, ok := endReasons[code]; ok {
-		return text, true
-	}
-	if slices.Contains(BrokenReasons, BrokenReason(code)) {
-		return BrokenReason(code).Describe(), true
-	}
-	return "", false
-}
-
-// ReasonText says a reason code stored with an answer as a sentence, or ""
-// when ok is false: a code Brook does not know.
-func ReasonText(code string) (text string, ok bool) {
-	phrase, ok := reasonPhrase(code)
-	return capitalize(phrase), ok
-}
+// Sentence says the reason as a sentence of its own, without the full stop.
+func (r BrokenReason) Sentence() string { return capitalize(r.Describe()) }
 
 // unknownBreak stands for a broken-stream reason Brook does not know.
 const unknownBreak = "the stream broke"
@@ -193,7 +156,7 @@ func Explain(err error) string {
 		}
 		return refused.Error()
 	case errors.As(err, &broken):
-		return capitalize(broken.Reason.Describe()) + "."
+		return broken.Reason.Sentence() + "."
 	}
 	return capitalize(err.Error())
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 )
 
@@ -38,35 +37,9 @@ func TestEveryBrokenReasonHasWords(t *testing.T) {
 			t.Errorf("%s says %q, as another reason does", r, words)
 		}
 		seen[words] = true
-		if text, ok := ReasonText(string(r)); !ok || text != capitalize(words) {
-			t.Errorf("ReasonText(%s) = %q, %v; want %q", r, text, ok, capitalize(words))
+		if sentence := r.Sentence(); sentence != capitalize(words) {
+			t.Errorf("%s as a sentence: %q, want %q", r, sentence, capitalize(words))
 		}
-	}
-}
-
-func TestReasonTextSaysStoredCodesAsSentences(t *testing.T) {
-	tests := []struct {
-		code string
-		want string
-		ok   bool
-	}{
-		{"dropped", "The connection dropped mid-answer", true},
-		{"idle_timeout", "The model stopped sending words for too long", true},
-		{"user_skipped_wait", "You chose not to wait for the stream", true},
-		{"length", "The answer reached the token limit", true},
-		{"user_stop", "Stopped by you", true},
-		{"stop", "", true},
-		{"content_filter", "", false},
-		{"", "", false},
-	}
-	for _, tt := range tests {
-		if got, ok := ReasonText(tt.code); got != tt.want || ok != tt.ok {
-			t.Errorf("ReasonText(%q) = %q, %v; want %q, %v", tt.code, got, ok, tt.want, tt.ok)
-		}
-	}
-	codes := ReasonCodes()
-	if len(codes) != len(BrokenReasons)+3 || !slices.IsSorted(codes) {
-		t.Errorf("ReasonCodes() = %v", codes)
 	}
 }
 

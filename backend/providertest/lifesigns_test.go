@@ -66,19 +66,22 @@ func TestLifeSignsOpenAI(t *testing.T) {
 		name   string
 		script Script
 		// min and max bound the counts of keep-alives and role chunks
-		// before the first token, between tokens and after the last.
+		// before the first token, between tokens and after the last. The
+		// minimums are 1 (2 for role chunks: more than the usual one), not
+		// what the delays would give on an idle machine: a loaded one
+		// fires fewer ticks, and what matters is where the signs go.
 		minKeep, maxKeep, minRole, maxRole [3]int
 	}{
 		{"none by default", Script{FirstTokenDelay: 60 * time.Millisecond, TokenDelay: 60 * time.Millisecond},
 			[3]int{}, [3]int{}, [3]int{1, 0, 0}, [3]int{1, 0, 0}},
 		{"keep-alives before the first token", Script{FirstTokenDelay: 150 * time.Millisecond, KeepAliveEvery: 25 * time.Millisecond},
-			[3]int{3, 0, 0}, [3]int{6, 0, 0}, [3]int{1, 0, 0}, [3]int{1, 0, 0}},
+			[3]int{1, 0, 0}, [3]int{6, 0, 0}, [3]int{1, 0, 0}, [3]int{1, 0, 0}},
 		{"keep-alives between tokens", Script{TokenDelay: 150 * time.Millisecond, KeepAliveEvery: 25 * time.Millisecond},
-			[3]int{0, 3, 0}, [3]int{0, 6, 0}, [3]int{1, 0, 0}, [3]int{1, 0, 0}},
+			[3]int{0, 1, 0}, [3]int{0, 6, 0}, [3]int{1, 0, 0}, [3]int{1, 0, 0}},
 		{"role chunks before the first token only", Script{FirstTokenDelay: 150 * time.Millisecond, TokenDelay: 100 * time.Millisecond, RoleChunksEvery: 25 * time.Millisecond},
-			[3]int{}, [3]int{}, [3]int{4, 0, 0}, [3]int{7, 0, 0}},
+			[3]int{}, [3]int{}, [3]int{2, 0, 0}, [3]int{7, 0, 0}},
 		{"both", Script{FirstTokenDelay: 150 * time.Millisecond, TokenDelay: 100 * time.Millisecond, RoleChunksEvery: 25 * time.Millisecond, KeepAliveEvery: 25 * time.Millisecond},
-			[3]int{3, 2, 0}, [3]int{6, 4, 0}, [3]int{4, 0, 0}, [3]int{7, 0, 0}},
+			[3]int{1, 1, 0}, [3]int{6, 4, 0}, [3]int{2, 0, 0}, [3]int{7, 0, 0}},
 	}
 	for _, tc := range cases {
 		for _, ep := range chatEndpoints[1:] { // the OpenAI API, of Ollama and of OpenAI

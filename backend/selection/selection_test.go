@@ -9,6 +9,8 @@ import (
 
 	"brook/backend/chat"
 	"brook/backend/endpoints"
+	_ "brook/backend/endpoints/allkinds"
+	"brook/backend/endpoints/kind/ollamakind"
 	"brook/backend/events"
 	"brook/backend/providertest"
 	"brook/backend/secrets"
@@ -36,7 +38,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep, err := st.SaveEndpoint(context.Background(), store.Endpoint{Name: "Local", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true})
+	ep, err := st.SaveEndpoint(context.Background(), store.Endpoint{Name: "Local", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}

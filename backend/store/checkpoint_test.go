@@ -28,8 +28,12 @@ func TestCheckpointsFollowWritesOnly(t *testing.T) {
 	before := s.checkpointRuns.Load()
 	c := mustConversation(t, s, "written")
 	mustMessage(t, s, c.ID, RoleUser, "hello")
-	// The checkpointer woke, copied the whole log, and waits again.
-	waitUntil(t, func() bool { return s.checkpointRuns.Load() > before && s.checkpointerIdle.Load() })
+	// The checkpointer woke, copied the whole log, and waits again with no
+	// poke left from the second write (idle is also true for a moment
+	// between two pokes).
+	waitUntil(t, func() bool {
+		return s.checkpointRuns.Load() > before && len(s.committed) == 0 && s.checkpointerIdle.Load()
+	})
 
 	runs := s.checkpointRuns.Load()
 	for range 20 {

@@ -13,7 +13,7 @@ import (
 func TestEndpointExtrasRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	e, err := s.SaveEndpoint(ctx, Endpoint{Name: "Gateway", Kind: KindOpenAI, BaseURL: "http://gw.example/v1", Enabled: true,
+	e, err := s.SaveEndpoint(ctx, Endpoint{Name: "Gateway", Kind: "openai", BaseURL: "http://gw.example/v1", Enabled: true,
 		ExtraModels: []string{" my-model ", "other", "my-model"}, HeaderNames: []string{"x-api-key", "HTTP-Referer"}})
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestEndpointExtrasRoundTrip(t *testing.T) {
 func TestEndpointExtrasRefused(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	good, err := s.SaveEndpoint(ctx, Endpoint{Name: "Gateway", Kind: KindOpenAI, BaseURL: "http://gw.example/v1", Enabled: true,
+	good, err := s.SaveEndpoint(ctx, Endpoint{Name: "Gateway", Kind: "openai", BaseURL: "http://gw.example/v1", Enabled: true,
 		ExtraModels: []string{"kept"}, HeaderNames: []string{"X-Api-Key"}})
 	if err != nil {
 		t.Fatal(err)

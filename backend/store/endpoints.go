@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -51,6 +52,10 @@ func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	return list, rows.Err()
 }
 
+// validKind is what a kind's ID looks like; which kinds exist is known
+// above the store (brook/backend/endpoints/kind).
+var validKind = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+
 // validateEndpoint checks an endpoint before it is saved and tidies its
 // name and base URL.
 func validateEndpoint(e *Endpoint) error {
@@ -59,8 +64,8 @@ func validateEndpoint(e *Endpoint) error {
 	if e.Name == "" {
 		return invalid("an endpoint needs a name")
 	}
-	if e.Kind != KindOllama && e.Kind != KindOpenAI {
-		return invalid("endpoint kind %q is not %q or %q", e.Kind, KindOllama, KindOpenAI)
+	if !validKind.MatchString(string(e.Kind)) {
+		return invalid("endpoint kind %q is not a kind's ID (lower-case letters and digits)", e.Kind)
 	}
 	if e.ServerKind != "" && !provider.ServerKind(e.ServerKind).Valid() {
 		known := make([]string, len(provider.ServerKinds))

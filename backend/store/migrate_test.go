@@ -34,7 +34,8 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 	}
 	if k >= 3 {
 		exec(`INSERT INTO endpoints (id, name, kind, base_url, enabled, models, created_at)
-			VALUES ('ep-local', 'Local', 'ollama', 'http://127.0.0.1:11434', 1, '["llama3"]', 500)`)
+			VALUES ('ep-local', 'Local', 'ollama', 'http://127.0.0.1:11434', 1, '["llama3"]', 500),
+			       ('ep-cloud', 'Cloud', 'openai', 'https://api.example.com/v1', 0, '[]', 500)`)
 		// Until version 9 Brook's own state lived in the settings document too.
 		if k < 9 {
 			exec(`INSERT INTO settings (id, data) VALUES (1, '{"defaultEndpointId":"ep-local","defaultModel":"llama3","theme":"dark",` +
@@ -64,6 +65,10 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 			thinking_ms = 4200 WHERE id = 2`)
 		// Reasoning checkpointed while streaming survives the start-up recovery.
 		exec(`UPDATE messages SET reasoning = 'Need an example with Println and a deliberation.' WHERE id = 4`)
+	}
+	if k >= 12 {
+		// From version 12 messages form a tree: the two answers of conversation 2 are versions of one.
+		exec(`UPDATE messages SET parent_id = CASE id WHEN 2 THEN 1 WHEN 4 THEN 3 WHEN 5 THEN 3 END, shown_at = created_at`)
 	}
 	if k >= 10 {
 		exec(`UPDATE endpoints SET extra_models = '["gpt-unlisted","模型-b"]', header_names = '["X-Api-Key"]' WHERE id = 'ep-local'`)
@@ -125,6 +130,15 @@ func TestMigrationsReachVersions(t *testing.T) {
 func TestMigrationsReachEndpointExtras(t *testing.T) {
 	if SchemaVersion() < 10 {
 		t.Fatalf("SchemaVersion() = %d, want at least 10", SchemaVersion())
+	}
+}
+
+// TestMigrationsReachOpenEndpointKinds makes sure TestMigrateFromEveryVersion
+// covers the step to version 13 (endpoint kinds not listed in the schema)
+// from populated databases of every earlier version.
+func TestMigrationsReachOpenEndpointKinds(t *testing.T) {
+	if SchemaVersion() < 13 {
+		t.Fatalf("SchemaVersion() = %d, want at least 13", SchemaVersion())
 	}
 }
 
@@ -308,8 +322,15 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 
 	if k >= 3 {
 		endpoints, err := s.ListEndpoints(ctx)
-		if err != nil || len(endpoints) != 1 || endpoints[0].ID != "ep-local" || !slices.Equal(endpoints[0].Models, []string{"llama3"}) {
+		if err != nil || len(endpoints) != 2 || endpoints[0].ID != "ep-local" || !slices.Equal(endpoints[0].Models, []string{"llama3"}) {
 			t.Fatalf("endpoints = %+v, %v", endpoints, err)
+		}
+		// Copying the table for version 13 kept every field and the order
+		// they were added in (same created_at: by rowid).
+		if local, cloud := endpoints[0], endpoints[1]; local.Name != "Local" || local.Kind != "ollama" ||
+			local.BaseURL != "http://127.0.0.1:11434" || !local.Enabled || cloud.ID != "ep-cloud" || cloud.Kind != "openai" ||
+			cloud.Enabled || cloud.BaseURL != "https://api.example.com/v1" {
+			t.Fatalf("endpoints after migration = %+v", endpoints)
 		}
 		// Before version 6 there was no server kind or parallel limit: detect, server default.
 		wantKind, wantParallel := "", 0
@@ -326,6 +347,11 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		}
 		if e := endpoints[0]; !slices.Equal(e.ExtraModels, wantExtra) || !slices.Equal(e.HeaderNames, wantHeaders) {
 			t.Fatalf("endpoint extra models %q, header names %q; want %q, %q", e.ExtraModels, e.HeaderNames, wantExtra, wantHeaders)
+		}
+		// From version 13 the store keeps a kind it does not list: the kinds
+		// are known above it.
+		if _, err := s.SaveEndpoint(ctx, Endpoint{Name: "New kind", Kind: "newkind", BaseURL: "http://127.0.0.1:9"}); err != nil {
+			t.Fatalf("save an endpoint of a kind added after the migration: %v", err)
 		}
 		// The endpoint saves again as it was, with extras added after the migration.
 		e := endpoints[0]

@@ -82,7 +82,7 @@ func TestRecoveryMethodRoundTrips(t *testing.T) {
 func TestEndpointServerKindAndMaxParallel(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	saved, err := s.SaveEndpoint(ctx, Endpoint{Name: "Box", Kind: KindOpenAI, BaseURL: "http://box:8080/v1",
+	saved, err := s.SaveEndpoint(ctx, Endpoint{Name: "Box", Kind: "openai", BaseURL: "http://box:8080/v1",
 		Enabled: true, ServerKind: string(provider.ServerVLLM), MaxParallel: 8})
 	if err != nil {
 		t.Fatal(err)

@@ -209,24 +209,24 @@ func TestBadInputChangesNothing(t *testing.T) {
 			return err
 		}, ErrInvalid},
 		{"messages of unknown conversation", func() error { _, err := s.Messages(ctx, 9999); return err }, ErrNotFound},
-		{"endpoint bad kind", func() error {
-			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "grpc", BaseURL: "http://localhost:1"})
+		{"endpoint kind that is not an ID", func() error {
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "Not a kind!", BaseURL: "http://localhost:1"})
 			return err
 		}, ErrInvalid},
 		{"endpoint bad url", func() error {
-			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOllama, BaseURL: "ftp://host"})
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "ollama", BaseURL: "ftp://host"})
 			return err
 		}, ErrInvalid},
 		{"endpoint url with password", func() error {
-			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOpenAI, BaseURL: "https://me:secret@api.example.com"})
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "openai", BaseURL: "https://me:secret@api.example.com"})
 			return err
 		}, ErrInvalid},
 		{"endpoint unknown server kind", func() error {
-			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOpenAI, BaseURL: "http://localhost:1", ServerKind: "lmstudio"})
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "openai", BaseURL: "http://localhost:1", ServerKind: "lmstudio"})
 			return err
 		}, ErrInvalid},
 		{"endpoint too many parallel answers", func() error {
-			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: KindOllama, BaseURL: "http://localhost:1", MaxParallel: 65})
+			_, err := s.SaveEndpoint(ctx, Endpoint{Name: "x", Kind: "ollama", BaseURL: "http://localhost:1", MaxParallel: 65})
 			return err
 		}, ErrInvalid},
 		{"delete unknown endpoint", func() error { return s.DeleteEndpoint(ctx, "nope") }, ErrNotFound},
@@ -408,14 +408,14 @@ func TestEndpointsAndSettings(t *testing.T) {
 		t.Fatalf("LoadSettings = %+v, %v; want %+v", got, err, settings)
 	}
 
-	local, err := s.SaveEndpoint(ctx, Endpoint{Name: "Local", Kind: KindOllama, BaseURL: "http://127.0.0.1:11434/", Enabled: true})
+	local, err := s.SaveEndpoint(ctx, Endpoint{Name: "Local", Kind: "ollama", BaseURL: "http://127.0.0.1:11434/", Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if local.ID == "" || local.BaseURL != "http://127.0.0.1:11434" {
 		t.Fatalf("saved endpoint = %+v", local)
 	}
-	cloud, err := s.SaveEndpoint(ctx, Endpoint{Name: "Cloud", Kind: KindOpenAI, BaseURL: "https://api.example.com/v1", Models: []string{"gpt-x"}})
+	cloud, err := s.SaveEndpoint(ctx, Endpoint{Name: "Cloud", Kind: "openai", BaseURL: "https://api.example.com/v1", Models: []string{"gpt-x"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,8 @@ type Message struct {
 	// RecoveryMethod says how a recovered answer was completed:
 	// [RecoveryContinued] or [RecoveryReasked].
 	RecoveryMethod string `json:"recoveryMethod,omitempty"`
-	// EndReason is how the answer ended: "stop", "length", "user_stop",
+	// EndReason is how the answer ended: one of chat.EndReason's values
+	// ("stop", "length", "user_stop", ...), the server's own finish reason,
 	// or a broken-stream reason such as "dropped" or "idle_timeout".
 	EndReason string `json:"endReason,omitempty"`
 	// Error is a plain-words reason shown to the user for interrupted and failed answers.
@@ -130,13 +131,10 @@ const (
 	RecoveryReasked = "reasked"
 )
 
-// EndpointKind is the wire protocol an [Endpoint] speaks.
+// EndpointKind is the wire protocol an [Endpoint] speaks: the ID of a kind
+// registered in brook/backend/endpoints/kind ("ollama", "openai"). The store
+// keeps any well-formed ID; the kinds are known above it.
 type EndpointKind string
-
-const (
-	KindOllama EndpointKind = "ollama"
-	KindOpenAI EndpointKind = "openai"
-)
 
 // Endpoint is a configured model server. Its API key is never stored here:
 // it lives in the OS keyring under the endpoint's ID.

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"brook/backend/chat"
 	"brook/backend/store"
 )
 
@@ -329,11 +330,11 @@ func chatgptMessages(path []*chatgptNode, created int64) ([]store.Message, error
 			if fd := m.Metadata.FinishDetails; fd != nil {
 				switch fd.Type {
 				case "stop":
-					msg.EndReason = "stop"
+					msg.EndReason = string(chat.EndStop)
 				case "max_tokens":
-					msg.EndReason = "length"
+					msg.EndReason = string(chat.EndLength)
 				case "interrupted":
-					msg.State, msg.EndReason = store.StateStopped, "user_stop"
+					msg.State, msg.EndReason = store.StateStopped, string(chat.EndUserStop)
 				}
 			}
 			if prev := len(msgs) - 1; prev >= 0 && msgs[prev].Role == store.RoleAssistant {

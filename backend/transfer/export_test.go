@@ -15,6 +15,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/store"
 )
 
@@ -194,7 +195,7 @@ const secret = "sk-proj-BROOKTESTSECRET0123456789abcdef"
 // checks that no export carries it or anything named like a credential.
 func TestExportsHoldNoSecrets(t *testing.T) {
 	endpoint := store.Endpoint{
-		ID: "ep-local-ollama", Name: "Work " + secret, Kind: store.KindOpenAI,
+		ID: "ep-local-ollama", Name: "Work " + secret, Kind: openaikind.ID,
 		BaseURL: "https://api.example.com/v1?key=" + secret, Enabled: true,
 	}
 	settings := store.DefaultSettings()

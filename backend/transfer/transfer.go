@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"brook/backend/chat"
 	"brook/backend/store"
 )
 
@@ -150,7 +151,7 @@ func messageNotes(m store.Message) []note {
 	if m.Resumed {
 		notes = append(notes, note{"recovered", "Finished after a restart: Brook closed before this answer was done and continued it at the next start."})
 	}
-	if m.State == store.StateComplete && m.EndReason == "length" {
+	if m.State == store.StateComplete && m.EndReason == string(chat.EndLength) {
 		notes = append(notes, note{"length", "Cut off at the length limit."})
 	}
 	return notes

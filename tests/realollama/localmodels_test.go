@@ -14,6 +14,8 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	_ "brook/backend/endpoints/allkinds"
+	"brook/backend/endpoints/kind/ollamakind"
 	"brook/backend/events"
 	"brook/backend/localmodels"
 	"brook/backend/store"
@@ -68,7 +70,7 @@ func TestLocalModelsOnARealServer(t *testing.T) {
 	rec := &events.Recorder{}
 	changed := 0
 	m := localmodels.New(ctx, localmodels.Config{
-		Store:   endpointList{{ID: "local", Name: "Ollama", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true}},
+		Store:   endpointList{{ID: "local", Name: "Ollama", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true}},
 		Emitter: rec, Changed: func(string) { changed++ },
 	})
 	defer m.Close()
@@ -175,7 +177,7 @@ func TestPullOnARealServerWithoutRegistry(t *testing.T) {
 	srv := Start(t)
 	rec := &events.Recorder{}
 	m := localmodels.New(context.Background(), localmodels.Config{
-		Store:   endpointList{{ID: "local", Name: "Ollama", Kind: store.KindOllama, BaseURL: srv.URL, Enabled: true}},
+		Store:   endpointList{{ID: "local", Name: "Ollama", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true}},
 		Emitter: rec,
 	})
 	defer m.Close()

@@ -130,61 +130,35 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
 	}
 	ctx, rec := httprec.With(ctx)
-	var (
-		text, reasoning strings.Builder
-		comp            provider.Completion
-		done            bool
-		// split takes the reasoning out of content that has it inline, from
-		// servers and templates that do not parse it into message.thinking.
-		split thinktags.Splitter
-	)
+	acc := provider.NewStreamAccumulator(onDelta)
+	// split takes the reasoning out of content that has it inline, from
+	// servers and templates that do not parse it into message.thinking.
+	var split thinktags.Splitter
 	if continuesText(req) {
 		split.TextOnly()
-	}
-	emit := func(t, r string) {
-		if t == "" && r == "" {
-			return
-		}
-		text.WriteString(t)
-		reasoning.WriteString(r)
-		if onDelta != nil {
-			onDelta(provider.Delta{Text: t, Reasoning: r})
-		}
 	}
 	err = c.api.Chat(ctx, wire, func(r api.ChatResponse) error {
 		if err := ctx.Err(); err != nil {
 			return err // Nothing more reaches the caller after it cancelled.
 		}
 		t, inline := split.Feed(r.Message.Content)
-		emit(t, r.Message.Thinking+inline)
+		acc.Emit(t, r.Message.Thinking+inline)
 		if r.Done {
-			done = true
-			emit(split.End())
-			comp.FinishReason = r.DoneReason
-			comp.Usage = provider.Usage{PromptTokens: r.PromptEvalCount, CompletionTokens: r.EvalCount}
-			comp.Timings = provider.Timings{Load: r.LoadDuration, PromptEval: r.PromptEvalDuration}
+			acc.Emit(split.End())
+			acc.Usage = provider.Usage{PromptTokens: r.PromptEvalCount, CompletionTokens: r.EvalCount}
+			acc.Timings = provider.Timings{Load: r.LoadDuration, PromptEval: r.PromptEvalDuration}
+			acc.End(r.DoneReason)
 			return errDone
 		}
 		return nil
 	})
-	// A broken stream leaves out what the splitter held back: white space
-	// or part of a tag, undecided, which a continuation writes again.
-	comp.Text, comp.Reasoning = text.String(), reasoning.String()
-	if done {
-		// The answer is whole; anything after done:true does not matter.
-		return comp, nil
-	}
-	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorField); ok {
-		return comp, cerr
-	}
-	if err != nil {
-		// The response was 200 and the body read cleanly, so the library's
-		// error comes from a line: an {"error":...} object (or a line that
-		// is not JSON at all), which it returns as errors.New(text).
-		return comp, &provider.BrokenError{Reason: provider.BrokenErrorInStream, Err: fmt.Errorf("%s: %w", op, err)}
-	}
-	return comp, &provider.BrokenError{Reason: provider.BrokenNoEndMarker,
-		Err: fmt.Errorf("%s: body ended without done:true", op)}
+	// Anything after done:true does not matter. Before it, with a 200 and a
+	// body read cleanly, the library's error comes from a line: an
+	// {"error":...} object (or a line that is not JSON at all), which it
+	// returns as errors.New(text).
+	return acc.Result(op, "done:true", err, func(err error) (error, bool) {
+		return httprec.Classify(ctx, op, err, rec.Snapshot(), errorField)
+	})
 }
 
 // Loaded reports whether the server has model in memory now, from /api/ps.

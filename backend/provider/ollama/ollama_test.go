@@ -12,13 +12,6 @@ import (
 	"brook/backend/providertest"
 )
 
-type bodyRT func() io.Reader
-
-func (f bodyRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/x-ndjson"}},
-		Body: io.NopCloser(f()), Request: req}, nil
-}
-
 func TestInjectedReadErrorIsDropped(t *testing.T) {
 	const lines = `{"message":{"role":"assistant","content":"Gr"},"done":false}` + "\n" +
 		`{"message":{"role":"assistant","content":"üß"},"done":false}` + "\n"
@@ -36,9 +29,7 @@ func TestInjectedReadErrorIsDropped(t *testing.T) {
 	u, _ := url.Parse("http://ollama.invalid")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			hc := &http.Client{Transport: &httprec.Transport{Base: bodyRT(func() io.Reader {
-				return &providertest.FailingReader{Data: tc.body, Err: tc.err}
-			})}}
+			hc := &http.Client{Transport: &httprec.Transport{Base: providertest.FailingBody("application/x-ndjson", tc.body, tc.err)}}
 			comp, err := newClient(u, hc).Stream(t.Context(), provider.Request{Model: "m"}, nil)
 			var broken *provider.BrokenError
 			if !errors.As(err, &broken) || broken.Reason != provider.BrokenDropped || !errors.Is(err, tc.err) {

@@ -102,24 +102,12 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 		return provider.Completion{}, fmt.Errorf("%s: %w", op, err)
 	}
 	ctx, rec := httprec.With(withBodyFields(ctx, req))
+	acc := provider.NewStreamAccumulator(onDelta)
 	var (
-		comp            provider.Completion
-		text, reasoning strings.Builder
-		finished        bool
-		split           *thinktags.Splitter // made at the first content
-		sawReasoning    bool                // a reasoning field has arrived
-		echo            = newBlockEcho(req)
+		split        *thinktags.Splitter // made at the first content
+		sawReasoning bool                // a reasoning field has arrived
+		echo         = newBlockEcho(req)
 	)
-	emit := func(t, r string) {
-		if t == "" && r == "" {
-			return
-		}
-		text.WriteString(t)
-		reasoning.WriteString(r)
-		if onDelta != nil {
-			onDelta(provider.Delta{Text: t, Reasoning: r})
-		}
-	}
 	stream, err := c.api.CreateChatCompletionStream(ctx, wire)
 	if err == nil {
 		defer stream.Close()
@@ -133,7 +121,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 				break
 			}
 			if chunk.Usage != nil {
-				comp.Usage = provider.Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
+				acc.Usage = provider.Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
 			}
 			for _, choice := range chunk.Choices {
 				if choice.Index != 0 {
@@ -158,39 +146,27 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 					}
 					t, inline = split.Feed(s)
 				}
-				emit(t, r+inline)
+				acc.Emit(t, r+inline)
 				if choice.FinishReason != "" {
-					finished = true
-					comp.FinishReason = string(choice.FinishReason)
+					acc.End(string(choice.FinishReason))
 				}
 			}
-			if finished && split != nil {
-				emit(split.End())
+			if acc.Ended() && split != nil {
+				acc.Emit(split.End())
 				split = nil
 			}
 		}
 	}
-	// A broken stream leaves out what the splitter held back: white space
-	// or part of a tag, undecided, which a continuation writes again.
-	comp.Text, comp.Reasoning = text.String(), reasoning.String()
-	if finished {
-		// Whole answer: a break after finish_reason can only lose a usage chunk or [DONE].
-		return comp, nil
-	}
 	if errors.Is(err, io.EOF) && rec.Snapshot().BodyReadErr == nil {
-		// A clean end of body, with or without [DONE], and no finish_reason.
+		// A clean end of body, with or without [DONE].
 		err = nil
 	}
-	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage); ok {
-		return comp, cerr
-	}
-	if err != nil {
-		// 200 and a clean body: an error object inside the stream, or data
-		// that is not a chunk at all.
-		return comp, &provider.BrokenError{Reason: provider.BrokenErrorInStream, Err: fmt.Errorf("%s: %w", op, err)}
-	}
-	return comp, &provider.BrokenError{Reason: provider.BrokenNoEndMarker,
-		Err: fmt.Errorf("%s: body ended without finish_reason", op)}
+	// A break after finish_reason can only lose a usage chunk or [DONE].
+	// Before it, with a 200 and a clean body, an error is an error object
+	// inside the stream, or data that is not a chunk at all.
+	return acc.Result(op, "finish_reason", err, func(err error) (error, bool) {
+		return httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage)
+	})
 }
 
 // Complete implements [provider.Client.Complete] with a non-streaming

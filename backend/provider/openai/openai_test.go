@@ -11,13 +11,6 @@ import (
 	"brook/backend/providertest"
 )
 
-type bodyRT func() io.Reader
-
-func (f bodyRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
-		Body: io.NopCloser(f()), Request: req}, nil
-}
-
 func TestInjectedReadErrorIsDropped(t *testing.T) {
 	const events = `data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Gr"}}]}` + "\n\n" +
 		`data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"üß"}}]}` + "\n\n"
@@ -33,9 +26,7 @@ func TestInjectedReadErrorIsDropped(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			hc := &http.Client{Transport: &httprec.Transport{Base: bodyRT(func() io.Reader {
-				return &providertest.FailingReader{Data: tc.body, Err: tc.err}
-			})}}
+			hc := &http.Client{Transport: &httprec.Transport{Base: providertest.FailingBody("text/event-stream", tc.body, tc.err)}}
 			comp, err := newClient("http://openai.invalid/v1", "k", hc).Stream(t.Context(), provider.Request{Model: "m"}, nil)
 			if comp.Text != "Grüß" {
 				t.Errorf("text = %q, want %q", comp.Text, "Grüß")

@@ -3,12 +3,11 @@ package openai
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"brook/backend/provider"
+	"brook/backend/providertest"
 )
 
 // TestRedirectElsewhereIsRefusedWithWords follows the API key and a gateway
@@ -16,21 +15,10 @@ import (
 // answer as refused (not broken, so not asked again), says why, and the other
 // port never sees a secret.
 func TestRedirectElsewhereIsRefusedWithWords(t *testing.T) {
-	var leaked atomic.Bool
-	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" || r.Header.Get("X-Gateway-Key") != "" {
-			leaked.Store(true)
-		}
-	}))
-	defer elsewhere.Close()
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
-	}))
-	defer origin.Close()
-
-	c := NewWithHeaders(origin.URL+"/v1", "sk-secret", http.Header{"X-Gateway-Key": {"gw-secret"}})
+	origin, elsewhere, leaked := providertest.RedirectElsewhere(t, http.StatusTemporaryRedirect, "Authorization", "X-Gateway-Key")
+	c := NewWithHeaders(origin+"/v1", "sk-secret", http.Header{"X-Gateway-Key": {"gw-secret"}})
 	_, err := c.Stream(t.Context(), provider.Request{Model: "m", Messages: []provider.Message{{Role: "user", Content: "hi"}}}, func(provider.Delta) {})
-	if leaked.Load() {
+	if leaked() {
 		t.Fatal("the other port got the key or the header")
 	}
 	var refused *provider.RequestError
@@ -38,10 +26,10 @@ func TestRedirectElsewhereIsRefusedWithWords(t *testing.T) {
 	if !errors.As(err, &refused) || !errors.As(err, &redirect) {
 		t.Fatalf("err = %#v, want a refusal for the redirect", err)
 	}
-	if words := provider.Explain(err); !strings.Contains(words, elsewhere.URL) || !strings.Contains(words, "base URL") {
+	if words := provider.Explain(err); !strings.Contains(words, elsewhere) || !strings.Contains(words, "base URL") {
 		t.Errorf("explained as %q", words)
 	}
-	if _, err := c.ListModels(t.Context()); !errors.As(err, &redirect) || leaked.Load() {
-		t.Errorf("list models: err = %v, leaked = %v", err, leaked.Load())
+	if _, err := c.ListModels(t.Context()); !errors.As(err, &redirect) || leaked() {
+		t.Errorf("list models: err = %v, leaked = %v", err, leaked())
 	}
 }

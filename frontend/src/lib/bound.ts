@@ -4,7 +4,7 @@
 // bound in Go is part of it as soon as the bindings are generated: api.ts
 // calls it with no edit, and the fake (fake/) fails `npm run check` until it
 // has it too. A new service is one line in `bound`.
-import type { app, chat, endpoints, localmodels, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, endpoints, kind, localmodels, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
@@ -17,6 +17,7 @@ import type {
   Conversation,
   ConversationView,
   Endpoint,
+  EndpointKindInfo,
   EndpointView,
   ImportResult,
   KeyStorage,
@@ -46,8 +47,9 @@ type Narrowings = [
   [store.Settings, Settings],
   [store.ImportResult, ImportResult | null],
   [chat.SendResult, SendResult],
-  [app.ConversationView, ConversationView],
-  [app.EndpointView, EndpointView],
+  [conversations.View, ConversationView],
+  [endpoints.View, EndpointView],
+  [kind.Info, EndpointKindInfo],
   [app.KeyStorage, KeyStorage],
   [endpoints.ProbeResult, ProbeResult],
   [selection.Overview, ModelsOverview],

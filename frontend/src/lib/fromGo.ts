@@ -67,6 +67,7 @@ export const fromGo: Fixes = {
     Endpoints: (l) => list(l) as Raw<Services['SettingsService']['Endpoints']>,
     Backups: list,
     ServerKinds: list,
+    EndpointKinds: (l) => list(l) as Raw<Services['SettingsService']['EndpointKinds']>,
   },
   LocalModelsService: {
     Installed: (l) => list(l).map((m) => ({ ...m, capabilities: list(m.capabilities) })),

@@ -7,7 +7,7 @@
 // answer that is over. While an answer runs the window has only what it
 // sees: the thinking began at the first reasoning with no answer text yet and
 // ended at the first answer text (a span the stream reconciler keeps).
-import { CAPABILITY_THINKING, type EndpointKind, type MessageState, type ModelInfo, type Think } from './types';
+import { CAPABILITY_THINKING, type EndpointKindInfo, type MessageState, type ModelInfo, type Think } from './types';
 import type { FinalState } from './stream/types';
 
 /** "42 s", "1 min 5 s". */
@@ -100,19 +100,19 @@ export interface ThinkOption {
 }
 
 /**
- * The Thinking choices an endpoint's wire protocol understands: Ollama's think
- * (on, off; the levels for gpt-oss), OpenAI-compatible reasoning_effort (the levels).
- * An endpoint not known gets them all.
+ * The Thinking choices an endpoint's kind understands: on and off where the kind
+ * turns thinking on and off (Ollama's think), and the levels (OpenAI-compatible
+ * reasoning_effort; gpt-oss on Ollama). A kind not known gets them all.
  */
-export function thinkOptions(kind: EndpointKind | undefined): ThinkOption[] {
+export function thinkOptions(kind: EndpointKindInfo | undefined): ThinkOption[] {
   const levels: ThinkOption[] = [
     { value: 'low', label: 'Low' },
     { value: 'medium', label: 'Medium' },
     { value: 'high', label: 'High' },
   ];
   const def: ThinkOption = { value: '', label: "Model's default" };
-  if (kind === 'openai') return [def, ...levels];
-  // Ollama, or an endpoint not known (yet): every value; the server refuses what it cannot do.
+  if (kind && !kind.caps.thinkOnOff) return [def, ...levels];
+  // A kind that turns thinking on and off, or one not known (yet): every value; the server refuses what it cannot do.
   return [def, { value: 'on', label: 'On' }, { value: 'off', label: 'Off' }, ...levels];
 }
 

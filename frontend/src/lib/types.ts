@@ -4,7 +4,7 @@
 // imports nothing of the UI, so any module may import it (api.ts, the stream
 // engine, the fake) without a loop. A Go change the UI does not follow fails
 // `npm run check`.
-import type { app, chat, endpoints, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
 
 /**
  * A generated type with some fields narrowed: every field named in N must
@@ -29,14 +29,18 @@ export type ImageInput = store.ImageInput;
 /** A stored image of a message, metadata only (no data); ConversationService.ImageData(id) gives its data: URL. */
 export type MessageImage = Omit<store.Image, 'data'>;
 export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[] }>;
-/** The wire protocol an endpoint speaks. */
-export type EndpointKind = 'ollama' | 'openai';
+/** The wire protocol an endpoint speaks: the id of a kind Go registered (SettingsService.EndpointKinds). */
+export type EndpointKind = string;
+/** Whether an endpoint kind takes an API key. */
+export type KeyNeed = 'none' | 'optional' | 'required';
+/** One kind of endpoint: its name, key need, defaults and what it can do. Ask it rather than name a kind. */
+export type EndpointKindInfo = Narrowed<kind.Info, { key: KeyNeed }>;
 /** What software serves an endpoint (Go's provider.ServerKind). */
 export type ServerKind = 'ollama' | 'llamacpp' | 'vllm' | 'openrouter' | 'openai' | 'generic';
 /** One entry of SettingsService.ServerKinds, in the order Settings offers them. */
-export type ServerKindInfo = app.ServerKindOption;
+export type ServerKindInfo = endpoints.ServerKindOption;
 export type Endpoint = Narrowed<store.Endpoint, { kind: EndpointKind }>;
-export type EndpointView = Narrowed<app.EndpointView, { kind: EndpointKind }>;
+export type EndpointView = Narrowed<endpoints.View, { kind: EndpointKind }>;
 /** What failed when an endpoint was tested (Go's endpoints.Failure). */
 export type ProbeFailure =
   | 'bad_url' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'unauthorized' | 'forbidden'
@@ -63,7 +67,7 @@ export type Theme = 'system' | 'light' | 'dark';
  */
 export type Settings = Narrowed<store.Settings, { params: Params; theme: Theme }>;
 export type SendResult = Narrowed<chat.SendResult, { conversation: Conversation; user: Message; answer: Message }>;
-export type ConversationView = Narrowed<app.ConversationView, { conversation: Conversation; messages: Message[] }>;
+export type ConversationView = Narrowed<conversations.View, { conversation: Conversation; messages: Message[] }>;
 export type ImportResult = store.ImportResult;
 export type Paths = paths.Layout;
 export type BackupInfo = app.BackupInfo;

@@ -19,23 +19,6 @@ export namespace app {
 	    sizeBytes: number;
 	    kind: string;
 	}
-	export interface ConversationView {
-	    conversation: store.Conversation;
-	    messages: store.Message[];
-	}
-	export interface EndpointView {
-	    id: string;
-	    name: string;
-	    kind: string;
-	    baseUrl: string;
-	    enabled: boolean;
-	    models?: string[];
-	    serverKind?: string;
-	    maxParallel?: number;
-	    extraModels?: string[];
-	    headerNames?: string[];
-	    hasApiKey: boolean;
-	}
 	export interface KeyStorage {
 	    where: string;
 	    path: string;
@@ -52,12 +35,6 @@ export namespace app {
 	    reasons: Record<string, string>;
 	    recovered: RecoveredMark[];
 	}
-	
-	export interface ServerKindOption {
-	    value: string;
-	    label: string;
-	    continues: boolean;
-	}
 
 }
 
@@ -67,6 +44,15 @@ export namespace chat {
 	    conversation: store.Conversation;
 	    user: store.Message;
 	    answer: store.Message;
+	}
+
+}
+
+export namespace conversations {
+	
+	export interface View {
+	    conversation: store.Conversation;
+	    messages: store.Message[];
 	}
 
 }
@@ -87,6 +73,11 @@ export namespace endpoints {
 	    endpointId: string;
 	    model: string;
 	}
+	export interface ServerKindOption {
+	    value: string;
+	    label: string;
+	    continues: boolean;
+	}
 	export interface Status {
 	    endpoint: store.Endpoint;
 	    reachable: boolean;
@@ -98,6 +89,39 @@ export namespace endpoints {
 	    parallel: number;
 	    continues: boolean;
 	    listError?: string;
+	}
+	export interface View {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    baseUrl: string;
+	    enabled: boolean;
+	    models?: string[];
+	    serverKind?: string;
+	    maxParallel?: number;
+	    extraModels?: string[];
+	    headerNames?: string[];
+	    hasApiKey: boolean;
+	}
+
+}
+
+export namespace kind {
+	
+	export interface Caps {
+	    extraModels: boolean;
+	    localModels: boolean;
+	    thinkOnOff: boolean;
+	}
+	export interface Info {
+	    id: string;
+	    label: string;
+	    key: string;
+	    defaultName: string;
+	    defaultUrl: string;
+	    caps: Caps;
+	    startCommand?: string;
+	    site?: string;
 	}
 
 }

@@ -3,6 +3,7 @@ import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi } from '../api';
 import { createFakeApi } from '../fake';
+import { endpointKinds } from '../state/endpointKinds.svelte';
 import { models } from '../state/models.svelte';
 import Banners from './Banners.svelte';
 
@@ -24,7 +25,7 @@ describe('unreachable Ollama banner', () => {
       ],
     });
     setApi(fake);
-    await models.refresh(true);
+    await Promise.all([models.refresh(true), endpointKinds.load()]);
     const { getByTestId } = render(Banners);
     const banner = getByTestId('unreachable-banner');
     expect(banner.textContent).toContain('ollama serve');

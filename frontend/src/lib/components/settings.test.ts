@@ -1,11 +1,11 @@
 // Settings → Endpoints: the server kind (detected or chosen) and "Answers at once".
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, cleanup, fireEvent, within } from '@testing-library/svelte';
+import { cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type Endpoint } from '../api';
 import { createFakeApi, survey, type FakeApi } from '../fake';
 import { models } from '../state/models.svelte';
-import SettingsView from './SettingsView.svelte';
+import { openSettings } from './settings.testutil';
 
 let fake: FakeApi;
 beforeEach(async () => {
@@ -29,14 +29,7 @@ beforeEach(async () => {
 });
 afterEach(cleanup);
 
-async function open() {
-  const r = render(SettingsView);
-  await vi.waitFor(() => expect(r.getAllByTestId('endpoint-server')).toHaveLength(2));
-  flushSync();
-  const row = (name: string) =>
-    within([...r.container.querySelectorAll<HTMLElement>('li')].find((li) => li.querySelector('.ep-name')?.textContent === name)!);
-  return { r, row };
-}
+const open = () => openSettings(2);
 const saved = () => fake.calls.filter((c) => c.method.startsWith('SaveEndpoint')).map((c) => c.args as [Endpoint, string, boolean]);
 
 describe('endpoint server settings', () => {

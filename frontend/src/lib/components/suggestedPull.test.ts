@@ -8,6 +8,7 @@ import { setApi } from '../api';
 import { createFakeApi, FAKE_SUGGESTION, pullProgress, survey, type FakeApi } from '../fake';
 import { chat } from '../state/chat.svelte';
 import { localModels } from '../state/localModels.svelte';
+import { endpointKinds } from '../state/endpointKinds.svelte';
 import { models } from '../state/models.svelte';
 import { toasts } from '../state/toasts.svelte';
 import MessageList from './MessageList.svelte';
@@ -28,7 +29,7 @@ beforeEach(async () => {
   toasts.clear();
   chat.newChat();
   stop = localModels.start();
-  await models.refresh(true);
+  await Promise.all([models.refresh(true), endpointKinds.load()]);
 });
 afterEach(() => {
   stop();

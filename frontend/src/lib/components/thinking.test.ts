@@ -8,6 +8,7 @@ import { setApi, type EndpointModels, type Message, type StreamEvent } from '../
 import { conv, createFakeApi, msg, survey, type FakeApi } from '../fake';
 import { streams } from '../state/streams.svelte';
 import { chat } from '../state/chat.svelte';
+import { endpointKinds } from '../state/endpointKinds.svelte';
 import { models } from '../state/models.svelte';
 import { toasts } from '../state/toasts.svelte';
 import MessageItem from './MessageItem.svelte';
@@ -308,6 +309,7 @@ describe('Thinking setting', () => {
     const endpointId = endpoints[0].endpoint.id;
     fake = createFakeApi({ models: endpoints, conversations: [conv({ id: 5, endpointId, model, params: think ? { temperature: 0.5, think } : { temperature: 0.5 } })] });
     setApi(fake);
+    await endpointKinds.load();
     chat.newChat(); // forget the conversation an earlier test opened
     await models.refresh(true);
     await chat.open(5);

@@ -1,7 +1,7 @@
 // The fake backend's data: Go's words and lists as the fake answers them, and
 // builders for conversations, messages, surveys, installed models and pulls
 // with the fields a test does not care about filled in.
-import type { AboutInfo, Conversation, EndpointModels, InstalledModel, LoadedModel, Message, ModelDetails, ModelSuggestion, PullProgress, ReasonTexts, ServerKindInfo } from '../types';
+import type { AboutInfo, Conversation, EndpointKindInfo, EndpointModels, InstalledModel, LoadedModel, Message, ModelDetails, ModelSuggestion, PullProgress, ReasonTexts, ServerKindInfo } from '../types';
 
 let nextId = 1000;
 
@@ -21,6 +21,32 @@ export const FAKE_SERVER_KINDS: ServerKindInfo[] = [
   { value: 'openrouter', label: 'OpenRouter', continues: true },
   { value: 'openai', label: 'OpenAI', continues: false },
   { value: 'generic', label: 'OpenAI-compatible', continues: false },
+];
+
+/**
+ * The kinds of endpoint the fake offers: stand-ins for what Go registers
+ * (SettingsService.EndpointKinds), in its order. Tests check that the UI does
+ * what each kind's entry says, not what a kind is called.
+ */
+export const FAKE_ENDPOINT_KINDS: EndpointKindInfo[] = [
+  {
+    id: 'ollama',
+    label: 'Ollama',
+    key: 'none',
+    defaultName: 'Ollama',
+    defaultUrl: 'http://127.0.0.1:11434',
+    caps: { extraModels: false, localModels: true, thinkOnOff: true },
+    startCommand: 'ollama serve',
+    site: 'https://ollama.com',
+  },
+  {
+    id: 'openai',
+    label: 'OpenAI-compatible',
+    key: 'optional',
+    defaultName: 'OpenAI',
+    defaultUrl: 'https://api.openai.com/v1',
+    caps: { extraModels: true, localModels: false, thinkOnOff: false },
+  },
 ];
 
 /**

@@ -3,7 +3,7 @@
 import type { Services } from '../bound';
 import type { Endpoint, ServerKind } from '../types';
 import type { FakeParts } from './context';
-import { FAKE_SERVER_KINDS, newId, survey } from './data';
+import { FAKE_ENDPOINT_KINDS, FAKE_SERVER_KINDS, newId, survey } from './data';
 
 export function fakeModelService({ fake }: FakeParts): Services['ModelService'] {
   const { db } = fake;
@@ -121,6 +121,9 @@ export function fakeSettingsService({ fake }: FakeParts): Services['SettingsServ
     },
     async ServerKinds() {
       return structuredClone(FAKE_SERVER_KINDS);
+    },
+    async EndpointKinds() {
+      return structuredClone(FAKE_ENDPOINT_KINDS);
     },
   };
 }

@@ -9,9 +9,11 @@
 //   search            – search.svelte.ts
 //   streams           – streams.svelte.ts: live answers
 //   localModels       – localModels.svelte.ts: pulls of Ollama models, model changes
+//   endpointKinds     – endpointKinds.svelte.ts: the kinds of endpoint Go offers
 import { api, errorText } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
+import { endpointKinds } from './endpointKinds.svelte';
 import { localModels } from './localModels.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
@@ -41,7 +43,11 @@ export class AppStore {
       this.fatal = 'Brook could not load its settings: ' + errorText(e);
     }
     void this.loadNotice();
-    await Promise.all([conversationList.refresh(), models.refresh(true)]);
+    await Promise.all([
+      conversationList.refresh(),
+      models.refresh(true),
+      endpointKinds.load().catch((e) => toasts.fail('Could not list the kinds of endpoint', e)),
+    ]);
     // Answers still running (e.g. after a reload of the UI) are tracked too.
     void this.trackRunning();
     this.ready = true;

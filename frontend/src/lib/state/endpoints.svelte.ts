@@ -1,8 +1,10 @@
 // Settings → Endpoints: the endpoints as Go keeps them, the server kinds Go
-// offers, and the endpoint being added or edited. Every change is saved
+// offers, and the endpoint being added or edited. What each kind of endpoint
+// offers (key, defaults) is asked of the kinds Go registered (endpointKinds). Every change is saved
 // through SettingsService and followed by a new survey (models.refresh), so
 // the picker and the list show what Go now uses.
 import { api, errorText, type Endpoint, type EndpointView, type ServerKindInfo } from '../api';
+import { endpointKinds } from './endpointKinds.svelte';
 import { models } from './models.svelte';
 import { toasts } from './toasts.svelte';
 
@@ -23,21 +25,47 @@ export class EndpointsStore {
   headerValues = $state<Record<string, string>>({});
 
   /**
-   * Reads the endpoints (rejects with Go's reason) and the server kinds (a toast
-   * when they cannot be read: the rest works without them).
+   * Reads the endpoints (rejects with Go's reason), the server kinds and the
+   * kinds of endpoint, once read at start-up (a toast when they cannot be
+   * read: the rest works without them).
    */
   async load(): Promise<void> {
     const [list, kinds] = await Promise.all([
       api.SettingsService.Endpoints(),
       api.SettingsService.ServerKinds().catch((e): ServerKindInfo[] => (toasts.fail('Could not list the server kinds', e), [])),
+      endpointKinds.load().catch((e) => toasts.fail('Could not list the kinds of endpoint', e)),
     ]);
     this.list = list;
     this.kinds = kinds;
   }
 
-  /** Opens the editor on a new endpoint (a local Ollama, the usual first one). */
+  /** Opens the editor on a new endpoint of the first kind Go offers, with its defaults. */
   startNew(): void {
-    this.open({ id: '', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true });
+    const k = endpointKinds.list[0];
+    this.open({ id: '', name: k?.defaultName ?? '', kind: k?.id ?? '', baseUrl: k?.defaultUrl ?? '', enabled: true });
+  }
+
+  /** Whether the edited endpoint's kind takes an API key (a kind Go does not offer is asked for one). */
+  get takesKey(): boolean {
+    return endpointKinds.get(this.editing?.kind)?.key !== 'none';
+  }
+
+  /** The key and its removal as they are sent: none for a kind that takes no key. */
+  get keyToSend(): { apiKey: string; clearKey: boolean } {
+    return this.takesKey ? { apiKey: this.apiKey, clearKey: this.clearKey } : { apiKey: '', clearKey: false };
+  }
+
+  /** Another kind for the edited endpoint: it brings its defaults, unless the user changed the name or address. */
+  changeKind(id: string): void {
+    const e = this.editing;
+    if (!e) return;
+    const from = endpointKinds.get(e.kind);
+    const to = endpointKinds.get(id);
+    if (to) {
+      if (!e.baseUrl.trim() || e.baseUrl === from?.defaultUrl) e.baseUrl = to.defaultUrl;
+      if (!e.name.trim() || e.name === from?.defaultName) e.name = to.defaultName;
+    }
+    e.kind = id;
   }
 
   edit(e: EndpointView): void {
@@ -68,7 +96,8 @@ export class EndpointsStore {
       ep.maxParallel = cur.maxParallel;
     }
     try {
-      await api.SettingsService.SaveEndpointWithHeaders(ep, this.apiKey, this.clearKey, $state.snapshot(this.headerValues));
+      const { apiKey, clearKey } = this.keyToSend;
+      await api.SettingsService.SaveEndpointWithHeaders(ep, apiKey, clearKey, $state.snapshot(this.headerValues));
       this.editing = null;
       this.list = await api.SettingsService.Endpoints();
       await models.refresh();

@@ -37,8 +37,33 @@ describe('endpoints store', () => {
     expect(errors()).toEqual(['Could not list the server kinds: not ready']);
   });
 
+  it('opens a new endpoint on the first kind Go offers, with its defaults', () => {
+    endpoints.startNew();
+    expect(endpoints.editing).toMatchObject({ id: '', kind: 'ollama', name: 'Ollama', baseUrl: 'http://127.0.0.1:11434' });
+  });
+
+  it('changes the kind: its defaults replace the old kind\'s, a typed name and address stay', () => {
+    endpoints.startNew();
+    endpoints.changeKind('openai');
+    expect(endpoints.editing).toMatchObject({ kind: 'openai', name: 'OpenAI', baseUrl: 'https://api.openai.com/v1' });
+    endpoints.editing!.baseUrl = 'http://gpu:9000/v1';
+    endpoints.changeKind('ollama');
+    expect(endpoints.editing).toMatchObject({ kind: 'ollama', name: 'Ollama', baseUrl: 'http://gpu:9000/v1' });
+  });
+
+  it('sends no key for a kind that takes none, even one typed before the kind changed', async () => {
+    endpoints.startNew();
+    endpoints.changeKind('openai');
+    endpoints.apiKey = 'sk-typed';
+    endpoints.changeKind('ollama');
+    expect(endpoints.takesKey).toBe(false);
+    expect(await endpoints.save()).toBe(true);
+    expect(fake.calls.find((c) => c.method === 'SaveEndpointWithHeaders')!.args.slice(1, 3)).toEqual(['', false]);
+  });
+
   it('adds an endpoint: saved with its key and headers, listed, surveyed, and the editor closes', async () => {
     endpoints.startNew();
+    endpoints.changeKind('openai');
     endpoints.editing!.name = 'Home';
     endpoints.apiKey = 'sk-1';
     endpoints.headerValues = { 'X-Team': 'a' };

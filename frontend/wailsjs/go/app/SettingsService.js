@@ -14,6 +14,10 @@ export function DeleteKeptDatabase(arg1) {
   return window['go']['app']['SettingsService']['DeleteKeptDatabase'](arg1);
 }
 
+export function EndpointKinds() {
+  return window['go']['app']['SettingsService']['EndpointKinds']();
+}
+
 export function Endpoints() {
   return window['go']['app']['SettingsService']['Endpoints']();
 }
