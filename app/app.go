@@ -27,6 +27,7 @@ import (
 	"brook/backend/events"
 	"brook/backend/gpu"
 	"brook/backend/localmodels"
+	"brook/backend/ollamaserver"
 	"brook/backend/paths"
 	"brook/backend/secrets"
 	"brook/backend/selection"
@@ -59,6 +60,7 @@ type App struct {
 	conversations *conversations.Service
 	answers       *answers.Service
 	models        *localmodels.Manager
+	ollama        *ollamaserver.Manager
 	chooser       selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
@@ -142,6 +144,8 @@ func (a *App) startup(ctx context.Context) {
 		a.startErr = err
 		a.notice = "Brook could not start: " + err.Error()
 		a.log.Error("start-up failed", "err", err)
+	} else {
+		a.startOllama()
 	}
 	a.watchSignals()
 }
@@ -205,6 +209,7 @@ func (a *App) open() error {
 	// Pulls that were running when Brook last quit start again; Ollama kept
 	// what they had downloaded, so they resume rather than start over. The
 	// window lists them with Pulls() when it opens, marked as resumed.
+	a.ollama = newOllamaServer(a)
 	if n := a.models.Resume(a.ctx); n > 0 {
 		a.log.Info("pulls resumed after a restart", "count", n)
 	}
@@ -257,12 +262,14 @@ func (a *App) shutdown(context.Context) {
 	if a.engine != nil {
 		a.engine.Close()
 	}
+	quitOllama := a.ollamaQuitter()
 	if a.cancel != nil {
 		a.cancel()
 	}
 	if a.models != nil {
 		a.models.Close() // cancelled with a.ctx; wait for the pulls to end
 	}
+	quitOllama()
 	if a.housekept != nil {
 		// The daily backup stops when cancelled; let it end before the database closes.
 		select {
@@ -331,5 +338,5 @@ func (a *App) openLog() {
 }
 
 func newEngine(a *App) *chat.Engine {
-	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir()})
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true})
 }

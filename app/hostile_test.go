@@ -25,6 +25,8 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 	epID := eps[0].ID
 	res := ta.sendAndWait(t, 0, "A first question", epID, "alpha:latest")
 	conv, user := res.Conversation.ID, res.User.ID
+	// The model's title arrives on its own; wait for it, so only the calls below could change anything.
+	ta.waitTitle(t, conv, "Hello! Grüße from the loopback — ünïcödé ✓ done")
 	outside := filepath.Join(t.TempDir(), "brook-20240101.db")
 	if err := ta.a.store.BackupTo(context.Background(), outside); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ package app
 // generated TypeScript. Wails runs every call on its own goroutine.
 
 func newServices(a *App) []any {
-	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}}
+	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}, &OllamaServerService{a}, &ContextService{a}}
 	return append(services, testHooks.services(a)...)
 }
 

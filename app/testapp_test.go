@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -83,6 +84,23 @@ func (ta *testApp) snapshot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// waitTitle waits until conversation id has the title want, which the app
+// asks the model for after a first answer.
+func (ta *testApp) waitTitle(t *testing.T, id int64, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := ta.a.store.GetConversation(context.Background(), id)
+		if err == nil && c.Title == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("conversation %d is titled %q (%v), want %q", id, c.Title, err, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func (ta *testApp) sendAndWait(t *testing.T, conversationID int64, text, endpointID, model string) chat.SendResult {

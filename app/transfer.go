@@ -8,7 +8,6 @@ import (
 
 	"brook/backend/events"
 	"brook/backend/exchange"
-	"brook/backend/guard"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -25,19 +24,11 @@ func (s *TransferService) Export(ids []int64, format string, allVersions bool) (
 	if err := s.a.ready(); err != nil {
 		return "", err
 	}
-	formats := make([]string, len(transfer.Formats))
-	for i, f := range transfer.Formats {
-		formats[i] = string(f)
-	}
-	if err := guard.First(guard.IDs("conversation", ids), guard.OneOf("export format", format, formats...)); err != nil {
-		return "", err
-	}
-	f := transfer.Format(format)
-	export, err := exchange.Begin(s.a.ctx, s.a.store, ids, f, s.a.clock())
+	export, err := exchange.BeginChecked(s.a.ctx, s.a.store, ids, format, s.a.clock())
 	if err != nil {
 		return "", err
 	}
-	path, err := s.a.savePath(export.FileName(), f)
+	path, err := s.a.savePath(export.FileName(), transfer.Format(format))
 	if err != nil || path == "" {
 		return "", err
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,36 @@ import (
 )
 
 const answer = "Hello from the **loopback** model. Brook streams this answer token by token — ünïcödé ✓."
+
+// generatedTitle is the title made of answer, which the fake server also
+// gives when asked for a title.
+const generatedTitle = "Hello from the loopback model. Brook streams this answer"
+
+// waitTitle waits until the only conversation in the database at path has the title want.
+func waitTitle(t *testing.T, path string, timeout time.Duration, want string) {
+	t.Helper()
+	db := openDB(t, path)
+	deadline := time.Now().Add(timeout)
+	var titles []string
+	for !slices.Equal(titles, []string{want}) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the conversations are titled %q, want only %q", titles, want)
+		}
+		time.Sleep(25 * time.Millisecond)
+		titles = titles[:0]
+		rows, err := db.Query(`SELECT title FROM conversations WHERE deleted_at IS NULL`)
+		if err != nil {
+			continue
+		}
+		for rows.Next() {
+			var title string
+			if rows.Scan(&title) == nil {
+				titles = append(titles, title)
+			}
+		}
+		rows.Close()
+	}
+}
 
 // TestFirstRunConversationThroughTheRealWindow is the whole path a new user
 // takes: first launch with no configuration, Ollama at $OLLAMA_HOST, type a
@@ -58,6 +89,8 @@ func TestFirstRunConversationThroughTheRealWindow(t *testing.T) {
 	if len(chats) != 1 || chats[0].Body["model"] != "tiny:latest" {
 		t.Fatalf("want one streaming request for the first model, got %+v", chats)
 	}
+	// The model's title, cleaned of its Markdown and cut at a word, replaces the first words.
+	waitTitle(t, app.dbPath(), 30*time.Second, generatedTitle)
 	app.quit()
 
 	// After a restart the conversation is still there, and the UI shows it.
@@ -74,8 +107,8 @@ func TestFirstRunConversationThroughTheRealWindow(t *testing.T) {
 	if !status.OK {
 		t.Fatalf("status scenario failed: %s", status.Error)
 	}
-	if len(status.Conversations) != 1 || status.Conversations[0] != "Hello Brook" {
-		t.Fatalf("sidebar after restart shows %v, want the one conversation titled from its first message", status.Conversations)
+	if len(status.Conversations) != 1 || status.Conversations[0] != generatedTitle {
+		t.Fatalf("sidebar after restart shows %v, want the one conversation with the title the model gave it", status.Conversations)
 	}
 	if status.SelectedModel != "tiny:latest" || !status.ComposerFocused {
 		t.Fatalf("after restart: model %q (want the last used), composer focused %v", status.SelectedModel, status.ComposerFocused)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"brook/backend/chat"
 	"brook/backend/providertest"
 )
 
@@ -61,7 +62,7 @@ func TestRecoveredAnswerIsShownOnceAndWhole(t *testing.T) {
 			if len(ms) != 2 || ms[1].Content != plainAnswer || !ms[1].Recovered {
 				t.Fatalf("stored %+v", ms)
 			}
-			if n := len(srv.ChatRequests(false)); n != 1 {
+			if n := len(srv.ChatRequestsBut(false, chat.TitlePrompt)); n != 1 {
 				t.Fatalf("want exactly one non-streaming recovery request, got %d", n)
 			}
 		})

@@ -23,6 +23,8 @@ targets=(
 	"./backend/chat FuzzSeam"
 	"./backend/transfer FuzzParseBrookJSON"
 	"./backend/transfer FuzzParseChatGPT"
+	"./backend/transfer/importers/openwebui FuzzParse"
+	"./backend/transfer/importers/claude FuzzParse"
 	"./backend/provider/thinktags FuzzSplitter"
 )
 

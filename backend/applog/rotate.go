@@ -72,13 +72,7 @@ func (r *RotatingFile) Write(p []byte) (int, error) {
 // it carries on writing where it can.
 func (r *RotatingFile) rotate() {
 	_ = r.f.Close() // a failed close loses nothing written; go on
-	_ = os.Remove(r.name(r.keep))
-	for i := r.keep - 1; i >= 1; i-- {
-		if err := os.Rename(r.name(i), r.name(i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			break
-		}
-	}
-	_ = os.Rename(r.path, r.name(1))
+	Shift(r.path, r.keep)
 	if err := r.open(); err != nil {
 		// Could not start a new file: append to whatever is there, or give up quietly.
 		if f, err2 := os.OpenFile(r.name(1), os.O_APPEND|os.O_WRONLY, 0o600); err2 == nil {
@@ -90,7 +84,24 @@ func (r *RotatingFile) rotate() {
 }
 
 // name is the path of the i-th old file (i ≥ 1).
-func (r *RotatingFile) name(i int) string { return fmt.Sprintf("%s.%d", r.path, i) }
+func (r *RotatingFile) name(i int) string { return oldName(r.path, i) }
+
+func oldName(path string, i int) string { return fmt.Sprintf("%s.%d", path, i) }
+
+// Shift moves the log at path out of the way, as a rotation does: path
+// becomes path.1, path.1 becomes path.2, and so on; the oldest beyond keep
+// is deleted. A log written by another program (a child that holds its own
+// descriptor) is rotated this way before each run. A step that fails stops
+// the shift; nothing is lost but the oldest file.
+func Shift(path string, keep int) {
+	_ = os.Remove(oldName(path, keep))
+	for i := keep - 1; i >= 1; i-- {
+		if err := os.Rename(oldName(path, i), oldName(path, i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
+	_ = os.Rename(path, oldName(path, 1))
+}
 
 // Close closes the file.
 func (r *RotatingFile) Close() error {

@@ -29,13 +29,25 @@ func TitleFrom(text string) string {
 	if i := strings.IndexByte(line, '\n'); i >= 0 {
 		line = strings.TrimSpace(line[:i])
 	}
-	const limit = 60
-	runes := []rune(line)
+	if line == "" {
+		return NewChatTitle
+	}
+	if cut, ok := cutAtWord(line, titleMaxRunes); ok {
+		return cut + "…"
+	}
+	return line
+}
+
+// titleMaxRunes is the longest a title is, in characters, before it is cut.
+const titleMaxRunes = 60
+
+// cutAtWord cuts text to at most limit characters, at the last white space
+// in the second half of the limit when there is one, and reports whether it
+// cut anything.
+func cutAtWord(text string, limit int) (string, bool) {
+	runes := []rune(text)
 	if len(runes) <= limit {
-		if line == "" {
-			return NewChatTitle
-		}
-		return line
+		return text, false
 	}
 	cut := limit
 	for i := limit; i > limit/2; i-- {
@@ -44,7 +56,7 @@ func TitleFrom(text string) string {
 			break
 		}
 	}
-	return strings.TrimSpace(string(runes[:cut])) + "…"
+	return strings.TrimSpace(string(runes[:cut])), true
 }
 
 // Retry asks for an answer again as a new version of it, shown in its

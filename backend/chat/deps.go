@@ -14,6 +14,7 @@ type Store interface {
 	GetConversation(ctx context.Context, id int64) (store.Conversation, error)
 	SetConversationModel(ctx context.Context, id int64, endpointID, model string) error
 	SetAutoTitle(ctx context.Context, id int64, title string) error
+	ReplaceAutoTitle(ctx context.Context, id int64, expected, title string) (bool, error)
 	ShownPath(ctx context.Context, conversationID int64) ([]store.Message, error)
 	Thread(ctx context.Context, id int64) ([]store.Message, error)
 	ConversationImages(ctx context.Context, conversationID int64) (map[int64][]store.Image, error)
@@ -30,6 +31,7 @@ type Store interface {
 	LoadSettings(ctx context.Context) (store.Settings, error)
 	AppState(ctx context.Context) (store.AppState, error)
 	SetLastModel(ctx context.Context, endpointID, model string) error
+	SetContextChoice(ctx context.Context, id int64, choice string) error
 }
 
 // Providers hands out the [provider.Client] of a configured endpoint.

@@ -22,8 +22,11 @@ import (
 type Config struct {
 	Store     Store
 	Providers Providers
-	Emitter   events.Emitter
-	Logger    *slog.Logger
+	// Windows finds each model's context window; without it the window is
+	// unknown unless the user set a Context length.
+	Windows Windows
+	Emitter events.Emitter
+	Logger  *slog.Logger
 
 	// FrameInterval is the most often one answer emits a delta event.
 	FrameInterval time.Duration
@@ -45,6 +48,11 @@ type Config struct {
 	// UnsavedDir is where [Engine.Close] leaves answers it could not store,
 	// for [ApplyUnsaved] at the next start; empty keeps them nowhere.
 	UnsavedDir string
+	// Titles lets the engine ask a model for a conversation's title after
+	// its first answer, as the user's settings say ([store.Settings.AutoTitles]).
+	// The app sets it; a one-shot run such as the command line's ask, which
+	// ends with its answer, leaves it off.
+	Titles bool
 }
 
 func (c *Config) setDefaults() {
@@ -88,6 +96,8 @@ type Engine struct {
 	mu      sync.Mutex
 	active  map[int64]*activeAnswer // by answer
 	live    map[int64]bool          // conversations with an answer being produced, or about to be
+	titled  map[int64]bool          // conversations asked for a title in this run
+	titling sync.WaitGroup          // title requests under way (also counted in wg)
 	closing bool                    // Close has begun: no action starts any more
 	wg      sync.WaitGroup          // actions under way and answers being produced
 	runs    atomic.Int64            // the last run number given out
@@ -116,7 +126,7 @@ var (
 func New(cfg Config) *Engine {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancelCause(context.Background())
-	e := &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*activeAnswer{}, live: map[int64]bool{}}
+	e := &Engine{cfg: cfg, ctx: ctx, shutdown: cancel, active: map[int64]*activeAnswer{}, live: map[int64]bool{}, titled: map[int64]bool{}}
 	e.unsaved = newUnsavedAnswers(e)
 	// Run numbers only grow, across restarts too, so an old run's late write never matches.
 	e.runs.Store(time.Now().UnixNano())

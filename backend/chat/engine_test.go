@@ -84,17 +84,25 @@ type harness struct {
 
 func newHarness(t *testing.T, providers Providers) *harness {
 	t.Helper()
+	return newHarnessWith(t, providers, func(*Config) {})
+}
+
+// newHarnessWith is newHarness with the engine's configuration changed by adjust.
+func newHarnessWith(t *testing.T, providers Providers, adjust func(*Config)) *harness {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := &events.Recorder{}
-	eng := New(Config{
+	cfg := Config{
 		Store: st, Providers: providers, Emitter: rec,
 		FrameInterval: 5 * time.Millisecond, CheckpointInterval: 20 * time.Millisecond,
 		RecoveryBackoff: 10 * time.Millisecond, MaxRecoveryWait: 3 * time.Second,
 		Clocks: &testClocks,
-	})
+	}
+	adjust(&cfg)
+	eng := New(cfg)
 	t.Cleanup(func() {
 		eng.Close()
 		st.Close()

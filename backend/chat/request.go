@@ -12,13 +12,22 @@ import (
 // images, from images (by message ID, with their bytes), so a vision model
 // sees them again in every later turn.
 func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) provider.Request {
+	req, _ := buildRequestFrom(conv, s, history, images)
+	return req
+}
+
+// buildRequestFrom is [buildRequest] that also says which stored message
+// each of the request's messages comes from (0 for the system prompt).
+func buildRequestFrom(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) (provider.Request, []int64) {
 	req := provider.Request{Model: conv.Model}
+	var from []int64
 	system := conv.SystemPrompt
 	if system == "" {
 		system = s.SystemPrompt
 	}
 	if system != "" {
 		req.Messages = append(req.Messages, provider.Message{Role: string(store.RoleSystem), Content: system})
+		from = append(from, 0)
 	}
 	for _, m := range history {
 		switch {
@@ -28,12 +37,14 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 				msg.Images = append(msg.Images, img.Data)
 			}
 			req.Messages = append(req.Messages, msg)
+			from = append(from, m.ID)
 		case m.Role == store.RoleAssistant && m.State != store.StateFailed && m.Content != "":
 			msg := provider.Message{Role: string(m.Role), Content: m.Content}
 			if n := len(req.Messages); n > 0 && req.Messages[n-1].Role == string(store.RoleAssistant) {
-				req.Messages[n-1] = msg
+				req.Messages[n-1], from[n-1] = msg, m.ID
 			} else {
 				req.Messages = append(req.Messages, msg)
+				from = append(from, m.ID)
 			}
 		}
 	}
@@ -51,7 +62,7 @@ func buildRequest(conv store.Conversation, s store.Settings, history []store.Mes
 		p.Think = conv.Params.Think
 	}
 	req.Temperature, req.ContextLength, req.MaxTokens, req.Think = p.Temperature, p.ContextLength, p.MaxTokens, p.Think
-	return req
+	return req, from
 }
 
 // continuePrompt asks a model to go on with an answer that was cut short,

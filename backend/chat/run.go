@@ -90,6 +90,7 @@ func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answe
 			final.Resumed = true
 		}
 		e.unsaved.save(final, active.relay)
+		e.maybeTitle(conv, final, history)
 	}()
 }
 
@@ -149,9 +150,12 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	}
 	defer release()
 
+	base, from := buildRequestFrom(conv, settings, history, images)
+	base, fit := e.fitContext(active.ctx, conv, history, base, from, true)
+	final.PromptEstimate, final.ContextLeftOut = fit.estimate, len(fit.plan.LeftOut)
 	job := &answerJob{
 		e: e, active: active, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
-		base: buildRequest(conv, settings, history, images), prefix: prefix, prefixReasoning: answer.Reasoning,
+		base: base, prefix: prefix, prefixReasoning: answer.Reasoning,
 		prefixThinkingMs: answer.ThinkingMs,
 	}
 	return job.streamOrRecover(final)

@@ -81,7 +81,7 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 
 	_, noThinking := line.flags["no-thinking"]
 	out := newAnswerWriter(env, !noThinking)
-	engine := chat.New(chat.Config{Store: st, Providers: registry, Emitter: out, UnsavedDir: filepath.Join(layout.Data, "unsaved")})
+	engine := chat.New(chat.Config{Store: st, Providers: registry, Windows: registry, Emitter: out, UnsavedDir: filepath.Join(layout.Data, "unsaved")})
 	res, err := engine.Send(context.Background(), req)
 	if err != nil {
 		engine.Close()

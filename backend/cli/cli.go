@@ -184,9 +184,11 @@ No colour or progress when standard output is not a terminal.
 `},
 		"import": {flags: []string{"data"}, run: runImport, usage: `Usage: brook import FILE... [--data DIR]
 
-Adds the conversations in each FILE: a Brook JSON export, a ChatGPT
-conversations.json, or the ZIP of a ChatGPT data export. Each file is
-imported whole or not at all; conversations Brook already has are skipped.
+Adds the conversations in each FILE, a file, a folder or a ZIP, recognised
+by content: a Brook JSON export, a ChatGPT or Claude.ai conversations.json
+(or its data export ZIP), or an Open WebUI chat export. Each is imported
+whole or not at all; conversations Brook already has are skipped, and a
+closing summary says what was not kept as it was.
 
   --data DIR    use the data folder DIR
 `},

@@ -16,7 +16,6 @@ import (
 	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/store"
-	"brook/backend/transfer"
 )
 
 // layoutOf is the data folder the line names with --data, else the usual one.
@@ -236,7 +235,7 @@ func runImport(ctx context.Context, line commandLine, env Env) int {
 	defer st.Close()
 	code, added := ExitOK, 0
 	for _, file := range files {
-		res, source, err := exchange.Import(ctx, st, file)
+		res, report, err := exchange.ImportReport(ctx, st, file)
 		if err != nil {
 			code = fail(env, err)
 			if errors.Is(err, context.Canceled) {
@@ -245,7 +244,7 @@ func runImport(ctx context.Context, line commandLine, env Env) int {
 			continue
 		}
 		added += res.Imported
-		fmt.Fprintf(env.Stdout, "%s (%s): %s imported (%s)", file, sourceName(source), plural(res.Imported, "conversation"), plural(res.Messages, "message"))
+		fmt.Fprintf(env.Stdout, "%s (%s): %s imported (%s)", file, report.Name, plural(res.Imported, "conversation"), plural(res.Messages, "message"))
 		if res.Copied > 0 {
 			fmt.Fprintf(env.Stdout, ", %d as a copy beside a different conversation with the same id", res.Copied)
 		}
@@ -253,6 +252,9 @@ func runImport(ctx context.Context, line commandLine, env Env) int {
 			fmt.Fprintf(env.Stdout, ", %d skipped: already in Brook", res.Skipped)
 		}
 		fmt.Fprintln(env.Stdout)
+		for _, line := range report.Skipped {
+			fmt.Fprintf(env.Stdout, "  not kept as it was: %s\n", line)
+		}
 	}
 	if added > 0 {
 		// A window open on this folder reads its list again; without one,
@@ -262,16 +264,6 @@ func runImport(ctx context.Context, line commandLine, env Env) int {
 		}
 	}
 	return code
-}
-
-func sourceName(s transfer.Source) string {
-	switch s {
-	case transfer.SourceBrook:
-		return "Brook export"
-	case transfer.SourceChatGPT:
-		return "ChatGPT export"
-	}
-	return string(s)
 }
 
 func plural(n int, word string) string {

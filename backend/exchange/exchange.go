@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"brook/backend/fsutil"
+	"brook/backend/guard"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -41,6 +42,20 @@ type Export struct {
 	list   *store.ExportList
 	format transfer.Format
 	now    time.Time
+}
+
+// BeginChecked is [Begin] for a caller that has not checked its input
+// (the window): bad ids or an unknown format are refused with guard's
+// error before anything is read.
+func BeginChecked(ctx context.Context, st *store.Store, ids []int64, format string, now time.Time) (*Export, error) {
+	formats := make([]string, len(transfer.Formats))
+	for i, f := range transfer.Formats {
+		formats[i] = string(f)
+	}
+	if err := guard.First(guard.IDs("conversation", ids), guard.OneOf("export format", format, formats...)); err != nil {
+		return nil, err
+	}
+	return Begin(ctx, st, ids, transfer.Format(format), now)
 }
 
 // Begin starts an export of the conversations ids, in that order, or of
@@ -90,13 +105,20 @@ func (e *Export) WriteFile(ctx context.Context, path string) error {
 // in one transaction: all of them, or none when anything is wrong. A
 // conversation already in the database is skipped.
 func Import(ctx context.Context, st *store.Store, path string) (store.ImportResult, transfer.Source, error) {
-	bundles, source, err := Read(path)
+	res, report, err := ImportReport(ctx, st, path)
+	return res, report.Source, err
+}
+
+// ImportReport is [Import] that also says what the file was and what was
+// left out of it, for the closing summary.
+func ImportReport(ctx context.Context, st *store.Store, path string) (store.ImportResult, Report, error) {
+	report, err := ReadReport(path)
 	if err != nil {
-		return store.ImportResult{}, "", err
+		return store.ImportResult{}, report, err
 	}
-	res, err := st.Import(ctx, bundles)
+	res, err := st.Import(ctx, report.Bundles)
 	if err != nil {
-		return res, source, fmt.Errorf("%s: %w", filepath.Base(path), err)
+		return res, report, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	return res, source, nil
+	return res, report, nil
 }

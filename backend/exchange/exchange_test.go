@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"brook/backend/guard"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -79,7 +80,13 @@ func TestRead(t *testing.T) {
 	inFolder := file("folder.zip", func(p string) {
 		writeZip(t, p, map[string][]byte{"chatgpt-export/conversations.json": chatgpt, "chatgpt-export/user.json": []byte("{}")})
 	})
-	for _, p := range []string{plain, zipped, inFolder} {
+	deep := file("deep.zip", func(p string) { writeZip(t, p, map[string][]byte{"a/b/conversations.json": chatgpt}) })
+	folder := filepath.Join(dir, "unpacked")
+	os.MkdirAll(filepath.Join(folder, "sub"), 0o700)
+	os.WriteFile(filepath.Join(folder, "sub", "conversations.json"), chatgpt, 0o600)
+	os.WriteFile(filepath.Join(folder, "chat.html"), []byte("<html>"), 0o600)
+	// Recognised by content, wherever it lies and whatever its name.
+	for _, p := range []string{plain, zipped, inFolder, deep, folder} {
 		got, source, err := Read(p)
 		if err != nil || source != transfer.SourceChatGPT || len(got) != len(want) {
 			t.Fatalf("Read(%s) = %d conversations, %q, %v", filepath.Base(p), len(got), source, err)
@@ -95,18 +102,14 @@ func TestRead(t *testing.T) {
 		name, path, says string
 	}{
 		{"a ZIP without conversations.json", file("other.zip", func(p string) { writeZip(t, p, map[string][]byte{"notes.txt": []byte("hi")}) }),
-			"no conversations.json"},
+			"no export Brook knows"},
 		{"a ZIP with two", file("two.zip", func(p string) {
 			writeZip(t, p, map[string][]byte{"a/conversations.json": chatgpt, "b/conversations.json": chatgpt})
-		}), "2 conversations.json files"},
-		{"a ZIP with one deep inside", file("deep.zip", func(p string) {
-			writeZip(t, p, map[string][]byte{"a/b/conversations.json": chatgpt})
-		}), "no conversations.json"},
+		}), "more than one export"},
 		{"a broken ZIP", file("broken.zip", func(p string) { os.WriteFile(p, []byte("PK\x03\x04 and then nothing"), 0o600) }), "reading the ZIP"},
 		{"a ZIP whose conversations.json is not JSON", file("text.zip", func(p string) {
 			writeZip(t, p, map[string][]byte{"conversations.json": []byte("hello")})
-		}), "not a JSON file"},
-		{"a folder", dir, "not a file"},
+		}), "no export Brook knows"},
 		{"no such file", filepath.Join(dir, "missing.json"), "no such file"},
 	}
 	for _, tt := range bad {
@@ -165,5 +168,27 @@ func TestExportAndImport(t *testing.T) {
 				t.Fatalf("reading the JSON export back: %d, %v", len(back), err)
 			}
 		}
+	}
+}
+
+// BeginChecked refuses what the window could send wrong before reading
+// anything, with guard's error.
+func TestBeginCheckedRefusesBadInput(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"unknown format": func() error { _, err := BeginChecked(ctx, st, nil, "docx", time.Now()); return err },
+		"id 0":           func() error { _, err := BeginChecked(ctx, st, []int64{0}, "json", time.Now()); return err },
+	} {
+		if err := call(); !errors.Is(err, guard.ErrInvalid) {
+			t.Errorf("%s: %v, want guard.ErrInvalid", name, err)
+		}
+	}
+	if _, err := BeginChecked(ctx, st, nil, "markdown", time.Now()); err != nil {
+		t.Fatalf("a good export of nothing: %v", err)
 	}
 }

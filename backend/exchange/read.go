@@ -6,97 +6,191 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 
 	"brook/backend/store"
 	"brook/backend/transfer"
+	"brook/backend/transfer/importers"
+	"brook/backend/transfer/importers/registry"
 )
 
-// chatGPTFile is the file of a ChatGPT data export that holds the
-// conversations. The export is a ZIP with it at the top, beside chat.html,
-// user.json, message_feedback.json and the attachments (as described by
-// github.com/jack-driscoll/chatgpt-dataexport README.md and
-// github.com/cbwinslow/upload personal/chatgpt-archive/README.md).
-const chatGPTFile = "conversations.json"
+// ErrNoConversationsFile is returned by [Read] for a ZIP or folder in which
+// no importer finds an export.
+var ErrNoConversationsFile = errors.New("no export Brook knows is in it (Brook, ChatGPT, Claude, Open WebUI, LM Studio, Jan, Chatbox or Cherry Studio)")
 
-// ErrNoConversationsFile is returned by [Read] for a ZIP with no
-// conversations.json in it.
-var ErrNoConversationsFile = errors.New("this ZIP has no conversations.json; is it a ChatGPT data export?")
-
-// Read reads a file to import: Brook's JSON export, a ChatGPT
-// conversations.json, or the ZIP of a ChatGPT data export (its
-// conversations.json is read, at the top or, if the ZIP was made of the
-// unpacked folder, in that one folder). Errors name the file.
-func Read(filePath string) ([]store.Bundle, transfer.Source, error) {
-	f, err := os.Open(filePath)
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, "", err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, "", fmt.Errorf("%s: not a file", filepath.Base(filePath))
-	}
-	head := make([]byte, 4)
-	n, _ := io.ReadFull(f, head)
-	if bytes.Equal(head[:n], []byte("PK\x03\x04")) {
-		bundles, source, err := readZip(f, info.Size())
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", filepath.Base(filePath), err)
-		}
-		return bundles, source, nil
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, "", err
-	}
-	bundles, source, err := transfer.Parse(f, info.Size())
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", filepath.Base(filePath), err)
-	}
-	return bundles, source, nil
+// Report is what [Read] found: the conversations, which kind of export
+// they came from, and what was left out and why.
+type Report struct {
+	Bundles []store.Bundle
+	Source  transfer.Source
+	// Name names the kind of export for the user: "Open WebUI export".
+	Name    string
+	Skipped []string
 }
 
-// readZip reads the conversations.json of a ChatGPT export's ZIP.
-func readZip(r io.ReaderAt, size int64) ([]store.Bundle, transfer.Source, error) {
-	zr, err := zip.NewReader(r, size)
+// Read reads what the user picked to import: a file, a folder or a ZIP,
+// recognised by content (see package registry for the formats). Nothing
+// past [importers.MaxInputBytes] in all, or [importers.MaxFiles] files, is
+// read; JSON that is not UTF-8, nests too deep or holds too long a text is
+// refused whole. Errors name the file.
+func Read(filePath string) ([]store.Bundle, transfer.Source, error) {
+	r, err := ReadReport(filePath)
+	return r.Bundles, r.Source, err
+}
+
+// ReadReport is [Read] with what was left out.
+func ReadReport(filePath string) (Report, error) {
+	in, err := gather(filePath)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading the ZIP: %w", err)
+		return Report{}, fmt.Errorf("%s: %w", filepath.Base(filePath), err)
 	}
-	var found []*zip.File
+	res, imp, err := registry.Parse(in)
+	if err != nil {
+		if in.Folder && errors.Is(err, importers.ErrUnknownFormat) {
+			err = ErrNoConversationsFile
+		}
+		return Report{}, fmt.Errorf("%s: %w", filepath.Base(filePath), err)
+	}
+	return Report{Bundles: res.Bundles, Source: imp.Source, Name: imp.Name, Skipped: res.Skipped}, nil
+}
+
+// gather reads the files of what was picked.
+func gather(filePath string) (*importers.Input, error) {
+	info, err := os.Stat(filePath)
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return gatherFolder(filePath)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a file")
+	}
+	if info.Size() > importers.MaxInputBytes {
+		return nil, fmt.Errorf("%w (it has %d MiB)", transfer.ErrTooLarge, info.Size()>>20)
+	}
+	if info.Size() == 0 {
+		return nil, transfer.ErrEmpty
+	}
+	data, err := os.ReadFile(filePath)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return gatherZip(data)
+	}
+	if !looksJSON(data) {
+		return nil, fmt.Errorf("%w: this is not a JSON file, a folder or a ZIP", transfer.ErrUnknownFormat)
+	}
+	if err := importers.Check(filepath.Base(filePath), data); err != nil {
+		return nil, err
+	}
+	return &importers.Input{Files: []importers.File{{Name: filepath.Base(filePath), Data: data}}}, nil
+}
+
+// budget counts what a folder or ZIP has given so far.
+type budget struct {
+	files int
+	bytes int64
+}
+
+func (b *budget) take(name string, n int64) error {
+	b.files++
+	b.bytes += n
+	if b.files > importers.MaxFiles {
+		return fmt.Errorf("%w: more than %d files", importers.ErrHostile, importers.MaxFiles)
+	}
+	if b.bytes > importers.MaxInputBytes {
+		return fmt.Errorf("%w: its files add up to more than %d MiB (at %s)", importers.ErrHostile, importers.MaxInputBytes>>20, name)
+	}
+	return nil
+}
+
+// add keeps a file of a folder or ZIP, checked when it is JSON. Other files
+// (pictures, attachments) are kept as they are, for importers that look
+// them up.
+func add(in *importers.Input, name string, data []byte) error {
+	if looksJSON(data) {
+		if err := importers.Check(name, data); err != nil {
+			return err
+		}
+	}
+	in.Files = append(in.Files, importers.File{Name: name, Data: data})
+	return nil
+}
+
+func gatherFolder(root string) (*importers.Input, error) {
+	in := &importers.Input{Folder: true}
+	var b budget
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil // folders, and links that could lead out or round
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if err := b.take(rel, info.Size()); err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return add(in, rel, data)
+	})
+	return in, err
+}
+
+func gatherZip(data []byte) (*importers.Input, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("reading the ZIP: %w", err)
+	}
+	in := &importers.Input{Folder: true}
+	var b budget
 	for _, f := range zr.File {
-		if path.Base(f.Name) != chatGPTFile || f.FileInfo().IsDir() {
+		if f.FileInfo().IsDir() || path.Base(f.Name) == ".DS_Store" {
 			continue
 		}
-		if f.Name == chatGPTFile {
-			found = []*zip.File{f}
-			break
+		// What the ZIP claims is checked first, and reading stops at the
+		// limit whatever it claimed: a bomb claims little.
+		claimed := int64(min(f.UncompressedSize64, uint64(1<<62)))
+		if err := b.take(f.Name, claimed); err != nil {
+			return nil, err
 		}
-		if dir := path.Dir(f.Name); path.Dir(dir) == "." {
-			found = append(found, f)
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("reading %s in the ZIP: %w", f.Name, err)
+		}
+		left := importers.MaxInputBytes - (b.bytes - claimed)
+		content, err := io.ReadAll(io.LimitReader(rc, left+1))
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading %s in the ZIP: %w", f.Name, err)
+		}
+		if int64(len(content)) > left {
+			return nil, fmt.Errorf("%w: it expands past %d MiB (at %s)", importers.ErrHostile, importers.MaxInputBytes>>20, f.Name)
+		}
+		b.bytes += int64(len(content)) - claimed
+		if err := add(in, f.Name, content); err != nil {
+			return nil, err
 		}
 	}
-	switch {
-	case len(found) == 0:
-		return nil, "", ErrNoConversationsFile
-	case len(found) > 1:
-		return nil, "", fmt.Errorf("this ZIP has %d conversations.json files; unzip it and import the one you mean", len(found))
-	}
-	rc, err := found[0].Open()
-	if err != nil {
-		return nil, "", fmt.Errorf("reading %s in the ZIP: %w", found[0].Name, err)
-	}
-	defer rc.Close()
-	// The size the ZIP claims is checked against transfer's limit before
-	// anything is read, and reading stops at the limit whatever it claimed.
-	size64 := int64(min(found[0].UncompressedSize64, uint64(1<<62)))
-	bundles, source, err := transfer.Parse(rc, size64)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s in the ZIP: %w", found[0].Name, err)
-	}
-	return bundles, source, nil
+	return in, nil
+}
+
+// looksJSON reports whether data starts, past a byte order mark and white
+// space, like JSON or JSON Lines.
+func looksJSON(data []byte) bool {
+	data = bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
 }

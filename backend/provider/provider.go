@@ -30,7 +30,11 @@ type Request struct {
 	Messages      []Message
 	Temperature   *float64
 	ContextLength int // Ollama's num_ctx; not sent to OpenAI-compatible servers.
-	MaxTokens     int
+	// KeepWhole asks the server to refuse a prompt longer than its context
+	// window rather than cut it without a word (Ollama's truncate:false);
+	// Brook sets it once it has fitted the request to the window itself.
+	KeepWhole bool
+	MaxTokens int
 	// Think asks a reasoning model to think or not, or how hard: one of the
 	// Think* values; empty leaves it to the model.
 	Think string

@@ -452,6 +452,25 @@ func (s *Server) ChatRequests(stream bool) []Request {
 	return out
 }
 
+// ChatRequestsBut is [Server.ChatRequests] less the requests whose last
+// message is skip: the prompt of a client's background request, such as
+// Brook's request for a title, which a test counting answers leaves out.
+func (s *Server) ChatRequestsBut(stream bool, skip string) []Request {
+	return slices.DeleteFunc(s.ChatRequests(stream), func(r Request) bool { return r.LastMessage() == skip })
+}
+
+// LastMessage is the text of a chat request's last message; "" when it has
+// none, or its content is not plain text.
+func (r Request) LastMessage() string {
+	msgs, _ := r.Body["messages"].([]any)
+	if len(msgs) == 0 {
+		return ""
+	}
+	last, _ := msgs[len(msgs)-1].(map[string]any)
+	text, _ := last["content"].(string)
+	return text
+}
+
 // Answers returns, per chat request in order of arrival (index N-1), the
 // whole answer its reply belongs to: the answer or its variant, or for a
 // continued assistant message that message (as the server saw it) followed

@@ -371,6 +371,33 @@ func BenchmarkOpenConversationVersions(b *testing.B) {
 	}
 }
 
+// BenchmarkOpenVersionsBesideLinear opens the two conversations above in
+// turn, so both meet the same load, and reports the ratio of their times:
+// the versions conversation should open about as fast (ratio near 1).
+func BenchmarkOpenVersionsBesideLinear(b *testing.B) {
+	s := openBenchStore(b)
+	ctx := context.Background()
+	open := func(id int64) time.Duration {
+		started := time.Now()
+		if _, err := s.GetConversation(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.ShownPath(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(started)
+	}
+	var linear, versions time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		linear += open(benchBigConversation)
+		versions += open(benchVersionsConversation)
+	}
+	b.ReportMetric(float64(linear.Microseconds())/float64(b.N)/1000, "linear-ms/op")
+	b.ReportMetric(float64(versions.Microseconds())/float64(b.N)/1000, "versions-ms/op")
+	b.ReportMetric(float64(versions)/float64(linear), "versions/linear")
+}
+
 func BenchmarkSearch(b *testing.B) {
 	s := openBenchStore(b)
 	ctx := context.Background()

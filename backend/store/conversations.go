@@ -1,6 +1,7 @@
 package store
 
 import (
+	"brook/backend/contextwindow"
 	"brook/backend/provider"
 
 	"context"
@@ -29,7 +30,7 @@ type ListOptions struct {
 }
 
 const conversationColumns = `id, uid, title, title_is_auto, created_at, updated_at, pinned, archived,
-	endpoint_id, model, system_prompt, params, draft`
+	endpoint_id, model, system_prompt, params, draft, context_choice`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -37,7 +38,7 @@ func scanConversation(row rowScanner) (Conversation, error) {
 	var c Conversation
 	var params string
 	err := row.Scan(&c.ID, &c.UID, &c.Title, &c.TitleIsAuto, &c.CreatedAt, &c.UpdatedAt,
-		&c.Pinned, &c.Archived, &c.EndpointID, &c.Model, &c.SystemPrompt, &params, &c.Draft)
+		&c.Pinned, &c.Archived, &c.EndpointID, &c.Model, &c.SystemPrompt, &params, &c.Draft, &c.ContextChoice)
 	if err != nil {
 		return c, err
 	}
@@ -98,10 +99,10 @@ type queryRower interface {
 
 func insertConversation(ctx context.Context, q queryRower, c *Conversation, params string) error {
 	return q.QueryRowContext(ctx, `INSERT INTO conversations
-		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft, context_choice)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.UID, c.Title, c.TitleIsAuto, c.CreatedAt, c.UpdatedAt, c.Pinned, c.Archived,
-		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft).Scan(&c.ID)
+		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft, c.ContextChoice).Scan(&c.ID)
 }
 
 // GetConversation returns a conversation, or [ErrNotFound] if it does not
@@ -179,6 +180,25 @@ func (s *Store) SetAutoTitle(ctx context.Context, id int64, title string) error 
 	return err
 }
 
+// ReplaceAutoTitle sets a generated title in place of expected, the
+// automatic title it was made to replace, and reports whether it did. It
+// changes nothing, and reports false, when the user has renamed the
+// conversation or its title is no longer expected: a compare-and-set, so a
+// rename that lands while the title is being generated always wins.
+func (s *Store) ReplaceAutoTitle(ctx context.Context, id int64, expected, title string) (bool, error) {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return false, invalid("a conversation title must not be empty")
+	}
+	res, err := s.write.ExecContext(ctx, `UPDATE conversations SET title = ?
+		WHERE id = ? AND deleted_at IS NULL AND title_is_auto = 1 AND title = ?`, title, id, expected)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // SetPinned pins or unpins a conversation.
 func (s *Store) SetPinned(ctx context.Context, id int64, pinned bool) error {
 	return s.updateConversation(ctx, id, "pinned = ?", pinned)
@@ -206,6 +226,15 @@ func (s *Store) SetParams(ctx context.Context, id int64, params Params) error {
 		return err
 	}
 	return s.updateConversation(ctx, id, "params = ?", encoded)
+}
+
+// SetContextChoice remembers what the conversation does when it no longer
+// fits its model's context window: one of contextwindow.Choice's values.
+func (s *Store) SetContextChoice(ctx context.Context, id int64, choice string) error {
+	if !contextwindow.Choice(choice).Valid() {
+		return invalid("%q is not a context window choice", choice)
+	}
+	return s.updateConversation(ctx, id, "context_choice = ?", choice)
 }
 
 // SaveDraft keeps the unsent text of a conversation's input box.

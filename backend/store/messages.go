@@ -12,14 +12,14 @@ import (
 const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
 	endpoint_id, model, first_token_ms, tokens_per_second, prompt_tokens, completion_tokens,
 	recovered, recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run,
-	resumed, coalesce(parent_id, 0), shown_at`
+	resumed, coalesce(parent_id, 0), shown_at, prompt_estimate, context_left_out`
 
 func scanMessage(row rowScanner) (Message, error) {
 	var m Message
 	err := row.Scan(&m.ID, &m.UID, &m.ConversationID, &m.Role, &m.Content, &m.State,
 		&m.CreatedAt, &m.UpdatedAt, &m.EndpointID, &m.Model, &m.FirstTokenMs, &m.TokensPerSecond,
 		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.RecoveryMethod, &m.EndReason,
-		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run, &m.Resumed, &m.ParentID, &m.ShownAt)
+		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run, &m.Resumed, &m.ParentID, &m.ShownAt, &m.PromptEstimate, &m.ContextLeftOut)
 	return m, err
 }
 
@@ -55,15 +55,15 @@ const insertMessageSQL = `INSERT INTO messages
 	(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
 	 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, recovered,
 	 recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run,
-	 resumed, parent_id, shown_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	 resumed, parent_id, shown_at, prompt_estimate, context_left_out)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // insertMessageArgs are the arguments of [insertMessageSQL] for m, in order.
 func insertMessageArgs(m *Message) []any {
 	return []any{m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
 		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
 		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod, m.EndReason, m.Error,
-		m.Reasoning, m.ThinkingMs, m.Run, m.Resumed, nullID(m.ParentID), m.ShownAt}
+		m.Reasoning, m.ThinkingMs, m.Run, m.Resumed, nullID(m.ParentID), m.ShownAt, m.PromptEstimate, m.ContextLeftOut}
 }
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
@@ -165,11 +165,12 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 		err := tx.QueryRowContext(ctx, `UPDATE messages SET content = ?, state = ?, updated_at = ?,
 			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
 			completion_tokens = ?, recovered = ?, recovery_reason = ?, recovery_method = ?,
-			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?, resumed = ?
+			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?, resumed = ?,
+			prompt_estimate = ?, context_left_out = ?
 			WHERE id = ? AND run = ? RETURNING conversation_id`,
 			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
 			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod,
-			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.ID, m.Run).Scan(&conversationID)
+			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.PromptEstimate, m.ContextLeftOut, m.ID, m.Run).Scan(&conversationID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
 		}

@@ -142,6 +142,15 @@ func TestMigrationsReachOpenEndpointKinds(t *testing.T) {
 	}
 }
 
+// TestMigrationsReachContextWindow makes sure TestMigrateFromEveryVersion
+// covers the step to version 14 (the context window's choice and counts)
+// from populated databases of every earlier version.
+func TestMigrationsReachContextWindow(t *testing.T) {
+	if SchemaVersion() < 14 {
+		t.Fatalf("SchemaVersion() = %d, want at least 14", SchemaVersion())
+	}
+}
+
 // TestAppStateMigrationSurvivesOddSettings: a settings document that is not
 // JSON, or holds the old values as other types, does not stop Brook from
 // opening; only text values move.
@@ -221,6 +230,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 				checkSeededData(t, s, k)
 			}
 			checkReasoningColumns(t, s)
+			checkContextWindowColumns(t, s, k)
 
 			// The migrated database is fully usable.
 			c, err := s.CreateConversation(ctx, Conversation{Title: "after migration"})
@@ -582,5 +592,52 @@ func checkImages(t *testing.T, s *Store, conversationID int64) {
 	}
 	if msgs, _ := s.Messages(ctx, conversationID); len(msgs) != len(before) {
 		t.Fatalf("messages after refusal = %d", len(msgs))
+	}
+}
+
+// checkContextWindowColumns checks that migrated conversations and answers
+// start with no context choice and no estimate, and that both are stored
+// and read back afterwards.
+func checkContextWindowColumns(t *testing.T, s *Store, k int) {
+	t.Helper()
+	ctx := context.Background()
+	if k >= 1 {
+		tokyo, err := s.GetConversation(ctx, 1)
+		if err != nil || tokyo.ContextChoice != "" {
+			t.Fatalf("migrated conversation = %+v, %v", tokyo, err)
+		}
+		answer, err := s.GetMessage(ctx, 2)
+		if err != nil || answer.PromptEstimate != 0 || answer.ContextLeftOut != 0 || answer.Content == "" {
+			t.Fatalf("migrated answer = %+v, %v", answer, err)
+		}
+		if err := s.SetContextChoice(ctx, 1, "leave_out"); err != nil {
+			t.Fatal(err)
+		}
+		if tokyo, err := s.GetConversation(ctx, 1); err != nil || tokyo.ContextChoice != "leave_out" || tokyo.Title != "Tokyo trip" {
+			t.Fatalf("after SetContextChoice: %+v, %v", tokyo, err)
+		}
+	}
+	c, err := s.CreateConversation(ctx, Conversation{Title: "context", ContextChoice: "grow"})
+	if err != nil || c.ContextChoice != "grow" {
+		t.Fatalf("created %+v, %v", c, err)
+	}
+	if err := s.SetContextChoice(ctx, c.ID, "shrink"); err == nil {
+		t.Fatal("an unknown choice was stored")
+	}
+	q := mustMessage(t, s, c.ID, RoleUser, "how long is this?")
+	a, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ParentID: q.ID, Role: RoleAssistant, State: StateStreaming, Run: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.State, a.Content, a.PromptTokens, a.PromptEstimate, a.ContextLeftOut = StateComplete, "this long", 120, 100, 3
+	if err := s.FinishAnswer(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetMessage(ctx, a.ID)
+	if err != nil || got.PromptTokens != 120 || got.PromptEstimate != 100 || got.ContextLeftOut != 3 {
+		t.Fatalf("finished answer = %+v, %v", got, err)
+	}
+	if err := s.DeleteConversation(ctx, c.ID); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -31,11 +31,25 @@ type Settings struct {
 	// Brook's closing cut short (a quit, a crash, a power cut), where the
 	// server can continue them.
 	ResumeAnswers bool `json:"resumeAnswers"`
+	// StartOllama, on by default, starts the installed Ollama when the
+	// local Ollama endpoint does not answer ("Start Ollama when it isn't
+	// running").
+	StartOllama bool `json:"startOllama"`
+	// KeepOllamaRunning leaves the Ollama that Brook started running when
+	// Brook quits; off by default, so Brook stops what it started.
+	KeepOllamaRunning bool `json:"keepOllamaRunning"`
+	// AutoTitles, on by default, asks a model for a short title after a
+	// conversation's first answer, in place of its first words.
+	AutoTitles bool `json:"autoTitles"`
+	// TitleEndpointID and TitleModel choose the model that writes titles
+	// (a small local one, say); empty means the conversation's own model.
+	TitleEndpointID string `json:"titleEndpointId"`
+	TitleModel      string `json:"titleModel"`
 }
 
 // DefaultSettings are the settings of a new installation.
 func DefaultSettings() Settings {
-	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system", ResumeAnswers: true}
+	return Settings{FirstTokenTimeoutSeconds: 300, IdleTimeoutSeconds: 60, Theme: "system", ResumeAnswers: true, StartOllama: true, AutoTitles: true}
 }
 
 // MaxTimeoutSeconds is the longest either timeout may be: an hour.
@@ -96,6 +110,9 @@ func validateSettings(settings Settings) error {
 	}
 	if err := guard.Selection(settings.DefaultEndpointID, settings.DefaultModel); err != nil {
 		return refused(err)
+	}
+	if err := guard.Selection(settings.TitleEndpointID, settings.TitleModel); err != nil {
+		return refused(fmt.Errorf("Model for titles: %w", err))
 	}
 	return validateParams(settings.Params)
 }

@@ -40,6 +40,10 @@ func TestSaveSettingsChecksEveryField(t *testing.T) {
 		{"system prompt not UTF-8", func(s *Settings) { s.SystemPrompt = "caf\xe9" }, "not valid text"},
 		{"default model without endpoint", func(s *Settings) { s.DefaultModel = "llama3" }, "both or neither"},
 		{"default endpoint id with a line break", func(s *Settings) { s.DefaultEndpointID, s.DefaultModel = "ep\n", "m" }, "no endpoint"},
+		{"titles off", func(s *Settings) { s.AutoTitles = false }, ""},
+		{"a model for titles", func(s *Settings) { s.TitleEndpointID, s.TitleModel = "local", "tiny" }, ""},
+		{"a model for titles without endpoint", func(s *Settings) { s.TitleModel = "tiny" }, "Model for titles: A model is chosen with its endpoint"},
+		{"a title endpoint id with a line break", func(s *Settings) { s.TitleEndpointID, s.TitleModel = "ep\n", "m" }, "Model for titles: "},
 		{"NaN temperature", func(s *Settings) { s.Params.Temperature = &nan }, "temperature"},
 		{"negative temperature", func(s *Settings) { s.Params.Temperature = &negative }, "temperature"},
 		{"negative context", func(s *Settings) { s.Params.ContextLength = -1 }, "must not be negative"},
@@ -168,5 +172,28 @@ func TestConcurrentSettingsAndLastModelKeepBothWrites(t *testing.T) {
 	want := AppState{LastEndpointID: fmt.Sprintf("ep-%d", rounds-1), LastModel: fmt.Sprintf("model-%d", rounds-1)}
 	if err != nil || st != want {
 		t.Fatalf("app state = %+v, %v; want %+v", st, err, want)
+	}
+}
+
+// TestSettingsSavedBeforeOllamaStartingExistedStartIt: settings saved by a
+// Brook that did not know the Ollama settings start Ollama and stop it on
+// quit, as a new installation does; the user's choices are kept.
+func TestSettingsSavedBeforeOllamaStartingExistedStartIt(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO settings (id, data) VALUES (1, ?)`,
+		`{"firstTokenTimeoutSeconds":300,"idleTimeoutSeconds":60,"theme":"dark","resumeAnswers":false}`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LoadSettings(ctx)
+	if err != nil || !got.StartOllama || got.KeepOllamaRunning || got.Theme != "dark" || got.ResumeAnswers {
+		t.Fatalf("%+v %v", got, err)
+	}
+	got.StartOllama, got.KeepOllamaRunning = false, true
+	if err := s.SaveSettings(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.LoadSettings(ctx); err != nil || again.StartOllama || !again.KeepOllamaRunning {
+		t.Fatalf("the choice was not kept: %+v %v", again, err)
 	}
 }

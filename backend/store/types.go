@@ -54,6 +54,9 @@ type Conversation struct {
 	SystemPrompt string `json:"systemPrompt"`
 	Params       Params `json:"params"`
 	Draft        string `json:"draft"`
+	// ContextChoice is what the conversation does when it no longer fits
+	// its model's context window: one of contextwindow.Choice's values.
+	ContextChoice string `json:"contextChoice,omitempty"`
 }
 
 // Message is one turn of a [Conversation]. Answer statistics are zero on user messages.
@@ -81,6 +84,13 @@ type Message struct {
 	TokensPerSecond  float64 `json:"tokensPerSecond,omitempty"`
 	PromptTokens     int     `json:"promptTokens,omitempty"`
 	CompletionTokens int     `json:"completionTokens,omitempty"`
+	// PromptEstimate is Brook's estimate of the answer's prompt tokens when
+	// it was asked for; beside PromptTokens (what the server counted) it
+	// corrects the conversation's later estimates.
+	PromptEstimate int `json:"promptEstimate,omitempty"`
+	// ContextLeftOut is how many earlier messages were left out of the
+	// answer's request to fit the model's context window.
+	ContextLeftOut int `json:"contextLeftOut,omitempty"`
 	// Recovered is true when the stream broke and the whole answer came from a
 	// non-streaming request; RecoveryReason says what broke.
 	Recovered      bool   `json:"recovered,omitempty"`

@@ -1,7 +1,7 @@
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { hasBackend, setApi } from './lib/api';
+import { hasBackend, setApi, type OllamaState } from './lib/api';
 import { showFatal } from './lib/fatal';
 import { toasts } from './lib/state/toasts.svelte';
 import { ui } from './lib/state/ui.svelte';
@@ -65,6 +65,8 @@ async function start() {
         document.title = 'REPORT ' + json;
       };
     }
+    // ?ollama=not_installed (or starting, failed, …): the local Ollama as Brook finds it.
+    fake.db.ollama.status.state = (new URLSearchParams(location.search).get('ollama') ?? 'running') as OllamaState;
     setApi(fake);
   }
   const target = document.getElementById('app')!;

@@ -41,6 +41,12 @@ func newEngine(t *testing.T, srv *Server, maxTokens int) engineRun {
 // newEngineAt runs Brook's backend against the Ollama server at url.
 func newEngineAt(t *testing.T, url string, maxTokens int) engineRun {
 	t.Helper()
+	return newEngineWith(t, url, maxTokens, func(*chat.Config) {})
+}
+
+// newEngineWith is newEngineAt with the engine's configuration changed by adjust.
+func newEngineWith(t *testing.T, url string, maxTokens int, adjust func(*chat.Config)) engineRun {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "brook.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +58,13 @@ func newEngineAt(t *testing.T, url string, maxTokens int) engineRun {
 		t.Fatal(err)
 	}
 	rec := &events.Recorder{}
-	eng := chat.New(chat.Config{
+	cfg := chat.Config{
 		Store: st, Providers: oneEndpoint{ollama.New(url)}, Emitter: rec,
 		RecoveryBackoff: 50 * time.Millisecond, MaxRecoveryWait: time.Second,
 		Clocks: &chat.Clocks{FirstTokenCeiling: 30 * time.Second, StallCeiling: 5 * time.Second},
-	})
+	}
+	adjust(&cfg)
+	eng := chat.New(cfg)
 	t.Cleanup(func() { eng.Close(); st.Close() })
 	return engineRun{eng, st, rec}
 }

@@ -22,8 +22,14 @@ const LongNumPredict = 200
 // {"num_predict": LongNumPredict, "temperature": 0}), so a client that sends
 // no options of its own, as Brook does, gets answers of that length.
 func (s *Server) AddVariant(ctx context.Context, name string, params map[string]any) error {
+	return s.AddShape(ctx, name, gguf.DefaultTiny, params)
+}
+
+// AddShape is [Server.AddVariant] with a model of another shape, such as
+// one trained for a longer context.
+func (s *Server) AddShape(ctx context.Context, name string, shape gguf.TinyConfig, params map[string]any) error {
 	var buf bytes.Buffer
-	if _, err := gguf.WriteTiny(&buf, gguf.DefaultTiny); err != nil {
+	if _, err := gguf.WriteTiny(&buf, shape); err != nil {
 		return err
 	}
 	digest := fmt.Sprintf("sha256:%x", sha256.Sum256(buf.Bytes()))

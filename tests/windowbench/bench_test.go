@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"brook/backend/chat"
 	"brook/backend/providertest"
 	"brook/tests/realollama"
 )
@@ -411,7 +412,7 @@ func streamCPU(t *testing.T, r *report, rate int, toks []string) error {
 	s1 := snap(b.pid)
 	saveScreen(t, fmt.Sprintf("cpu%d", rate))
 	span, lines := proxy.span() // also orders the reads of snaps after their writes
-	if lines < n || len(srv.ChatRequests(true))+len(srv.ChatRequests(false)) != 1 {
+	if lines < n || len(srv.ChatRequests(true))+len(srv.ChatRequestsBut(false, chat.TitlePrompt)) != 1 {
 		return errBroken{fmt.Sprintf("the stream broke after %d of %d tokens (longest pause between lines at the proxy: %s; Brook's log: %s)",
 			lines, n, proxy.longestGap().Round(time.Millisecond), strings.Join(grepLines(logPathOf(b.dataHome), "stream broke"), " / "))}
 	}

@@ -228,6 +228,12 @@ func chatRequest(req provider.Request, stream bool) (*api.ChatRequest, error) {
 		opts = nil
 	}
 	wire := &api.ChatRequest{Model: req.Model, Messages: msgs, Stream: &stream, Options: opts}
+	if req.KeepWhole {
+		// Left to itself, Ollama drops the oldest messages that do not fit
+		// and says so only in its debug log (server/prompt.go chatPrompt).
+		truncate := false
+		wire.Truncate = &truncate
+	}
 	switch req.Think {
 	case provider.ThinkDefault:
 	case provider.ThinkOn:

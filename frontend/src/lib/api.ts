@@ -12,8 +12,8 @@
 // Bound methods live at window.go.app.<Service>.<Method> (Wails v2) and return
 // Promises; events come through window.runtime.EventsOn, which returns an
 // unsubscribe function (EventsOff is never used: it drops every listener).
-import type { localmodels } from '../../wailsjs/go/models';
-import { fromGo, pullFromGo } from './fromGo';
+import type { localmodels, ollamaserver } from '../../wailsjs/go/models';
+import { fromGo, ollamaStatusFromGo, pullFromGo } from './fromGo';
 import { bound, type Bound, type BrookApi, type Services, type TestHooks } from './bound';
 import type { AnswerSaved, QuitRequest } from './types';
 import type { StreamEvent } from './stream/types';
@@ -117,6 +117,7 @@ export function createWailsApi(): BrookApi {
       onModelsChanged: (cb) => on('brook:models-changed', () => cb()),
       onAnswerSaved: (cb) => on('brook:answer-saved', (p) => cb(p as AnswerSaved)),
       onQuitRequested: (cb) => on('brook:quit-requested', (p) => cb(p as QuitRequest)),
+      onOllamaServer: (cb) => on('brook:ollama-server', (p) => cb(ollamaStatusFromGo(p as ollamaserver.Status))),
     },
   };
 }

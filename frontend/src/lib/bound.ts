@@ -4,16 +4,19 @@
 // bound in Go is part of it as soon as the bindings are generated: api.ts
 // calls it with no edit, and the fake (fake/) fails `npm run check` until it
 // has it too. A new service is one line in `bound`.
-import type { app, chat, conversations, endpoints, kind, localmodels, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, endpoints, kind, localmodels, ollamaserver, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
+import * as ContextService from '../../wailsjs/go/app/ContextService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
 import * as ModelService from '../../wailsjs/go/app/ModelService';
+import * as OllamaServerService from '../../wailsjs/go/app/OllamaServerService';
 import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as SystemService from '../../wailsjs/go/app/SystemService';
 import * as TransferService from '../../wailsjs/go/app/TransferService';
 import type {
   AnswerSaved,
+  ContextView,
   Conversation,
   ConversationView,
   Endpoint,
@@ -22,6 +25,7 @@ import type {
   ImportResult,
   KeyStorage,
   Message,
+  OllamaStatus,
   Params,
   ModelsOverview,
   ProbeResult,
@@ -34,7 +38,17 @@ import type {
 import type { StreamEvent } from './stream/types';
 
 /** Every bound Go service, as Wails generates it. */
-export const bound = { ChatService, ConversationService, LocalModelsService, ModelService, SettingsService, SystemService, TransferService };
+export const bound = {
+  ChatService,
+  ContextService,
+  ConversationService,
+  LocalModelsService,
+  ModelService,
+  OllamaServerService,
+  SettingsService,
+  SystemService,
+  TransferService,
+};
 export type Bound = typeof bound;
 
 /** Each generated type the UI narrows, with its narrowed type (types.ts). */
@@ -47,6 +61,7 @@ type Narrowings = [
   [store.Settings, Settings],
   [store.ImportResult, ImportResult | null],
   [chat.SendResult, SendResult],
+  [chat.ContextView, ContextView],
   [conversations.View, ConversationView],
   [endpoints.View, EndpointView],
   [kind.Info, EndpointKindInfo],
@@ -54,6 +69,7 @@ type Narrowings = [
   [endpoints.ProbeResult, ProbeResult],
   [selection.Overview, ModelsOverview],
   [localmodels.PullProgress, PullProgress],
+  [ollamaserver.Status, OllamaStatus],
 ];
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
 /** A generated type as the UI sees it: narrowed when Narrowings names it (also in a list), else as it is. */
@@ -90,6 +106,8 @@ export interface Events {
   onAnswerSaved(cb: (s: AnswerSaved) => void): () => void;
   /** brook:quit-requested: the user closed the window while answers were still coming. */
   onQuitRequested(cb: (q: QuitRequest) => void): () => void;
+  /** brook:ollama-server: each change of the local Ollama's status. */
+  onOllamaServer(cb: (s: OllamaStatus) => void): () => void;
 }
 
 export type BrookApi = Services & { TestService: TestHooks; events: Events };

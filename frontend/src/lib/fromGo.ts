@@ -2,9 +2,9 @@
 // generated types do not say so); a method whose result holds a slice that Go
 // may leave nil gets its fix here, so the UI always sees a list. Every other
 // method's result is used as Go sends it.
-import type { endpoints, localmodels } from '../../wailsjs/go/models';
+import type { endpoints, localmodels, ollamaserver } from '../../wailsjs/go/models';
 import type { Bound, Services } from './bound';
-import type { EndpointModels, Endpoint, PullErrorKind, PullProgress, PullState, SelectionSource } from './types';
+import type { ContextChoice, EndpointModels, Endpoint, OllamaFailure, OllamaState, OllamaStatus, PullErrorKind, PullProgress, PullState, SelectionSource } from './types';
 
 type Raw<F> = F extends (...a: never[]) => Promise<infer R> ? R : never;
 type Fixes = {
@@ -41,10 +41,19 @@ export function pullFromGo(p: localmodels.PullProgress): PullProgress {
   };
 }
 
+/** The local Ollama's status as Go sends it (nil slices as null, failure absent); also the brook:ollama-server event's payload. */
+export function ollamaStatusFromGo(s: ollamaserver.Status): OllamaStatus {
+  return { ...s, state: s.state as OllamaState, failure: (s.failure ?? '') as OllamaFailure, logTail: list(s.logTail) };
+}
+
 // Go's named string types are plain strings in the bindings; the casts narrow
 // them to the values Go uses (types.ts).
 export const fromGo: Fixes = {
   ChatService: { ActiveAnswers: list },
+  ContextService: {
+    Plan: (v) => ({ ...v, choice: (v.choice ?? '') as ContextChoice, leftOut: list(v.leftOut) }),
+  },
+  OllamaServerService: { Status: ollamaStatusFromGo, Retry: ollamaStatusFromGo, Restart: ollamaStatusFromGo },
   ConversationService: {
     List: (l) => list(l) as Raw<Services['ConversationService']['List']>,
     Open: (v) => ({ conversation: v.conversation, messages: list(v.messages) }) as Raw<Services['ConversationService']['Open']>,

@@ -4,7 +4,7 @@
 // imports nothing of the UI, so any module may import it (api.ts, the stream
 // engine, the fake) without a loop. A Go change the UI does not follow fails
 // `npm run check`.
-import type { app, chat, conversations, endpoints, kind, localmodels, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, endpoints, kind, localmodels, ollamaserver, paths, provider, selection, store } from '../../wailsjs/go/models';
 
 /**
  * A generated type with some fields narrowed: every field named in N must
@@ -96,6 +96,33 @@ export type PullProgress = Narrowed<localmodels.PullProgress, { state: PullState
 export type ModelSuggestion = localmodels.Suggestion;
 /** Which Brook this is and where it keeps its files (the About sheet). */
 export type AboutInfo = app.AboutInfo;
+
+// ---- The context window (ContextService) -----------------------------------
+/** What a conversation does when it no longer fits its model's window ('' = ask first). */
+export type ContextChoice = '' | 'grow' | 'leave_out';
+/** A model's window (Go's contextwindow.Window, which the bindings leave untyped). */
+export interface ContextWindow {
+  tokens: number;
+  max: number;
+  bytesPerToken?: number;
+  answerTokens?: number;
+  source: string;
+}
+/** ContextService.Plan: the plan of the conversation's next request against its model's context window. */
+export type ContextView = Narrowed<chat.ContextView, { choice: ContextChoice; window: ContextWindow }>;
+
+// ---- The local Ollama Brook starts (OllamaServerService) -------------------
+/** Where the local Ollama stands (Go's ollamaserver.State). */
+export type OllamaState = '' | 'starting' | 'running' | 'failed' | 'not_installed' | 'off' | 'stopped' | 'remote' | 'no_endpoint';
+/** What went wrong in 'failed' (Go's ollamaserver.Failure). */
+export type OllamaFailure = '' | 'port_taken' | 'not_answering' | 'wont_run' | 'exited' | 'no_answer' | 'crashed';
+/** The local Ollama's status (also the brook:ollama-server event); message, logTail and the hints are Go's words, shown as text. */
+export type OllamaStatus = Narrowed<ollamaserver.Status, { state: OllamaState; failure: OllamaFailure }>;
+/** This machine's memory; known is false for an endpoint elsewhere or where Brook cannot read it. */
+export type MachineMemory = ollamaserver.Memory;
+/** Whether a model fits in memory before it loads; message warns when it does not. */
+export type MemoryFit = ollamaserver.Fit;
+
 // Event payloads have no generated types (Wails generates those of bound
 // methods only); these mirror Go's events.AnswerSaved and app.QuitRequest.
 /** brook:answer-saved: the answer as stored at last (fetch it when message is absent). */

@@ -3,8 +3,11 @@
 import { $, click, frame, setValue, waitFor } from './dom';
 import { message, newChat, ready, send, settled } from './steps';
 import { versionPoses } from './versions';
+import { ollamaPoses } from './ollamaScenarios';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
+
+const morePoses = { ...versionPoses, ...ollamaPoses };
 
 /**
  * Arranges a state for a documentation screenshot and reports without
@@ -88,8 +91,8 @@ export async function pose(arg: string): Promise<Record<string, unknown>> {
     case 'empty':
       break;
     default:
-      if (!(what in versionPoses)) throw new Error(`unknown pose "${what}"`);
-      await versionPoses[what](value);
+      if (!(what in morePoses)) throw new Error(`unknown pose "${what}"`);
+      await morePoses[what](value);
   }
   await frame(); // let the last frame paint
   return { posed: what };

@@ -12,12 +12,16 @@ import { $, $$, click, eventually, frame, setValue, shownMessages, waitFor, type
 import { FINAL, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
 import { pose } from './poses';
 import { versionScenarios } from './versions';
+import { ollamaScenarios } from './ollamaScenarios';
+import { contextScenarios } from './context';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
 
 const scenarios: Record<string, Scenario> = {
   ...versionScenarios,
+  ...ollamaScenarios,
+  ...contextScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();

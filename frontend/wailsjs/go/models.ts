@@ -40,6 +40,31 @@ export namespace app {
 
 export namespace chat {
 	
+	export interface ContextView {
+	    // Go type: contextwindow
+	    window: any;
+	    limit: number;
+	    numCtx: number;
+	    used: number;
+	    system: number;
+	    history: number;
+	    documents: number;
+	    question: number;
+	    reserve: number;
+	    needed: number;
+	    fits: boolean;
+	    exact: boolean;
+	    leftOut: number[];
+	    choice: string;
+	    needsChoice: boolean;
+	    growTo: number;
+	    growBytes: number;
+	    leaveOutCount: number;
+	    tooLong: boolean;
+	    ratio: number;
+	    lastSent: number;
+	    lastLeftOut: number;
+	}
 	export interface SendResult {
 	    conversation: store.Conversation;
 	    user: store.Message;
@@ -185,6 +210,42 @@ export namespace localmodels {
 
 }
 
+export namespace ollamaserver {
+	
+	export interface Fit {
+	    known: boolean;
+	    fits: boolean;
+	    needBytes: number;
+	    availableBytes: number;
+	    message: string;
+	}
+	export interface Install {
+	    command: string;
+	    link: string;
+	}
+	export interface Memory {
+	    known: boolean;
+	    availableBytes: number;
+	    totalBytes: number;
+	}
+	export interface Status {
+	    state: string;
+	    failure?: string;
+	    message: string;
+	    endpointId: string;
+	    url: string;
+	    startedByBrook: boolean;
+	    binary: string;
+	    version: string;
+	    versionNote: string;
+	    logPath: string;
+	    logTail: string[];
+	    install: Install;
+	    restartHint: string;
+	}
+
+}
+
 export namespace paths {
 	
 	export interface Layout {
@@ -241,6 +302,7 @@ export namespace store {
 	    systemPrompt: string;
 	    params: Params;
 	    draft: string;
+	    contextChoice?: string;
 	}
 	export interface Endpoint {
 	    id: string;
@@ -293,6 +355,8 @@ export namespace store {
 	    tokensPerSecond?: number;
 	    promptTokens?: number;
 	    completionTokens?: number;
+	    promptEstimate?: number;
+	    contextLeftOut?: number;
 	    recovered?: boolean;
 	    recoveryReason?: string;
 	    recoveryMethod?: string;
@@ -324,6 +388,11 @@ export namespace store {
 	    idleTimeoutSeconds: number;
 	    theme: string;
 	    resumeAnswers: boolean;
+	    startOllama: boolean;
+	    keepOllamaRunning: boolean;
+	    autoTitles: boolean;
+	    titleEndpointId: string;
+	    titleModel: string;
 	}
 
 }

@@ -2,7 +2,7 @@
 // message tree, with answers streamed by the Simulator.
 import type { Services } from '../bound';
 import type { Conversation, ImageInput, Message, MessageImage, SendResult } from '../types';
-import type { FakeParts } from './context';
+import type { FakeParts } from './parts';
 import { conv, msg, newId } from './data';
 import { Simulator } from './simulate';
 

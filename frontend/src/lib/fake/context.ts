@@ -1,84 +1,74 @@
-// What the fake backend's services share: its data, its events, and the
-// look-ups every service makes.
-import type { BrookApi } from '../bound';
-import type { AnswerSaved, BackupInfo, Conversation, EndpointModels, KeyStorage, Message, PullProgress, QuitRequest, Settings } from '../types';
-import type { StreamEvent, WaitingFor } from '../stream/types';
-import type { FakeLocalModels } from './data';
-import type { FakeTree } from './tree';
+// The fake ContextService: the fake model window (FAKE_WINDOW, 4,096 tokens
+// that can grow to 32,768) and a plain estimate of four characters a token,
+// over the fake's stored messages and each conversation's choice.
+import type { Services } from '../bound';
+import type { ContextChoice, ContextView, Message } from '../types';
+import { FAKE_WINDOW } from './data';
+import type { FakeParts } from './parts';
 
-/** One call the fake answered: Go's service and method names, and the arguments. */
-export interface FakeCall {
-  service: string;
-  method: string;
-  args: unknown[];
-}
+const RESERVE = 512;
 
+const tokensOf = (text: string) => Math.ceil(text.length / 4) + 4;
 
-/** An in-memory BrookApi, and the handles tests use to set it up and drive it. */
-export interface FakeApi extends BrookApi {
-  db: {
-    conversations: Conversation[];
-    messages: Message[];
-    settings: Settings;
-    models: EndpointModels[];
-    /** LocalModelsService's view, by endpoint id. */
-    local: Record<string, FakeLocalModels>;
-    /** The pulls Go knows of (LocalModelsService.Pulls), kept up to date by emitPull. */
-    pulls: PullProgress[];
-    /** Stored images' data (base64), by image id; an image not here reads as a 1×1 PNG. */
-    imageData: Record<number, string>;
-    /** What Settings → Backups lists; deleting a kept database ('before-restore') takes it out, as Go does. */
-    backups: BackupInfo[];
+/** Fits a conversation's messages and draft to the fake window, as Go's contextwindow.Fit does. */
+export function fakePlan(messages: Message[], draft: string, choice: ContextChoice): ContextView {
+  const history = messages.filter((m) => m.content).map((m) => ({ id: m.id, tokens: tokensOf(m.content) }));
+  const question = draft ? tokensOf(draft) : 0;
+  const needed = RESERVE + question + history.reduce((n, m) => n + m.tokens, 0);
+  const fits = needed <= FAKE_WINDOW.tokens;
+  const growTo = !fits && needed <= FAKE_WINDOW.max ? Math.ceil(needed / 2048) * 2048 : 0;
+  const leaveOut = (limit: number) => {
+    const out: number[] = [];
+    let over = needed - limit;
+    for (const m of history) {
+      if (over <= 0) break;
+      out.push(m.id);
+      over -= m.tokens;
+    }
+    return out;
   };
-  /** Every call of a bound method, in order. */
-  calls: FakeCall[];
-  /** Where the fake keeps API keys: 'keyring' (the default), or set 'session'/'file' as on a machine without one. */
-  keyStore: KeyStorage;
-  /** Deliver a stream event to subscribers. */
-  emit(ev: StreamEvent): void;
-  emitConversationsChanged(): void;
-  /** Deliver a brook:pull event (missing fields filled in), and remember it for Pulls(). */
-  emitPull(p: Partial<PullProgress> & { endpointId: string; model: string }): PullProgress;
-  /** Deliver brook:models-changed. */
-  emitModelsChanged(): void;
-  /** Deliver brook:answer-saved. */
-  emitAnswerSaved(s: AnswerSaved): void;
-  /** Deliver brook:quit-requested. */
-  emitQuitRequested(q: QuitRequest): void;
-  /** The message tree (versions), as Go's store keeps it. */
-  tree: FakeTree;
-  /**
-   * When set, Send/Retry/... stream this text in chunks through emit().
-   * With `queuedAhead` the answer first waits in the queue (one place per interval);
-   * with `waitMs` it then waits that long (for `waitingFor`) before the first token.
-   * With `reasoning` the model first thinks that text (reasoning deltas), then answers.
-   * Like Ollama, a conversation that asks to think (params.think on or a level) on a
-   * model whose capabilities lack 'thinking' fails with the server's reason.
-   */
-  simulate: {
-    text: string;
-    reasoning?: string;
-    chunk: number;
-    intervalMs: number;
-    queuedAhead?: number;
-    waitingFor?: 'model_load' | 'first_token';
-    waitMs?: number;
-  } | null;
-  /** Emit a queued event for an answer (seq and at filled in; since defaults to now). */
-  emitQueued(messageId: number, ahead: number, since?: number): void;
-  /** Emit a waiting event ('model_load' | 'first_token'). */
-  emitWaiting(messageId: number, waitingFor?: WaitingFor, since?: number): void;
-  /** Emit a recovering event ('continue' | 'reask'). */
-  emitRecovering(messageId: number, waitingFor: WaitingFor, reason: string, since?: number): void;
+  const leaveOutCount = fits ? 0 : leaveOut(FAKE_WINDOW.tokens).length;
+  const grow = !fits && choice !== 'leave_out';
+  const limit = grow ? growTo || FAKE_WINDOW.max : FAKE_WINDOW.tokens;
+  const leftOut = fits ? [] : leaveOut(limit);
+  const sentHistory = history.filter((m) => !leftOut.includes(m.id)).reduce((n, m) => n + m.tokens, 0);
+  return {
+    window: { ...FAKE_WINDOW },
+    limit,
+    numCtx: grow ? limit : 0,
+    used: RESERVE + question + sentHistory,
+    system: 0,
+    history: sentHistory,
+    documents: 0,
+    question,
+    reserve: RESERVE,
+    needed,
+    fits,
+    exact: false,
+    leftOut,
+    choice,
+    needsChoice: !fits && choice === '' && leaveOutCount > 0,
+    growTo,
+    growBytes: growTo ? (growTo - FAKE_WINDOW.tokens) * (FAKE_WINDOW.bytesPerToken ?? 0) : 0,
+    leaveOutCount,
+    tooLong: false,
+    ratio: 0,
+    lastSent: 0,
+    lastLeftOut: 0,
+  };
 }
 
-/** The fake and the look-ups its services make. */
-export interface FakeParts {
-  fake: FakeApi;
-  findConv(id: number): Conversation;
-  findMsg(id: number): Message;
-  /** The next seq of an answer's events. */
-  nextSeq(id: number): number;
-  /** Like Go: the final event carries the answer as stored. */
-  emitFinal(m: Message): void;
+export function fakeContextService({ fake }: FakeParts): Services['ContextService'] {
+  const { db } = fake;
+  return {
+    async Plan(id, _endpointId, _model, draft) {
+      const conv = db.conversations.find((c) => c.id === id);
+      const messages = db.messages.filter((m) => m.conversationId === id);
+      return fakePlan(messages, draft, (conv?.contextChoice ?? '') as ContextChoice);
+    },
+    async SetChoice(id, choice) {
+      const conv = db.conversations.find((c) => c.id === id);
+      if (conv) conv.contextChoice = choice;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // versions (the fake's message tree), and search.
 import type { Services } from '../bound';
 import type { Conversation, SearchHit } from '../types';
-import type { FakeParts } from './context';
+import type { FakeParts } from './parts';
 import { ONE_PIXEL_PNG } from './data';
 
 export function fakeConversationService({ fake, findConv, findMsg }: FakeParts): Services['ConversationService'] {

@@ -1,7 +1,24 @@
 // The fake backend's data: Go's words and lists as the fake answers them, and
 // builders for conversations, messages, surveys, installed models and pulls
 // with the fields a test does not care about filled in.
-import type { AboutInfo, Conversation, EndpointKindInfo, EndpointModels, InstalledModel, LoadedModel, Message, ModelDetails, ModelSuggestion, PullProgress, ReasonTexts, ServerKindInfo } from '../types';
+import type {
+  AboutInfo,
+  ContextWindow,
+  Conversation,
+  EndpointKindInfo,
+  EndpointModels,
+  InstalledModel,
+  LoadedModel,
+  MachineMemory,
+  Message,
+  ModelDetails,
+  ModelSuggestion,
+  OllamaStatus,
+  PullProgress,
+  ReasonTexts,
+  ServerKindInfo,
+  Settings,
+} from '../types';
 
 let nextId = 1000;
 
@@ -62,6 +79,49 @@ export const FAKE_REASON_TEXTS: ReasonTexts = {
     { method: '', reason: '', label: 'Go label: fetched again', title: 'Go title: fetched again' },
   ],
 };
+
+/** The settings of a first start, as Go's store.Settings defaults them. */
+export const FAKE_SETTINGS: Settings = {
+  defaultEndpointId: '',
+  defaultModel: '',
+  systemPrompt: '',
+  params: {},
+  firstTokenTimeoutSeconds: 120,
+  idleTimeoutSeconds: 60,
+  theme: 'system',
+  resumeAnswers: true,
+  startOllama: true,
+  keepOllamaRunning: false,
+  autoTitles: true,
+  titleEndpointId: '',
+  titleModel: '',
+};
+
+/** The local Ollama's status (OllamaServerService) with Go's always-known fields filled in: running, not started by Brook. */
+export function ollamaStatus(s: Partial<OllamaStatus> = {}): OllamaStatus {
+  return {
+    state: 'running',
+    failure: '',
+    message: '',
+    endpointId: 'ollama',
+    url: 'http://127.0.0.1:11434',
+    startedByBrook: false,
+    binary: '/usr/local/bin/ollama',
+    version: '0.30.0',
+    versionNote: '',
+    logPath: '/home/ann/.local/share/brook/logs/ollama.log',
+    logTail: [],
+    install: { command: 'curl -fsSL https://ollama.com/install.sh | sh', link: 'https://ollama.com/download/linux' },
+    restartHint: 'Brook did not start this Ollama, so it leaves it alone. To restart it, run `systemctl restart ollama` if it runs as a service.',
+    ...s,
+  };
+}
+
+/** This machine's memory as OllamaServerService.Memory answers it. */
+export const FAKE_MEMORY: MachineMemory = { known: true, availableBytes: 12_000_000_000, totalBytes: 24_000_000_000 };
+
+/** The fake model window (ContextService): Ollama's default on a CPU, 4,096 tokens, that can grow to 32,768. */
+export const FAKE_WINDOW: ContextWindow = { tokens: 4096, max: 32768, bytesPerToken: 114688, source: "Ollama's default" };
 
 /** One Ollama endpoint's own models, as LocalModelsService sees them. */
 export interface FakeLocalModels {

@@ -5,19 +5,21 @@
 // a method bound in Go fails `npm run check` until its service here has it.
 // Every call is logged in `calls` by Go's names, so no service logs its own.
 import type { Services } from '../bound';
-import type { AnswerSaved, PullProgress, QuitRequest } from '../types';
+import type { AnswerSaved, OllamaStatus, PullProgress, QuitRequest } from '../types';
 import type { StreamEvent } from '../stream/types';
 import { fakeChatService } from './chat';
-import type { FakeApi, FakeCall, FakeParts } from './context';
-import { installed, pullProgress, survey } from './data';
+import { fakeContextService } from './context';
+import type { FakeApi, FakeCall, FakeParts } from './parts';
+import { FAKE_MEMORY, FAKE_SETTINGS, installed, ollamaStatus, pullProgress, survey } from './data';
 import { fakeLocalModelsService } from './local';
+import { fakeOllamaServerService } from './ollamaServer';
 import { fakeConversationService } from './conversations';
 import { fakeModelService, fakeSettingsService } from './settings';
 import { fakeSystemService, fakeTestService, fakeTransferService } from './system';
 import { FakeTree } from './tree';
 
 export * from './data';
-export type { FakeApi, FakeCall } from './context';
+export type { FakeApi, FakeCall } from './parts';
 export { FakeTree } from './tree';
 
 /** A service whose every call is first logged, by Go's names. */
@@ -50,16 +52,7 @@ function initialDb(init: Partial<FakeApi['db']>): FakeApi['db'] {
   return {
     conversations: init.conversations ?? [],
     messages: init.messages ?? [],
-    settings: init.settings ?? {
-      defaultEndpointId: '',
-      defaultModel: '',
-      systemPrompt: '',
-      params: {},
-      firstTokenTimeoutSeconds: 120,
-      idleTimeoutSeconds: 60,
-      theme: 'system',
-      resumeAnswers: true,
-    },
+    settings: init.settings ?? structuredClone(FAKE_SETTINGS),
     models: init.models ?? [
       survey({
         endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true },
@@ -71,6 +64,7 @@ function initialDb(init: Partial<FakeApi['db']>): FakeApi['db'] {
     pulls: init.pulls ?? [],
     imageData: init.imageData ?? {},
     backups: init.backups ?? [],
+    ollama: init.ollama ?? { status: ollamaStatus(), memory: { ...FAKE_MEMORY }, fits: {} },
   };
 }
 
@@ -81,6 +75,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const modelsChanged = channel<void>();
   const saved = channel<AnswerSaved>();
   const quit = channel<QuitRequest>();
+  const ollamaServer = channel<OllamaStatus>();
   const seqs = new Map<number, number>();
   const db = initialDb(init);
   const calls: FakeCall[] = [];
@@ -103,6 +98,10 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     emitModelsChanged: () => modelsChanged.emit(),
     emitAnswerSaved: (s) => saved.emit(structuredClone(s)),
     emitQuitRequested: (q) => quit.emit({ ...q }),
+    emitOllamaServer(s) {
+      db.ollama.status = s;
+      ollamaServer.emit(structuredClone(s));
+    },
     emitQueued(id, ahead, since = Date.now()) {
       const m = parts.findMsg(id);
       fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'queued', at: m.content.length, ahead: ahead || undefined, since });
@@ -122,6 +121,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       onModelsChanged: modelsChanged.on,
       onAnswerSaved: saved.on,
       onQuitRequested: quit.on,
+      onOllamaServer: ollamaServer.on,
     },
   } as Omit<FakeApi, keyof Services | 'TestService'> as FakeApi;
 
@@ -151,9 +151,11 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
 
   const services: Services = {
     ChatService: fakeChatService(parts),
+    ContextService: fakeContextService(parts),
     ConversationService: fakeConversationService(parts),
     LocalModelsService: fakeLocalModelsService(parts),
     ModelService: fakeModelService(parts),
+    OllamaServerService: fakeOllamaServerService(parts),
     SettingsService: fakeSettingsService(parts),
     SystemService: fakeSystemService(),
     TransferService: fakeTransferService(),

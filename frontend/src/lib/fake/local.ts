@@ -1,7 +1,7 @@
 // The fake LocalModelsService: an Ollama endpoint's installed and loaded
 // models, and pulls, whose progress the tests drive with emitPull.
 import type { Services } from '../bound';
-import type { FakeParts } from './context';
+import type { FakeParts } from './parts';
 import { FAKE_SUGGESTION, type FakeLocalModels } from './data';
 
 export function fakeLocalModelsService({ fake }: FakeParts): Services['LocalModelsService'] {

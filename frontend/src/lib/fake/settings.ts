@@ -2,7 +2,7 @@
 // settings, endpoints and their keys, and backups, refusing what Go refuses.
 import type { Services } from '../bound';
 import type { Endpoint, ServerKind } from '../types';
-import type { FakeParts } from './context';
+import type { FakeParts } from './parts';
 import { FAKE_ENDPOINT_KINDS, FAKE_SERVER_KINDS, newId, survey } from './data';
 
 export function fakeModelService({ fake }: FakeParts): Services['ModelService'] {

@@ -1,7 +1,7 @@
 // The fake backend's simulated answers (FakeApi.simulate): queued, waiting,
 // thinking, then streaming in chunks, as Go's engine sends them; and Stop.
 import type { Message } from '../types';
-import type { FakeParts } from './context';
+import type { FakeParts } from './parts';
 
 export class Simulator {
   /** Answers stopped (Stop, AskNow): their simulation sends nothing more. */

@@ -1,0 +1,164 @@
+// Package importers holds what the importers of other apps' histories
+// share: the [Input] they read (one file, or the files of a folder or a
+// ZIP), the [Importer] each one is, the refusals of hostile input
+// ([Check]) and the conversion of a tree of messages into a Brook bundle
+// ([Conversation.Bundle]). Each app's importer is a package below this one;
+// package registry lists them all, once.
+package importers
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"brook/backend/store"
+	"brook/backend/transfer"
+)
+
+// File is one file of an [Input]: its path inside the input, with slashes
+// ("threads/01HX/thread.json", or just the base name of a lone file), and
+// its bytes.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Input is what the user picked: a lone file, or every file of a folder or
+// a ZIP that could matter, each checked by [Check].
+type Input struct {
+	Files []File
+	// Folder is true when the files came from a folder or a ZIP.
+	Folder bool
+	shapes []*Shape
+}
+
+// Shape returns the JSON shape of file i, or nil when it is not JSON.
+func (in *Input) Shape(i int) *Shape {
+	if in.shapes == nil {
+		in.shapes = make([]*Shape, len(in.Files))
+		for j := range in.shapes {
+			in.shapes[j] = &Shape{}
+		}
+	}
+	s := in.shapes[i]
+	if !s.done {
+		*s = shapeOf(in.Files[i].Data)
+	}
+	if s.Kind == 0 {
+		return nil
+	}
+	return s
+}
+
+// Lone returns the only file of an input that is one file.
+func (in *Input) Lone() (File, bool) {
+	if in.Folder || len(in.Files) != 1 {
+		return File{}, false
+	}
+	return in.Files[0], true
+}
+
+// Result is what an importer made of an input: the conversations, ready for
+// the store, and what it left out and why, one line each.
+type Result struct {
+	Bundles []store.Bundle
+	Skipped []string
+}
+
+// Importer reads one app's history. Detect looks at the content only, never
+// at names, and must be cheap; Parse is called only on an input Detect
+// accepted, and returns no bundles on any error: an import is all or
+// nothing.
+type Importer struct {
+	Source transfer.Source
+	// Name is what the user reads: "Open WebUI export".
+	Name   string
+	Detect func(in *Input) bool
+	Parse  func(in *Input) (Result, error)
+}
+
+// Errors of the importers, each wrapped with specifics.
+var (
+	// ErrInvalid is a file of a known app with data that cannot be right.
+	ErrInvalid = transfer.ErrInvalid
+	// ErrHostile is input refused before it is read: too big, too deep,
+	// too long a text, or not UTF-8.
+	ErrHostile = errors.New("the input is refused")
+	// ErrUnknownFormat is input no importer recognises.
+	ErrUnknownFormat = transfer.ErrUnknownFormat
+)
+
+// Notes gathers what an importer leaves out, counting repeats, so that the
+// closing summary says "3 × a tool call kept as text" rather than listing
+// each.
+type Notes struct {
+	order  []string
+	counts map[string]int
+}
+
+// Add notes one more of what.
+func (n *Notes) Add(what string) {
+	if n.counts == nil {
+		n.counts = map[string]int{}
+	}
+	if n.counts[what] == 0 {
+		n.order = append(n.order, what)
+	}
+	n.counts[what]++
+}
+
+// Lines returns the notes, in the order first met.
+func (n *Notes) Lines() []string {
+	out := make([]string, 0, len(n.order))
+	for _, what := range n.order {
+		if c := n.counts[what]; c > 1 {
+			out = append(out, fmt.Sprintf("%d × %s", c, what))
+		} else {
+			out = append(out, what)
+		}
+	}
+	return out
+}
+
+// Placeholder is the text that stands in a message for content Brook
+// cannot keep, so that nothing is dropped silently.
+func Placeholder(kind, detail string) string {
+	detail = strings.TrimSpace(detail)
+	if detail == "" {
+		return "*[" + kind + " not imported]*"
+	}
+	return "*[" + kind + " not imported: " + detail + "]*"
+}
+
+// ErrSeveral is a folder or ZIP with more than one export of one kind in
+// it: which to import is the user's choice.
+var ErrSeveral = errors.New("it holds more than one export")
+
+// FirstFile returns the index of the first file of in whose JSON shape
+// fits, or -1.
+func FirstFile(in *Input, fits func(*Shape) bool) int {
+	for i := range in.Files {
+		if s := in.Shape(i); s != nil && fits(s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// OnlyFile returns the one file of in whose JSON shape fits; more than one
+// is [ErrSeveral].
+func OnlyFile(in *Input, fits func(*Shape) bool) (File, error) {
+	found := -1
+	for i := range in.Files {
+		if s := in.Shape(i); s != nil && fits(s) {
+			if found >= 0 {
+				return File{}, fmt.Errorf("%w: %s and %s; import them one at a time", ErrSeveral, in.Files[found].Name, in.Files[i].Name)
+			}
+			found = i
+		}
+	}
+	if found < 0 {
+		return File{}, fmt.Errorf("%w: no export in it", ErrUnknownFormat)
+	}
+	return in.Files[found], nil
+}
