@@ -23,9 +23,7 @@ func (s *ChatService) Send(conversationID int64, text, endpointID, model string)
 // guard.MaxImageBytes, its data in base64. They are checked before anything
 // is stored, and refused when the model's server says it cannot see images.
 func (s *ChatService) SendWithImages(conversationID int64, text, endpointID, model string, images []store.ImageInput) (chat.SendResult, error) {
-	return readyGet(s.a, func() (chat.SendResult, error) {
-		return s.a.answers.Send(s.a.ctx, conversationID, text, endpointID, model, images)
-	})
+	return s.SendWithAttachments(conversationID, text, endpointID, model, images, nil)
 }
 
 // Stop stops a streaming answer, keeping its text. Stopping an answer that

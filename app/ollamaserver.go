@@ -48,10 +48,7 @@ func (s *OllamaServerService) Memory(endpointID string) (ollamaserver.Memory, er
 
 // Fit says, before a model is loaded, whether it fits in this machine's memory.
 func (s *OllamaServerService) Fit(endpointID, model string) (ollamaserver.Fit, error) {
-	if err := (&LocalModelsService{s.a}).check(endpointID, &model); err != nil {
-		return ollamaserver.Fit{}, err
-	}
-	return s.a.ollama.Fit(s.a.ctx, s.a.models, endpointID, model)
+	return readyGet(s.a, func() (ollamaserver.Fit, error) { return s.a.ollama.Fit(s.a.ctx, s.a.models, endpointID, model) })
 }
 
 // newOllamaServer is the manager of the local Ollama: it reads the

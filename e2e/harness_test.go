@@ -110,7 +110,9 @@ func start(t *testing.T, l launch) *brook {
 		"WEBKIT_DISABLE_COMPOSITING_MODE=1",
 	)
 	if l.scenario != "" {
-		b.report = filepath.Join(l.dataHome, "report-"+l.scenario+".json")
+		// Named after the scenario, not its argument, which may be long (files in base64).
+		name, _, _ := strings.Cut(l.scenario, ":")
+		b.report = filepath.Join(l.dataHome, "report-"+name+".json")
 		os.Remove(b.report) // a report from an earlier launch in this folder is not this one's
 		b.cmd.Env = append(b.cmd.Env, "BROOK_TEST_SCENARIO="+l.scenario, "BROOK_TEST_REPORT="+b.report)
 	}

@@ -55,6 +55,7 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "recovered", pose: "answered", script: recovered, dataHome: shared},
 		{name: "interrupted", pose: "answered", script: interrupted},
 		{name: "versions", pose: "versions", script: sampled},
+		{name: "documents", pose: "documents", script: demo},
 		{name: "unreachable", pose: "empty", down: true},
 		{name: "search", pose: "search=Brook streams", script: demo, dataHome: shared},
 		{name: "model-picker", pose: "models", script: demo, dataHome: shared},

@@ -26,6 +26,9 @@ targets=(
 	"./backend/transfer/importers/openwebui FuzzParse"
 	"./backend/transfer/importers/claude FuzzParse"
 	"./backend/provider/thinktags FuzzSplitter"
+	"./backend/documents FuzzReadPDF"
+	"./backend/documents FuzzReadOffice"
+	"./backend/documents FuzzRead"
 )
 
 log="$(mktemp)"

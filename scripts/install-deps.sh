@@ -13,7 +13,8 @@ if [ "$mode" = test ]; then
   # A virtual display and tools to drive and photograph the real window,
   # and the headers the real Ollama server needs to build.
   # dbus-daemon: a private session bus for the single-instance test.
-  packages+=(xvfb xauth xdotool imagemagick x11-utils nlohmann-json3-dev libstb-dev dbus-daemon)
+  # poppler-utils: pdftotext, the reference the document bench measures against.
+  packages+=(xvfb xauth xdotool imagemagick x11-utils nlohmann-json3-dev libstb-dev dbus-daemon poppler-utils)
 fi
 if [ "$mode" = test ] || [ "$mode" = dist ]; then
   # make dist: icons (ImageMagick), the Windows installer (NSIS); and make

@@ -8,6 +8,7 @@ import (
 	"errors"
 
 	"brook/backend/chat"
+	"brook/backend/documents"
 	"brook/backend/guard"
 	"brook/backend/selection"
 	"brook/backend/store"
@@ -18,6 +19,10 @@ type Service struct {
 	engine  *chat.Engine
 	store   *store.Store
 	chooser selection.Chooser
+	// staged holds the documents attached in the composer until they are
+	// sent: read when attached (a bad file is refused then), stored with
+	// their message.
+	staged documents.Staging
 }
 
 // New returns a [Service] over engine; chooser completes a send's model
@@ -29,12 +34,13 @@ func New(engine *chat.Engine, st *store.Store, chooser selection.Chooser) *Servi
 // ErrNotWaiting says AskNow came for an answer that is no longer waiting.
 var ErrNotWaiting = errors.New("that answer is no longer waiting")
 
-// Send stores text, with images for vision models, as a new message (in a
-// new conversation when conversationID is 0) and starts its answer. A new
+// Send stores text, with images for vision models and the documents
+// staged in the composer (by their IDs), as a new message (in a new
+// conversation when conversationID is 0) and starts its answer. A new
 // conversation sent without a model gets the one a new conversation starts
-// with (see [selection.Chooser]). Images are checked before anything is
-// stored.
-func (s *Service) Send(ctx context.Context, conversationID int64, text, endpointID, model string, images []store.ImageInput) (chat.SendResult, error) {
+// with (see [selection.Chooser]). Attachments are checked before anything
+// is stored; the documents are let go once the message is stored.
+func (s *Service) Send(ctx context.Context, conversationID int64, text, endpointID, model string, images []store.ImageInput, documentIDs []string) (chat.SendResult, error) {
 	if err := guard.First(guard.ConversationOrNew(conversationID), guard.Message(text),
 		guard.EndpointID(endpointID), guard.Model(model), guard.ImageCount(len(images))); err != nil {
 		return chat.SendResult{}, err
@@ -43,11 +49,40 @@ func (s *Service) Send(ctx context.Context, conversationID int64, text, endpoint
 	if err != nil {
 		return chat.SendResult{}, err
 	}
-	req, err := s.chooser.Complete(ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID, Model: model, Images: checked})
+	docs, err := s.staged.Attach(documentIDs)
 	if err != nil {
 		return chat.SendResult{}, err
 	}
-	return s.engine.Send(ctx, req)
+	req, err := s.chooser.Complete(ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID,
+		Model: model, Images: checked, Documents: docs})
+	if err != nil {
+		return chat.SendResult{}, err
+	}
+	result, err := s.engine.Send(ctx, req)
+	if err == nil {
+		s.staged.Discard(documentIDs...)
+	}
+	return result, err
+}
+
+// ReadDocument reads a file dropped or pasted in the composer, its bytes in
+// base64 (at most documents.MaxFileBytes), and holds it for the next message.
+func (s *Service) ReadDocument(name, data string) (documents.Info, error) {
+	return s.staged.AddBase64(name, data)
+}
+
+// StagedText returns the text read from a document staged in the composer.
+func (s *Service) StagedText(id string) (string, error) { return s.staged.Text(id) }
+
+// Discard removes documents from the composer.
+func (s *Service) Discard(ids ...string) { s.staged.Discard(ids...) }
+
+// DocumentText returns a document stored with a message, with its text.
+func (s *Service) DocumentText(ctx context.Context, id int64) (store.Document, error) {
+	if err := guard.ID("document", id); err != nil {
+		return store.Document{}, err
+	}
+	return s.store.DocumentText(ctx, id)
 }
 
 // checkImages decodes and checks the images the window attached.

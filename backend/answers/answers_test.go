@@ -42,9 +42,9 @@ func TestBadInputIsRefusedBeforeAnythingIsStored(t *testing.T) {
 	checks = append(checks, refusal{"retry 0", err})
 	_, err = s.EditAndResend(ctx, 3, "\xff")
 	checks = append(checks, refusal{"edit with text not UTF-8", err})
-	_, err = s.Send(ctx, -2, "hello", "", "", nil)
+	_, err = s.Send(ctx, -2, "hello", "", "", nil, nil)
 	checks = append(checks, refusal{"send to a negative conversation", err})
-	_, err = s.Send(ctx, 0, "look", "e", "m", []store.ImageInput{{Name: "x.png", MIME: "image/png", Data: "not base64!"}})
+	_, err = s.Send(ctx, 0, "look", "e", "m", []store.ImageInput{{Name: "x.png", MIME: "image/png", Data: "not base64!"}}, nil)
 	checks = append(checks, refusal{"send a picture that is not one", err})
 	for _, c := range checks {
 		if !errors.Is(c.err, guard.ErrInvalid) {

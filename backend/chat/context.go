@@ -186,11 +186,16 @@ func (e *Engine) ContextPlan(ctx context.Context, conversationID int64, endpoint
 	if err != nil {
 		return ContextView{}, err
 	}
+	// Documents go in their messages' text, so the meter counts them.
+	docs, err := e.historyDocuments(ctx, conversationID, history)
+	if err != nil {
+		return ContextView{}, err
+	}
 	asked := history
 	if draft != "" {
 		asked = append(slices.Clone(history), store.Message{Role: store.RoleUser, Content: draft, State: store.StateComplete})
 	}
-	req, from := buildRequestFrom(conv, settings, asked, images)
+	req, from := buildRequestFrom(conv, settings, asked, images, docs)
 	_, fit := e.fitContext(ctx, conv, history, req, from, draft != "")
 	view := ContextView{Plan: fit.plan, Ratio: float64(learntRatio(history))}
 	for _, m := range slices.Backward(history) {

@@ -18,6 +18,7 @@ type Store interface {
 	ShownPath(ctx context.Context, conversationID int64) ([]store.Message, error)
 	Thread(ctx context.Context, id int64) ([]store.Message, error)
 	ConversationImages(ctx context.Context, conversationID int64) (map[int64][]store.Image, error)
+	ConversationDocuments(ctx context.Context, conversationID int64) (map[int64][]store.Document, error)
 	GetMessage(ctx context.Context, id int64) (store.Message, error)
 	AddMessage(ctx context.Context, m store.Message) (store.Message, error)
 	AddVersion(ctx context.Context, of int64, m store.Message, keepImages bool) (store.Message, error)

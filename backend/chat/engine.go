@@ -170,6 +170,9 @@ type SendRequest struct {
 	Model      string
 	// Images go with the message, each checked (guard.Image) and with its bytes.
 	Images []store.Image
+	// Documents go with the message, each read (documents.Read) with its
+	// bytes and text.
+	Documents []store.Document
 }
 
 // SendResult is what [Engine.Send] stored before the answer started.
@@ -190,7 +193,7 @@ var ErrNoModel = errors.New("choose a model first")
 // as soon as both are stored. Images for a model its server says cannot see
 // are refused ([ErrNoVision]) before anything is stored.
 func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) {
-	if strings.TrimSpace(req.Text) == "" && len(req.Images) == 0 {
+	if strings.TrimSpace(req.Text) == "" && len(req.Images) == 0 && len(req.Documents) == 0 {
 		return SendResult{}, ErrEmptyMessage
 	}
 	done, err := e.enter()
@@ -222,7 +225,7 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	// The message follows the last one the conversation shows, chosen in
 	// the same transaction that stores it.
 	user, err := e.cfg.Store.AddMessage(ctx, store.Message{
-		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete, Images: req.Images,
+		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete, Images: req.Images, Documents: req.Documents,
 	})
 	if err != nil {
 		return SendResult{}, fmt.Errorf("saving your message: %w", err)
@@ -230,7 +233,11 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	if conv.TitleIsAuto && (conv.Title == NewChatTitle || conv.Title == store.DefaultTitle) {
 		conv.Title = TitleFrom(req.Text)
 		if strings.TrimSpace(req.Text) == "" {
-			conv.Title = TitleFrom(req.Images[0].Name)
+			if len(req.Images) > 0 {
+				conv.Title = TitleFrom(req.Images[0].Name)
+			} else {
+				conv.Title = TitleFrom(req.Documents[0].Name)
+			}
 		}
 		if err := e.cfg.Store.SetAutoTitle(ctx, conv.ID, conv.Title); err != nil {
 			e.cfg.Logger.Warn("setting the title", "err", err)

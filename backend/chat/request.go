@@ -10,15 +10,16 @@ import (
 // answers in a row (a question between them was deleted) only the later is
 // sent. Every user message goes with its
 // images, from images (by message ID, with their bytes), so a vision model
-// sees them again in every later turn.
-func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) provider.Request {
-	req, _ := buildRequestFrom(conv, s, history, images)
+// sees them again in every later turn, and with the text of its documents,
+// from docs (by message ID, with their text), before its own.
+func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) provider.Request {
+	req, _ := buildRequestFrom(conv, s, history, images, docs)
 	return req
 }
 
 // buildRequestFrom is [buildRequest] that also says which stored message
 // each of the request's messages comes from (0 for the system prompt).
-func buildRequestFrom(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image) (provider.Request, []int64) {
+func buildRequestFrom(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) (provider.Request, []int64) {
 	req := provider.Request{Model: conv.Model}
 	var from []int64
 	system := conv.SystemPrompt
@@ -32,7 +33,7 @@ func buildRequestFrom(conv store.Conversation, s store.Settings, history []store
 	for _, m := range history {
 		switch {
 		case m.Role == store.RoleUser:
-			msg := provider.Message{Role: string(m.Role), Content: m.Content}
+			msg := provider.Message{Role: string(m.Role), Content: withDocuments(m.Content, docs[m.ID])}
 			for _, img := range images[m.ID] {
 				msg.Images = append(msg.Images, img.Data)
 			}

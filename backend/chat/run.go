@@ -21,6 +21,9 @@ type activeAnswer struct {
 	done   chan struct{}
 
 	relay *relay // reports the answer; set before it is produced
+	// contextLength is the window the answer was asked with (0: the
+	// server's own), so a title asked of the same model keeps it loaded.
+	contextLength int
 
 	mu           sync.Mutex
 	askedNow     bool
@@ -90,7 +93,7 @@ func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answe
 			final.Resumed = true
 		}
 		e.unsaved.save(final, active.relay)
-		e.maybeTitle(conv, final, history)
+		e.maybeTitle(conv, final, history, active.contextLength)
 	}()
 }
 
@@ -141,6 +144,11 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's images: "+err.Error()
 		return keepPartial(final)
 	}
+	docs, err := e.historyDocuments(active.ctx, conv.ID, history)
+	if err != nil {
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's documents: "+err.Error()
+		return keepPartial(final)
+	}
 	server := e.profile(active.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(active.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
@@ -150,9 +158,10 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	}
 	defer release()
 
-	base, from := buildRequestFrom(conv, settings, history, images)
+	base, from := buildRequestFrom(conv, settings, history, images, docs)
 	base, fit := e.fitContext(active.ctx, conv, history, base, from, true)
 	final.PromptEstimate, final.ContextLeftOut = fit.estimate, len(fit.plan.LeftOut)
+	active.contextLength = base.ContextLength
 	job := &answerJob{
 		e: e, active: active, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
 		base: base, prefix: prefix, prefixReasoning: answer.Reasoning,

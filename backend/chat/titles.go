@@ -49,7 +49,8 @@ type titleJob struct {
 // the whole first answer of conv (history is the conversation up to its
 // question), titles are on, and the title is still the automatic one made
 // from the first words. Each conversation is asked for at most once per run.
-func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, history []store.Message) {
+// contextLength is the window the answer was asked with.
+func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, history []store.Message, contextLength int) {
 	if !e.cfg.Titles || final.State != store.StateComplete || strings.TrimSpace(final.Content) == "" ||
 		len(history) != 1 || history[0].Role != store.RoleUser {
 		return
@@ -77,6 +78,11 @@ func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, histor
 		req: titleRequest(final.Model, history[0].Content, final.Content)}
 	if settings.TitleEndpointID != "" {
 		job.endpoint, job.req.Model = settings.TitleEndpointID, settings.TitleModel
+	}
+	if job.endpoint == final.EndpointID && job.req.Model == final.Model {
+		// Another window would make Ollama load the model again, and the
+		// answer's own, larger window would be gone for the next turn.
+		job.req.ContextLength = contextLength
 	}
 	go func() {
 		defer e.wg.Done()

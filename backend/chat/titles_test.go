@@ -270,3 +270,34 @@ func TestCleanTitle(t *testing.T) {
 		}
 	}
 }
+
+// A title asked of the answer's own model uses the answer's window: any
+// other num_ctx makes Ollama load the model again, and a window raised for
+// the conversation would be gone before its next turn.
+func TestATitleKeepsTheAnswersWindow(t *testing.T) {
+	srv := providertest.NewOllama(providertest.Script{Answer: titledAnswer})
+	defer srv.Close()
+	h := newHarnessWith(t, fixedProviders{"ep": ollama.New(srv.URL)}, titlesOn)
+	ctx := context.Background()
+	settings, err := h.store.LoadSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Params.ContextLength = 8192
+	if err := h.store.SaveSettings(ctx, settings); err != nil {
+		t.Fatal(err)
+	}
+	h.send("tell me about rivers please")
+	h.engine.titling.Wait()
+	numCtx := func(r providertest.Request) any {
+		opts, _ := r.Body["options"].(map[string]any)
+		return opts["num_ctx"]
+	}
+	streamed, titles := srv.ChatRequests(true), srv.ChatRequests(false)
+	if len(streamed) != 1 || len(titles) != 1 {
+		t.Fatalf("%d streamed and %d title requests, want 1 and 1", len(streamed), len(titles))
+	}
+	if numCtx(streamed[0]) != 8192.0 || numCtx(titles[0]) != 8192.0 {
+		t.Fatalf("num_ctx: answer %v, title %v; want 8192 for both", numCtx(streamed[0]), numCtx(titles[0]))
+	}
+}

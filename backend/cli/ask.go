@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"brook/backend/chat"
+	"brook/backend/documents"
 	"brook/backend/endpoints"
 	"brook/backend/events"
 	"brook/backend/guard"
@@ -33,6 +34,13 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 		return fail(env, fmt.Errorf("reading standard input: %w", err))
 	}
 	text := joinPrompt(prompt, piped)
+	docs, err := readDocuments(line.lists["file"])
+	if err != nil {
+		return fail(env, err)
+	}
+	if text == "" && len(docs) > 0 {
+		text = "Read the attached documents."
+	}
 	if text == "" {
 		return usageError(env, "ask", errors.New("ask what? Give a prompt, pipe text in, or both"))
 	}
@@ -64,7 +72,7 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 		return fail(env, fmt.Errorf("reading the saved API keys: %w", err))
 	}
 	registry := endpoints.New(st, keys)
-	req := chat.SendRequest{ConversationID: conversationID, Text: text}
+	req := chat.SendRequest{ConversationID: conversationID, Text: text, Documents: docs}
 	if conversationID == 0 {
 		sel, err := chooseModel(ctx, registry, selection.Chooser{Survey: registry, Store: st}, line.flags["endpoint"], line.flags["model"])
 		if err != nil {
@@ -378,4 +386,21 @@ func isTerminal(v any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// readDocuments reads the files of -f as documents, refusing the whole
+// command for one that cannot be read, with its reason.
+func readDocuments(paths []string) ([]store.Document, error) {
+	if len(paths) > documents.MaxDocuments {
+		return nil, fmt.Errorf("%d files; Brook sends at most %d documents with one message", len(paths), documents.MaxDocuments)
+	}
+	var docs []store.Document
+	for _, path := range paths {
+		doc, err := documents.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc.Stored())
+	}
+	return docs, nil
 }

@@ -177,3 +177,38 @@ func TestAskRefusals(t *testing.T) {
 		t.Fatalf("refused asks stored %+v", convs)
 	}
 }
+
+// TestAskWithFiles: -f attaches files as documents, repeated for more; the
+// model reads each in a block named after its file, before the question,
+// and the documents are stored with the message. An unreadable file
+// refuses the whole ask and stores nothing.
+func TestAskWithFiles(t *testing.T) {
+	dir, srv := askSetup(t, providertest.Script{Models: []string{"tiny"}})
+	notes := filepath.Join(t.TempDir(), "notes.md")
+	if err := os.WriteFile(notes, []byte("# Notes\nThe lighthouse cat is Zephyrine."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pdfPath, _ := filepath.Abs("../documents/testdata/paged.pdf")
+	code, out, errOut := ask(context.Background(), "", "who is the cat?", "-f", notes, "--file", pdfPath, "--data", dir)
+	if code != ExitOK || out != providertest.DefaultAnswer {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	msgs := srv.ChatRequests(true)[0].Body["messages"].([]any)
+	sent, _ := msgs[len(msgs)-1].(map[string]any)["content"].(string)
+	if !strings.HasPrefix(sent, "<document name=\"notes.md\">\n# Notes\nThe lighthouse cat is Zephyrine.\n</document>\n\n<document name=\"paged.pdf\">\n--- Page 1 ---") ||
+		!strings.HasSuffix(sent, "</document>\n\nwho is the cat?") || !strings.Contains(sent, "--- Page 7 ---") {
+		t.Fatalf("sent %q", sent)
+	}
+	if _, path := storedAnswers(t, dir); len(path[0].Documents) != 2 || path[0].Documents[1].Pages != 8 || path[0].Content != "who is the cat?" {
+		t.Fatalf("stored %+v", path[0])
+	}
+
+	scanned, _ := filepath.Abs("../documents/testdata/scanned.pdf")
+	code, _, errOut = ask(context.Background(), "", "read it", "-f", scanned, "--data", dir)
+	if code != ExitError || !strings.Contains(errOut, "This PDF is images of pages; there is no text to read") {
+		t.Fatalf("a scanned PDF: exit %d, %q", code, errOut)
+	}
+	if convs, _ := storedAnswers(t, dir); len(convs) != 1 {
+		t.Fatalf("the refused ask stored a conversation: %d", len(convs))
+	}
+}

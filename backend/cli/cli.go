@@ -87,6 +87,11 @@ func handle(ctx context.Context, args []string, env Env) (bool, int) {
 		}
 	}
 	line, err := parse(args)
+	if err == nil && len(line.positional) > 0 {
+		// Read again knowing the command: a short flag may mean another
+		// flag for it (-f is --file for ask, --format elsewhere).
+		line, err = parseFor(args, line.positional[0])
+	}
 	if err != nil {
 		name := ""
 		if len(line.positional) > 0 && commands[line.positional[0]].run != nil {
@@ -159,7 +164,7 @@ given ids (see brook list) in that order, or with --all every conversation.
                      those each conversation shows; json always has them all
   --data DIR         use the data folder DIR
 `},
-		"ask": {flags: []string{"data", "model", "endpoint", "continue", "no-save", "no-thinking"}, run: runAsk, usage: `Usage: brook ask [-m MODEL] [-e ENDPOINT] [-c ID] [--no-save] [--no-thinking] [PROMPT...]
+		"ask": {flags: []string{"data", "model", "endpoint", "continue", "no-save", "no-thinking", "file"}, run: runAsk, usage: `Usage: brook ask [-m MODEL] [-e ENDPOINT] [-f FILE]... [-c ID] [--no-save] [--no-thinking] [PROMPT...]
 
 Asks a model, with the window's endpoints, keys and recovery: the answer
 streams to standard output, and a broken stream is continued as in the
@@ -172,6 +177,9 @@ The exchange is stored as a conversation the window shows.
   -m, --model MODEL        the model (default: the one a new chat starts with)
   -e, --endpoint ENDPOINT  the endpoint, by name or id (default: the first
                            that offers the model)
+  -f, --file FILE          attach FILE as a document (repeat for more): text,
+                           Markdown, code, logs, CSV, JSON, HTML, PDF, DOCX
+                           or ODT, at most 50 MB each
   -c, --continue ID        go on with conversation ID (see brook list)
   --no-save                keep nothing of the exchange
   --no-thinking            do not show a reasoning model's thoughts (they go
@@ -278,12 +286,18 @@ func Usage() string {
 type commandLine struct {
 	flags      map[string]string
 	positional []string
+	// lists are the values of the flags that may be given more than once, in order.
+	lists map[string][]string
 }
 
 // flagSpec is a flag brook knows.
 type flagSpec struct {
 	long, short string
 	value       bool // takes a value
+	repeat      bool // may be given more than once (see commandLine.lists)
+	// only, when set, is the one command the flag belongs to; its short
+	// name means this flag for that command only.
+	only string
 }
 
 var knownFlags = []flagSpec{
@@ -296,6 +310,7 @@ var knownFlags = []flagSpec{
 	{long: "continue", short: "c", value: true},
 	{long: "no-save"},
 	{long: "no-thinking"},
+	{long: "file", short: "f", value: true, repeat: true, only: "ask"},
 	{long: "format", short: "f", value: true},
 	{long: "output", short: "o", value: true},
 }
@@ -303,8 +318,11 @@ var knownFlags = []flagSpec{
 // parse reads a command line the GNU way: flags and arguments in any order,
 // --name=value or --name value, "--" ends the flags, and "-" alone is an
 // argument (or a value).
-func parse(args []string) (commandLine, error) {
-	line := commandLine{flags: map[string]string{}}
+func parse(args []string) (commandLine, error) { return parseFor(args, "") }
+
+// parseFor is parse for a line whose command is known.
+func parseFor(args []string, command string) (commandLine, error) {
+	line := commandLine{flags: map[string]string{}, lists: map[string][]string{}}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -316,11 +334,11 @@ func parse(args []string) (commandLine, error) {
 			continue
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		spec, ok := findFlag(arg, name)
+		spec, ok := findFlag(arg, name, command)
 		if !ok {
 			return line, fmt.Errorf("unknown flag %q", arg)
 		}
-		if _, twice := line.flags[spec.long]; twice {
+		if _, twice := line.flags[spec.long]; twice && !spec.repeat {
 			return line, fmt.Errorf("--%s given twice", spec.long)
 		}
 		switch {
@@ -334,14 +352,20 @@ func parse(args []string) (commandLine, error) {
 			value = args[i]
 		}
 		line.flags[spec.long] = value
+		if spec.repeat {
+			line.lists[spec.long] = append(line.lists[spec.long], value)
+		}
 	}
 	return line, nil
 }
 
 // findFlag finds the flag arg names: --long, or -s for one with a short name.
-func findFlag(arg, name string) (flagSpec, bool) {
+func findFlag(arg, name, command string) (flagSpec, bool) {
 	long := strings.HasPrefix(arg, "--")
 	for _, f := range knownFlags {
+		if !long && f.only != "" && f.only != command {
+			continue // the short name means another flag here
+		}
 		if (long && name == f.long) || (!long && f.short != "" && name == f.short) {
 			return f, true
 		}

@@ -1,6 +1,7 @@
 package ollamaserver
 
 import (
+	"context"
 	"errors"
 	"net"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"brook/backend/guard"
 	"brook/backend/localmodels"
 )
 
@@ -112,5 +114,16 @@ func TestCheckFit(t *testing.T) {
 	}
 	if f := CheckFit("big", installed, nil, Memory{}); f.Known {
 		t.Errorf("unknown memory: %+v", f)
+	}
+}
+
+// Fit refuses an endpoint id or model name the window could send wrong
+// before it asks anything.
+func TestFitRefusesBadNames(t *testing.T) {
+	m := New(Config{})
+	for _, c := range [][2]string{{"", "tiny"}, {"ollama", ""}, {"ollama", "no spaces allowed"}} {
+		if _, err := m.Fit(context.Background(), nil, c[0], c[1]); !errors.Is(err, guard.ErrInvalid) {
+			t.Errorf("Fit(%q, %q): %v, want guard.ErrInvalid", c[0], c[1], err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package ollamaserver
 
 import (
+	"brook/backend/guard"
 	"bufio"
 	"context"
 	"fmt"
@@ -136,6 +137,9 @@ func (m *Manager) Memory(ctx context.Context, endpointID string) (Memory, error)
 // Fit tells whether model, on the endpoint, fits in this machine's memory
 // before it is loaded; unknown for an endpoint elsewhere.
 func (m *Manager) Fit(ctx context.Context, models ModelLister, endpointID, model string) (Fit, error) {
+	if err := guard.First(guard.RequiredEndpointID(endpointID), guard.OllamaModel(model)); err != nil {
+		return Fit{}, err
+	}
 	mem, err := m.Memory(ctx, endpointID)
 	if err != nil || !mem.Known {
 		return Fit{}, err

@@ -92,6 +92,11 @@ func validateBundle(i int, b Bundle) error {
 				return invalid("bundle %d, message %d, image %d: no data or type", i, j, k+1)
 			}
 		}
+		for k, d := range m.Documents {
+			if len(d.Data) == 0 || d.Text == "" || d.Kind == "" || d.MIME == "" {
+				return invalid("bundle %d, message %d, document %d: no data, text or type", i, j, k+1)
+			}
+		}
 	}
 	return nil
 }
@@ -218,6 +223,9 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (importO
 		}
 		ids[m.UID] = m.ID
 		if err := insertImages(ctx, tx, m.ID, m.Images); err != nil {
+			return 0, fmt.Errorf("message %s: %w", m.UID, err)
+		}
+		if err := insertDocuments(ctx, tx, m.ID, m.Documents); err != nil {
 			return 0, fmt.Errorf("message %s: %w", m.UID, err)
 		}
 	}

@@ -35,7 +35,17 @@ func TestCheckpointsFollowWritesOnly(t *testing.T) {
 		return s.checkpointRuns.Load() > before && len(s.committed) == 0 && s.checkpointerIdle.Load()
 	})
 
+	// Idle can read true for an instant after the loop took a poke and
+	// before it said so; a quiet stretch of ten intervals rules that out.
 	runs := s.checkpointRuns.Load()
+	for {
+		time.Sleep(10 * 5 * time.Millisecond)
+		if now := s.checkpointRuns.Load(); now == runs && len(s.committed) == 0 && s.checkpointerIdle.Load() {
+			break
+		} else {
+			runs = now
+		}
+	}
 	for range 20 {
 		if _, err := s.GetConversation(ctx, c.ID); err != nil {
 			t.Fatal(err)

@@ -48,6 +48,9 @@ func validateMessage(m Message) error {
 	if len(m.Images) > 0 && m.Role != RoleUser {
 		return invalid("only a user's message can have images")
 	}
+	if len(m.Documents) > 0 && m.Role != RoleUser {
+		return invalid("only a user's message can have documents")
+	}
 	return nil
 }
 
@@ -77,9 +80,9 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 // empty State means [StateComplete]; an answer about to arrive is added as
 // [StateStreaming] and then kept up to date with [Store.CheckpointAnswer]
 // and [Store.FinishAnswer]. The conversation's UpdatedAt moves to now. The
-// message's Images, each with its bytes, are written with it in the same
-// transaction (the caller has checked them); the returned message carries
-// their metadata. When AddMessage returns, the message is committed.
+// message's Images, each with its bytes, and Documents, each with its
+// bytes and text, are written with it in the same transaction (the caller
+// has checked them); the returned message carries their metadata. When AddMessage returns, the message is committed.
 func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if m.ParentID == 0 {
@@ -95,6 +98,7 @@ func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
 	m.Images = withoutData(m.Images)
+	m.Documents = withoutContent(m.Documents)
 	return m, nil
 }
 
@@ -134,7 +138,10 @@ func (s *Store) insertNew(ctx context.Context, tx *sql.Tx, m *Message) error {
 	if err := insertMessage(ctx, tx, m); err != nil {
 		return err
 	}
-	return insertImages(ctx, tx, m.ID, m.Images)
+	if err := insertImages(ctx, tx, m.ID, m.Images); err != nil {
+		return err
+	}
+	return insertDocuments(ctx, tx, m.ID, m.Documents)
 }
 
 // CheckpointAnswer saves the text and the reasoning received so far of a
@@ -199,9 +206,10 @@ func (s *Store) queryMessages(ctx context.Context, q querier, conversationID int
 	return queryMessagesWith(ctx, q, conversationID, false)
 }
 
-// queryMessagesWith reads a conversation's messages and, in one more query,
-// their images: with imageData, the images' bytes too.
-func queryMessagesWith(ctx context.Context, q querier, conversationID int64, imageData bool) ([]Message, error) {
+// queryMessagesWith reads a conversation's messages and, in two more
+// queries, their images and documents: with content, the images' bytes and
+// the documents' bytes and text too.
+func queryMessagesWith(ctx context.Context, q querier, conversationID int64, content bool) ([]Message, error) {
 	var exists int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE id = ?`, conversationID).Scan(&exists)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -228,13 +236,22 @@ func queryMessagesWith(ctx context.Context, q querier, conversationID int64, ima
 		return nil, err
 	}
 	rows.Close()
-	images, err := conversationImages(ctx, q, conversationID, imageData)
+	images, err := conversationImages(ctx, q, conversationID, content)
+	if err != nil {
+		return nil, err
+	}
+	parts := documentMeta
+	if content {
+		parts = documentAll
+	}
+	docs, err := conversationDocuments(ctx, q, conversationID, parts)
 	if err != nil {
 		return nil, err
 	}
 	uids := make(map[int64]string, len(list))
 	for i := range list {
 		list[i].Images = images[list[i].ID]
+		list[i].Documents = docs[list[i].ID]
 		uids[list[i].ID] = list[i].UID
 		list[i].ParentUID = uids[list[i].ParentID]
 	}
@@ -267,6 +284,9 @@ func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
 		return Message{}, err
 	}
 	rows.Close()
+	if m.Documents, err = messageDocuments(ctx, s.read, id); err != nil {
+		return Message{}, err
+	}
 	m.Versions, err = versionIDs(ctx, s.read, m)
 	return m, err
 }

@@ -73,6 +73,11 @@ func seedVersion(t *testing.T, db *sql.DB, k int) {
 	if k >= 10 {
 		exec(`UPDATE endpoints SET extra_models = '["gpt-unlisted","模型-b"]', header_names = '["X-Api-Key"]' WHERE id = 'ep-local'`)
 	}
+	// From version 12 messages form a tree, and Brook writes each one's
+	// parent: the failed answer is a version of the interrupted one.
+	if k >= 12 {
+		exec(`UPDATE messages SET parent_id = CASE id WHEN 2 THEN 1 WHEN 4 THEN 3 WHEN 5 THEN 3 END, shown_at = created_at`)
+	}
 }
 
 // seededReasoning is the reasoning and thinking time seedVersion gives
@@ -239,6 +244,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			}
 			m := mustMessage(t, s, c.ID, RoleUser, "a fresh question about 日本語のテキスト")
 			checkImages(t, s, c.ID)
+			checkDocuments(t, s, c.ID)
 			if err := s.SetPinned(ctx, c.ID, true); err != nil {
 				t.Fatal(err)
 			}

@@ -148,7 +148,55 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 		}
 		hits[i].Snippet = markedHTML(raw)
 	}
-	return hits, nil
+	if len(hits) >= limit {
+		return hits, nil
+	}
+	inDocuments, err := s.searchDocuments(ctx, match, short, limit-len(hits))
+	if err != nil {
+		return nil, err
+	}
+	return append(hits, inDocuments...), nil
+}
+
+// searchDocuments finds attached documents whose text contains every word
+// (the FTS match of the long ones, LIKE for the short ones), best first by
+// FTS5's BM25, as hits on the message that carries each, naming the file.
+// They follow the hits in messages' own text.
+func (s *Store) searchDocuments(ctx context.Context, match string, short []string, limit int) ([]SearchHit, error) {
+	args := []any{markStart, markEnd, snippetTokens, match}
+	var extra strings.Builder
+	for _, word := range short {
+		extra.WriteString(` AND d.text LIKE ? ESCAPE '\'`)
+		args = append(args, likePattern(word))
+	}
+	args = append(args, limit)
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT m.id, m.conversation_id, c.title, m.role, m.created_at, md.name,
+		       snippet(documents_fts, 0, ?, ?, '…', ?), bm25(documents_fts)
+		FROM documents_fts
+		JOIN documents d ON d.id = documents_fts.rowid
+		JOIN message_documents md ON md.document_id = d.id
+		JOIN messages m ON m.id = md.message_id
+		JOIN conversations c ON c.id = m.conversation_id
+		WHERE documents_fts MATCH ? AND c.deleted_at IS NULL`+extra.String()+`
+		ORDER BY bm25(documents_fts), m.id DESC
+		LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []SearchHit
+	for rows.Next() {
+		var h SearchHit
+		var snippet string
+		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.ConversationTitle, &h.Role, &h.CreatedAt,
+			&h.Document, &snippet, &h.Rank); err != nil {
+			return nil, err
+		}
+		h.Snippet = markedHTML(snippet)
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
 }
 
 // BM25 parameters, the usual ones (and FTS5's).

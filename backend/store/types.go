@@ -71,9 +71,11 @@ type Message struct {
 	Reasoning string       `json:"reasoning,omitempty"`
 	State     MessageState `json:"state"`
 	// Images are the images a user attached to the message, in order.
-	Images    []Image `json:"images,omitempty"`
-	CreatedAt int64   `json:"createdAt"`
-	UpdatedAt int64   `json:"updatedAt"`
+	Images []Image `json:"images,omitempty"`
+	// Documents are the documents a user attached to the message, in order.
+	Documents []Document `json:"documents,omitempty"`
+	CreatedAt int64      `json:"createdAt"`
+	UpdatedAt int64      `json:"updatedAt"`
 
 	EndpointID   string `json:"endpointId,omitempty"`
 	Model        string `json:"model,omitempty"`
@@ -188,6 +190,9 @@ type SearchHit struct {
 	Snippet           string  `json:"snippet"`
 	CreatedAt         int64   `json:"createdAt"`
 	Rank              float64 `json:"rank"`
+	// Document is the name of the attached document the words were found
+	// in, or empty when they are in the message itself.
+	Document string `json:"document,omitempty"`
 }
 
 // Bundle is a conversation with all its messages, the unit of export and import.

@@ -138,10 +138,14 @@ func (s *Store) messagesByID(ctx context.Context, conversationID int64, ids []in
 	if err != nil {
 		return nil, err
 	}
+	docs, err := conversationDocuments(ctx, s.read, conversationID, documentMeta)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Message, 0, len(ids))
 	for _, id := range ids {
 		if m, ok := byID[id]; ok {
-			m.Images = images[id]
+			m.Images, m.Documents = images[id], docs[id]
 			out = append(out, m)
 		}
 	}
@@ -245,7 +249,8 @@ func nullID(id int64) any {
 // AddVersion adds m as a new version of message of (a sibling of it: same
 // parent, same role) and puts it on show, in one transaction: the version
 // of a retried or regenerated answer, or of an edited question. With
-// keepImages, m gets copies of of's images (an edited question keeps them).
+// keepImages, m gets copies of of's images and carries its documents (an
+// edited question keeps them).
 // of itself is not changed.
 func (s *Store) AddVersion(ctx context.Context, of int64, m Message, keepImages bool) (Message, error) {
 	var original Message
@@ -266,7 +271,10 @@ func (s *Store) AddVersion(ctx context.Context, of int64, m Message, keepImages 
 			return err
 		}
 		if keepImages {
-			return copyImages(ctx, tx, of, m.ID)
+			if err := copyImages(ctx, tx, of, m.ID); err != nil {
+				return err
+			}
+			return copyDocuments(ctx, tx, of, m.ID)
 		}
 		return nil
 	})

@@ -158,6 +158,11 @@ func TestJSONRoundTrip(t *testing.T) {
 				want[i].Messages[j].Images[k].ID = 0
 				want[i].Messages[j].Images[k].MessageID = 0
 			}
+			// A document's hash is the store's own, made again on import.
+			for k := range want[i].Messages[j].Documents {
+				d := &want[i].Messages[j].Documents[k]
+				d.ID, d.MessageID, d.Hash = 0, 0, ""
+			}
 		}
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -32,18 +32,19 @@ func fixtureBundles() []store.Bundle {
 	return []store.Bundle{
 		{
 			Conversation: store.Conversation{
-				ID:           7,
-				UID:          "0193a4c2-7d1e-7c3a-9f00-000000000001",
-				Title:        "Sorting a slice in Go / 排序",
-				TitleIsAuto:  true,
-				CreatedAt:    ms(0),
-				UpdatedAt:    ms(9),
-				Pinned:       true,
-				EndpointID:   "ep-local-ollama",
-				Model:        "llama3.1:8b",
-				SystemPrompt: "You are a concise Go expert.\nAnswer with code first.",
-				Params:       store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024, Think: "high"},
-				Draft:        "And what about *stable* sorting?",
+				ID:            7,
+				UID:           "0193a4c2-7d1e-7c3a-9f00-000000000001",
+				Title:         "Sorting a slice in Go / 排序",
+				TitleIsAuto:   true,
+				ContextChoice: "grow",
+				CreatedAt:     ms(0),
+				UpdatedAt:     ms(9),
+				Pinned:        true,
+				EndpointID:    "ep-local-ollama",
+				Model:         "llama3.1:8b",
+				SystemPrompt:  "You are a concise Go expert.\nAnswer with code first.",
+				Params:        store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024, Think: "high"},
+				Draft:         "And what about *stable* sorting?",
 			},
 			Messages: []store.Message{
 				{
@@ -54,6 +55,8 @@ func fixtureBundles() []store.Bundle {
 					CreatedAt: ms(1), UpdatedAt: ms(1),
 					Images: []store.Image{{ID: 5, MessageID: 101, Name: `chart "<1>".png`, MIME: "image/png",
 						Width: 2, Height: 1, Size: int64(len(fixturePNG())), Data: fixturePNG()}},
+					Documents: []store.Document{{ID: 9, MessageID: 101, Name: `people "<2>".csv`, Kind: "csv", MIME: "text/csv",
+						Hash: "6a548e6f4ade77d129b6a4598cc41fd5dd54fd7dc3c7be22ad4170ef7fc37d8a", Size: 26, Pages: 3, Tokens: 6, Text: "name,age\nAna,31\n</details>", Data: []byte("name,age\nAna,31\n</details>")}},
 				},
 				{
 					ID: 102, UID: "0193a4c2-7d1e-7c3a-9f00-000000000102", ConversationID: 7,
@@ -72,7 +75,7 @@ func fixtureBundles() []store.Bundle {
 					ThinkingMs: 42000,
 					CreatedAt:  ms(2), UpdatedAt: ms(3),
 					EndpointID: "ep-local-ollama", Model: "llama3.1:8b",
-					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212,
+					FirstTokenMs: 850, TokensPerSecond: 42.5, PromptTokens: 61, CompletionTokens: 212, PromptEstimate: 58, ContextLeftOut: 2,
 					Recovered: true, RecoveryReason: "idle_timeout", RecoveryMethod: store.RecoveryReasked, EndReason: "stop",
 				},
 				{

@@ -131,8 +131,10 @@ type htmlMessage struct {
 	HTML      template.HTML
 	// Images are the message's images, inlined as data URLs.
 	Images []htmlImage
-	Notes  []note
-	Stats  []string
+	// Documents are the message's documents, their text inline and folded.
+	Documents []htmlDocument
+	Notes     []note
+	Stats     []string
 	// Version says where the message stands among its versions, when it
 	// has several; Others are the other versions, written folded when
 	// every version is exported.
@@ -264,6 +266,7 @@ func htmlMessages(r markdownRenderers, path []transcriptMessage, loc *time.Locat
 			ThinkingLabel: thinkingLabel(m.Message),
 			HTML:          h,
 			Images:        htmlImages(m.Images),
+			Documents:     htmlDocuments(m.Documents),
 			Notes:         messageNotes(m.Message),
 			Stats:         messageStats(m.Message),
 			Version:       m.versionLabel(),
@@ -478,6 +481,11 @@ footer { margin-top: 3rem; text-align: center; }
 {{- end}}
 <div class="content">
 {{.HTML}}</div>
+{{- range .Documents}}
+<details class="document"><summary>{{.Name}} <span class="stats">{{.Detail}}</span></summary>
+<pre style="white-space:pre-wrap">{{.Text}}</pre>
+</details>
+{{- end}}
 {{- if .Images}}
 <div class="images">
 {{- range .Images}}

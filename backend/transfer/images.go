@@ -28,7 +28,11 @@ func ImagesBeside(mdPath string) ImageSink {
 			return "", err
 		}
 		n++
-		name := fmt.Sprintf("%d-%s%s", n, safeFileStem(img.Name), imageExt(img.MIME))
+		ext := imageExt(img.MIME)
+		if ext == "" {
+			ext = safeExt(img.Name)
+		}
+		name := fmt.Sprintf("%d-%s%s", n, safeFileStem(img.Name), ext)
 		err := fsutil.WriteAtomically(filepath.Join(dir, name), 0o600, func(w io.Writer) error {
 			_, err := w.Write(img.Data)
 			return err
@@ -73,5 +77,5 @@ func imageExt(mime string) string {
 	case "image/gif":
 		return ".gif"
 	}
-	return ".img"
+	return ""
 }

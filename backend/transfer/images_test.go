@@ -33,6 +33,14 @@ func TestMarkdownExportWritesImagesBeside(t *testing.T) {
 	if !strings.Contains(out.String(), `](brook%20chat-images/1-chart-1.png)`) || strings.Contains(out.String(), "not included in Markdown exports") {
 		t.Fatalf("the Markdown does not link the image beside it:\n%s", out.String())
 	}
+	// Documents go in the same folder, as their own files with their own extension.
+	doc, err := os.ReadFile(filepath.Join(dir, "brook chat-images", "2-people-2.csv"))
+	if err != nil || string(doc) != "name,age\nAna,31\n</details>" {
+		t.Fatalf("the document beside the export: %q, %v", doc, err)
+	}
+	if !strings.Contains(out.String(), `*[Document: people "\<2\>".csv](brook%20chat-images/2-people-2.csv) (CSV, 3 pages, 26 bytes)*`) {
+		t.Fatalf("the Markdown does not link the document beside it:\n%s", out.String())
+	}
 }
 
 // Without a place for files, the export names its images, and writes nothing else.

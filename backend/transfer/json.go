@@ -194,6 +194,9 @@ func validateBrook(b *store.Bundle, index, version int) error {
 			*img = store.Image{Name: checked.Name, MIME: checked.MIME, Width: checked.Width, Height: checked.Height,
 				Size: int64(len(checked.Data)), Data: checked.Data}
 		}
+		if err := checkDocuments(m); err != nil {
+			return fmt.Errorf("%s: %w: %v", mwhere, ErrInvalid, err)
+		}
 		if strings.TrimSpace(m.UID) == "" {
 			m.UID = messageUID(c.UID, j, m)
 		}

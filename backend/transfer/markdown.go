@@ -84,6 +84,9 @@ func (mw *markdownWriter) writeMessage(c store.Conversation, m transcriptMessage
 	if err := writeImages(bw, m.Images, mw.images); err != nil {
 		return err
 	}
+	if err := writeDocuments(bw, m.Documents, mw.images); err != nil {
+		return err
+	}
 	for _, n := range messageNotes(m.Message) {
 		fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
 	}

@@ -43,6 +43,7 @@ var measures = []measure{
 	{"launch", benchLaunch},
 	{"idle", benchIdle},
 	{"waiting", benchWaiting},
+	{"send", benchSend},
 	{"cpu5", func(t *testing.T, r *report) { benchCPU(t, r, 5, 100) }},
 	{"cpu50", func(t *testing.T, r *report) { benchCPU(t, r, 50, 2000) }},
 	{"cpu300", func(t *testing.T, r *report) { benchCPU(t, r, 300, 2000) }},
@@ -104,6 +105,7 @@ func TestWindowBench(t *testing.T) {
 	t.Logf("machine:\n%s", machine)
 	r := &report{}
 	began := time.Now()
+	busiest := 0.0 // the most cores other work kept busy before a figure
 	for _, m := range measures {
 		if len(only) > 0 && !only[m.name] {
 			continue
@@ -111,6 +113,7 @@ func TestWindowBench(t *testing.T) {
 		start := time.Now()
 		if load := waitMachineQuiet(20 * time.Second); load >= 0.25 {
 			t.Logf("the machine is busy with other work (%.2f cores): measuring %s anyway", load, m.name)
+			busiest = max(busiest, load)
 		}
 		before := len(r.rows)
 		ok := t.Run(m.name, func(t *testing.T) { m.run(t, r) })
@@ -149,6 +152,10 @@ func TestWindowBench(t *testing.T) {
 	}
 	b.WriteString("\n\n## Machine\n\n")
 	b.WriteString(machine)
+	if busiest >= 0.5 {
+		fmt.Fprintf(&b, "- **Busy:** other work kept up to %.2f of its %d cores busy before some figures were measured (see the notes for each stream): "+
+			"CPU figures come out higher and times longer than on a quiet machine.\n", busiest, runtime.NumCPU())
+	}
 	b.WriteString("\n## Figures\n\n")
 	b.WriteString(table)
 	if len(r.notes) > 0 {
@@ -426,9 +433,11 @@ func streamCPU(t *testing.T, r *report, rate int, toks []string) error {
 	t.Logf("%d tok/s: %d tokens in %s (%.1f tok/s as sent), stored whole %s after the last token, quiet %s later (%v); %.3f CPU-s, %.2f ms/token, %.0f%% of a core; by process %v; other load %.2f cores",
 		rate, n, span.Round(time.Millisecond), paced, stored.Sub(snaps[4].at).Round(time.Millisecond), time.Since(stored).Round(time.Millisecond), quiet,
 		seconds(d.ticks), perToken, d.percentOfCore(), byRoleMs(d), d.otherLoad())
-	r.add(fmt.Sprintf("CPU per token at %d tokens/s (%s-token Markdown answer)", rate, thousands(int64(n))),
+	// The goal is on the figure as a user meets it (benchSend), which also
+	// counts the typing and a shorter answer's fixed costs.
+	r.add(fmt.Sprintf("CPU per token at %d tokens/s, counted from Return (%s-token Markdown answer)", rate, thousands(int64(n))),
 		fmt.Sprintf("%.2f ms (sent at %.0f tokens/s; %.2f CPU-s in all, %.0f%% of a core for %s)", perToken, paced, seconds(d.ticks), d.percentOfCore(), d.wall.Round(100*time.Millisecond)),
-		map[int]string{50: "≤ 2 ms"}[rate])
+		"")
 	if !quiet {
 		r.note("At %d tokens/s the window had not gone quiet 60 s after the answer was stored; CPU was counted up to then.", rate)
 	}

@@ -4,7 +4,7 @@
 // imports nothing of the UI, so any module may import it (api.ts, the stream
 // engine, the fake) without a loop. A Go change the UI does not follow fails
 // `npm run check`.
-import type { app, chat, conversations, endpoints, kind, localmodels, ollamaserver, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, documents, endpoints, kind, localmodels, ollamaserver, paths, provider, selection, store } from '../../wailsjs/go/models';
 
 /**
  * A generated type with some fields narrowed: every field named in N must
@@ -28,7 +28,14 @@ export type RecoveryMethod = 'continued' | 'reasked';
 export type ImageInput = store.ImageInput;
 /** A stored image of a message, metadata only (no data); ConversationService.ImageData(id) gives its data: URL. */
 export type MessageImage = Omit<store.Image, 'data'>;
-export type Message = Narrowed<store.Message, { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[] }>;
+/** A document stored with a message, without its text and bytes (ChatService.DocumentText gives the text). */
+export type MessageDocument = Omit<store.Document, 'data' | 'text'>;
+/** A document read in Go and waiting in the composer (ChatService.ReadDocument). */
+export type StagedDocument = documents.Info;
+export type Message = Narrowed<
+  store.Message,
+  { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[]; documents?: MessageDocument[] }
+>;
 /** The wire protocol an endpoint speaks: the id of a kind Go registered (SettingsService.EndpointKinds). */
 export type EndpointKind = string;
 /** Whether an endpoint kind takes an API key. */
@@ -75,8 +82,8 @@ export type BackupInfo = app.BackupInfo;
 export type KeyLocation = 'keyring' | 'file' | 'session';
 export type KeyStorage = Narrowed<app.KeyStorage, { where: KeyLocation }>;
 /** The words for reason codes and recovered answers (Go has them all; see reasons.ts). */
-export type ReasonTexts = app.ReasonTexts;
-export type RecoveredMark = app.RecoveredMark;
+export type ReasonTexts = chat.ReasonTexts;
+export type RecoveredMark = chat.RecoveredMark;
 export type ExportFormat = 'markdown' | 'json' | 'html';
 
 // ---- Ollama's own models (LocalModelsService) ------------------------------

@@ -4,6 +4,7 @@ import { $, click, frame, setValue, waitFor } from './dom';
 import { message, newChat, ready, send, settled } from './steps';
 import { versionPoses } from './versions';
 import { ollamaPoses } from './ollamaScenarios';
+import { poseDocuments } from './documents';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
 
@@ -12,13 +13,16 @@ const morePoses = { ...versionPoses, ...ollamaPoses };
 /**
  * Arranges a state for a documentation screenshot and reports without
  * quitting (Go keeps the window open for "pose" scenarios).
- * arg: answered | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
+ * arg: answered | documents | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
  */
 export async function pose(arg: string): Promise<Record<string, unknown>> {
   await ready();
   await waitFor(() => models.checked, 'the model check');
   const [what, value = ''] = arg.split('=');
   switch (what) {
+    case 'documents':
+      await poseDocuments();
+      break;
     case 'answered': {
       await newChat();
       const id = await send(value || 'Show me a hello world in Go, a table and a formula.');

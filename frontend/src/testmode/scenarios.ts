@@ -14,6 +14,7 @@ import { pose } from './poses';
 import { versionScenarios } from './versions';
 import { ollamaScenarios } from './ollamaScenarios';
 import { contextScenarios } from './context';
+import { documentScenarios } from './documents';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -22,6 +23,7 @@ const scenarios: Record<string, Scenario> = {
   ...versionScenarios,
   ...ollamaScenarios,
   ...contextScenarios,
+  ...documentScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();

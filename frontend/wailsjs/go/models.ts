@@ -24,17 +24,6 @@ export namespace app {
 	    path: string;
 	    fileKeys: number;
 	}
-	
-	export interface RecoveredMark {
-	    method: string;
-	    reason: string;
-	    label: string;
-	    title: string;
-	}
-	export interface ReasonTexts {
-	    reasons: Record<string, string>;
-	    recovered: RecoveredMark[];
-	}
 
 }
 
@@ -65,6 +54,17 @@ export namespace chat {
 	    lastSent: number;
 	    lastLeftOut: number;
 	}
+	export interface RecoveredMark {
+	    method: string;
+	    reason: string;
+	    label: string;
+	    title: string;
+	}
+	export interface ReasonTexts {
+	    reasons: Record<string, string>;
+	    recovered: RecoveredMark[];
+	}
+	
 	export interface SendResult {
 	    conversation: store.Conversation;
 	    user: store.Message;
@@ -78,6 +78,19 @@ export namespace conversations {
 	export interface View {
 	    conversation: store.Conversation;
 	    messages: store.Message[];
+	}
+
+}
+
+export namespace documents {
+	
+	export interface Info {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    size: number;
+	    pages: number;
+	    tokens: number;
 	}
 
 }
@@ -304,6 +317,19 @@ export namespace store {
 	    draft: string;
 	    contextChoice?: string;
 	}
+	export interface Document {
+	    id: number;
+	    messageId: number;
+	    name: string;
+	    kind: string;
+	    mime: string;
+	    hash: string;
+	    size: number;
+	    pages?: number;
+	    tokens: number;
+	    text?: string;
+	    data?: string;
+	}
 	export interface Endpoint {
 	    id: string;
 	    name: string;
@@ -346,6 +372,7 @@ export namespace store {
 	    reasoning?: string;
 	    state: string;
 	    images?: Image[];
+	    documents?: Document[];
 	    createdAt: number;
 	    updatedAt: number;
 	    endpointId?: string;
@@ -378,6 +405,7 @@ export namespace store {
 	    snippet: string;
 	    createdAt: number;
 	    rank: number;
+	    document?: string;
 	}
 	export interface Settings {
 	    defaultEndpointId: string;

@@ -36,6 +36,14 @@ describe('SearchResults', () => {
     expect(els).toEqual(['MARK']);
   });
 
+  it('says which attached document a hit is in', () => {
+    const { getAllByTestId } = render(SearchResults, {
+      results: [hit({ snippet: 'the cat <mark>Zephyrine</mark>', document: 'manual.pdf' }), hit({ messageId: 11, snippet: 'in the text' })],
+      onpick: () => {},
+    });
+    expect(getAllByTestId('search-document').map((e) => e.textContent)).toEqual(['in manual.pdf']);
+  });
+
   it('calls onpick with the hit', async () => {
     const onpick = vi.fn();
     const { getAllByTestId } = render(SearchResults, { results: [hit({ messageId: 42 })], onpick });

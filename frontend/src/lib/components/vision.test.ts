@@ -121,7 +121,7 @@ describe('Composer images (vision model)', () => {
   it('plain text pastes as usual', async () => {
     const r = render(Composer);
     const ta = r.getByTestId('composer');
-    const notPrevented = await fireEvent.paste(ta, { clipboardData: { items: [{ kind: 'string', type: 'text/plain', getAsFile: () => null }], files: [], types: ['text/plain'] } });
+    const notPrevented = await fireEvent.paste(ta, { clipboardData: { items: [{ kind: 'string', type: 'text/plain', getAsFile: () => null }], files: [], types: ['text/plain'], getData: () => 'hi' } });
     expect(notPrevented).toBe(true);
   });
 

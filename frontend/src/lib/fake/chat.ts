@@ -5,6 +5,7 @@ import type { Conversation, ImageInput, Message, MessageImage, SendResult } from
 import type { FakeParts } from './parts';
 import { conv, msg, newId } from './data';
 import { Simulator } from './simulate';
+import { fakeDocumentMethods } from './documents';
 
 export function fakeChatService(parts: FakeParts): Services['ChatService'] {
   const { fake, findConv, findMsg, emitFinal } = parts;
@@ -48,20 +49,23 @@ export function fakeChatService(parts: FakeParts): Services['ChatService'] {
     return '';
   }
 
+  async function sendWithImages(conversationId: number, text: string, endpointId: string, model: string, images: ImageInput[]): Promise<SendResult> {
+    const refused = imageRefusal(model, images);
+    if (refused) throw refused;
+    const r = await send(conversationId, text, endpointId, model);
+    const user = findMsg(r.user.id);
+    user.images = images.map((im): MessageImage => {
+      const id = newId();
+      db.imageData[id] = im.data;
+      return { id, messageId: user.id, name: im.name, mime: im.mime, width: 1, height: 1, size: Math.floor((im.data.length * 3) / 4) };
+    });
+    return { ...r, user: { ...user } };
+  }
+
   return {
     Send: send,
-    async SendWithImages(conversationId, text, endpointId, model, images) {
-      const refused = imageRefusal(model, images);
-      if (refused) throw refused;
-      const r = await send(conversationId, text, endpointId, model);
-      const user = findMsg(r.user.id);
-      user.images = images.map((im): MessageImage => {
-        const id = newId();
-        db.imageData[id] = im.data;
-        return { id, messageId: user.id, name: im.name, mime: im.mime, width: 1, height: 1, size: Math.floor((im.data.length * 3) / 4) };
-      });
-      return { ...r, user: { ...user } };
-    },
+    SendWithImages: sendWithImages,
+    ...fakeDocumentMethods(parts, { Send: send, SendWithImages: sendWithImages }),
     async Stop(id) {
       const m = findMsg(id);
       sim.stop(m);
@@ -83,7 +87,7 @@ export function fakeChatService(parts: FakeParts): Services['ChatService'] {
     async EditAndResend(userId, text) {
       const old = findMsg(userId);
       const c = findConv(old.conversationId);
-      const user = msg({ conversationId: c.id, role: 'user', content: text, images: old.images });
+      const user = msg({ conversationId: c.id, role: 'user', content: text, images: old.images, documents: old.documents });
       tree.place(user, tree.parentOf(old));
       const answer = msg({ conversationId: c.id, role: 'assistant', state: 'streaming', model: c.model });
       tree.place(answer, user.id);

@@ -3,6 +3,7 @@
 // and gone once the message is sent (kept when the send failed).
 import type { ImageInput } from '../api';
 import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
+import { attachedDocuments } from './documents.svelte';
 import { models } from './models.svelte';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
@@ -87,8 +88,8 @@ export class AttachmentsStore {
 
   /** Whether a message may be sent with what is attached; says why not (a toast) when not. */
   ready(): boolean {
-    if (this.preparing) {
-      toasts.show('The images are still being read; send again in a moment.', 'info');
+    if (this.preparing || attachedDocuments.reading) {
+      toasts.show('The attachments are still being read; send again in a moment.', 'info');
       return false;
     }
     if (this.images.length && this.sees === false) {

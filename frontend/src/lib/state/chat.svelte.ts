@@ -1,11 +1,12 @@
 // The open conversation: which one, its messages, its draft, and what is done
 // in it (send, stop, continue, its model, system prompt and parameters). The
-// images attached for the next message are in `attachments`; new versions
-// (retry, regenerate, edit), another version shown and deletions in
-// `messageVersions`. Live answers themselves are in `streams`; a finished one
+// images attached for the next message are in `attachments`, documents in
+// `attachedDocuments`; new versions (retry, regenerate, edit), another
+// version shown and deletions in `messageVersions`. Live answers themselves are in `streams`; a finished one
 // replaces its message here.
 import { api, errorText, type Conversation, type Message, type Params, type Selection } from '../api';
 import { attachments, type PendingImage } from './attachments.svelte';
+import { attachedDocuments } from './documents.svelte';
 import { conversationList, type ListChange } from './conversationList.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
@@ -222,7 +223,7 @@ export class ChatStore {
   /** Returns true when the text was taken (the composer clears itself). */
   send(text: string): boolean {
     const body = text.trim();
-    if (!body && !attachments.images.length) return false; // pictures alone are a message
+    if (!body && !attachments.images.length && !attachedDocuments.items.length) return false; // attachments alone are a message
     if (this.streaming) return false;
     if (!attachments.ready()) return false;
     const sel = models.selection;
@@ -267,9 +268,13 @@ export class ChatStore {
     const openSeq = this.openSeq;
     this.sendingFrom = fromId;
     try {
-      const r = images.length
-        ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
-        : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
+      const documentIds = attachedDocuments.ids();
+      const r = documentIds.length
+        ? await api.ChatService.SendWithAttachments(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds)
+        : images.length
+          ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
+          : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
+      attachedDocuments.sent(documentIds);
       // Sent: the attached images are gone from the composer (kept when the send failed).
       attachments.sent(images);
       streams.track(r.answer);

@@ -14,8 +14,20 @@ export function Continue(arg1) {
   return window['go']['app']['ChatService']['Continue'](arg1);
 }
 
+export function DiscardDocument(arg1) {
+  return window['go']['app']['ChatService']['DiscardDocument'](arg1);
+}
+
+export function DocumentText(arg1) {
+  return window['go']['app']['ChatService']['DocumentText'](arg1);
+}
+
 export function EditAndResend(arg1, arg2) {
   return window['go']['app']['ChatService']['EditAndResend'](arg1, arg2);
+}
+
+export function ReadDocument(arg1, arg2) {
+  return window['go']['app']['ChatService']['ReadDocument'](arg1, arg2);
 }
 
 export function Regenerate(arg1) {
@@ -34,8 +46,16 @@ export function Send(arg1, arg2, arg3, arg4) {
   return window['go']['app']['ChatService']['Send'](arg1, arg2, arg3, arg4);
 }
 
+export function SendWithAttachments(arg1, arg2, arg3, arg4, arg5, arg6) {
+  return window['go']['app']['ChatService']['SendWithAttachments'](arg1, arg2, arg3, arg4, arg5, arg6);
+}
+
 export function SendWithImages(arg1, arg2, arg3, arg4, arg5) {
   return window['go']['app']['ChatService']['SendWithImages'](arg1, arg2, arg3, arg4, arg5);
+}
+
+export function StagedDocumentText(arg1) {
+  return window['go']['app']['ChatService']['StagedDocumentText'](arg1);
 }
 
 export function Stop(arg1) {

@@ -1,4 +1,4 @@
-package app
+package chat
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestReasonTextsSayEveryStoredCodeInWords(t *testing.T) {
-	texts := (&SystemService{}).ReasonTexts()
+	texts := AllReasonTexts()
 	for _, r := range provider.BrokenReasons {
 		if texts.Reasons[string(r)] == "" {
 			t.Errorf("no words for %s", r)
@@ -30,7 +30,7 @@ func TestReasonTextsSayEveryStoredCodeInWords(t *testing.T) {
 
 func TestReasonTextsDescribeEveryRecovery(t *testing.T) {
 	marks := map[[2]string]RecoveredMark{}
-	for _, m := range reasonTexts().Recovered {
+	for _, m := range AllReasonTexts().Recovered {
 		key := [2]string{m.Method, m.Reason}
 		if _, twice := marks[key]; twice {
 			t.Errorf("two marks for %q after %q", m.Method, m.Reason)

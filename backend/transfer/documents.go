@@ -1,0 +1,98 @@
+package transfer
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"brook/backend/documents"
+	"brook/backend/guard"
+	"brook/backend/store"
+)
+
+// checkDocuments checks the documents of an imported message: only a
+// user's message has them, and each has its bytes (within the size Brook
+// reads), the text read from them and a kind Brook knows. The text is kept
+// as exported, so a round trip changes nothing; the hash is the store's.
+func checkDocuments(m *store.Message) error {
+	if len(m.Documents) > 0 && m.Role != store.RoleUser {
+		return errors.New("only a user's message can have documents")
+	}
+	for k := range m.Documents {
+		d := &m.Documents[k]
+		switch {
+		case len(d.Data) == 0 || d.Text == "":
+			return fmt.Errorf("document %d has no bytes or no text", k+1)
+		case len(d.Data) > documents.MaxFileBytes:
+			return fmt.Errorf("document %d is over %d MB", k+1, documents.MaxFileBytes>>20)
+		case documents.Kind(d.Kind).MIME() == "text/plain" && d.Kind != string(documents.KindText):
+			return fmt.Errorf("document %d is of an unknown kind %q", k+1, d.Kind)
+		}
+		d.ID, d.MessageID, d.Hash, d.Size, d.MIME = 0, 0, "", int64(len(d.Data)), documents.Kind(d.Kind).MIME()
+	}
+	return nil
+}
+
+// htmlDocument is one document of a message in the HTML export: its name,
+// what it is, and its text, shown folded.
+type htmlDocument struct {
+	Name, Detail, Text string
+}
+
+func htmlDocuments(docs []store.Document) []htmlDocument {
+	var out []htmlDocument
+	for _, d := range docs {
+		out = append(out, htmlDocument{Name: documentName(d), Detail: documentDetail(d), Text: d.Text})
+	}
+	return out
+}
+
+func documentName(d store.Document) string {
+	if d.Name == "" {
+		return "document"
+	}
+	return d.Name
+}
+
+// documentDetail says what a document is: "PDF, 8 pages, 12.4 KB".
+func documentDetail(d store.Document) string {
+	detail := strings.ToUpper(d.Kind)
+	if d.Pages > 0 {
+		detail += fmt.Sprintf(", %d pages", d.Pages)
+	}
+	return detail + ", " + guard.Size(d.Size)
+}
+
+// writeDocuments links a message's documents, written as files by sink
+// beside the Markdown file, or names them when there is no sink.
+func writeDocuments(w *bufio.Writer, docs []store.Document, sink ImageSink) error {
+	for _, d := range docs {
+		name := documentName(d)
+		if sink != nil && len(d.Data) > 0 {
+			link, err := sink(store.Image{Name: name, MIME: d.MIME, Data: d.Data})
+			if err != nil {
+				return fmt.Errorf("export: writing the document %s: %w", name, err)
+			}
+			fmt.Fprintf(w, "*[Document: %s](%s) (%s)*\n\n", mdEscape(oneLine(name)), link, documentDetail(d))
+			continue
+		}
+		fmt.Fprintf(w, "*[Document: %s (%s), not included in Markdown exports]*\n\n", mdEscape(oneLine(name)), documentDetail(d))
+	}
+	return nil
+}
+
+// safeExt is the extension of name when it is short and plain, else "".
+func safeExt(name string) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	if len(ext) < 2 || len(ext) > 6 {
+		return ""
+	}
+	for _, r := range ext[1:] {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return ""
+		}
+	}
+	return ext
+}
