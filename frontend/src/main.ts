@@ -1,8 +1,7 @@
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { hasBackend, setApi } from './lib/api';
-import type { OllamaState } from './lib/ollamaServer';
+import { hasBackend, setApi, type OllamaState } from './lib/api';
 import { showFatal } from './lib/fatal';
 import { toasts } from './lib/state/toasts.svelte';
 import { ui } from './lib/state/ui.svelte';
@@ -10,12 +9,12 @@ import { ui } from './lib/state/ui.svelte';
 async function start() {
   // In a plain browser (npm run dev without Wails) preview the UI with a fake backend.
   if (!hasBackend() && import.meta.env.DEV) {
-    const { createFakeApi } = await import('./lib/api.fake');
+    const { createFakeApi } = await import('./lib/fake');
     const fake = createFakeApi();
     fake.simulate = { text: 'Hello! This is a **simulated** answer from the in-browser preview.\n\n```js\nconsole.log(1)\n```\n', chunk: 4, intervalMs: 40 };
     const seed = Number(new URLSearchParams(location.search).get('seed') || 0);
     if (seed) {
-      const { conv, msg } = await import('./lib/api.fake');
+      const { conv, msg } = await import('./lib/fake');
       const day = 86_400_000;
       const titles = ['Rust lifetimes', 'Trip to Lisbon', 'Sourdough ratio', 'SQL window functions', 'Garden plan'];
       titles.forEach((t, i) => fake.db.conversations.push(conv({ title: t, updatedAt: Date.now() - i * i * 3 * day, pinned: i === 3 })));
@@ -40,7 +39,7 @@ async function start() {
       }
     }
     if (new URLSearchParams(location.search).get('offline')) {
-      const { survey } = await import('./lib/api.fake');
+      const { survey } = await import('./lib/fake');
       fake.db.models = [survey({ endpoint: { id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', enabled: true }, reachable: false, error: 'dial tcp 127.0.0.1:11434: connect: connection refused', hint: 'Ollama is not running. Start it with `ollama serve`, or install it from https://ollama.com.', models: [] })];
     }
     // ?wait=5000: answers wait in the queue, then for the model to load, before streaming.
@@ -60,17 +59,15 @@ async function start() {
     }
     const scenario = new URLSearchParams(location.search).get('scenario');
     if (scenario) {
-      fake.system.testScenario = async () => scenario;
-      fake.system.testReport = async (json) => {
+      fake.TestService.Scenario = async () => scenario;
+      fake.TestService.Report = async (json) => {
         console.log('BROOK-TEST-REPORT ' + json);
         document.title = 'REPORT ' + json;
       };
     }
-    setApi(fake);
     // ?ollama=not_installed (or starting, failed, …): the local Ollama as Brook finds it.
-    const { createFakeOllamaServer } = await import('./lib/fakeOllamaServer');
-    const { setOllamaServerApi } = await import('./lib/ollamaServer');
-    setOllamaServerApi(createFakeOllamaServer({ state: (new URLSearchParams(location.search).get('ollama') ?? 'running') as OllamaState }));
+    fake.db.ollama.status.state = (new URLSearchParams(location.search).get('ollama') ?? 'running') as OllamaState;
+    setApi(fake);
   }
   const target = document.getElementById('app')!;
   ui.applyTheme(undefined); // follow the system until the settings load, so there is no light flash

@@ -20,8 +20,7 @@ export function imageURL(id: number): Promise<string> {
   }
   const pending = inFlight.get(id);
   if (pending) return pending;
-  const p = api.conversations
-    .imageData(id)
+  const p = api.ConversationService.ImageData(id)
     .then((url) => {
       cache.set(id, url);
       while (cache.size > IMAGE_CACHE_MAX) cache.delete(cache.keys().next().value as number);

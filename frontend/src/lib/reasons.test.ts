@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setApi } from './api';
-import { createFakeApi, FAKE_REASON_TEXTS, type FakeApi } from './api.fake';
+import { createFakeApi, FAKE_REASON_TEXTS, type FakeApi } from './fake';
 import { loadReasonTexts, reasonText, recoveredDescription, recoveredText } from './reasons';
 import { loaded } from './reasonTexts.svelte';
 
@@ -42,7 +42,7 @@ describe('reason texts', () => {
   });
 
   it('fail loudly when Go cannot be asked', async () => {
-    fake.system.reasonTexts = async () => {
+    fake.SystemService.ReasonTexts = async () => {
       throw "Brook's backend is not connected";
     };
     await expect(loadReasonTexts()).rejects.toBe("Brook's backend is not connected");

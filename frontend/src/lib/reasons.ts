@@ -6,7 +6,7 @@ import { loaded } from './reasonTexts.svelte';
 
 /** Reads the words from Go. Until they arrive a code shows as itself. */
 export async function loadReasonTexts(): Promise<void> {
-  loaded.texts = await api.system.reasonTexts();
+  loaded.texts = await api.SystemService.ReasonTexts();
 }
 
 /** A reason code in plain words; a code Go has no words for is shown as it is. */

@@ -1,6 +1,14 @@
-// Words for a reasoning model's thinking: the Thinking header, "Copy with
-// reasoning", and the per-conversation Thinking setting.
-import { CAPABILITY_THINKING, type EndpointKindInfo, type ModelInfo, type Think } from './api';
+// A reasoning model's thinking: how long it thought (the one place the
+// window works that out), the Thinking header's words, "Copy with reasoning",
+// and the per-conversation Thinking setting.
+//
+// Go measures how long a model thought and stores it with the answer
+// (thinkingMs, in the final event's message): that is the time of every
+// answer that is over. While an answer runs the window has only what it
+// sees: the thinking began at the first reasoning with no answer text yet and
+// ended at the first answer text (a span the stream reconciler keeps).
+import { CAPABILITY_THINKING, type EndpointKindInfo, type MessageState, type ModelInfo, type Think } from './types';
+import type { FinalState } from './stream/types';
 
 /** "42 s", "1 min 5 s". */
 export function formatSeconds(s: number): string {
@@ -9,6 +17,54 @@ export function formatSeconds(s: number): string {
 }
 
 export type ThinkingEnd = 'stopped' | 'interrupted' | 'failed';
+
+/** The thinking the window saw: Date.now() when it began and when it ended (undefined: not seen). */
+export interface ThinkingSpan {
+  since?: number;
+  until?: number;
+}
+
+/**
+ * The span after one more look at a running answer: it begins at the first
+ * reasoning with no answer text, and ends at the first answer text or the end
+ * of the answer. Once set, neither moves; an unchanged span is returned as it is.
+ */
+export function seeThinking(span: ThinkingSpan, a: { reasoning: string; text: string; over: boolean }, now: number): ThinkingSpan {
+  const since = span.since ?? (a.reasoning && !a.text && !a.over ? now : undefined);
+  const until = span.until ?? (since !== undefined && (a.text || a.over) ? now : undefined);
+  return since === span.since && until === span.until ? span : { since, until };
+}
+
+/** What the Thinking section of an answer shows. */
+export interface ThinkingView {
+  /** The model is reasoning right now: no answer text yet. */
+  thinking: boolean;
+  /** Date.now() when the live thinking began. */
+  since?: number;
+  /** How long it thought, when that is known. */
+  ms?: number;
+  /** The answer ended while the model was still reasoning. */
+  ended?: ThinkingEnd;
+}
+
+/**
+ * The Thinking section of an answer. `storedMs` is Go's thinkingMs, which wins
+ * once the answer is over; before that, the span the window saw.
+ */
+export function thinkingView(a: {
+  state: MessageState | FinalState;
+  text: string;
+  reasoning: string;
+  storedMs?: number;
+  span?: ThinkingSpan;
+}): ThinkingView {
+  const running = a.state === 'streaming';
+  const thinking = running && !!a.reasoning && !a.text;
+  let ms = a.storedMs || undefined;
+  if ((running || !ms) && a.span?.since !== undefined && a.span.until !== undefined) ms = a.span.until - a.span.since;
+  const ended = !running && !a.text && (a.state === 'stopped' || a.state === 'interrupted' || a.state === 'failed') ? a.state : undefined;
+  return { thinking, since: a.span?.since, ms, ended };
+}
 
 /**
  * The Thinking header. `thinking`: the model is reasoning right now, `seconds`

@@ -1,7 +1,7 @@
 // A scenario of documents in the real window: files handed over by the Go
 // test (base64 in the scenario's argument) are attached through the
 // composer's file input, shown as chips, opened, and sent with a question.
-import { attachedDocuments } from '../lib/documents.svelte';
+import { attachedDocuments } from '../lib/state/documents.svelte';
 import { $, $$, click, shownMessages, waitFor } from './dom';
 import { newChat, ready, send, settled } from './steps';
 

@@ -11,7 +11,7 @@ function testBuild(): boolean {
 export async function maybeRunTestMode(): Promise<void> {
   let name = '';
   try {
-    name = (await api.system.testScenario()) ?? '';
+    name = (await api.TestService.Scenario()) ?? '';
   } catch (e) {
     // A release build has no TestService to ask: that is no error.
     if (testBuild()) toasts.fail('Could not ask which test scenario to run', e);
@@ -21,7 +21,7 @@ export async function maybeRunTestMode(): Promise<void> {
   const { runScenario } = await import('./scenarios');
   const result = await runScenario(name);
   try {
-    await api.system.testReport(JSON.stringify(result));
+    await api.TestService.Report(JSON.stringify(result));
   } catch (e) {
     console.error('brook: could not report the test result', e, result);
   }

@@ -64,7 +64,7 @@ export class AppStore {
 
   private async loadNotice(): Promise<void> {
     try {
-      ui.notice = (await api.settings.startupNotice()) ?? '';
+      ui.notice = (await api.SettingsService.StartupNotice()) ?? '';
     } catch (e) {
       toasts.fail('Could not read the startup notice', e);
     }
@@ -73,7 +73,7 @@ export class AppStore {
   private async trackRunning(): Promise<void> {
     let ids: number[];
     try {
-      ids = await api.chat.activeAnswers();
+      ids = await api.ChatService.ActiveAnswers();
     } catch (e) {
       toasts.fail('Could not list the answers still running', e);
       return;
@@ -81,7 +81,7 @@ export class AppStore {
     await Promise.all(
       ids.map(async (id) => {
         try {
-          streams.track(await api.conversations.getMessage(id));
+          streams.track(await api.ConversationService.GetMessage(id));
         } catch (e) {
           toasts.fail('Could not show an answer still running', e);
         }

@@ -1,10 +1,12 @@
 // The open conversation: which one, its messages, its draft, and what is done
-// in it (send, stop, retry, continue, regenerate, edit, delete a message, its
-// model, system prompt and parameters). Live answers themselves are in
-// `streams`; a finished one replaces its message here.
-import { attachedDocuments } from '../documents.svelte';
-import { api, errorText, type Conversation, type ImageInput, type Message, type Params, type Selection } from '../api';
-import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
+// in it (send, stop, continue, its model, system prompt and parameters). The
+// images attached for the next message are in `attachments`, documents in
+// `attachedDocuments`; new versions (retry, regenerate, edit), another
+// version shown and deletions in `messageVersions`. Live answers themselves are in `streams`; a finished one
+// replaces its message here.
+import { api, errorText, type Conversation, type Message, type Params, type Selection } from '../api';
+import { attachments, type PendingImage } from './attachments.svelte';
+import { attachedDocuments } from './documents.svelte';
 import { conversationList, type ListChange } from './conversationList.svelte';
 import { models } from './models.svelte';
 import { settings } from './settings.svelte';
@@ -16,22 +18,6 @@ import { ui } from './ui.svelte';
 const DRAFT_SAVE_MS = 600;
 
 let tempSeq = 0;
-
-/** An image attached in the composer, not sent yet: `url` is an object URL for its thumbnail. */
-export interface PendingImage {
-  key: number;
-  name: string;
-  url: string;
-  input: ImageInput;
-}
-let imageSeq = 0;
-
-function objectURL(f: Blob): string {
-  return typeof URL.createObjectURL === 'function' ? URL.createObjectURL(f) : '';
-}
-function revoke(p: PendingImage): void {
-  if (p.url && typeof URL.revokeObjectURL === 'function') URL.revokeObjectURL(p.url);
-}
 
 export class ChatStore {
   /** The open conversation's id; 0 = a new chat, not stored yet. */
@@ -47,16 +33,6 @@ export class ChatStore {
   sendingFrom = $state(-1);
   /** An answer of the open conversation runs (or its Send is in flight): Stop, not Send. */
   streaming = $derived(streams.isStreaming(this.currentId) || this.sendingFrom === this.currentId);
-  /** Images attached in the composer, sent with the next message. */
-  images = $state<PendingImage[]>([]);
-  /** Attached images still being read (or made smaller). */
-  preparing = $state(0);
-  /**
-   * Whether the selected model can see images: false when the server says it
-   * cannot, undefined when it does not say (Go lets images through then).
-   */
-  sees = $derived(canSee(models.selectedEndpoint?.models.find((m) => m.name === models.selection.model)));
-
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   private draftPending: { id: number; text: string } | null = null;
   private newChatDraft = '';
@@ -130,7 +106,7 @@ export class ChatStore {
     ui.focusComposer();
     ui.closeSidebarIfNarrow();
     try {
-      const v = await api.conversations.open(id);
+      const v = await api.ConversationService.Open(id);
       if (seq !== this.openSeq) return;
       this.current = v.conversation;
       this.messages = v.messages;
@@ -159,8 +135,8 @@ export class ChatStore {
   private async reveal(id: number): Promise<void> {
     if (!this.messages.some((m) => m.id === id) && !this.streaming) {
       try {
-        await api.conversations.showVersion(id);
-        const v = await api.conversations.open(this.currentId);
+        await api.ConversationService.ShowVersion(id);
+        const v = await api.ConversationService.Open(this.currentId);
         this.messages = v.messages;
       } catch (e) {
         toasts.fail('Could not show that message', e);
@@ -184,7 +160,7 @@ export class ChatStore {
   }
 
   /** Shows path in place of the message at index i and everything after it. */
-  private showFrom(i: number, path: Message[]): void {
+  showFrom(i: number, path: Message[]): void {
     this.messages = [...this.messages.slice(0, i), ...path];
     for (const m of path) streams.track(m);
   }
@@ -197,7 +173,7 @@ export class ChatStore {
   private async saved(conversationId: number, id: number, m?: Message): Promise<void> {
     if (conversationId !== this.currentId) return;
     try {
-      this.replaceMessage(m ?? (await api.conversations.getMessage(id)));
+      this.replaceMessage(m ?? (await api.ConversationService.GetMessage(id)));
     } catch (e) {
       toasts.fail('Could not read the saved answer', e);
     }
@@ -209,7 +185,7 @@ export class ChatStore {
     models.select(sel);
     if (this.currentId) {
       try {
-        await api.conversations.setModel(this.currentId, sel.endpointId, sel.model);
+        await api.ConversationService.SetModel(this.currentId, sel.endpointId, sel.model);
         if (this.current) {
           this.current.endpointId = sel.endpointId;
           this.current.model = sel.model;
@@ -240,75 +216,16 @@ export class ChatStore {
     this.draftTimer = null;
     const p = this.draftPending;
     this.draftPending = null;
-    if (p) api.conversations.saveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
-  }
-
-  // ---- images ------------------------------------------------------------
-  private cannotSee(): string {
-    return `${models.selection.model} cannot see images; pick a vision model`;
-  }
-
-  /**
-   * Attaches image files (dropped, pasted or picked) for the next message.
-   * A model that cannot see gets none; a file of another type, too large, or
-   * past the 8th is refused with a toast. Resolves when every file is read.
-   */
-  async addImages(files: File[]): Promise<void> {
-    if (!files.length) return;
-    if (this.sees === false) {
-      toasts.show(this.cannotSee(), 'error');
-      return;
-    }
-    const jobs: Promise<void>[] = [];
-    for (const f of files) {
-      const bad = checkImage(f);
-      if (bad) {
-        toasts.show(`Could not attach the image: ${bad}`, 'error');
-        continue;
-      }
-      if (this.images.length + this.preparing >= MAX_IMAGES) {
-        toasts.show(`At most ${MAX_IMAGES} images per message; ${f.name} was not attached.`, 'error');
-        continue;
-      }
-      this.preparing++;
-      jobs.push(
-        prepareImage(f)
-          .then((input) => {
-            this.images.push({ key: ++imageSeq, name: input.name, url: objectURL(f), input });
-          })
-          .catch((e) => {
-            toasts.fail('Could not attach the image', e);
-          })
-          .finally(() => {
-            this.preparing--;
-          }),
-      );
-    }
-    await Promise.all(jobs);
-  }
-
-  removeImage(key: number): void {
-    const p = this.images.find((x) => x.key === key);
-    if (!p) return;
-    revoke(p);
-    this.images = this.images.filter((x) => x.key !== key);
-    ui.focusComposer();
+    if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
   }
 
   // ---- sending -----------------------------------------------------------
   /** Returns true when the text was taken (the composer clears itself). */
   send(text: string): boolean {
     const body = text.trim();
-    if (!body && !this.images.length && !attachedDocuments.items.length) return false; // attachments alone are a message
+    if (!body && !attachments.images.length && !attachedDocuments.items.length) return false; // attachments alone are a message
     if (this.streaming) return false;
-    if (this.preparing || attachedDocuments.reading) {
-      toasts.show('The attachments are still being read; send again in a moment.', 'info');
-      return false;
-    }
-    if (this.images.length && this.sees === false) {
-      toasts.show(this.cannotSee(), 'error');
-      return false;
-    }
+    if (!attachments.ready()) return false;
     const sel = models.selection;
     if (!sel.model) {
       toasts.show(
@@ -340,10 +257,10 @@ export class ChatStore {
     else {
       const c = conversationList.find(fromId);
       if (c) c.draft = '';
-      api.conversations.saveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
+      api.ConversationService.SaveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
     }
     ui.scrollToBottom();
-    void this.doSend(fromId, body, sel, temp.id, [...this.images]);
+    void this.doSend(fromId, body, sel, temp.id, [...attachments.images]);
     return true;
   }
 
@@ -353,16 +270,13 @@ export class ChatStore {
     try {
       const documentIds = attachedDocuments.ids();
       const r = documentIds.length
-        ? await api.chat.sendWithAttachments(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds)
+        ? await api.ChatService.SendWithAttachments(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds)
         : images.length
-          ? await api.chat.sendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
-          : await api.chat.send(fromId, body, sel.endpointId, sel.model);
+          ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
+          : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
       attachedDocuments.sent(documentIds);
       // Sent: the attached images are gone from the composer (kept when the send failed).
-      if (images.length) {
-        for (const p of images) revoke(p);
-        this.images = this.images.filter((x) => !images.some((p) => p.key === x.key));
-      }
+      attachments.sent(images);
       streams.track(r.answer);
       const stillHere = this.currentId === fromId && this.openSeq === openSeq;
       if (stillHere) {
@@ -393,12 +307,12 @@ export class ChatStore {
   /** Stops every answer of the open conversation. */
   async stop(): Promise<void> {
     const ids = streams.streamingIds(this.currentId);
-    await Promise.all(ids.map((id) => api.chat.stop(id).catch((e) => toasts.fail('Could not stop', e))));
+    await Promise.all(ids.map((id) => api.ChatService.Stop(id).catch((e) => toasts.fail('Could not stop', e))));
   }
 
   async stopAnswer(id: number): Promise<void> {
     try {
-      await api.chat.stop(id);
+      await api.ChatService.Stop(id);
     } catch (e) {
       toasts.fail('Could not stop', e);
     }
@@ -407,7 +321,7 @@ export class ChatStore {
   /** "Don't wait": ask the waiting answer without streaming. False (after a toast) when Go refused. */
   async askNow(id: number): Promise<boolean> {
     try {
-      await api.chat.askNow(id);
+      await api.ChatService.AskNow(id);
       return true;
     } catch (e) {
       toasts.fail('Could not ask without streaming', e);
@@ -419,7 +333,7 @@ export class ChatStore {
   async continueAnswer(m: Message): Promise<void> {
     streams.forget(m.id);
     try {
-      const r = await api.chat.continue(m.id);
+      const r = await api.ChatService.Continue(m.id);
       streams.track(r);
       this.replaceMessage(r);
       ui.scrollToBottom();
@@ -429,85 +343,10 @@ export class ChatStore {
     }
   }
 
-  /**
-   * Retry and Regenerate ask for the answer again as a new version, shown in
-   * its place; the old one stays a version away.
-   */
-  private async newVersion(m: Message, how: 'retry' | 'regenerate'): Promise<void> {
-    try {
-      const r = how === 'retry' ? await api.chat.retry(m.id) : await api.chat.regenerate(m.id);
-      const i = this.messages.findIndex((x) => x.id === m.id);
-      if (r.conversationId === this.currentId && i >= 0) this.showFrom(i, [r]);
-      else streams.track(r);
-      ui.scrollToBottom();
-      ui.focusComposer();
-    } catch (e) {
-      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not regenerate', e);
-    }
-  }
-  retry(m: Message): Promise<void> {
-    return this.newVersion(m, 'retry');
-  }
-  regenerate(m: Message): Promise<void> {
-    return this.newVersion(m, 'regenerate');
-  }
-
-  /** Sends an edited question as a new version of it, in place, with a new answer; the original stays a version away. */
-  async editAndResend(m: Message, text: string): Promise<boolean> {
-    const body = text.trim();
-    if (!body) return false;
-    try {
-      const r = await api.chat.editAndResend(m.id, body);
-      streams.track(r.answer);
-      const i = this.messages.findIndex((x) => x.id === m.id);
-      if (r.conversation.id === this.currentId && i >= 0) this.showFrom(i, r.answer.id ? [r.user, r.answer] : [r.user]);
-      conversationList.scheduleRefresh();
-      ui.scrollToBottom();
-      return true;
-    } catch (e) {
-      toasts.fail('Could not resend', e);
-      return false;
-    }
-  }
-
-  /** Shows another version of m (id, one of m.versions), with what follows it. */
-  async showVersion(m: Message, id: number): Promise<void> {
-    if (id === m.id || this.streaming) return;
-    try {
-      const path = await api.conversations.showVersion(id);
-      const i = this.messages.findIndex((x) => x.id === m.id);
-      if (i >= 0) this.showFrom(i, path);
-    } catch (e) {
-      toasts.fail('Could not show that version', e);
-    }
-  }
-
-  /**
-   * Deletes one version of m and what follows it ('version'), or m with all
-   * its versions ('message'; what follows m stays). The conversation is read
-   * again to show what is left.
-   */
-  async deleteMessage(m: Message, what: 'version' | 'message' = 'message'): Promise<void> {
-    try {
-      if (what === 'version') await api.conversations.deleteVersion(m.id);
-      else await api.conversations.deleteMessage(m.id);
-    } catch (e) {
-      toasts.fail('Could not delete the message', e);
-      return;
-    }
-    if (m.conversationId !== this.currentId) return;
-    try {
-      const v = await api.conversations.open(m.conversationId);
-      if (m.conversationId === this.currentId) this.messages = v.messages;
-    } catch (e) {
-      toasts.fail('Could not read the conversation again', e);
-    }
-  }
-
   /** Writes an answer whose final write failed. */
   async saveAgain(m: Message): Promise<void> {
     try {
-      await api.chat.saveAgain(m.id);
+      await api.ChatService.SaveAgain(m.id);
     } catch (e) {
       toasts.fail('Still not saved', e);
     }
@@ -517,7 +356,7 @@ export class ChatStore {
   async setSystemPrompt(text: string): Promise<void> {
     if (!this.currentId) return;
     try {
-      await api.conversations.setSystemPrompt(this.currentId, text);
+      await api.ConversationService.SetSystemPrompt(this.currentId, text);
       if (this.current) this.current.systemPrompt = text;
     } catch (e) {
       toasts.fail('Could not save the system prompt', e);
@@ -527,7 +366,7 @@ export class ChatStore {
   async setParams(p: Params): Promise<void> {
     if (!this.currentId) return;
     try {
-      await api.conversations.setParams(this.currentId, p);
+      await api.ConversationService.SetParams(this.currentId, p);
       if (this.current) this.current.params = p;
     } catch (e) {
       toasts.fail('Could not save the parameters', e);

@@ -20,7 +20,7 @@ export class ContextMeter {
       return null;
     }
     try {
-      const v = await api.context.plan(conversationId, endpointId, model, draft);
+      const v = await api.ContextService.Plan(conversationId, endpointId, model, draft);
       if (seq === this.seq) this.view = v;
       return v;
     } catch {
@@ -60,7 +60,7 @@ export class ContextMeter {
   async choose(conversationId: number, choice: ContextChoice): Promise<void> {
     const held = this.held;
     this.held = null;
-    await api.context.setChoice(conversationId, choice);
+    await api.ContextService.SetChoice(conversationId, choice);
     held?.send();
   }
 

@@ -55,7 +55,7 @@ export class ConversationListStore {
   async refresh(): Promise<void> {
     const seq = ++this.seq;
     try {
-      const list = await api.conversations.list(this.showArchived, LIST_LIMIT, 0);
+      const list = await api.ConversationService.List(this.showArchived, LIST_LIMIT, 0);
       if (seq !== this.seq) return; // a newer refresh is on its way; bound calls race
       this.items = list;
       this.emit({ kind: 'listed', list });
@@ -74,7 +74,7 @@ export class ConversationListStore {
     const t = title.trim();
     if (!t) return;
     try {
-      await api.conversations.rename(id, t);
+      await api.ConversationService.Rename(id, t);
     } catch (e) {
       toasts.fail('Could not rename', e);
       return;
@@ -86,7 +86,7 @@ export class ConversationListStore {
 
   async setPinned(id: number, pinned: boolean): Promise<void> {
     try {
-      await api.conversations.setPinned(id, pinned);
+      await api.ConversationService.SetPinned(id, pinned);
     } catch (e) {
       toasts.fail('Could not pin', e);
       return;
@@ -96,7 +96,7 @@ export class ConversationListStore {
 
   async setArchived(id: number, archived: boolean): Promise<void> {
     try {
-      await api.conversations.setArchived(id, archived);
+      await api.ConversationService.SetArchived(id, archived);
     } catch (e) {
       toasts.fail('Could not archive', e);
       return;
@@ -110,7 +110,7 @@ export class ConversationListStore {
 
   async remove(id: number): Promise<void> {
     try {
-      await api.conversations.delete(id);
+      await api.ConversationService.Delete(id);
     } catch (e) {
       toasts.fail('Could not delete', e);
       return;
@@ -122,7 +122,7 @@ export class ConversationListStore {
 
   private async restore(id: number): Promise<void> {
     try {
-      await api.conversations.restore(id);
+      await api.ConversationService.Restore(id);
     } catch (e) {
       toasts.fail('Could not restore', e);
       return;
@@ -138,7 +138,7 @@ export class ConversationListStore {
    */
   async exportTo(ids: number[], format: ExportFormat, allVersions = false): Promise<string | null> {
     try {
-      const path = await api.transfer.export(ids, format, allVersions);
+      const path = await api.TransferService.Export(ids, format, allVersions);
       if (path) toasts.show(`Exported to ${path}`);
       return path;
     } catch (e) {
@@ -150,7 +150,7 @@ export class ConversationListStore {
   async importFile(): Promise<void> {
     let r;
     try {
-      r = await api.transfer.import();
+      r = await api.TransferService.Import();
     } catch (e) {
       toasts.fail('Import failed', e);
       return;

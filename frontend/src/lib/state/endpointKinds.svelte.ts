@@ -9,7 +9,7 @@ export class EndpointKindsStore {
 
   /** Reads the kinds from Go, once; after a failure the next call asks again. */
   load(): Promise<void> {
-    this.loading ??= api.settings.endpointKinds().then(
+    this.loading ??= api.SettingsService.EndpointKinds().then(
       (l) => {
         this.list = l;
       },

@@ -53,7 +53,7 @@ export class LocalModelsStore {
   /** Read every pull Go knows of (a view opened after a pull began). */
   async load(): Promise<void> {
     try {
-      for (const p of await api.localModels.pulls()) this.update(p);
+      for (const p of await api.LocalModelsService.Pulls()) this.update(p);
     } catch (e) {
       toasts.fail('Could not list the downloads', e);
     }
@@ -65,7 +65,7 @@ export class LocalModelsStore {
     this.dismissed.delete(key);
     this.starting[key] = true;
     try {
-      await api.localModels.pull(endpointId, model);
+      await api.LocalModelsService.Pull(endpointId, model);
       return true;
     } catch (e) {
       toasts.fail(`Could not download ${model}`, e);
@@ -77,7 +77,7 @@ export class LocalModelsStore {
 
   async cancel(endpointId: string, model: string): Promise<void> {
     try {
-      await api.localModels.cancelPull(endpointId, model);
+      await api.LocalModelsService.CancelPull(endpointId, model);
     } catch (e) {
       toasts.fail(`Could not cancel the download of ${model}`, e);
     }

@@ -33,7 +33,7 @@ export class ModelStore {
     this.error = '';
     try {
       // One survey: the endpoints, and the model a new conversation starts with.
-      const overview = await api.models.overview();
+      const overview = await api.ModelService.Overview();
       const list = overview.endpoints;
       const def = initial || !this.selection.model ? overview.selection : null;
       this.endpoints = list;

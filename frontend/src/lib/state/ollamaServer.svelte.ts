@@ -1,7 +1,7 @@
 // The local Ollama as Brook looks after it: its status (from Go, then from
 // each brook:ollama-server event), Retry and Restart. When Ollama comes to
 // answer, the endpoints are surveyed again so the model list fills.
-import { ollamaServerApi, type OllamaStatus } from '../ollamaServer';
+import { api, type OllamaStatus } from '../api';
 import { models } from './models.svelte';
 import { toasts } from './toasts.svelte';
 
@@ -21,8 +21,8 @@ export class OllamaServerStore {
 
   /** Subscribe and read the status; returns the unsubscribe. */
   start(): () => void {
-    const off = ollamaServerApi.onStatus((s) => this.update(s));
-    ollamaServerApi.status().then(
+    const off = api.events.onOllamaServer((s) => this.update(s));
+    api.OllamaServerService.Status().then(
       (s) => this.status === null && this.update(s),
       () => {}, // Brook still starting, or no backend: the events will say
     );
@@ -37,11 +37,11 @@ export class OllamaServerStore {
   }
 
   async retry(): Promise<void> {
-    await this.run(() => ollamaServerApi.retry(), 'Could not check Ollama');
+    await this.run(() => api.OllamaServerService.Retry(), 'Could not check Ollama');
   }
 
   async restart(): Promise<void> {
-    if (await this.run(() => ollamaServerApi.restart(), 'Could not restart Ollama')) toasts.show('Ollama restarted.');
+    if (await this.run(() => api.OllamaServerService.Restart(), 'Could not restart Ollama')) toasts.show('Ollama restarted.');
   }
 
   private async run(call: () => Promise<OllamaStatus>, failure: string): Promise<boolean> {

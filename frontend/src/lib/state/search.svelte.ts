@@ -19,7 +19,7 @@ export class SearchStore {
       return;
     }
     try {
-      const r = await api.conversations.search(q.trim());
+      const r = await api.ConversationService.Search(q.trim());
       if (seq !== this.seq) return;
       this.results = r;
       this.error = '';

@@ -9,7 +9,7 @@ export class SettingsStore {
 
   /** Loads the settings and applies the theme; rejects with Go's reason. */
   async load(): Promise<void> {
-    const s = await api.settings.get();
+    const s = await api.SettingsService.Get();
     this.value = s;
     ui.applyTheme(s.theme);
   }
@@ -17,7 +17,7 @@ export class SettingsStore {
   /** Saves; false (after an error toast) when Go refused. */
   async save(s: Settings): Promise<boolean> {
     try {
-      await api.settings.save(s);
+      await api.SettingsService.Save(s);
     } catch (e) {
       toasts.fail('Could not save the settings', e);
       return false;

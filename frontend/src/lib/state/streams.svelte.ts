@@ -18,36 +18,10 @@ import { flushSync } from 'svelte';
 import { perf } from '../perf';
 import { loadReasonTexts } from '../reasons';
 import { FramePacer } from '../stream/pacer';
-import { api, type FinalState, type Message, type StreamEvent, type StreamPhase, type WaitingFor } from '../api';
-import { AnswerReconciler, FrameBatcher, type Urgency } from '../stream/reconciler';
+import { api, type Message, type StreamEvent } from '../api';
+import { AnswerReconciler, FrameBatcher, type LiveAnswer, type Urgency } from '../stream/reconciler';
 
-export interface LiveAnswer {
-  messageId: number;
-  conversationId: number;
-  text: string;
-  /** The model's reasoning so far ('' when it does not reason). */
-  reasoning: string;
-  /**
-   * Date.now() when Brook saw reasoning begin with no answer text yet (a live
-   * "Thinking · 12 s"); undefined when it did not see that.
-   */
-  thinkingSince?: number;
-  /** Date.now() when that thinking ended: the first answer text, or the end of the answer. */
-  thinkingUntil?: number;
-  phase: StreamPhase;
-  state: FinalState | 'streaming';
-  tokensPerSecond: number;
-  reason: string;
-  /** queued: how many answers are before this one (0 = next); undefined in other phases. */
-  ahead?: number;
-  /** waiting: 'model_load' | 'first_token'; recovering: 'continue' | 'reask'; undefined when Go did not say. */
-  waitingFor?: WaitingFor;
-  /**
-   * Unix ms (Date.now() clock) when the current wait (queued, waiting, recovering) began:
-   * Go's `since` when it sent one, else when Brook first saw this wait.
-   */
-  since: number;
-}
+export type { LiveAnswer };
 
 type FinalListener = (m: Message) => void;
 /** what: the failed step in plain words ("Could not read the answer"); error: why. */
@@ -69,6 +43,8 @@ export class StreamStore {
   /** The adaptive frame budget (see FramePacer). */
   readonly pacer = new FramePacer();
   private recs = new Map<number, AnswerReconciler>();
+  /** The snapshot each answer in `answers` was made from (`answers` holds reactive copies). */
+  private shown = new Map<number, LiveAnswer>();
   private fetching = new Set<number>();
   /** Highest seq of answers already finished, so late duplicates are ignored. */
   private finishedSeq = new Map<number, number>();
@@ -174,16 +150,16 @@ export class StreamStore {
         'Could not read the answer',
         stale,
         async () => {
-          const stored = await api.conversations.getMessage(m.id);
+          const stored = await api.ConversationService.GetMessage(m.id);
           if (stale() && stored.state !== 'streaming') this.finalize(stored);
         },
         () => this.giveUp(m.id, m.conversationId, m.content, m.reasoning ?? ''),
       );
       return;
     }
-    const r = new AnswerReconciler({ messageId: m.id, text: m.content, reasoning: m.reasoning ?? '' });
+    const r = new AnswerReconciler({ messageId: m.id, conversationId: m.conversationId, text: m.content, reasoning: m.reasoning ?? '' });
     this.recs.set(m.id, r);
-    this.sync(m.id, m.conversationId, r);
+    this.sync(r);
     this.watch(m.id, m.conversationId, r, 0);
   }
 
@@ -200,11 +176,11 @@ export class StreamStore {
       'Could not check on an answer',
       silent,
       async () => {
-        if ((await api.chat.activeAnswers()).includes(id)) {
+        if ((await api.ChatService.ActiveAnswers()).includes(id)) {
           askAgain = true;
           return;
         }
-        const m = await api.conversations.getMessage(id);
+        const m = await api.ConversationService.GetMessage(id);
         if (!silent()) return;
         this.applyStored(r, m);
         // Stored as streaming but not running: it is being started again; look later.
@@ -244,23 +220,24 @@ export class StreamStore {
   private giveUp(id: number, conversationId: number, text = '', reasoning = ''): void {
     let r = this.recs.get(id);
     if (!r) {
-      r = new AnswerReconciler({ messageId: id, text, reasoning });
+      r = new AnswerReconciler({ messageId: id, conversationId, text, reasoning });
       this.recs.set(id, r);
     }
     if (r.phase !== 'final') r.reset(r.text, 'interrupted', r.reasoning);
-    this.sync(id, conversationId, r);
+    this.sync(r);
   }
 
   /** Applies the answer as stored; a stored answer that is over goes to the onFinal listeners. */
   private applyStored(r: AnswerReconciler, m: Message): void {
     r.reset(m.content, m.state === 'streaming' ? undefined : m.state, m.reasoning ?? '');
-    this.sync(m.id, m.conversationId, r);
+    this.sync(r);
     if (m.state !== 'streaming') this.finalize(m);
   }
 
   /** Forget an answer before it is restarted (Retry/Continue): the next run starts fresh. */
   forget(messageId: number): void {
     this.recs.delete(messageId);
+    this.shown.delete(messageId);
     this.finishedSeq.delete(messageId);
     delete this.answers[messageId];
     delete this.active[messageId];
@@ -276,59 +253,24 @@ export class StreamStore {
     if (!r) {
       const done = this.finishedSeq.get(ev.messageId);
       if (done !== undefined && ev.seq <= done) return;
-      r = new AnswerReconciler({ messageId: ev.messageId });
+      r = new AnswerReconciler({ messageId: ev.messageId, conversationId: ev.conversationId });
       this.recs.set(ev.messageId, r);
     }
     const res = r.apply(ev);
-    this.sync(ev.messageId, ev.conversationId, r);
+    this.sync(r);
     if (res === 'needs-fetch') void this.fetch(ev.messageId, ev.conversationId, r);
     else if (res === 'applied' && ev.message) this.finalize(ev.message);
   }
 
-  private sync(id: number, conversationId: number, r: AnswerReconciler): void {
-    const phase = (r.phase as StreamPhase) || 'waiting';
-    const prev = this.answers[id];
-    const sameWait = !!prev && prev.phase === phase && prev.waitingFor === r.waitingFor;
-    const text = r.text ?? '';
-    const reasoning = r.reasoning ?? '';
-    // Thinking is timed from the first reasoning seen before any answer text to
-    // the first answer text (or the end); the stored thinkingMs wins once final.
-    const thinkingSince = prev?.thinkingSince ?? (reasoning && !text && phase !== 'final' ? Date.now() : undefined);
-    const thinkingUntil =
-      prev?.thinkingUntil ?? (thinkingSince !== undefined && (text || phase === 'final') ? Date.now() : undefined);
-    const next: LiveAnswer = {
-      messageId: id,
-      conversationId,
-      text,
-      reasoning,
-      thinkingSince,
-      thinkingUntil,
-      phase,
-      state: phase === 'final' ? ((r.state as FinalState) || 'complete') : 'streaming',
-      tokensPerSecond: r.tokensPerSecond ?? 0,
-      reason: r.reason ?? '',
-      ahead: r.ahead,
-      waitingFor: r.waitingFor,
-      since: r.since ?? (sameWait ? prev.since : Date.now()),
-    };
-    if (
-      prev &&
-      prev.text === next.text &&
-      prev.reasoning === next.reasoning &&
-      prev.thinkingSince === next.thinkingSince &&
-      prev.thinkingUntil === next.thinkingUntil &&
-      prev.phase === next.phase &&
-      prev.state === next.state &&
-      prev.tokensPerSecond === next.tokensPerSecond &&
-      prev.reason === next.reason &&
-      prev.ahead === next.ahead &&
-      prev.waitingFor === next.waitingFor &&
-      prev.since === next.since
-    )
-      return;
+  /** Shows the reconciler's snapshot of an answer, when it changed. */
+  private sync(r: AnswerReconciler): void {
+    const next = r.snapshot();
+    const id = next.messageId;
+    if (this.shown.get(id) === next) return;
+    this.shown.set(id, next);
     this.answers[id] = next;
-    if (phase !== 'final') {
-      if (this.active[id] !== conversationId) this.active[id] = conversationId;
+    if (next.phase !== 'final') {
+      if (this.active[id] !== next.conversationId) this.active[id] = next.conversationId;
     } else if (id in this.active) delete this.active[id];
   }
 
@@ -342,7 +284,7 @@ export class StreamStore {
         'Could not read the answer',
         needed,
         async () => {
-          const m = await api.conversations.getMessage(id);
+          const m = await api.ConversationService.GetMessage(id);
           if (needed()) this.applyStored(r, m);
         },
         () => this.giveUp(id, conversationId),
@@ -361,6 +303,7 @@ export class StreamStore {
       const r = this.recs.get(m.id);
       if (r) this.finishedSeq.set(m.id, r.seq ?? 0);
       this.recs.delete(m.id);
+      this.shown.delete(m.id);
       delete this.answers[m.id];
       delete this.active[m.id];
     }

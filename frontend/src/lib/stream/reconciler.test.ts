@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerReconciler, type FinalState, type StreamEvent } from './reconciler';
-import { msg } from '../api.fake';
+import { msg } from '../fake';
 
 let seq = 0;
 function ev(p: Partial<StreamEvent>): StreamEvent {
@@ -160,18 +160,51 @@ describe('AnswerReconciler', () => {
     expect(r.text).toBe('loaded!');
   });
 
-  it('snapshot is a plain copy', () => {
-    const r = new AnswerReconciler();
+  it('snapshot is the answer as the window shows it, the same object while nothing in it changed', () => {
+    let now = 500;
+    const r = new AnswerReconciler({ messageId: 1, now: () => now });
     r.apply(delta(0, 'x', { tokensPerSecond: 3 }));
-    expect(r.snapshot()).toEqual({
+    const first = r.snapshot();
+    expect(first).toEqual({
+      messageId: 1,
+      conversationId: 7,
       text: 'x',
       reasoning: '',
+      thinkingSince: undefined,
+      thinkingUntil: undefined,
       phase: 'streaming',
-      state: undefined,
+      state: 'streaming',
       tokensPerSecond: 3,
-      reason: undefined,
-      seq: r.seq,
+      reason: '',
+      ahead: undefined,
+      waitingFor: undefined,
+      since: 500,
     });
+    now = 900;
+    expect(r.snapshot()).toBe(first);
+    expect(r.apply(delta(1, '', { seq: r.seq + 1 }))).toBe('applied'); // nothing shown changes
+    expect(r.snapshot()).toBe(first);
+    r.apply(delta(1, 'y', { seq: r.seq + 1 }));
+    const second = r.snapshot();
+    expect(second).not.toBe(first);
+    expect(second).toMatchObject({ text: 'xy', since: 500 });
+    expect(Object.isFrozen(second)).toBe(true);
+  });
+
+  it('times the thinking it sees: from the first reasoning with no text to the first text', () => {
+    let now = 1_000;
+    const r = new AnswerReconciler({ messageId: 1, now: () => now });
+    r.apply(ev({ phase: 'streaming', at: 0, reasoning: 'hmm' }));
+    expect(r.snapshot()).toMatchObject({ thinkingSince: 1_000, thinkingUntil: undefined });
+    now = 4_000;
+    r.apply(ev({ phase: 'streaming', at: 0, reasoning: '.', reasoningAt: 3 }));
+    expect(r.snapshot()).toMatchObject({ thinkingSince: 1_000, thinkingUntil: undefined });
+    now = 6_500;
+    r.apply(delta(0, 'Yes'));
+    expect(r.snapshot()).toMatchObject({ thinkingSince: 1_000, thinkingUntil: 6_500 });
+    now = 9_000;
+    r.apply(final('complete', 'Yes.'));
+    expect(r.snapshot()).toMatchObject({ thinkingSince: 1_000, thinkingUntil: 6_500, state: 'complete' });
   });
 });
 
@@ -188,11 +221,13 @@ describe('AnswerReconciler: queued and waiting details', () => {
     expect(r.apply(ev({ phase: 'waiting', at: 0, waitingFor: 'first_token', since: 9000 }))).toBe('applied');
     expect(r.snapshot()).toMatchObject({ waitingFor: 'first_token', since: 9000 });
     expect(r.apply(delta(0, 'Hi'))).toBe('applied');
-    expect(r.snapshot()).toMatchObject({ phase: 'streaming', text: 'Hi', ahead: undefined, waitingFor: undefined, since: undefined });
+    expect(r.snapshot()).toMatchObject({ phase: 'streaming', text: 'Hi', ahead: undefined, waitingFor: undefined });
+    expect(r.since).toBeUndefined();
     expect(r.apply(ev({ phase: 'recovering', at: 2, reason: 'dropped', waitingFor: 'continue', since: 12000 }))).toBe('applied');
     expect(r.snapshot()).toMatchObject({ phase: 'recovering', text: 'Hi', reason: 'dropped', waitingFor: 'continue', since: 12000 });
     expect(r.apply(final('complete', 'Hi there'))).toBe('applied');
-    expect(r.snapshot()).toMatchObject({ phase: 'final', text: 'Hi there', waitingFor: undefined, since: undefined });
+    expect(r.snapshot()).toMatchObject({ phase: 'final', text: 'Hi there', waitingFor: undefined });
+    expect(r.since).toBeUndefined();
   });
 
   it('keeps the seq and at rules for phase events', () => {

@@ -4,6 +4,7 @@
 // message (authoritative after a recovery).
 // Reasoning deltas follow the same rules as text deltas with their own offsets
 // (`reasoningAt`); a fetched message resets both.
+import { seeThinking, type ThinkingSpan } from '../thinking';
 import type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
 
 export type { FinalState, StreamEvent, StreamPhase, WaitingFor } from './types';
@@ -31,9 +32,43 @@ export interface AnswerState {
   seq: number;
 }
 
+/**
+ * One answer as the window shows it while it runs: the reconciler's snapshot
+ * (see AnswerReconciler.snapshot), never changed once made.
+ */
+export interface LiveAnswer {
+  messageId: number;
+  conversationId: number;
+  text: string;
+  /** The model's reasoning so far ('' when it does not reason). */
+  reasoning: string;
+  /**
+   * Date.now() when Brook saw reasoning begin with no answer text yet (a live
+   * "Thinking · 12 s"); undefined when it did not see that.
+   */
+  thinkingSince?: number;
+  /** Date.now() when that thinking ended: the first answer text, or the end of the answer. */
+  thinkingUntil?: number;
+  phase: StreamPhase;
+  state: FinalState | 'streaming';
+  tokensPerSecond: number;
+  reason: string;
+  /** queued: how many answers are before this one (0 = next); undefined in other phases. */
+  ahead?: number;
+  /** waiting: 'model_load' | 'first_token'; recovering: 'continue' | 'reask'; undefined when Go did not say. */
+  waitingFor?: WaitingFor;
+  /**
+   * Unix ms (Date.now() clock) when the current wait (queued, waiting, recovering) began:
+   * Go's `since` when it sent one, else when Brook first saw this wait.
+   */
+  since: number;
+}
+
 export interface ReconcilerInit {
   /** When set, events for other messages are ignored. */
   messageId?: number;
+  /** The answer's conversation, when known before its first event. */
+  conversationId?: number;
   /** Text already known (e.g. loaded from the database mid-stream). */
   text?: string;
   /** Reasoning already known. */
@@ -41,6 +76,8 @@ export interface ReconcilerInit {
   seq?: number;
   phase?: StreamPhase;
   state?: FinalState;
+  /** The clock of the window's own times (thinking, waits Go gave no time for). */
+  now?: () => number;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -69,6 +106,10 @@ function visible(raw: string, final: boolean): string {
   return !final && n > 0 && isHighSurrogate(raw.charCodeAt(n - 1)) ? raw.slice(0, n - 1) : raw;
 }
 
+function sameFields<T extends object>(a: T, b: T): boolean {
+  return (Object.keys(b) as (keyof T)[]).every((k) => a[k] === b[k]);
+}
+
 /**
  * One per answer message. `apply` each event in arrival order; when it returns
  * 'needs-fetch' the caller fetches the whole message (once; see `needsFetch`)
@@ -88,6 +129,16 @@ export class AnswerReconciler implements AnswerState {
   /** Set when an event could not be applied; cleared by reset(). */
   needsFetch = false;
   readonly messageId?: number;
+  conversationId = 0;
+
+  private readonly now: () => number;
+  /** The thinking the window saw (lib/thinking). */
+  private thinking: ThinkingSpan = {};
+  /** The wait (phase and what for) the window saw last, and when it saw it begin. */
+  private seenWait = '';
+  private seenWaitAt = 0;
+  /** The last snapshot: given again while nothing shown changed. */
+  private last?: LiveAnswer;
 
   /** Everything received; event offsets (`at`) refer to this. */
   private raw = '';
@@ -96,6 +147,8 @@ export class AnswerReconciler implements AnswerState {
 
   constructor(init: ReconcilerInit = {}) {
     this.messageId = init.messageId;
+    this.conversationId = init.conversationId ?? 0;
+    this.now = init.now ?? Date.now;
     if (init.seq !== undefined) this.seq = init.seq;
     if (init.phase) this.phase = init.phase;
     if (init.state) this.state = init.state;
@@ -117,9 +170,39 @@ export class AnswerReconciler implements AnswerState {
     return this.phase === 'final';
   }
 
-  snapshot(): AnswerState {
-    const { text, reasoning, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq } = this;
-    return { text, reasoning, phase, state, tokensPerSecond, reason, ahead, waitingFor, since, seq };
+  /**
+   * The answer as the window shows it now. The same object while nothing in
+   * it changed, so the store can tell a change by identity. Taking one also
+   * marks the times the window keeps itself: when thinking began and ended,
+   * and when a wait began that Go gave no time for.
+   */
+  snapshot(): LiveAnswer {
+    const now = this.now();
+    const final = this.phase === 'final';
+    this.thinking = seeThinking(this.thinking, { reasoning: this.reasoning, text: this.text, over: final }, now);
+    const wait = `${this.phase}/${this.waitingFor ?? ''}`;
+    if (wait !== this.seenWait) {
+      this.seenWait = wait;
+      this.seenWaitAt = now;
+    }
+    const next: LiveAnswer = {
+      messageId: this.messageId ?? 0,
+      conversationId: this.conversationId,
+      text: this.text,
+      reasoning: this.reasoning,
+      thinkingSince: this.thinking.since,
+      thinkingUntil: this.thinking.until,
+      phase: this.phase,
+      state: final ? (this.state ?? 'complete') : 'streaming',
+      tokensPerSecond: this.tokensPerSecond,
+      reason: this.reason ?? '',
+      ahead: this.ahead,
+      waitingFor: this.waitingFor,
+      since: this.since ?? this.seenWaitAt,
+    };
+    if (this.last && sameFields(this.last, next)) return this.last;
+    this.last = Object.freeze(next);
+    return this.last;
   }
 
   apply(ev: StreamEvent): ApplyResult {
@@ -127,6 +210,7 @@ export class AnswerReconciler implements AnswerState {
     if (this.phase === 'final') return 'ignored'; // the final event was authoritative
     if (!(ev.seq > this.seq)) return 'ignored'; // duplicate or late
     this.seq = ev.seq;
+    if (ev.conversationId) this.conversationId = ev.conversationId;
     if (typeof ev.tokensPerSecond === 'number') this.tokensPerSecond = ev.tokensPerSecond;
 
     if (ev.phase === 'final') return this.applyFinal(ev);

@@ -1,5 +1,5 @@
 // Mirrors backend/events/events.go (StreamEvent, event "brook:stream").
-import type { Message } from '../api';
+import type { Message } from '../types';
 
 export const STREAM_EVENT = 'brook:stream';
 

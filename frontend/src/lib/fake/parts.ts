@@ -1,0 +1,108 @@
+// What the fake backend's services share: its data, its events, and the
+// look-ups every service makes.
+import type { BrookApi } from '../bound';
+import type {
+  AnswerSaved,
+  BackupInfo,
+  Conversation,
+  EndpointModels,
+  KeyStorage,
+  MachineMemory,
+  MemoryFit,
+  Message,
+  OllamaStatus,
+  PullProgress,
+  QuitRequest,
+  Settings,
+} from '../types';
+import type { StreamEvent, WaitingFor } from '../stream/types';
+import type { FakeLocalModels } from './data';
+import type { FakeTree } from './tree';
+
+/** One call the fake answered: Go's service and method names, and the arguments. */
+export interface FakeCall {
+  service: string;
+  method: string;
+  args: unknown[];
+}
+
+
+/** An in-memory BrookApi, and the handles tests use to set it up and drive it. */
+export interface FakeApi extends BrookApi {
+  db: {
+    conversations: Conversation[];
+    messages: Message[];
+    settings: Settings;
+    models: EndpointModels[];
+    /** LocalModelsService's view, by endpoint id. */
+    local: Record<string, FakeLocalModels>;
+    /** The pulls Go knows of (LocalModelsService.Pulls), kept up to date by emitPull. */
+    pulls: PullProgress[];
+    /** Stored images' data (base64), by image id; an image not here reads as a 1×1 PNG. */
+    imageData: Record<number, string>;
+    /** What Settings → Backups lists; deleting a kept database ('before-restore') takes it out, as Go does. */
+    backups: BackupInfo[];
+    /** The local Ollama as OllamaServerService sees it. */
+    ollama: {
+      status: OllamaStatus;
+      /** What Retry and Restart lead to; the current status when unset. */
+      next?: OllamaStatus;
+      memory: MachineMemory;
+      /** Fit answers by model name; a model not here fits. */
+      fits: Record<string, MemoryFit>;
+    };
+  };
+  /** Every call of a bound method, in order. */
+  calls: FakeCall[];
+  /** Where the fake keeps API keys: 'keyring' (the default), or set 'session'/'file' as on a machine without one. */
+  keyStore: KeyStorage;
+  /** Deliver a stream event to subscribers. */
+  emit(ev: StreamEvent): void;
+  emitConversationsChanged(): void;
+  /** Deliver a brook:pull event (missing fields filled in), and remember it for Pulls(). */
+  emitPull(p: Partial<PullProgress> & { endpointId: string; model: string }): PullProgress;
+  /** Deliver brook:models-changed. */
+  emitModelsChanged(): void;
+  /** Deliver brook:answer-saved. */
+  emitAnswerSaved(s: AnswerSaved): void;
+  /** Deliver brook:quit-requested. */
+  emitQuitRequested(q: QuitRequest): void;
+  /** Deliver brook:ollama-server, and make it the status Status() answers. */
+  emitOllamaServer(s: OllamaStatus): void;
+  /** The message tree (versions), as Go's store keeps it. */
+  tree: FakeTree;
+  /**
+   * When set, Send/Retry/... stream this text in chunks through emit().
+   * With `queuedAhead` the answer first waits in the queue (one place per interval);
+   * with `waitMs` it then waits that long (for `waitingFor`) before the first token.
+   * With `reasoning` the model first thinks that text (reasoning deltas), then answers.
+   * Like Ollama, a conversation that asks to think (params.think on or a level) on a
+   * model whose capabilities lack 'thinking' fails with the server's reason.
+   */
+  simulate: {
+    text: string;
+    reasoning?: string;
+    chunk: number;
+    intervalMs: number;
+    queuedAhead?: number;
+    waitingFor?: 'model_load' | 'first_token';
+    waitMs?: number;
+  } | null;
+  /** Emit a queued event for an answer (seq and at filled in; since defaults to now). */
+  emitQueued(messageId: number, ahead: number, since?: number): void;
+  /** Emit a waiting event ('model_load' | 'first_token'). */
+  emitWaiting(messageId: number, waitingFor?: WaitingFor, since?: number): void;
+  /** Emit a recovering event ('continue' | 'reask'). */
+  emitRecovering(messageId: number, waitingFor: WaitingFor, reason: string, since?: number): void;
+}
+
+/** The fake and the look-ups its services make. */
+export interface FakeParts {
+  fake: FakeApi;
+  findConv(id: number): Conversation;
+  findMsg(id: number): Message;
+  /** The next seq of an answer's events. */
+  nextSeq(id: number): number;
+  /** Like Go: the final event carries the answer as stored. */
+  emitFinal(m: Message): void;
+}
