@@ -97,6 +97,7 @@ type Engine struct {
 	active  map[int64]*activeAnswer // by answer
 	live    map[int64]bool          // conversations with an answer being produced, or about to be
 	titled  map[int64]bool          // conversations asked for a title in this run
+	windows map[string]int          // the window last asked of each endpoint and model
 	titling sync.WaitGroup          // title requests under way (also counted in wg)
 	closing bool                    // Close has begun: no action starts any more
 	wg      sync.WaitGroup          // actions under way and answers being produced

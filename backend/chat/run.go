@@ -21,9 +21,6 @@ type activeAnswer struct {
 	done   chan struct{}
 
 	relay *relay // reports the answer; set before it is produced
-	// contextLength is the window the answer was asked with (0: the
-	// server's own), so a title asked of the same model keeps it loaded.
-	contextLength int
 
 	mu           sync.Mutex
 	askedNow     bool
@@ -93,7 +90,7 @@ func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answe
 			final.Resumed = true
 		}
 		e.unsaved.save(final, active.relay)
-		e.maybeTitle(conv, final, history, active.contextLength)
+		e.maybeTitle(conv, final, history)
 	}()
 }
 
@@ -161,7 +158,7 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	base, from := buildRequestFrom(conv, settings, history, images, docs)
 	base, fit := e.fitContext(active.ctx, conv, history, base, from, true)
 	final.PromptEstimate, final.ContextLeftOut = fit.estimate, len(fit.plan.LeftOut)
-	active.contextLength = base.ContextLength
+	e.noteWindow(conv.EndpointID, conv.Model, base.ContextLength)
 	job := &answerJob{
 		e: e, active: active, conv: conv, client: client, server: server, clocks: e.clocks(settings), relay: relay,
 		base: base, prefix: prefix, prefixReasoning: answer.Reasoning,

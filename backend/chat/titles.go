@@ -49,8 +49,7 @@ type titleJob struct {
 // the whole first answer of conv (history is the conversation up to its
 // question), titles are on, and the title is still the automatic one made
 // from the first words. Each conversation is asked for at most once per run.
-// contextLength is the window the answer was asked with.
-func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, history []store.Message, contextLength int) {
+func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, history []store.Message) {
 	if !e.cfg.Titles || final.State != store.StateComplete || strings.TrimSpace(final.Content) == "" ||
 		len(history) != 1 || history[0].Role != store.RoleUser {
 		return
@@ -78,11 +77,6 @@ func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, histor
 		req: titleRequest(final.Model, history[0].Content, final.Content)}
 	if settings.TitleEndpointID != "" {
 		job.endpoint, job.req.Model = settings.TitleEndpointID, settings.TitleModel
-	}
-	if job.endpoint == final.EndpointID && job.req.Model == final.Model {
-		// Another window would make Ollama load the model again, and the
-		// answer's own, larger window would be gone for the next turn.
-		job.req.ContextLength = contextLength
 	}
 	go func() {
 		defer e.wg.Done()
@@ -171,9 +165,14 @@ func (e *Engine) askTitle(client provider.Client, job titleJob, limit int) (text
 		return "", false, err
 	}
 	defer release()
+	// The window last asked of the model, as it is sent: another would
+	// make Ollama load the model again and lose a window raised for a
+	// conversation.
+	req := job.req
+	req.ContextLength = e.windowOf(job.endpoint, req.Model)
 	reqCtx, stop := context.WithTimeout(ctx, titleTimeout)
 	defer stop()
-	completion, err := client.Complete(reqCtx, job.req)
+	completion, err := client.Complete(reqCtx, req)
 	if err != nil && errors.Is(context.Cause(ctx), errTitleYielded) {
 		return "", true, err
 	}
@@ -220,4 +219,22 @@ func cleanTitle(reply string) string {
 	line = strings.Join(slices.DeleteFunc(words, func(w string) bool { return w == "" }), " ")
 	line, _ = cutAtWord(line, titleMaxRunes)
 	return strings.TrimRightFunc(line, func(r rune) bool { return strings.ContainsRune(".,;:!?…-—", r) || unicode.IsSpace(r) })
+}
+
+// noteWindow remembers the window (num_ctx, 0 for the server's own) an
+// answer last asked of a model.
+func (e *Engine) noteWindow(endpointID, model string, contextLength int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.windows == nil {
+		e.windows = map[string]int{}
+	}
+	e.windows[endpointID+"\x00"+model] = contextLength
+}
+
+// windowOf is the window an answer last asked of a model.
+func (e *Engine) windowOf(endpointID, model string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.windows[endpointID+"\x00"+model]
 }

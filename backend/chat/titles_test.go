@@ -271,7 +271,7 @@ func TestCleanTitle(t *testing.T) {
 	}
 }
 
-// A title asked of the answer's own model uses the answer's window: any
+// A title asked of a model uses the window an answer last asked of it: any
 // other num_ctx makes Ollama load the model again, and a window raised for
 // the conversation would be gone before its next turn.
 func TestATitleKeepsTheAnswersWindow(t *testing.T) {
