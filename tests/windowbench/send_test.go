@@ -1,6 +1,8 @@
 package windowbench
 
 import (
+	"brook/backend/chat"
+
 	"bytes"
 	"fmt"
 	"os"
@@ -104,7 +106,7 @@ func sendCPU(t *testing.T, r *report, rate int, toks []string) error {
 	settled := bytes.Equal(first, messageArea(t))
 	saveScreen(t, "send")
 	span, lines := proxy.span() // also orders the reads of snaps after their writes
-	if lines < n || len(srv.ChatRequests(true))+len(srv.ChatRequests(false)) != 1 {
+	if lines < n || len(srv.ChatRequests(true))+len(srv.ChatRequestsBut(false, chat.TitlePrompt)) != 1 {
 		return errBroken{fmt.Sprintf("the stream broke after %d of %d tokens (longest pause between lines at the proxy: %s; Brook's log: %s)",
 			lines, n, proxy.longestGap().Round(time.Millisecond), strings.Join(grepLines(logPathOf(b.dataHome), "stream broke"), " / "))}
 	}
