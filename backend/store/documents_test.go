@@ -23,17 +23,7 @@ func sampleDocuments() []Document {
 func checkDocuments(t *testing.T, s *Store, conversationID int64) {
 	t.Helper()
 	ctx := context.Background()
-	for _, id := range []int64{1, 2} {
-		msgs, err := s.Messages(ctx, id)
-		if err != nil {
-			continue // not seeded at this version
-		}
-		for _, m := range msgs {
-			if m.Documents != nil {
-				t.Fatalf("migrated message %d has documents %+v", m.ID, m.Documents)
-			}
-		}
-	}
+	checkMigratedHaveNone(t, s, "documents", func(m Message) []Document { return m.Documents })
 	m, err := s.AddMessage(ctx, Message{ConversationID: conversationID, Role: RoleUser, Content: "read these", Documents: sampleDocuments()})
 	if err != nil || len(m.Documents) != 2 || m.Documents[0].ID == 0 || m.Documents[0].Text != "" || m.Documents[0].Data != nil ||
 		m.Documents[0].Size != 18 || len(m.Documents[0].Hash) != 64 {

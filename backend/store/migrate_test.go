@@ -545,23 +545,30 @@ func TestMigrationFilesAreNumberedInOrder(t *testing.T) {
 	}
 }
 
+// checkMigratedHaveNone fails when a message of the seeded conversations 1
+// and 2 has what of(m) gives (nil for none): a migration adds none.
+func checkMigratedHaveNone[T any](t *testing.T, s *Store, what string, of func(Message) []T) {
+	t.Helper()
+	for _, id := range []int64{1, 2} {
+		msgs, err := s.Messages(context.Background(), id)
+		if err != nil {
+			continue // not seeded at this version
+		}
+		for _, m := range msgs {
+			if got := of(m); got != nil {
+				t.Fatalf("migrated message %d has %s %+v", m.ID, what, got)
+			}
+		}
+	}
+}
+
 // checkImages checks the images table (version 11) of a migrated database:
 // migrated messages have none; a new message's images are stored with it,
 // read with the conversation, copied by a fork and deleted with it.
 func checkImages(t *testing.T, s *Store, conversationID int64) {
 	t.Helper()
 	ctx := context.Background()
-	for _, id := range []int64{1, 2} {
-		msgs, err := s.Messages(ctx, id)
-		if err != nil {
-			continue // not seeded at this version
-		}
-		for _, m := range msgs {
-			if m.Images != nil {
-				t.Fatalf("migrated message %d has images %+v", m.ID, m.Images)
-			}
-		}
-	}
+	checkMigratedHaveNone(t, s, "images", func(m Message) []Image { return m.Images })
 	m, err := s.AddMessage(ctx, Message{ConversationID: conversationID, Role: RoleUser, Content: "look",
 		Images: []Image{{Name: "a.png", MIME: "image/png", Width: 1, Height: 1, Data: []byte("png-bytes")}}})
 	if err != nil || len(m.Images) != 1 || m.Images[0].ID == 0 || m.Images[0].Data != nil || m.Images[0].Size != 9 {
