@@ -39,12 +39,12 @@ func isMessages(s *importers.Shape) bool {
 }
 
 type thread struct {
-	ID         string      `json:"id"`
-	Object     string      `json:"object"`
-	Title      string      `json:"title"`
-	Summary    string      `json:"summary"` // the title in Jan's first specification
-	Created    float64     `json:"created"`
-	Updated    float64     `json:"updated"`
+	ID      string  `json:"id"`
+	Object  string  `json:"object"`
+	Title   string  `json:"title"`
+	Summary string  `json:"summary"` // the title in Jan's first specification
+	Created float64 `json:"created"`
+	Updated float64 `json:"updated"`
 	// Assistants are objects; Jan's first specification named them only.
 	Assistants []json.RawMessage `json:"assistants"`
 	Metadata   struct {
