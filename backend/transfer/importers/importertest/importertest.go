@@ -153,25 +153,61 @@ func Fuzz(f *testing.F, imp *importers.Importer) {
 		if importers.Check("fuzz.json", data) != nil {
 			return // refused before any parser sees it
 		}
-		in := &importers.Input{Files: []importers.File{{Name: "fuzz.json", Data: data}}}
-		if !imp.Detect(in) {
-			return
-		}
-		res, err := imp.Parse(in)
-		if err != nil {
-			return
-		}
-		for _, b := range res.Bundles {
-			if b.Conversation.UID == "" || b.Conversation.Title == "" {
-				t.Fatalf("a bundle without a UID or title: %+v", b.Conversation)
-			}
-			seen := map[string]bool{}
-			for _, m := range b.Messages {
-				if m.ParentUID != "" && !seen[m.ParentUID] {
-					t.Fatalf("message %s follows %s, which is not before it", m.UID, m.ParentUID)
-				}
-				seen[m.UID] = true
-			}
-		}
+		check(t, imp, &importers.Input{Files: []importers.File{{Name: "fuzz.json", Data: data}}})
 	})
+}
+
+// FuzzFolder is [Fuzz] for importers of folders: each input is split at
+// NUL bytes into files, each written "name\ncontent". The seeds are the
+// folders in testdata, joined that way.
+func FuzzFolder(f *testing.F, imp *importers.Importer) {
+	dirs, _ := os.ReadDir("testdata")
+	for _, d := range dirs {
+		if !d.IsDir() || d.Name() == "fuzz" {
+			continue
+		}
+		var seed []byte
+		for _, file := range Load(f, filepath.Join("testdata", d.Name())).Files {
+			if len(seed) > 0 {
+				seed = append(seed, 0)
+			}
+			seed = append(append(append(seed, file.Name...), '\n'), file.Data...)
+		}
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in := &importers.Input{Folder: true}
+		for _, part := range bytes.Split(data, []byte{0}) {
+			name, content, _ := bytes.Cut(part, []byte("\n"))
+			if importers.Check(string(name), content) != nil {
+				return
+			}
+			in.Files = append(in.Files, importers.File{Name: string(name), Data: content})
+		}
+		check(t, imp, in)
+	})
+}
+
+// check runs imp on in, when it recognises it, and fails on a result the
+// store could not take.
+func check(t *testing.T, imp *importers.Importer, in *importers.Input) {
+	if !imp.Detect(in) {
+		return
+	}
+	res, err := imp.Parse(in)
+	if err != nil {
+		return
+	}
+	for _, b := range res.Bundles {
+		if b.Conversation.UID == "" || b.Conversation.Title == "" {
+			t.Fatalf("a bundle without a UID or title: %+v", b.Conversation)
+		}
+		seen := map[string]bool{}
+		for _, m := range b.Messages {
+			if m.ParentUID != "" && !seen[m.ParentUID] {
+				t.Fatalf("message %s follows %s, which is not before it", m.UID, m.ParentUID)
+			}
+			seen[m.UID] = true
+		}
+	}
 }

@@ -8,7 +8,11 @@ import (
 
 	"brook/backend/transfer"
 	"brook/backend/transfer/importers"
+	"brook/backend/transfer/importers/chatbox"
+	"brook/backend/transfer/importers/cherrystudio"
 	"brook/backend/transfer/importers/claude"
+	"brook/backend/transfer/importers/jan"
+	"brook/backend/transfer/importers/lmstudio"
 	"brook/backend/transfer/importers/openwebui"
 )
 
@@ -20,6 +24,10 @@ var All = []*importers.Importer{
 	chatGPT,
 	claude.Importer,
 	openwebui.Importer,
+	lmstudio.Importer,
+	jan.Importer,
+	chatbox.Importer,
+	cherrystudio.Importer,
 }
 
 // Detect returns the importer that recognises in, or nil.
