@@ -138,7 +138,7 @@ func ImportPicked(ctx context.Context, st *store.Store, path, previewToken strin
 	}
 	return Summary{
 		Name: report.Name, Imported: res.Imported, Copied: res.Copied, Skipped: res.Skipped, Messages: res.Messages,
-		NotPicked: len(report.Bundles) - len(picks), LeftOut: report.Skipped,
+		NotPicked: len(report.Bundles) - len(picks), LeftOut: append([]string{}, report.Skipped...),
 	}, nil
 }
 

@@ -75,7 +75,23 @@ function testHook(method: keyof TestHooks): AnyFn {
   };
 }
 
-type Runtime = { EventsOn?: (n: string, f: (...d: unknown[]) => void) => () => void };
+type Runtime = {
+  EventsOn?: (n: string, f: (...d: unknown[]) => void) => () => void;
+  OnFileDrop?: (f: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean) => void;
+  OnFileDropOff?: () => void;
+};
+
+/**
+ * Wails' native file drop: paths of what was dropped where the element under
+ * the pointer has --wails-drop-target: drop (Wails checks it). The webview's
+ * own drop still reaches the composer, which takes files as attachments.
+ */
+function onFileDrop(cb: (paths: string[]) => void): () => void {
+  const rt = (window as unknown as { runtime?: Runtime }).runtime;
+  if (!rt?.OnFileDrop) return () => {};
+  rt.OnFileDrop((_x, _y, paths) => cb(Array.isArray(paths) ? paths : []), true);
+  return () => rt.OnFileDropOff?.();
+}
 
 /**
  * Subscribe to a Wails event. If the runtime is not injected yet, keep trying
@@ -118,6 +134,7 @@ export function createWailsApi(): BrookApi {
       onAnswerSaved: (cb) => on('brook:answer-saved', (p) => cb(p as AnswerSaved)),
       onQuitRequested: (cb) => on('brook:quit-requested', (p) => cb(p as QuitRequest)),
       onOllamaServer: (cb) => on('brook:ollama-server', (p) => cb(ollamaStatusFromGo(p as ollamaserver.Status))),
+      onFileDrop,
     },
   };
 }

@@ -1,4 +1,4 @@
-// The fake SystemService, TransferService and TestService.
+// The fake SystemService and TestService.
 import type { Services, TestHooks } from '../bound';
 import { FAKE_ABOUT, FAKE_REASON_TEXTS } from './data';
 
@@ -16,17 +16,6 @@ export function fakeSystemService(): Services['SystemService'] {
       return structuredClone(FAKE_REASON_TEXTS);
     },
     async Quit() {},
-  };
-}
-
-export function fakeTransferService(): Services['TransferService'] {
-  return {
-    async Export(_ids, format) {
-      return '/tmp/brook-export.' + (format === 'markdown' ? 'md' : format);
-    },
-    async Import() {
-      return null;
-    },
   };
 }
 
