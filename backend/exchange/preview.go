@@ -62,6 +62,9 @@ type Summary struct {
 	Copied   int    `json:"copied"`   // of those, copies beside a different one with the same id
 	Skipped  int    `json:"skipped"`  // picked but already in Brook as they are
 	Messages int    `json:"messages"` // messages added
+	// Archived counts the picked conversations archived in the export: they
+	// are under Archived, not in the sidebar's list.
+	Archived int `json:"archived"`
 	// NotPicked counts the conversations the user left unpicked.
 	NotPicked int `json:"notPicked"`
 	// LeftOut says what the importer left out of the export and why.
@@ -132,12 +135,18 @@ func ImportPicked(ctx context.Context, st *store.Store, path, previewToken strin
 		}
 		bundles = append(bundles, report.Bundles[n])
 	}
+	archived := 0
+	for _, b := range bundles {
+		if b.Conversation.Archived {
+			archived++
+		}
+	}
 	res, err := st.Import(ctx, bundles)
 	if err != nil {
 		return Summary{}, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return Summary{
-		Name: report.Name, Imported: res.Imported, Copied: res.Copied, Skipped: res.Skipped, Messages: res.Messages,
+		Name: report.Name, Imported: res.Imported, Copied: res.Copied, Skipped: res.Skipped, Messages: res.Messages, Archived: archived,
 		NotPicked: len(report.Bundles) - len(picks), LeftOut: append([]string{}, report.Skipped...),
 	}, nil
 }

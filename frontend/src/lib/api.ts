@@ -82,14 +82,14 @@ type Runtime = {
 };
 
 /**
- * Wails' native file drop: paths of what was dropped where the element under
- * the pointer has --wails-drop-target: drop (Wails checks it). The webview's
- * own drop still reaches the composer, which takes files as attachments.
+ * Wails' native file drop: the paths of what was dropped anywhere on the
+ * window, and where (the page decides whether that place imports). The
+ * webview's own drop still reaches the page, so the composer keeps its drop.
  */
-function onFileDrop(cb: (paths: string[]) => void): () => void {
+function onFileDrop(cb: (paths: string[], x: number, y: number) => void): () => void {
   const rt = (window as unknown as { runtime?: Runtime }).runtime;
   if (!rt?.OnFileDrop) return () => {};
-  rt.OnFileDrop((_x, _y, paths) => cb(Array.isArray(paths) ? paths : []), true);
+  rt.OnFileDrop((x, y, paths) => cb(Array.isArray(paths) ? paths : [], x, y), false);
   return () => rt.OnFileDropOff?.();
 }
 
@@ -125,7 +125,7 @@ export function createWailsApi(): BrookApi {
   const services = Object.fromEntries(Object.keys(bound).map((s) => [s, connect(s as keyof Bound)])) as Services;
   return {
     ...services,
-    TestService: { Scenario: testHook('Scenario'), Report: testHook('Report') } as TestHooks,
+    TestService: { Scenario: testHook('Scenario'), Report: testHook('Report'), Mark: testHook('Mark') } as TestHooks,
     events: {
       onStream: (cb) => on('brook:stream', (p) => cb(p as StreamEvent)),
       onConversationsChanged: (cb) => on('brook:conversations', () => cb()),

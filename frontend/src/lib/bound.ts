@@ -94,6 +94,8 @@ export interface TestHooks {
   /** The test-mode scenario to run ('' in a normal start). */
   Scenario(): Promise<string>;
   Report(json: string): Promise<void>;
+  /** Logs "test mark" with what: the scenario reached a state the test acts on (photographs, answers with real keys). */
+  Mark(what: string): Promise<void>;
 }
 
 /** Go's events (Wails generates no types for them; these mirror Go's). */
@@ -110,11 +112,8 @@ export interface Events {
   onQuitRequested(cb: (q: QuitRequest) => void): () => void;
   /** brook:ollama-server: each change of the local Ollama's status. */
   onOllamaServer(cb: (s: OllamaStatus) => void): () => void;
-  /**
-   * Files or folders dropped on the window where a drop imports (an element
-   * whose --wails-drop-target is "drop"; the composer's is "none"), as paths.
-   */
-  onFileDrop(cb: (paths: string[]) => void): () => void;
+  /** Files or folders dropped on the window (Wails' native drop): their paths, and where they were let go. */
+  onFileDrop(cb: (paths: string[], x: number, y: number) => void): () => void;
 }
 
 export type BrookApi = Services & { TestService: TestHooks; events: Events };

@@ -45,6 +45,9 @@ export function summaryLines(s: ImportSummary): string[] {
   const lines = [s.imported ? `Imported ${plural(s.imported, 'conversation')} (${plural(s.messages, 'message')}).` : 'No conversation was imported.'];
   if (s.copied === 1) lines.push('One of them differs from the conversation with its id in Brook, so it came in as a copy beside it.');
   else if (s.copied) lines.push(`${s.copied} of them differ from the conversations with their ids in Brook, so they came in as copies beside them.`);
+  if (s.archived) {
+    lines.push(`${s.archived === 1 ? '1 of them is' : `${s.archived.toLocaleString()} of them are`} archived, as in the export: find ${s.archived === 1 ? 'it' : 'them'} under Archived.`);
+  }
   if (s.skipped) lines.push(`Skipped ${plural(s.skipped, 'conversation')} already in Brook.`);
   if (s.notPicked) lines.push(`Left out ${plural(s.notPicked, 'conversation')} you did not pick.`);
   return lines;

@@ -171,6 +171,7 @@ export namespace exchange {
 	    copied: number;
 	    skipped: number;
 	    messages: number;
+	    archived: number;
 	    notPicked: number;
 	    leftOut: string[];
 	}

@@ -80,7 +80,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const saved = channel<AnswerSaved>();
   const quit = channel<QuitRequest>();
   const ollamaServer = channel<OllamaStatus>();
-  const fileDrop = channel<string[]>();
+  const fileDrop = channel<{ paths: string[]; x: number; y: number }>();
   const seqs = new Map<number, number>();
   const db = initialDb(init);
   const calls: FakeCall[] = [];
@@ -107,7 +107,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       db.ollama.status = s;
       ollamaServer.emit(structuredClone(s));
     },
-    emitFileDrop: (paths) => fileDrop.emit([...paths]),
+    emitFileDrop: (paths, x = 0, y = 0) => fileDrop.emit({ paths: [...paths], x, y }),
     emitQueued(id, ahead, since = Date.now()) {
       const m = parts.findMsg(id);
       fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'queued', at: m.content.length, ahead: ahead || undefined, since });
@@ -128,7 +128,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       onAnswerSaved: saved.on,
       onQuitRequested: quit.on,
       onOllamaServer: ollamaServer.on,
-      onFileDrop: fileDrop.on,
+      onFileDrop: (cb) => fileDrop.on((d) => cb(d.paths, d.x, d.y)),
     },
   } as Omit<FakeApi, keyof Services | 'TestService'> as FakeApi;
 

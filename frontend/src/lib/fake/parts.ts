@@ -74,8 +74,8 @@ export interface FakeApi extends BrookApi {
   emitQuitRequested(q: QuitRequest): void;
   /** Deliver brook:ollama-server, and make it the status Status() answers. */
   emitOllamaServer(s: OllamaStatus): void;
-  /** Files or folders dropped on the window where a drop imports. */
-  emitFileDrop(paths: string[]): void;
+  /** Files or folders dropped on the window at (x, y) (0, 0 by default), as Wails' native drop tells. */
+  emitFileDrop(paths: string[], x?: number, y?: number): void;
   /** The message tree (versions), as Go's store keeps it. */
   tree: FakeTree;
   /**

@@ -26,5 +26,6 @@ export function fakeTestService(): TestHooks {
       return '';
     },
     async Report() {},
+    async Mark() {},
   };
 }

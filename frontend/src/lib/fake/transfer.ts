@@ -55,7 +55,7 @@ export function fakeTransferService({ fake }: FakeParts): Services['TransferServ
       const p = read(path);
       if (!picked.length) throw 'no conversation is picked: pick at least one to import';
       if (token !== p.token) throw `${p.file}: it changed since its preview: look at it again before importing`;
-      const s = { name: p.name, imported: 0, copied: 0, skipped: 0, messages: 0, notPicked: p.conversations.length - picked.length, leftOut: p.leftOut };
+      const s = { name: p.name, imported: 0, copied: 0, skipped: 0, messages: 0, archived: 0, notPicked: p.conversations.length - picked.length, leftOut: p.leftOut };
       for (const i of picked) {
         const c = p.conversations[i];
         if (c.status === 'stored') {
