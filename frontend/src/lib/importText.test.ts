@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, dateRange, storedNote, summaryLines } from './importText';
+import { baseName, dateRange, errorFor, importLabel, storedNote, summaryLines } from './importText';
 import { fakeImportPreview } from './fake';
 
 describe('the words of an import', () => {
@@ -21,8 +21,23 @@ describe('the words of an import', () => {
     const p = fakeImportPreview(3);
     expect(storedNote({ ...p, stored: 0 })).toBe('');
     expect(storedNote({ ...p, stored: 2 })).toBe('2 are already in Brook as they are: importing them again adds nothing.');
+    expect(storedNote({ ...fakeImportPreview(2), stored: 2 })).toBe('Both are already in Brook as they are: importing them again adds nothing.');
     expect(storedNote({ ...p, stored: 3 })).toBe('All 3 are already in Brook as they are: importing them again adds nothing.');
     expect(storedNote({ ...fakeImportPreview(1), stored: 1 })).toBe('It is already in Brook as it is: importing it again adds nothing.');
+  });
+
+  it('drops the file name the title already gives from an error, and only that', () => {
+    expect(errorFor('/tmp/notes.txt', 'notes.txt: unknown format: not JSON')).toBe('unknown format: not JSON');
+    expect(errorFor('/tmp/a.zip', 'reading the ZIP: zip: not a valid zip file')).toBe('reading the ZIP: zip: not a valid zip file');
+  });
+
+  it('labels Import by what is picked', () => {
+    const p = fakeImportPreview(3); // the second is in Brook
+    expect(importLabel(p, [true, true, true], false)).toBe('Import all 3');
+    expect(importLabel(p, [true, false, false], false)).toBe('Import 1');
+    expect(importLabel(p, [false, true, false], false)).toBe('Nothing new to import');
+    expect(importLabel(p, [false, false, false], false)).toBe('Import 0');
+    expect(importLabel(p, [true, true, true], true)).toBe('Importing…');
   });
 
   it('sums up imported, copies, skipped and unpicked, leaving out what is zero', () => {

@@ -36,8 +36,22 @@ export function storedNote(p: ImportPreview): string {
   const n = p.stored;
   const total = p.conversations.length;
   if (!n) return '';
-  const who = n === total ? (n === 1 ? 'It is' : `All ${n.toLocaleString()} are`) : `${n.toLocaleString()} ${n === 1 ? 'is' : 'are'}`;
+  const who = n === total ? (n === 1 ? 'It is' : n === 2 ? 'Both are' : `All ${n.toLocaleString()} are`) : `${n.toLocaleString()} ${n === 1 ? 'is' : 'are'}`;
   return `${who} already in Brook as ${n === 1 ? 'it is' : 'they are'}: importing ${n === 1 ? 'it' : 'them'} again adds nothing.`;
+}
+
+/** An importer's error without the name the dialog's title already gives ("notes.txt: unknown format: …"). */
+export function errorFor(path: string, error: string): string {
+  const prefix = baseName(path) + ': ';
+  return path && error.startsWith(prefix) ? error.slice(prefix.length) : error;
+}
+
+/** The Import button's words: how many are picked, or that nothing picked is new. */
+export function importLabel(p: ImportPreview, picked: boolean[], importing: boolean): string {
+  if (importing) return 'Importing…';
+  const n = picked.filter(Boolean).length;
+  if (n > 0 && p.conversations.every((c, i) => !picked[i] || c.status === 'stored')) return 'Nothing new to import';
+  return n === p.conversations.length && n > 1 ? `Import all ${n.toLocaleString()}` : `Import ${n.toLocaleString()}`;
 }
 
 /** The closing summary in sentences: what was imported, skipped and left out, and why. */

@@ -87,6 +87,14 @@ describe('the import preview', () => {
     expect(importFlow.stage.kind).toBe('idle');
   });
 
+  it('says so when every picked conversation is in Brook already, and offers Cancel', async () => {
+    const r = await previewed();
+    const picks = r.getAllByTestId('import-pick');
+    for (const i of [0, 2, 3, 4]) await fireEvent.click(picks[i]);
+    expect(r.getByTestId('import-go').textContent?.trim()).toBe('Nothing new to import');
+    expect((r.getByTestId('import-go') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('cannot import with nothing picked; "Pick only new ones" leaves out what Brook has', async () => {
     const r = await previewed();
     await fireEvent.click(r.getByTestId('import-all'));
@@ -104,7 +112,7 @@ describe('the import preview', () => {
     await tick();
     expect(r.getByTestId('import-dialog').dataset.stage).toBe('failed');
     expect(r.getByText("Brook can't import notes.txt")).toBeTruthy();
-    expect(r.getByTestId('import-error').textContent).toBe('notes.txt: unknown format: this is not a JSON file, a folder or a ZIP');
+    expect(r.getByTestId('import-error').textContent).toBe('unknown format: this is not a JSON file, a folder or a ZIP'); // the title names the file
     expect(r.getByText(/Nothing was changed/)).toBeTruthy();
     expect(calls('ImportPicked')).toEqual([]);
   });
