@@ -15,9 +15,9 @@ import (
 )
 
 // TestDropAnOpenWebUIExport brings another app's history in as a user does:
-// first a drop on the composer, which stays the composer's (no import);
 // a real drag of an Open WebUI export from another window (a small GTK drag
-// source, as a file manager is) onto Brook's window, with the mouse. The
+// source, as a file manager is) with the mouse, first onto the composer,
+// whose drop stays its own (no import), then onto the rest of the window. The
 // window shows what the export holds before anything is written; Enter
 // imports every conversation; the summary says what came in; the
 // conversation whose messages branched shows its versions (‹ 1 / 2 ›),
