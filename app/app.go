@@ -115,6 +115,11 @@ func Run(assets embed.FS, icon []byte) error {
 		OnDomReady:         a.domReady,
 		OnBeforeClose:      a.beforeClose,
 		Bind:               services,
+		// Files and folders dropped outside the composer are imported. The
+		// webview keeps its own drop (not DisableWebViewDrop), so the
+		// composer still takes dropped pictures and documents; where a drop
+		// imports is the frontend's --wails-drop-target (App.svelte).
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 		Linux: &linux.Options{
 			ProgramName:         "brook",
 			Icon:                icon,

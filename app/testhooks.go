@@ -26,6 +26,16 @@ func init() {
 // Scenario names the end-to-end scenario the UI should run, or "".
 func (s *TestService) Scenario() string { return os.Getenv("BROOK_TEST_SCENARIO") }
 
+// Mark writes "test mark" with what to the log: a scenario says it reached
+// a state (a preview on screen) that the test then photographs or answers
+// with real input.
+func (s *TestService) Mark(what string) {
+	if len(what) > 200 {
+		what = what[:200]
+	}
+	s.a.log.Info("test mark", "what", what)
+}
+
 // maxReportBytes bounds a scenario's report.
 const maxReportBytes = 64 << 20
 

@@ -8,7 +8,7 @@ import (
 
 	"brook/backend/events"
 	"brook/backend/exchange"
-	"brook/backend/store"
+	"brook/backend/guard"
 	"brook/backend/transfer"
 )
 
@@ -36,23 +36,36 @@ func (s *TransferService) Export(ids []int64, format string, allVersions bool) (
 	return path, export.WriteFile(s.a.ctx, path)
 }
 
-// Import reads a Brook JSON export, a ChatGPT conversations.json or the ZIP
-// of a ChatGPT export the user picks ([exchange.Read], as the brook command
-// does). It returns nil when the user cancelled. Nothing is imported unless
-// the whole file is valid.
-func (s *TransferService) Import() (*store.ImportResult, error) {
+// PickImport asks the user for what to import: a file (JSON or ZIP) or,
+// with folder, a folder. It returns the path, or "" when the user cancelled.
+func (s *TransferService) PickImport(folder bool) (string, error) {
 	if err := s.a.ready(); err != nil {
-		return nil, err
+		return "", err
 	}
-	path, err := s.a.openPath()
-	if err != nil || path == "" {
-		return nil, err
+	return s.a.importPath(folder)
+}
+
+// Preview reads the file, folder or ZIP at path (picked or dropped) and says
+// what importing it would bring, writing nothing ([exchange.MakePreview]).
+func (s *TransferService) Preview(path string) (exchange.Preview, error) {
+	if err := guard.First(s.a.ready(), guard.Path(path)); err != nil {
+		return exchange.Preview{}, err
 	}
-	res, _, err := exchange.Import(s.a.ctx, s.a.store, path)
+	return exchange.MakePreview(s.a.ctx, s.a.store, path)
+}
+
+// ImportPicked imports the conversations picked (indexes into the preview's
+// list) of path, whose preview gave token: all in one transaction, or none
+// ([exchange.ImportPicked]).
+func (s *TransferService) ImportPicked(path, token string, picked []int) (exchange.Summary, error) {
+	if err := guard.First(s.a.ready(), guard.Path(path)); err != nil {
+		return exchange.Summary{}, err
+	}
+	sum, err := exchange.ImportPicked(s.a.ctx, s.a.store, path, token, picked)
 	if err == nil {
 		s.a.emitter.Emit(events.ConversationsChangedName, 0)
 	}
-	return &res, err
+	return sum, err
 }
 
 func (a *App) savePath(name string, f transfer.Format) (string, error) {
@@ -65,12 +78,18 @@ func (a *App) savePath(name string, f transfer.Format) (string, error) {
 	})
 }
 
-func (a *App) openPath() (string, error) {
+// importFilter names every kind of export Brook reads, for the file dialog.
+const importFilter = "Exports of Brook, ChatGPT, Claude, Open WebUI, LM Studio, Jan, Chatbox or Cherry Studio (*.json, *.zip)"
+
+func (a *App) importPath(folder bool) (string, error) {
 	if path := testHooks.importFile(); path != "" {
 		return path, nil
 	}
+	if folder {
+		return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: "Import a folder of conversations"})
+	}
 	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
 		Title:   "Import conversations",
-		Filters: []runtime.FileFilter{{DisplayName: "Brook or ChatGPT export (*.json, *.zip)", Pattern: "*.json;*.zip"}},
+		Filters: []runtime.FileFilter{{DisplayName: importFilter, Pattern: "*.json;*.zip"}, {DisplayName: "All files", Pattern: "*"}},
 	})
 }

@@ -70,3 +70,26 @@ export async function copyText(text: string): Promise<void> {
   }
   throw new Error(failed.join('; '));
 }
+
+/**
+ * An attachment for the sentinel at the end of a list that mounts its rows a
+ * page at a time: `more` runs when the sentinel comes within 200px of the
+ * view of its scrolling ancestor (`root`, a selector). Without an
+ * IntersectionObserver (tests) it runs `all` instead.
+ */
+export function nearEnd(root: string, more: () => void, all: () => void) {
+  return (sentinel: HTMLElement): (() => void) | void => {
+    if (typeof IntersectionObserver === 'undefined') {
+      all();
+      return;
+    }
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) more();
+      },
+      { root: sentinel.closest(root), rootMargin: '200px 0px' },
+    );
+    io.observe(sentinel);
+    return () => io.disconnect();
+  };
+}

@@ -75,7 +75,23 @@ function testHook(method: keyof TestHooks): AnyFn {
   };
 }
 
-type Runtime = { EventsOn?: (n: string, f: (...d: unknown[]) => void) => () => void };
+type Runtime = {
+  EventsOn?: (n: string, f: (...d: unknown[]) => void) => () => void;
+  OnFileDrop?: (f: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean) => void;
+  OnFileDropOff?: () => void;
+};
+
+/**
+ * Wails' native file drop: the paths of what was dropped anywhere on the
+ * window, and where (the page decides whether that place imports). The
+ * webview's own drop still reaches the page, so the composer keeps its drop.
+ */
+function onFileDrop(cb: (paths: string[], x: number, y: number) => void): () => void {
+  const rt = (window as unknown as { runtime?: Runtime }).runtime;
+  if (!rt?.OnFileDrop) return () => {};
+  rt.OnFileDrop((x, y, paths) => cb(Array.isArray(paths) ? paths : [], x, y), false);
+  return () => rt.OnFileDropOff?.();
+}
 
 /**
  * Subscribe to a Wails event. If the runtime is not injected yet, keep trying
@@ -109,7 +125,7 @@ export function createWailsApi(): BrookApi {
   const services = Object.fromEntries(Object.keys(bound).map((s) => [s, connect(s as keyof Bound)])) as Services;
   return {
     ...services,
-    TestService: { Scenario: testHook('Scenario'), Report: testHook('Report') } as TestHooks,
+    TestService: { Scenario: testHook('Scenario'), Report: testHook('Report'), Mark: testHook('Mark') } as TestHooks,
     events: {
       onStream: (cb) => on('brook:stream', (p) => cb(p as StreamEvent)),
       onConversationsChanged: (cb) => on('brook:conversations', () => cb()),
@@ -118,6 +134,7 @@ export function createWailsApi(): BrookApi {
       onAnswerSaved: (cb) => on('brook:answer-saved', (p) => cb(p as AnswerSaved)),
       onQuitRequested: (cb) => on('brook:quit-requested', (p) => cb(p as QuitRequest)),
       onOllamaServer: (cb) => on('brook:ollama-server', (p) => cb(ollamaStatusFromGo(p as ollamaserver.Status))),
+      onFileDrop,
     },
   };
 }

@@ -4,7 +4,7 @@
 // bound in Go is part of it as soon as the bindings are generated: api.ts
 // calls it with no edit, and the fake (fake/) fails `npm run check` until it
 // has it too. A new service is one line in `bound`.
-import type { app, chat, conversations, endpoints, kind, localmodels, ollamaserver, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, endpoints, exchange, kind, localmodels, ollamaserver, selection, store } from '../../wailsjs/go/models';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ContextService from '../../wailsjs/go/app/ContextService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
@@ -22,7 +22,8 @@ import type {
   Endpoint,
   EndpointKindInfo,
   EndpointView,
-  ImportResult,
+  ImportPreview,
+  ImportPreviewItem,
   KeyStorage,
   Message,
   OllamaStatus,
@@ -59,7 +60,8 @@ type Narrowings = [
   [store.Endpoint, Endpoint],
   [store.SearchHit, SearchHit],
   [store.Settings, Settings],
-  [store.ImportResult, ImportResult | null],
+  [exchange.PreviewItem, ImportPreviewItem],
+  [exchange.Preview, ImportPreview],
   [chat.SendResult, SendResult],
   [chat.ContextView, ContextView],
   [conversations.View, ConversationView],
@@ -92,6 +94,8 @@ export interface TestHooks {
   /** The test-mode scenario to run ('' in a normal start). */
   Scenario(): Promise<string>;
   Report(json: string): Promise<void>;
+  /** Logs "test mark" with what: the scenario reached a state the test acts on (photographs, answers with real keys). */
+  Mark(what: string): Promise<void>;
 }
 
 /** Go's events (Wails generates no types for them; these mirror Go's). */
@@ -108,6 +112,8 @@ export interface Events {
   onQuitRequested(cb: (q: QuitRequest) => void): () => void;
   /** brook:ollama-server: each change of the local Ollama's status. */
   onOllamaServer(cb: (s: OllamaStatus) => void): () => void;
+  /** Files or folders dropped on the window (Wails' native drop): their paths, and where they were let go. */
+  onFileDrop(cb: (paths: string[], x: number, y: number) => void): () => void;
 }
 
 export type BrookApi = Services & { TestService: TestHooks; events: Events };

@@ -4,7 +4,7 @@
 // method's result is used as Go sends it.
 import type { endpoints, localmodels, ollamaserver } from '../../wailsjs/go/models';
 import type { Bound, Services } from './bound';
-import type { ContextChoice, EndpointModels, Endpoint, OllamaFailure, OllamaState, OllamaStatus, PullErrorKind, PullProgress, PullState, SelectionSource } from './types';
+import type { ContextChoice, EndpointModels, Endpoint, ImportPreviewItem, OllamaFailure, OllamaState, OllamaStatus, PullErrorKind, PullProgress, PullState, SelectionSource } from './types';
 
 type Raw<F> = F extends (...a: never[]) => Promise<infer R> ? R : never;
 type Fixes = {
@@ -84,7 +84,10 @@ export const fromGo: Fixes = {
     Details: (d) => ({ ...d, capabilities: list(d.capabilities) }),
     Pulls: (l) => list(l).map(pullFromGo),
   },
-  TransferService: { Import: (r) => r ?? null },
+  TransferService: {
+    Preview: (p) => ({ ...p, conversations: list(p.conversations) as ImportPreviewItem[], leftOut: list(p.leftOut) }),
+    ImportPicked: (s) => ({ ...s, leftOut: list(s.leftOut) }),
+  },
   SystemService: {
     About: (a) => ({ ...a, links: list(a.links) }),
     ReasonTexts: (t) => ({ reasons: t.reasons ?? {}, recovered: list(t.recovered) }),

@@ -4,7 +4,7 @@
 // imports nothing of the UI, so any module may import it (api.ts, the stream
 // engine, the fake) without a loop. A Go change the UI does not follow fails
 // `npm run check`.
-import type { app, chat, conversations, documents, endpoints, kind, localmodels, ollamaserver, paths, provider, selection, store } from '../../wailsjs/go/models';
+import type { app, chat, conversations, documents, endpoints, exchange, kind, localmodels, ollamaserver, paths, provider, selection, store } from '../../wailsjs/go/models';
 
 /**
  * A generated type with some fields narrowed: every field named in N must
@@ -75,7 +75,13 @@ export type Theme = 'system' | 'light' | 'dark';
 export type Settings = Narrowed<store.Settings, { params: Params; theme: Theme }>;
 export type SendResult = Narrowed<chat.SendResult, { conversation: Conversation; user: Message; answer: Message }>;
 export type ConversationView = Narrowed<conversations.View, { conversation: Conversation; messages: Message[] }>;
-export type ImportResult = store.ImportResult;
+/** What importing one conversation of a preview would do: add it, skip it (already in Brook as it is), or add a copy beside a different one with its id. */
+export type ImportStatus = 'new' | 'stored' | 'changed';
+export type ImportPreviewItem = Narrowed<exchange.PreviewItem, { status: ImportStatus }>;
+/** TransferService.Preview: what a picked or dropped file, folder or ZIP would bring; times in unix ms (0 unknown). */
+export type ImportPreview = Narrowed<exchange.Preview, { conversations: ImportPreviewItem[] }>;
+/** TransferService.ImportPicked: what the import did. */
+export type ImportSummary = exchange.Summary;
 export type Paths = paths.Layout;
 export type BackupInfo = app.BackupInfo;
 /** Where API keys live: the OS keyring, a file only the user can read, or memory for this session. */

@@ -15,6 +15,7 @@ import { versionScenarios } from './versions';
 import { ollamaScenarios } from './ollamaScenarios';
 import { contextScenarios } from './context';
 import { documentScenarios } from './documents';
+import { importScenarios } from './imports';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -24,6 +25,7 @@ const scenarios: Record<string, Scenario> = {
   ...ollamaScenarios,
   ...contextScenarios,
   ...documentScenarios,
+  ...importScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();

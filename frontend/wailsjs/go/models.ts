@@ -144,6 +144,40 @@ export namespace endpoints {
 
 }
 
+export namespace exchange {
+	
+	export interface PreviewItem {
+	    title: string;
+	    createdAt: number;
+	    updatedAt: number;
+	    messages: number;
+	    status: string;
+	}
+	export interface Preview {
+	    token: string;
+	    file: string;
+	    name: string;
+	    conversations: PreviewItem[];
+	    messages: number;
+	    first: number;
+	    last: number;
+	    stored: number;
+	    leftOut: string[];
+	}
+	
+	export interface Summary {
+	    name: string;
+	    imported: number;
+	    copied: number;
+	    skipped: number;
+	    messages: number;
+	    archived: number;
+	    notPicked: number;
+	    leftOut: string[];
+	}
+
+}
+
 export namespace kind {
 	
 	export interface Caps {
@@ -356,12 +390,6 @@ export namespace store {
 	    name: string;
 	    mime: string;
 	    data: string;
-	}
-	export interface ImportResult {
-	    imported: number;
-	    copied: number;
-	    skipped: number;
-	    messages: number;
 	}
 	export interface Message {
 	    id: number;

@@ -15,10 +15,12 @@ import { fakeLocalModelsService } from './local';
 import { fakeOllamaServerService } from './ollamaServer';
 import { fakeConversationService } from './conversations';
 import { fakeModelService, fakeSettingsService } from './settings';
-import { fakeSystemService, fakeTestService, fakeTransferService } from './system';
+import { fakeSystemService, fakeTestService } from './system';
+import { FAKE_IMPORT_PATH, fakeImportPreview, fakeTransferService } from './transfer';
 import { FakeTree } from './tree';
 
 export * from './data';
+export { FAKE_IMPORT_PATH, fakeImportPreview } from './transfer';
 export type { FakeApi, FakeCall } from './parts';
 export { FakeTree } from './tree';
 
@@ -64,6 +66,8 @@ function initialDb(init: Partial<FakeApi['db']>): FakeApi['db'] {
     pulls: init.pulls ?? [],
     imageData: init.imageData ?? {},
     backups: init.backups ?? [],
+    imports: init.imports ?? { [FAKE_IMPORT_PATH]: fakeImportPreview() },
+    importPick: init.importPick ?? FAKE_IMPORT_PATH,
     ollama: init.ollama ?? { status: ollamaStatus(), memory: { ...FAKE_MEMORY }, fits: {} },
   };
 }
@@ -76,6 +80,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const saved = channel<AnswerSaved>();
   const quit = channel<QuitRequest>();
   const ollamaServer = channel<OllamaStatus>();
+  const fileDrop = channel<{ paths: string[]; x: number; y: number }>();
   const seqs = new Map<number, number>();
   const db = initialDb(init);
   const calls: FakeCall[] = [];
@@ -102,6 +107,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       db.ollama.status = s;
       ollamaServer.emit(structuredClone(s));
     },
+    emitFileDrop: (paths, x = 0, y = 0) => fileDrop.emit({ paths: [...paths], x, y }),
     emitQueued(id, ahead, since = Date.now()) {
       const m = parts.findMsg(id);
       fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'queued', at: m.content.length, ahead: ahead || undefined, since });
@@ -122,6 +128,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       onAnswerSaved: saved.on,
       onQuitRequested: quit.on,
       onOllamaServer: ollamaServer.on,
+      onFileDrop: (cb) => fileDrop.on((d) => cb(d.paths, d.x, d.y)),
     },
   } as Omit<FakeApi, keyof Services | 'TestService'> as FakeApi;
 
@@ -158,7 +165,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     OllamaServerService: fakeOllamaServerService(parts),
     SettingsService: fakeSettingsService(parts),
     SystemService: fakeSystemService(),
-    TransferService: fakeTransferService(),
+    TransferService: fakeTransferService(parts),
   };
   for (const [name, service] of Object.entries(services)) Object.assign(fake, { [name]: logged(name, service, calls) });
   fake.TestService = fakeTestService();

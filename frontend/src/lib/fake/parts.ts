@@ -6,6 +6,7 @@ import type {
   BackupInfo,
   Conversation,
   EndpointModels,
+  ImportPreview,
   KeyStorage,
   MachineMemory,
   MemoryFit,
@@ -42,6 +43,10 @@ export interface FakeApi extends BrookApi {
     imageData: Record<number, string>;
     /** What Settings → Backups lists; deleting a kept database ('before-restore') takes it out, as Go does. */
     backups: BackupInfo[];
+    /** What TransferService.Preview reads at a path: a preview, or the error it refuses with. */
+    imports: Record<string, ImportPreview | string>;
+    /** What TransferService.PickImport answers ('' is a cancelled dialog). */
+    importPick: string;
     /** The local Ollama as OllamaServerService sees it. */
     ollama: {
       status: OllamaStatus;
@@ -69,6 +74,8 @@ export interface FakeApi extends BrookApi {
   emitQuitRequested(q: QuitRequest): void;
   /** Deliver brook:ollama-server, and make it the status Status() answers. */
   emitOllamaServer(s: OllamaStatus): void;
+  /** Files or folders dropped on the window at (x, y) (0, 0 by default), as Wails' native drop tells. */
+  emitFileDrop(paths: string[], x?: number, y?: number): void;
   /** The message tree (versions), as Go's store keeps it. */
   tree: FakeTree;
   /**

@@ -1,4 +1,4 @@
-// The fake SystemService, TransferService and TestService.
+// The fake SystemService and TestService.
 import type { Services, TestHooks } from '../bound';
 import { FAKE_ABOUT, FAKE_REASON_TEXTS } from './data';
 
@@ -19,17 +19,6 @@ export function fakeSystemService(): Services['SystemService'] {
   };
 }
 
-export function fakeTransferService(): Services['TransferService'] {
-  return {
-    async Export(_ids, format) {
-      return '/tmp/brook-export.' + (format === 'markdown' ? 'md' : format);
-    },
-    async Import() {
-      return null;
-    },
-  };
-}
-
 /** A normal start: no scenario to run. */
 export function fakeTestService(): TestHooks {
   return {
@@ -37,5 +26,6 @@ export function fakeTestService(): TestHooks {
       return '';
     },
     async Report() {},
+    async Mark() {},
   };
 }

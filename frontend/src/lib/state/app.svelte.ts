@@ -13,6 +13,8 @@
 import { api, errorText } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
+import { importFlow } from './importFlow.svelte';
+import { dropZone } from './dropZone.svelte';
 import { endpointKinds } from './endpointKinds.svelte';
 import { localModels } from './localModels.svelte';
 import { models } from './models.svelte';
@@ -36,6 +38,12 @@ export class AppStore {
     // Pulls Go resumed at start-up (running when Brook last quit) began before this subscription.
     void localModels.load();
     this.unsubs.push(api.events.onConversationsChanged(() => conversationList.scheduleRefresh()));
+    this.unsubs.push(
+      api.events.onFileDrop((paths, x, y) => {
+        if (dropZone.takes(x, y)) void importFlow.dropped(paths);
+      }),
+    );
+    this.unsubs.push(dropZone.attach());
     this.unsubs.push(chat.start());
     try {
       await settings.load();

@@ -1,6 +1,6 @@
 // The sidebar's conversations (or the archived ones), and what is done to a
 // conversation from the list: rename, pin, archive, delete (with Undo),
-// export and import. The open conversation listens (onChange) to keep its
+// export (imports are importFlow's). The open conversation listens (onChange) to keep its
 // header in step.
 import { api, type Conversation, type ExportFormat } from '../api';
 import { toasts } from './toasts.svelte';
@@ -145,23 +145,6 @@ export class ConversationListStore {
       toasts.fail('Export failed', e);
       return null;
     }
-  }
-
-  async importFile(): Promise<void> {
-    let r;
-    try {
-      r = await api.TransferService.Import();
-    } catch (e) {
-      toasts.fail('Import failed', e);
-      return;
-    }
-    if (!r) return;
-    toasts.show(
-      `Imported ${r.imported} conversation${r.imported === 1 ? '' : 's'} (${r.messages} messages)` +
-        (r.copied ? `, ${r.copied} as a copy beside a different one with the same id` : '') +
-        (r.skipped ? `, skipped ${r.skipped} already present.` : '.'),
-    );
-    await this.refresh();
   }
 }
 

@@ -6,6 +6,14 @@ export function Export(arg1, arg2, arg3) {
   return window['go']['app']['TransferService']['Export'](arg1, arg2, arg3);
 }
 
-export function Import() {
-  return window['go']['app']['TransferService']['Import']();
+export function ImportPicked(arg1, arg2, arg3) {
+  return window['go']['app']['TransferService']['ImportPicked'](arg1, arg2, arg3);
+}
+
+export function PickImport(arg1) {
+  return window['go']['app']['TransferService']['PickImport'](arg1);
+}
+
+export function Preview(arg1) {
+  return window['go']['app']['TransferService']['Preview'](arg1);
 }
