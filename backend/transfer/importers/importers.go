@@ -121,13 +121,14 @@ func (n *Notes) Lines() []string {
 }
 
 // Placeholder is the text that stands in a message for content Brook
-// cannot keep, so that nothing is dropped silently.
+// cannot keep, so that nothing is dropped silently. It is plain text, not
+// Markdown: a question shows as typed, and would show the asterisks.
 func Placeholder(kind, detail string) string {
 	detail = strings.TrimSpace(detail)
 	if detail == "" {
-		return "*[" + kind + " not imported]*"
+		return "[" + kind + " not imported]"
 	}
-	return "*[" + kind + " not imported: " + detail + "]*"
+	return "[" + kind + " not imported: " + detail + "]"
 }
 
 // ErrSeveral is a folder or ZIP with more than one export of one kind in

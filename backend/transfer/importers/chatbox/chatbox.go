@@ -317,7 +317,7 @@ func convert(m message, notes *importers.Notes) (store.Message, error) {
 		notes.Add("an attached file kept as a note (the backup has its name only)")
 	}
 	for _, l := range m.Links {
-		text = append(text, "*[attached link: ["+l.Title+"]("+l.URL+")]*")
+		text = append(text, "[attached link: ["+l.Title+"]("+l.URL+")]")
 		notes.Add("an attached link kept as a link")
 	}
 	msg.Content = importers.JoinText(text...)

@@ -158,7 +158,7 @@ func convert(c conversation, notes *importers.Notes) importers.Conversation {
 		for _, a := range m.Attachments {
 			note := importers.Placeholder("attached file", a.FileName)
 			if strings.TrimSpace(a.ExtractedContent) != "" {
-				note = "*[attached file " + a.FileName + ", its text as extracted:]*\n\n````\n" + a.ExtractedContent + "\n````"
+				note = "[attached file " + a.FileName + ", its text as extracted:]\n\n````\n" + a.ExtractedContent + "\n````"
 			}
 			text = append(text, note)
 			notes.Add("an attached file kept as its extracted text")
