@@ -428,7 +428,7 @@ func attached(f file, msg *store.Message, in *importers.Input, notes *importers.
 		}
 	case found && isText(data):
 		notes.Add("an attached file kept as its text")
-		return "*[attached file " + name + ":]*\n\n````\n" + string(data) + "\n````"
+		return "[attached file " + name + ":]\n\n````\n" + string(data) + "\n````"
 	case f.Type == "image":
 		notes.Add("a picture kept as a note (its file is not in the backup)")
 		return importers.Placeholder("picture", name)

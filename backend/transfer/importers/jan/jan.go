@@ -201,7 +201,7 @@ func convert(t thread, msgs []message, notes *importers.Notes) (importers.Conver
 			text = importers.Placeholder("tool result", "") + "\n\n" + text
 		}
 		for _, f := range m.Metadata.InlineFileContents {
-			text = importers.JoinText(text, "*[attached file "+f.Name+":]*\n\n````\n"+f.Content+"\n````")
+			text = importers.JoinText(text, "[attached file "+f.Name+":]\n\n````\n"+f.Content+"\n````")
 			notes.Add("an attached file kept as its text")
 		}
 		if msg.Role == store.RoleAssistant {

@@ -276,7 +276,7 @@ func contentText(parts []part, msg *store.Message, in *importers.Input, notes *i
 					notes.Add("a picture Brook cannot read kept as a note")
 				}
 			case found && p.FileType != "image" && isText(data):
-				out = append(out, "*[attached file "+name+":]*\n\n````\n"+string(data)+"\n````")
+				out = append(out, "[attached file "+name+":]\n\n````\n"+string(data)+"\n````")
 				notes.Add("an attached file kept as its text")
 			case p.FileType == "image":
 				out = append(out, importers.Placeholder("picture", name))
