@@ -204,8 +204,9 @@ func (b *brook) waitReport(timeout time.Duration, into any) {
 	b.t.Logf("report: %s", tail(string(data), 1500))
 }
 
-// waitPose waits for a "pose" scenario to report; the window stays open.
-func (b *brook) waitPose(timeout time.Duration) {
+// waitPose waits for a "pose" scenario to report, and returns the report;
+// the window stays open.
+func (b *brook) waitPose(timeout time.Duration) []byte {
 	b.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -214,7 +215,7 @@ func (b *brook) waitPose(timeout time.Duration) {
 			if err := json.Unmarshal(data, &r); err != nil || !r.OK {
 				b.t.Fatalf("pose failed: %s", data)
 			}
-			return
+			return data
 		}
 		select {
 		case <-b.exited:
@@ -224,6 +225,7 @@ func (b *brook) waitPose(timeout time.Duration) {
 	}
 	b.screenshot("timeout-" + b.t.Name())
 	b.t.Fatalf("the pose was not reached within %s", timeout)
+	return nil
 }
 
 // screenshot saves the whole virtual screen as artifacts/name.png.

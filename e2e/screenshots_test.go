@@ -11,7 +11,9 @@ import (
 
 // TestMainStatesScreenshots poses each state a user must see and photographs
 // the real window: a smoke test of every state, and the pictures in docs/
-// (make screenshots sets BROOK_SCREENSHOTS to docs/screenshots).
+// (make screenshots sets BROOK_SCREENSHOTS to docs/screenshots). Each state is
+// also checked with axe-core in the window: a serious or critical violation
+// fails it, and a full run writes the counts to bench-results/a11y.md.
 func TestMainStatesScreenshots(t *testing.T) {
 	dir := os.Getenv("BROOK_SCREENSHOTS")
 	if dir == "" {
@@ -64,7 +66,10 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "help", pose: "help", script: demo},
 		{name: "dark", pose: "answered", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
 		{name: "small-800x600", pose: "answered", script: demo, size: "800 600"},
+		{name: "zoom-200", pose: "zoomed", script: demo},
 	}
+	audits := map[string]a11yReport{}
+	var audited []string
 	for _, s := range shots {
 		t.Run(s.name, func(t *testing.T) {
 			srv := providertest.NewOllama(s.script)
@@ -73,8 +78,9 @@ func TestMainStatesScreenshots(t *testing.T) {
 			if s.down {
 				host = strings.TrimPrefix(providertest.DownURL(), "http://")
 			}
-			app := start(t, launch{ollamaHost: host, dataHome: s.dataHome, scenario: "pose:" + s.pose, extraEnv: s.env})
-			app.waitPose(90 * time.Second)
+			app := start(t, launch{ollamaHost: host, dataHome: s.dataHome, scenario: "poseAudited:" + s.pose, extraEnv: s.env})
+			a11y := a11yOf(t, app.waitPose(90*time.Second))
+			audits[s.name], audited = a11y, append(audited, s.name)
 			if s.size != "" {
 				// --onlyvisible: Wails also makes a hidden 10×10 window named "brook".
 				xdotool(t, "search", "--sync", "--onlyvisible", "--name", "^Brook$", "windowsize", "--sync", strings.Fields(s.size)[0], strings.Fields(s.size)[1])
@@ -85,6 +91,13 @@ func TestMainStatesScreenshots(t *testing.T) {
 				t.Fatalf("no usable screenshot at %s: %v", path, err)
 			}
 			app.quit()
+			failSerious(t, a11y)
 		})
+	}
+	// The table is of every state, so a run of some of them leaves it alone.
+	if len(audited) == len(shots) {
+		if err := writeA11yTable("../bench-results/a11y.md", audited, audits); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -7,13 +7,15 @@ import { ollamaPoses } from './ollamaScenarios';
 import { poseDocuments } from './documents';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
+import { audit } from './a11y';
+import { zoom } from '../lib/state/zoom.svelte';
 
 const morePoses = { ...versionPoses, ...ollamaPoses };
 
 /**
  * Arranges a state for a documentation screenshot and reports without
  * quitting (Go keeps the window open for "pose" scenarios).
- * arg: answered | documents | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
+ * arg: answered | zoomed | documents | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
  */
 export async function pose(arg: string): Promise<Record<string, unknown>> {
   await ready();
@@ -23,7 +25,10 @@ export async function pose(arg: string): Promise<Record<string, unknown>> {
     case 'documents':
       await poseDocuments();
       break;
+    case 'zoomed':
     case 'answered': {
+      // zoomed: the answer at 200 %, as Ctrl+plus leaves it.
+      if (what === 'zoomed') zoom.set(2);
       await newChat();
       const id = await send(value || 'Show me a hello world in Go, a table and a formula.');
       await settled(id);
@@ -100,4 +105,14 @@ export async function pose(arg: string): Promise<Record<string, unknown>> {
   }
   await frame(); // let the last frame paint
   return { posed: what };
+}
+
+/**
+ * Like pose, then checks the posed state with axe-core: the report holds the
+ * violations by impact (TestMainStatesScreenshots fails on serious ones).
+ * A scenario of its own, so that tests that merely pose are not slowed.
+ */
+export async function poseAudited(arg: string): Promise<Record<string, unknown>> {
+  const posed = await pose(arg);
+  return { ...posed, a11y: await audit() };
 }

@@ -10,7 +10,7 @@ import { api, type ExportFormat } from '../lib/api';
 import { streams } from '../lib/state/streams.svelte';
 import { $, $$, click, eventually, frame, setValue, shownMessages, waitFor, type ShownMessage } from './dom';
 import { FINAL, message, newChat, openConversation, ready, send, settled, waitFinal } from './steps';
-import { pose } from './poses';
+import { pose, poseAudited } from './poses';
 import { versionScenarios } from './versions';
 import { ollamaScenarios } from './ollamaScenarios';
 import { contextScenarios } from './context';
@@ -281,6 +281,7 @@ const scenarios: Record<string, Scenario> = {
   },
 
   pose,
+  poseAudited,
 };
 
 export function scenarioNames(): string[] {
