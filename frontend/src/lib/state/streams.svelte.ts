@@ -24,6 +24,7 @@ import { AnswerReconciler, FrameBatcher, type LiveAnswer, type Urgency } from '.
 export type { LiveAnswer };
 
 type FinalListener = (m: Message) => void;
+type StartListener = (messageId: number, conversationId: number) => void;
 /** what: the failed step in plain words ("Could not read the answer"); error: why. */
 type ErrorListener = (what: string, error: unknown) => void;
 
@@ -51,6 +52,7 @@ export class StreamStore {
   private batcher: FrameBatcher<StreamEvent>;
   private unsub: (() => void) | null = null;
   private finalListeners = new Set<FinalListener>();
+  private startListeners = new Set<StartListener>();
   private errorListeners = new Set<ErrorListener>();
 
   constructor() {
@@ -111,6 +113,12 @@ export class StreamStore {
   onFinal(cb: FinalListener): () => void {
     this.finalListeners.add(cb);
     return () => this.finalListeners.delete(cb);
+  }
+
+  /** An answer began running (once per run, not per token): for the screen reader's "Answering…". */
+  onStart(cb: StartListener): () => void {
+    this.startListeners.add(cb);
+    return () => this.startListeners.delete(cb);
   }
 
   /** Errors reading answers from Go, for the UI to show. Without a listener they go to the console. */
@@ -270,7 +278,11 @@ export class StreamStore {
     this.shown.set(id, next);
     this.answers[id] = next;
     if (next.phase !== 'final') {
-      if (this.active[id] !== next.conversationId) this.active[id] = next.conversationId;
+      if (this.active[id] !== next.conversationId) {
+        const began = !(id in this.active);
+        this.active[id] = next.conversationId;
+        if (began) for (const l of this.startListeners) l(id, next.conversationId);
+      }
     } else if (id in this.active) delete this.active[id];
   }
 

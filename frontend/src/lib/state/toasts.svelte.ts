@@ -1,6 +1,7 @@
 // Toasts: short messages at the bottom of the window. Every failed call to Go
 // ends here (fail), with the reason Go gave, in plain words.
 import { errorText } from '../api';
+import { announcer } from './announcer.svelte';
 
 export interface Toast {
   id: number;
@@ -26,6 +27,7 @@ export class ToastStore {
     this.log.push(text);
     if (this.log.length > LOG_MAX) this.log.shift();
     this.toasts.push({ id, text, kind, action });
+    announcer.say(text, kind === 'error' ? 'assertive' : 'polite');
     this.timers.set(id, setTimeout(() => this.dismiss(id), ms));
     return id;
   }
