@@ -16,6 +16,7 @@ import { ollamaScenarios } from './ollamaScenarios';
 import { contextScenarios } from './context';
 import { documentScenarios } from './documents';
 import { importScenarios } from './imports';
+import { keyboardScenarios } from './keyboard';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -26,6 +27,7 @@ const scenarios: Record<string, Scenario> = {
   ...contextScenarios,
   ...documentScenarios,
   ...importScenarios,
+  ...keyboardScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();
