@@ -56,6 +56,10 @@ for lib in $(readelf -d build/bin/brook | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 done
 DEPENDS=$(echo "${depends[*]}" | sed 's/,$//')
 echo "==> Depends: $DEPENDS"
+# Fonts for every script the UI's font stack names (CJK, Arabic, Devanagari…)
+# and colour emoji: recommended, not required, since Brook runs without them
+# (text in a script with no font shows as boxes).
+RECOMMENDS="fonts-noto-cjk, fonts-noto-color-emoji, fonts-noto-core"
 
 subst() { sed -e "s/@VERSION@/$DEB_VERSION/g" -e "s/@DATE@/$DATE/g" "$1"; }
 
@@ -89,6 +93,7 @@ Architecture: amd64
 Maintainer: Brook developers <brook@users.noreply.github.com>
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
 Depends: $DEPENDS
+Recommends: $RECOMMENDS
 Section: utils
 Priority: optional
 Description: desktop chat with local and OpenAI-compatible language models

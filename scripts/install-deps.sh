@@ -14,7 +14,9 @@ if [ "$mode" = test ]; then
   # and the headers the real Ollama server needs to build.
   # dbus-daemon: a private session bus for the single-instance test.
   # poppler-utils: pdftotext, the reference the document bench measures against.
-  packages+=(xvfb xauth xdotool imagemagick x11-utils nlohmann-json3-dev libstb-dev dbus-daemon poppler-utils)
+  # fonts-noto-*: the fonts the .deb recommends, for the every-script e2e.
+  packages+=(xvfb xauth xdotool imagemagick x11-utils nlohmann-json3-dev libstb-dev dbus-daemon poppler-utils
+    fonts-noto-cjk fonts-noto-color-emoji fonts-noto-core)
 fi
 if [ "$mode" = test ] || [ "$mode" = dist ]; then
   # make dist: icons (ImageMagick), the Windows installer (NSIS); and make

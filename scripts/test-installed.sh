@@ -41,7 +41,7 @@ debs=(dist/brook_*_amd64.deb)
 deb=${debs[0]}
 
 step "apt-get install ./$deb"
-dpkg-deb --field "$deb" Package Version Depends
+dpkg-deb --field "$deb" Package Version Depends Recommends
 $sudo apt-get install -y -qq "./$deb" >/dev/null
 [ "$(command -v brook)" = /usr/bin/brook ] || fail "brook is not /usr/bin/brook on the PATH"
 
