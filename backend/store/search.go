@@ -54,6 +54,34 @@ const (
 // "猫") scans the most recent 50,000 messages instead, newest first, with
 // Rank 0.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchHit, error) {
+	return s.search(ctx, query, limit, searchScope{})
+}
+
+// SearchProject is [Store.Search] limited to the live conversations of
+// project projectID, or with projectID 0 to those outside any project. A
+// query of only short words scans the most recent 50,000 messages of all,
+// as Search does, and keeps those in the project.
+func (s *Store) SearchProject(ctx context.Context, projectID int64, query string, limit int) ([]SearchHit, error) {
+	return s.search(ctx, query, limit, searchScope{limited: true, project: projectID})
+}
+
+// searchScope limits a search to one project's conversations (or to those
+// outside any project) when limited is set.
+type searchScope struct {
+	limited bool
+	project int64
+}
+
+// filter is the SQL condition on the conversation c that keeps a hit in
+// scope, and its arguments.
+func (sc searchScope) filter() (string, []any) {
+	if !sc.limited {
+		return "", nil
+	}
+	return ` AND c.project_id IS ?`, []any{nullID(sc.project)}
+}
+
+func (s *Store) search(ctx context.Context, query string, limit int, scope searchScope) ([]SearchHit, error) {
 	if limit <= 0 || limit > maxSearchLimit {
 		limit = maxSearchLimit
 	}
@@ -67,9 +95,9 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchHi
 	}
 	switch {
 	case len(long) > 0:
-		return s.searchIndex(ctx, long, short, limit)
+		return s.searchIndex(ctx, long, short, limit, scope)
 	case len(short) > 0:
-		return s.searchRecent(ctx, short, limit)
+		return s.searchRecent(ctx, short, limit, scope)
 	}
 	return []SearchHit{}, nil
 }
@@ -92,13 +120,14 @@ type candidate struct {
 	content string
 }
 
-func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int) ([]SearchHit, error) {
+func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int, scope searchScope) ([]SearchHit, error) {
 	phrases := make([]string, len(long))
 	for i, word := range long {
 		phrases[i] = ftsPhrase(word)
 	}
 	match := strings.Join(phrases, " ")
-	args := []any{match}
+	inScope, scopeArgs := scope.filter()
+	args := append([]any{match}, scopeArgs...)
 	var extra strings.Builder
 	for _, word := range short {
 		extra.WriteString(` AND m.content LIKE ? ESCAPE '\'`)
@@ -112,7 +141,7 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 		FROM messages_fts
 		JOIN messages m ON m.id = messages_fts.rowid
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE messages_fts MATCH ? AND c.deleted_at IS NULL`+extra.String()+`
+		WHERE messages_fts MATCH ? AND c.deleted_at IS NULL`+inScope+extra.String()+`
 		ORDER BY messages_fts.rowid DESC
 		LIMIT ?`, args...)
 	if err != nil {
@@ -151,7 +180,7 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 	if len(hits) >= limit {
 		return hits, nil
 	}
-	inDocuments, err := s.searchDocuments(ctx, match, short, limit-len(hits))
+	inDocuments, err := s.searchDocuments(ctx, match, short, limit-len(hits), scope)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +191,9 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 // (the FTS match of the long ones, LIKE for the short ones), best first by
 // FTS5's BM25, as hits on the message that carries each, naming the file.
 // They follow the hits in messages' own text.
-func (s *Store) searchDocuments(ctx context.Context, match string, short []string, limit int) ([]SearchHit, error) {
-	args := []any{markStart, markEnd, snippetTokens, match}
+func (s *Store) searchDocuments(ctx context.Context, match string, short []string, limit int, scope searchScope) ([]SearchHit, error) {
+	inScope, scopeArgs := scope.filter()
+	args := append([]any{markStart, markEnd, snippetTokens, match}, scopeArgs...)
 	var extra strings.Builder
 	for _, word := range short {
 		extra.WriteString(` AND d.text LIKE ? ESCAPE '\'`)
@@ -178,7 +208,7 @@ func (s *Store) searchDocuments(ctx context.Context, match string, short []strin
 		JOIN message_documents md ON md.document_id = d.id
 		JOIN messages m ON m.id = md.message_id
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE documents_fts MATCH ? AND c.deleted_at IS NULL`+extra.String()+`
+		WHERE documents_fts MATCH ? AND c.deleted_at IS NULL`+inScope+extra.String()+`
 		ORDER BY bm25(documents_fts), m.id DESC
 		LIMIT ?`, args...)
 	if err != nil {
@@ -309,9 +339,10 @@ func markedHTML(text string) string {
 	return strings.NewReplacer(markStart, "<mark>", markEnd, "</mark>").Replace(escaped)
 }
 
-func (s *Store) searchRecent(ctx context.Context, words []string, limit int) ([]SearchHit, error) {
+func (s *Store) searchRecent(ctx context.Context, words []string, limit int, scope searchScope) ([]SearchHit, error) {
+	inScope, scopeArgs := scope.filter()
 	var where strings.Builder
-	args := []any{shortQueryScan}
+	args := append([]any{shortQueryScan}, scopeArgs...)
 	for _, word := range words {
 		where.WriteString(` AND m.content LIKE ? ESCAPE '\'`)
 		args = append(args, likePattern(word))
@@ -322,7 +353,7 @@ func (s *Store) searchRecent(ctx context.Context, words []string, limit int) ([]
 		FROM messages m
 		JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.id > (SELECT coalesce(max(id), 0) FROM messages) - ?
-		  AND m.state <> 'streaming' AND c.deleted_at IS NULL`+where.String()+`
+		  AND m.state <> 'streaming' AND c.deleted_at IS NULL`+inScope+where.String()+`
 		ORDER BY m.id DESC
 		LIMIT ?`, args...)
 	if err != nil {

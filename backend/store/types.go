@@ -57,6 +57,14 @@ type Conversation struct {
 	// ContextChoice is what the conversation does when it no longer fits
 	// its model's context window: one of contextwindow.Choice's values.
 	ContextChoice string `json:"contextChoice,omitempty"`
+	// ProjectID is the project the conversation belongs to, 0 for none.
+	ProjectID int64 `json:"projectId,omitempty"`
+	// AssistantID is the assistant the conversation was started from: 0
+	// for none, or when that assistant has been purged.
+	AssistantID int64 `json:"assistantId,omitempty"`
+	// AssistantName is the assistant's name when the conversation began;
+	// renaming or changing the assistant later never changes it.
+	AssistantName string `json:"assistantName,omitempty"`
 }
 
 // Message is one turn of a [Conversation]. Answer statistics are zero on user messages.
