@@ -59,8 +59,7 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchHi
 
 // SearchProject is [Store.Search] limited to the live conversations of
 // project projectID, or with projectID 0 to those outside any project. A
-// query of only short words scans the most recent 50,000 messages of all,
-// as Search does, and keeps those in the project.
+// query of only short words scans the scope's most recent 50,000 messages.
 func (s *Store) SearchProject(ctx context.Context, projectID int64, query string, limit int) ([]SearchHit, error) {
 	return s.search(ctx, query, limit, searchScope{limited: true, project: projectID})
 }
@@ -79,6 +78,22 @@ func (sc searchScope) filter() (string, []any) {
 		return "", nil
 	}
 	return ` AND c.project_id IS ?`, []any{nullID(sc.project)}
+}
+
+// scopedMessages is a subquery of the IDs of the messages in scope: the
+// newest limit of them, or all when limit is 0; and its arguments. Searches test
+// the index's matches against it as a set (built once, by the covering
+// indexes conversations_by_project and messages_by_conversation): looking
+// up each match's message and conversation in their tables costs about
+// three times as much per match, and a small or old project leaves many
+// matches to go through.
+func (sc searchScope) scopedMessages(limit int) (string, []any) {
+	query := `SELECT sm.id FROM conversations sc JOIN messages sm ON sm.conversation_id = sc.id
+		WHERE sc.project_id IS ? AND sc.deleted_at IS NULL`
+	if limit == 0 {
+		return query, []any{nullID(sc.project)}
+	}
+	return query + ` ORDER BY sm.id DESC LIMIT ?`, []any{nullID(sc.project), limit}
 }
 
 func (s *Store) search(ctx context.Context, query string, limit int, scope searchScope) ([]SearchHit, error) {
@@ -126,8 +141,14 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 		phrases[i] = ftsPhrase(word)
 	}
 	match := strings.Join(phrases, " ")
-	inScope, scopeArgs := scope.filter()
-	args := append([]any{match}, scopeArgs...)
+	args := []any{match}
+	inScope := ""
+	if scope.limited {
+		// The unary + keeps the set away from the index (see snippets).
+		subquery, scopeArgs := scope.scopedMessages(0)
+		inScope = ` AND +messages_fts.rowid IN (` + subquery + `)`
+		args = append(args, scopeArgs...)
+	}
 	var extra strings.Builder
 	for _, word := range short {
 		extra.WriteString(` AND m.content LIKE ? ESCAPE '\'`)
@@ -340,9 +361,14 @@ func markedHTML(text string) string {
 }
 
 func (s *Store) searchRecent(ctx context.Context, words []string, limit int, scope searchScope) ([]SearchHit, error) {
-	inScope, scopeArgs := scope.filter()
+	// The most recent messages of all, or of the scope.
+	recent := `m.id > (SELECT coalesce(max(id), 0) FROM messages) - ?`
+	args := []any{shortQueryScan}
+	if scope.limited {
+		subquery, scopeArgs := scope.scopedMessages(shortQueryScan)
+		recent, args = `m.id IN (`+subquery+`)`, scopeArgs
+	}
 	var where strings.Builder
-	args := append([]any{shortQueryScan}, scopeArgs...)
 	for _, word := range words {
 		where.WriteString(` AND m.content LIKE ? ESCAPE '\'`)
 		args = append(args, likePattern(word))
@@ -352,8 +378,8 @@ func (s *Store) searchRecent(ctx context.Context, words []string, limit int, sco
 		SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, m.content
 		FROM messages m
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE m.id > (SELECT coalesce(max(id), 0) FROM messages) - ?
-		  AND m.state <> 'streaming' AND c.deleted_at IS NULL`+inScope+where.String()+`
+		WHERE `+recent+`
+		  AND m.state <> 'streaming' AND c.deleted_at IS NULL`+where.String()+`
 		ORDER BY m.id DESC
 		LIMIT ?`, args...)
 	if err != nil {
