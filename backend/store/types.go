@@ -207,6 +207,22 @@ type SearchHit struct {
 type Bundle struct {
 	Conversation Conversation `json:"conversation"`
 	Messages     []Message    `json:"messages"`
+	// Project is the conversation's project, nil when it is in none.
+	Project *BundleProject `json:"project,omitempty"`
+}
+
+// BundleProject is a conversation's project as an export carries it: its
+// identity across databases (UID) and everything the user chose of it,
+// without database IDs or the sidebar's order.
+type BundleProject struct {
+	UID          string `json:"uid"`
+	Name         string `json:"name"`
+	Colour       string `json:"colour,omitempty"`
+	Emoji        string `json:"emoji,omitempty"`
+	Instructions string `json:"instructions,omitempty"`
+	EndpointID   string `json:"endpointId,omitempty"`
+	Model        string `json:"model,omitempty"`
+	Params       Params `json:"params"`
 }
 
 // ImportResult says what an import did.
