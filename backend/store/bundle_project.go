@@ -110,9 +110,6 @@ func (ip *importProjects) id(ctx context.Context, tx *sql.Tx, bp *BundleProject)
 // sameProject reports whether two projects hold the same content, which
 // is what makes an imported project the stored one.
 func sameProject(a, b Project) bool {
-	same := a.Name == b.Name && a.Colour == b.Colour && a.Emoji == b.Emoji && a.Instructions == b.Instructions &&
-		a.EndpointID == b.EndpointID && a.Model == b.Model
-	pa, pb := a.Params, b.Params
-	sameTemp := (pa.Temperature == nil) == (pb.Temperature == nil) && (pa.Temperature == nil || *pa.Temperature == *pb.Temperature)
-	return same && sameTemp && pa.ContextLength == pb.ContextLength && pa.MaxTokens == pb.MaxTokens && pa.Think == pb.Think
+	return a.Name == b.Name && a.Colour == b.Colour && a.Emoji == b.Emoji && a.Instructions == b.Instructions &&
+		a.EndpointID == b.EndpointID && a.Model == b.Model && sameParams(a.Params, b.Params)
 }
