@@ -326,7 +326,7 @@ func (s *Store) MoveToProject(ctx context.Context, ids []int64, projectID int64)
 		}
 		var missing sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT min(value) FROM json_each(?)
-			WHERE value NOT IN (SELECT id FROM conversations WHERE deleted_at IS NULL)`, list).Scan(&missing); err != nil {
+			WHERE NOT EXISTS (SELECT 1 FROM conversations WHERE id = value AND deleted_at IS NULL)`, list).Scan(&missing); err != nil {
 			return err
 		}
 		if missing.Valid {
