@@ -72,7 +72,8 @@ type searchScope struct {
 }
 
 // filter is the SQL condition on the conversation c that keeps a hit in
-// scope, and its arguments.
+// scope, and its arguments. Documents' hits use it: they are few, and
+// checking each one's conversation is cheaper than building a set.
 func (sc searchScope) filter() (string, []any) {
 	if !sc.limited {
 		return "", nil
@@ -80,13 +81,13 @@ func (sc searchScope) filter() (string, []any) {
 	return ` AND c.project_id IS ?`, []any{nullID(sc.project)}
 }
 
-// scopedMessages is a subquery of the IDs of the messages in scope: the
-// newest limit of them, or all when limit is 0; and its arguments. Searches test
-// the index's matches against it as a set (built once, by the covering
-// indexes conversations_by_project and messages_by_conversation): looking
-// up each match's message and conversation in their tables costs about
-// three times as much per match, and a small or old project leaves many
-// matches to go through.
+// scopedMessages is a subquery of the IDs of the messages in scope (the
+// newest limit of them, or all when limit is 0) and its arguments. The
+// index search tests its matches against it as a set, built once from the
+// covering indexes conversations_by_project and messages_by_conversation:
+// looking up each match's message and conversation in their tables costs
+// about three times as much per match, and a small or old project leaves
+// many matches to go through.
 func (sc searchScope) scopedMessages(limit int) (string, []any) {
 	query := `SELECT sm.id FROM conversations sc JOIN messages sm ON sm.conversation_id = sc.id
 		WHERE sc.project_id IS ? AND sc.deleted_at IS NULL`
@@ -96,6 +97,7 @@ func (sc searchScope) scopedMessages(limit int) (string, []any) {
 	return query + ` ORDER BY sm.id DESC LIMIT ?`, []any{nullID(sc.project), limit}
 }
 
+// search is [Store.Search] within scope.
 func (s *Store) search(ctx context.Context, query string, limit int, scope searchScope) ([]SearchHit, error) {
 	if limit <= 0 || limit > maxSearchLimit {
 		limit = maxSearchLimit
