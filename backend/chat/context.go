@@ -195,7 +195,11 @@ func (e *Engine) ContextPlan(ctx context.Context, conversationID int64, endpoint
 	if draft != "" {
 		asked = append(slices.Clone(history), store.Message{Role: store.RoleUser, Content: draft, State: store.StateComplete})
 	}
-	req, from := buildRequestFrom(conv, settings, asked, images, docs)
+	instructions, err := e.projectInstructions(ctx, conv)
+	if err != nil {
+		return ContextView{}, err
+	}
+	req, from := buildRequestFrom(conv, instructions, settings, asked, images, docs)
 	_, fit := e.fitContext(ctx, conv, history, req, from, draft != "")
 	view := ContextView{Plan: fit.plan, Ratio: float64(learntRatio(history))}
 	for _, m := range slices.Backward(history) {

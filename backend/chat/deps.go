@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 
 	"brook/backend/provider"
 	"brook/backend/store"
@@ -12,6 +13,7 @@ import (
 type Store interface {
 	CreateConversation(ctx context.Context, c store.Conversation) (store.Conversation, error)
 	GetConversation(ctx context.Context, id int64) (store.Conversation, error)
+	GetProject(ctx context.Context, id int64) (store.Project, error)
 	SetConversationModel(ctx context.Context, id int64, endpointID, model string) error
 	SetAutoTitle(ctx context.Context, id int64, title string) error
 	ReplaceAutoTitle(ctx context.Context, id int64, expected, title string) (bool, error)
@@ -60,4 +62,18 @@ func (e *Engine) profile(ctx context.Context, endpointID string) provider.Server
 		p.MaxParallel = defaultParallel
 	}
 	return p
+}
+
+// projectInstructions are the instructions of conv's project, "" when it is
+// in none. A project deleted meanwhile gives none: the conversation is on
+// its way out of it (moved out, or to the trash).
+func (e *Engine) projectInstructions(ctx context.Context, conv store.Conversation) (string, error) {
+	if conv.ProjectID == 0 {
+		return "", nil
+	}
+	p, err := e.cfg.Store.GetProject(ctx, conv.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return p.Instructions, err
 }

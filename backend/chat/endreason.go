@@ -26,7 +26,8 @@ const (
 	EndAppClosed EndReason = store.EndAppClosed
 	// EndNoEndpoint is an answer whose endpoint was removed or turned off.
 	EndNoEndpoint EndReason = "no_endpoint"
-	// EndImages is an answer whose conversation's images could not be read.
+	// EndImages is an answer whose conversation's images, documents or
+	// project instructions could not be read.
 	EndImages EndReason = "images"
 	// EndRefused is an answer the server refused to give.
 	EndRefused EndReason = "refused"

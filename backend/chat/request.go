@@ -1,32 +1,34 @@
 package chat
 
 import (
+	"strings"
+	"unicode"
+
 	"brook/backend/provider"
 	"brook/backend/store"
 )
 
 // buildRequest turns a conversation's history (the path up to the answer)
-// into a provider request. Failed and empty answers are left out, and of two
+// into a provider request. Its system message is [systemPrompt]'s. Failed
+// and empty answers are left out, and of two
 // answers in a row (a question between them was deleted) only the later is
 // sent. Every user message goes with its
 // images, from images (by message ID, with their bytes), so a vision model
 // sees them again in every later turn, and with the text of its documents,
 // from docs (by message ID, with their text), before its own.
 func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) provider.Request {
-	req, _ := buildRequestFrom(conv, s, history, images, docs)
+	req, _ := buildRequestFrom(conv, "", s, history, images, docs)
 	return req
 }
 
-// buildRequestFrom is [buildRequest] that also says which stored message
-// each of the request's messages comes from (0 for the system prompt).
-func buildRequestFrom(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) (provider.Request, []int64) {
+// buildRequestFrom is [buildRequest] for a conversation of a project
+// whose instructions are project ("" for none), that also says which
+// stored message each of the request's messages comes from (0 for the
+// system prompt).
+func buildRequestFrom(conv store.Conversation, project string, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) (provider.Request, []int64) {
 	req := provider.Request{Model: conv.Model}
 	var from []int64
-	system := conv.SystemPrompt
-	if system == "" {
-		system = s.SystemPrompt
-	}
-	if system != "" {
+	if system := systemPrompt(project, conv.SystemPrompt, s.SystemPrompt); system != "" {
 		req.Messages = append(req.Messages, provider.Message{Role: string(store.RoleSystem), Content: system})
 		from = append(from, 0)
 	}
@@ -64,6 +66,31 @@ func buildRequestFrom(conv store.Conversation, s store.Settings, history []store
 	}
 	req.Temperature, req.ContextLength, req.MaxTokens, req.Think = p.Temperature, p.ContextLength, p.MaxTokens, p.Think
 	return req, from
+}
+
+// systemPromptSeparator joins a project's instructions to the
+// conversation's own prompt: a blank line, so each stays a paragraph of its
+// own and neither runs into the other's last sentence.
+const systemPromptSeparator = "\n\n"
+
+// systemPrompt is the one system message of a request: the project's
+// instructions first, as the frame of everything in the project, then the
+// conversation's own system prompt, or the default one of the settings
+// when the conversation has none. Either part may be missing. When both
+// are there, the white space at their joint is dropped, so the blank line
+// between them is exactly one.
+func systemPrompt(project, conversation, defaultPrompt string) string {
+	own := conversation
+	if own == "" {
+		own = defaultPrompt
+	}
+	if strings.TrimSpace(project) == "" {
+		return own
+	}
+	if strings.TrimSpace(own) == "" {
+		return strings.TrimSpace(project)
+	}
+	return strings.TrimSpace(project) + systemPromptSeparator + strings.TrimLeftFunc(own, unicode.IsSpace)
 }
 
 // continuePrompt asks a model to go on with an answer that was cut short,

@@ -146,6 +146,11 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's documents: "+err.Error()
 		return keepPartial(final)
 	}
+	instructions, err := e.projectInstructions(active.ctx, conv)
+	if err != nil {
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the project's instructions: "+err.Error()
+		return keepPartial(final)
+	}
 	server := e.profile(active.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(active.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })
@@ -155,7 +160,7 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	}
 	defer release()
 
-	base, from := buildRequestFrom(conv, settings, history, images, docs)
+	base, from := buildRequestFrom(conv, instructions, settings, history, images, docs)
 	base, fit := e.fitContext(active.ctx, conv, history, base, from, true)
 	final.PromptEstimate, final.ContextLeftOut = fit.estimate, len(fit.plan.LeftOut)
 	e.noteWindow(conv.EndpointID, conv.Model, base.ContextLength)

@@ -69,6 +69,9 @@ func validateBundle(i int, b Bundle) error {
 	if err := validateParams(c.Params); err != nil {
 		return fmt.Errorf("bundle %d: %w", i, err)
 	}
+	if err := validateBundleProject(i, b.Project); err != nil {
+		return err
+	}
 	seen := make(map[string]bool, len(b.Messages))
 	for j, m := range b.Messages {
 		if strings.TrimSpace(m.UID) == "" {
@@ -108,7 +111,9 @@ func validateBundle(i int, b Bundle) error {
 // so importing the same file twice adds nothing the second time; one that
 // differs from what is stored under its UID, or whose messages' UIDs are
 // taken, comes in as a copy with new UIDs, beside the one already there.
-// Otherwise UIDs and times are kept; IDs are new. An answer exported while
+// Otherwise UIDs and times are kept; IDs are new. A bundle's project is
+// reused when stored as it is under its UID, and added otherwise (see
+// importProjects). An answer exported while
 // streaming is imported as interrupted. Messages' images, each with its
 // bytes (checked by the caller), are written with them.
 func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, error) {
@@ -120,8 +125,9 @@ func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, err
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		result = ImportResult{}
+		projects := &importProjects{s: s, resolved: map[string]int64{}}
 		for i, b := range bundles {
-			outcome, err := s.importBundle(ctx, tx, b)
+			outcome, err := s.importBundle(ctx, tx, b, projects)
 			if err != nil {
 				return fmt.Errorf("bundle %d (%s): %w", i, b.Conversation.UID, err)
 			}
@@ -151,7 +157,7 @@ const (
 	importSkipped
 )
 
-func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (importOutcome, error) {
+func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle, projects *importProjects) (importOutcome, error) {
 	c := b.Conversation
 	outcome := importAdded
 	var existing int64
@@ -191,6 +197,12 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle) (importO
 	if err != nil {
 		return 0, err
 	}
+	// Database IDs of another database mean nothing here: the project
+	// comes by its UID, and the assistant only by the name it had.
+	if c.ProjectID, err = projects.id(ctx, tx, b.Project); err != nil {
+		return 0, err
+	}
+	c.AssistantID = 0
 	c.Title = strings.TrimSpace(c.Title)
 	if err := insertConversation(ctx, tx, &c, params); err != nil {
 		return 0, err

@@ -30,7 +30,8 @@ type ListOptions struct {
 }
 
 const conversationColumns = `id, uid, title, title_is_auto, created_at, updated_at, pinned, archived,
-	endpoint_id, model, system_prompt, params, draft, context_choice`
+	endpoint_id, model, system_prompt, params, draft, context_choice,
+	coalesce(project_id, 0), coalesce(assistant_id, 0), assistant_name`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -38,7 +39,8 @@ func scanConversation(row rowScanner) (Conversation, error) {
 	var c Conversation
 	var params string
 	err := row.Scan(&c.ID, &c.UID, &c.Title, &c.TitleIsAuto, &c.CreatedAt, &c.UpdatedAt,
-		&c.Pinned, &c.Archived, &c.EndpointID, &c.Model, &c.SystemPrompt, &params, &c.Draft, &c.ContextChoice)
+		&c.Pinned, &c.Archived, &c.EndpointID, &c.Model, &c.SystemPrompt, &params, &c.Draft, &c.ContextChoice,
+		&c.ProjectID, &c.AssistantID, &c.AssistantName)
 	if err != nil {
 		return c, err
 	}
@@ -86,7 +88,15 @@ func (s *Store) CreateConversation(ctx context.Context, c Conversation) (Convers
 	}
 	now := s.now()
 	c.CreatedAt, c.UpdatedAt = now, now
-	err = insertConversation(ctx, s.write, &c, params)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// A chat never lands in a deleted project, where no list shows it.
+		if c.ProjectID != 0 {
+			if err := requireLiveProject(ctx, tx, c.ProjectID); err != nil {
+				return err
+			}
+		}
+		return insertConversation(ctx, tx, &c, params)
+	})
 	if err != nil {
 		return Conversation{}, fmt.Errorf("store: create conversation: %w", err)
 	}
@@ -99,10 +109,12 @@ type queryRower interface {
 
 func insertConversation(ctx context.Context, q queryRower, c *Conversation, params string) error {
 	return q.QueryRowContext(ctx, `INSERT INTO conversations
-		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft, context_choice)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(uid, title, title_is_auto, created_at, updated_at, pinned, archived, endpoint_id, model, system_prompt, params, draft, context_choice,
+		 project_id, assistant_id, assistant_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.UID, c.Title, c.TitleIsAuto, c.CreatedAt, c.UpdatedAt, c.Pinned, c.Archived,
-		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft, c.ContextChoice).Scan(&c.ID)
+		c.EndpointID, c.Model, c.SystemPrompt, params, c.Draft, c.ContextChoice,
+		nullID(c.ProjectID), nullID(c.AssistantID), c.AssistantName).Scan(&c.ID)
 }
 
 // GetConversation returns a conversation, or [ErrNotFound] if it does not
@@ -249,25 +261,42 @@ func (s *Store) DeleteConversation(ctx context.Context, id int64) error {
 	return s.updateConversation(ctx, id, "deleted_at = ?", s.now())
 }
 
-// RestoreConversation undoes [Store.DeleteConversation].
+// RestoreConversation undoes [Store.DeleteConversation]. A conversation
+// whose project has been deleted meanwhile comes back outside any project,
+// where the sidebar shows it.
 func (s *Store) RestoreConversation(ctx context.Context, id int64) error {
 	res, err := s.write.ExecContext(ctx,
-		`UPDATE conversations SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL`, id)
+		`UPDATE conversations SET deleted_at = NULL,
+			project_id = (SELECT p.id FROM projects p WHERE p.id = conversations.project_id AND p.deleted_at IS NULL)
+		WHERE id = ? AND deleted_at IS NOT NULL`, id)
 	return requireOneRow(res, err, "deleted conversation", id)
 }
 
-// PurgeDeleted removes for good the conversations deleted at least olderThan
-// ago, with their messages, and returns how many it removed.
+// PurgeDeleted removes for good the conversations deleted at least
+// olderThan ago, with their messages, and the projects and assistants
+// deleted as long ago, in one transaction, and returns how many
+// conversations it removed. Chats that name a purged assistant keep its
+// name.
 func (s *Store) PurgeDeleted(ctx context.Context, olderThan time.Duration) (int, error) {
 	if olderThan < 0 {
 		return 0, invalid("olderThan must not be negative")
 	}
-	res, err := s.write.ExecContext(ctx,
-		`DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?`,
-		s.now()-olderThan.Milliseconds())
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
+	cutoff := s.now() - olderThan.Milliseconds()
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?`, cutoff)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		for _, table := range []string{"projects", "assistants"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE deleted_at IS NOT NULL AND deleted_at <= ?`, cutoff); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	return int(n), err
 }

@@ -115,7 +115,7 @@ func (s *Store) readBundle(ctx context.Context, id int64) (Bundle, error) {
 }
 
 // bundleIn reads one live conversation and its messages, with their images'
-// bytes, within tx.
+// bytes, and its project, within tx.
 func (s *Store) bundleIn(ctx context.Context, tx *sql.Tx, id int64) (Bundle, error) {
 	c, err := scanConversation(tx.QueryRowContext(ctx,
 		`SELECT `+conversationColumns+` FROM conversations WHERE id = ? AND deleted_at IS NULL`, id))
@@ -130,5 +130,9 @@ func (s *Store) bundleIn(ctx context.Context, tx *sql.Tx, id int64) (Bundle, err
 	if err != nil {
 		return Bundle{}, err
 	}
-	return Bundle{Conversation: c, Messages: messages}, nil
+	project, err := bundleProject(ctx, tx, c)
+	if err != nil {
+		return Bundle{}, err
+	}
+	return Bundle{Conversation: c, Messages: messages, Project: project}, nil
 }

@@ -156,6 +156,15 @@ func TestMigrationsReachContextWindow(t *testing.T) {
 	}
 }
 
+// TestMigrationsReachProjects makes sure TestMigrateFromEveryVersion covers
+// the step to version 16 (projects and assistants) from populated
+// databases of every earlier version.
+func TestMigrationsReachProjects(t *testing.T) {
+	if SchemaVersion() < 16 {
+		t.Fatalf("SchemaVersion() = %d, want at least 16", SchemaVersion())
+	}
+}
+
 // TestAppStateMigrationSurvivesOddSettings: a settings document that is not
 // JSON, or holds the old values as other types, does not stop Brook from
 // opening; only text values move.
@@ -236,6 +245,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			}
 			checkReasoningColumns(t, s)
 			checkContextWindowColumns(t, s, k)
+			checkProjectColumns(t, s, k)
 
 			// The migrated database is fully usable.
 			c, err := s.CreateConversation(ctx, Conversation{Title: "after migration"})
@@ -649,6 +659,65 @@ func checkContextWindowColumns(t *testing.T, s *Store, k int) {
 	got, err := s.GetMessage(ctx, a.ID)
 	if err != nil || got.PromptTokens != 120 || got.PromptEstimate != 100 || got.ContextLeftOut != 3 {
 		t.Fatalf("finished answer = %+v, %v", got, err)
+	}
+	if err := s.DeleteConversation(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkProjectColumns checks version 16 on a migrated database: migrated
+// conversations are outside any project and from no assistant; they move
+// into a project, are listed and searched there, and a conversation starts
+// from an assistant.
+func checkProjectColumns(t *testing.T, s *Store, k int) {
+	t.Helper()
+	ctx := context.Background()
+	outside, err := s.ProjectConversations(ctx, 0, ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.ListConversations(ctx, ListOptions{})
+	if err != nil || len(outside) != len(all) {
+		t.Fatalf("outside any project %d, all %d, %v", len(outside), len(all), err)
+	}
+	for _, c := range outside {
+		if c.ProjectID != 0 || c.AssistantID != 0 || c.AssistantName != "" {
+			t.Fatalf("migrated conversation %+v", c)
+		}
+	}
+	p, err := s.CreateProject(ctx, Project{Name: "Japan", Instructions: "Answer in Japanese."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k >= 1 {
+		if n, err := s.MoveToProject(ctx, []int64{1}, p.ID); err != nil || n != 1 {
+			t.Fatalf("MoveToProject = %d, %v", n, err)
+		}
+		in, err := s.ProjectConversations(ctx, p.ID, ListOptions{})
+		if err != nil || len(in) != 1 || in[0].ID != 1 || in[0].Title != "Tokyo trip" || in[0].ProjectID != p.ID {
+			t.Fatalf("project's conversations = %+v, %v", in, err)
+		}
+		hits, err := s.SearchProject(ctx, p.ID, "東京タワー", 50)
+		if err != nil || len(hits) != 2 {
+			t.Fatalf("SearchProject = %+v, %v", hits, err)
+		}
+		if hits, err := s.SearchProject(ctx, p.ID, "foo_bar()", 50); err != nil || len(hits) != 0 {
+			t.Fatalf("SearchProject found another project's messages: %+v, %v", hits, err)
+		}
+		if _, err := s.DeleteProject(ctx, p.ID, MoveChatsOut); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := s.GetConversation(ctx, 1); err != nil || c.ProjectID != 0 {
+			t.Fatalf("after deleting its project: %+v, %v", c, err)
+		}
+	}
+	a, err := s.CreateAssistant(ctx, Assistant{Name: "Tutor", Instructions: "Teach.", FirstMessage: "What shall we learn?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.StartFromAssistant(ctx, a.ID, 0)
+	if err != nil || c.AssistantID != a.ID || c.AssistantName != "Tutor" || c.SystemPrompt != "Teach." {
+		t.Fatalf("StartFromAssistant = %+v, %v", c, err)
 	}
 	if err := s.DeleteConversation(ctx, c.ID); err != nil {
 		t.Fatal(err)

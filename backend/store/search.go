@@ -54,6 +54,51 @@ const (
 // "猫") scans the most recent 50,000 messages instead, newest first, with
 // Rank 0.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchHit, error) {
+	return s.search(ctx, query, limit, searchScope{})
+}
+
+// SearchProject is [Store.Search] limited to the live conversations of
+// project projectID, or with projectID 0 to those outside any project. A
+// query of only short words scans the scope's most recent 50,000 messages.
+func (s *Store) SearchProject(ctx context.Context, projectID int64, query string, limit int) ([]SearchHit, error) {
+	return s.search(ctx, query, limit, searchScope{limited: true, project: projectID})
+}
+
+// searchScope limits a search to one project's conversations (or to those
+// outside any project) when limited is set.
+type searchScope struct {
+	limited bool
+	project int64
+}
+
+// filter is the SQL condition on the conversation c that keeps a hit in
+// scope, and its arguments. Documents' hits use it: they are few, and
+// checking each one's conversation is cheaper than building a set.
+func (sc searchScope) filter() (string, []any) {
+	if !sc.limited {
+		return "", nil
+	}
+	return ` AND c.project_id IS ?`, []any{nullID(sc.project)}
+}
+
+// scopedMessages is a subquery of the IDs of the messages in scope (the
+// newest limit of them, or all when limit is 0) and its arguments. The
+// index search tests its matches against it as a set, built once from the
+// covering indexes conversations_by_project and messages_by_conversation:
+// looking up each match's message and conversation in their tables costs
+// about three times as much per match, and a small or old project leaves
+// many matches to go through.
+func (sc searchScope) scopedMessages(limit int) (string, []any) {
+	query := `SELECT sm.id FROM conversations sc JOIN messages sm ON sm.conversation_id = sc.id
+		WHERE sc.project_id IS ? AND sc.deleted_at IS NULL`
+	if limit == 0 {
+		return query, []any{nullID(sc.project)}
+	}
+	return query + ` ORDER BY sm.id DESC LIMIT ?`, []any{nullID(sc.project), limit}
+}
+
+// search is [Store.Search] within scope.
+func (s *Store) search(ctx context.Context, query string, limit int, scope searchScope) ([]SearchHit, error) {
 	if limit <= 0 || limit > maxSearchLimit {
 		limit = maxSearchLimit
 	}
@@ -67,9 +112,9 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchHi
 	}
 	switch {
 	case len(long) > 0:
-		return s.searchIndex(ctx, long, short, limit)
+		return s.searchIndex(ctx, long, short, limit, scope)
 	case len(short) > 0:
-		return s.searchRecent(ctx, short, limit)
+		return s.searchRecent(ctx, short, limit, scope)
 	}
 	return []SearchHit{}, nil
 }
@@ -92,13 +137,20 @@ type candidate struct {
 	content string
 }
 
-func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int) ([]SearchHit, error) {
+func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int, scope searchScope) ([]SearchHit, error) {
 	phrases := make([]string, len(long))
 	for i, word := range long {
 		phrases[i] = ftsPhrase(word)
 	}
 	match := strings.Join(phrases, " ")
 	args := []any{match}
+	inScope := ""
+	if scope.limited {
+		// The unary + keeps the set away from the index (see snippets).
+		subquery, scopeArgs := scope.scopedMessages(0)
+		inScope = ` AND +messages_fts.rowid IN (` + subquery + `)`
+		args = append(args, scopeArgs...)
+	}
 	var extra strings.Builder
 	for _, word := range short {
 		extra.WriteString(` AND m.content LIKE ? ESCAPE '\'`)
@@ -112,7 +164,7 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 		FROM messages_fts
 		JOIN messages m ON m.id = messages_fts.rowid
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE messages_fts MATCH ? AND c.deleted_at IS NULL`+extra.String()+`
+		WHERE messages_fts MATCH ? AND c.deleted_at IS NULL`+inScope+extra.String()+`
 		ORDER BY messages_fts.rowid DESC
 		LIMIT ?`, args...)
 	if err != nil {
@@ -151,7 +203,7 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 	if len(hits) >= limit {
 		return hits, nil
 	}
-	inDocuments, err := s.searchDocuments(ctx, match, short, limit-len(hits))
+	inDocuments, err := s.searchDocuments(ctx, match, short, limit-len(hits), scope)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +214,9 @@ func (s *Store) searchIndex(ctx context.Context, long, short []string, limit int
 // (the FTS match of the long ones, LIKE for the short ones), best first by
 // FTS5's BM25, as hits on the message that carries each, naming the file.
 // They follow the hits in messages' own text.
-func (s *Store) searchDocuments(ctx context.Context, match string, short []string, limit int) ([]SearchHit, error) {
-	args := []any{markStart, markEnd, snippetTokens, match}
+func (s *Store) searchDocuments(ctx context.Context, match string, short []string, limit int, scope searchScope) ([]SearchHit, error) {
+	inScope, scopeArgs := scope.filter()
+	args := append([]any{markStart, markEnd, snippetTokens, match}, scopeArgs...)
 	var extra strings.Builder
 	for _, word := range short {
 		extra.WriteString(` AND d.text LIKE ? ESCAPE '\'`)
@@ -178,7 +231,7 @@ func (s *Store) searchDocuments(ctx context.Context, match string, short []strin
 		JOIN message_documents md ON md.document_id = d.id
 		JOIN messages m ON m.id = md.message_id
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE documents_fts MATCH ? AND c.deleted_at IS NULL`+extra.String()+`
+		WHERE documents_fts MATCH ? AND c.deleted_at IS NULL`+inScope+extra.String()+`
 		ORDER BY bm25(documents_fts), m.id DESC
 		LIMIT ?`, args...)
 	if err != nil {
@@ -309,9 +362,15 @@ func markedHTML(text string) string {
 	return strings.NewReplacer(markStart, "<mark>", markEnd, "</mark>").Replace(escaped)
 }
 
-func (s *Store) searchRecent(ctx context.Context, words []string, limit int) ([]SearchHit, error) {
-	var where strings.Builder
+func (s *Store) searchRecent(ctx context.Context, words []string, limit int, scope searchScope) ([]SearchHit, error) {
+	// The most recent messages of all, or of the scope.
+	recent := `m.id > (SELECT coalesce(max(id), 0) FROM messages) - ?`
 	args := []any{shortQueryScan}
+	if scope.limited {
+		subquery, scopeArgs := scope.scopedMessages(shortQueryScan)
+		recent, args = `m.id IN (`+subquery+`)`, scopeArgs
+	}
+	var where strings.Builder
 	for _, word := range words {
 		where.WriteString(` AND m.content LIKE ? ESCAPE '\'`)
 		args = append(args, likePattern(word))
@@ -321,7 +380,7 @@ func (s *Store) searchRecent(ctx context.Context, words []string, limit int) ([]
 		SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, m.content
 		FROM messages m
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE m.id > (SELECT coalesce(max(id), 0) FROM messages) - ?
+		WHERE `+recent+`
 		  AND m.state <> 'streaming' AND c.deleted_at IS NULL`+where.String()+`
 		ORDER BY m.id DESC
 		LIMIT ?`, args...)

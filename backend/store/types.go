@@ -57,6 +57,14 @@ type Conversation struct {
 	// ContextChoice is what the conversation does when it no longer fits
 	// its model's context window: one of contextwindow.Choice's values.
 	ContextChoice string `json:"contextChoice,omitempty"`
+	// ProjectID is the project the conversation belongs to, 0 for none.
+	ProjectID int64 `json:"projectId,omitempty"`
+	// AssistantID is the assistant the conversation was started from: 0
+	// for none, or when that assistant has been purged.
+	AssistantID int64 `json:"assistantId,omitempty"`
+	// AssistantName is the assistant's name when the conversation began;
+	// renaming or changing the assistant later never changes it.
+	AssistantName string `json:"assistantName,omitempty"`
 }
 
 // Message is one turn of a [Conversation]. Answer statistics are zero on user messages.
@@ -199,6 +207,22 @@ type SearchHit struct {
 type Bundle struct {
 	Conversation Conversation `json:"conversation"`
 	Messages     []Message    `json:"messages"`
+	// Project is the conversation's project, nil when it is in none.
+	Project *BundleProject `json:"project,omitempty"`
+}
+
+// BundleProject is a conversation's project as an export carries it: its
+// identity across databases (UID) and everything the user chose of it,
+// without database IDs or the sidebar's order.
+type BundleProject struct {
+	UID          string `json:"uid"`
+	Name         string `json:"name"`
+	Colour       string `json:"colour,omitempty"`
+	Emoji        string `json:"emoji,omitempty"`
+	Instructions string `json:"instructions,omitempty"`
+	EndpointID   string `json:"endpointId,omitempty"`
+	Model        string `json:"model,omitempty"`
+	Params       Params `json:"params"`
 }
 
 // ImportResult says what an import did.

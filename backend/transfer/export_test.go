@@ -150,6 +150,8 @@ func TestJSONRoundTrip(t *testing.T) {
 	// Database IDs are the only thing not carried over: the store assigns new ones.
 	for i := range want {
 		want[i].Conversation.ID = 0
+		// The project comes by its UID, the assistant by its name.
+		want[i].Conversation.ProjectID, want[i].Conversation.AssistantID = 0, 0
 		for j := range want[i].Messages {
 			want[i].Messages[j].ID = 0
 			want[i].Messages[j].ConversationID = 0

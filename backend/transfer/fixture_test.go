@@ -45,7 +45,13 @@ func fixtureBundles() []store.Bundle {
 				SystemPrompt:  "You are a concise Go expert.\nAnswer with code first.",
 				Params:        store.Params{Temperature: ptr(0.7), ContextLength: 8192, MaxTokens: 1024, Think: "high"},
 				Draft:         "And what about *stable* sorting?",
+				ProjectID:     3,
+				AssistantID:   4,
+				AssistantName: "Go mentor <gopher>",
 			},
+			Project: &store.BundleProject{UID: "0193a4c2-7d1e-7c3a-9f00-0000000000p1", Name: "Go & \"generics\" 🐹",
+				Colour: "#00add8", Emoji: "🐹", Instructions: "Prefer the standard library.\nExplain trade-offs.",
+				EndpointID: "ep-local-ollama", Model: "qwen2.5-coder:7b", Params: store.Params{Temperature: ptr(0.2), Think: "low"}},
 			Messages: []store.Message{
 				{
 					ID: 101, UID: "0193a4c2-7d1e-7c3a-9f00-000000000101", ConversationID: 7,

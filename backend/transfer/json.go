@@ -139,7 +139,13 @@ func validateBrook(b *store.Bundle, index, version int) error {
 	if c.UpdatedAt == 0 {
 		c.UpdatedAt = c.CreatedAt
 	}
-	c.ID = 0
+	// A project comes by its UID and an assistant by its name alone.
+	c.ID, c.ProjectID, c.AssistantID = 0, 0, 0
+	if b.Project != nil {
+		if err := b.Project.Check(); err != nil {
+			return fmt.Errorf("%s: %w: %v", where, ErrInvalid, strings.TrimPrefix(err.Error(), "store: "))
+		}
+	}
 	if strings.TrimSpace(c.UID) == "" {
 		c.UID = contentUID(b)
 	}

@@ -226,7 +226,7 @@ func TestReasoningRoundTripsThroughImport(t *testing.T) {
 	for _, b := range want {
 		again = append(again, order[b.Conversation.UID])
 	}
-	ids := regexp.MustCompile(`\n\s*"(?:id|conversationId|messageId|parentId)": \d+,`)
+	ids := regexp.MustCompile(`\n\s*"(?:id|conversationId|messageId|parentId|projectId|assistantId)": \d+,`)
 	a, b := ids.ReplaceAll(first, nil), ids.ReplaceAll(export(t, FormatJSON, again), nil)
 	if !bytes.Equal(a, b) {
 		t.Errorf("export after import differs:\n%s\nwant:\n%s", b, a)

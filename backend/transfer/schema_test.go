@@ -78,7 +78,8 @@ func TestExportMatchesSchema(t *testing.T) {
 	// schema describes: check that the interesting fields are there.
 	for _, field := range []string{`"parentUid"`, `"shownAt"`, `"images"`, `"documents"`, `"reasoning"`,
 		`"thinkingMs"`, `"state": "interrupted"`, `"state": "streaming"`, `"state": "stopped"`, `"state": "failed"`,
-		`"systemPrompt": "You`, `"pinned": true`, `"archived": true`, `"think"`, `"contextChoice"`, `"messages": []`} {
+		`"systemPrompt": "You`, `"pinned": true`, `"archived": true`, `"think"`, `"contextChoice"`, `"messages": []`,
+		`"project": {`, `"instructions": "You help`, `"assistantName": "Tutor"`} {
 		if !bytes.Contains(data, []byte(field)) {
 			t.Errorf("the export has no %s", field)
 		}
@@ -273,6 +274,11 @@ func TestSchemaRefusesBrokenExports(t *testing.T) {
 		{"document text missing", func(d map[string]any) { delete(documentOf(d), "text") }},
 		{"a document of an unknown kind", func(d map[string]any) { documentOf(d)["kind"] = "xlsx" }},
 		{"document bytes as numbers", func(d map[string]any) { documentOf(d)["data"] = []any{1, 2} }},
+		{"a project without a uid", func(d map[string]any) { delete(projectOf(d), "uid") }},
+		{"a project with a blank name", func(d map[string]any) { projectOf(d)["name"] = "  " }},
+		{"a project's colour by name", func(d map[string]any) { projectOf(d)["colour"] = "blue" }},
+		{"an unknown project field", func(d map[string]any) { projectOf(d)["sortOrder"] = 3 }},
+		{"assistantName as a number", func(d map[string]any) { conv(d, lease)["assistantName"] = 7 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var doc map[string]any
@@ -311,6 +317,11 @@ const (
 	kyoto = "Trip to Kyoto"
 	lease = "Reading the lease"
 )
+
+// projectOf returns the project of the lease in the decoded export d.
+func projectOf(d map[string]any) map[string]any {
+	return bundle(d, lease)["project"].(map[string]any)
+}
 
 // bundle returns the conversation titled title of the decoded export d.
 func bundle(d map[string]any, title string) map[string]any {

@@ -119,6 +119,21 @@ func populatedStore(t *testing.T) *store.Store {
 		State: store.StateStreaming, EndpointID: stream.EndpointID, Model: stream.Model, Run: 1})
 	must(s.CheckpointAnswer(ctx, live.ID, 1, "静かな雨", "Five syllables first."))
 
+	// A project holding the lease and a conversation started from an
+	// assistant, which opened it with its first message.
+	thesis, err := s.CreateProject(ctx, store.Project{Name: "Thesis", Colour: "#2a7ab0", Emoji: "🌊",
+		Instructions: "You help with a thesis on rivers.", EndpointID: "ollama-local", Model: "qwen3:8b",
+		Params: store.Params{Think: "low"}})
+	must(err)
+	_, err = s.MoveToProject(ctx, []int64{lease.ID}, thesis.ID)
+	must(err)
+	tutor, err := s.CreateAssistant(ctx, store.Assistant{Name: "Tutor", Instructions: "Ask one question at a time.",
+		FirstMessage: "What are we studying today?"})
+	must(err)
+	tutored, err := s.StartFromAssistant(ctx, tutor.ID, thesis.ID)
+	must(err)
+	add(store.Message{ConversationID: tutored.ID, Role: store.RoleUser, Content: "Meanders."})
+
 	// A conversation with nothing in it yet.
 	conversation(store.Conversation{Title: "New conversation"})
 	return s
