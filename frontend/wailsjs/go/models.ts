@@ -350,6 +350,9 @@ export namespace store {
 	    params: Params;
 	    draft: string;
 	    contextChoice?: string;
+	    projectId?: number;
+	    assistantId?: number;
+	    assistantName?: string;
 	}
 	export interface Document {
 	    id: number;
