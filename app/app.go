@@ -109,7 +109,7 @@ func Run(assets embed.FS, icon []byte) error {
 		MinHeight:          window.MinHeight,
 		SingleInstanceLock: a.singleInstance(),
 		BackgroundColour:   &options.RGBA{R: 250, G: 250, B: 249, A: 255},
-		AssetServer:        &assetserver.Options{Assets: webassets.Gunzip(dist)},
+		AssetServer:        &assetserver.Options{Assets: webassets.Gunzip(dist), Handler: testHooks.assets},
 		OnStartup:          a.startup,
 		OnShutdown:         a.shutdown,
 		OnDomReady:         a.domReady,

@@ -1,5 +1,7 @@
 package app
 
+import "net/http"
+
 // The services are bound to the UI as window.go.app.<Service>.<Method>. Each
 // method checks the backend started and checks its arguments with
 // backend/guard (ids, sizes, text, URLs, paths, enum values), returning
@@ -20,6 +22,10 @@ type hooks struct {
 	services   func(a *App) []any
 	exportDir  func() string
 	importFile func() string
+	// assets serves files a test scenario needs beside the UI's own (axe-core
+	// for the accessibility audit), so that none of them is in the release
+	// binary; nil in the release build.
+	assets http.Handler
 }
 
 var testHooks = hooks{

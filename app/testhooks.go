@@ -4,6 +4,7 @@ package app
 
 import (
 	"errors"
+	"net/http"
 	"os"
 	"strings"
 
@@ -20,7 +21,24 @@ func init() {
 		services:   func(a *App) []any { return []any{&TestService{a}} },
 		exportDir:  func() string { return os.Getenv("BROOK_TEST_EXPORT_DIR") },
 		importFile: func() string { return os.Getenv("BROOK_TEST_IMPORT_FILE") },
+		assets:     http.HandlerFunc(serveTestAsset),
 	}
+}
+
+// axePath is where the window finds axe-core for the accessibility audit.
+const axePath = "/test/axe.min.js"
+
+// serveTestAsset serves axe-core from the file BROOK_TEST_AXE names (the
+// e2e harness points it at frontend/node_modules): a test build reads it
+// from disk, so the release binary carries none of it.
+func serveTestAsset(w http.ResponseWriter, r *http.Request) {
+	file := os.Getenv("BROOK_TEST_AXE")
+	if r.URL.Path != axePath || file == "" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/javascript")
+	http.ServeFile(w, r, file)
 }
 
 // Scenario names the end-to-end scenario the UI should run, or "".

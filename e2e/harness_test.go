@@ -20,6 +20,10 @@ import (
 	_ "modernc.org/sqlite"
 )
 
+// axeScript is axe-core as npm installed it: a test build serves it to the
+// window for the accessibility audit (app/testhooks.go); no build embeds it.
+var axeScript, _ = filepath.Abs(filepath.Join("..", "frontend", "node_modules", "axe-core", "axe.min.js"))
+
 var (
 	brookBin  = os.Getenv("BROOK_BIN")
 	artifacts = os.Getenv("BROOK_ARTIFACTS")
@@ -114,7 +118,7 @@ func start(t *testing.T, l launch) *brook {
 		name, _, _ := strings.Cut(l.scenario, ":")
 		b.report = filepath.Join(l.dataHome, "report-"+name+".json")
 		os.Remove(b.report) // a report from an earlier launch in this folder is not this one's
-		b.cmd.Env = append(b.cmd.Env, "BROOK_TEST_SCENARIO="+l.scenario, "BROOK_TEST_REPORT="+b.report)
+		b.cmd.Env = append(b.cmd.Env, "BROOK_TEST_SCENARIO="+l.scenario, "BROOK_TEST_REPORT="+b.report, "BROOK_TEST_AXE="+axeScript)
 	}
 	if l.exportDir != "" {
 		b.cmd.Env = append(b.cmd.Env, "BROOK_TEST_EXPORT_DIR="+l.exportDir)
