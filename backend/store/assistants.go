@@ -122,19 +122,7 @@ func getAssistant(ctx context.Context, q queryRower, id int64) (Assistant, error
 func (s *Store) ListAssistants(ctx context.Context) ([]Assistant, error) {
 	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+assistantColumns+` FROM assistants WHERE deleted_at IS NULL ORDER BY lower(name), id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Assistant{}
-	for rows.Next() {
-		a, err := scanAssistant(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanAssistant)
 }
 
 // UpdateAssistant sets everything of the live assistant a.ID but its UID

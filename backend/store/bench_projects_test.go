@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 )
@@ -17,7 +14,7 @@ import (
 // across 50 projects, one of them (the first) holding 2,000 conversations,
 // the other 49 holding 160 each and 160 outside any project; and 20
 // assistants. It is cached in os.TempDir() like the main benchmark
-// database (see benchDatabaseName), under its own name.
+// database (see cachedBenchDB), under its own name.
 const (
 	projectsBenchChats       = 10_000
 	projectsBenchProjects    = 50
@@ -30,43 +27,9 @@ const (
 	projectsBenchSidebarPage = 50
 )
 
-var (
-	projectsBenchOnce sync.Once
-	projectsBenchPath string
-	projectsBenchErr  error
-)
+var projectsBenchDB = &cachedBenchDB{prefix: "brook-bench-projects", generator: projectsBenchGenerator, generate: generateProjectsBench}
 
-func projectsBenchDatabase(b testing.TB) string {
-	b.Helper()
-	projectsBenchOnce.Do(func() {
-		digest := sha256.New()
-		list, _ := loadMigrations()
-		for _, m := range list {
-			digest.Write([]byte(m.sql))
-		}
-		digest.Write([]byte(projectsBenchGenerator))
-		projectsBenchPath = filepath.Join(os.TempDir(),
-			fmt.Sprintf("brook-bench-projects-%d-%x.db", SchemaVersion(), digest.Sum(nil)[:4]))
-		if fileExists(projectsBenchPath) {
-			return
-		}
-		projectsBenchErr = generateProjectsBench(projectsBenchPath)
-	})
-	if projectsBenchErr != nil {
-		b.Fatal(projectsBenchErr)
-	}
-	return projectsBenchPath
-}
-
-func openProjectsBench(b *testing.B) *Store {
-	b.Helper()
-	s, err := Open(projectsBenchDatabase(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
-}
+func openProjectsBench(b *testing.B) *Store { return projectsBenchDB.open(b) }
 
 // projectOfChat is the project (1-based, 0 for none) of the i-th
 // conversation (0-based): the first 2,000 in project 1, then 160 for each

@@ -34,50 +34,63 @@ const (
 	benchGenerator = "v2"
 )
 
-// benchDatabaseName is the cache file name of the benchmark database.
-func benchDatabaseName() string {
+// cachedBenchDB is a benchmark database generated once and kept in the
+// temporary folder between runs, under a name that changes with the
+// migrations and the generator, so a stale one is never read.
+type cachedBenchDB struct {
+	prefix    string // "brook-bench"
+	generator string // names the generator; change it when the generated data changes
+	generate  func(path string) error
+
+	once sync.Once
+	path string
+	err  error
+}
+
+// fileName is the cache file name of the database.
+func (c *cachedBenchDB) fileName() string {
 	digest := sha256.New()
 	list, _ := loadMigrations()
 	for _, m := range list {
 		digest.Write([]byte(m.sql))
 	}
-	digest.Write([]byte(benchGenerator))
-	return fmt.Sprintf("brook-bench-%d-%x.db", SchemaVersion(), digest.Sum(nil)[:4])
+	digest.Write([]byte(c.generator))
+	return fmt.Sprintf("%s-%d-%x.db", c.prefix, SchemaVersion(), digest.Sum(nil)[:4])
 }
 
-var (
-	benchOnce sync.Once
-	benchPath string
-	benchErr  error
-)
-
-// BenchDatabase is benchDatabase for the tests of package store_test.
-func BenchDatabase(tb testing.TB) string { return benchDatabase(tb) }
-
-func benchDatabase(b testing.TB) string {
-	b.Helper()
-	benchOnce.Do(func() {
-		benchPath = filepath.Join(os.TempDir(), benchDatabaseName())
-		if fileExists(benchPath) {
+// get returns the database's path, generating it first if it is not cached.
+func (c *cachedBenchDB) get(tb testing.TB) string {
+	tb.Helper()
+	c.once.Do(func() {
+		c.path = filepath.Join(os.TempDir(), c.fileName())
+		if fileExists(c.path) {
 			return
 		}
-		benchErr = generateBenchDatabase(benchPath)
+		c.err = c.generate(c.path)
 	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	if c.err != nil {
+		tb.Fatal(c.err)
 	}
-	return benchPath
+	return c.path
 }
 
-func openBenchStore(b *testing.B) *Store {
+// open opens the database for one benchmark.
+func (c *cachedBenchDB) open(b *testing.B) *Store {
 	b.Helper()
-	s, err := Open(benchDatabase(b))
+	s, err := Open(c.get(b))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
 	return s
 }
+
+var benchDB = &cachedBenchDB{prefix: "brook-bench", generator: benchGenerator, generate: generateBenchDatabase}
+
+// BenchDatabase is the benchmark database, for the tests of package store_test.
+func BenchDatabase(tb testing.TB) string { return benchDB.get(tb) }
+
+func openBenchStore(b *testing.B) *Store { return benchDB.open(b) }
 
 // generateBenchDatabase writes the benchmark database under a temporary name
 // in large transactions with prepared statements, and renames it when done,

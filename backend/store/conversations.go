@@ -35,6 +35,24 @@ const conversationColumns = `id, uid, title, title_is_auto, created_at, updated_
 
 type rowScanner interface{ Scan(dest ...any) error }
 
+// collect reads every row a query returned with scan and closes them; no
+// rows is an empty list, not nil.
+func collect[T any](rows *sql.Rows, err error, scan func(rowScanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
+
 func scanConversation(row rowScanner) (Conversation, error) {
 	var c Conversation
 	var params string
@@ -139,19 +157,7 @@ func (s *Store) ListConversations(ctx context.Context, opts ListOptions) ([]Conv
 		WHERE deleted_at IS NULL AND archived = ?
 		ORDER BY pinned DESC, updated_at DESC, id DESC
 		LIMIT ? OFFSET ?`, opts.Archived, limit, max(opts.Offset, 0))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Conversation{}
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanConversation)
 }
 
 // updateConversation sets columns of a live conversation.

@@ -159,19 +159,7 @@ func (s *Store) GetProject(ctx context.Context, id int64) (Project, error) {
 func (s *Store) ListProjects(ctx context.Context) ([]Project, error) {
 	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+projectColumns+` FROM projects WHERE deleted_at IS NULL ORDER BY sort_order, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Project{}
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanProject)
 }
 
 // RenameProject gives a live project a new name.
@@ -380,19 +368,7 @@ func (s *Store) ProjectConversations(ctx context.Context, projectID int64, opts 
 		WHERE project_id IS ? AND deleted_at IS NULL AND archived = ?
 		ORDER BY pinned DESC, updated_at DESC, id DESC
 		LIMIT ? OFFSET ?`, nullID(projectID), opts.Archived, limit, max(opts.Offset, 0))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Conversation{}
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanConversation)
 }
 
 // StartInProject creates a conversation in the live project projectID with

@@ -31,17 +31,5 @@ func (s *Store) ToResume(ctx context.Context) ([]Message, error) {
 		WHERE state = 'interrupted' AND end_reason = ? AND role = 'assistant'
 		  AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id AND c.deleted_at IS NULL)
 		ORDER BY id`, EndAppClosed)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanMessage)
 }
