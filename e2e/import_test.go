@@ -23,7 +23,6 @@ import (
 // conversation whose messages branched shows its versions (‹ 1 / 2 ›),
 // and the database holds the branches.
 func TestDropAnOpenWebUIExport(t *testing.T) {
-	source := dragSource(t)
 	fixture, err := os.ReadFile(filepath.Join("..", "backend", "transfer", "importers", "openwebui", "testdata", "all-chats.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +35,7 @@ func TestDropAnOpenWebUIExport(t *testing.T) {
 	defer srv.Close()
 
 	app := start(t, launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "import-drop:Branching chat"})
+	source := dragSource(t) // built while the window starts
 	// On the composer the drop is the composer's, as before Brook imported
 	// drops: WebKitGTK gives the page a file manager's drag as its URI.
 	app.waitMark("ready for the composer drop", 60*time.Second)
@@ -156,9 +156,6 @@ func (b *brook) waitMark(what string, timeout time.Duration) {
 // dragSource builds the GTK drag source (testdata/dragsource.c).
 func dragSource(t *testing.T) string {
 	t.Helper()
-	if brookBin == "" {
-		t.Skip("BROOK_BIN is not set: run `make test-e2e`, which builds Brook with its test hooks and runs these tests")
-	}
 	flags, err := exec.Command("pkg-config", "--cflags", "--libs", "gtk+-3.0").Output()
 	if err != nil {
 		t.Fatalf("pkg-config gtk+-3.0 (the Wails build needs libgtk-3-dev too): %v", err)
