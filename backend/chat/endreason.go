@@ -26,9 +26,10 @@ const (
 	EndAppClosed EndReason = store.EndAppClosed
 	// EndNoEndpoint is an answer whose endpoint was removed or turned off.
 	EndNoEndpoint EndReason = "no_endpoint"
-	// EndImages is an answer whose conversation's images, documents or
-	// project instructions could not be read.
-	EndImages EndReason = "images"
+	// EndUnreadable is an answer whose conversation's images, documents or
+	// project instructions could not be read. It is stored as "images", the
+	// name it had when pictures were all it covered.
+	EndUnreadable EndReason = "images"
 	// EndRefused is an answer the server refused to give.
 	EndRefused EndReason = "refused"
 )

@@ -18,7 +18,7 @@ func TestEndReasonsKeepTheirStoredValues(t *testing.T) {
 		EndUserStop:   "user_stop",
 		EndAppClosed:  "app_closed",
 		EndNoEndpoint: "no_endpoint",
-		EndImages:     "images",
+		EndUnreadable: "images",
 		EndRefused:    "refused",
 	} {
 		if string(reason) != stored {

@@ -138,17 +138,17 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	}
 	images, err := e.historyImages(active.ctx, conv.ID, history)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's images: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not read the conversation's images: "+err.Error()
 		return keepPartial(final)
 	}
 	docs, err := e.historyDocuments(active.ctx, conv.ID, history)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the conversation's documents: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not read the conversation's documents: "+err.Error()
 		return keepPartial(final)
 	}
 	instructions, err := e.projectInstructions(active.ctx, conv)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndImages), "Brook could not read the project's instructions: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not read the project's instructions: "+err.Error()
 		return keepPartial(final)
 	}
 	server := e.profile(active.ctx, conv.EndpointID)
