@@ -67,6 +67,8 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "dark", pose: "answered", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
 		{name: "small-800x600", pose: "answered", script: demo, size: "800 600"},
 		{name: "zoom-200", pose: "zoomed", script: demo},
+		{name: "projects", pose: "projects", script: demo},
+		{name: "projects-dark", pose: "projects", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
 	}
 	audits := map[string]a11yReport{}
 	var audited []string
