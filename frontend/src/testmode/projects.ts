@@ -1,7 +1,9 @@
 // The projects pose, done as a user does it in the window: a chat outside
 // any project, a project made with the New project dialog, a chat started
 // in it by its menu and asked a question, and the first chat moved into the
-// project by its own menu ("projects=out" moves it out again after).
+// project by its own menu ("projects=out" moves it out again after;
+// "projects=dialog" ends with the New project dialog open, "projects=move"
+// with a chat's menu on its Move to project page, for their audits).
 import { $, $$, click, setValue, waitFor } from './dom';
 import { newChat, send, settled } from './steps';
 import { chat } from '../lib/state/chat.svelte';
@@ -51,4 +53,14 @@ export async function poseProjects(value: string): Promise<void> {
   }
   await waitFor(() => !$('project-dialog') && $$('conversation-item').length >= 2, 'the sidebar to settle');
   toasts.clear(); // the "Moved to" toasts would cover the composer in the picture
+  if (value === 'dialog') {
+    await click($('new-project'), 'New project');
+    const d = await waitFor(() => $('project-dialog'), 'the project dialog');
+    setValue($('project-name', d) as HTMLInputElement, 'Recipes');
+    setValue($('project-instructions', d) as HTMLTextAreaElement, 'Give quantities in grams.');
+  } else if (value === 'move') {
+    await click($('conversation-menu', item(loose)), 'the conversation menu');
+    await click(await waitFor(() => $('move-to-project', item(loose)), 'Move to project…'), 'Move to project…');
+    await waitFor(() => $('move-out', item(loose)), 'the projects to move to');
+  }
 }

@@ -167,6 +167,47 @@ export class ProjectStore {
     await this.loadAssistants();
     return '';
   }
+
+  /** Renames an assistant; returns Go's refusal in words, or '' when renamed. */
+  async renameAssistant(a: Assistant, name: string): Promise<string> {
+    try {
+      await api.AssistantService.Update({ ...$state.snapshot(a), name });
+    } catch (e) {
+      return errorText(e);
+    }
+    await this.loadAssistants();
+    return '';
+  }
+
+  async duplicateAssistant(id: number): Promise<void> {
+    try {
+      await api.AssistantService.Duplicate(id);
+    } catch (e) {
+      toasts.fail('Could not duplicate the assistant', e);
+      return;
+    }
+    await this.loadAssistants();
+  }
+
+  /** Deletes an assistant; the toast's Undo brings it back. Chats started from it keep its name. */
+  async deleteAssistant(a: Assistant): Promise<void> {
+    try {
+      await api.AssistantService.Delete(a.id);
+    } catch (e) {
+      toasts.fail('Could not delete the assistant', e);
+      return;
+    }
+    await this.loadAssistants();
+    const undo = async () => {
+      try {
+        await api.AssistantService.Restore(a.id);
+      } catch (e) {
+        toasts.fail('Could not restore the assistant', e);
+      }
+      await this.loadAssistants();
+    };
+    toasts.show(`Assistant “${a.name}” deleted.`, 'info', { label: 'Undo', run: () => void undo() }, 10000);
+  }
 }
 
 export const projects = new ProjectStore();
