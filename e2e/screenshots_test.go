@@ -67,6 +67,10 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "dark", pose: "answered", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
 		{name: "small-800x600", pose: "answered", script: demo, size: "800 600"},
 		{name: "zoom-200", pose: "zoomed", script: demo},
+		{name: "projects", pose: "projects", script: demo},
+		{name: "projects-dark", pose: "projects", script: demo, env: []string{"GTK_THEME=Adwaita:dark"}},
+		{name: "project-dialog", pose: "projects=dialog", script: demo},
+		{name: "move-to-project", pose: "projects=move", script: demo},
 	}
 	audits := map[string]a11yReport{}
 	var audited []string

@@ -5,17 +5,20 @@
 // calls it with no edit, and the fake (fake/) fails `npm run check` until it
 // has it too. A new service is one line in `bound`.
 import type { app, chat, conversations, endpoints, exchange, kind, localmodels, ollamaserver, selection, store } from '../../wailsjs/go/models';
+import * as AssistantService from '../../wailsjs/go/app/AssistantService';
 import * as ChatService from '../../wailsjs/go/app/ChatService';
 import * as ContextService from '../../wailsjs/go/app/ContextService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
 import * as ModelService from '../../wailsjs/go/app/ModelService';
 import * as OllamaServerService from '../../wailsjs/go/app/OllamaServerService';
+import * as ProjectService from '../../wailsjs/go/app/ProjectService';
 import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as SystemService from '../../wailsjs/go/app/SystemService';
 import * as TransferService from '../../wailsjs/go/app/TransferService';
 import type {
   AnswerSaved,
+  Assistant,
   ContextView,
   Conversation,
   ConversationView,
@@ -28,6 +31,7 @@ import type {
   Message,
   OllamaStatus,
   Params,
+  Project,
   ModelsOverview,
   ProbeResult,
   PullProgress,
@@ -40,12 +44,14 @@ import type { StreamEvent } from './stream/types';
 
 /** Every bound Go service, as Wails generates it. */
 export const bound = {
+  AssistantService,
   ChatService,
   ContextService,
   ConversationService,
   LocalModelsService,
   ModelService,
   OllamaServerService,
+  ProjectService,
   SettingsService,
   SystemService,
   TransferService,
@@ -57,6 +63,8 @@ type Narrowings = [
   [store.Message, Message],
   [store.Conversation, Conversation],
   [store.Params, Params],
+  [store.Project, Project],
+  [store.Assistant, Assistant],
   [store.Endpoint, Endpoint],
   [store.SearchHit, SearchHit],
   [store.Settings, Settings],

@@ -32,6 +32,12 @@ export type MessageImage = Omit<store.Image, 'data'>;
 export type MessageDocument = Omit<store.Document, 'data' | 'text'>;
 /** A document read in Go and waiting in the composer (ChatService.ReadDocument). */
 export type StagedDocument = documents.Info;
+/** A project: conversations grouped under shared instructions (sent before each one's own system prompt) and defaults. */
+export type Project = Narrowed<store.Project, { params: Params }>;
+/** What ProjectService.Delete did, for its undo: the chats it moved out, and how many went to the trash. */
+export type ProjectDeletion = store.ProjectDeletion;
+/** An assistant: a saved chat set-up a new conversation can start from. */
+export type Assistant = Narrowed<store.Assistant, { params: Params }>;
 export type Message = Narrowed<
   store.Message,
   { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[]; documents?: MessageDocument[] }

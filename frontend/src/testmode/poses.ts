@@ -5,12 +5,13 @@ import { message, newChat, ready, send, settled } from './steps';
 import { versionPoses } from './versions';
 import { ollamaPoses } from './ollamaScenarios';
 import { poseDocuments } from './documents';
+import { poseProjects } from './projects';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
 import { audit } from './a11y';
 import { zoom } from '../lib/state/zoom.svelte';
 
-const morePoses = { ...versionPoses, ...ollamaPoses };
+const morePoses: Record<string, (value: string) => Promise<unknown>> = { ...versionPoses, ...ollamaPoses, projects: poseProjects };
 
 /**
  * Arranges a state for a documentation screenshot and reports without

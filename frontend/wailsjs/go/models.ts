@@ -335,6 +335,18 @@ export namespace store {
 	    maxTokens?: number;
 	    think?: string;
 	}
+	export interface Assistant {
+	    id: number;
+	    uid: string;
+	    name: string;
+	    instructions?: string;
+	    endpointId?: string;
+	    model?: string;
+	    params: Params;
+	    firstMessage?: string;
+	    createdAt: number;
+	    updatedAt: number;
+	}
 	export interface Conversation {
 	    id: number;
 	    uid: string;
@@ -428,6 +440,24 @@ export namespace store {
 	    versions?: number[];
 	}
 	
+	export interface Project {
+	    id: number;
+	    uid: string;
+	    name: string;
+	    colour?: string;
+	    emoji?: string;
+	    instructions?: string;
+	    endpointId?: string;
+	    model?: string;
+	    params: Params;
+	    sortOrder: number;
+	    createdAt: number;
+	    updatedAt: number;
+	}
+	export interface ProjectDeletion {
+	    moved: number[];
+	    trashed: number;
+	}
 	export interface SearchHit {
 	    conversationId: number;
 	    conversationTitle: string;

@@ -14,6 +14,7 @@ import { FAKE_MEMORY, FAKE_SETTINGS, installed, ollamaStatus, pullProgress, surv
 import { fakeLocalModelsService } from './local';
 import { fakeOllamaServerService } from './ollamaServer';
 import { fakeConversationService } from './conversations';
+import { fakeAssistantService, fakeProjectService } from './projects';
 import { fakeModelService, fakeSettingsService } from './settings';
 import { fakeSystemService, fakeTestService } from './system';
 import { FAKE_IMPORT_PATH, fakeImportPreview, fakeTransferService } from './transfer';
@@ -21,6 +22,7 @@ import { FakeTree } from './tree';
 
 export * from './data';
 export { FAKE_IMPORT_PATH, fakeImportPreview } from './transfer';
+export { assistant, project } from './projects';
 export type { FakeApi, FakeCall } from './parts';
 export { FakeTree } from './tree';
 
@@ -53,6 +55,8 @@ function channel<T>() {
 function initialDb(init: Partial<FakeApi['db']>): FakeApi['db'] {
   return {
     conversations: init.conversations ?? [],
+    projects: init.projects ?? [],
+    assistants: init.assistants ?? [],
     messages: init.messages ?? [],
     settings: init.settings ?? structuredClone(FAKE_SETTINGS),
     models: init.models ?? [
@@ -157,12 +161,14 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   };
 
   const services: Services = {
+    AssistantService: fakeAssistantService(parts),
     ChatService: fakeChatService(parts),
     ContextService: fakeContextService(parts),
     ConversationService: fakeConversationService(parts),
     LocalModelsService: fakeLocalModelsService(parts),
     ModelService: fakeModelService(parts),
     OllamaServerService: fakeOllamaServerService(parts),
+    ProjectService: fakeProjectService(parts),
     SettingsService: fakeSettingsService(parts),
     SystemService: fakeSystemService(),
     TransferService: fakeTransferService(parts),

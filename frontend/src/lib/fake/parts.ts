@@ -3,6 +3,7 @@
 import type { BrookApi } from '../bound';
 import type {
   AnswerSaved,
+  Assistant,
   BackupInfo,
   Conversation,
   EndpointModels,
@@ -12,6 +13,7 @@ import type {
   MemoryFit,
   Message,
   OllamaStatus,
+  Project,
   PullProgress,
   QuitRequest,
   Settings,
@@ -32,6 +34,8 @@ export interface FakeCall {
 export interface FakeApi extends BrookApi {
   db: {
     conversations: Conversation[];
+    projects: Project[];
+    assistants: Assistant[];
     messages: Message[];
     settings: Settings;
     models: EndpointModels[];

@@ -58,6 +58,7 @@ export class ChatStore {
           this.current.titleIsAuto = cur.titleIsAuto;
           this.current.pinned = cur.pinned;
           this.current.archived = cur.archived;
+          this.current.projectId = cur.projectId;
         }
         break;
       }

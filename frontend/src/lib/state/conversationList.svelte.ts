@@ -2,7 +2,7 @@
 // conversation from the list: rename, pin, archive, delete (with Undo),
 // export (imports are importFlow's). The open conversation listens (onChange) to keep its
 // header in step.
-import { api, type Conversation, type ExportFormat } from '../api';
+import { api, type Conversation, type ExportFormat, type Project } from '../api';
 import { toasts } from './toasts.svelte';
 
 /** The newest conversations the sidebar lists. */
@@ -18,6 +18,8 @@ export type ListChange =
 
 export class ConversationListStore {
   items = $state<Conversation[]>([]);
+  /** The projects, in the sidebar's order; their chats are among items (projectId). */
+  projects = $state<Project[]>([]);
   showArchived = $state(false);
 
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -55,9 +57,13 @@ export class ConversationListStore {
   async refresh(): Promise<void> {
     const seq = ++this.seq;
     try {
-      const list = await api.ConversationService.List(this.showArchived, LIST_LIMIT, 0);
+      const [list, projects] = await Promise.all([
+        api.ConversationService.List(this.showArchived, LIST_LIMIT, 0),
+        api.ProjectService.List(),
+      ]);
       if (seq !== this.seq) return; // a newer refresh is on its way; bound calls race
       this.items = list;
+      this.projects = projects;
       this.emit({ kind: 'listed', list });
     } catch (e) {
       if (seq !== this.seq) return;

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"brook/backend/events"
+	"brook/backend/guard"
+	"brook/backend/store"
+)
+
+// ProjectService groups conversations in projects; backend/store checks
+// names and the rest of a project.
+type ProjectService struct{ a *App }
+
+// readyChange is readyGet for calls that change the sidebar: when fn
+// succeeds, it tells the window the conversations changed.
+func readyChange[T any](a *App, fn func() (T, error)) (T, error) {
+	v, err := readyGet(a, fn)
+	if err == nil {
+		a.emitter.Emit(events.ConversationsChangedName, 0)
+	}
+	return v, err
+}
+
+// List returns the live projects in the sidebar's order.
+func (s *ProjectService) List() ([]store.Project, error) {
+	return readyGet(s.a, func() ([]store.Project, error) { return s.a.store.ListProjects(s.a.ctx) })
+}
+
+// Create adds a project and returns it as stored.
+func (s *ProjectService) Create(p store.Project) (store.Project, error) {
+	return readyChange(s.a, func() (store.Project, error) { return s.a.store.CreateProject(s.a.ctx, p) })
+}
+
+// Update sets a project's name, marks, instructions and defaults, and
+// returns it as stored.
+func (s *ProjectService) Update(p store.Project) (store.Project, error) {
+	if err := guard.ID("project", p.ID); err != nil {
+		return store.Project{}, err
+	}
+	return readyChange(s.a, func() (store.Project, error) { return s.a.store.UpdateProject(s.a.ctx, p) })
+}
+
+// Delete deletes a project and either moves its chats out (trash false) or
+// moves them to the trash; Restore, given what it returns, undoes it.
+func (s *ProjectService) Delete(id int64, trash bool) (store.ProjectDeletion, error) {
+	if err := guard.ID("project", id); err != nil {
+		return store.ProjectDeletion{}, err
+	}
+	chats := store.MoveChatsOut
+	if trash {
+		chats = store.TrashChats
+	}
+	return readyChange(s.a, func() (store.ProjectDeletion, error) { return s.a.store.DeleteProject(s.a.ctx, id, chats) })
+}
+
+// Restore undoes Delete: the project comes back, and the chats it moved
+// out (moved) go back into it.
+func (s *ProjectService) Restore(id int64, moved []int64) error {
+	if err := guard.First(guard.ID("project", id), guard.IDs("conversation", moved)); err != nil {
+		return err
+	}
+	_, err := readyChange(s.a, func() (int, error) { return 0, s.a.store.RestoreProject(s.a.ctx, id, moved) })
+	return err
+}
+
+// Move moves conversations into project projectID, or out of any project
+// when it is 0, all or none; it returns how many changed project.
+func (s *ProjectService) Move(ids []int64, projectID int64) (int, error) {
+	if err := guard.First(guard.IDs("conversation", ids), projectOrNone(projectID)); err != nil {
+		return 0, err
+	}
+	return readyChange(s.a, func() (int, error) { return s.a.store.MoveToProject(s.a.ctx, ids, projectID) })
+}
+
+// Conversations returns the chats of project projectID, or with 0 those
+// outside any project, pinned first, then newest.
+func (s *ProjectService) Conversations(projectID int64, archived bool, limit, offset int) ([]store.Conversation, error) {
+	limit, err := guard.Page(limit, offset)
+	if err := guard.First(err, projectOrNone(projectID)); err != nil {
+		return nil, err
+	}
+	return readyGet(s.a, func() ([]store.Conversation, error) {
+		return s.a.store.ProjectConversations(s.a.ctx, projectID, store.ListOptions{Archived: archived, Limit: limit, Offset: offset})
+	})
+}
+
+// StartChat creates a conversation in a project, with its defaults.
+func (s *ProjectService) StartChat(projectID int64) (store.Conversation, error) {
+	if err := guard.ID("project", projectID); err != nil {
+		return store.Conversation{}, err
+	}
+	return readyChange(s.a, func() (store.Conversation, error) { return s.a.store.StartInProject(s.a.ctx, projectID) })
+}
+
+// projectOrNone checks a project id where 0 means outside any project.
+func projectOrNone(id int64) error {
+	if id == 0 {
+		return nil
+	}
+	return guard.ID("project", id)
+}

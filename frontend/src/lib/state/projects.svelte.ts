@@ -1,0 +1,213 @@
+// What the sidebar does with projects and assistants: create, edit and
+// delete a project (with Undo), move chats in and out, start a chat in a
+// project or from an assistant, and which projects are folded open. The
+// list itself is conversationList's (projects and chats come in one refresh).
+import { api, errorText, type Assistant, type Conversation, type Project } from '../api';
+import { chat } from './chat.svelte';
+import { conversationList } from './conversationList.svelte';
+import { toasts } from './toasts.svelte';
+
+/** localStorage key of the ids of the projects folded open. */
+export const OPEN_KEY = 'brook.projects.open';
+
+/** What the project dialog edits: a new project, or a stored one. */
+export type ProjectDraft = Pick<Project, 'name' | 'emoji' | 'instructions'> & { id?: number };
+
+/** A project with its chats, for the sidebar. */
+export interface ProjectGroup {
+  project: Project;
+  chats: Conversation[];
+}
+
+/** The projects with their chats (in the list's order), and the chats outside any. */
+export function groupByProject(projects: Project[], items: Conversation[]): { groups: ProjectGroup[]; loose: Conversation[] } {
+  const byId = new Map(projects.map((p) => [p.id, [] as Conversation[]]));
+  const loose: Conversation[] = [];
+  for (const c of items) {
+    const list = c.projectId ? byId.get(c.projectId) : undefined;
+    if (list) list.push(c);
+    else loose.push(c);
+  }
+  return { groups: projects.map((p) => ({ project: p, chats: byId.get(p.id)! })), loose };
+}
+
+function loadOpen(): Set<number> {
+  try {
+    const v = JSON.parse(localStorage.getItem(OPEN_KEY) ?? '[]');
+    return new Set(Array.isArray(v) ? v.filter((x) => typeof x === 'number') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+export class ProjectStore {
+  /** The ids of the projects folded open; remembered across starts. */
+  open = $state(loadOpen());
+  /** The project dialog's draft, or null when it is closed. */
+  editing = $state<ProjectDraft | null>(null);
+  /** The project whose deletion is being asked about. */
+  deleting = $state<Project | null>(null);
+  assistants = $state<Assistant[]>([]);
+  /** The "Save as assistant" dialog's conversation and name, or null when it is closed. */
+  naming = $state<{ conversationId: number; name: string } | null>(null);
+
+  isOpen(id: number): boolean {
+    return this.open.has(id);
+  }
+
+  toggle(id: number): void {
+    const next = new Set(this.open);
+    if (!next.delete(id)) next.add(id);
+    this.open = next;
+    try {
+      localStorage.setItem(OPEN_KEY, JSON.stringify([...next]));
+    } catch {
+      // Private mode or a full storage: the fold is only forgotten.
+    }
+  }
+
+  /** Saves the dialog's draft; returns Go's refusal in words, or '' when it is saved. */
+  async save(d: ProjectDraft): Promise<string> {
+    try {
+      if (d.id) {
+        const p = conversationList.projects.find((x) => x.id === d.id);
+        if (!p) return 'That project was deleted meanwhile.';
+        await api.ProjectService.Update({ ...$state.snapshot(p), name: d.name, emoji: d.emoji, instructions: d.instructions });
+      } else {
+        const p = await api.ProjectService.Create({ id: 0, uid: '', name: d.name, emoji: d.emoji, instructions: d.instructions, params: {}, sortOrder: 0, createdAt: 0, updatedAt: 0 });
+        if (!this.open.has(p.id)) this.toggle(p.id);
+      }
+    } catch (e) {
+      return errorText(e);
+    }
+    this.editing = null;
+    await conversationList.refresh();
+    return '';
+  }
+
+  /** Deletes a project, moving its chats out or to the trash; the toast's Undo brings all back. */
+  async remove(p: Project, trash: boolean): Promise<void> {
+    this.deleting = null;
+    let moved: number[];
+    try {
+      moved = (await api.ProjectService.Delete(p.id, trash)).moved;
+    } catch (e) {
+      toasts.fail('Could not delete the project', e);
+      return;
+    }
+    if (trash && chat.currentId && conversationList.find(chat.currentId)?.projectId === p.id) chat.newChat();
+    await conversationList.refresh();
+    toasts.show(`Project “${p.name}” deleted.`, 'info', { label: 'Undo', run: () => void this.restore(p.id, moved) }, 10000);
+  }
+
+  private async restore(id: number, moved: number[]): Promise<void> {
+    try {
+      await api.ProjectService.Restore(id, moved);
+    } catch (e) {
+      toasts.fail('Could not restore the project', e);
+      return;
+    }
+    await conversationList.refresh();
+  }
+
+  /** Moves a chat into a project, or out of any with 0. */
+  async move(id: number, projectId: number): Promise<void> {
+    try {
+      await api.ProjectService.Move([id], projectId);
+    } catch (e) {
+      toasts.fail('Could not move the conversation', e);
+      return;
+    }
+    await conversationList.refresh();
+    const p = conversationList.projects.find((x) => x.id === projectId);
+    toasts.show(p ? `Moved to “${p.name}”.` : 'Moved out of the project.');
+  }
+
+  /** Starts a chat in a project and opens it. */
+  async startIn(projectId: number): Promise<void> {
+    await this.opened(() => api.ProjectService.StartChat(projectId), 'Could not start a chat in the project');
+    if (!this.open.has(projectId)) this.toggle(projectId);
+  }
+
+  /** Starts a chat from an assistant, outside any project, and opens it. */
+  async startFrom(assistantId: number): Promise<void> {
+    await this.opened(() => api.AssistantService.StartChat(assistantId, 0), 'Could not start a chat from the assistant');
+  }
+
+  private async opened(start: () => Promise<Conversation>, what: string): Promise<void> {
+    let c: Conversation;
+    try {
+      c = await start();
+    } catch (e) {
+      toasts.fail(what, e);
+      return;
+    }
+    await conversationList.refresh();
+    await chat.open(c.id);
+  }
+
+  /** Loads the assistants (the New chat menu); a failure is a toast. */
+  async loadAssistants(): Promise<void> {
+    try {
+      this.assistants = await api.AssistantService.List();
+    } catch (e) {
+      toasts.fail('Could not list the assistants', e);
+    }
+  }
+
+  /** Saves a conversation's settings as an assistant; returns Go's refusal in words, or '' when saved. */
+  async saveAsAssistant(conversationId: number, name: string): Promise<string> {
+    try {
+      const a = await api.AssistantService.SaveConversation(conversationId, name);
+      this.naming = null;
+      toasts.show(`Saved as the assistant “${a.name}”.`);
+    } catch (e) {
+      return errorText(e);
+    }
+    await this.loadAssistants();
+    return '';
+  }
+
+  /** Renames an assistant; returns Go's refusal in words, or '' when renamed. */
+  async renameAssistant(a: Assistant, name: string): Promise<string> {
+    try {
+      await api.AssistantService.Update({ ...$state.snapshot(a), name });
+    } catch (e) {
+      return errorText(e);
+    }
+    await this.loadAssistants();
+    return '';
+  }
+
+  async duplicateAssistant(id: number): Promise<void> {
+    try {
+      await api.AssistantService.Duplicate(id);
+    } catch (e) {
+      toasts.fail('Could not duplicate the assistant', e);
+      return;
+    }
+    await this.loadAssistants();
+  }
+
+  /** Deletes an assistant; the toast's Undo brings it back. Chats started from it keep its name. */
+  async deleteAssistant(a: Assistant): Promise<void> {
+    try {
+      await api.AssistantService.Delete(a.id);
+    } catch (e) {
+      toasts.fail('Could not delete the assistant', e);
+      return;
+    }
+    await this.loadAssistants();
+    const undo = async () => {
+      try {
+        await api.AssistantService.Restore(a.id);
+      } catch (e) {
+        toasts.fail('Could not restore the assistant', e);
+      }
+      await this.loadAssistants();
+    };
+    toasts.show(`Assistant “${a.name}” deleted.`, 'info', { label: 'Undo', run: () => void undo() }, 10000);
+  }
+}
+
+export const projects = new ProjectStore();
