@@ -22,7 +22,7 @@ func (s *AssistantService) Create(as store.Assistant) (store.Assistant, error) {
 // SaveConversation creates an assistant named name from a conversation's
 // current system prompt, model and parameters.
 func (s *AssistantService) SaveConversation(conversationID int64, name string) (store.Assistant, error) {
-	if err := guard.ID("conversation", conversationID); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("conversation", conversationID)); err != nil {
 		return store.Assistant{}, err
 	}
 	return readyGet(s.a, func() (store.Assistant, error) { return s.a.store.SaveAsAssistant(s.a.ctx, conversationID, name) })
@@ -31,7 +31,7 @@ func (s *AssistantService) SaveConversation(conversationID int64, name string) (
 // Update sets what the user chooses of an assistant and returns it as
 // stored.
 func (s *AssistantService) Update(as store.Assistant) (store.Assistant, error) {
-	if err := guard.ID("assistant", as.ID); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", as.ID)); err != nil {
 		return store.Assistant{}, err
 	}
 	return readyGet(s.a, func() (store.Assistant, error) { return s.a.store.UpdateAssistant(s.a.ctx, as) })
@@ -39,7 +39,7 @@ func (s *AssistantService) Update(as store.Assistant) (store.Assistant, error) {
 
 // Duplicate copies an assistant under its name with " (copy)".
 func (s *AssistantService) Duplicate(id int64) (store.Assistant, error) {
-	if err := guard.ID("assistant", id); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", id)); err != nil {
 		return store.Assistant{}, err
 	}
 	return readyGet(s.a, func() (store.Assistant, error) { return s.a.store.DuplicateAssistant(s.a.ctx, id) })
@@ -47,7 +47,7 @@ func (s *AssistantService) Duplicate(id int64) (store.Assistant, error) {
 
 // Delete removes an assistant; Restore brings it back.
 func (s *AssistantService) Delete(id int64) error {
-	if err := guard.ID("assistant", id); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", id)); err != nil {
 		return err
 	}
 	return readyDo(s.a, func() error { return s.a.store.DeleteAssistant(s.a.ctx, id) })
@@ -55,7 +55,7 @@ func (s *AssistantService) Delete(id int64) error {
 
 // Restore undoes Delete.
 func (s *AssistantService) Restore(id int64) error {
-	if err := guard.ID("assistant", id); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", id)); err != nil {
 		return err
 	}
 	return readyDo(s.a, func() error { return s.a.store.RestoreAssistant(s.a.ctx, id) })
@@ -64,7 +64,7 @@ func (s *AssistantService) Restore(id int64) error {
 // StartChat creates a conversation from an assistant, in project
 // projectID or, with 0, outside any project.
 func (s *AssistantService) StartChat(assistantID, projectID int64) (store.Conversation, error) {
-	if err := guard.First(guard.ID("assistant", assistantID), projectOrNone(projectID)); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", assistantID), projectOrNone(projectID)); err != nil {
 		return store.Conversation{}, err
 	}
 	return readyChange(s.a, func() (store.Conversation, error) {

@@ -33,7 +33,7 @@ func (s *ProjectService) Create(p store.Project) (store.Project, error) {
 // Update sets a project's name, marks, instructions and defaults, and
 // returns it as stored.
 func (s *ProjectService) Update(p store.Project) (store.Project, error) {
-	if err := guard.ID("project", p.ID); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("project", p.ID)); err != nil {
 		return store.Project{}, err
 	}
 	return readyChange(s.a, func() (store.Project, error) { return s.a.store.UpdateProject(s.a.ctx, p) })
@@ -42,7 +42,7 @@ func (s *ProjectService) Update(p store.Project) (store.Project, error) {
 // Delete deletes a project and either moves its chats out (trash false) or
 // moves them to the trash; Restore, given what it returns, undoes it.
 func (s *ProjectService) Delete(id int64, trash bool) (store.ProjectDeletion, error) {
-	if err := guard.ID("project", id); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("project", id)); err != nil {
 		return store.ProjectDeletion{}, err
 	}
 	chats := store.MoveChatsOut
@@ -55,7 +55,7 @@ func (s *ProjectService) Delete(id int64, trash bool) (store.ProjectDeletion, er
 // Restore undoes Delete: the project comes back, and the chats it moved
 // out (moved) go back into it.
 func (s *ProjectService) Restore(id int64, moved []int64) error {
-	if err := guard.First(guard.ID("project", id), guard.IDs("conversation", moved)); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("project", id), guard.IDs("conversation", moved)); err != nil {
 		return err
 	}
 	_, err := readyChange(s.a, func() (int, error) { return 0, s.a.store.RestoreProject(s.a.ctx, id, moved) })
@@ -65,7 +65,7 @@ func (s *ProjectService) Restore(id int64, moved []int64) error {
 // Move moves conversations into project projectID, or out of any project
 // when it is 0, all or none; it returns how many changed project.
 func (s *ProjectService) Move(ids []int64, projectID int64) (int, error) {
-	if err := guard.First(guard.IDs("conversation", ids), projectOrNone(projectID)); err != nil {
+	if err := guard.First(s.a.ready(), guard.IDs("conversation", ids), projectOrNone(projectID)); err != nil {
 		return 0, err
 	}
 	return readyChange(s.a, func() (int, error) { return s.a.store.MoveToProject(s.a.ctx, ids, projectID) })
@@ -75,7 +75,7 @@ func (s *ProjectService) Move(ids []int64, projectID int64) (int, error) {
 // outside any project, pinned first, then newest.
 func (s *ProjectService) Conversations(projectID int64, archived bool, limit, offset int) ([]store.Conversation, error) {
 	limit, err := guard.Page(limit, offset)
-	if err := guard.First(err, projectOrNone(projectID)); err != nil {
+	if err := guard.First(s.a.ready(), err, projectOrNone(projectID)); err != nil {
 		return nil, err
 	}
 	return readyGet(s.a, func() ([]store.Conversation, error) {
@@ -85,7 +85,7 @@ func (s *ProjectService) Conversations(projectID int64, archived bool, limit, of
 
 // StartChat creates a conversation in a project, with its defaults.
 func (s *ProjectService) StartChat(projectID int64) (store.Conversation, error) {
-	if err := guard.ID("project", projectID); err != nil {
+	if err := guard.First(s.a.ready(), guard.ID("project", projectID)); err != nil {
 		return store.Conversation{}, err
 	}
 	return readyChange(s.a, func() (store.Conversation, error) { return s.a.store.StartInProject(s.a.ctx, projectID) })
