@@ -65,6 +65,21 @@ type Result struct {
 	Skipped []string
 }
 
+// Add turns c into a bundle and adds it to r. A conversation left with no
+// message is not added but noted, named by what ("a chat", "a topic").
+func (r *Result) Add(c *Conversation, notes *Notes, what string) error {
+	b, err := c.Bundle(notes)
+	if err != nil {
+		return err
+	}
+	if len(b.Messages) == 0 {
+		notes.Add(what + " with no messages left out")
+		return nil
+	}
+	r.Bundles = append(r.Bundles, b)
+	return nil
+}
+
 // Importer reads one app's history. Detect looks at the content only, never
 // at names, and must be cheap; Parse is called only on an input Detect
 // accepted, and returns no bundles on any error: an import is all or

@@ -169,15 +169,9 @@ func parse(in *importers.Input) (importers.Result, error) {
 			if conv.CreatedAt == 0 && !hasTime(conv.Nodes) {
 				conv.CreatedAt = fallback
 			}
-			bundle, err := conv.Bundle(&notes)
-			if err != nil {
+			if err := res.Add(&conv, &notes, "a session"); err != nil {
 				return importers.Result{}, fmt.Errorf("session %d (%q): %w", i+1, s.Name, err)
 			}
-			if len(bundle.Messages) == 0 {
-				notes.Add("a session with no messages left out")
-				continue
-			}
-			res.Bundles = append(res.Bundles, bundle)
 		}
 	}
 	res.Skipped = notes.Lines()

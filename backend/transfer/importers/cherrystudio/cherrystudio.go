@@ -216,15 +216,9 @@ func parse(in *importers.Input) (importers.Result, error) {
 		if conv.CreatedAt == 0 && !slices.ContainsFunc(conv.Nodes, func(n importers.Node) bool { return n.Msg.CreatedAt > 0 }) {
 			conv.CreatedAt = fallback
 		}
-		bundle, err := conv.Bundle(&notes)
-		if err != nil {
+		if err := res.Add(&conv, &notes, "a topic"); err != nil {
 			return importers.Result{}, fmt.Errorf("topic %q: %w", firstNonEmpty(meta.Name, t.ID), err)
 		}
-		if len(bundle.Messages) == 0 {
-			notes.Add("a topic with no messages left out")
-			continue
-		}
-		res.Bundles = append(res.Bundles, bundle)
 	}
 	res.Skipped = notes.Lines()
 	return res, nil

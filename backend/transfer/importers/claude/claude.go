@@ -81,15 +81,9 @@ func parse(in *importers.Input) (importers.Result, error) {
 	var res importers.Result
 	for i, c := range convs {
 		conv := convert(c, &notes)
-		b, err := conv.Bundle(&notes)
-		if err != nil {
+		if err := res.Add(&conv, &notes, "a conversation"); err != nil {
 			return importers.Result{}, fmt.Errorf("conversation %d (%q): %w", i+1, c.Name, err)
 		}
-		if len(b.Messages) == 0 {
-			notes.Add("a conversation with no messages left out")
-			continue
-		}
-		res.Bundles = append(res.Bundles, b)
 	}
 	res.Skipped = notes.Lines()
 	return res, nil

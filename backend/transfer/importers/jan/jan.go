@@ -122,15 +122,9 @@ func parse(in *importers.Input) (importers.Result, error) {
 		if err != nil {
 			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		b, err := conv.Bundle(&notes)
-		if err != nil {
+		if err := res.Add(&conv, &notes, "a thread"); err != nil {
 			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		if len(b.Messages) == 0 {
-			notes.Add("a thread with no messages left out")
-			continue
-		}
-		res.Bundles = append(res.Bundles, b)
 	}
 	res.Skipped = notes.Lines()
 	return res, nil

@@ -121,15 +121,9 @@ func parse(in *importers.Input) (importers.Result, error) {
 		if err != nil {
 			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		b, err := conv.Bundle(&notes)
-		if err != nil {
+		if err := res.Add(&conv, &notes, "a conversation"); err != nil {
 			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		if len(b.Messages) == 0 {
-			notes.Add("a conversation with no messages left out")
-			continue
-		}
-		res.Bundles = append(res.Bundles, b)
 	}
 	res.Skipped = notes.Lines()
 	return res, nil

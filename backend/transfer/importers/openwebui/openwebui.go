@@ -127,15 +127,9 @@ func parse(in *importers.Input) (importers.Result, error) {
 		if err != nil {
 			return importers.Result{}, fmt.Errorf("chat %d (%q): %w", i+1, r.Title, err)
 		}
-		b, err := conv.Bundle(&notes)
-		if err != nil {
+		if err := res.Add(&conv, &notes, "a chat"); err != nil {
 			return importers.Result{}, fmt.Errorf("chat %d (%q): %w", i+1, r.Title, err)
 		}
-		if len(b.Messages) == 0 {
-			notes.Add("a chat with no messages left out")
-			continue
-		}
-		res.Bundles = append(res.Bundles, b)
 	}
 	res.Skipped = notes.Lines()
 	return res, nil
