@@ -27,6 +27,9 @@ type Settings struct {
 	// IdleTimeoutSeconds is how long a stream may go silent after its first token.
 	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
 	Theme              string `json:"theme"` // "system", "light" or "dark"
+	// Language is the BCP 47 tag of the language Brook speaks ("de",
+	// "pt-BR", "zh-CN"); empty follows the desktop's locale.
+	Language string `json:"language"`
 	// ResumeAnswers, on by default, continues at start-up the answers that
 	// Brook's closing cut short (a quit, a crash, a power cut), where the
 	// server can continue them.

@@ -476,6 +476,7 @@ export namespace store {
 	    firstTokenTimeoutSeconds: number;
 	    idleTimeoutSeconds: number;
 	    theme: string;
+	    language: string;
 	    resumeAnswers: boolean;
 	    startOllama: boolean;
 	    keepOllamaRunning: boolean;

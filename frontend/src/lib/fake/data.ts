@@ -89,6 +89,7 @@ export const FAKE_SETTINGS: Settings = {
   firstTokenTimeoutSeconds: 120,
   idleTimeoutSeconds: 60,
   theme: 'system',
+  language: '',
   resumeAnswers: true,
   startOllama: true,
   keepOllamaRunning: false,
