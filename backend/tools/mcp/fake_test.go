@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -163,6 +164,11 @@ func newHarness(t *testing.T, cfg Config) *harness {
 func (h *harness) add(ts store.ToolServer, env map[string]string) store.ToolServer {
 	h.t.Helper()
 	ts.Enabled = true
+	for name := range env {
+		if !slices.Contains(ts.EnvNames, name) {
+			ts.EnvNames = append(ts.EnvNames, name)
+		}
+	}
 	v, err := h.m.Save(context.Background(), ts, env, nil)
 	if err != nil {
 		h.t.Fatalf("Save(%+v): %v", ts, err)
