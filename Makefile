@@ -33,6 +33,7 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+	@scripts/ensure-mcp-servers.sh >/dev/null
 
 deps-dist:
 	@scripts/install-deps.sh dist
@@ -85,7 +86,7 @@ test-go: frontend/dist/index.html
 	go vet ./backend/... ./tools/... ./tests/... ./e2e/...
 	go vet -tags $(TAGS) ./app/... .
 	go vet -tags $(TAGS),testhooks ./app/...
-	go test -count=1 ./backend/... ./tools/...
+	BROOK_MCP_SERVERS="$$(scripts/ensure-mcp-servers.sh)" go test -count=1 ./backend/... ./tools/...
 	go test -count=1 -tags $(TAGS) ./app/...
 	scripts/fuzz-short.sh
 

@@ -32,6 +32,7 @@ import (
 	"brook/backend/secrets"
 	"brook/backend/selection"
 	"brook/backend/store"
+	"brook/backend/tools/mcp"
 	"brook/backend/webassets"
 	"brook/backend/window"
 )
@@ -61,7 +62,9 @@ type App struct {
 	answers       *answers.Service
 	models        *localmodels.Manager
 	ollama        *ollamaserver.Manager
-	chooser       selection.Chooser
+	// tools runs the user's MCP servers (Settings → Tools).
+	tools   *mcp.Manager
+	chooser selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
 	// notice is shown to the user at start-up when something needs attention.
@@ -215,6 +218,7 @@ func (a *App) open() error {
 	// what they had downloaded, so they resume rather than start over. The
 	// window lists them with Pulls() when it opens, marked as resumed.
 	a.ollama = newOllamaServer(a)
+	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log})
 	if n := a.models.Resume(a.ctx); n > 0 {
 		a.log.Info("pulls resumed after a restart", "count", n)
 	}
@@ -273,6 +277,9 @@ func (a *App) shutdown(context.Context) {
 	}
 	if a.models != nil {
 		a.models.Close() // cancelled with a.ctx; wait for the pulls to end
+	}
+	if a.tools != nil {
+		a.tools.Close() // the MCP servers Brook started stop with it
 	}
 	quitOllama()
 	if a.housekept != nil {

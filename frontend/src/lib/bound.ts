@@ -15,6 +15,7 @@ import * as OllamaServerService from '../../wailsjs/go/app/OllamaServerService';
 import * as ProjectService from '../../wailsjs/go/app/ProjectService';
 import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as SystemService from '../../wailsjs/go/app/SystemService';
+import * as ToolService from '../../wailsjs/go/app/ToolService';
 import * as TransferService from '../../wailsjs/go/app/TransferService';
 import type {
   AnswerSaved,
@@ -54,6 +55,7 @@ export const bound = {
   ProjectService,
   SettingsService,
   SystemService,
+  ToolService,
   TransferService,
 };
 export type Bound = typeof bound;

@@ -258,6 +258,35 @@ export namespace localmodels {
 
 }
 
+export namespace mcp {
+	
+	export interface ToolView {
+	    name: string;
+	    description: string;
+	    alwaysAllowed: boolean;
+	    refused: string;
+	}
+	export interface ServerView {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    command: string;
+	    args: string[];
+	    envNames: string[];
+	    url: string;
+	    headerNames: string[];
+	    enabled: boolean;
+	    timeoutSeconds: number;
+	    state: string;
+	    reason: string;
+	    stderr: string[];
+	    tools: ToolView[];
+	    envSet: string[];
+	    headersSet: string[];
+	}
+
+}
+
 export namespace ollamaserver {
 	
 	export interface Fit {
@@ -485,6 +514,18 @@ export namespace store {
 	    autoTitles: boolean;
 	    titleEndpointId: string;
 	    titleModel: string;
+	}
+	export interface ToolServer {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    command: string;
+	    args: string[];
+	    envNames: string[];
+	    url: string;
+	    headerNames: string[];
+	    enabled: boolean;
+	    timeoutSeconds: number;
 	}
 
 }

@@ -17,6 +17,7 @@ import { fakeConversationService } from './conversations';
 import { fakeAssistantService, fakeProjectService } from './projects';
 import { fakeModelService, fakeSettingsService } from './settings';
 import { fakeSystemService, fakeTestService } from './system';
+import { fakeToolService } from './tools';
 import { FAKE_IMPORT_PATH, fakeImportPreview, fakeTransferService } from './transfer';
 import { FakeTree } from './tree';
 
@@ -73,6 +74,8 @@ function initialDb(init: Partial<FakeApi['db']>): FakeApi['db'] {
     imports: init.imports ?? { [FAKE_IMPORT_PATH]: fakeImportPreview() },
     importPick: init.importPick ?? FAKE_IMPORT_PATH,
     ollama: init.ollama ?? { status: ollamaStatus(), memory: { ...FAKE_MEMORY }, fits: {} },
+    toolServers: init.toolServers ?? [],
+    toolTests: init.toolTests ?? {},
   };
 }
 
@@ -171,6 +174,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     ProjectService: fakeProjectService(parts),
     SettingsService: fakeSettingsService(parts),
     SystemService: fakeSystemService(),
+    ToolService: fakeToolService(parts),
     TransferService: fakeTransferService(parts),
   };
   for (const [name, service] of Object.entries(services)) Object.assign(fake, { [name]: logged(name, service, calls) });

@@ -1,6 +1,7 @@
 // What the fake backend's services share: its data, its events, and the
 // look-ups every service makes.
 import type { BrookApi } from '../bound';
+import type { mcp } from '../../../wailsjs/go/models';
 import type {
   AnswerSaved,
   Assistant,
@@ -60,6 +61,10 @@ export interface FakeApi extends BrookApi {
       /** Fit answers by model name; a model not here fits. */
       fits: Record<string, MemoryFit>;
     };
+    /** Settings → Tools: the MCP servers as ToolService.Servers lists them. */
+    toolServers: mcp.ServerView[];
+    /** What ToolService.Test leads to, by server id; a server not here becomes ready as it is. */
+    toolTests: Record<string, Partial<mcp.ServerView>>;
   };
   /** Every call of a bound method, in order. */
   calls: FakeCall[];
