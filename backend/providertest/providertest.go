@@ -237,6 +237,24 @@ type Script struct {
 	// that writes its <think> block into the content does.
 	ThinkUnsupported bool
 
+	// ToolCalls are the calls the model makes, after ToolCallText, in
+	// every answer; with ToolCallsOnce only in answers to a request whose
+	// last message is not a tool's result, which get the Answer instead.
+	// Without ToolCallsOnce the model calls forever (a model that loops).
+	// Faults count each call's lines as tokens, so a break can cut a call
+	// mid-arguments. See tools.go for the wire shapes.
+	ToolCalls     []ScriptToolCall
+	ToolCallsOnce bool
+	ToolCallText  string
+	// ToolsUnsupported makes the model one that takes no tools: a request
+	// that offers some gets Ollama's 400 "... does not support tools".
+	ToolsUnsupported bool
+	// ToolCapable makes /api/show list "tools" even without ToolCalls; a
+	// script with ToolCalls lists it unless ToolsUnsupported.
+	ToolCapable bool
+	// calls are the calls of the request being answered ([Script.toolCallsFor]).
+	calls []ScriptToolCall
+
 	// echoedBlock is, for a [PrefillEcho] reply, the <think> block of the
 	// continued message's content, which the reply repeats first, before
 	// any reasoning and the echoed answer text.
