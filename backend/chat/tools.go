@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -336,7 +335,7 @@ func (e *Engine) askApproval(active *activeAnswer, conv store.Conversation, mess
 	}
 	c.Server = tool.ServerName
 	e.cfg.Emitter.Emit(events.ToolEventName, events.ToolEvent{ConversationID: conv.ID, MessageID: messageID,
-		Phase: events.ToolApproval, Call: &c, Arguments: PrettyArguments(c.Arguments)})
+		Phase: events.ToolApproval, Call: &c, Arguments: tools.PrettyArguments(c.Arguments)})
 	return ts.Approver.Approve(active.ctx, ApprovalRequest{ConversationID: conv.ID, MessageID: messageID, Call: c, Tool: tool})
 }
 
@@ -420,16 +419,6 @@ func unknownToolResult(name string, offered []tools.Tool) string {
 		names[i] = t.ModelName
 	}
 	return fmt.Sprintf("There is no tool named %q. The tools you can call are: %s. Nothing ran.", name, strings.Join(names, ", "))
-}
-
-// PrettyArguments is a call's arguments indented for people; arguments
-// that are not JSON are returned as they are.
-func PrettyArguments(args string) string {
-	var b bytes.Buffer
-	if json.Indent(&b, []byte(args), "", "  ") != nil {
-		return args
-	}
-	return b.String()
 }
 
 // toolResultText is what the model is told of a call: its result, or why
