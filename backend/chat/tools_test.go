@@ -474,3 +474,26 @@ func TestApprovalsWaitForTheUsersAnswer(t *testing.T) {
 		t.Error("a stopped answer's approval did not end")
 	}
 }
+
+// The fake file-reading model the end-to-end tests use: it reads the path
+// the question names, then quotes what the tool gave.
+func TestFakeFileReadingModel(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			runner := &fakeRunner{run: func(_ context.Context, args json.RawMessage) (tools.Result, error) {
+				var a struct{ Path string }
+				if err := json.Unmarshal(args, &a); err != nil || a.Path != "/tmp/brook-e2e/notes.txt" {
+					return tools.Result{}, errors.New("unexpected arguments " + string(args))
+				}
+				return tools.Result{Text: "river otters hold hands"}, nil
+			}}
+			sc := providertest.Script{ReadFileTool: "read_text_file"}
+			h, _, conv := toolHarness(t, p, sc, ToolSet{Catalog: fakeCatalog{readFile}, Runner: runner, Approver: &fakeApprover{decision: DecisionAllowOnce}}, func(*Config) {})
+			path := h.ask(conv, "What does /tmp/brook-e2e/notes.txt say?")
+			want := providertest.ReadFileAnswerPrefix + `"river otters hold hands"`
+			if len(path) != 3 || path[2].Content != want || runner.count() != 1 {
+				t.Fatalf("%d messages, last %q; runs %d", len(path), path[len(path)-1].Content, runner.count())
+			}
+		})
+	}
+}

@@ -129,6 +129,9 @@ func (s *Server) chatHandler(wi *wire) http.HandlerFunc {
 		if sc.calls = sc.toolCallsFor(body); len(sc.calls) > 0 {
 			rep = sc.toolCallReply(body)
 		}
+		if sc.ReadFileTool != "" {
+			sc, rep = sc.readFileReply(body, rep)
+		}
 		if stream {
 			if wi.statusFault(w, sc, sc.Fault) {
 				return

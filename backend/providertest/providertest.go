@@ -252,6 +252,13 @@ type Script struct {
 	// ToolCapable makes /api/show list "tools" even without ToolCalls; a
 	// script with ToolCalls lists it unless ToolsUnsupported.
 	ToolCapable bool
+	// ReadFileTool makes the model one that reads files with the tool of
+	// that name (such as the filesystem server's "read_text_file"): to a
+	// user's message that names an absolute path it answers with one call,
+	// {"path": that path}; to a request whose last message is a tool's
+	// result it answers [ReadFileAnswerPrefix] and the result, quoted. Other
+	// messages get the Answer. For end-to-end tests of tool calls.
+	ReadFileTool string
 	// calls are the calls of the request being answered ([Script.toolCallsFor]).
 	calls []ScriptToolCall
 

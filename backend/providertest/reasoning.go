@@ -274,7 +274,7 @@ func (sc Script) ollamaCapabilities(model string) []string {
 	if sc.sees(model) {
 		caps = append(caps, "vision")
 	}
-	if (sc.ToolCapable || len(sc.ToolCalls) > 0) && !sc.ToolsUnsupported {
+	if (sc.ToolCapable || len(sc.ToolCalls) > 0 || sc.ReadFileTool != "") && !sc.ToolsUnsupported {
 		caps = append(caps, "tools")
 	}
 	return caps

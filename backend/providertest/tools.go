@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -182,4 +183,50 @@ func ollamaWholeToolCalls(sc Script, body []byte) []byte {
 		}
 		msg["tool_calls"] = calls
 	})
+}
+
+// ReadFileAnswerPrefix begins the answer of a [Script.ReadFileTool] model
+// to a tool's result; the result follows in quotes.
+const ReadFileAnswerPrefix = "The file says: "
+
+// readFileReply is the reply of a [Script.ReadFileTool] model to body: a
+// call to read the path its user's last message names, or the quoted
+// result of the call, or rep as it is.
+func (sc Script) readFileReply(body map[string]any, rep reply) (Script, reply) {
+	msgs, _ := body["messages"].([]any)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m, _ := msgs[i].(map[string]any)
+		content, _ := m["content"].(string)
+		switch m["role"] {
+		case "assistant":
+			continue
+		case "tool":
+			text := ReadFileAnswerPrefix + strconv.Quote(content)
+			return sc, reply{answer: text, text: text, tokens: SplitTokens(text, 3)}
+		case "user":
+			path := absolutePath(content)
+			if path == "" {
+				return sc, rep
+			}
+			args, _ := json.Marshal(map[string]string{"path": path})
+			sc.calls = []ScriptToolCall{{ID: "call_read_1", Name: sc.ReadFileTool, Arguments: string(args), Pieces: 2}}
+			sc.ToolCallText = ""
+			return sc, sc.toolCallReply(body)
+		}
+		break
+	}
+	return sc, rep
+}
+
+// absolutePath is the first word of text that is an absolute path, without
+// the punctuation that may end a sentence after it.
+func absolutePath(text string) string {
+	for _, w := range strings.Fields(text) {
+		w = strings.TrimRight(w, ".,;:!?\"')")
+		w = strings.TrimLeft(w, "\"'(")
+		if strings.HasPrefix(w, "/") && len(w) > 1 {
+			return w
+		}
+	}
+	return ""
 }
