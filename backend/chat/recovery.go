@@ -81,7 +81,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 
 func (j *answerJob) recovered(final store.Message, text string, whole provider.Completion, broken *provider.BrokenError, method string) store.Message {
 	final.Content = text
-	final.ToolCalls = storedCalls(whole.ToolCalls, j.active.offered)
+	final.ToolCalls = appendCalls(final.ToolCalls, storedCalls(whole.ToolCalls, j.active.offered))
 	final.Recovered, final.RecoveryReason, final.RecoveryMethod = true, string(broken.Reason), method
 	final.EndReason = finishedAs(whole.FinishReason)
 	// Part of the answer came at once, so there is no generation rate to report.

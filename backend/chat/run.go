@@ -268,7 +268,7 @@ func (j *answerJob) streamOrRecover(final store.Message) store.Message {
 	switch outcome := classify(j.active.ctx, err); outcome.kind {
 	case outcomeWhole:
 		final.EndReason = finishedAs(completion.FinishReason)
-		final.ToolCalls = storedCalls(completion.ToolCalls, j.active.offered)
+		final.ToolCalls = appendCalls(final.ToolCalls, storedCalls(completion.ToolCalls, j.active.offered))
 		setUsage(&final, j.usage, snap.Pieces, snap.FirstPieceAt, time.Now())
 	case outcomeStopped, outcomeShutdown:
 		final.CompletionTokens += j.usage.CompletionTokens // what Continue has left of the budget

@@ -206,6 +206,28 @@ func storedCalls(calls []provider.ToolCall, offered []tools.Tool) []store.ToolCa
 	return out
 }
 
+// appendCalls adds the calls of a run to those the answer had before it (an
+// answer stopped during its calls, then continued): the earlier ones keep
+// their outcomes, and a new call whose id is taken gets another.
+func appendCalls(before, added []store.ToolCall) []store.ToolCall {
+	if len(before) == 0 {
+		return added
+	}
+	out := slices.Clone(before)
+	taken := map[string]bool{}
+	for _, c := range before {
+		taken[c.ID] = true
+	}
+	for _, c := range added {
+		for n := 2; taken[c.ID]; n++ {
+			c.ID = fmt.Sprintf("%s_%d", strings.TrimRight(c.ID, "_0123456789"), len(out)+n)
+		}
+		taken[c.ID] = true
+		out = append(out, c)
+	}
+	return out
+}
+
 func findTool(offered []tools.Tool, modelName string) (tools.Tool, bool) {
 	for _, t := range offered {
 		if t.ModelName == modelName {

@@ -497,3 +497,11 @@ func TestFakeFileReadingModel(t *testing.T) {
 		})
 	}
 }
+
+func TestAppendCallsKeepsEarlierOutcomesAndUniqueIDs(t *testing.T) {
+	before := []store.ToolCall{{ID: "call_0", Name: "a", Status: store.ToolCallCancelled, Result: resultStopped}}
+	got := appendCalls(before, []store.ToolCall{{ID: "call_0", Name: "b"}, {ID: "x", Name: "c"}})
+	if len(got) != 3 || got[0].Status != store.ToolCallCancelled || got[1].ID == "call_0" || got[1].Name != "b" || got[2].ID != "x" {
+		t.Errorf("calls = %+v", got)
+	}
+}
