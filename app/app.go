@@ -56,6 +56,8 @@ type App struct {
 	keys     *secrets.Store
 	registry *endpoints.Registry
 	engine   *chat.Engine
+	// approvals holds the tool calls waiting for the user's answer.
+	approvals *chat.Approvals
 	// conversations and answers serve ConversationService and
 	// ChatService; set with engine.
 	conversations *conversations.Service
@@ -209,6 +211,10 @@ func (a *App) open() error {
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
+	a.approvals = chat.NewApprovals()
+	// Tools: plug the MCP manager in here, as both catalog and runner:
+	// a.SetTools(manager, manager). Nil offers no tools.
+	a.SetTools(nil, nil)
 	a.answers = answers.New(a.engine, a.store, a.chooser)
 	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,

@@ -35,6 +35,10 @@ type Store interface {
 	AppState(ctx context.Context) (store.AppState, error)
 	SetLastModel(ctx context.Context, endpointID, model string) error
 	SetContextChoice(ctx context.Context, id int64, choice string) error
+	SetToolCalls(ctx context.Context, id int64, calls []store.ToolCall) error
+	ConversationTools(ctx context.Context, conversationID int64) ([]store.ConversationTool, error)
+	AllowToolAlways(ctx context.Context, conversationID int64, serverID, name string) error
+	SetConversationTool(ctx context.Context, conversationID int64, serverID, name string, enabled bool) error
 }
 
 // Providers hands out the [provider.Client] of a configured endpoint.

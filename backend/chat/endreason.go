@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"fmt"
 	"slices"
 
 	"brook/backend/provider"
@@ -32,6 +33,9 @@ const (
 	EndUnreadable EndReason = "images"
 	// EndRefused is an answer the server refused to give.
 	EndRefused EndReason = "refused"
+	// EndToolRounds is an answer whose tool calls Brook did not run: the
+	// model had called tools the most rounds one answer may.
+	EndToolRounds EndReason = "tool_rounds"
 )
 
 // finishedAs is the end reason of a whole answer: the server's finish
@@ -50,6 +54,8 @@ var endWords = map[EndReason]string{
 	EndStop:     "",
 	EndLength:   "The answer reached the token limit",
 	EndUserStop: "Stopped by you",
+	EndToolRounds: "Brook stopped: the model kept calling tools, and one answer may call them at most " +
+		fmt.Sprint(DefaultMaxToolRounds) + " rounds in a row",
 }
 
 // ReasonCodes lists every reason code [ReasonText] knows: the broken-stream

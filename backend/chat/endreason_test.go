@@ -48,7 +48,7 @@ func TestReasonTextSaysStoredCodesAsSentences(t *testing.T) {
 		}
 	}
 	codes := ReasonCodes()
-	if len(codes) != len(provider.BrokenReasons)+3 || !slices.IsSorted(codes) {
+	if len(codes) != len(provider.BrokenReasons)+4 || !slices.IsSorted(codes) {
 		t.Errorf("ReasonCodes() = %v", codes)
 	}
 }

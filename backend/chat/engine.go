@@ -48,6 +48,14 @@ type Config struct {
 	// UnsavedDir is where [Engine.Close] leaves answers it could not store,
 	// for [ApplyUnsaved] at the next start; empty keeps them nowhere.
 	UnsavedDir string
+	// ToolTimeout is how long one tool call may run; default 2 minutes.
+	ToolTimeout time.Duration
+	// MaxToolRounds is how many rounds of tool calls one answer may make
+	// before Brook stops it; default [DefaultMaxToolRounds].
+	MaxToolRounds int
+	// MaxToolResultBytes caps a result sent to the model; longer ones are
+	// cut, and the cut said. Default 64 KiB.
+	MaxToolResultBytes int
 	// Titles lets the engine ask a model for a conversation's title after
 	// its first answer, as the user's settings say ([store.Settings.AutoTitles]).
 	// The app sets it; a one-shot run such as the command line's ask, which
@@ -76,6 +84,15 @@ func (c *Config) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.ToolTimeout == 0 {
+		c.ToolTimeout = 2 * time.Minute
+	}
+	if c.MaxToolRounds == 0 {
+		c.MaxToolRounds = DefaultMaxToolRounds
+	}
+	if c.MaxToolResultBytes == 0 {
+		c.MaxToolResultBytes = 64 << 10
 	}
 	if c.SaveRetry == 0 {
 		c.SaveRetry = 500 * time.Millisecond
@@ -108,6 +125,8 @@ type Engine struct {
 	queues  queues
 	pace    paceMemory
 	refusal prefillRefusals
+
+	tools toolCalls
 }
 
 // ErrClosing is returned by every action that arrives once Brook has begun

@@ -19,6 +19,9 @@ import (
 // generates only what is missing. Otherwise, or when the server refuses, it
 // asks the whole question again and the new answer replaces the partial one.
 //
+// A break inside a tool call asks again: a call cannot be continued, and
+// what arrived of it is dropped, never run.
+//
 // A break during the reasoning continues from the reasoning so far: the
 // model goes on thinking, or answers, and what it adds is appended to the
 // part it belongs to. A break during the answer keeps the reasoning as it
@@ -32,7 +35,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 	}
 	snap := j.relay.snapshot()
 	reason := string(broken.Reason)
-	if prefill := j.prefill(); prefill != provider.PrefillNone && strings.TrimSpace(snap.Text+snap.Reasoning) != "" {
+	if prefill := j.prefill(); prefill != provider.PrefillNone && !j.callBegun && strings.TrimSpace(snap.Text+snap.Reasoning) != "" {
 		j.relay.setRecovering(reason, events.WaitContinue, time.Now())
 		req, sm := continuing(j.base, snap.Text, snap.Reasoning, prefill)
 		// The token limit is the answer's: only what is left of it is asked
@@ -78,6 +81,7 @@ func (j *answerJob) recover(final store.Message, broken *provider.BrokenError) s
 
 func (j *answerJob) recovered(final store.Message, text string, whole provider.Completion, broken *provider.BrokenError, method string) store.Message {
 	final.Content = text
+	final.ToolCalls = appendCalls(final.ToolCalls, storedCalls(whole.ToolCalls, j.active.offered))
 	final.Recovered, final.RecoveryReason, final.RecoveryMethod = true, string(broken.Reason), method
 	final.EndReason = finishedAs(whole.FinishReason)
 	// Part of the answer came at once, so there is no generation rate to report.

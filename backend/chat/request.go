@@ -15,7 +15,9 @@ import (
 // sent. Every user message goes with its
 // images, from images (by message ID, with their bytes), so a vision model
 // sees them again in every later turn, and with the text of its documents,
-// from docs (by message ID, with their text), before its own.
+// from docs (by message ID, with their text), before its own. An answer
+// that called tools goes with its calls, followed by their results as
+// messages of the tool role, whatever became of them.
 func buildRequest(conv store.Conversation, s store.Settings, history []store.Message, images map[int64][]store.Image, docs map[int64][]store.Document) provider.Request {
 	req, _ := buildRequestFrom(conv, "", s, history, images, docs)
 	return req
@@ -41,13 +43,26 @@ func buildRequestFrom(conv store.Conversation, project string, s store.Settings,
 			}
 			req.Messages = append(req.Messages, msg)
 			from = append(from, m.ID)
-		case m.Role == store.RoleAssistant && m.State != store.StateFailed && m.Content != "":
+		case m.Role == store.RoleAssistant && m.State != store.StateFailed && (m.Content != "" || len(m.ToolCalls) > 0):
 			msg := provider.Message{Role: string(m.Role), Content: m.Content}
 			if n := len(req.Messages); n > 0 && req.Messages[n-1].Role == string(store.RoleAssistant) {
 				req.Messages[n-1], from[n-1] = msg, m.ID
 			} else {
 				req.Messages = append(req.Messages, msg)
 				from = append(from, m.ID)
+			}
+			if len(m.ToolCalls) > 0 {
+				// The calls, then each one's result as a message of the
+				// tool role, linked by the call's id: the model's turn is
+				// over, and the next answer follows the results.
+				last := &req.Messages[len(req.Messages)-1]
+				for _, c := range m.ToolCalls {
+					last.ToolCalls = append(last.ToolCalls, provider.ToolCall{ID: c.ID, Name: c.Name, Arguments: c.Arguments})
+				}
+				for _, c := range m.ToolCalls {
+					req.Messages = append(req.Messages, provider.Message{Role: provider.RoleTool, Content: toolResultText(c), ToolCallID: c.ID, ToolName: c.Name})
+					from = append(from, m.ID)
+				}
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"brook/backend/events"
 	"brook/backend/provider"
 	"brook/backend/store"
+	"brook/backend/tools"
 )
 
 // activeAnswer is an answer being produced, as [Engine.Stop],
@@ -21,6 +22,8 @@ type activeAnswer struct {
 	done   chan struct{}
 
 	relay *relay // reports the answer; set before it is produced
+	// offered are the tools the answer may call, set before it is produced.
+	offered []tools.Tool
 
 	mu           sync.Mutex
 	askedNow     bool
@@ -78,20 +81,59 @@ func (e *Engine) launchResumed(slot *reservation, conv store.Conversation, answe
 	go func() {
 		defer e.wg.Done()
 		defer close(active.done)
+		ids := []int64{answer.ID}
 		defer func() {
 			e.mu.Lock()
-			delete(e.active, answer.ID)
+			for _, id := range ids {
+				delete(e.active, id)
+			}
 			delete(e.live, conv.ID)
 			e.mu.Unlock()
 			cancel(nil)
 		}()
-		final := e.produceAnswer(active, conv, answer, history)
-		if resumed && final.State == store.StateComplete {
-			final.Resumed = true
+		titleHistory := history
+		rounds := toolRoundsIn(history)
+		for {
+			final := e.produceAnswer(active, conv, answer, history)
+			if resumed && final.State == store.StateComplete {
+				final.Resumed = true
+			}
+			more := final.State == store.StateComplete && len(final.ToolCalls) > 0
+			if more && rounds >= e.cfg.MaxToolRounds {
+				e.capRounds(&final)
+				more = false
+			}
+			e.unsaved.save(final, active.relay)
+			// The calls run only once the answer that asked for them is
+			// whole and stored, so no recovery can run one twice.
+			if !more || !e.runToolRound(active, conv, &final) {
+				e.maybeTitle(conv, final, titleHistory)
+				return
+			}
+			rounds++
+			next, err := e.nextRound(conv, final)
+			if err != nil {
+				e.cfg.Logger.Error("starting the answer after a round of tool calls", "answer", final.ID, "err", err)
+				return
+			}
+			e.mu.Lock()
+			e.active[next.ID] = active
+			e.mu.Unlock()
+			ids = append(ids, next.ID)
+			history = append(history, final)
+			answer, resumed = next, false
+			e.cfg.Emitter.Emit(events.ToolEventName, events.ToolEvent{ConversationID: conv.ID, MessageID: final.ID, Phase: events.ToolNextAnswer, Message: &next})
 		}
-		e.unsaved.save(final, active.relay)
-		e.maybeTitle(conv, final, history)
 	}()
+}
+
+// nextRound stores the answer that follows a round of tool calls: the
+// model reads the results and goes on.
+func (e *Engine) nextRound(conv store.Conversation, after store.Message) (store.Message, error) {
+	return e.cfg.Store.AddMessage(context.Background(), store.Message{
+		ConversationID: conv.ID, ParentID: after.ID, Role: store.RoleAssistant, State: store.StateStreaming,
+		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
+	})
 }
 
 // answerJob is the work of getting one answer from its server in one run:
@@ -112,6 +154,9 @@ type answerJob struct {
 	prefixThinkingMs        int64
 	// usage adds up every request of the run.
 	usage provider.Usage
+	// callBegun says the broken stream had begun a tool call, which a
+	// continuation cannot finish: the recovery asks again.
+	callBegun bool
 }
 
 // produceAnswer starts the answer's relay, waits for a slot on the
@@ -161,6 +206,10 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	defer release()
 
 	base, from := buildRequestFrom(conv, instructions, settings, history, images, docs)
+	active.offered = e.offerTools(active.ctx, conv, client)
+	if len(active.offered) > 0 {
+		base.Tools = toolSpecs(active.offered)
+	}
 	base, fit := e.fitContext(active.ctx, conv, history, base, from, true)
 	final.PromptEstimate, final.ContextLeftOut = fit.estimate, len(fit.plan.LeftOut)
 	e.noteWindow(conv.EndpointID, conv.Model, base.ContextLength)
@@ -219,6 +268,7 @@ func (j *answerJob) streamOrRecover(final store.Message) store.Message {
 	switch outcome := classify(j.active.ctx, err); outcome.kind {
 	case outcomeWhole:
 		final.EndReason = finishedAs(completion.FinishReason)
+		final.ToolCalls = appendCalls(final.ToolCalls, storedCalls(completion.ToolCalls, j.active.offered))
 		setUsage(&final, j.usage, snap.Pieces, snap.FirstPieceAt, time.Now())
 	case outcomeStopped, outcomeShutdown:
 		final.CompletionTokens += j.usage.CompletionTokens // what Continue has left of the budget
@@ -232,6 +282,8 @@ func (j *answerJob) streamOrRecover(final store.Message) store.Message {
 		final = keepPartial(final)
 	case outcomeBroken:
 		j.e.cfg.Logger.Info("stream broke; recovering without streaming", "answer", final.ID, "reason", outcome.broken.Reason, "err", err)
+		// What arrived of any call is dropped: a half-received call never runs.
+		j.callBegun = len(completion.ToolCalls) > 0
 		return j.recover(final, outcome.broken)
 	}
 	return final

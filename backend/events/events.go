@@ -135,3 +135,43 @@ func (r *Recorder) StreamEvents(messageID int64) []StreamEvent {
 	}
 	return out
 }
+
+// ToolEventName is the event the tool calls of answers report on; the
+// payload is a [ToolEvent].
+const ToolEventName = "brook:tool"
+
+// ToolPhase is where one tool call, or a round of them, stands.
+type ToolPhase string
+
+const (
+	// ToolApproval: the call waits for the user to allow or deny it.
+	ToolApproval ToolPhase = "approval"
+	// ToolRunning: the call runs; TimeoutMs and Since say until when.
+	ToolRunning ToolPhase = "running"
+	// ToolSettled: the call is over; Call has its status and result.
+	ToolSettled ToolPhase = "settled"
+	// ToolNextAnswer: the round's results went back to the model, whose
+	// next answer is Message, streaming.
+	ToolNextAnswer ToolPhase = "next"
+	// ToolAnswerChanged: the answer itself changed (stopped during a
+	// call); Message is the answer as stored.
+	ToolAnswerChanged ToolPhase = "answer"
+)
+
+// ToolEvent is one step of the tool calls of an answer.
+type ToolEvent struct {
+	ConversationID int64     `json:"conversationId"`
+	MessageID      int64     `json:"messageId"`
+	Phase          ToolPhase `json:"phase"`
+	// Call is the call this is about, with its status and result so far.
+	Call *store.ToolCall `json:"call,omitempty"`
+	// Arguments are the call's arguments pretty-printed, for the approval.
+	Arguments string `json:"arguments,omitempty"`
+	// TimeoutMs is, while running, the call's timeout; Since when it
+	// started, in Unix milliseconds.
+	TimeoutMs int64 `json:"timeoutMs,omitempty"`
+	Since     int64 `json:"since,omitempty"`
+	// Message is the next answer (ToolNextAnswer) or the answer as stored
+	// (ToolAnswerChanged).
+	Message *store.Message `json:"message,omitempty"`
+}

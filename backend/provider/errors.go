@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -144,7 +145,10 @@ func Explain(err error) string {
 	var broken *BrokenError
 	var refused *RequestError
 	var redirect *RedirectError
+	var noTools *ToolsUnsupportedError
 	switch {
+	case errors.As(err, &noTools):
+		return capitalize(noTools.Error()) + "."
 	case errors.As(err, &redirect):
 		return capitalize(redirect.Error()) + "."
 	case errors.As(err, &refused):
@@ -167,4 +171,37 @@ func capitalize(s string) string {
 	}
 	r, size := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// ToolsUnsupportedError means the server refused a request because it
+// offered tools that the model or the server does not take (Ollama's
+// "... does not support tools", vLLM without --enable-auto-tool-choice,
+// llama-server without --jinja). Sending it again will not help; the tools
+// must be turned off for the conversation. It unwraps to the
+// [*RequestError] the server gave, so it is a refusal to every caller.
+type ToolsUnsupportedError struct {
+	Refused *RequestError
+}
+
+func (e *ToolsUnsupportedError) Error() string {
+	return "this model or its server does not take tools (" + e.Refused.Message +
+		"); turn the tools off for this conversation, or choose a model that can use them"
+}
+
+func (e *ToolsUnsupportedError) Unwrap() error { return e.Refused }
+
+// ToolsRefusal turns err into a [*ToolsUnsupportedError] when it is the
+// server refusing req's tools: a 400 or 422 to a request that offered tools,
+// whose reason speaks of tools. Any other err is returned as it is.
+func ToolsRefusal(req Request, err error) error {
+	var refused *RequestError
+	if len(req.Tools) == 0 || !errors.As(err, &refused) ||
+		(refused.Status != 400 && refused.Status != 422) {
+		return err
+	}
+	msg := strings.ToLower(refused.Message)
+	if !strings.Contains(msg, "tool") && !strings.Contains(msg, "function") && !strings.Contains(msg, "jinja") {
+		return err
+	}
+	return &ToolsUnsupportedError{Refused: refused}
 }

@@ -7,6 +7,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -22,6 +23,41 @@ type Message struct {
 	// vision models: PNG, JPEG, WebP or GIF, each type known from its bytes
 	// (http.DetectContentType), which Brook checked when they were attached.
 	Images [][]byte `json:"-"`
+	// ToolCalls are the calls an assistant message made, in order.
+	ToolCalls []ToolCall `json:"toolCalls,omitempty"`
+	// ToolCallID is, in a message of role [RoleTool], the id of the call it
+	// answers; ToolName is the called tool's name (Ollama's tool_name).
+	ToolCallID string `json:"toolCallId,omitempty"`
+	ToolName   string `json:"toolName,omitempty"`
+}
+
+// RoleTool is the role of a message that carries a tool's result.
+const RoleTool = "tool"
+
+// ToolSpec is one tool offered to a model: its name, what it does, and the
+// JSON Schema of its arguments (an object).
+type ToolSpec struct {
+	Name        string
+	Description string
+	Parameters  json.RawMessage
+}
+
+// ToolCall is one call a model asked for. Arguments is JSON text, as the
+// model wrote it: whether it is a valid object is for the caller to judge.
+type ToolCall struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+// ToolCallDelta is a piece of a streamed tool call. Index says which call
+// of the answer it belongs to; ID and Name come with the first piece (an
+// OpenAI-compatible stream), Arguments in pieces to be joined in order.
+type ToolCallDelta struct {
+	Index     int
+	ID        string
+	Name      string
+	Arguments string
 }
 
 // Request is one chat completion request. Zero parameters are not sent.
@@ -42,6 +78,8 @@ type Request struct {
 	// model to continue, and how the server is told so. [PrefillNone] means
 	// the last message is a finished turn.
 	Prefill Prefill
+	// Tools are the tools offered to the model; none is sent when empty.
+	Tools []ToolSpec
 }
 
 // The values of [Request.Think]. Ollama takes on, off and the levels
@@ -103,6 +141,10 @@ type Completion struct {
 	FinishReason string
 	Usage        Usage
 	Timings      Timings
+	// ToolCalls are the calls the answer asked for, in order. In the
+	// Completion of a broken stream they are what had arrived, possibly cut
+	// mid-arguments: such calls must never run.
+	ToolCalls []ToolCall
 }
 
 // Delta is one piece of a streamed answer, in order. A model that reasons
@@ -114,6 +156,9 @@ type Delta struct {
 	// OpenAI-compatible servers' reasoning_content or reasoning, or what a
 	// model wrote between <think> and </think>.
 	Reasoning string
+	// ToolCall is a piece of a tool call, or nil. It only says a call is
+	// arriving (a sign of life); the whole calls are the Completion's.
+	ToolCall *ToolCallDelta
 }
 
 // Model is one model a server offers.
@@ -133,6 +178,9 @@ const CapabilityThinking = "thinking"
 
 // CapabilityVision is the capability of a model that can see images.
 const CapabilityVision = "vision"
+
+// CapabilityTools is the capability of a model that can call tools.
+const CapabilityTools = "tools"
 
 // CapabilityLister is implemented by clients whose server says what each
 // model can do (Ollama's /api/show). An error means the capabilities are

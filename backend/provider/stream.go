@@ -15,6 +15,7 @@ type StreamAccumulator struct {
 	text, reasoning strings.Builder
 	ended           bool
 	finishReason    string
+	calls           []ToolCall // assembled by index
 
 	// Usage and Timings are the server's counts, set by the adapter when
 	// the server reports them.
@@ -39,6 +40,55 @@ func (a *StreamAccumulator) Emit(text, reasoning string) {
 	if a.onDelta != nil {
 		a.onDelta(Delta{Text: text, Reasoning: reasoning})
 	}
+}
+
+// EmitToolCall adds a piece of the tool call at index: its id and name when
+// they come (a later non-empty one replaces an earlier), and a piece of its
+// arguments, appended. Pieces of one call may arrive split across chunks, and
+// calls by index in any order; an index past the end adds calls. The piece
+// is passed on as a [Delta] with only ToolCall set.
+func (a *StreamAccumulator) EmitToolCall(d ToolCallDelta) {
+	if d.Index < 0 || d.Index > maxToolCalls {
+		return
+	}
+	for len(a.calls) <= d.Index {
+		a.calls = append(a.calls, ToolCall{})
+	}
+	c := &a.calls[d.Index]
+	if d.ID != "" {
+		c.ID = d.ID
+	}
+	if d.Name != "" {
+		c.Name = d.Name
+	}
+	c.Arguments += d.Arguments
+	if a.onDelta != nil {
+		a.onDelta(Delta{ToolCall: &d})
+	}
+}
+
+// maxToolCalls bounds the index of a call in one answer, so a server's
+// nonsense index cannot make Brook allocate without end.
+const maxToolCalls = 128
+
+// ToolCallCount is how many call places the stream has opened so far.
+func (a *StreamAccumulator) ToolCallCount() int { return len(a.calls) }
+
+// ToolCalls returns the calls assembled so far. Calls that never got a name
+// (an index the server skipped) are left out; calls without an id get one
+// from their place, "call_<index>", so results can be linked to them.
+func (a *StreamAccumulator) ToolCalls() []ToolCall {
+	var out []ToolCall
+	for i, c := range a.calls {
+		if c.Name == "" {
+			continue
+		}
+		if c.ID == "" {
+			c.ID = fmt.Sprintf("call_%d", i)
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // End records that the stream's end marker arrived, with the server's
@@ -67,7 +117,7 @@ func (a *StreamAccumulator) Ended() bool { return a.ended }
 // continuation writes it again.
 func (a *StreamAccumulator) Result(op, marker string, err error, classify func(error) (error, bool)) (Completion, error) {
 	comp := Completion{Text: a.text.String(), Reasoning: a.reasoning.String(), FinishReason: a.finishReason,
-		Usage: a.Usage, Timings: a.Timings}
+		Usage: a.Usage, Timings: a.Timings, ToolCalls: a.ToolCalls()}
 	if a.ended {
 		return comp, nil
 	}

@@ -29,7 +29,7 @@ func TestStreamAccumulatorPassesPiecesOnAndKeepsTheWhole(t *testing.T) {
 	}
 	want := []Delta{{Reasoning: "thinking "}, {Text: "Hel"}, {Text: "lo"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("pieces passed on %q, want %q (an empty piece is not passed on)", got, want)
+		t.Errorf("pieces passed on %v, want %v (an empty piece is not passed on)", got, want)
 	}
 	if comp.Text != "Hello" || comp.Reasoning != "thinking " || comp.FinishReason != "length" || comp.Usage.CompletionTokens != 2 {
 		t.Errorf("completion %+v", comp)

@@ -123,6 +123,15 @@ func (s *Server) chatHandler(wi *wire) http.HandlerFunc {
 			writeJSON(w, http.StatusBadRequest, wi.errorBody(refused.message, refused.typ, http.StatusBadRequest), nil)
 			return
 		}
+		if refuseTools(w, wi, sc, body) {
+			return
+		}
+		if sc.calls = sc.toolCallsFor(body); len(sc.calls) > 0 {
+			rep = sc.toolCallReply(body)
+		}
+		if sc.ReadFileTool != "" {
+			sc, rep = sc.readFileReply(body, rep)
+		}
 		if stream {
 			if wi.statusFault(w, sc, sc.Fault) {
 				return

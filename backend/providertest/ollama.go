@@ -89,7 +89,7 @@ var ollamaWire = wire{
 		return ollamaPlan(sc, model, toks)
 	},
 	whole: func(sc Script, model, text string, ntoks int) (body, errBody, truncatedClean []byte) {
-		whole := ollamaWholeReasoning(sc, ollamaLine(model, text, true, sc, ntoks))
+		whole := ollamaWholeToolCalls(sc, ollamaWholeReasoning(sc, ollamaLine(model, text, true, sc, ntoks)))
 		notDone := ollamaWholeReasoning(sc, ollamaLine(model, text, false, sc, 0))
 		errBody, _ = json.Marshal(map[string]string{"error": sc.errorMessage("something went wrong in the model")})
 		// Ollama's non-streaming body is one object without a trailing newline.
@@ -164,6 +164,7 @@ func ollamaPlan(sc Script, model string, toks []string) plan {
 	for _, t := range toks {
 		p.tokens = append(p.tokens, ollamaLine(model, t, false, sc, 0))
 	}
+	p.tokens = append(p.tokens, ollamaToolCallLines(sc, model)...)
 	p.final = [][]byte{ollamaLine(model, "", true, sc, len(toks))}
 	errLine, _ := json.Marshal(map[string]string{"error": sc.errorMessage("an error was encountered while running the model")})
 	p.errLine = append(errLine, '\n')

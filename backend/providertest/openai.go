@@ -99,7 +99,7 @@ var openaiWire = wire{
 			}},
 			"usage": usageObject(sc, ntoks),
 		})
-		body = openaiWholeReasoning(sc, body)
+		body = openaiWholeToolCalls(sc, openaiWholeReasoning(sc, body))
 		errBody, _ = json.Marshal(openaiError(sc.errorMessage("an error occurred while generating"), "server_error", nil))
 		return body, errBody, nil
 	},
@@ -182,8 +182,13 @@ func openaiPlan(sc Script, model string, usage bool, toks []string) plan {
 			"index": 0, "delta": map[string]any{"content": t}, "finish_reason": nil,
 		}}, nil))
 	}
+	p.tokens = append(p.tokens, openaiToolCallLines(sc, model)...)
+	finish := sc.finishReason()
+	if len(sc.calls) > 0 {
+		finish = "tool_calls"
+	}
 	p.final = [][]byte{openaiChunk(model, []map[string]any{{
-		"index": 0, "delta": map[string]any{}, "finish_reason": sc.finishReason(),
+		"index": 0, "delta": map[string]any{}, "finish_reason": finish,
 	}}, nil)}
 	if usage {
 		p.final = append(p.final, openaiChunk(model, []map[string]any{}, usageObject(sc, len(toks))))

@@ -237,6 +237,31 @@ type Script struct {
 	// that writes its <think> block into the content does.
 	ThinkUnsupported bool
 
+	// ToolCalls are the calls the model makes, after ToolCallText, in
+	// every answer; with ToolCallsOnce only in answers to a request whose
+	// last message is not a tool's result, which get the Answer instead.
+	// Without ToolCallsOnce the model calls forever (a model that loops).
+	// Faults count each call's lines as tokens, so a break can cut a call
+	// mid-arguments. See tools.go for the wire shapes.
+	ToolCalls     []ScriptToolCall
+	ToolCallsOnce bool
+	ToolCallText  string
+	// ToolsUnsupported makes the model one that takes no tools: a request
+	// that offers some gets Ollama's 400 "... does not support tools".
+	ToolsUnsupported bool
+	// ToolCapable makes /api/show list "tools" even without ToolCalls; a
+	// script with ToolCalls lists it unless ToolsUnsupported.
+	ToolCapable bool
+	// ReadFileTool makes the model one that reads files with the tool of
+	// that name (such as the filesystem server's "read_text_file"): to a
+	// user's message that names an absolute path it answers with one call,
+	// {"path": that path}; to a request whose last message is a tool's
+	// result it answers [ReadFileAnswerPrefix] and the result, quoted. Other
+	// messages get the Answer. For end-to-end tests of tool calls.
+	ReadFileTool string
+	// calls are the calls of the request being answered ([Script.toolCallsFor]).
+	calls []ScriptToolCall
+
 	// echoedBlock is, for a [PrefillEcho] reply, the <think> block of the
 	// continued message's content, which the reply repeats first, before
 	// any reasoning and the echoed answer text.

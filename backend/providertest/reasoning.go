@@ -274,6 +274,9 @@ func (sc Script) ollamaCapabilities(model string) []string {
 	if sc.sees(model) {
 		caps = append(caps, "vision")
 	}
+	if (sc.ToolCapable || len(sc.ToolCalls) > 0 || sc.ReadFileTool != "") && !sc.ToolsUnsupported {
+		caps = append(caps, "tools")
+	}
 	return caps
 }
 

@@ -12,14 +12,16 @@ import (
 const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
 	endpoint_id, model, first_token_ms, tokens_per_second, prompt_tokens, completion_tokens,
 	recovered, recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run,
-	resumed, coalesce(parent_id, 0), shown_at, prompt_estimate, context_left_out`
+	resumed, coalesce(parent_id, 0), shown_at, prompt_estimate, context_left_out, tool_calls`
 
 func scanMessage(row rowScanner) (Message, error) {
 	var m Message
+	var calls string
 	err := row.Scan(&m.ID, &m.UID, &m.ConversationID, &m.Role, &m.Content, &m.State,
 		&m.CreatedAt, &m.UpdatedAt, &m.EndpointID, &m.Model, &m.FirstTokenMs, &m.TokensPerSecond,
 		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.RecoveryMethod, &m.EndReason,
-		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run, &m.Resumed, &m.ParentID, &m.ShownAt, &m.PromptEstimate, &m.ContextLeftOut)
+		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run, &m.Resumed, &m.ParentID, &m.ShownAt, &m.PromptEstimate, &m.ContextLeftOut, &calls)
+	m.ToolCalls = decodeToolCalls(calls)
 	return m, err
 }
 
@@ -51,22 +53,22 @@ func validateMessage(m Message) error {
 	if len(m.Documents) > 0 && m.Role != RoleUser {
 		return invalid("only a user's message can have documents")
 	}
-	return nil
+	return validateToolCalls(m)
 }
 
 const insertMessageSQL = `INSERT INTO messages
 	(uid, conversation_id, role, content, state, created_at, updated_at, endpoint_id, model,
 	 first_token_ms, tokens_per_second, prompt_tokens, completion_tokens, recovered,
 	 recovery_reason, recovery_method, end_reason, error, reasoning, thinking_ms, run,
-	 resumed, parent_id, shown_at, prompt_estimate, context_left_out)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	 resumed, parent_id, shown_at, prompt_estimate, context_left_out, tool_calls)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // insertMessageArgs are the arguments of [insertMessageSQL] for m, in order.
 func insertMessageArgs(m *Message) []any {
 	return []any{m.UID, m.ConversationID, m.Role, m.Content, m.State, m.CreatedAt, m.UpdatedAt,
 		m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond, m.PromptTokens,
 		m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod, m.EndReason, m.Error,
-		m.Reasoning, m.ThinkingMs, m.Run, m.Resumed, nullID(m.ParentID), m.ShownAt, m.PromptEstimate, m.ContextLeftOut}
+		m.Reasoning, m.ThinkingMs, m.Run, m.Resumed, nullID(m.ParentID), m.ShownAt, m.PromptEstimate, m.ContextLeftOut, encodeToolCalls(m.ToolCalls)}
 }
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
@@ -166,6 +168,9 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 	if !validState(m.State) || m.State == StateStreaming {
 		return invalid("an answer cannot finish in state %q", m.State)
 	}
+	if err := validateToolCalls(Message{Role: RoleAssistant, ToolCalls: m.ToolCalls}); err != nil {
+		return err
+	}
 	now := s.now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var conversationID int64
@@ -173,11 +178,11 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
 			completion_tokens = ?, recovered = ?, recovery_reason = ?, recovery_method = ?,
 			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?, resumed = ?,
-			prompt_estimate = ?, context_left_out = ?
+			prompt_estimate = ?, context_left_out = ?, tool_calls = ?
 			WHERE id = ? AND run = ? RETURNING conversation_id`,
 			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
 			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod,
-			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.PromptEstimate, m.ContextLeftOut, m.ID, m.Run).Scan(&conversationID)
+			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.PromptEstimate, m.ContextLeftOut, encodeToolCalls(m.ToolCalls), m.ID, m.Run).Scan(&conversationID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
 		}

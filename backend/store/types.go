@@ -82,6 +82,9 @@ type Message struct {
 	Images []Image `json:"images,omitempty"`
 	// Documents are the documents a user attached to the message, in order.
 	Documents []Document `json:"documents,omitempty"`
+	// ToolCalls are the tools an assistant message called, in order, each
+	// with its result once it has one.
+	ToolCalls []ToolCall `json:"toolCalls,omitempty"`
 	CreatedAt int64      `json:"createdAt"`
 	UpdatedAt int64      `json:"updatedAt"`
 

@@ -5,6 +5,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 )
@@ -73,4 +74,14 @@ type ArgumentsError struct {
 
 func (e *ArgumentsError) Error() string {
 	return "the arguments for " + e.Tool + " do not match its schema: " + e.Reason
+}
+
+// PrettyArguments is a call's arguments indented for people; arguments
+// that are not JSON are returned as they are.
+func PrettyArguments(args string) string {
+	var b bytes.Buffer
+	if json.Indent(&b, []byte(args), "", "  ") != nil {
+		return args
+	}
+	return b.String()
 }

@@ -133,6 +133,8 @@ type htmlMessage struct {
 	Images []htmlImage
 	// Documents are the message's documents, their text inline and folded.
 	Documents []htmlDocument
+	// ToolCalls are the tools an answer called, each folded.
+	ToolCalls []htmlToolCall
 	Notes     []note
 	Stats     []string
 	// Version says where the message stands among its versions, when it
@@ -267,6 +269,7 @@ func htmlMessages(r markdownRenderers, path []transcriptMessage, loc *time.Locat
 			HTML:          h,
 			Images:        htmlImages(m.Images),
 			Documents:     htmlDocuments(m.Documents),
+			ToolCalls:     htmlToolCalls(m.ToolCalls),
 			Notes:         messageNotes(m.Message),
 			Stats:         messageStats(m.Message),
 			Version:       m.versionLabel(),
@@ -481,6 +484,14 @@ footer { margin-top: 3rem; text-align: center; }
 {{- end}}
 <div class="content">
 {{.HTML}}</div>
+{{- range .ToolCalls}}
+<details class="tool-call"><summary>{{.Summary}}</summary>
+<p class="stats">Arguments</p>
+<pre style="white-space:pre-wrap">{{.Arguments}}</pre>
+<p class="stats">Result</p>
+<pre style="white-space:pre-wrap">{{.Result}}</pre>
+</details>
+{{- end}}
 {{- range .Documents}}
 <details class="document"><summary>{{.Name}} <span class="stats">{{.Detail}}</span></summary>
 <pre style="white-space:pre-wrap">{{.Text}}</pre>

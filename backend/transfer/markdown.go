@@ -81,6 +81,7 @@ func (mw *markdownWriter) writeMessage(c store.Conversation, m transcriptMessage
 		}
 		bw.WriteString("\n")
 	}
+	writeToolCalls(bw, m.ToolCalls)
 	if err := writeImages(bw, m.Images, mw.images); err != nil {
 		return err
 	}

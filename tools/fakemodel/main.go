@@ -3,6 +3,12 @@
 // model. It can also break its streams on purpose, to watch Brook recover:
 //
 //	go run ./tools/fakemodel -kind ollama -fault DropMidLine
+//
+// With -read-file-tool it is a model that calls tools: asked about an
+// absolute path, it calls that tool to read the file, then quotes what the
+// tool gave (providertest.Script.ReadFileTool):
+//
+//	go run ./tools/fakemodel -read-file-tool read_text_file
 package main
 
 import (
@@ -23,10 +29,11 @@ func main() {
 	after := flag.Int("after", 20, "tokens before the fault")
 	delay := flag.Duration("delay", 30*time.Millisecond, "pause between tokens")
 	answer := flag.String("answer", providertest.DemoAnswer, "the answer to every prompt")
+	readFileTool := flag.String("read-file-tool", "", "call this tool to read a path named in the prompt, then quote the result")
 	flag.Parse()
 
 	script := providertest.Script{Answer: *answer, Tokens: providertest.SplitTokens(*answer, 4), TokenDelay: *delay,
-		FaultAfterTokens: *after, Models: []string{"tiny:latest", "demo:7b", providertest.VisionModel}}
+		FaultAfterTokens: *after, Models: []string{"tiny:latest", "demo:7b", providertest.VisionModel}, ReadFileTool: *readFileTool}
 	found := false
 	for f := providertest.None; f <= providertest.StatusError; f++ {
 		if f.String() == *fault {

@@ -143,6 +143,16 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 		}
 		t, inline := split.Feed(r.Message.Content)
 		acc.Emit(t, r.Message.Thinking+inline)
+		// Ollama sends each call whole, in the chunk that ends it; a later
+		// chunk's calls follow the earlier ones'.
+		base := acc.ToolCallCount()
+		for k, tc := range r.Message.ToolCalls {
+			args, err := json.Marshal(tc.Function.Arguments)
+			if err != nil {
+				return err
+			}
+			acc.EmitToolCall(provider.ToolCallDelta{Index: base + k, ID: tc.ID, Name: tc.Function.Name, Arguments: string(args)})
+		}
 		if r.Done {
 			acc.Emit(split.End())
 			acc.Usage = provider.Usage{PromptTokens: r.PromptEvalCount, CompletionTokens: r.EvalCount}
@@ -156,9 +166,10 @@ func (c *Client) chat(ctx context.Context, req provider.Request, stream bool, on
 	// body read cleanly, the library's error comes from a line: an
 	// {"error":...} object (or a line that is not JSON at all), which it
 	// returns as errors.New(text).
-	return acc.Result(op, "done:true", err, func(err error) (error, bool) {
+	comp, err := acc.Result(op, "done:true", err, func(err error) (error, bool) {
 		return httprec.Classify(ctx, op, err, rec.Snapshot(), errorField)
 	})
+	return comp, provider.ToolsRefusal(req, err)
 }
 
 // Loaded reports whether the server has model in memory now, from /api/ps.
@@ -213,6 +224,28 @@ func chatRequest(req provider.Request, stream bool) (*api.ChatRequest, error) {
 		if req.Prefill != provider.PrefillNone && i == len(req.Messages)-1 && m.Role == "assistant" {
 			msgs[i].Thinking = m.Thinking
 		}
+		for _, tc := range m.ToolCalls {
+			call := api.ToolCall{ID: tc.ID, Function: api.ToolCallFunction{Name: tc.Name, Arguments: api.NewToolCallFunctionArguments()}}
+			if err := json.Unmarshal([]byte(tc.Arguments), &call.Function.Arguments); err != nil {
+				// Arguments that are not an object went unrun; the model is
+				// told so in the call's result, and sees no arguments here.
+				call.Function.Arguments = api.NewToolCallFunctionArguments()
+			}
+			msgs[i].ToolCalls = append(msgs[i].ToolCalls, call)
+		}
+		msgs[i].ToolCallID, msgs[i].ToolName = m.ToolCallID, m.ToolName
+	}
+	var tools api.Tools
+	for _, t := range req.Tools {
+		tool := api.Tool{Type: "function", Function: api.ToolFunction{Name: t.Name, Description: t.Description}}
+		if len(t.Parameters) > 0 {
+			if err := json.Unmarshal(t.Parameters, &tool.Function.Parameters); err != nil {
+				return nil, fmt.Errorf("the schema of tool %q: %w", t.Name, err)
+			}
+		} else {
+			tool.Function.Parameters.Type = "object"
+		}
+		tools = append(tools, tool)
 	}
 	opts := map[string]any{}
 	if req.Temperature != nil {
@@ -227,7 +260,7 @@ func chatRequest(req provider.Request, stream bool) (*api.ChatRequest, error) {
 	if len(opts) == 0 {
 		opts = nil
 	}
-	wire := &api.ChatRequest{Model: req.Model, Messages: msgs, Stream: &stream, Options: opts}
+	wire := &api.ChatRequest{Model: req.Model, Messages: msgs, Stream: &stream, Options: opts, Tools: tools}
 	if req.KeepWhole {
 		// Left to itself, Ollama drops the oldest messages that do not fit
 		// and says so only in its debug log (server/prompt.go chatPrompt).

@@ -147,6 +147,13 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 					t, inline = split.Feed(s)
 				}
 				acc.Emit(t, r+inline)
+				for k, tc := range choice.Delta.ToolCalls {
+					index := k // A server that leaves out the index sends each call whole, in order.
+					if tc.Index != nil {
+						index = *tc.Index
+					}
+					acc.EmitToolCall(provider.ToolCallDelta{Index: index, ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
+				}
 				if choice.FinishReason != "" {
 					acc.End(string(choice.FinishReason))
 				}
@@ -164,9 +171,10 @@ func (c *Client) Stream(ctx context.Context, req provider.Request, onDelta func(
 	// A break after finish_reason can only lose a usage chunk or [DONE].
 	// Before it, with a 200 and a clean body, an error is an error object
 	// inside the stream, or data that is not a chunk at all.
-	return acc.Result(op, "finish_reason", err, func(err error) (error, bool) {
+	comp, err := acc.Result(op, "finish_reason", err, func(err error) (error, bool) {
 		return httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage)
 	})
+	return comp, provider.ToolsRefusal(req, err)
 }
 
 // Complete implements [provider.Client.Complete] with a non-streaming
@@ -182,7 +190,7 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 	ctx, rec := httprec.With(withBodyFields(ctx, req))
 	resp, err := c.api.CreateChatCompletion(ctx, wire)
 	if cerr, ok := httprec.Classify(ctx, op, err, rec.Snapshot(), errorMessage); ok {
-		return provider.Completion{}, cerr
+		return provider.Completion{}, provider.ToolsRefusal(req, cerr)
 	}
 	if err != nil {
 		var apiErr *goopenai.APIError
@@ -209,7 +217,19 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 	echo := newBlockEcho(req)
 	t1, r1 := split.Feed(echo.feed(choice.Message.Content) + echo.end())
 	t2, r2 := split.End()
+	var calls []provider.ToolCall
+	for i, tc := range choice.Message.ToolCalls {
+		if tc.Function.Name == "" {
+			continue
+		}
+		id := tc.ID
+		if id == "" {
+			id = fmt.Sprintf("call_%d", i)
+		}
+		calls = append(calls, provider.ToolCall{ID: id, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
+	}
 	return provider.Completion{
+		ToolCalls:    calls,
 		Text:         t1 + t2,
 		Reasoning:    choice.Message.ReasoningContent + r1 + r2,
 		FinishReason: string(choice.FinishReason),
@@ -217,9 +237,11 @@ func (c *Client) Complete(ctx context.Context, req provider.Request) (provider.C
 	}, nil
 }
 
-// chatRequest builds the wire request. It sets no tools, tool_choice or
-// stream_options, which some compatible servers reject, and never sends
-// ContextLength, which is Ollama's alone.
+// chatRequest builds the wire request. It sends tools only when req offers
+// some, and never tool_choice or stream_options, which some compatible
+// servers reject; nor ContextLength, which is Ollama's alone. Assistant
+// messages carry their tool_calls, and messages of role tool the
+// tool_call_id they answer.
 //
 // Think's levels (low, medium, high) are sent as reasoning_effort; on and
 // off are not sent, as OpenAI-compatible servers have no such switch
@@ -237,8 +259,21 @@ func chatRequest(req provider.Request) (goopenai.ChatCompletionRequest, error) {
 		if len(m.Images) > 0 {
 			msgs[i] = goopenai.ChatCompletionMessage{Role: m.Role, MultiContent: imageParts(content, m.Images)}
 		}
+		for _, tc := range m.ToolCalls {
+			msgs[i].ToolCalls = append(msgs[i].ToolCalls, goopenai.ToolCall{ID: tc.ID, Type: goopenai.ToolTypeFunction,
+				Function: goopenai.FunctionCall{Name: tc.Name, Arguments: tc.Arguments}})
+		}
+		msgs[i].ToolCallID = m.ToolCallID
 	}
 	wire := goopenai.ChatCompletionRequest{Model: req.Model, Messages: msgs}
+	for _, t := range req.Tools {
+		params := t.Parameters
+		if len(params) == 0 {
+			params = json.RawMessage(`{"type":"object","properties":{}}`)
+		}
+		wire.Tools = append(wire.Tools, goopenai.Tool{Type: goopenai.ToolTypeFunction,
+			Function: &goopenai.FunctionDefinition{Name: t.Name, Description: t.Description, Parameters: params}})
+	}
 	if req.Temperature != nil {
 		// A zero is dropped by omitempty; withBodyFields puts it back.
 		wire.Temperature = float32(*req.Temperature)

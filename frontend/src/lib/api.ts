@@ -15,7 +15,7 @@
 import type { localmodels, ollamaserver } from '../../wailsjs/go/models';
 import { fromGo, ollamaStatusFromGo, pullFromGo } from './fromGo';
 import { bound, type Bound, type BrookApi, type Services, type TestHooks } from './bound';
-import type { AnswerSaved, QuitRequest } from './types';
+import type { AnswerSaved, QuitRequest, ToolEvent } from './types';
 import type { StreamEvent } from './stream/types';
 
 export type * from './types';
@@ -134,6 +134,7 @@ export function createWailsApi(): BrookApi {
       onAnswerSaved: (cb) => on('brook:answer-saved', (p) => cb(p as AnswerSaved)),
       onQuitRequested: (cb) => on('brook:quit-requested', (p) => cb(p as QuitRequest)),
       onOllamaServer: (cb) => on('brook:ollama-server', (p) => cb(ollamaStatusFromGo(p as ollamaserver.Status))),
+      onTool: (cb) => on('brook:tool', (p) => cb(p as ToolEvent)),
       onFileDrop,
     },
   };

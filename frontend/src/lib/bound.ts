@@ -17,6 +17,7 @@ import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as SystemService from '../../wailsjs/go/app/SystemService';
 import * as ToolService from '../../wailsjs/go/app/ToolService';
 import * as TransferService from '../../wailsjs/go/app/TransferService';
+import * as ToolCallService from '../../wailsjs/go/app/ToolCallService';
 import type {
   AnswerSaved,
   Assistant,
@@ -40,6 +41,7 @@ import type {
   SearchHit,
   SendResult,
   Settings,
+  ToolEvent,
 } from './types';
 import type { StreamEvent } from './stream/types';
 
@@ -57,6 +59,7 @@ export const bound = {
   SystemService,
   ToolService,
   TransferService,
+  ToolCallService,
 };
 export type Bound = typeof bound;
 
@@ -122,6 +125,8 @@ export interface Events {
   onQuitRequested(cb: (q: QuitRequest) => void): () => void;
   /** brook:ollama-server: each change of the local Ollama's status. */
   onOllamaServer(cb: (s: OllamaStatus) => void): () => void;
+  /** brook:tool: a step of an answer's tool calls (an approval, a call running or settled, the next answer). */
+  onTool(cb: (ev: ToolEvent) => void): () => void;
   /** Files or folders dropped on the window (Wails' native drop): their paths, and where they were let go. */
   onFileDrop(cb: (paths: string[], x: number, y: number) => void): () => void;
 }

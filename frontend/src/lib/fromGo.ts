@@ -50,6 +50,7 @@ export function ollamaStatusFromGo(s: ollamaserver.Status): OllamaStatus {
 // them to the values Go uses (types.ts).
 export const fromGo: Fixes = {
   ChatService: { ActiveAnswers: list },
+  ToolCallService: { Pending: list },
   ContextService: {
     Plan: (v) => ({ ...v, choice: (v.choice ?? '') as ContextChoice, leftOut: list(v.leftOut) }),
   },

@@ -40,7 +40,7 @@ export type ProjectDeletion = store.ProjectDeletion;
 export type Assistant = Narrowed<store.Assistant, { params: Params }>;
 export type Message = Narrowed<
   store.Message,
-  { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[]; documents?: MessageDocument[] }
+  { role: Role; state: MessageState; recoveryMethod?: RecoveryMethod; images?: MessageImage[]; documents?: MessageDocument[]; toolCalls?: ToolCall[] }
 >;
 /** The wire protocol an endpoint speaks: the id of a kind Go registered (SettingsService.EndpointKinds). */
 export type EndpointKind = string;
@@ -156,6 +156,30 @@ export interface QuitRequest {
   answering: number;
   /** Answers Brook could not write yet: kept in a file and saved at the next start. */
   unsaved: number;
+}
+/** How a tool call ended (Go's store.ToolCallStatus); '' or absent: not settled yet. */
+export type ToolCallStatus = '' | 'done' | 'denied' | 'failed' | 'timed_out' | 'cancelled' | 'unknown_tool' | 'bad_arguments' | 'skipped';
+/** One tool call of an answer, with its result (Go's store.ToolCall). Its result is untrusted text. */
+export type ToolCall = Narrowed<store.ToolCall, { status?: ToolCallStatus }>;
+/** The user's answer to a call waiting for approval (Go's chat.Decision). */
+export type ToolDecision = 'allow_once' | 'always_in_chat' | 'deny';
+/** The composer's tool picker for a conversation (Go's chat.ToolChoices); model: 'yes', 'no' or 'unknown'. */
+export type ToolChoices = chat.ToolChoices;
+/** A call waiting for approval (Go's chat.ApprovalRequest). */
+export type ApprovalRequest = chat.ApprovalRequest;
+/** brook:tool: one step of an answer's tool calls (Go's events.ToolEvent). */
+export interface ToolEvent {
+  conversationId: number;
+  messageId: number;
+  phase: 'approval' | 'running' | 'settled' | 'next' | 'answer';
+  call?: ToolCall;
+  /** The arguments pretty-printed, for the approval. */
+  arguments?: string;
+  /** While running: the call's timeout, and when it started (Unix ms). */
+  timeoutMs?: number;
+  since?: number;
+  /** next: the answer after the round, streaming; answer: the answer as stored. */
+  message?: Message;
 }
 /** How to quit with answers still coming: stop them, wait for them, or finish them at the next start. */
 export type QuitHow = 'stop' | 'wait' | 'resume';

@@ -29,6 +29,12 @@ export namespace app {
 
 export namespace chat {
 	
+	export interface ApprovalRequest {
+	    conversationId: number;
+	    messageId: number;
+	    call: store.ToolCall;
+	    tool: tools.Tool;
+	}
 	export interface ContextView {
 	    // Go type: contextwindow
 	    window: any;
@@ -69,6 +75,23 @@ export namespace chat {
 	    conversation: store.Conversation;
 	    user: store.Message;
 	    answer: store.Message;
+	}
+	export interface ToolChoice {
+	    serverId: string;
+	    serverName: string;
+	    name: string;
+	    modelName: string;
+	    description: string;
+	    inputSchema: number[];
+	    alwaysAllowed: boolean;
+	    enabled: boolean;
+	    allowedHere: boolean;
+	}
+	export interface ToolChoices {
+	    configured: boolean;
+	    tools: ToolChoice[];
+	    model: string;
+	    problem?: string;
 	}
 
 }
@@ -437,6 +460,18 @@ export namespace store {
 	    mime: string;
 	    data: string;
 	}
+	export interface ToolCall {
+	    id: string;
+	    name: string;
+	    server?: string;
+	    arguments: string;
+	    status?: string;
+	    result?: string;
+	    isError?: boolean;
+	    truncated?: boolean;
+	    fullBytes?: number;
+	    durationMs?: number;
+	}
 	export interface Message {
 	    id: number;
 	    uid: string;
@@ -447,6 +482,7 @@ export namespace store {
 	    state: string;
 	    images?: Image[];
 	    documents?: Document[];
+	    toolCalls?: ToolCall[];
 	    createdAt: number;
 	    updatedAt: number;
 	    endpointId?: string;
@@ -526,6 +562,20 @@ export namespace store {
 	    headerNames: string[];
 	    enabled: boolean;
 	    timeoutSeconds: number;
+	}
+
+}
+
+export namespace tools {
+	
+	export interface Tool {
+	    serverId: string;
+	    serverName: string;
+	    name: string;
+	    modelName: string;
+	    description: string;
+	    inputSchema: number[];
+	    alwaysAllowed: boolean;
 	}
 
 }

@@ -5,7 +5,7 @@
 // a method bound in Go fails `npm run check` until its service here has it.
 // Every call is logged in `calls` by Go's names, so no service logs its own.
 import type { Services } from '../bound';
-import type { AnswerSaved, OllamaStatus, PullProgress, QuitRequest } from '../types';
+import type { AnswerSaved, OllamaStatus, PullProgress, QuitRequest, ToolEvent } from '../types';
 import type { StreamEvent } from '../stream/types';
 import { fakeChatService } from './chat';
 import { fakeContextService } from './context';
@@ -19,6 +19,7 @@ import { fakeModelService, fakeSettingsService } from './settings';
 import { fakeSystemService, fakeTestService } from './system';
 import { fakeToolService } from './tools';
 import { FAKE_IMPORT_PATH, fakeImportPreview, fakeTransferService } from './transfer';
+import { fakeToolCallService } from './toolCalls';
 import { FakeTree } from './tree';
 
 export * from './data';
@@ -76,6 +77,7 @@ function initialDb(init: Partial<FakeApi['db']>): FakeApi['db'] {
     ollama: init.ollama ?? { status: ollamaStatus(), memory: { ...FAKE_MEMORY }, fits: {} },
     toolServers: init.toolServers ?? [],
     toolTests: init.toolTests ?? {},
+    tools: init.tools ?? { choices: { configured: false, tools: [], model: 'unknown' }, answers: [] },
   };
 }
 
@@ -88,6 +90,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const quit = channel<QuitRequest>();
   const ollamaServer = channel<OllamaStatus>();
   const fileDrop = channel<{ paths: string[]; x: number; y: number }>();
+  const tool = channel<ToolEvent>();
   const seqs = new Map<number, number>();
   const db = initialDb(init);
   const calls: FakeCall[] = [];
@@ -115,6 +118,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       ollamaServer.emit(structuredClone(s));
     },
     emitFileDrop: (paths, x = 0, y = 0) => fileDrop.emit({ paths: [...paths], x, y }),
+    emitTool: (ev) => tool.emit(structuredClone(ev)),
     emitQueued(id, ahead, since = Date.now()) {
       const m = parts.findMsg(id);
       fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'queued', at: m.content.length, ahead: ahead || undefined, since });
@@ -136,6 +140,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       onQuitRequested: quit.on,
       onOllamaServer: ollamaServer.on,
       onFileDrop: (cb) => fileDrop.on((d) => cb(d.paths, d.x, d.y)),
+      onTool: tool.on,
     },
   } as Omit<FakeApi, keyof Services | 'TestService'> as FakeApi;
 
@@ -176,6 +181,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     SystemService: fakeSystemService(),
     ToolService: fakeToolService(parts),
     TransferService: fakeTransferService(parts),
+    ToolCallService: fakeToolCallService(parts),
   };
   for (const [name, service] of Object.entries(services)) Object.assign(fake, { [name]: logged(name, service, calls) });
   fake.TestService = fakeTestService();

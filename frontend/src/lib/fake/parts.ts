@@ -18,6 +18,8 @@ import type {
   PullProgress,
   QuitRequest,
   Settings,
+  ToolChoices,
+  ToolEvent,
 } from '../types';
 import type { StreamEvent, WaitingFor } from '../stream/types';
 import type { FakeLocalModels } from './data';
@@ -52,6 +54,11 @@ export interface FakeApi extends BrookApi {
     imports: Record<string, ImportPreview | string>;
     /** What TransferService.PickImport answers ('' is a cancelled dialog). */
     importPick: string;
+    /**
+     * What ToolCallService sees: the tool picker's choices (configured
+     * false: no tool servers yet), and the answers given to approvals.
+     */
+    tools: { choices: ToolChoices; answers: { messageId: number; callId: string; decision: string }[] };
     /** The local Ollama as OllamaServerService sees it. */
     ollama: {
       status: OllamaStatus;
@@ -83,6 +90,8 @@ export interface FakeApi extends BrookApi {
   emitQuitRequested(q: QuitRequest): void;
   /** Deliver brook:ollama-server, and make it the status Status() answers. */
   emitOllamaServer(s: OllamaStatus): void;
+  /** Deliver brook:tool. */
+  emitTool(ev: ToolEvent): void;
   /** Files or folders dropped on the window at (x, y) (0, 0 by default), as Wails' native drop tells. */
   emitFileDrop(paths: string[], x?: number, y?: number): void;
   /** The message tree (versions), as Go's store keeps it. */

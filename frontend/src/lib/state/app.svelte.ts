@@ -21,6 +21,7 @@ import { models } from './models.svelte';
 import { settings } from './settings.svelte';
 import { streams } from './streams.svelte';
 import { toasts } from './toasts.svelte';
+import { toolCalls } from './toolCalls.svelte';
 import { ui } from './ui.svelte';
 
 export class AppStore {
@@ -45,6 +46,7 @@ export class AppStore {
     );
     this.unsubs.push(dropZone.attach());
     this.unsubs.push(chat.start());
+    this.unsubs.push(toolCalls.start());
     try {
       await settings.load();
     } catch (e) {

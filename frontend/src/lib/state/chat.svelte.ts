@@ -12,6 +12,7 @@ import { models } from './models.svelte';
 import { settings } from './settings.svelte';
 import { streams } from './streams.svelte';
 import { toasts } from './toasts.svelte';
+import { applyToolChange, toolCalls } from './toolCalls.svelte';
 import { ui } from './ui.svelte';
 
 /** A draft is saved this long after the last keystroke (and at once when leaving it). */
@@ -31,8 +32,8 @@ export class ChatStore {
   draft = $state('');
   /** Conversation id a Send is in flight from (0 = new chat), or -1. */
   sendingFrom = $state(-1);
-  /** An answer of the open conversation runs (or its Send is in flight): Stop, not Send. */
-  streaming = $derived(streams.isStreaming(this.currentId) || this.sendingFrom === this.currentId);
+  /** An answer of the open conversation runs, or its tool calls, or its Send is in flight: Stop, not Send. */
+  streaming = $derived(streams.isStreaming(this.currentId) || toolCalls.busyIn(this.currentId) || this.sendingFrom === this.currentId);
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   private draftPending: { id: number; text: string } | null = null;
   private newChatDraft = '';
@@ -41,6 +42,7 @@ export class ChatStore {
   constructor() {
     // A finished answer replaces the shown message (stats, final state).
     streams.onFinal((m) => this.replaceMessage(m));
+    toolCalls.onMessage((c) => applyToolChange(this, c));
     conversationList.onChange((c) => this.listChanged(c));
     // A new chat follows a new Default model at once.
     settings.onSaved(() => {
@@ -307,7 +309,7 @@ export class ChatStore {
 
   /** Stops every answer of the open conversation. */
   async stop(): Promise<void> {
-    const ids = streams.streamingIds(this.currentId);
+    const ids = [...new Set([...streams.streamingIds(this.currentId), ...toolCalls.answersIn(this.currentId)])];
     await Promise.all(ids.map((id) => api.ChatService.Stop(id).catch((e) => toasts.fail('Could not stop', e))));
   }
 
