@@ -212,9 +212,9 @@ func (a *App) open() error {
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
 	a.engine = newEngine(a)
 	a.approvals = chat.NewApprovals()
-	// Tools: plug the MCP manager in here, as both catalog and runner:
-	// a.SetTools(manager, manager). Nil offers no tools.
-	a.SetTools(nil, nil)
+	// The MCP manager is both where tools come from and how they run.
+	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log})
+	a.SetTools(a.tools, a.tools)
 	a.answers = answers.New(a.engine, a.store, a.chooser)
 	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
@@ -224,7 +224,6 @@ func (a *App) open() error {
 	// what they had downloaded, so they resume rather than start over. The
 	// window lists them with Pulls() when it opens, marked as resumed.
 	a.ollama = newOllamaServer(a)
-	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log})
 	if n := a.models.Resume(a.ctx); n > 0 {
 		a.log.Info("pulls resumed after a restart", "count", n)
 	}

@@ -40,7 +40,3 @@ func (s *ToolService) Test(id string) (mcp.ServerView, error) {
 func (s *ToolService) SetAlwaysAllowed(serverID, tool string, allowed bool) error {
 	return readyDo(s.a, func() error { return s.a.tools.SetAlwaysAllowed(s.a.ctx, serverID, tool, allowed) })
 }
-
-// toolManager is the tools chat may offer and run (a tools.Catalog and a
-// tools.Runner); nil before start-up.
-func (a *App) toolManager() *mcp.Manager { return a.tools }
