@@ -210,8 +210,9 @@ func (a *App) open() error {
 	a.engine = newEngine(a)
 	a.approvals = chat.NewApprovals()
 	// Tools: plug the MCP manager in here, as both catalog and runner:
-	// a.SetTools(manager, manager). Nil offers no tools.
-	a.SetTools(nil, nil)
+	// a.SetTools(manager, manager). Nil offers no tools; a test build may
+	// offer fake ones (testhooks.go).
+	a.SetTools(testHooks.tools())
 	a.answers = answers.New(a.engine, a.store, a.chooser)
 	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
