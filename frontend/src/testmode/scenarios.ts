@@ -15,6 +15,7 @@ import { versionScenarios } from './versions';
 import { ollamaScenarios } from './ollamaScenarios';
 import { contextScenarios } from './context';
 import { documentScenarios } from './documents';
+import { toolCallScenarios } from './toolcalls';
 import { importScenarios } from './imports';
 import { keyboardScenarios } from './keyboard';
 
@@ -26,6 +27,7 @@ const scenarios: Record<string, Scenario> = {
   ...ollamaScenarios,
   ...contextScenarios,
   ...documentScenarios,
+  ...toolCallScenarios,
   ...importScenarios,
   ...keyboardScenarios,
   /** What the window shows right after start-up. */

@@ -7,6 +7,7 @@
 import { api, type ApprovalRequest, type Message, type ToolCall, type ToolDecision, type ToolEvent } from '../api';
 import { announcer } from './announcer.svelte';
 import { streams } from './streams.svelte';
+import { ui } from './ui.svelte';
 import { toasts } from './toasts.svelte';
 
 /** A call waiting for the user: the call, the arguments pretty-printed, and where it is. */
@@ -82,6 +83,7 @@ export class ToolCallStore {
         this.waiting[key] = { conversationId: ev.conversationId, messageId: ev.messageId, call: ev.call, arguments: ev.arguments ?? ev.call.arguments };
         this.markBusy(ev.conversationId, ev.messageId);
         announcer.say(`The model asks to run the tool ${ev.call.name}${ev.call.server ? ' of ' + ev.call.server : ''}. Allow it or deny it.`, 'assertive');
+        ui.scrollToBottom(); // the card is at the end of the conversation
         break;
       case 'running':
         delete this.waiting[key];
@@ -166,6 +168,7 @@ export function applyToolChange(shown: ShownMessages, c: MessageChange): void {
       if (c.message.conversationId !== shown.currentId || shown.messages.some((x) => x.id === c.message.id)) return;
       const i = shown.messages.findIndex((x) => x.id === c.after);
       if (i >= 0) shown.messages.splice(i + 1, 0, c.message);
+      ui.scrollToBottom();
       break;
     }
     case 'replace':

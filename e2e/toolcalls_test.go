@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"brook/backend/providertest"
+)
+
+// TestToolCallInTheWindow: a fake tool-calling model asks to read a file
+// through the test build's fake file tool (BROOK_TEST_TOOLS_DIR); the
+// approval card shows the tool, its server and the arguments; the user
+// allows it; the answer quotes the file; the call is stored with its
+// result and shown folded. With the MCP client merged, the same scenario
+// runs against the real filesystem server.
+func TestToolCallInTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("river otters hold hands"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := providertest.NewOllama(providertest.Script{Answer: "Hello!", ReadFileTool: "read_text_file"})
+	defer srv.Close()
+	l := launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "toolcall:" + file, extraEnv: []string{"BROOK_TEST_TOOLS_DIR=" + dir}}
+	app := start(t, l)
+	app.waitMark("approval shown", 90*time.Second)
+	app.screenshot("toolcall-approval")
+	app.waitMark("call unfolded", 90*time.Second)
+	app.screenshot("toolcall-folded-call")
+	var raw json.RawMessage
+	app.waitReport(120*time.Second, &raw)
+	var r struct {
+		OK       bool   `json:"ok"`
+		Error    string `json:"error"`
+		Model    string `json:"model"`
+		Approval struct {
+			Text, Server, Args, Role string
+		} `json:"approval"`
+		FirstState  string `json:"firstState"`
+		Status      string `json:"status"`
+		Result      string `json:"result"`
+		FoldedFirst bool   `json:"foldedFirst"`
+		FinalText   string `json:"finalText"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || !r.OK {
+		t.Fatalf("scenario failed: %s (%v)", r.Error, err)
+	}
+	if r.Approval.Server != "Test files" || !strings.Contains(r.Approval.Text, "read_text_file") || r.Approval.Role != "group" ||
+		!strings.Contains(r.Approval.Args, `"path": "`+file+`"`) {
+		t.Fatalf("approval card %+v", r.Approval)
+	}
+	if r.Status != "done" || r.Result != "river otters hold hands" || !r.FoldedFirst {
+		t.Fatalf("the call shows %q, result %q, folded %v", r.Status, r.Result, r.FoldedFirst)
+	}
+	want := providertest.ReadFileAnswerPrefix + `"river otters hold hands"`
+	if r.FinalText != want {
+		t.Fatalf("final answer %q, want %q", r.FinalText, want)
+	}
+	db := openDB(t, app.dbPath())
+	defer db.Close()
+	var calls string
+	if err := db.QueryRow(`SELECT tool_calls FROM messages WHERE tool_calls <> ''`).Scan(&calls); err != nil {
+		t.Fatal(err)
+	}
+	var stored []struct{ Name, Server, Status, Result string }
+	if err := json.Unmarshal([]byte(calls), &stored); err != nil || len(stored) != 1 || stored[0].Status != "done" ||
+		stored[0].Result != "river otters hold hands" || stored[0].Server != "Test files" {
+		t.Fatalf("stored calls %s (%v)", calls, err)
+	}
+	// The model got the result as a tool message, linked to the call.
+	var sawResult bool
+	for _, req := range srv.ChatRequests(true) {
+		msgs, _ := req.Body["messages"].([]any)
+		for _, m := range msgs {
+			if mm, _ := m.(map[string]any); mm["role"] == "tool" && mm["content"] == "river otters hold hands" {
+				sawResult = true
+			}
+		}
+	}
+	if !sawResult {
+		t.Fatal("no request carried the tool's result")
+	}
+}
