@@ -243,7 +243,7 @@ func listTools(ctx context.Context, cs *sdk.ClientSession) ([]*tool, error) {
 // or err itself.
 func (s *server) classify(ctx context.Context, err error, kind error) (error, string) {
 	s.mu.Lock()
-	watch, exited := s.watch, s.exited
+	watch, exited, stdio := s.watch, s.exited, s.conf.Kind == store.ToolServerStdio
 	s.mu.Unlock()
 	if watch != nil {
 		if werr := watch.get(); werr != nil {
@@ -256,7 +256,7 @@ func (s *server) classify(ctx context.Context, err error, kind error) (error, st
 	if strings.Contains(err.Error(), "invalid character") || strings.Contains(err.Error(), "trailing data") {
 		return ErrProtocol, "it sent a message that is not JSON-RPC: " + clipUTF8(err.Error(), 300)
 	}
-	if s.conf.Kind == store.ToolServerStdio && exited != nil {
+	if stdio && exited != nil {
 		// The process may have exited just before its pipe closed: give
 		// the exit a moment to be seen, for a clearer reason.
 		select {

@@ -230,7 +230,12 @@ func (m *Manager) Test(ctx context.Context, id string) (ServerView, error) {
 	if err != nil {
 		return ServerView{}, err
 	}
-	return m.view(ts, allowed[id]), nil
+	v := m.view(ts, allowed[id])
+	if !ts.Enabled {
+		// A server that is off does not keep running for having been tested.
+		s.stop()
+	}
+	return v, nil
 }
 
 // stop stops one server if it runs.
