@@ -98,7 +98,7 @@ test-real-ollama:
 
 test-e2e:
 	mkdir -p $(ARTIFACTS)
-	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" BROOK_MCP_SERVERS="$$(scripts/ensure-mcp-servers.sh)" \
 	  go test -count=1 -timeout 30m -v ./e2e/... 2>&1 | tee $(ARTIFACTS)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go|        )' | cut -c1-2000 ; exit $${PIPESTATUS[0]}
 
 ## dist: release files in dist/: Linux binary, .deb, .tar.gz, Windows .exe and
@@ -125,14 +125,14 @@ bench: deps-test $(BIN)
 	go run ./tools/docbench
 	go run ./tools/footprint -tags $(TAGS) -release $(BIN) -out bench-results/footprint.md
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false
-	BROOK_WINDOW_BENCH=1 BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	BROOK_WINDOW_BENCH=1 BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" BROOK_MCP_SERVERS="$$(scripts/ensure-mcp-servers.sh)" \
 	  go test -count=1 -timeout 20m -v -run TestWindowBench ./tests/windowbench/
 
 ## screenshots: photograph the main states of the real window into docs/screenshots.
 screenshots: deps-test $(TEST_BIN)
 	mkdir -p docs/screenshots $(ARTIFACTS)
 	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
-	  BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	  BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" BROOK_MCP_SERVERS="$$(scripts/ensure-mcp-servers.sh)" \
 	  go test -count=1 -run 'TestMainStatesScreenshots|TestFirstRunWithoutOllamaSaysHowToInstallIt|TestContextChoiceScreenshot' -v ./e2e/
 
 ## dev: live-reloading development window (wails dev).

@@ -1,10 +1,6 @@
 package app
 
-import (
-	"net/http"
-
-	"brook/backend/tools"
-)
+import "net/http"
 
 // The services are bound to the UI as window.go.app.<Service>.<Method>. Each
 // method checks the backend started and checks its arguments with
@@ -31,13 +27,10 @@ type hooks struct {
 	// for the accessibility audit), so that none of them is in the release
 	// binary; nil in the release build.
 	assets http.Handler
-	// tools are fake tools a test build offers models; none in the release build.
-	tools func() (tools.Catalog, tools.Runner)
 }
 
 var testHooks = hooks{
 	services:   func(*App) []any { return nil },
 	exportDir:  func() string { return "" },
 	importFile: func() string { return "" },
-	tools:      func() (tools.Catalog, tools.Runner) { return nil, nil },
 }

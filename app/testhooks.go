@@ -3,15 +3,10 @@
 package app
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
-
-	"brook/backend/tools"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -27,47 +22,7 @@ func init() {
 		exportDir:  func() string { return os.Getenv("BROOK_TEST_EXPORT_DIR") },
 		importFile: func() string { return os.Getenv("BROOK_TEST_IMPORT_FILE") },
 		assets:     http.HandlerFunc(serveTestAsset),
-		tools:      testTools,
 	}
-}
-
-// testTools offers, when BROOK_TEST_TOOLS_DIR names a folder, one fake tool
-// of a server named "Test files": read_text_file, which reads a file in
-// that folder, for end-to-end tests of tool calls before the MCP client is
-// wired in.
-func testTools() (tools.Catalog, tools.Runner) {
-	dir := os.Getenv("BROOK_TEST_TOOLS_DIR")
-	if dir == "" {
-		return nil, nil
-	}
-	t := testFiles{dir: dir}
-	return t, t
-}
-
-type testFiles struct{ dir string }
-
-var testReadTool = tools.Tool{ServerID: "test-files", ServerName: "Test files", Name: "read_text_file", ModelName: "read_text_file",
-	Description: "Read a text file", InputSchema: json.RawMessage(`{"type":"object","properties":{"path":{"type":"string"}},"required":["path"]}`)}
-
-func (t testFiles) Available(context.Context) ([]tools.Tool, error) {
-	return []tools.Tool{testReadTool}, nil
-}
-
-func (t testFiles) Run(_ context.Context, _ tools.Tool, args json.RawMessage) (tools.Result, error) {
-	var a struct {
-		Path string `json:"path"`
-	}
-	if err := json.Unmarshal(args, &a); err != nil || a.Path == "" {
-		return tools.Result{}, &tools.ArgumentsError{Tool: testReadTool.Name, Reason: "path is required"}
-	}
-	if rel, err := filepath.Rel(t.dir, a.Path); err != nil || strings.HasPrefix(rel, "..") {
-		return tools.Result{Text: "Access denied: outside the allowed folder", IsError: true}, nil
-	}
-	data, err := os.ReadFile(a.Path)
-	if err != nil {
-		return tools.Result{Text: err.Error(), IsError: true}, nil
-	}
-	return tools.Result{Text: string(data)}, nil
 }
 
 // axePath is where the window finds axe-core for the accessibility audit.

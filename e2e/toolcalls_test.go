@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,21 +12,37 @@ import (
 	"brook/backend/providertest"
 )
 
-// TestToolCallInTheWindow: a fake tool-calling model asks to read a file
-// through the test build's fake file tool (BROOK_TEST_TOOLS_DIR); the
-// approval card shows the tool, its server and the arguments; the user
-// allows it; the answer quotes the file; the call is stored with its
-// result and shown folded. With the MCP client merged, the same scenario
-// runs against the real filesystem server.
+// TestToolCallInTheWindow: the npm reference filesystem server is added as
+// a tool server (stdio, started with Node on a temporary folder); a fake
+// tool-calling model asks to read a file through it; the approval card shows
+// the tool, its server and the arguments; the user allows it; the answer
+// quotes the file; the call is stored with its result, shown folded, and
+// exported.
 func TestToolCallInTheWindow(t *testing.T) {
-	dir := t.TempDir()
+	servers := os.Getenv("BROOK_MCP_SERVERS")
+	if servers == "" {
+		t.Fatal("BROOK_MCP_SERVERS is not set: run through make test-e2e, which installs the MCP reference servers (scripts/ensure-mcp-servers.sh)")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(file, []byte("river otters hold hands"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	srv := providertest.NewOllama(providertest.Script{Answer: "Hello!", ReadFileTool: "read_text_file"})
 	defer srv.Close()
-	l := launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "toolcall:" + file, extraEnv: []string{"BROOK_TEST_TOOLS_DIR=" + dir}}
+	arg, err := json.Marshal(map[string]string{"node": node, "dir": dir, "file": file,
+		"server": filepath.Join(servers, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "toolcall:" + string(arg)}
 	app := start(t, l)
 	app.waitMark("approval shown", 90*time.Second)
 	app.screenshot("toolcall-approval")
@@ -49,7 +66,7 @@ func TestToolCallInTheWindow(t *testing.T) {
 	if err := json.Unmarshal(raw, &r); err != nil || !r.OK {
 		t.Fatalf("scenario failed: %s (%v)", r.Error, err)
 	}
-	if r.Approval.Server != "Test files" || !strings.Contains(r.Approval.Text, "read_text_file") || r.Approval.Role != "group" ||
+	if r.Approval.Server != "Files" || !strings.Contains(r.Approval.Text, "read_text_file") || r.Approval.Role != "group" ||
 		!strings.Contains(r.Approval.Args, `"path": "`+file+`"`) {
 		t.Fatalf("approval card %+v", r.Approval)
 	}
@@ -68,7 +85,7 @@ func TestToolCallInTheWindow(t *testing.T) {
 	}
 	var stored []struct{ Name, Server, Status, Result string }
 	if err := json.Unmarshal([]byte(calls), &stored); err != nil || len(stored) != 1 || stored[0].Status != "done" ||
-		stored[0].Result != "river otters hold hands" || stored[0].Server != "Test files" {
+		stored[0].Result != "river otters hold hands" || stored[0].Server != "Files" {
 		t.Fatalf("stored calls %s (%v)", calls, err)
 	}
 	// The model got the result as a tool message, linked to the call.
@@ -83,5 +100,15 @@ func TestToolCallInTheWindow(t *testing.T) {
 	}
 	if !sawResult {
 		t.Fatal("no request carried the tool's result")
+	}
+	// Exported: lossless in JSON, folded in Markdown.
+	data := filepath.Join(app.dataHome, "brook")
+	code, out, errOut := terminal(t, "DBUS_SESSION_BUS_ADDRESS=", "export", "--all", "--format", "json", "-o", "-", "--data", data)
+	if code != 0 || !strings.Contains(out, `"read_text_file"`) || !strings.Contains(out, "river otters hold hands") {
+		t.Fatalf("brook export --format json: exit %d, stderr %q, stdout %s", code, errOut, tail(out, 2000))
+	}
+	code, out, errOut = terminal(t, "DBUS_SESSION_BUS_ADDRESS=", "export", "--all", "--format", "md", "-o", "-", "--data", data)
+	if code != 0 || !strings.Contains(out, "<details>") || !strings.Contains(out, "read_text_file") || !strings.Contains(out, "river otters hold hands") {
+		t.Fatalf("brook export --format md: exit %d, stderr %q, stdout %s", code, errOut, tail(out, 2000))
 	}
 }

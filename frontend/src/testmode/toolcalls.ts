@@ -1,21 +1,37 @@
-// A scenario of a tool call in the real window: the model (a fake that
-// reads files with a tool) asks to read the file the question names; the
-// approval card shows, the user allows it, and the answer quotes the file.
-// The Go test photographs the card and the call unfolded at the marks.
+// A scenario of a tool call in the real window: a real MCP server is added
+// (the npm reference filesystem server, started with Node on a folder), the
+// model (a fake that reads files with a tool) asks to read the file the
+// question names; the approval card shows, the user allows it, and the
+// answer quotes the file. The Go test photographs the card and the call
+// unfolded at the marks.
 import { api } from '../lib/api';
-import { $, click, frame, shownMessages, sleep, waitFor } from './dom';
+import { $, $$, click, frame, shownMessages, sleep, waitFor } from './dom';
 import { newChat, ready, send, settled, waitFinal } from './steps';
 
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
 
+/** What the Go test passes: how to start the filesystem server, and the file to ask about. */
+type ToolCallArg = { node: string; server: string; dir: string; file: string };
+
 export const toolCallScenarios: Record<string, Scenario> = {
-  async toolcall(path: string) {
+  async toolcall(json: string) {
+    const { node, server, dir, file: path } = JSON.parse(json) as ToolCallArg;
     await ready();
+    await api.ToolService.Save(
+      { id: '', name: 'Files', kind: 'stdio', command: node, args: [server, dir], envNames: [], url: '', headerNames: [], enabled: true, timeoutSeconds: 0 } as never,
+      {},
+      {},
+    );
     await newChat();
     await settled(await send('Hello'));
     // Enable the tool for this chat in the composer's picker.
     await click($('tool-picker'), 'the tool picker');
-    const choice = await waitFor(() => $('tool-choice') as HTMLInputElement | null, 'the tool in the picker', 15000);
+    // The filesystem server offers many tools; the fake model calls read_text_file.
+    const choice = await waitFor(
+      () => $$('tool-choice').find((el) => el.closest('label')?.textContent?.includes('read_text_file')) as HTMLInputElement | undefined,
+      'read_text_file in the picker',
+      30000,
+    );
     const model = $('tool-model')?.textContent ?? '';
     await click(choice, 'the tool');
     await waitFor(() => choice.checked || null, 'the tool enabled');

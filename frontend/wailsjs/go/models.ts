@@ -551,6 +551,7 @@ export namespace store {
 	    titleEndpointId: string;
 	    titleModel: string;
 	}
+	
 	export interface ToolServer {
 	    id: string;
 	    name: string;
