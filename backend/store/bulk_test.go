@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -144,5 +145,46 @@ func TestProjectCountsBeyondTheList(t *testing.T) {
 	}
 	if _, err := s.ProjectConversationIDs(ctx, gone.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("ProjectConversationIDs of a deleted project: %v", err)
+	}
+}
+
+// TestImportAssistantsRefusesTooMany refuses a file of more assistants
+// than MaxImportAssistants, and one with a bad assistant among good ones,
+// storing none of them.
+func TestImportAssistantsRefusesTooMany(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	many := make([]Assistant, MaxImportAssistants+1)
+	for i := range many {
+		many[i] = Assistant{UID: fmt.Sprintf("u%d", i), Name: "A"}
+	}
+	if _, err := s.ImportAssistants(ctx, many); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("too many: %v, want ErrInvalid", err)
+	}
+	bad := []Assistant{{UID: "ok", Name: "Good"}, {UID: "bad", Name: ""}}
+	if _, err := s.ImportAssistants(ctx, bad); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a bad one: %v, want ErrInvalid", err)
+	}
+	if list, err := s.ListAssistants(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("after refused imports: %d assistants, %v", len(list), err)
+	}
+}
+
+// TestImportRefusesTooManyProjects refuses a file whose chats name more
+// than MaxImportProjects projects, storing nothing.
+func TestImportRefusesTooManyProjects(t *testing.T) {
+	s := openTestStore(t)
+	bundles := make([]Bundle, MaxImportProjects+1)
+	for i := range bundles {
+		bundles[i] = Bundle{
+			Conversation: Conversation{UID: fmt.Sprintf("c%d", i), Title: "t"},
+			Project:      &BundleProject{UID: fmt.Sprintf("p%d", i), Name: "P"},
+		}
+	}
+	if _, err := s.Import(context.Background(), bundles); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Import: %v, want ErrInvalid", err)
+	}
+	if list, err := s.ListProjects(context.Background()); err != nil || len(list) != 0 {
+		t.Fatalf("projects after a refused import: %d, %v", len(list), err)
 	}
 }
