@@ -170,6 +170,21 @@ describe('a big project', () => {
     await waitFor(() => expect(within(taxes).getAllByTestId('conversation-item')).toHaveLength(1 + MORE_PAGE));
     expect(within(taxes).getByTestId('project-show-more').textContent).toBe(`Show more (${150 - 1 - MORE_PAGE})`);
   });
+
+  it('mounts a page of a project’s loaded chats, and the rest on Show more without asking Go', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 40; i++) fake.db.conversations.push(conv({ title: `Tax ${i}`, projectId: 101, updatedAt: now - 10_000 - i }));
+    await conversationList.refresh();
+    const r = render(Sidebar);
+    const taxes = r.getAllByTestId('project')[1];
+    await fireEvent.click(within(taxes).getByTestId('project-fold'));
+    expect(within(taxes).getAllByTestId('conversation-item')).toHaveLength(30);
+    const asked = fake.calls.filter((c) => c.method === 'Conversations').length;
+    await fireEvent.click(within(taxes).getByTestId('project-show-more'));
+    await waitFor(() => expect(within(taxes).getAllByTestId('conversation-item')).toHaveLength(40));
+    expect(within(taxes).queryByTestId('project-show-more')).toBeNull();
+    expect(fake.calls.filter((c) => c.method === 'Conversations').length).toBe(asked);
+  });
 });
 
 describe('search within a project', () => {
