@@ -111,6 +111,26 @@ func TestAssistantsAndKeyboardMoves(t *testing.T) {
 		return len(got) == 3 && got[0] == "Garden" && got[1] == "Garden" && got[2] == "Garden"
 	})
 	app.screenshot("projects-keyboard-moved")
+
+	// Drag and drop with the mouse: the first chat of Garden (open, its
+	// rows from y≈258, 35 px apart) dragged below the project, onto the
+	// chats outside any project, leaves Garden.
+	xdotool(t, "mousemove", "120", "258", "mousedown", "1")
+	for _, y := range []string{"262", "270", "290", "320", "350", "370", "372"} {
+		xdotool(t, "mousemove", "120", y)
+		time.Sleep(60 * time.Millisecond)
+	}
+	xdotool(t, "mouseup", "1")
+	waitFor(t, 10*time.Second, "a chat dragged out of Garden", func() bool {
+		n := 0
+		for _, p := range projectOf("") {
+			if p == "" {
+				n++
+			}
+		}
+		return n == 1
+	})
+	app.screenshot("projects-dragged-out")
 	app.quit()
 }
 

@@ -77,7 +77,7 @@ export class SelectionStore {
     this.clear();
     await conversationList.refresh();
     const p = conversationList.projects.find((x) => x.id === projectId);
-    toasts.show(p ? `Moved ${plural(ids.length)} to “${p.name}”.` : `Moved ${plural(ids.length)} out of their projects.`);
+    toasts.show(p ? `Moved ${plural(ids.length)} to “${p.name}”.` : ids.length === 1 ? 'Moved 1 conversation out of its project.' : `Moved ${plural(ids.length)} out of their projects.`);
   }
 
   /** Archives (or, in the archive, unarchives) the chosen chats; Undo puts them back. */
