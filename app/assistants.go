@@ -1,8 +1,17 @@
 package app
 
 import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"brook/backend/fsutil"
 	"brook/backend/guard"
 	"brook/backend/store"
+	"brook/backend/transfer"
+	"brook/backend/transfer/assistants"
 )
 
 // AssistantService keeps saved chat set-ups; backend/store checks names
@@ -69,5 +78,73 @@ func (s *AssistantService) StartChat(assistantID, projectID int64) (store.Conver
 	}
 	return readyChange(s.a, func() (store.Conversation, error) {
 		return s.a.store.StartFromAssistant(s.a.ctx, assistantID, projectID)
+	})
+}
+
+// Export writes the assistants ids (all when empty) to an assistants file
+// the user picks; it returns the path, or "" when the user cancelled.
+func (s *AssistantService) Export(ids []int64) (string, error) {
+	if err := guard.First(s.a.ready(), guard.IDs("assistant", ids)); err != nil {
+		return "", err
+	}
+	list, err := s.a.store.ListAssistants(s.a.ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(ids) > 0 {
+		picked := make([]store.Assistant, 0, len(ids))
+		for _, id := range ids {
+			a, err := s.a.store.GetAssistant(s.a.ctx, id)
+			if err != nil {
+				return "", err
+			}
+			picked = append(picked, a)
+		}
+		list = picked
+	}
+	if len(list) == 0 {
+		return "", fmt.Errorf("%w: there are no assistants to export", store.ErrInvalid)
+	}
+	name := "brook-assistants-" + s.a.clock().Format("2006-01-02") + ".json"
+	path, err := s.a.savePath(name, transfer.FormatJSON)
+	if err != nil || path == "" {
+		return "", err
+	}
+	now := s.a.clock()
+	return path, fsutil.WriteAtomically(path, 0o600, func(w io.Writer) error { return assistants.Write(w, list, now) })
+}
+
+// Import reads an assistants file the user picks and adds its assistants,
+// all or none: a file too large, of too many assistants or with bad data
+// is refused with the reason and changes nothing. A zero result with a nil
+// error means the user cancelled.
+func (s *AssistantService) Import() (store.AssistantImportResult, error) {
+	if err := s.a.ready(); err != nil {
+		return store.AssistantImportResult{}, err
+	}
+	path, err := s.a.assistantsPath()
+	if err != nil || path == "" {
+		return store.AssistantImportResult{}, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return store.AssistantImportResult{}, err
+	}
+	defer f.Close()
+	list, err := assistants.Parse(f)
+	if err != nil {
+		return store.AssistantImportResult{}, err
+	}
+	return s.a.store.ImportAssistants(s.a.ctx, list)
+}
+
+// assistantsPath asks for an assistants file to import.
+func (a *App) assistantsPath() (string, error) {
+	if path := testHooks.importFile(); path != "" {
+		return path, nil
+	}
+	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
+		Title:   "Import assistants",
+		Filters: []runtime.FileFilter{{DisplayName: "Brook assistants (*.json)", Pattern: "*.json"}},
 	})
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"brook/backend/conversations"
+	"brook/backend/guard"
 	"brook/backend/store"
 )
 
@@ -99,4 +100,30 @@ func (s *ConversationService) DeleteMessage(id int64) (int, error) {
 // Search finds messages by full text, best first.
 func (s *ConversationService) Search(query string) ([]store.SearchHit, error) {
 	return readyGet(s.a, func() ([]store.SearchHit, error) { return s.a.conversations.Search(s.a.ctx, query) })
+}
+
+// ArchiveMany archives (or unarchives) many conversations at once, all or
+// none, in one transaction.
+func (s *ConversationService) ArchiveMany(ids []int64, archived bool) (int, error) {
+	if err := guard.First(s.a.ready(), guard.IDs("conversation", ids)); err != nil {
+		return 0, err
+	}
+	return readyChange(s.a, func() (int, error) { return s.a.store.ArchiveMany(s.a.ctx, ids, archived) })
+}
+
+// DeleteMany moves many conversations to the trash at once, all or none;
+// RestoreMany undoes it.
+func (s *ConversationService) DeleteMany(ids []int64) (int, error) {
+	if err := guard.First(s.a.ready(), guard.IDs("conversation", ids)); err != nil {
+		return 0, err
+	}
+	return readyChange(s.a, func() (int, error) { return s.a.store.DeleteMany(s.a.ctx, ids) })
+}
+
+// RestoreMany undoes DeleteMany.
+func (s *ConversationService) RestoreMany(ids []int64) (int, error) {
+	if err := guard.First(s.a.ready(), guard.IDs("conversation", ids)); err != nil {
+		return 0, err
+	}
+	return readyChange(s.a, func() (int, error) { return s.a.store.RestoreMany(s.a.ctx, ids) })
 }

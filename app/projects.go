@@ -1,9 +1,15 @@
 package app
 
 import (
+	"path/filepath"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
 	"brook/backend/events"
+	"brook/backend/exchange"
 	"brook/backend/guard"
 	"brook/backend/store"
+	"brook/backend/transfer"
 )
 
 // ProjectService groups conversations in projects; backend/store checks
@@ -89,6 +95,57 @@ func (s *ProjectService) StartChat(projectID int64) (store.Conversation, error) 
 		return store.Conversation{}, err
 	}
 	return readyChange(s.a, func() (store.Conversation, error) { return s.a.store.StartInProject(s.a.ctx, projectID) })
+}
+
+// Counts returns how many live chats each project holds, archived or not
+// as archived says: the sidebar's numbers, right however many chats it
+// has loaded.
+func (s *ProjectService) Counts(archived bool) ([]store.ProjectCount, error) {
+	return readyGet(s.a, func() ([]store.ProjectCount, error) { return s.a.store.ProjectCounts(s.a.ctx, archived) })
+}
+
+// Search finds messages by full text within project projectID, or with 0
+// among the chats outside any project, best first.
+func (s *ProjectService) Search(projectID int64, query string) ([]store.SearchHit, error) {
+	if err := guard.First(s.a.ready(), projectOrNone(projectID), guard.Search(query)); err != nil {
+		return nil, err
+	}
+	return readyGet(s.a, func() ([]store.SearchHit, error) { return s.a.store.SearchProject(s.a.ctx, projectID, query, 50) })
+}
+
+// Export writes a project with all its chats: to a JSON file that imports
+// back with its instructions and defaults, or to a folder of Markdown or
+// HTML files (one per chat, and an index) the user picks a place for. It
+// returns the path written, or "" when the user cancelled.
+func (s *ProjectService) Export(projectID int64, format string) (string, error) {
+	if err := guard.First(s.a.ready(), guard.ID("project", projectID)); err != nil {
+		return "", err
+	}
+	export, err := exchange.BeginProject(s.a.ctx, s.a.store, projectID, format, s.a.clock())
+	if err != nil {
+		return "", err
+	}
+	var path string
+	if export.Folder() {
+		path, err = s.a.folderPath("Export the project into a folder")
+		if err == nil && path != "" {
+			path = filepath.Join(path, export.FileName())
+		}
+	} else {
+		path, err = s.a.savePath(export.FileName(), transfer.FormatJSON)
+	}
+	if err != nil || path == "" {
+		return "", err
+	}
+	return export.Write(s.a.ctx, s.a.store, path)
+}
+
+// folderPath asks for a folder to write into; "" when the user cancelled.
+func (a *App) folderPath(title string) (string, error) {
+	if dir := testHooks.exportDir(); dir != "" {
+		return dir, nil
+	}
+	return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }
 
 // projectOrNone checks a project id where 0 means outside any project.

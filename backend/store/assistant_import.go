@@ -16,6 +16,11 @@ type AssistantImportResult struct {
 	Skipped  int `json:"skipped"`  // assistants already stored as they are
 }
 
+// MaxImportAssistants is the most assistants one import may bring: far
+// more than anyone keeps, few enough that a hostile file cannot fill the
+// New chat menu.
+const MaxImportAssistants = 1000
+
 // CheckAssistant says, with [ErrInvalid], what [Store.CreateAssistant]
 // would refuse of a.
 func CheckAssistant(a Assistant) error {
@@ -30,6 +35,9 @@ func CheckAssistant(a Assistant) error {
 // different (or deleted) assistant comes in as a copy with a new UID.
 // Times are kept when given.
 func (s *Store) ImportAssistants(ctx context.Context, list []Assistant) (AssistantImportResult, error) {
+	if len(list) > MaxImportAssistants {
+		return AssistantImportResult{}, invalid("the file holds %d assistants; Brook imports at most %d at once", len(list), MaxImportAssistants)
+	}
 	for i, a := range list {
 		if err := CheckAssistant(a); err != nil {
 			return AssistantImportResult{}, fmt.Errorf("assistant %d: %w", i+1, err)

@@ -246,3 +246,35 @@ func BenchmarkListAssistants(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProjectCounts counts every project's chats, as the sidebar does
+// on every refresh: its numbers must be right beyond the 500 chats it loads.
+func BenchmarkProjectCounts(b *testing.B) {
+	s := openProjectsBench(b)
+	ctx := context.Background()
+	for b.Loop() {
+		counts, err := s.ProjectCounts(ctx, false)
+		if err != nil || len(counts) != projectsBenchProjects || counts[0].Chats != projectsBenchBigProject {
+			b.Fatalf("ProjectCounts: %v, %v", counts, err)
+		}
+	}
+}
+
+// BenchmarkArchive500 archives 500 of the big project's chats and
+// unarchives them: one transaction each way.
+func BenchmarkArchive500(b *testing.B) {
+	s := openProjectsBench(b)
+	ctx := context.Background()
+	ids := make([]int64, projectsBenchMoveBatch)
+	for i := range ids {
+		ids[i] = int64(2 + i*3)
+	}
+	for b.Loop() {
+		if n, err := s.ArchiveMany(ctx, ids, true); err != nil || n != len(ids) {
+			b.Fatalf("ArchiveMany: %d, %v", n, err)
+		}
+		if n, err := s.ArchiveMany(ctx, ids, false); err != nil || n != len(ids) {
+			b.Fatalf("ArchiveMany back: %d, %v", n, err)
+		}
+	}
+}

@@ -123,6 +123,9 @@ func (s *Store) Import(ctx context.Context, bundles []Bundle) (ImportResult, err
 			return result, err
 		}
 	}
+	if err := checkImportProjects(bundles); err != nil {
+		return result, err
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		result = ImportResult{}
 		projects := &importProjects{s: s, resolved: map[string]int64{}}

@@ -113,3 +113,23 @@ func sameProject(a, b Project) bool {
 	return a.Name == b.Name && a.Colour == b.Colour && a.Emoji == b.Emoji && a.Instructions == b.Instructions &&
 		a.EndpointID == b.EndpointID && a.Model == b.Model && sameParams(a.Params, b.Params)
 }
+
+// MaxImportProjects is the most projects one import may bring: far more
+// than anyone keeps, few enough that a hostile file cannot bury the
+// sidebar under thousands of folders.
+const MaxImportProjects = 1000
+
+// checkImportProjects refuses, before anything is written, an import whose
+// conversations name more than [MaxImportProjects] projects.
+func checkImportProjects(bundles []Bundle) error {
+	uids := map[string]bool{}
+	for _, b := range bundles {
+		if b.Project != nil {
+			uids[b.Project.UID] = true
+		}
+	}
+	if len(uids) > MaxImportProjects {
+		return invalid("the file names %d projects; Brook imports at most %d at once", len(uids), MaxImportProjects)
+	}
+	return nil
+}

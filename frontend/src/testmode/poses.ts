@@ -7,12 +7,13 @@ import { ollamaPoses } from './ollamaScenarios';
 import { poseDocuments } from './documents';
 import { poseProjects } from './projects';
 import { poseContextChoice } from './context';
+import { poseAssistants } from './assistants';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
 import { audit } from './a11y';
 import { zoom } from '../lib/state/zoom.svelte';
 
-const morePoses: Record<string, (value: string) => Promise<unknown>> = { ...versionPoses, ...ollamaPoses, projects: poseProjects };
+const morePoses: Record<string, (value: string) => Promise<unknown>> = { ...versionPoses, ...ollamaPoses, projects: poseProjects, assistants: poseAssistants };
 
 /**
  * Arranges a state for a documentation screenshot and reports without

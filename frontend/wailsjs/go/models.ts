@@ -400,6 +400,11 @@ export namespace store {
 	    createdAt: number;
 	    updatedAt: number;
 	}
+	export interface AssistantImportResult {
+	    imported: number;
+	    copied: number;
+	    skipped: number;
+	}
 	export interface Conversation {
 	    id: number;
 	    uid: string;
@@ -520,6 +525,10 @@ export namespace store {
 	    sortOrder: number;
 	    createdAt: number;
 	    updatedAt: number;
+	}
+	export interface ProjectCount {
+	    projectId: number;
+	    chats: number;
 	}
 	export interface ProjectDeletion {
 	    moved: number[];

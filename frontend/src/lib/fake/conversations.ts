@@ -45,6 +45,30 @@ export function fakeConversationService({ fake, findConv, findMsg }: FakeParts):
       const c = deleted.get(id);
       if (c) db.conversations.push(c);
     },
+    async ArchiveMany(ids, v) {
+      const list = ids.map(findConv); // all or none, as Go
+      for (const c of list) c.archived = v;
+      fake.emitConversationsChanged();
+      return list.length;
+    },
+    async DeleteMany(ids) {
+      const list = ids.map(findConv);
+      for (const c of list) deleted.set(c.id, c);
+      db.conversations = db.conversations.filter((x) => !list.includes(x));
+      fake.emitConversationsChanged();
+      return list.length;
+    },
+    async RestoreMany(ids) {
+      const list = ids.map((id) => {
+        const c = deleted.get(id);
+        if (!c) throw new Error(`There is no deleted conversation with id ${id}.`);
+        return c;
+      });
+      for (const c of list) deleted.delete(c.id);
+      db.conversations.push(...list);
+      fake.emitConversationsChanged();
+      return list.length;
+    },
     async SetModel(id, e, m) {
       Object.assign(findConv(id), { endpointId: e, model: m });
     },

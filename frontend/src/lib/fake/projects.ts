@@ -94,6 +94,22 @@ export function fakeProjectService({ fake, findConv }: FakeParts): Services['Pro
         .slice(offset, offset + (limit || Infinity))
         .map((c) => ({ ...c }));
     },
+    async Counts(archived) {
+      return db.projects
+        .map((p) => ({ projectId: p.id, chats: db.conversations.filter((c) => c.projectId === p.id && c.archived === archived).length }))
+        .filter((x) => x.chats > 0);
+    },
+    async Search(projectId, q) {
+      if (projectId) find(projectId);
+      const inScope = new Set(db.conversations.filter((c) => (c.projectId ?? 0) === projectId).map((c) => c.id));
+      return (await fake.ConversationService.Search(q)).filter((h) => inScope.has(h.conversationId));
+    },
+    async Export(projectId, format) {
+      const p = find(projectId);
+      if (!db.conversations.some((c) => c.projectId === projectId)) throw new Error(`the project "${p.name}" has no chats to export`);
+      const base = `brook-project-${p.name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-')}`;
+      return format === 'json' ? `/home/user/${base}.json` : `/home/user/${base}`;
+    },
     async StartChat(projectId) {
       const p = find(projectId);
       const c = conv({ projectId, title: 'New conversation', endpointId: p.endpointId ?? '', model: p.model ?? '', params: { ...p.params } });
@@ -143,6 +159,14 @@ export function fakeAssistantService({ fake, findConv }: FakeParts): Services['A
     async Restore(id) {
       const a = deleted.get(id);
       if (a) db.assistants.push(a);
+    },
+    async Export(ids) {
+      if (ids.length) ids.forEach(find);
+      if (!db.assistants.length) throw new Error('there are no assistants to export');
+      return '/home/user/brook-assistants.json';
+    },
+    async Import() {
+      return { imported: 0, copied: 0, skipped: db.assistants.length };
     },
     async StartChat(assistantId, projectId) {
       const a = find(assistantId);

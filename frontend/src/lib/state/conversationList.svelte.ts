@@ -21,6 +21,8 @@ export class ConversationListStore {
   /** The projects, in the sidebar's order; their chats are among items (projectId). */
   projects = $state<Project[]>([]);
   showArchived = $state(false);
+  /** Each project's number of chats (of this list: archived or not), counted by Go beyond the loaded ones. */
+  counts = $state<Record<number, number>>({});
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
@@ -32,6 +34,11 @@ export class ConversationListStore {
   }
   private emit(c: ListChange): void {
     for (const cb of this.listeners) cb(c);
+  }
+
+  /** How many chats project id holds in this list, however many are loaded. */
+  countOf(id: number): number {
+    return this.counts[id] ?? 0;
   }
 
   find(id: number): Conversation | undefined {
@@ -57,13 +64,15 @@ export class ConversationListStore {
   async refresh(): Promise<void> {
     const seq = ++this.seq;
     try {
-      const [list, projects] = await Promise.all([
+      const [list, projects, counts] = await Promise.all([
         api.ConversationService.List(this.showArchived, LIST_LIMIT, 0),
         api.ProjectService.List(),
+        api.ProjectService.Counts(this.showArchived),
       ]);
       if (seq !== this.seq) return; // a newer refresh is on its way; bound calls race
       this.items = list;
       this.projects = projects;
+      this.counts = Object.fromEntries(counts.map((x) => [x.projectId, x.chats]));
       this.emit({ kind: 'listed', list });
     } catch (e) {
       if (seq !== this.seq) return;

@@ -2,7 +2,7 @@
 // delete a project (with Undo), move chats in and out, start a chat in a
 // project or from an assistant, and which projects are folded open. The
 // list itself is conversationList's (projects and chats come in one refresh).
-import { api, errorText, type Assistant, type Conversation, type Project } from '../api';
+import { api, errorText, type Assistant, type Conversation, type ExportFormat, type Project } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
 import { toasts } from './toasts.svelte';
@@ -11,7 +11,11 @@ import { toasts } from './toasts.svelte';
 export const OPEN_KEY = 'brook.projects.open';
 
 /** What the project dialog edits: a new project, or a stored one. */
-export type ProjectDraft = Pick<Project, 'name' | 'emoji' | 'instructions'> & { id?: number };
+export type ProjectDraft = Pick<Project, 'name' | 'emoji' | 'instructions'> &
+  Partial<Pick<Project, 'endpointId' | 'model' | 'params'>> & { id?: number };
+
+/** How many more of a project's chats "Show more" loads. */
+export const MORE_PAGE = 100;
 
 /** A project with its chats, for the sidebar. */
 export interface ProjectGroup {
@@ -31,6 +35,12 @@ export function groupByProject(projects: Project[], items: Conversation[]): { gr
   return { groups: projects.map((p) => ({ project: p, chats: byId.get(p.id)! })), loose };
 }
 
+/** The defaults a draft sets, or nothing when the dialog left them alone. */
+function defaultsOf(d: ProjectDraft): Partial<Project> {
+  if (d.params === undefined) return {};
+  return { endpointId: d.endpointId ?? '', model: d.model ?? '', params: d.params };
+}
+
 function loadOpen(): Set<number> {
   try {
     const v = JSON.parse(localStorage.getItem(OPEN_KEY) ?? '[]');
@@ -48,8 +58,50 @@ export class ProjectStore {
   /** The project whose deletion is being asked about. */
   deleting = $state<Project | null>(null);
   assistants = $state<Assistant[]>([]);
+  /** Set to open the New chat from an assistant menu (Ctrl+N in an empty new chat, Ctrl+Shift+N). */
+  askAssistant = $state(false);
+  /** A project's chats loaded beyond the sidebar's newest 500 ("Show more"), by project id. */
+  loaded = $state<Record<number, Conversation[]>>({});
   /** The "Save as assistant" dialog's conversation and name, or null when it is closed. */
   naming = $state<{ conversationId: number; name: string } | null>(null);
+
+  constructor() {
+    // A fresh list: the chats loaded beyond it are read again, as many as before.
+    conversationList.onChange((c) => {
+      if (c.kind === 'listed') for (const id of Object.keys(this.loaded)) void this.loadChats(Number(id), this.loaded[Number(id)].length);
+    });
+  }
+
+  /** The chats the sidebar shows for a project: those loaded for it, else those among the newest. */
+  chatsOf(projectId: number, among: Conversation[]): Conversation[] {
+    return this.loaded[projectId] ?? among;
+  }
+
+  /** Loads MORE_PAGE more of a project's chats (with those shown already). */
+  async showMore(projectId: number, shown: number): Promise<void> {
+    await this.loadChats(projectId, shown + MORE_PAGE);
+  }
+
+  private async loadChats(projectId: number, limit: number): Promise<void> {
+    try {
+      const list = await api.ProjectService.Conversations(projectId, conversationList.showArchived, limit, 0);
+      this.loaded = { ...this.loaded, [projectId]: list };
+    } catch (e) {
+      const { [projectId]: _gone, ...rest } = this.loaded;
+      this.loaded = rest;
+      toasts.fail('Could not load the project’s chats', e);
+    }
+  }
+
+  /** Exports a project with its chats (JSON file, or a folder of Markdown or HTML). */
+  async exportProject(p: Project, format: ExportFormat): Promise<void> {
+    try {
+      const path = await api.ProjectService.Export(p.id, format);
+      if (path) toasts.show(`Exported “${p.name}” to ${path}`);
+    } catch (e) {
+      toasts.fail('Export failed', e);
+    }
+  }
 
   isOpen(id: number): boolean {
     return this.open.has(id);
@@ -72,9 +124,9 @@ export class ProjectStore {
       if (d.id) {
         const p = conversationList.projects.find((x) => x.id === d.id);
         if (!p) return 'That project was deleted meanwhile.';
-        await api.ProjectService.Update({ ...$state.snapshot(p), name: d.name, emoji: d.emoji, instructions: d.instructions });
+        await api.ProjectService.Update({ ...$state.snapshot(p), ...defaultsOf(d), name: d.name, emoji: d.emoji, instructions: d.instructions });
       } else {
-        const p = await api.ProjectService.Create({ id: 0, uid: '', name: d.name, emoji: d.emoji, instructions: d.instructions, params: {}, sortOrder: 0, createdAt: 0, updatedAt: 0 });
+        const p = await api.ProjectService.Create({ id: 0, uid: '', name: d.name, emoji: d.emoji, instructions: d.instructions, params: {}, sortOrder: 0, createdAt: 0, updatedAt: 0, ...defaultsOf(d) });
         if (!this.open.has(p.id)) this.toggle(p.id);
       }
     } catch (e) {
@@ -168,15 +220,38 @@ export class ProjectStore {
     return '';
   }
 
-  /** Renames an assistant; returns Go's refusal in words, or '' when renamed. */
-  async renameAssistant(a: Assistant, name: string): Promise<string> {
+  /** Saves an edited assistant; returns Go's refusal in words, or '' when saved. */
+  async updateAssistant(a: Assistant): Promise<string> {
     try {
-      await api.AssistantService.Update({ ...$state.snapshot(a), name });
+      await api.AssistantService.Update(a);
     } catch (e) {
       return errorText(e);
     }
     await this.loadAssistants();
     return '';
+  }
+
+  /** Exports assistants (all with []) to a file the user picks. */
+  async exportAssistants(ids: number[]): Promise<void> {
+    try {
+      const path = await api.AssistantService.Export(ids);
+      if (path) toasts.show(`Exported to ${path}`);
+    } catch (e) {
+      toasts.fail('Could not export the assistants', e);
+    }
+  }
+
+  /** Imports an assistants file the user picks: all of it or, refused, nothing. */
+  async importAssistants(): Promise<void> {
+    try {
+      const r = await api.AssistantService.Import();
+      if (r.imported + r.skipped === 0) return; // cancelled
+      toasts.show(`Imported ${r.imported} ${r.imported === 1 ? 'assistant' : 'assistants'}${r.skipped ? `; ${r.skipped} already here` : ''}.`);
+    } catch (e) {
+      toasts.fail('Could not import the assistants', e);
+      return;
+    }
+    await this.loadAssistants();
   }
 
   async duplicateAssistant(id: number): Promise<void> {

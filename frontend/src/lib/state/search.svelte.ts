@@ -1,10 +1,13 @@
-// Full-text search over every conversation (the sidebar's search box).
+// Full-text search over every conversation, or within one project (the
+// sidebar's search box and its scope).
 import { api, errorText, type SearchHit } from '../api';
 
 export class SearchStore {
   query = $state('');
   /** null: not searching (the sidebar shows the list); else the hits of `query`. */
   results = $state<SearchHit[] | null>(null);
+  /** Where to search: null for every chat, a project's id for its chats, 0 for the chats outside any project. */
+  scope = $state<number | null>(null);
   /** Why the last search failed; shown in place of the hits. */
   error = $state('');
   private seq = 0;
@@ -19,7 +22,7 @@ export class SearchStore {
       return;
     }
     try {
-      const r = await api.ConversationService.Search(q.trim());
+      const r = this.scope === null ? await api.ConversationService.Search(q.trim()) : await api.ProjectService.Search(this.scope, q.trim());
       if (seq !== this.seq) return;
       this.results = r;
       this.error = '';

@@ -8,6 +8,10 @@ export function Delete(arg1:number):Promise<void>;
 
 export function Duplicate(arg1:number):Promise<store.Assistant>;
 
+export function Export(arg1:Array<number>):Promise<string>;
+
+export function Import():Promise<store.AssistantImportResult>;
+
 export function List():Promise<Array<store.Assistant>>;
 
 export function Restore(arg1:number):Promise<void>;

@@ -14,6 +14,14 @@ export function Duplicate(arg1) {
   return window['go']['app']['AssistantService']['Duplicate'](arg1);
 }
 
+export function Export(arg1) {
+  return window['go']['app']['AssistantService']['Export'](arg1);
+}
+
+export function Import() {
+  return window['go']['app']['AssistantService']['Import']();
+}
+
 export function List() {
   return window['go']['app']['AssistantService']['List']();
 }

@@ -3,7 +3,11 @@
 import {store} from '../models';
 import {conversations} from '../models';
 
+export function ArchiveMany(arg1:Array<number>,arg2:boolean):Promise<number>;
+
 export function Delete(arg1:number):Promise<void>;
+
+export function DeleteMany(arg1:Array<number>):Promise<number>;
 
 export function DeleteMessage(arg1:number):Promise<number>;
 
@@ -20,6 +24,8 @@ export function Open(arg1:number):Promise<conversations.View>;
 export function Rename(arg1:number,arg2:string):Promise<void>;
 
 export function Restore(arg1:number):Promise<void>;
+
+export function RestoreMany(arg1:Array<number>):Promise<number>;
 
 export function SaveDraft(arg1:number,arg2:string):Promise<void>;
 

@@ -4,15 +4,21 @@ import {store} from '../models';
 
 export function Conversations(arg1:number,arg2:boolean,arg3:number,arg4:number):Promise<Array<store.Conversation>>;
 
+export function Counts(arg1:boolean):Promise<Array<store.ProjectCount>>;
+
 export function Create(arg1:store.Project):Promise<store.Project>;
 
 export function Delete(arg1:number,arg2:boolean):Promise<store.ProjectDeletion>;
+
+export function Export(arg1:number,arg2:string):Promise<string>;
 
 export function List():Promise<Array<store.Project>>;
 
 export function Move(arg1:Array<number>,arg2:number):Promise<number>;
 
 export function Restore(arg1:number,arg2:Array<number>):Promise<void>;
+
+export function Search(arg1:number,arg2:string):Promise<Array<store.SearchHit>>;
 
 export function StartChat(arg1:number):Promise<store.Conversation>;
 

@@ -6,12 +6,20 @@ export function Conversations(arg1, arg2, arg3, arg4) {
   return window['go']['app']['ProjectService']['Conversations'](arg1, arg2, arg3, arg4);
 }
 
+export function Counts(arg1) {
+  return window['go']['app']['ProjectService']['Counts'](arg1);
+}
+
 export function Create(arg1) {
   return window['go']['app']['ProjectService']['Create'](arg1);
 }
 
 export function Delete(arg1, arg2) {
   return window['go']['app']['ProjectService']['Delete'](arg1, arg2);
+}
+
+export function Export(arg1, arg2) {
+  return window['go']['app']['ProjectService']['Export'](arg1, arg2);
 }
 
 export function List() {
@@ -24,6 +32,10 @@ export function Move(arg1, arg2) {
 
 export function Restore(arg1, arg2) {
   return window['go']['app']['ProjectService']['Restore'](arg1, arg2);
+}
+
+export function Search(arg1, arg2) {
+  return window['go']['app']['ProjectService']['Search'](arg1, arg2);
 }
 
 export function StartChat(arg1) {
