@@ -3,6 +3,7 @@ package chat
 import (
 	"slices"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -43,13 +44,13 @@ func finishedAs(finishReason string) string {
 	return finishReason
 }
 
-// endWords says, as a sentence, how an answer that did not break ended, for
+// endWords names the message that says, as a sentence, how an answer that did not break ended, for
 // the end reasons the window puts in words; the others come with an error
 // of their own. A whole answer needs none.
 var endWords = map[EndReason]string{
 	EndStop:     "",
-	EndLength:   "The answer reached the token limit",
-	EndUserStop: "Stopped by you",
+	EndLength:   "End.length",
+	EndUserStop: "End.user_stop",
 }
 
 // ReasonCodes lists every reason code [ReasonText] knows: the broken-stream
@@ -69,8 +70,11 @@ func ReasonCodes() []string {
 // ReasonText says a reason code stored with an answer as a sentence, or ""
 // when ok is false: a code Brook does not know.
 func ReasonText(code string) (text string, ok bool) {
-	if text, ok := endWords[EndReason(code)]; ok {
-		return text, true
+	if id, ok := endWords[EndReason(code)]; ok {
+		if id == "" {
+			return "", true
+		}
+		return i18n.T(id, nil), true
 	}
 	if r := provider.BrokenReason(code); slices.Contains(provider.BrokenReasons, r) {
 		return r.Sentence(), true

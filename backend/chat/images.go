@@ -2,19 +2,19 @@ package chat
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
 
 // ErrNoVision is matched (errors.Is) by the refusal to send images to a
 // model its server says cannot see them.
-var ErrNoVision = errors.New("the model cannot see images")
+var ErrNoVision = i18n.New("Chat.noVision")
 
 // visionError is that refusal, in words for the user.
 type visionError struct {

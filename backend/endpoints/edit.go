@@ -10,6 +10,7 @@ import (
 
 	"brook/backend/endpoints/kind"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -32,7 +33,7 @@ func (r *Registry) Views(ctx context.Context) ([]View, error) {
 }
 
 // ErrGone is returned for saving an endpoint that was deleted meanwhile.
-var ErrGone = errors.New("That endpoint no longer exists; it may have been deleted. Add it again.")
+var ErrGone = i18n.New("Endpoints.gone")
 
 // checkKind refuses a kind Brook does not know, in guard's words.
 func checkKind(id store.EndpointKind) (kind.Kind, error) {
@@ -63,10 +64,10 @@ func (r *Registry) Save(ctx context.Context, e store.Endpoint, apiKey string, cl
 	}
 	apiKey = strings.TrimSpace(apiKey)
 	if clearKey && apiKey != "" {
-		return store.Endpoint{}, errors.New("Either give a new API key or remove the stored one, not both.")
+		return store.Endpoint{}, i18n.New("Endpoints.keyAndRemove")
 	}
 	if k.Key == kind.KeyNone && apiKey != "" {
-		return store.Endpoint{}, fmt.Errorf("%s endpoints take no API key; leave it empty.", k.Label)
+		return store.Endpoint{}, i18n.Errorf("Endpoints.noKeyWanted", i18n.Args{"Kind": k.Label})
 	}
 	before, err := r.existing(ctx, e.ID)
 	if err != nil {
@@ -77,7 +78,7 @@ func (r *Registry) Save(ctx context.Context, e store.Endpoint, apiKey string, cl
 		return store.Endpoint{}, err
 	}
 	if k.Key == kind.KeyRequired && !hasKey {
-		return store.Endpoint{}, fmt.Errorf("%s endpoints need an API key; enter one.", k.Label)
+		return store.Endpoint{}, i18n.Errorf("Endpoints.keyNeeded", i18n.Args{"Kind": k.Label})
 	}
 	storedValue := func(name string) bool {
 		if e.ID == "" || !slices.Contains(before.HeaderNames, name) {
