@@ -3,7 +3,6 @@ package endpoints
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -130,7 +129,7 @@ func (r *Registry) hasKey(k kind.Kind, id, apiKey string, clearKey bool) (bool, 
 	}
 	stored, err := r.keys.Get(id)
 	if err != nil {
-		return false, fmt.Errorf("reading the stored API key: %w", err)
+		return false, i18n.Wrap("Endpoints.keyUnreadable", err, nil)
 	}
 	return stored != "", nil
 }
@@ -146,18 +145,18 @@ func (r *Registry) keepSecrets(saved, before store.Endpoint, apiKey string, clea
 		err = r.keys.Set(saved.ID, apiKey)
 	}
 	if err != nil {
-		return fmt.Errorf("the endpoint was saved, but the key could not be stored in the keyring: %w", err)
+		return i18n.Wrap("Endpoints.keyNotStored", err, nil)
 	}
 	for name, v := range headerValues {
 		name = http.CanonicalHeaderKey(name)
 		if err := r.keys.Set(store.HeaderSecretID(saved.ID, name), v); err != nil {
-			return fmt.Errorf("the endpoint was saved, but the value of the header %s could not be stored in the keyring: %w", name, err)
+			return i18n.Wrap("Endpoints.headerNotStored", err, i18n.Args{"Name": name})
 		}
 	}
 	for _, name := range before.HeaderNames {
 		if !slices.Contains(saved.HeaderNames, name) {
 			if err := r.keys.Delete(store.HeaderSecretID(saved.ID, name)); err != nil {
-				return fmt.Errorf("the endpoint was saved, but the value of the removed header %s could not be removed from the keyring: %w", name, err)
+				return i18n.Wrap("Endpoints.headerNotRemoved", err, i18n.Args{"Name": name})
 			}
 		}
 	}
@@ -200,7 +199,7 @@ func (r *Registry) Test(ctx context.Context, e store.Endpoint, apiKey string) (P
 	key := strings.TrimSpace(apiKey)
 	if key == "" && e.ID != "" && k.Key != kind.KeyNone {
 		if key, err = r.keys.Get(e.ID); err != nil {
-			return ProbeResult{}, fmt.Errorf("reading the stored API key: %w", err)
+			return ProbeResult{}, i18n.Wrap("Endpoints.keyUnreadable", err, nil)
 		}
 	}
 	// The headers are those stored for a saved endpoint, for the names it has in the editor.

@@ -103,7 +103,7 @@ func (r *Registry) clientFor(e store.Endpoint) (provider.Client, error) {
 	if k.Key != kind.KeyNone {
 		var err error
 		if key, err = r.keys.Get(e.ID); err != nil {
-			return nil, fmt.Errorf("reading the API key from the keyring: %w", err)
+			return nil, i18n.Wrap("Endpoints.keyUnreadable", err, nil)
 		}
 	}
 	headers, err := Headers(r.keys, e)
@@ -132,7 +132,7 @@ func Headers(keys secrets.Keyring, e store.Endpoint) (http.Header, error) {
 		name = http.CanonicalHeaderKey(name)
 		v, err := keys.Get(store.HeaderSecretID(e.ID, name))
 		if err != nil {
-			return nil, fmt.Errorf("reading the value of the header %s from the keyring: %w", name, err)
+			return nil, i18n.Wrap("Endpoints.headerUnreadable", err, i18n.Args{"Name": name})
 		}
 		if v != "" {
 			h.Set(name, v)
