@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -25,9 +24,9 @@ type visionError struct {
 func (e *visionError) Error() string {
 	caps := strings.Join(e.caps, ", ")
 	if caps == "" {
-		caps = "none"
+		caps = i18n.T("Chat.noCapabilities", nil)
 	}
-	return fmt.Sprintf("%s cannot see images: its server lists what it can do as %s. Pick a model that can see images, or remove the images.", e.model, caps)
+	return i18n.T("Chat.visionDetail", i18n.Args{"Model": e.model, "Capabilities": caps})
 }
 
 func (e *visionError) Is(target error) bool { return target == ErrNoVision }

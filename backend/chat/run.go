@@ -228,7 +228,7 @@ func (j *answerJob) streamOrRecover(final store.Message) store.Message {
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndRefused), provider.Explain(err)
 		if req.Think != provider.ThinkDefault {
 			// Most often a model that cannot think, asked to.
-			final.Error += " Thinking is set for this conversation: set it back to the model's default in the conversation's settings if this model cannot think."
+			final.Error += " " + i18n.T("Chat.thinkingRefused", nil)
 		}
 		final = keepPartial(final)
 	case outcomeBroken:

@@ -33,9 +33,11 @@ type Error struct {
 	Name string
 	// Kind is one of the Err* values of this package.
 	Kind error
-	// Detail says more where there is more to say (the type of an
-	// unsupported file, what is damaged), or is empty.
-	Detail string
+	// Detail, when set, is the message id of what more there is to say
+	// (the type of an unsupported file, what is damaged), said with
+	// DetailArgs.
+	Detail     string
+	DetailArgs i18n.Args
 }
 
 // refusalWords names the message of each kind of refusal.
@@ -49,8 +51,7 @@ var refusalWords = map[error]string{
 	ErrEmpty:       "Documents.empty",
 }
 
-// Error says the refusal in the current language. Detail, where there is
-// one, is Brook's own English description (a file type, a damaged part).
+// Error says the refusal in the current language.
 func (e *Error) Error() string {
 	name := e.Name
 	if name == "" {
@@ -60,12 +61,16 @@ func (e *Error) Error() string {
 	if !ok {
 		id = "Documents.unreadable"
 	}
-	return i18n.T(id, i18n.Args{"Name": name, "Detail": e.Detail, "Max": guard.Size(MaxFileBytes)})
+	detail := ""
+	if e.Detail != "" {
+		detail = i18n.T(e.Detail, e.DetailArgs)
+	}
+	return i18n.T(id, i18n.Args{"Name": name, "Detail": detail, "Max": guard.Size(MaxFileBytes)})
 }
 
 // Unwrap lets errors.Is match the kind.
 func (e *Error) Unwrap() error { return e.Kind }
 
-func refuse(name string, kind error, detail string) error {
-	return &Error{Name: name, Kind: kind, Detail: detail}
+func refuse(name string, kind error, detail string, args i18n.Args) error {
+	return &Error{Name: name, Kind: kind, Detail: detail, DetailArgs: args}
 }

@@ -154,7 +154,7 @@ func getJSON(ctx context.Context, client *http.Client, u *url.URL, apiKey string
 	r := ProbeResult{URL: u.String()}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("%q is not a URL Brook can ask.", u.String())}, "", false
+		return ProbeResult{Failure: FailBadURL, Message: i18n.T("Probe.notAskable", i18n.Args{"URL": u.String()})}, "", false
 	}
 	req.Header.Set("Accept", "application/json")
 	if apiKey != "" {
@@ -261,23 +261,23 @@ func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, 
 	path := "/" + strings.TrimPrefix(u.Path, "/")
 	reason := ""
 	if said := serverSaid(body); said != "" {
-		reason = " The server said: " + said
+		reason = " " + i18n.T("Probe.serverSaid", i18n.Args{"Said": said})
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized && apiKey == "":
-		return FailUnauthorized, status + ": the server wants an API key and none was given. Enter the key." + reason
+		return FailUnauthorized, i18n.T("Probe.noKey", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusUnauthorized:
-		return FailUnauthorized, status + ": the API key was refused. Check the key." + reason
+		return FailUnauthorized, i18n.T("Probe.keyRefused", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusForbidden:
-		return FailForbidden, status + ": the server refused access with this key. Check the key and what it is allowed to do." + reason
+		return FailForbidden, i18n.T("Probe.forbidden", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusNotFound && k.Words.WrongPath != "":
 		return FailNotFound, fmt.Sprintf("404 at %s: %s", path, k.Words.WrongPath)
 	case code == http.StatusNotFound:
-		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong.", path)
+		return FailNotFound, i18n.T("Probe.wrongPath", i18n.Args{"Path": path})
 	case code >= 500:
-		return FailServerError, fmt.Sprintf("%s at %s: the server failed. Try again later, or look at the server's log.%s", status, path, reason)
+		return FailServerError, i18n.T("Probe.serverFailed", i18n.Args{"Status": status, "Path": path, "Said": reason})
 	}
-	return FailHTTP, fmt.Sprintf("%s at %s: the server refused the request.%s", status, path, reason)
+	return FailHTTP, i18n.T("Probe.httpRefused", i18n.Args{"Status": status, "Path": path, "Said": reason})
 }
 
 // serverSaid is the error message in a body: OpenAI's error.message,
@@ -318,10 +318,10 @@ func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
 	}
 	what := ""
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {
-		what = " It sent a web page: is this the address of a web site rather than of the API?"
+		what = " " + i18n.T("Probe.webPage", nil)
 	}
 	r.Failure = Failure(k.NotShaped())
-	r.Message = fmt.Sprintf("The server answered, but not like %s.%s", api, what)
+	r.Message = i18n.T("Probe.notShaped", i18n.Args{"API": api, "WebPage": what})
 	if k.Words.CheckPath != "" {
 		r.Message += " " + k.Words.CheckPath
 	}

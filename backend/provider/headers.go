@@ -2,7 +2,6 @@ package provider
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -168,7 +167,7 @@ type RedirectError struct {
 }
 
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("the server at %s redirected Brook to %s; Brook does not follow, so the API key and the endpoint's headers stay with %s. If the server has moved, set the endpoint's base URL to its new address", e.From, e.To, e.From)
+	return i18n.T("Provider.redirect", i18n.Args{"From": e.From, "To": e.To})
 }
 
 // sameOrigin reports whether to is on the same host and port as from, or
