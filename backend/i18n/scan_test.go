@@ -18,7 +18,7 @@ import (
 var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
 	"backend/endpoints", "backend/localmodels",
-	"backend/store/settings.go", "app/app.go", "app/settings.go", "app/backups.go",
+	"backend/store/settings.go", "app",
 }
 
 // allowed are prose literals in those packages that are not the user's
@@ -46,6 +46,9 @@ var allowed = map[string]string{
 	"backend/endpoints/registry.go: unknown endpoint kind %q":                                   "a programming error: kinds are checked when endpoints are saved",
 	"backend/localmodels/localmodels.go: no host in %q":                                         "the cause inside Ollama.badURL",
 	"backend/store/settings.go: store: app state %s: %w":                                        "Brook's own state: logs",
+	"app/quit.go: quit how? \"stop\", \"wait\" or \"resume\"":                                   "a programming error of the window, never shown",
+	"app/testhooks.go: not in test mode":                                                        "test builds only",
+	"app/testhooks.go: the report is too big":                                                   "test builds only",
 	"app/app.go: finding the data folder: %w":                                                   "inside App.couldNotStart, whose words are the catalogue's",
 	"app/app.go: opening the database %s: %w":                                                   "inside App.couldNotStart",
 	"backend/chat/documents.go: <document name=\"":                                              "the tag a document is sent to the model in",
