@@ -18,7 +18,7 @@ import (
 var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
 	"backend/endpoints", "backend/localmodels",
-	"backend/store/settings.go", "app", "backend/ollamaserver",
+	"backend/store/settings.go", "app", "backend/ollamaserver", "backend/secrets",
 }
 
 // allowed are prose literals in those packages that are not the user's
