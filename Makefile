@@ -131,7 +131,8 @@ bench: deps-test $(BIN)
 screenshots: deps-test $(TEST_BIN)
 	mkdir -p docs/screenshots $(ARTIFACTS)
 	BROOK_BIN="$(CURDIR)/$(TEST_BIN)" BROOK_ARTIFACTS="$(CURDIR)/$(ARTIFACTS)" BROOK_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
-	  go test -count=1 -run 'TestMainStatesScreenshots|TestFirstRunWithoutOllamaSaysHowToInstallIt' -v ./e2e/
+	  BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" \
+	  go test -count=1 -run 'TestMainStatesScreenshots|TestFirstRunWithoutOllamaSaysHowToInstallIt|TestContextChoiceScreenshot' -v ./e2e/
 
 ## dev: live-reloading development window (wails dev).
 dev: deps

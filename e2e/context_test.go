@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +133,37 @@ func contextOverflow(t *testing.T, choice string) {
 		t.Errorf("the meter said %d tokens, Ollama counted %d", said, promptTokens)
 	}
 	t.Logf("%s: meter %q; Ollama counted %d, recounted %d; the meter said %d before sending", choice, r.After.Figure, promptTokens, recount, said)
+}
+
+// TestContextChoiceScreenshot photographs the choice a conversation that
+// outgrew the real Ollama's window asks before sending, with the meter's
+// breakdown open (docs/screenshots/context-choice.png with make screenshots).
+func TestContextChoiceScreenshot(t *testing.T) {
+	srv := realollama.Start(t)
+	shape := gguf.DefaultTiny
+	shape.ContextLength = 16384
+	if err := srv.AddShape(context.Background(), "a-wide", shape, map[string]any{"num_predict": 8, "temperature": 0}); err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("BROOK_SCREENSHOTS")
+	if dir == "" {
+		dir = artifacts
+	}
+	app := start(t, launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "pose:context-choice"})
+	var posed struct{ Figure string }
+	if err := json.Unmarshal(app.waitPose(240*time.Second), &posed); err != nil {
+		t.Fatal(err)
+	}
+	path := app.screenshotTo(dir, "context-choice")
+	// While the choice is asked, the meter measures against the window as
+	// it is, not as a send without a choice would grow it.
+	if !strings.Contains(posed.Figure, "of 4.1k tokens") || strings.Contains(posed.Figure, "raised") {
+		t.Errorf("the meter says %q while the choice is asked; want the conversation against the 4.1k window", posed.Figure)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() < 10_000 {
+		t.Fatalf("no usable screenshot at %s: %v", path, err)
+	}
+	app.quit()
 }
 
 // countPrompt asks the server to read msgs and returns what it counted.

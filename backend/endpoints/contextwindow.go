@@ -2,6 +2,7 @@ package endpoints
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"strconv"
@@ -15,7 +16,8 @@ import (
 
 // ContextWindow finds model's context window on the endpoint with id, by
 // what serves it, and the server's exact token counter where it has one
-// (llama-server, vLLM). It implements chat.Windows.
+// (llama-server, vLLM). Where the server does not say, the endpoint's own
+// [store.Endpoint.ContextWindow] is the window. It implements chat.Windows.
 func (r *Registry) ContextWindow(ctx context.Context, id, model string) (contextwindow.Window, contextwindow.Counter, error) {
 	all, err := r.store.ListEndpoints(ctx)
 	if err != nil {
@@ -45,12 +47,16 @@ func (r *Registry) ContextWindow(ctx context.Context, id, model string) (context
 			v, err = contextwindow.NewVLLM(e.BaseURL, hc)
 			src, counter = v, v
 		default:
-			return contextwindow.Window{}, nil, contextwindow.ErrUnknown
+			src = contextwindow.Fixed(0)
 		}
 		if err != nil {
 			return contextwindow.Window{}, nil, err
 		}
 		w, err := src.Window(ctx, model)
+		if errors.Is(err, contextwindow.ErrUnknown) && e.ContextWindow > 0 {
+			w, err = contextwindow.Fixed(e.ContextWindow).Window(ctx, model)
+			w.Source = "this endpoint's setting"
+		}
 		return w, counter, err
 	}
 	return contextwindow.Window{}, nil, ErrUnknownEndpoint

@@ -18,7 +18,7 @@ import (
 
 // TestContextWindowAsksWhatServesTheEndpoint: an Ollama endpoint is asked
 // /api/show, a llama-server /props with a counter, an unrecognised server
-// nothing.
+// nothing, and the endpoint's own window serves where the server says none.
 func TestContextWindowAsksWhatServesTheEndpoint(t *testing.T) {
 	keyring.MockInit()
 	var asked []string
@@ -38,6 +38,8 @@ func TestContextWindowAsksWhatServesTheEndpoint(t *testing.T) {
 		{ID: "ol", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true},
 		{ID: "lc", Kind: openaikind.ID, BaseURL: srv.URL + "/v1", Enabled: true, ServerKind: "llamacpp"},
 		{ID: "gen", Kind: openaikind.ID, BaseURL: srv.URL + "/v1", Enabled: true, ServerKind: "generic"},
+		{ID: "gen-set", Kind: openaikind.ID, BaseURL: srv.URL + "/v1", Enabled: true, ServerKind: "generic", ContextWindow: 65536},
+		{ID: "ol-set", Kind: ollamakind.ID, BaseURL: srv.URL, Enabled: true, ContextWindow: 4096},
 	}}
 	r := New(s, secrets.New("BrookContextWindowTest"))
 	ctx := context.Background()
@@ -52,6 +54,15 @@ func TestContextWindowAsksWhatServesTheEndpoint(t *testing.T) {
 	}
 	if _, _, err := r.ContextWindow(ctx, "gen", "m"); !errors.Is(err, contextwindow.ErrUnknown) {
 		t.Errorf("generic: %v", err)
+	}
+	// The endpoint's own setting serves where the server does not say, and
+	// only there: what a server reports wins.
+	w, counter, err = r.ContextWindow(ctx, "gen-set", "m")
+	if err != nil || w.Tokens != 65536 || w.Adjustable() || w.Source != "this endpoint's setting" || counter != nil {
+		t.Errorf("generic with a window set: %+v, %v, %v", w, counter, err)
+	}
+	if w, _, err := r.ContextWindow(ctx, "ol-set", "m"); err != nil || w.Tokens != 8192 || w.Max != 32768 {
+		t.Errorf("ollama with a window set: %+v, %v", w, err)
 	}
 	if _, _, err := r.ContextWindow(ctx, "nope", "m"); !errors.Is(err, ErrUnknownEndpoint) {
 		t.Errorf("unknown endpoint: %v", err)

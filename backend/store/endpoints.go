@@ -20,11 +20,18 @@ import (
 // MaxParallelLimit is the largest [Endpoint.MaxParallel] Brook accepts.
 const MaxParallelLimit = 64
 
+// The bounds of [Endpoint.ContextWindow] other than 0: no model reads fewer
+// than 256 tokens, and none has a window of more than 16M.
+const (
+	MinContextWindow = 256
+	MaxContextWindow = 1 << 24
+)
+
 // ListEndpoints returns the configured endpoints in the order they were added.
 func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 	rows, err := s.read.QueryContext(ctx,
 		`SELECT id, name, kind, base_url, enabled, models, server_kind, max_parallel,
-			extra_models, header_names
+			extra_models, header_names, context_window
 		FROM endpoints ORDER BY created_at, rowid`)
 	if err != nil {
 		return nil, err
@@ -35,7 +42,7 @@ func (s *Store) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
 		var e Endpoint
 		var models, extra, headers string
 		if err := rows.Scan(&e.ID, &e.Name, &e.Kind, &e.BaseURL, &e.Enabled, &models,
-			&e.ServerKind, &e.MaxParallel, &extra, &headers); err != nil {
+			&e.ServerKind, &e.MaxParallel, &extra, &headers, &e.ContextWindow); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(models), &e.Models); err != nil {
@@ -78,6 +85,10 @@ func validateEndpoint(e *Endpoint) error {
 	if e.MaxParallel < 0 || e.MaxParallel > MaxParallelLimit {
 		return invalid("endpoint max parallel %d must be from 0 (the server's default) to %d",
 			e.MaxParallel, MaxParallelLimit)
+	}
+	if e.ContextWindow != 0 && (e.ContextWindow < MinContextWindow || e.ContextWindow > MaxContextWindow) {
+		return invalid("an endpoint's context window must be from %d to %d tokens, or empty to ask the server; %d is not",
+			MinContextWindow, MaxContextWindow, e.ContextWindow)
 	}
 	u, err := url.Parse(e.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -179,14 +190,16 @@ func (s *Store) SaveEndpoint(ctx context.Context, e Endpoint) (Endpoint, error) 
 		return Endpoint{}, err
 	}
 	_, err = s.write.ExecContext(ctx, `INSERT INTO endpoints
-		(id, name, kind, base_url, enabled, models, server_kind, max_parallel, extra_models, header_names, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, name, kind, base_url, enabled, models, server_kind, max_parallel, extra_models, header_names,
+			context_window, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
 			base_url = excluded.base_url, enabled = excluded.enabled, models = excluded.models,
 			server_kind = excluded.server_kind, max_parallel = excluded.max_parallel,
-			extra_models = excluded.extra_models, header_names = excluded.header_names`,
+			extra_models = excluded.extra_models, header_names = excluded.header_names,
+			context_window = excluded.context_window`,
 		e.ID, e.Name, e.Kind, e.BaseURL, e.Enabled, string(models), e.ServerKind, e.MaxParallel,
-		string(extra), string(headers), s.now())
+		string(extra), string(headers), e.ContextWindow, s.now())
 	if err != nil {
 		return Endpoint{}, fmt.Errorf("store: save endpoint: %w", err)
 	}

@@ -374,6 +374,11 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		if e := endpoints[0]; !slices.Equal(e.ExtraModels, wantExtra) || !slices.Equal(e.HeaderNames, wantHeaders) {
 			t.Fatalf("endpoint extra models %q, header names %q; want %q, %q", e.ExtraModels, e.HeaderNames, wantExtra, wantHeaders)
 		}
+		// Before version 17 no endpoint had a context window of its own:
+		// every one asks its server.
+		if e := endpoints[1]; e.ContextWindow != 0 {
+			t.Fatalf("endpoint context window after migration = %d, want 0", e.ContextWindow)
+		}
 		// From version 13 the store keeps a kind it does not list: the kinds
 		// are known above it.
 		if _, err := s.SaveEndpoint(ctx, Endpoint{Name: "New kind", Kind: "newkind", BaseURL: "http://127.0.0.1:9"}); err != nil {
@@ -383,12 +388,14 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		e := endpoints[0]
 		e.ExtraModels = append(e.ExtraModels, "added-later")
 		e.HeaderNames = append(e.HeaderNames, "http-referer")
+		e.ContextWindow = 32768
 		if _, err := s.SaveEndpoint(ctx, e); err != nil {
 			t.Fatalf("save migrated endpoint: %v", err)
 		}
 		again, err := s.ListEndpoints(ctx)
 		if err != nil || !slices.Equal(again[0].ExtraModels, append(wantExtra, "added-later")) ||
-			!slices.Equal(again[0].HeaderNames, append(wantHeaders, "Http-Referer")) || !slices.Equal(again[0].Models, []string{"llama3"}) {
+			!slices.Equal(again[0].HeaderNames, append(wantHeaders, "Http-Referer")) || !slices.Equal(again[0].Models, []string{"llama3"}) ||
+			again[0].ContextWindow != 32768 {
 			t.Fatalf("endpoint after saving = %+v, %v", again, err)
 		}
 		settings, err := s.LoadSettings(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"brook/backend/provider"
@@ -155,5 +156,45 @@ func TestEndpointServerKindAndMaxParallel(t *testing.T) {
 				t.Fatalf("refused save changed the endpoint: %+v, was %+v", after, before)
 			}
 		})
+	}
+}
+
+// TestEndpointContextWindow checks that SaveEndpoint stores an endpoint's own
+// context window, and refuses one out of bounds without changing the saved
+// endpoint.
+func TestEndpointContextWindow(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	saved, err := s.SaveEndpoint(ctx, Endpoint{Name: "Router", Kind: "openrouter", BaseURL: "https://openrouter.ai/api/v1",
+		Enabled: true, ContextWindow: 131072})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.ListEndpoints(ctx)
+	if err != nil || len(list) != 1 || list[0].ContextWindow != 131072 {
+		t.Fatalf("endpoints = %+v, %v", list, err)
+	}
+	for _, n := range []int{0, MinContextWindow, MaxContextWindow} {
+		e := saved
+		e.ContextWindow = n
+		if _, err := s.SaveEndpoint(ctx, e); err != nil {
+			t.Fatalf("context window %d: %v", n, err)
+		}
+		if list, _ := s.ListEndpoints(ctx); list[0].ContextWindow != n {
+			t.Fatalf("context window %d stored as %d", n, list[0].ContextWindow)
+		}
+	}
+	if _, err := s.SaveEndpoint(ctx, saved); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{-1, 1, MinContextWindow - 1, MaxContextWindow + 1} {
+		e := saved
+		e.ContextWindow = n
+		if _, err := s.SaveEndpoint(ctx, e); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "context window") {
+			t.Fatalf("context window %d: err = %v, want ErrInvalid naming the context window", n, err)
+		}
+		if list, _ := s.ListEndpoints(ctx); list[0].ContextWindow != 131072 {
+			t.Fatalf("refused context window %d changed the stored one to %d", n, list[0].ContextWindow)
+		}
 	}
 }

@@ -179,6 +179,10 @@ type Endpoint struct {
 	// to the endpoint. Their values may be secrets and live in the keyring
 	// (see [HeaderSecretID]), never in the database.
 	HeaderNames []string `json:"headerNames,omitempty"`
+	// ContextWindow is the context window, in tokens, of the endpoint's
+	// models when its server does not say (OpenAI, OpenRouter, a proxy);
+	// 0 means ask the server. A window the server reports wins.
+	ContextWindow int `json:"contextWindow,omitempty"`
 }
 
 // HeaderSecretID is the keyring id of the value of the endpoint's extra

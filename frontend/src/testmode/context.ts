@@ -85,6 +85,25 @@ async function overflow(choice: string): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * The documentation screenshot's state: a conversation that has outgrown its
+ * window, the choice asked before the message that does not fit is sent, and
+ * the meter's breakdown open (its figure focused, as from the keyboard).
+ * Returns the meter's figure.
+ */
+export async function poseContextChoice(): Promise<string> {
+  await newChat();
+  await settled(await send(paragraph(1, 1500)));
+  const composer = $('composer') as HTMLTextAreaElement;
+  setValue(composer, paragraph(2, 1500));
+  await tick();
+  pressEnter(composer);
+  await waitFor(() => $('context-choice'), 'the choice before sending');
+  ($('context-figure') as HTMLButtonElement).focus();
+  await frame();
+  return text('context-figure');
+}
+
 export const contextScenarios: Record<string, Scenario> = {
   overflow,
 };

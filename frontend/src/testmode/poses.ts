@@ -6,6 +6,7 @@ import { versionPoses } from './versions';
 import { ollamaPoses } from './ollamaScenarios';
 import { poseDocuments } from './documents';
 import { poseProjects } from './projects';
+import { poseContextChoice } from './context';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
 import { audit } from './a11y';
@@ -16,15 +17,19 @@ const morePoses: Record<string, (value: string) => Promise<unknown>> = { ...vers
 /**
  * Arranges a state for a documentation screenshot and reports without
  * quitting (Go keeps the window open for "pose" scenarios).
- * arg: answered | zoomed | documents | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
+ * arg: answered | zoomed | documents | context-choice | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
  */
 export async function pose(arg: string): Promise<Record<string, unknown>> {
   await ready();
   await waitFor(() => models.checked, 'the model check');
   const [what, value = ''] = arg.split('=');
+  let extra: Record<string, unknown> = {};
   switch (what) {
     case 'documents':
       await poseDocuments();
+      break;
+    case 'context-choice':
+      extra = { figure: await poseContextChoice() };
       break;
     case 'zoomed':
     case 'answered': {
@@ -105,7 +110,7 @@ export async function pose(arg: string): Promise<Record<string, unknown>> {
       await morePoses[what](value);
   }
   await frame(); // let the last frame paint
-  return { posed: what };
+  return { posed: what, ...extra };
 }
 
 /**

@@ -1,4 +1,4 @@
-// Settings → Endpoints: the server kind (detected or chosen) and "Answers at once".
+// Settings → Endpoints: the server kind (detected or chosen), "Answers at once" and the context window.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
@@ -100,6 +100,31 @@ describe('endpoint server settings', () => {
     await fireEvent.change(other);
     await vi.waitFor(() => expect(saved()).toHaveLength(2));
     expect(saved()[1][0]).toMatchObject({ id: 'oai', maxParallel: 0, serverKind: 'openai' });
+  });
+
+  it('saves a context window for servers that do not say, empty as ask the server, and refuses anything else', async () => {
+    const { row } = await open();
+    const input = row('OpenAI').getByTestId('context-window') as HTMLInputElement;
+    expect(input.value).toBe('');
+    expect(input.placeholder).toBe('from the server');
+    input.value = '128000';
+    await fireEvent.change(input);
+    await vi.waitFor(() => expect(saved()).toHaveLength(1));
+    expect(saved()[0][0]).toMatchObject({ id: 'oai', contextWindow: 128000, serverKind: 'openai' });
+
+    for (const bad of ['100', '99999999', '4096.5']) {
+      input.value = bad;
+      await fireEvent.change(input);
+      flushSync();
+      expect(row('OpenAI').getByTestId('endpoint-server-error').textContent).toMatch(/whole number of tokens from 256 to 16777216/);
+      expect(input.getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(saved()).toHaveLength(1);
+
+    input.value = '';
+    await fireEvent.change(input);
+    await vi.waitFor(() => expect(saved()).toHaveLength(2));
+    expect(saved()[1][0]).toMatchObject({ id: 'oai', contextWindow: 0 });
   });
 
   it("shows Go's error when it rejects the endpoint", async () => {

@@ -43,6 +43,10 @@ export function fakeSettingsService({ fake }: FakeParts): Services['SettingsServ
     if (!Number.isInteger(mp) || mp < 0 || mp > 64) {
       throw new Error(`endpoint max parallel ${mp} must be from 0 (the server's default) to 64`);
     }
+    const cw = e.contextWindow ?? 0;
+    if (!Number.isInteger(cw) || (cw !== 0 && (cw < 256 || cw > 16777216))) {
+      throw new Error(`an endpoint's context window must be from 256 to 16777216 tokens, or empty to ask the server; ${cw} is not`);
+    }
     const ex = db.models.find((m) => m.endpoint.id === e.id);
     if (ex) {
       ex.endpoint = { ...e };

@@ -89,11 +89,12 @@ export class EndpointsStore {
     if (!this.editing) return false;
     this.error = '';
     const { hasApiKey: _h, ...ep } = $state.snapshot(this.editing) as EndpointDraft;
-    // The server kind and answers-at-once are saved from the list; keep their latest values.
+    // The server kind, answers-at-once and context window are saved from the list; keep their latest values.
     const cur = this.list.find((x) => x.id === ep.id);
     if (cur) {
       ep.serverKind = cur.serverKind;
       ep.maxParallel = cur.maxParallel;
+      ep.contextWindow = cur.contextWindow;
     }
     try {
       const { apiKey, clearKey } = this.keyToSend;
