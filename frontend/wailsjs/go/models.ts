@@ -139,7 +139,6 @@ export namespace endpoints {
 	    maxParallel?: number;
 	    extraModels?: string[];
 	    headerNames?: string[];
-	    contextWindow?: number;
 	    hasApiKey: boolean;
 	}
 
@@ -391,7 +390,6 @@ export namespace store {
 	    maxParallel?: number;
 	    extraModels?: string[];
 	    headerNames?: string[];
-	    contextWindow?: number;
 	}
 	export interface Image {
 	    id: number;
