@@ -305,3 +305,37 @@ func TestErrorsSpeakTheLanguageCurrentWhenRead(t *testing.T) {
 }
 
 func mustTag(s string) language.Tag { return language.MustParse(s) }
+
+// TestLookupsAreSafeWhileTheLanguageChanges: bound calls run on goroutines
+// of their own, and Settings → Save may change the language meanwhile (run
+// with -race).
+func TestLookupsAreSafeWhileTheLanguageChanges(t *testing.T) {
+	t.Cleanup(func() { _ = SetLanguage(English) })
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				if got := T("Documents.tooMany", Args{"Count": i, "Max": 20}); got == "" {
+					t.Error("an empty lookup")
+					return
+				}
+			}
+		}()
+	}
+	for i := range 200 {
+		_ = SetLanguage(Languages[i%len(Languages)])
+	}
+	for range 4 {
+		<-done
+	}
+}
+
+// BenchmarkLookup is one message with a plural and a number: what an error
+// or a reason costs once the catalogue is loaded.
+func BenchmarkLookup(b *testing.B) {
+	_ = In("ru", "Chat.emptyMessage", nil) // load once
+	for b.Loop() {
+		_ = In("ru", "Documents.tooMany", Args{"Count": 5, "Max": 20})
+	}
+}
