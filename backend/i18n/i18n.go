@@ -51,14 +51,17 @@ var ErrLanguage = errors.New("i18n: unsupported language")
 type Args map[string]any
 
 type catalogue struct {
-	bundle  *goi18n.Bundle
+	// english is the English catalogue, parsed once; every language's
+	// bundle holds it, to fall back on.
+	english []*goi18n.Message
 	tags    []language.Tag
 	matcher language.Matcher
 	// ids is every message id of English, sorted.
 	ids []string
 }
 
-// loaded is the catalogue, parsed once.
+// loaded is the English catalogue and the list of languages, parsed once.
+// Another language is parsed only when it is first spoken ([bundleFor]).
 var loaded = sync.OnceValue(func() *catalogue {
 	c, err := load(files)
 	if err != nil {
@@ -70,30 +73,13 @@ var loaded = sync.OnceValue(func() *catalogue {
 })
 
 func load(fsys fs.FS) (*catalogue, error) {
-	bundle := goi18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &catalogue{bundle: bundle}
-	for _, tag := range Languages {
-		if tag == Pseudo {
-			continue
-		}
-		name := path.Join("locales", tag+".json")
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		mf, err := bundle.ParseMessageFileBytes(data, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		if tag == English {
-			for _, m := range mf.Messages {
-				c.ids = append(c.ids, m.ID)
-			}
-			if err := bundle.AddMessages(language.Make(Pseudo), pseudoMessages(mf.Messages)...); err != nil {
-				return nil, err
-			}
-		}
+	mf, err := parseFile(fsys, English)
+	if err != nil {
+		return nil, err
+	}
+	c := &catalogue{english: mf.Messages}
+	for _, m := range mf.Messages {
+		c.ids = append(c.ids, m.ID)
 	}
 	slices.Sort(c.ids)
 	// The pseudo-locale is chosen only by its own tag, never as the
@@ -103,6 +89,51 @@ func load(fsys fs.FS) (*catalogue, error) {
 	}
 	c.matcher = language.NewMatcher(c.tags)
 	return c, nil
+}
+
+func parseFile(fsys fs.FS, tag string) (*goi18n.MessageFile, error) {
+	name := path.Join("locales", tag+".json")
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	mf, err := goi18n.ParseMessageFileBytes(data, name, map[string]goi18n.UnmarshalFunc{"json": json.Unmarshal})
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	return mf, nil
+}
+
+// bundles holds one go-i18n bundle per language spoken so far: English,
+// plus the language itself. A bundle is never changed once made, so
+// lookups need no lock.
+var bundles sync.Map // tag → func() *goi18n.Bundle
+
+func bundleFor(tag string) *goi18n.Bundle {
+	get, _ := bundles.LoadOrStore(tag, sync.OnceValue(func() *goi18n.Bundle {
+		c := loaded()
+		b := goi18n.NewBundle(language.English)
+		if err := b.AddMessages(language.English, c.english...); err != nil {
+			panic(err)
+		}
+		switch tag {
+		case English:
+		case Pseudo:
+			if err := b.AddMessages(language.Make(Pseudo), pseudoMessages(c.english)...); err != nil {
+				panic(err)
+			}
+		default:
+			mf, err := parseFile(files, tag)
+			if err == nil {
+				err = b.AddMessages(mf.Tag, mf.Messages...)
+			}
+			if err != nil {
+				panic(err) // embedded and tested: a build mistake
+			}
+		}
+		return b
+	}))
+	return get.(func() *goi18n.Bundle)()
 }
 
 // speaker is one language's localizer and number printer.
@@ -121,11 +152,11 @@ func speakerFor(tag string) *speaker {
 	c := loaded()
 	var s *speaker
 	if tag == Pseudo {
-		s = &speaker{tag: Pseudo, loc: goi18n.NewLocalizer(c.bundle, Pseudo), printer: message.NewPrinter(language.English)}
+		s = &speaker{tag: Pseudo, loc: goi18n.NewLocalizer(bundleFor(Pseudo), Pseudo), printer: message.NewPrinter(language.English)}
 	} else {
 		_, i, _ := c.matcher.Match(language.Make(tag))
 		t := c.tags[i]
-		s = &speaker{tag: Languages[i], loc: goi18n.NewLocalizer(c.bundle, t.String()), printer: message.NewPrinter(t)}
+		s = &speaker{tag: Languages[i], loc: goi18n.NewLocalizer(bundleFor(Languages[i]), t.String()), printer: message.NewPrinter(t)}
 	}
 	got, _ := speakers.LoadOrStore(tag, s)
 	return got.(*speaker)
