@@ -269,6 +269,10 @@ func TestTheDesktopLocaleComesFromTheEnvironment(t *testing.T) {
 		{"", "", "C.UTF-8", "en"},
 		{"", "", "", "en"},
 		{"", "", "tlh_XX", "en"},
+		{"", "", "en_XA.UTF-8", "en-XA"},
+		{"", "", "zh_CN.UTF-8", "zh-CN"},
+		{"", "", "zh_TW.UTF-8", "en"},
+		{"", "", "sr_RS@latin", "en"},
 	}
 	for _, tt := range tests {
 		t.Setenv("LC_ALL", tt.lcAll)
