@@ -139,6 +139,7 @@ export namespace endpoints {
 	    maxParallel?: number;
 	    extraModels?: string[];
 	    headerNames?: string[];
+	    contextWindow?: number;
 	    hasApiKey: boolean;
 	}
 
@@ -390,6 +391,7 @@ export namespace store {
 	    maxParallel?: number;
 	    extraModels?: string[];
 	    headerNames?: string[];
+	    contextWindow?: number;
 	}
 	export interface Image {
 	    id: number;
