@@ -26,6 +26,7 @@ import (
 	"brook/backend/endpoints"
 	"brook/backend/events"
 	"brook/backend/gpu"
+	"brook/backend/i18n"
 	"brook/backend/localmodels"
 	"brook/backend/ollamaserver"
 	"brook/backend/paths"
@@ -135,13 +136,15 @@ func Run(assets embed.FS, icon []byte) error {
 }
 
 // errNotStarted is returned by calls that arrive before the backend is ready.
-var errNotStarted = errors.New("Brook is still starting")
+var errNotStarted = i18n.New("App.starting")
 
 // errClosing is returned by calls that arrive once shutdown has begun.
-var errClosing = errors.New("Brook is closing")
+var errClosing = i18n.New("App.closing")
 
 func (a *App) startup(ctx context.Context) {
 	defer close(a.up)
+	// Words before the settings are read follow the desktop's locale.
+	_ = i18n.SetLanguage("")
 	// The OnStartup context is never cancelled: derive our own for shutdown.
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.emitter.attach(ctx)
@@ -152,7 +155,7 @@ func (a *App) startup(ctx context.Context) {
 	}
 	if err := a.open(); err != nil {
 		a.startErr = err
-		a.notice = "Brook could not start: " + err.Error()
+		a.notice = i18n.T("App.couldNotStart", i18n.Args{"Err": err})
 		a.log.Error("start-up failed", "err", err)
 	} else {
 		a.startOllama()
@@ -180,9 +183,7 @@ func (a *App) open() error {
 	st, err := store.Open(layout.Database)
 	var corrupt *store.CorruptError
 	if errors.As(err, &corrupt) {
-		a.notice = fmt.Sprintf("Brook's database was damaged, so it was set aside untouched at %s. "+
-			"You are starting with an empty one. To get your conversations back, restore a backup in Settings → Data "+
-			"(backups are in %s), or keep the damaged file for recovery tools.", corrupt.MovedTo, layout.Backups)
+		a.notice = i18n.T("App.databaseDamaged", i18n.Args{"MovedTo": corrupt.MovedTo, "Backups": layout.Backups})
 		a.log.Error("database corrupt; set aside", "moved_to", corrupt.MovedTo, "err", err)
 		st, err = store.Open(layout.Database)
 	}
@@ -190,10 +191,16 @@ func (a *App) open() error {
 		return fmt.Errorf("opening the database %s: %w", layout.Database, err)
 	}
 	a.store = st
+	// The user's language, read once; Settings → Save changes it after.
+	if s, err := st.LoadSettings(a.ctx); err == nil {
+		if err := i18n.SetLanguage(s.Language); err != nil {
+			a.log.Error("the saved language", "language", s.Language, "err", err)
+		}
+	}
 	// Answers a closing could not write are written before anything else.
 	switch n, err := chat.ApplyUnsaved(a.ctx, st, a.unsavedDir()); {
 	case err != nil:
-		a.addNotice("Some answers that Brook could not save when it last closed are still not saved: " + err.Error())
+		a.addNotice(i18n.T("App.unsavedStillUnsaved", i18n.Args{"Err": err}))
 		a.log.Error("saving the answers kept at the last closing", "err", err, "saved", n)
 	case n > 0:
 		a.log.Info("answers kept at the last closing are saved", "count", n)
@@ -202,7 +209,7 @@ func (a *App) open() error {
 	// Without a keyring, the user may have chosen to keep keys in a file;
 	// the file's presence is that choice (see secrets.KeyFileName).
 	if err := a.keys.UseFile(filepath.Join(layout.Data, secrets.KeyFileName)); err != nil {
-		a.addNotice("Your saved API keys could not be read, so they are kept for this session only. " + err.Error())
+		a.addNotice(i18n.T("App.keysUnreadable", i18n.Args{"Err": err}))
 		a.log.Error("reading the key file", "err", err)
 	}
 	if err := endpoints.SeedDefaults(a.ctx, st, a.keys, os.Getenv); err != nil {

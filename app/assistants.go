@@ -1,7 +1,7 @@
 package app
 
 import (
-	"fmt"
+	"brook/backend/i18n"
 	"io"
 	"os"
 
@@ -103,7 +103,7 @@ func (s *AssistantService) Export(ids []int64) (string, error) {
 		list = picked
 	}
 	if len(list) == 0 {
-		return "", fmt.Errorf("%w: there are no assistants to export", store.ErrInvalid)
+		return "", i18n.Kind(store.ErrInvalid, "Assistants.noneToExport", nil)
 	}
 	name := "brook-assistants-" + s.a.clock().Format("2006-01-02") + ".json"
 	path, err := s.a.savePath(name, transfer.FormatJSON)
@@ -144,7 +144,7 @@ func (a *App) assistantsPath() (string, error) {
 		return path, nil
 	}
 	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
-		Title:   "Import assistants",
-		Filters: []runtime.FileFilter{{DisplayName: "Brook assistants (*.json)", Pattern: "*.json"}},
+		Title:   i18n.T("Dialog.importAssistants", nil),
+		Filters: []runtime.FileFilter{{DisplayName: i18n.T("Dialog.assistantsFile", nil), Pattern: "*.json"}},
 	})
 }

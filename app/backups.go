@@ -2,10 +2,10 @@ package app
 
 import (
 	"cmp"
-	"fmt"
 	"path/filepath"
 	"slices"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -68,19 +68,17 @@ func (s *SettingsService) DeleteKeptDatabase(path string) error {
 // restoredNotice tells the user at start-up which backup was restored and
 // where the database it replaced is kept.
 func restoredNotice(r store.Restored) string {
-	text := fmt.Sprintf("Restored the backup %s.", filepath.Base(r.Backup))
 	if r.KeptAs != "" {
-		text += fmt.Sprintf(" The database it replaced is kept as %s (listed in Settings → Backups).", r.KeptAs)
+		return i18n.T("Backups.restoredKept", i18n.Args{"Backup": filepath.Base(r.Backup), "KeptAs": r.KeptAs})
 	}
-	return text
+	return i18n.T("Backups.restored", i18n.Args{"Backup": filepath.Base(r.Backup)})
 }
 
 // restoreFailedNotice tells the user a restore failed, and where their
 // database is if it had already been set aside.
 func restoreFailedNotice(r store.Restored, err error) string {
 	if r.KeptAs != "" {
-		return fmt.Sprintf("The backup you chose could not be restored: %v. Your database is kept as %s; "+
-			"restore it from Settings → Backups.", err, r.KeptAs)
+		return i18n.T("Backups.restoreFailedKept", i18n.Args{"Err": err, "KeptAs": r.KeptAs})
 	}
-	return "The backup you chose could not be restored, so Brook opened your database as it was: " + err.Error()
+	return i18n.T("Backups.restoreFailed", i18n.Args{"Err": err})
 }

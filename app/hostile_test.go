@@ -104,7 +104,7 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"search invalid UTF-8", errOf(ta.convs.Search(bad)), guard.ErrInvalid, "not valid text"},
 
 		{"theme neon", saveSettings(func(s *store.Settings) { s.Theme = "neon" }), guard.ErrInvalid, `theme "neon"`},
-		{"timeout 0", saveSettings(func(s *store.Settings) { s.IdleTimeoutSeconds = 0 }), store.ErrInvalid, "from 1 to 3600 seconds"},
+		{"timeout 0", saveSettings(func(s *store.Settings) { s.IdleTimeoutSeconds = 0 }), store.ErrInvalid, "from 1 to 3,600 seconds"},
 		{"default prompt 10 MB", saveSettings(func(s *store.Settings) { s.SystemPrompt = tenMB }), guard.ErrInvalid, "at most 256 KB"},
 		{"default model alone", saveSettings(func(s *store.Settings) { s.DefaultModel = "m" }), guard.ErrInvalid, "both or neither"},
 		{"save an unknown endpoint", errOf(ta.sets.SaveEndpoint(endpoint(func(e *store.Endpoint) { e.ID = "gone" }), "", false)), nil, "no longer exists"},

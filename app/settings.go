@@ -1,6 +1,7 @@
 package app
 
 import (
+	"brook/backend/i18n"
 	"brook/backend/paths"
 	"brook/backend/store"
 )
@@ -23,7 +24,12 @@ func (s *SettingsService) Save(st store.Settings) error {
 	if err := s.a.ready(); err != nil {
 		return err
 	}
-	return s.a.store.SaveSettings(s.a.ctx, st)
+	if err := s.a.store.SaveSettings(s.a.ctx, st); err != nil {
+		return err
+	}
+	// The store has checked the tag, so this cannot fail; the words of
+	// errors and reasons follow it from now on.
+	return i18n.SetLanguage(st.Language)
 }
 
 // Paths says where Brook keeps its files.

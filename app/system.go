@@ -8,6 +8,7 @@ import (
 
 	"brook/backend/diag"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/paths"
 	"brook/backend/version"
 )
@@ -78,17 +79,19 @@ type LinkInfo struct {
 	URL   string `json:"url"`
 }
 
-// aboutLinks are the About sheet's links. (Brook has no published homepage
-// yet; add it first here when it has one.)
-var aboutLinks = []LinkInfo{
-	{Label: "Ollama, to run models locally", URL: "https://ollama.com"},
-	{Label: "Wails, the toolkit Brook is built with", URL: "https://wails.io"},
+// aboutLinks are the About sheet's links, in the current language. (Brook
+// has no published homepage yet; add it first here when it has one.)
+func aboutLinks() []LinkInfo {
+	return []LinkInfo{
+		{Label: i18n.T("About.ollama", nil), URL: "https://ollama.com"},
+		{Label: i18n.T("About.wails", nil), URL: "https://wails.io"},
+	}
 }
 
 // About says which Brook this is and where it keeps its files. It works even
 // when Brook could not start (the folders are then where they would be).
 func (s *SystemService) About() AboutInfo {
-	info := AboutInfo{Version: version.Version, Commit: version.CommitOrStamp(), WebKitGTK: webkitVersion(), Links: aboutLinks}
+	info := AboutInfo{Version: version.Version, Commit: version.CommitOrStamp(), WebKitGTK: webkitVersion(), Links: aboutLinks()}
 	l := s.a.layout
 	if !s.a.started() || l.Data == "" {
 		l, _ = paths.Where()

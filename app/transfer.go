@@ -9,6 +9,7 @@ import (
 	"brook/backend/events"
 	"brook/backend/exchange"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/transfer"
 )
 
@@ -73,23 +74,21 @@ func (a *App) savePath(name string, f transfer.Format) (string, error) {
 		return filepath.Join(dir, name), nil
 	}
 	return runtime.SaveFileDialog(a.ctx, runtime.SaveDialogOptions{
-		Title: "Export conversations", DefaultFilename: name, CanCreateDirectories: true,
-		Filters: []runtime.FileFilter{{DisplayName: strings.ToUpper(strings.TrimPrefix(f.Ext(), ".")) + " file", Pattern: "*" + f.Ext()}},
+		Title: i18n.T("Dialog.export", nil), DefaultFilename: name, CanCreateDirectories: true,
+		Filters: []runtime.FileFilter{{DisplayName: i18n.T("Dialog.fileOfType", i18n.Args{"Type": strings.ToUpper(strings.TrimPrefix(f.Ext(), "."))}), Pattern: "*" + f.Ext()}},
 	})
 }
-
-// importFilter names every kind of export Brook reads, for the file dialog.
-const importFilter = "Exports of Brook, ChatGPT, Claude, Open WebUI, LM Studio, Jan, Chatbox or Cherry Studio (*.json, *.zip)"
 
 func (a *App) importPath(folder bool) (string, error) {
 	if path := testHooks.importFile(); path != "" {
 		return path, nil
 	}
 	if folder {
-		return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: "Import a folder of conversations"})
+		return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: i18n.T("Dialog.importFolder", nil)})
 	}
 	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{
-		Title:   "Import conversations",
-		Filters: []runtime.FileFilter{{DisplayName: importFilter, Pattern: "*.json;*.zip"}, {DisplayName: "All files", Pattern: "*"}},
+		Title: i18n.T("Dialog.import", nil),
+		// The filter names every kind of export Brook reads.
+		Filters: []runtime.FileFilter{{DisplayName: i18n.T("Dialog.importFilter", nil), Pattern: "*.json;*.zip"}, {DisplayName: i18n.T("Dialog.allFiles", nil), Pattern: "*"}},
 	})
 }

@@ -109,6 +109,9 @@ func start(t *testing.T, l launch) *brook {
 		"HOME="+l.dataHome, // the keyring and GTK settings stay in the test's folder
 		"OLLAMA_HOST="+l.ollamaHost,
 		"OPENAI_API_KEY=", "OPENAI_BASE_URL=",
+		// English whatever the machine's locale; a test that wants another
+		// language says so in extraEnv, which comes last and wins.
+		"LC_ALL=C.UTF-8",
 		"DBUS_SESSION_BUS_ADDRESS=disabled:",
 		"GDK_BACKEND=x11",
 		"WEBKIT_DISABLE_COMPOSITING_MODE=1",

@@ -42,6 +42,14 @@ deb=${debs[0]}
 
 step "apt-get install ./$deb"
 dpkg-deb --field "$deb" Package Version Depends Recommends
+# Every script: fonts for CJK, Arabic, Hebrew, Devanagari and emoji are
+# recommended (Brook runs without them), never required, and exist in apt.
+recommends=$(dpkg-deb --field "$deb" Recommends)
+for font in fonts-noto-cjk fonts-noto-color-emoji fonts-noto-core; do
+  [[ $recommends == *"$font"* ]] || fail "the .deb does not recommend $font"
+  apt-cache show "$font" >/dev/null 2>&1 || fail "$font, which the .deb recommends, is not in apt"
+done
+[[ $(dpkg-deb --field "$deb" Depends) != *fonts-* ]] || fail "the .deb depends on a font; fonts are Recommends"
 $sudo apt-get install -y -qq "./$deb" >/dev/null
 [ "$(command -v brook)" = /usr/bin/brook ] || fail "brook is not /usr/bin/brook on the PATH"
 

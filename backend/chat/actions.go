@@ -2,12 +2,11 @@ package chat
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 
 	"brook/backend/events"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -17,10 +16,10 @@ const NewChatTitle = "New chat"
 
 // ErrBusy is returned for an action on a conversation whose answer is still
 // being written: a conversation has at most one live answer.
-var ErrBusy = errors.New("an answer in this conversation is still being written; wait for it or stop it first")
+var ErrBusy = i18n.New("Chat.busy")
 
 // ErrNotAnswer is returned when an answer action names another kind of message.
-var ErrNotAnswer = errors.New("that message is not an answer")
+var ErrNotAnswer = i18n.New("Chat.notAnswer")
 
 // TitleFrom makes a conversation title from its first message: the first
 // line, cut at a word boundary near 60 characters.
@@ -91,7 +90,7 @@ func (e *Engine) newVersion(ctx context.Context, answerID int64) (store.Message,
 		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
 	}, false)
 	if err != nil {
-		return store.Message{}, fmt.Errorf("starting a new version of the answer: %w", err)
+		return store.Message{}, i18n.Wrap("Chat.newVersionFailed", err, nil)
 	}
 	e.launch(slot, conv, version, history)
 	return version, nil
@@ -120,7 +119,7 @@ func (e *Engine) continueAnswer(ctx context.Context, answerID int64, resumed boo
 	defer slot.cancel()
 	run := e.runs.Add(1)
 	if err := e.cfg.Store.ContinueAnswer(ctx, answer.ID, run, conv.EndpointID, conv.Model); err != nil {
-		return store.Message{}, fmt.Errorf("continuing the answer: %w", err)
+		return store.Message{}, i18n.Wrap("Chat.continueFailed", err, nil)
 	}
 	cont := answer
 	cont.State, cont.Run, cont.EndpointID, cont.Model = store.StateStreaming, run, conv.EndpointID, conv.Model
@@ -185,7 +184,7 @@ func (e *Engine) EditAndResend(ctx context.Context, userMessageID int64, text st
 		return SendResult{}, err
 	}
 	if edited.Role != store.RoleUser {
-		return SendResult{}, errors.New("only a question you wrote can be edited")
+		return SendResult{}, i18n.New("Chat.editOnlyQuestions")
 	}
 	slot, err := e.reserve(edited.ConversationID)
 	if err != nil {

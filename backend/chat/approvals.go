@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"brook/backend/i18n"
 	"context"
 	"errors"
 	"sync"
@@ -8,7 +9,7 @@ import (
 
 // ErrNoApproval is the answer to a call that is not waiting for approval
 // (any more).
-var ErrNoApproval = errors.New("that tool call is not waiting for your answer")
+var ErrNoApproval = i18n.New("Chat.toolNotWaiting")
 
 // ErrBadDecision is an answer that is not one of the Decision values.
 var ErrBadDecision = errors.New("the answer must be allow_once, always_in_chat or deny")

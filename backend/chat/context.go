@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"brook/backend/contextwindow"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -123,9 +124,9 @@ func (e *Engine) window(ctx context.Context, conv store.Conversation, req provid
 	if n := req.ContextLength; n > 0 {
 		switch {
 		case !w.Known():
-			w = contextwindow.Window{Tokens: n, Max: n, Source: "your Context length setting"}
+			w = contextwindow.Window{Tokens: n, Max: n, Source: i18n.T("Context.sourceContextLength", nil)}
 		case w.Adjustable():
-			w.Tokens, w.Source = min(n, w.Max), "your Context length setting"
+			w.Tokens, w.Source = min(n, w.Max), i18n.T("Context.sourceContextLength", nil)
 		}
 	}
 	return w, counter

@@ -1,9 +1,9 @@
 package chat
 
 import (
-	"fmt"
 	"slices"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -47,15 +47,14 @@ func finishedAs(finishReason string) string {
 	return finishReason
 }
 
-// endWords says, as a sentence, how an answer that did not break ended, for
+// endWords names the message that says, as a sentence, how an answer that did not break ended, for
 // the end reasons the window puts in words; the others come with an error
 // of their own. A whole answer needs none.
 var endWords = map[EndReason]string{
-	EndStop:     "",
-	EndLength:   "The answer reached the token limit",
-	EndUserStop: "Stopped by you",
-	EndToolRounds: "Brook stopped: the model kept calling tools, and one answer may call them at most " +
-		fmt.Sprint(DefaultMaxToolRounds) + " rounds in a row",
+	EndStop:       "",
+	EndLength:     "End.length",
+	EndUserStop:   "End.user_stop",
+	EndToolRounds: "End.tool_rounds",
 }
 
 // ReasonCodes lists every reason code [ReasonText] knows: the broken-stream
@@ -75,8 +74,11 @@ func ReasonCodes() []string {
 // ReasonText says a reason code stored with an answer as a sentence, or ""
 // when ok is false: a code Brook does not know.
 func ReasonText(code string) (text string, ok bool) {
-	if text, ok := endWords[EndReason(code)]; ok {
-		return text, true
+	if id, ok := endWords[EndReason(code)]; ok {
+		if id == "" {
+			return "", true
+		}
+		return i18n.T(id, i18n.Args{"Rounds": DefaultMaxToolRounds}), true
 	}
 	if r := provider.BrokenReason(code); slices.Contains(provider.BrokenReasons, r) {
 		return r.Sentence(), true

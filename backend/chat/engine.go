@@ -7,7 +7,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"brook/backend/events"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -131,12 +131,12 @@ type Engine struct {
 
 // ErrClosing is returned by every action that arrives once Brook has begun
 // to close.
-var ErrClosing = errors.New("Brook is closing")
+var ErrClosing = i18n.New("App.closing")
 
 // errStopped is the cancel cause of a user's Stop; errShutdown of Brook closing.
 var (
 	errStopped           = errors.New("stopped by the user")
-	errShutdown          = errors.New("Brook closed before the answer finished")
+	errShutdown          = i18n.New("Chat.closedBeforeFinished")
 	errFirstTokenTimeout = errors.New("first-token timeout")
 	errIdleTimeout       = errors.New("idle timeout")
 	errAskedNow          = errors.New("asked without streaming")
@@ -203,10 +203,10 @@ type SendResult struct {
 }
 
 // ErrEmptyMessage is returned for a message with nothing but white space.
-var ErrEmptyMessage = errors.New("the message is empty")
+var ErrEmptyMessage = i18n.New("Chat.emptyMessage")
 
 // ErrNoModel is returned when no model is chosen for the conversation.
-var ErrNoModel = errors.New("choose a model first")
+var ErrNoModel = i18n.New("Chat.noModel")
 
 // Send commits the user's message, with its images in the same transaction,
 // creates the answer in state streaming, and starts streaming it. It returns
@@ -248,7 +248,7 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 		ConversationID: conv.ID, Role: store.RoleUser, Content: req.Text, State: store.StateComplete, Images: req.Images, Documents: req.Documents,
 	})
 	if err != nil {
-		return SendResult{}, fmt.Errorf("saving your message: %w", err)
+		return SendResult{}, i18n.Wrap("Chat.saveMessageFailed", err, nil)
 	}
 	if conv.TitleIsAuto && (conv.Title == NewChatTitle || conv.Title == store.DefaultTitle) {
 		conv.Title = TitleFrom(req.Text)
@@ -321,7 +321,7 @@ func (e *Engine) startAnswer(ctx context.Context, slot *reservation, conv store.
 		EndpointID: conv.EndpointID, Model: conv.Model, Run: e.runs.Add(1),
 	})
 	if err != nil {
-		return store.Message{}, fmt.Errorf("creating the answer: %w", err)
+		return store.Message{}, i18n.Wrap("Chat.createAnswerFailed", err, nil)
 	}
 	e.launch(slot, conv, answer, history)
 	return answer, nil

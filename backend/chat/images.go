@@ -2,19 +2,18 @@ package chat
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
 
 // ErrNoVision is matched (errors.Is) by the refusal to send images to a
 // model its server says cannot see them.
-var ErrNoVision = errors.New("the model cannot see images")
+var ErrNoVision = i18n.New("Chat.noVision")
 
 // visionError is that refusal, in words for the user.
 type visionError struct {
@@ -25,9 +24,9 @@ type visionError struct {
 func (e *visionError) Error() string {
 	caps := strings.Join(e.caps, ", ")
 	if caps == "" {
-		caps = "none"
+		caps = i18n.T("Chat.noCapabilities", nil)
 	}
-	return fmt.Sprintf("%s cannot see images: its server lists what it can do as %s. Pick a model that can see images, or remove the images.", e.model, caps)
+	return i18n.T("Chat.visionDetail", i18n.Args{"Model": e.model, "Capabilities": caps})
 }
 
 func (e *visionError) Is(target error) bool { return target == ErrNoVision }

@@ -9,7 +9,7 @@ import (
 
 // ReasonTexts are the words the window shows for the reason codes stored
 // with answers and for recovered answers. The window has none of its own:
-// it reads these once at start-up.
+// it reads these at start-up and again when the language changes.
 type ReasonTexts struct {
 	// Reasons says each known reason code as a sentence ("" for a whole answer).
 	Reasons map[string]string `json:"reasons"`
@@ -31,7 +31,7 @@ type RecoveredMark struct {
 }
 
 // AllReasonTexts returns the words for every reason code and every
-// recovered answer.
+// recovered answer, in the current language.
 func AllReasonTexts() ReasonTexts {
 	codes := ReasonCodes()
 	t := ReasonTexts{Reasons: make(map[string]string, len(codes))}
@@ -41,10 +41,11 @@ func AllReasonTexts() ReasonTexts {
 	for _, r := range slices.Concat(provider.BrokenReasons, []provider.BrokenReason{""}) {
 		code := string(r)
 		continued, reasked, refetched := provider.RecoveredByContinuing(code), provider.RecoveredByAskingAgain(code), provider.RecoveredByFetchingAgain(code)
+		refetchedLabel := provider.RecoveredByFetchingAgainLabel(code)
 		t.Recovered = append(t.Recovered,
 			RecoveredMark{Method: store.RecoveryContinued, Reason: code, Label: continued, Title: continued},
 			RecoveredMark{Method: store.RecoveryReasked, Reason: code, Label: reasked, Title: reasked},
-			RecoveredMark{Method: "", Reason: code, Label: "Recovered: " + refetched, Title: refetched})
+			RecoveredMark{Method: "", Reason: code, Label: refetchedLabel, Title: refetched})
 	}
 	return t
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"brook/backend/events"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -107,7 +108,7 @@ func (j *answerJob) unrecovered(final store.Message, snap relaySnapshot, broken 
 		return endedEarly(j.active.ctx, final)
 	}
 	final.State, final.EndReason = store.StateInterrupted, string(broken.Reason)
-	final.Error = provider.Explain(broken) + " Brook asked again without streaming, but that failed too: " + provider.Explain(err)
+	final.Error = i18n.T("Chat.reaskFailed", i18n.Args{"Why": provider.Explain(broken), "Err": provider.Explain(err)})
 	return final
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"brook/backend/events"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 	"brook/backend/tools"
@@ -178,22 +179,22 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 	client, err := e.cfg.Providers.Client(active.ctx, conv.EndpointID)
 	if err != nil {
 		// No client to ask (the endpoint was removed or turned off): say so plainly.
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndNoEndpoint), provider.Explain(err)+"."
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndNoEndpoint), i18n.T("Chat.noEndpoint", i18n.Args{"Why": provider.Explain(err)})
 		return keepPartial(final)
 	}
 	images, err := e.historyImages(active.ctx, conv.ID, history)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not read the conversation's images: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), i18n.T("Chat.unreadableImages", i18n.Args{"Err": err})
 		return keepPartial(final)
 	}
 	docs, err := e.historyDocuments(active.ctx, conv.ID, history)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not read the conversation's documents: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), i18n.T("Chat.unreadableDocuments", i18n.Args{"Err": err})
 		return keepPartial(final)
 	}
 	instructions, err := e.projectInstructions(active.ctx, conv)
 	if err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not read the project's instructions: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), i18n.T("Chat.unreadableInstructions", i18n.Args{"Err": err})
 		return keepPartial(final)
 	}
 	server := e.profile(active.ctx, conv.EndpointID)
@@ -277,7 +278,7 @@ func (j *answerJob) streamOrRecover(final store.Message) store.Message {
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndRefused), provider.Explain(err)
 		if req.Think != provider.ThinkDefault {
 			// Most often a model that cannot think, asked to.
-			final.Error += " Thinking is set for this conversation: set it back to the model's default in the conversation's settings if this model cannot think."
+			final.Error += " " + i18n.T("Chat.thinkingRefused", nil)
 		}
 		final = keepPartial(final)
 	case outcomeBroken:
@@ -384,7 +385,7 @@ func (j *answerJob) addUsage(u provider.Usage, pieces int) {
 // endedEarly marks an answer that the user stopped or Brook's closing cut short.
 func endedEarly(runCtx context.Context, final store.Message) store.Message {
 	if errors.Is(context.Cause(runCtx), errShutdown) {
-		final.State, final.EndReason, final.Error = store.StateInterrupted, string(EndAppClosed), errShutdown.Error()+"."
+		final.State, final.EndReason, final.Error = store.StateInterrupted, string(EndAppClosed), i18n.T("Chat.closedBeforeFinishedSentence", nil)
 	} else {
 		final.State, final.EndReason = store.StateStopped, string(EndUserStop)
 	}

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"brook/backend/events"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
 // ErrNotSaved refuses to change an answer whose final write has not
 // succeeded yet.
-var ErrNotSaved = errors.New("this answer is not saved yet; save it again first")
+var ErrNotSaved = i18n.New("Chat.notSaved")
 
 // unsavedAnswers writes the outcome of every answer and keeps in memory
 // each one whose write failed (a full disk, an I/O error), writing it again
@@ -85,7 +86,7 @@ func (u *unsavedAnswers) keep(m store.Message, err error) string {
 
 // saveFailure words a failed write for the user.
 func saveFailure(err error) string {
-	return "Brook could not write it to its database (" + err.Error() + "). It keeps the answer and tries again."
+	return i18n.T("Chat.saveFailure", i18n.Args{"Err": err})
 }
 
 // retry writes every pending answer again, and arms the next attempt, with
@@ -160,7 +161,7 @@ func (e *Engine) SaveAgain(answerID int64) error {
 		return nil // stored already
 	}
 	if err := e.unsaved.write(answerID); err != nil {
-		return fmt.Errorf("the answer is still not saved: %w", err)
+		return i18n.Wrap("Chat.stillNotSaved", err, nil)
 	}
 	return nil
 }

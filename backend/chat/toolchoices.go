@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"brook/backend/i18n"
 	"context"
 	"errors"
 	"slices"
@@ -64,7 +65,7 @@ func (e *Engine) ToolChoices(ctx context.Context, conversationID int64) (ToolCho
 	choices.Model = e.modelTools(ctx, conv.EndpointID, conv.Model)
 	available, err := ts.Catalog.Available(ctx)
 	if err != nil {
-		choices.Problem = "Brook could not list the tools: " + err.Error()
+		choices.Problem = i18n.T("Chat.toolsUnlisted", i18n.Args{"Err": err})
 		return choices, nil
 	}
 	for _, t := range available {

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"brook/backend/i18n"
 	"context"
 	"encoding/json"
 	"errors"
@@ -260,7 +261,7 @@ func (e *Engine) capRounds(final *store.Message) {
 		final.ToolCalls[i].Status, final.ToolCalls[i].Result = store.ToolCallSkipped, resultRoundsCapped
 	}
 	final.EndReason = string(EndToolRounds)
-	final.Error = fmt.Sprintf("Brook stopped: the model asked for tools %d rounds in a row, the most one answer may. Ask again to let it go on.", e.cfg.MaxToolRounds)
+	final.Error = i18n.T("End.tool_rounds", i18n.Args{"Rounds": e.cfg.MaxToolRounds})
 }
 
 // runToolRound settles each call of final in turn: a call to a tool not

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
@@ -44,7 +45,7 @@ func (l *LlamaServer) Window(ctx context.Context, _ string) (Window, error) {
 	if n <= 0 {
 		return Window{}, ErrUnknown
 	}
-	return Window{Tokens: n, Max: n, Source: "llama-server's n_ctx"}, nil
+	return Window{Tokens: n, Max: n, Source: i18n.T("Context.sourceLlamacpp", nil)}, nil
 }
 
 // chatMessage is a message as the servers' chat templates take it.

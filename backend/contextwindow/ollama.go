@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"brook/backend/i18n"
 )
 
 // OllamaDefaultContext is the window Ollama v0.17 gives a request that
@@ -56,9 +58,9 @@ func (o *Ollama) Window(ctx context.Context, model string) (Window, error) {
 	}
 	arch := infoString(show.ModelInfo, "general.architecture")
 	trained := infoInt(show.ModelInfo, arch+".context_length")
-	w := Window{Tokens: o.defaultContext, Source: "Ollama's default"}
+	w := Window{Tokens: o.defaultContext, Source: i18n.T("Context.sourceOllamaDefault", nil)}
 	if n := parameter(show.Parameters, "num_ctx"); n > 0 {
-		w.Tokens, w.Source = n, "the model's num_ctx parameter"
+		w.Tokens, w.Source = n, i18n.T("Context.sourceNumCtx", nil)
 	}
 	w.Max = max(trained, w.Tokens)
 	if trained > 0 && w.Tokens > trained {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
@@ -45,7 +46,7 @@ func (v *VLLM) Window(ctx context.Context, model string) (Window, error) {
 	if n <= 0 {
 		return Window{}, ErrUnknown
 	}
-	return Window{Tokens: n, Max: n, Source: "vLLM's max_model_len"}, nil
+	return Window{Tokens: n, Max: n, Source: i18n.T("Context.sourceVLLM", nil)}, nil
 }
 
 // CountTokens implements [Counter] with vLLM's chat form of /tokenize.

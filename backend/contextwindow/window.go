@@ -9,8 +9,8 @@ package contextwindow
 
 import (
 	"context"
-	"errors"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
@@ -53,7 +53,7 @@ type Counter interface {
 }
 
 // ErrUnknown is returned by a [Source] whose server does not say.
-var ErrUnknown = errors.New("the server does not say how large the model's context window is")
+var ErrUnknown = i18n.New("Context.unknown")
 
 // Fixed is a window the user set (per endpoint or per model), for servers
 // that do not say.
@@ -64,7 +64,7 @@ func (f Fixed) Window(context.Context, string) (Window, error) {
 	if f <= 0 {
 		return Window{}, ErrUnknown
 	}
-	return Window{Tokens: int(f), Max: int(f), Source: "your setting"}, nil
+	return Window{Tokens: int(f), Max: int(f), Source: i18n.T("Context.sourceSetting", nil)}, nil
 }
 
 // Choice is what a conversation does when it no longer fits its window.

@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"brook/backend/i18n"
 )
 
 // MaxFileBytes is the largest file Brook reads as a document.
@@ -100,7 +102,7 @@ func ReadFile(path string) (Document, error) {
 		return Document{}, err
 	}
 	if info.IsDir() {
-		return Document{}, refuse(name, ErrUnsupported, "a folder")
+		return Document{}, refuse(name, ErrUnsupported, "Documents.detail.folder", nil)
 	}
 	return ReadFrom(name, f, info.Size())
 }
@@ -120,7 +122,7 @@ func ReadFrom(name string, r io.Reader, size int64) (Document, error) {
 }
 
 func tooLarge(name string, size int64) error {
-	return refuse(name, ErrTooLarge, sizeWords(size))
+	return refuse(name, ErrTooLarge, "Documents.detail.size", i18n.Args{"Size": sizeWords(size)})
 }
 
 // Read reads data, the bytes of a file called name, as a document.
@@ -133,7 +135,7 @@ func Read(name string, data []byte) (Document, error) {
 		return Document{}, tooLarge(name, int64(len(data)))
 	}
 	if len(data) == 0 {
-		return Document{}, refuse(name, ErrEmpty, "")
+		return Document{}, refuse(name, ErrEmpty, "", nil)
 	}
 	doc := Document{Name: name, Size: int64(len(data)), Data: data}
 	sum := sha256.Sum256(data)
@@ -161,9 +163,9 @@ func Read(name string, data []byte) (Document, error) {
 	}
 	if strings.TrimSpace(doc.Text) == "" {
 		if doc.Kind == KindPDF {
-			return Document{}, refuse(name, ErrNoText, "")
+			return Document{}, refuse(name, ErrNoText, "", nil)
 		}
-		return Document{}, refuse(name, ErrEmpty, "")
+		return Document{}, refuse(name, ErrEmpty, "", nil)
 	}
 	return doc, nil
 }

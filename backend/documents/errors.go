@@ -2,9 +2,9 @@ package documents
 
 import (
 	"errors"
-	"fmt"
 
 	"brook/backend/guard"
+	"brook/backend/i18n"
 )
 
 // The kinds of refusal, matched with errors.Is. Every error Read returns
@@ -33,41 +33,44 @@ type Error struct {
 	Name string
 	// Kind is one of the Err* values of this package.
 	Kind error
-	// Detail says more where there is more to say (the type of an
-	// unsupported file, what is damaged), or is empty.
-	Detail string
+	// Detail, when set, is the message id of what more there is to say
+	// (the type of an unsupported file, what is damaged), said with
+	// DetailArgs.
+	Detail     string
+	DetailArgs i18n.Args
 }
 
+// refusalWords names the message of each kind of refusal.
+var refusalWords = map[error]string{
+	ErrTooLarge:    "Documents.tooLarge",
+	ErrEncrypted:   "Documents.encrypted",
+	ErrNoText:      "Documents.noText",
+	ErrCorrupt:     "Documents.corrupt",
+	ErrBinary:      "Documents.binary",
+	ErrUnsupported: "Documents.unsupported",
+	ErrEmpty:       "Documents.empty",
+}
+
+// Error says the refusal in the current language.
 func (e *Error) Error() string {
 	name := e.Name
 	if name == "" {
-		name = "That file"
+		name = i18n.T("Documents.thatFile", nil)
 	}
-	var why string
-	switch e.Kind {
-	case ErrTooLarge:
-		why = fmt.Sprintf("is %s; Brook reads documents of at most %s.", e.Detail, guard.Size(MaxFileBytes))
-	case ErrEncrypted:
-		why = "cannot be read: This PDF is password-protected. Save a copy without the password and attach that."
-	case ErrNoText:
-		why = "cannot be read: This PDF is images of pages; there is no text to read."
-	case ErrCorrupt:
-		why = "is damaged: " + e.Detail + "."
-	case ErrBinary:
-		why = "is a binary file, not text or a document Brook can read."
-	case ErrUnsupported:
-		why = "is " + e.Detail + ", which Brook cannot read. Brook reads text (plain, Markdown, code, logs), CSV, JSON, HTML, PDF, DOCX and ODT."
-	case ErrEmpty:
-		why = "has no text in it."
-	default:
-		why = "cannot be read."
+	id, ok := refusalWords[e.Kind]
+	if !ok {
+		id = "Documents.unreadable"
 	}
-	return name + " " + why
+	detail := ""
+	if e.Detail != "" {
+		detail = i18n.T(e.Detail, e.DetailArgs)
+	}
+	return i18n.T(id, i18n.Args{"Name": name, "Detail": detail, "Max": guard.Size(MaxFileBytes)})
 }
 
 // Unwrap lets errors.Is match the kind.
 func (e *Error) Unwrap() error { return e.Kind }
 
-func refuse(name string, kind error, detail string) error {
-	return &Error{Name: name, Kind: kind, Detail: detail}
+func refuse(name string, kind error, detail string, args i18n.Args) error {
+	return &Error{Name: name, Kind: kind, Detail: detail, DetailArgs: args}
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"brook/backend/i18n"
 )
 
 // maxUnpackedXML bounds the XML read from a DOCX or ODT, so a small zip
@@ -33,7 +35,7 @@ func readODT(name string, data []byte) (string, error) {
 func readZipXML(name string, data []byte, entry string, walk func(*xml.Decoder, *textBuffer) error) (string, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return "", refuse(name, ErrCorrupt, "its zip archive cannot be opened")
+		return "", refuse(name, ErrCorrupt, "Documents.detail.zipUnopenable", nil)
 	}
 	var file *zip.File
 	for _, f := range zr.File {
@@ -43,21 +45,21 @@ func readZipXML(name string, data []byte, entry string, walk func(*xml.Decoder, 
 		}
 	}
 	if file == nil {
-		return "", refuse(name, ErrCorrupt, "it has no "+entry)
+		return "", refuse(name, ErrCorrupt, "Documents.detail.noEntry", i18n.Args{"Entry": entry})
 	}
 	rc, err := file.Open()
 	if err != nil {
-		return "", refuse(name, ErrCorrupt, entry+" cannot be unpacked")
+		return "", refuse(name, ErrCorrupt, "Documents.detail.unpackFailed", i18n.Args{"Entry": entry})
 	}
 	defer rc.Close()
 	limited := &io.LimitedReader{R: rc, N: maxUnpackedXML + 1}
 	var b textBuffer
 	err = walk(xml.NewDecoder(limited), &b)
 	if limited.N <= 0 {
-		return "", refuse(name, ErrCorrupt, entry+" unpacks to more than "+strconv.Itoa(maxUnpackedXML>>20)+" MB")
+		return "", refuse(name, ErrCorrupt, "Documents.detail.unpackTooBig", i18n.Args{"Entry": entry, "Max": maxUnpackedXML >> 20})
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", refuse(name, ErrCorrupt, entry+" is not well-formed XML")
+		return "", refuse(name, ErrCorrupt, "Documents.detail.badXML", i18n.Args{"Entry": entry})
 	}
 	return strings.TrimSpace(b.String()), nil
 }

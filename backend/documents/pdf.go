@@ -20,13 +20,13 @@ func readPDF(name string, data []byte) (text string, pages int, err error) {
 	r, err := openPDF(data)
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) || hasEncryptDict(data) {
-			return "", 0, refuse(name, ErrEncrypted, "")
+			return "", 0, refuse(name, ErrEncrypted, "", nil)
 		}
-		return "", 0, refuse(name, ErrCorrupt, "it is not a PDF that can be opened")
+		return "", 0, refuse(name, ErrCorrupt, "Documents.detail.notPDF", nil)
 	}
 	pages, err = numPages(r)
 	if err != nil || pages <= 0 {
-		return "", 0, refuse(name, ErrCorrupt, "its list of pages cannot be read")
+		return "", 0, refuse(name, ErrCorrupt, "Documents.detail.noPageList", nil)
 	}
 	pages = min(pages, maxPDFPages)
 	var b strings.Builder
@@ -44,10 +44,10 @@ func readPDF(name string, data []byte) (text string, pages int, err error) {
 		b.WriteString("\n\n")
 	}
 	if unreadable == pages {
-		return "", 0, refuse(name, ErrCorrupt, "none of its pages can be read")
+		return "", 0, refuse(name, ErrCorrupt, "Documents.detail.noPages", nil)
 	}
 	if !hasLetters(b.String(), pages) {
-		return "", pages, refuse(name, ErrNoText, "")
+		return "", pages, refuse(name, ErrNoText, "", nil)
 	}
 	return strings.TrimSpace(b.String()), pages, nil
 }

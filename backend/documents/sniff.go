@@ -8,31 +8,33 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"brook/backend/i18n"
 )
 
 // magic is the start of a kind of file that is not a document, with what to
 // call it, and whether Brook says it is binary rather than unsupported.
 type magic struct {
 	prefix string
-	what   string
+	what   string // the message id of the kind's name
 }
 
 // unsupportedMagic are kinds of file people attach that Brook does not read.
 var unsupportedMagic = []magic{
-	{"\x89PNG\r\n\x1a\n", "a PNG picture (attach pictures as images)"},
-	{"\xff\xd8\xff", "a JPEG picture (attach pictures as images)"},
-	{"GIF87a", "a GIF picture (attach pictures as images)"},
-	{"GIF89a", "a GIF picture (attach pictures as images)"},
-	{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc, .xls or .ppt; save it as DOCX)"},
-	{"{\\rtf", "an RTF file"},
-	{"%!PS", "a PostScript file"},
+	{"\x89PNG\r\n\x1a\n", "Documents.detail.png"},
+	{"\xff\xd8\xff", "Documents.detail.jpeg"},
+	{"GIF87a", "Documents.detail.gif"},
+	{"GIF89a", "Documents.detail.gif"},
+	{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Documents.detail.oldOffice"},
+	{"{\\rtf", "Documents.detail.rtf"},
+	{"%!PS", "Documents.detail.postscript"},
 }
 
 // zipKinds names the Office and OpenDocument formats that are zips, by the
 // entry that tells them apart, other than the two Brook reads.
 var zipKinds = []struct{ entry, what string }{
-	{"xl/workbook.xml", "an Excel workbook"},
-	{"ppt/presentation.xml", "a PowerPoint presentation"},
+	{"xl/workbook.xml", "Documents.detail.excel"},
+	{"ppt/presentation.xml", "Documents.detail.powerpoint"},
 }
 
 // sniff tells what data is from its bytes: the name only tells CSV from
@@ -48,11 +50,11 @@ func sniff(name string, data []byte) (Kind, error) {
 	}
 	for _, m := range unsupportedMagic {
 		if bytes.HasPrefix(data, []byte(m.prefix)) {
-			return "", refuse(name, ErrUnsupported, m.what)
+			return "", refuse(name, ErrUnsupported, m.what, nil)
 		}
 	}
 	if !looksLikeText(data) {
-		return "", refuse(name, ErrBinary, "")
+		return "", refuse(name, ErrBinary, "", nil)
 	}
 	text := bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
 	ext := strings.ToLower(filepath.Ext(name))
@@ -71,7 +73,7 @@ func sniff(name string, data []byte) (Kind, error) {
 func sniffZip(name string, data []byte) (Kind, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return "", refuse(name, ErrCorrupt, "its zip archive cannot be opened")
+		return "", refuse(name, ErrCorrupt, "Documents.detail.zipUnopenable", nil)
 	}
 	entries := map[string]*zip.File{}
 	for _, f := range zr.File {
@@ -83,21 +85,21 @@ func sniffZip(name string, data []byte) (Kind, error) {
 	if f, ok := entries["mimetype"]; ok {
 		mime, err := readEntry(f, 200)
 		if err != nil {
-			return "", refuse(name, ErrCorrupt, "its zip archive cannot be read")
+			return "", refuse(name, ErrCorrupt, "Documents.detail.zipUnreadable", nil)
 		}
 		switch m := strings.TrimSpace(string(mime)); {
 		case m == KindODT.MIME():
 			return KindODT, nil
 		case strings.HasPrefix(m, "application/vnd.oasis.opendocument."):
-			return "", refuse(name, ErrUnsupported, "an OpenDocument file of another kind ("+strings.TrimPrefix(m, "application/vnd.oasis.opendocument.")+")")
+			return "", refuse(name, ErrUnsupported, "Documents.detail.otherODF", i18n.Args{"Kind": strings.TrimPrefix(m, "application/vnd.oasis.opendocument.")})
 		}
 	}
 	for _, k := range zipKinds {
 		if _, ok := entries[k.entry]; ok {
-			return "", refuse(name, ErrUnsupported, k.what)
+			return "", refuse(name, ErrUnsupported, k.what, nil)
 		}
 	}
-	return "", refuse(name, ErrUnsupported, "a zip archive")
+	return "", refuse(name, ErrUnsupported, "Documents.detail.zip", nil)
 }
 
 // readEntry reads at most limit bytes of a zip entry, refusing a longer one.

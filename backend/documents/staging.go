@@ -2,10 +2,9 @@ package documents
 
 import (
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"sync"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -23,7 +22,7 @@ type Info struct {
 
 // ErrNotStaged is a document ID that is not waiting in the composer (it was
 // removed, or Brook restarted since it was attached).
-var ErrNotStaged = errors.New("that document is no longer attached; attach it again")
+var ErrNotStaged = i18n.New("Documents.notStaged")
 
 // maxStagedBytes bounds the files held for the composer; past it the ones
 // attached first are let go.
@@ -84,7 +83,7 @@ const MaxDocuments = 20
 // Get returns the documents with the given IDs, in order, or ErrNotStaged.
 func (s *Staging) Get(ids []string) ([]Document, error) {
 	if len(ids) > MaxDocuments {
-		return nil, fmt.Errorf("that message has %d documents; Brook sends at most %d with one message", len(ids), MaxDocuments)
+		return nil, i18n.Errorf("Documents.tooMany", i18n.Args{"Count": len(ids), "Max": MaxDocuments})
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -129,7 +128,7 @@ func (s *Staging) AddBase64(name, data string) (Info, error) {
 	}
 	raw, err := base64.StdEncoding.DecodeString(data)
 	if err != nil {
-		return Info{}, fmt.Errorf("%s could not be attached: its data is not valid base64", name)
+		return Info{}, i18n.Errorf("Documents.badBase64", i18n.Args{"Name": name})
 	}
 	doc, err := Read(name, raw)
 	if err != nil {

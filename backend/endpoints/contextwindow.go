@@ -10,6 +10,7 @@ import (
 
 	"brook/backend/contextwindow"
 	"brook/backend/endpoints/kind"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -55,7 +56,7 @@ func (r *Registry) ContextWindow(ctx context.Context, id, model string) (context
 		w, err := src.Window(ctx, model)
 		if errors.Is(err, contextwindow.ErrUnknown) && e.ContextWindow > 0 {
 			w, err = contextwindow.Fixed(e.ContextWindow).Window(ctx, model)
-			w.Source = "this endpoint's setting"
+			w.Source = i18n.T("Context.sourceEndpointSetting", nil)
 		}
 		return w, counter, err
 	}

@@ -3,13 +3,13 @@ package endpoints
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	"brook/backend/endpoints/kind"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -32,7 +32,7 @@ func (r *Registry) Views(ctx context.Context) ([]View, error) {
 }
 
 // ErrGone is returned for saving an endpoint that was deleted meanwhile.
-var ErrGone = errors.New("That endpoint no longer exists; it may have been deleted. Add it again.")
+var ErrGone = i18n.New("Endpoints.gone")
 
 // checkKind refuses a kind Brook does not know, in guard's words.
 func checkKind(id store.EndpointKind) (kind.Kind, error) {
@@ -63,10 +63,10 @@ func (r *Registry) Save(ctx context.Context, e store.Endpoint, apiKey string, cl
 	}
 	apiKey = strings.TrimSpace(apiKey)
 	if clearKey && apiKey != "" {
-		return store.Endpoint{}, errors.New("Either give a new API key or remove the stored one, not both.")
+		return store.Endpoint{}, i18n.New("Endpoints.keyAndRemove")
 	}
 	if k.Key == kind.KeyNone && apiKey != "" {
-		return store.Endpoint{}, fmt.Errorf("%s endpoints take no API key; leave it empty.", k.Label)
+		return store.Endpoint{}, i18n.Errorf("Endpoints.noKeyWanted", i18n.Args{"Kind": k.Label})
 	}
 	before, err := r.existing(ctx, e.ID)
 	if err != nil {
@@ -77,7 +77,7 @@ func (r *Registry) Save(ctx context.Context, e store.Endpoint, apiKey string, cl
 		return store.Endpoint{}, err
 	}
 	if k.Key == kind.KeyRequired && !hasKey {
-		return store.Endpoint{}, fmt.Errorf("%s endpoints need an API key; enter one.", k.Label)
+		return store.Endpoint{}, i18n.Errorf("Endpoints.keyNeeded", i18n.Args{"Kind": k.Label})
 	}
 	storedValue := func(name string) bool {
 		if e.ID == "" || !slices.Contains(before.HeaderNames, name) {
@@ -129,7 +129,7 @@ func (r *Registry) hasKey(k kind.Kind, id, apiKey string, clearKey bool) (bool, 
 	}
 	stored, err := r.keys.Get(id)
 	if err != nil {
-		return false, fmt.Errorf("reading the stored API key: %w", err)
+		return false, i18n.Wrap("Endpoints.keyUnreadable", err, nil)
 	}
 	return stored != "", nil
 }
@@ -145,18 +145,18 @@ func (r *Registry) keepSecrets(saved, before store.Endpoint, apiKey string, clea
 		err = r.keys.Set(saved.ID, apiKey)
 	}
 	if err != nil {
-		return fmt.Errorf("the endpoint was saved, but the key could not be stored in the keyring: %w", err)
+		return i18n.Wrap("Endpoints.keyNotStored", err, nil)
 	}
 	for name, v := range headerValues {
 		name = http.CanonicalHeaderKey(name)
 		if err := r.keys.Set(store.HeaderSecretID(saved.ID, name), v); err != nil {
-			return fmt.Errorf("the endpoint was saved, but the value of the header %s could not be stored in the keyring: %w", name, err)
+			return i18n.Wrap("Endpoints.headerNotStored", err, i18n.Args{"Name": name})
 		}
 	}
 	for _, name := range before.HeaderNames {
 		if !slices.Contains(saved.HeaderNames, name) {
 			if err := r.keys.Delete(store.HeaderSecretID(saved.ID, name)); err != nil {
-				return fmt.Errorf("the endpoint was saved, but the value of the removed header %s could not be removed from the keyring: %w", name, err)
+				return i18n.Wrap("Endpoints.headerNotRemoved", err, i18n.Args{"Name": name})
 			}
 		}
 	}
@@ -199,7 +199,7 @@ func (r *Registry) Test(ctx context.Context, e store.Endpoint, apiKey string) (P
 	key := strings.TrimSpace(apiKey)
 	if key == "" && e.ID != "" && k.Key != kind.KeyNone {
 		if key, err = r.keys.Get(e.ID); err != nil {
-			return ProbeResult{}, fmt.Errorf("reading the stored API key: %w", err)
+			return ProbeResult{}, i18n.Wrap("Endpoints.keyUnreadable", err, nil)
 		}
 	}
 	// The headers are those stored for a saved endpoint, for the names it has in the editor.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"brook/backend/endpoints/kind"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -81,7 +82,7 @@ func Probe(ctx context.Context, kindID store.EndpointKind, baseURL, apiKey strin
 func probe(ctx context.Context, kindID store.EndpointKind, baseURL, apiKey string, client *http.Client) ProbeResult {
 	k, ok := kind.Lookup(string(kindID))
 	if !ok {
-		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("Brook does not know the endpoint kind %q.", kindID)}
+		return ProbeResult{Failure: FailBadURL, Message: i18n.T("Probe.unknownKind", i18n.Args{"Kind": string(kindID)})}
 	}
 	base, err := probeBase(baseURL)
 	if err != nil {
@@ -133,14 +134,14 @@ func (p *prober) BaseURL() string { return p.base.String() }
 func probeBase(baseURL string) (*url.URL, error) {
 	raw := strings.TrimSpace(baseURL)
 	if raw == "" {
-		return nil, errors.New("There is no base URL to test. Enter one, such as http://127.0.0.1:11434.")
+		return nil, i18n.New("Probe.noURL")
 	}
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an http:// or https:// URL with a host. Enter one, such as http://127.0.0.1:11434.", raw)
+		return nil, i18n.Errorf("Probe.badURL", i18n.Args{"URL": raw})
 	}
 	if u.User != nil {
-		return nil, errors.New("The base URL contains a user name or password; put the key in the API key field instead.")
+		return nil, i18n.New("Probe.userInURL")
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
@@ -153,7 +154,7 @@ func getJSON(ctx context.Context, client *http.Client, u *url.URL, apiKey string
 	r := ProbeResult{URL: u.String()}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return ProbeResult{Failure: FailBadURL, Message: fmt.Sprintf("%q is not a URL Brook can ask.", u.String())}, "", false
+		return ProbeResult{Failure: FailBadURL, Message: i18n.T("Probe.notAskable", i18n.Args{"URL": u.String()})}, "", false
 	}
 	req.Header.Set("Accept", "application/json")
 	if apiKey != "" {
@@ -197,19 +198,19 @@ func transportFailure(ctx context.Context, u *url.URL, err error) (Failure, stri
 	case errors.As(err, &redirect):
 		return FailRedirect, provider.Explain(redirect)
 	case errors.As(err, &dnsErr):
-		return FailDNS, fmt.Sprintf("The name %s could not be found (DNS). Check the address.", u.Hostname())
+		return FailDNS, i18n.T("Probe.dns", i18n.Args{"Host": u.Hostname()})
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return FailRefused, fmt.Sprintf("Connection refused at %s: nothing is listening there. Is the server running?", hostPort(u))
+		return FailRefused, i18n.T("Probe.refused", i18n.Args{"Host": hostPort(u)})
 	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
-		return FailTLS, fmt.Sprintf("The server's TLS certificate is not trusted: %v. Use http:// or install the certificate.", certErr(err))
+		return FailTLS, i18n.T("Probe.tls", i18n.Args{"Err": certErr(err)})
 	case errors.As(err, &verifyErr):
-		return FailTLS, fmt.Sprintf("The server's TLS certificate is not trusted: %v. Use http:// or install the certificate.", verifyErr.Err)
+		return FailTLS, i18n.T("Probe.tls", i18n.Args{"Err": verifyErr.Err})
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return FailTimeout, fmt.Sprintf("%s did not answer in time. Is the address right, and is the server busy or behind a firewall?", hostPort(u))
+		return FailTimeout, i18n.T("Probe.timeout", i18n.Args{"Host": hostPort(u)})
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		return FailTimeout, "The test was stopped before the server answered."
+		return FailTimeout, i18n.T("Probe.stopped", nil)
 	}
-	return FailNetwork, fmt.Sprintf("Brook could not talk to %s: %v. Check the address and your network.", hostPort(u), innermost(err))
+	return FailNetwork, i18n.T("Probe.network", i18n.Args{"Host": hostPort(u), "Err": innermost(err)})
 }
 
 // certErr is the x509 error inside err, which says what is wrong with the certificate.
@@ -260,23 +261,23 @@ func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, 
 	path := "/" + strings.TrimPrefix(u.Path, "/")
 	reason := ""
 	if said := serverSaid(body); said != "" {
-		reason = " The server said: " + said
+		reason = " " + i18n.T("Probe.serverSaid", i18n.Args{"Said": said})
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized && apiKey == "":
-		return FailUnauthorized, status + ": the server wants an API key and none was given. Enter the key." + reason
+		return FailUnauthorized, i18n.T("Probe.noKey", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusUnauthorized:
-		return FailUnauthorized, status + ": the API key was refused. Check the key." + reason
+		return FailUnauthorized, i18n.T("Probe.keyRefused", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusForbidden:
-		return FailForbidden, status + ": the server refused access with this key. Check the key and what it is allowed to do." + reason
+		return FailForbidden, i18n.T("Probe.forbidden", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusNotFound && k.Words.WrongPath != "":
 		return FailNotFound, fmt.Sprintf("404 at %s: %s", path, k.Words.WrongPath)
 	case code == http.StatusNotFound:
-		return FailNotFound, fmt.Sprintf("404 at %s: the path is wrong.", path)
+		return FailNotFound, i18n.T("Probe.wrongPath", i18n.Args{"Path": path})
 	case code >= 500:
-		return FailServerError, fmt.Sprintf("%s at %s: the server failed. Try again later, or look at the server's log.%s", status, path, reason)
+		return FailServerError, i18n.T("Probe.serverFailed", i18n.Args{"Status": status, "Path": path, "Said": reason})
 	}
-	return FailHTTP, fmt.Sprintf("%s at %s: the server refused the request.%s", status, path, reason)
+	return FailHTTP, i18n.T("Probe.httpRefused", i18n.Args{"Status": status, "Path": path, "Said": reason})
 }
 
 // serverSaid is the error message in a body: OpenAI's error.message,
@@ -317,10 +318,10 @@ func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
 	}
 	what := ""
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {
-		what = " It sent a web page: is this the address of a web site rather than of the API?"
+		what = " " + i18n.T("Probe.webPage", nil)
 	}
 	r.Failure = Failure(k.NotShaped())
-	r.Message = fmt.Sprintf("The server answered, but not like %s.%s", api, what)
+	r.Message = i18n.T("Probe.notShaped", i18n.Args{"API": api, "WebPage": what})
 	if k.Words.CheckPath != "" {
 		r.Message += " " + k.Words.CheckPath
 	}
@@ -333,9 +334,5 @@ func connected(r ProbeResult) string {
 	if r.Version != "" {
 		server += " " + r.Version
 	}
-	models := fmt.Sprintf("%d models", r.Models)
-	if r.Models == 1 {
-		models = "1 model"
-	}
-	return fmt.Sprintf("Connected: %s, %s, %d ms.", server, models, r.Millis)
+	return i18n.T("Probe.connected", i18n.Args{"Server": server, "Count": r.Models, "Millis": r.Millis})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"brook/backend/endpoints/kind"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/provider/ollama"
 	"brook/backend/secrets"
@@ -32,10 +33,10 @@ type Store interface {
 }
 
 // ErrUnknownEndpoint is returned for an endpoint ID that is not configured.
-var ErrUnknownEndpoint = errors.New("that endpoint is not configured")
+var ErrUnknownEndpoint = i18n.New("Endpoints.unknown")
 
 // ErrDisabled is returned for an endpoint the user turned off.
-var ErrDisabled = errors.New("that endpoint is turned off in Settings")
+var ErrDisabled = i18n.New("Endpoints.disabled")
 
 // Registry hands out one cached [provider.Client] per endpoint.
 type Registry struct {
@@ -102,7 +103,7 @@ func (r *Registry) clientFor(e store.Endpoint) (provider.Client, error) {
 	if k.Key != kind.KeyNone {
 		var err error
 		if key, err = r.keys.Get(e.ID); err != nil {
-			return nil, fmt.Errorf("reading the API key from the keyring: %w", err)
+			return nil, i18n.Wrap("Endpoints.keyUnreadable", err, nil)
 		}
 	}
 	headers, err := Headers(r.keys, e)
@@ -131,7 +132,7 @@ func Headers(keys secrets.Keyring, e store.Endpoint) (http.Header, error) {
 		name = http.CanonicalHeaderKey(name)
 		v, err := keys.Get(store.HeaderSecretID(e.ID, name))
 		if err != nil {
-			return nil, fmt.Errorf("reading the value of the header %s from the keyring: %w", name, err)
+			return nil, i18n.Wrap("Endpoints.headerUnreadable", err, i18n.Args{"Name": name})
 		}
 		if v != "" {
 			h.Set(name, v)
@@ -231,7 +232,7 @@ func (r *Registry) surveyAll(ctx context.Context) ([]Status, error) {
 	for i, e := range all {
 		out[i] = Status{Endpoint: e, Models: []provider.Model{}}
 		if !e.Enabled {
-			out[i].Error = "Turned off in Settings."
+			out[i].Error = i18n.T("Endpoints.turnedOff", nil)
 			continue
 		}
 		wg.Add(1)
@@ -270,7 +271,7 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 		if len(st.Endpoint.ExtraModels) > 0 && answered(ctx, err) {
 			// The server is there but does not list its models: offer those added by hand.
 			st.Reachable = true
-			st.ListError = "The server did not list its models (" + provider.Explain(err) + "); the models added by hand are offered."
+			st.ListError = i18n.T("Endpoints.listFailed", i18n.Args{"Why": provider.Explain(err)})
 			return
 		}
 		st.Error = provider.Explain(err)
@@ -363,12 +364,12 @@ func (r *Registry) capabilities(ctx context.Context, endpointID string, c capabi
 func hintFor(e store.Endpoint, err error) string {
 	var refused *provider.RequestError
 	if errors.As(err, &refused) && (refused.Status == 401 || refused.Status == 403) {
-		return "Check the API key in Settings → Endpoints."
+		return i18n.T("Endpoints.checkKey", nil)
 	}
 	if k, ok := kind.Lookup(string(e.Kind)); ok && k.Words.Unreachable != nil {
 		return k.Words.Unreachable(e.BaseURL)
 	}
-	return "Brook could not reach " + e.BaseURL + ". Check the base URL in Settings → Endpoints and your network."
+	return i18n.T("Endpoints.unreachable", i18n.Args{"URL": e.BaseURL})
 }
 
 // Selection is a chosen model.

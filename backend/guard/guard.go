@@ -19,22 +19,38 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
 // ErrInvalid is matched (errors.Is) by every error of this package.
 var ErrInvalid = errors.New("invalid input")
 
-// Error is a refusal, in words meant for the user.
-type Error struct{ msg string }
+// Error is a refusal, in words meant for the user: from the catalogue
+// when id is set (said in the language current when it is read), else msg.
+type Error struct {
+	msg  string
+	id   string
+	args i18n.Args
+}
 
-func (e *Error) Error() string { return e.msg }
+func (e *Error) Error() string {
+	if e.id != "" {
+		return i18n.T(e.id, e.args)
+	}
+	return e.msg
+}
 
 // Is makes every refusal match [ErrInvalid].
 func (e *Error) Is(target error) bool { return target == ErrInvalid }
 
 func refuse(format string, args ...any) error {
 	return &Error{msg: fmt.Sprintf(format, args...)}
+}
+
+// refuseIn is a refusal in the catalogue's words: message id with args.
+func refuseIn(id string, args i18n.Args) error {
+	return &Error{id: id, args: args}
 }
 
 // Limits. Sizes are in bytes of UTF-8.
@@ -111,8 +127,7 @@ func IDs(what string, ids []int64) error {
 // at most [MaxMessageBytes]. Whether it is empty is the engine's to say.
 func Message(text string) error {
 	if len(text) > MaxMessageBytes {
-		return refuse("That message is %s; Brook sends at most %s at once. Shorten it, or split it into several messages.",
-			Size(int64(len(text))), Size(MaxMessageBytes))
+		return refuseIn("Guard.messageTooLong", i18n.Args{"Size": Size(int64(len(text))), "Max": Size(MaxMessageBytes)})
 	}
 	return textOK("That message", text)
 }
@@ -120,7 +135,7 @@ func Message(text string) error {
 // Draft checks the unsent text of a conversation.
 func Draft(text string) error {
 	if len(text) > MaxDraftBytes {
-		return refuse("That draft is %s; Brook keeps at most %s. Shorten it.", Size(int64(len(text))), Size(MaxDraftBytes))
+		return refuseIn("Guard.draftTooLong", i18n.Args{"Size": Size(int64(len(text))), "Max": Size(MaxDraftBytes)})
 	}
 	return textOK("That draft", text)
 }
@@ -128,8 +143,7 @@ func Draft(text string) error {
 // SystemPrompt checks a system prompt (a conversation's or the default).
 func SystemPrompt(text string) error {
 	if len(text) > MaxSystemPromptBytes {
-		return refuse("That system prompt is %s; Brook takes at most %s. Shorten it.",
-			Size(int64(len(text))), Size(MaxSystemPromptBytes))
+		return refuseIn("Guard.systemPromptTooLong", i18n.Args{"Size": Size(int64(len(text))), "Max": Size(MaxSystemPromptBytes)})
 	}
 	return textOK("That system prompt", text)
 }
@@ -169,13 +183,13 @@ func Model(name string) error {
 // name again; this refuses what it would never accept before anything is sent.
 func OllamaModel(name string) error {
 	if strings.TrimSpace(name) == "" {
-		return refuse("No model was named. Give a name such as llama3.2 or llama3.2:1b.")
+		return refuseIn("Guard.noModelNamed", nil)
 	}
 	if len(name) > MaxModelBytes {
 		return refuse("A model name can be at most %d bytes long; that one is %d.", MaxModelBytes, len(name))
 	}
 	if !ollamaName.MatchString(name) {
-		return refuse("%q is not a model name Ollama accepts. Use the form name or name:tag, such as llama3.2:1b (letters, digits, _ - and . only).", clip(name))
+		return refuseIn("Guard.badOllamaModel", i18n.Args{"Name": clip(name)})
 	}
 	return nil
 }
@@ -239,11 +253,11 @@ func Selection(endpointID, model string) error {
 // line breaks around it, it is one line of printable text.
 func APIKey(key string) error {
 	if len(key) > MaxAPIKeyBytes {
-		return refuse("That API key is %s long; Brook takes keys of at most %s.", Size(int64(len(key))), Size(MaxAPIKeyBytes))
+		return refuseIn("Guard.apiKeyTooLong", i18n.Args{"Size": Size(int64(len(key))), "Max": Size(MaxAPIKeyBytes)})
 	}
 	k := strings.TrimSpace(key)
 	if !utf8.ValidString(k) || strings.IndexFunc(k, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
-		return refuse("That API key contains spaces, line breaks or other characters keys never have. Paste the key alone.")
+		return refuseIn("Guard.apiKeyBadChars", nil)
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"brook/backend/i18n"
 )
 
 // Image limits.
@@ -39,7 +41,7 @@ type CheckedImage struct {
 // ImageCount checks how many images one message carries.
 func ImageCount(n int) error {
 	if n > MaxImages {
-		return refuse("That message has %d images; Brook sends at most %d with one message. Remove some.", n, MaxImages)
+		return refuseIn("Guard.tooManyImages", i18n.Args{"Count": n, "Max": MaxImages})
 	}
 	return nil
 }
@@ -50,11 +52,11 @@ func ImageBase64(name, mime, data string) (CheckedImage, error) {
 	label := imageLabel(name)
 	// Decoded, base64 is 3/4 of its length: refuse before decoding a huge one.
 	if int64(len(data))/4*3 > MaxImageBytes+3 {
-		return CheckedImage{}, refuse("%s is %s; Brook sends images of at most %s.", label, Size(int64(len(data))/4*3), Size(MaxImageBytes))
+		return CheckedImage{}, refuseIn("Guard.imageTooLarge", i18n.Args{"Image": label, "Size": Size(int64(len(data)) / 4 * 3), "Max": Size(MaxImageBytes)})
 	}
 	raw, err := base64.StdEncoding.DecodeString(data)
 	if err != nil {
-		return CheckedImage{}, refuse("%s could not be read: its data is not valid base64.", label)
+		return CheckedImage{}, refuseIn("Guard.imageBadBase64", i18n.Args{"Image": label})
 	}
 	return Image(name, mime, raw)
 }
@@ -66,10 +68,10 @@ func ImageBase64(name, mime, data string) (CheckedImage, error) {
 func Image(name, mime string, data []byte) (CheckedImage, error) {
 	label := imageLabel(name)
 	if len(data) == 0 {
-		return CheckedImage{}, refuse("%s is empty.", label)
+		return CheckedImage{}, refuseIn("Guard.imageEmpty", i18n.Args{"Image": label})
 	}
 	if len(data) > MaxImageBytes {
-		return CheckedImage{}, refuse("%s is %s; Brook sends images of at most %s.", label, Size(int64(len(data))), Size(MaxImageBytes))
+		return CheckedImage{}, refuseIn("Guard.imageTooLarge", i18n.Args{"Image": label, "Size": Size(int64(len(data))), "Max": Size(MaxImageBytes)})
 	}
 	sniffed := http.DetectContentType(data)
 	known := false
@@ -77,17 +79,17 @@ func Image(name, mime string, data []byte) (CheckedImage, error) {
 		known = known || t == sniffed
 	}
 	if !known {
-		return CheckedImage{}, refuse("%s is not a PNG, JPEG, WebP or GIF image (its content looks like %s).", label, sniffed)
+		return CheckedImage{}, refuseIn("Guard.imageNotImage", i18n.Args{"Image": label, "Sniffed": sniffed})
 	}
 	declared := strings.ToLower(strings.TrimSpace(mime))
 	if declared != sniffed {
-		return CheckedImage{}, refuse("%s is said to be %q but its content is %s.", label, mime, sniffed)
+		return CheckedImage{}, refuseIn("Guard.imageMislabelled", i18n.Args{"Image": label, "Declared": mime, "Sniffed": sniffed})
 	}
 	img := CheckedImage{Name: cleanName(name), MIME: sniffed, Data: data}
 	if sniffed != "image/webp" {
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			return CheckedImage{}, refuse("%s could not be read as %s: %v.", label, sniffed, err)
+			return CheckedImage{}, refuseIn("Guard.imageUnreadable", i18n.Args{"Image": label, "Sniffed": sniffed, "Err": err})
 		}
 		img.Width, img.Height = cfg.Width, cfg.Height
 	}
@@ -97,9 +99,9 @@ func Image(name, mime string, data []byte) (CheckedImage, error) {
 // imageLabel names an image in an error message.
 func imageLabel(name string) string {
 	if n := cleanName(name); n != "" {
-		return "The image " + quoteShort(n)
+		return i18n.T("Guard.imageNamed", i18n.Args{"Name": quoteShort(n)})
 	}
-	return "That image"
+	return i18n.T("Guard.imageUnnamed", nil)
 }
 
 // cleanName makes a file name safe to keep and show: valid UTF-8, one line,

@@ -2,14 +2,16 @@ package localmodels
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/ollama/ollama/api"
+
+	"brook/backend/i18n"
 )
 
 // classify says why a pull failed, and what to do, from what the api client
@@ -28,11 +30,11 @@ func classify(s server, model string, err, bodyErr error) (kind, msg string) {
 	var auth api.AuthorizationError
 	switch {
 	case bodyErr != nil || errors.Is(err, io.ErrUnexpectedEOF):
-		return KindOffline, fmt.Sprintf("The connection to Ollama at %s dropped during the pull. Check that Ollama is still running, then pull again: it picks up where it stopped.", s.baseURL.Redacted())
+		return KindOffline, i18n.T("Pull.dropped", i18n.Args{"Host": s.baseURL.Redacted()})
 	case errors.As(err, &auth):
-		return KindNotFound, fmt.Sprintf("Ollama could not get %q: the registry asks for a sign-in (HTTP %d), so the model is private or does not exist. Check the name at https://ollama.com/library, or sign in with `ollama signin`.", model, auth.StatusCode)
+		return KindNotFound, i18n.T("Pull.signIn", i18n.Args{"Model": model, "Status": strconv.Itoa(auth.StatusCode)})
 	case errors.As(err, &status) && status.StatusCode == http.StatusNotFound:
-		return KindServerTooOld, fmt.Sprintf("The server at %s does not offer pulling models (HTTP 404 on /api/pull): it is not Ollama, or an Ollama too old. Update Ollama from https://ollama.com/download, or pull with `ollama pull %s` on that machine.", s.baseURL.Redacted(), model)
+		return KindServerTooOld, i18n.T("Pull.noRoute", i18n.Args{"Host": s.baseURL.Redacted(), "Model": model})
 	case errors.As(err, &status):
 		text := status.ErrorMessage
 		if text == "" {
@@ -41,27 +43,27 @@ func classify(s server, model string, err, bodyErr error) (kind, msg string) {
 		if kind := ollamaSays(text); kind != KindOther {
 			return kind, advice(kind, s, model, text)
 		}
-		return KindOther, fmt.Sprintf("Ollama refused to pull %q (HTTP %d): %s", model, status.StatusCode, text)
+		return KindOther, i18n.T("Pull.refused", i18n.Args{"Model": model, "Status": strconv.Itoa(status.StatusCode), "Message": text})
 	case isConnError(err):
-		return KindOffline, fmt.Sprintf("Brook could not reach Ollama at %s. Start it with `ollama serve` (or open the Ollama app), then pull again.", s.baseURL.Redacted())
+		return KindOffline, i18n.T("Pull.unreachable", i18n.Args{"Host": s.baseURL.Redacted()})
 	case err != nil:
 		text := err.Error()
 		return ollamaSays(text), advice(ollamaSays(text), s, model, text)
 	}
-	return KindOther, fmt.Sprintf("The pull of %q ended before Ollama said it was finished. Pull again: Ollama picks up where it stopped.", model)
+	return KindOther, i18n.T("Pull.endedEarly", i18n.Args{"Model": model})
 }
 
 // advice says what to do about a failure Ollama reported in words.
 func advice(kind string, s server, model, text string) string {
 	switch kind {
 	case KindNotFound:
-		return fmt.Sprintf("Ollama found no model %q in its registry. Check the name and the tag at https://ollama.com/library.", model)
+		return i18n.T("Pull.notFound", i18n.Args{"Model": model})
 	case KindDiskFull:
-		return fmt.Sprintf("The disk where Ollama at %s keeps its models is full. Free some space (delete models you no longer use), then pull again: Ollama keeps what it already downloaded.", s.baseURL.Redacted())
+		return i18n.T("Pull.diskFull", i18n.Args{"Host": s.baseURL.Redacted()})
 	case KindOffline:
-		return fmt.Sprintf("Ollama could not reach the model registry (%s). Check the internet connection of the machine Ollama runs on, then pull again.", text)
+		return i18n.T("Pull.registryOffline", i18n.Args{"Message": text})
 	}
-	return fmt.Sprintf("Ollama could not pull %q: %s", model, text)
+	return i18n.T("Pull.failed", i18n.Args{"Model": model, "Message": text})
 }
 
 // ollamaSays classifies an error Ollama sent only as text. This is the one

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"brook/backend/endpoints/kind"
 	"brook/backend/events"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/provider/ollama"
 	"brook/backend/secrets"
@@ -87,7 +89,7 @@ type Store interface {
 }
 
 // ErrNotOllama is returned for an endpoint that is not an Ollama server.
-var ErrNotOllama = errors.New("That endpoint is not an Ollama server: models can be pulled and managed only on Ollama endpoints.")
+var ErrNotOllama = i18n.New("Ollama.notOllama")
 
 // Config is what a [Manager] works with.
 type Config struct {
@@ -246,7 +248,7 @@ func baseURL(raw string) (*url.URL, error) {
 		err = fmt.Errorf("no host in %q", raw)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("The endpoint's address is not a valid URL (%v). Fix it in Settings → Endpoints.", err)
+		return nil, i18n.Errorf("Ollama.badURL", i18n.Args{"Err": err})
 	}
 	return u, nil
 }
@@ -269,7 +271,7 @@ func (m *Manager) Installed(ctx context.Context, endpointID string) ([]Installed
 	c := m.client(s)
 	resp, err := c.List(ctx)
 	if err != nil {
-		return nil, explain(s, "list the installed models", "", err)
+		return nil, explain(s, "Ollama.actionList", "", err)
 	}
 	out := make([]Installed, len(resp.Models))
 	var wg sync.WaitGroup
@@ -310,9 +312,9 @@ func (m *Manager) Loaded(ctx context.Context, endpointID string) ([]Loaded, erro
 	if err != nil {
 		var status api.StatusError
 		if errors.As(err, &status) && status.StatusCode == http.StatusNotFound {
-			return nil, fmt.Errorf("This Ollama server is too old to say which models are loaded (it has no /api/ps). Update Ollama from https://ollama.com/download.")
+			return nil, i18n.New("Ollama.tooOld")
 		}
-		return nil, explain(s, "list the loaded models", "", err)
+		return nil, explain(s, "Ollama.actionLoaded", "", err)
 	}
 	out := make([]Loaded, 0, len(resp.Models))
 	for _, mod := range resp.Models {
@@ -331,7 +333,7 @@ func (m *Manager) Details(ctx context.Context, endpointID, name string) (Details
 	defer cancel()
 	show, err := m.client(s).Show(ctx, &api.ShowRequest{Model: name})
 	if err != nil {
-		return Details{}, explain(s, "describe the model", name, err)
+		return Details{}, explain(s, "Ollama.actionDescribe", name, err)
 	}
 	return Details{
 		Name: name, Family: show.Details.Family, ParameterSize: show.Details.ParameterSize,
@@ -369,7 +371,7 @@ func (m *Manager) Unload(ctx context.Context, endpointID, name string) error {
 	err = m.client(s).Generate(ctx, &api.GenerateRequest{Model: name, KeepAlive: &api.Duration{Duration: 0}, Stream: &stream},
 		func(api.GenerateResponse) error { return nil })
 	if err != nil {
-		return explain(s, "unload the model", name, err)
+		return explain(s, "Ollama.actionUnload", name, err)
 	}
 	return nil
 }
@@ -382,7 +384,7 @@ func (m *Manager) Delete(ctx context.Context, endpointID, name string) error {
 	}
 	defer cancel()
 	if err := m.client(s).Delete(ctx, &api.DeleteRequest{Model: name}); err != nil {
-		return explain(s, "delete the model", name, err)
+		return explain(s, "Ollama.actionDelete", name, err)
 	}
 	m.modelsChanged(endpointID)
 	return nil
@@ -396,27 +398,29 @@ func (m *Manager) modelsChanged(endpointID string) {
 }
 
 // explain says in plain words why a quick call to the server failed: it
-// could not be reached, has no such model, or refused.
-func explain(s server, what, model string, err error) error {
+// could not be reached, has no such model, or refused. action is the
+// message id of what Brook asked for, said as a noun phrase.
+func explain(s server, action, model string, err error) error {
+	what := i18n.T(action, nil)
 	var status api.StatusError
 	var auth api.AuthorizationError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("Ollama at %s did not answer in time when asked to %s. Check that it is running, then try again.", s.baseURL.Redacted(), what)
+		return i18n.Errorf("Ollama.timeout", i18n.Args{"Host": s.baseURL.Redacted(), "Action": what})
 	case errors.As(err, &auth):
-		return fmt.Errorf("Ollama at %s refused to %s: it asks for a sign-in (HTTP %d).", s.baseURL.Redacted(), what, auth.StatusCode)
+		return i18n.Errorf("Ollama.signIn", i18n.Args{"Host": s.baseURL.Redacted(), "Action": what, "Status": strconv.Itoa(auth.StatusCode)})
 	case errors.As(err, &status) && status.StatusCode == http.StatusNotFound && model != "":
-		return fmt.Errorf("Ollama has no model named %q. Refresh the list of models.", model)
+		return i18n.Errorf("Ollama.noSuchModel", i18n.Args{"Model": model})
 	case errors.As(err, &status):
 		msg := status.ErrorMessage
 		if msg == "" {
 			msg = status.Status
 		}
-		return fmt.Errorf("Ollama could not %s (HTTP %d): %s", what, status.StatusCode, msg)
+		return i18n.Errorf("Ollama.httpError", i18n.Args{"Action": what, "Status": strconv.Itoa(status.StatusCode), "Message": msg})
 	case isConnError(err):
-		return fmt.Errorf("Brook could not reach Ollama at %s. Start it with `ollama serve` (or open the Ollama app), then try again.", s.baseURL.Redacted())
+		return i18n.Errorf("Ollama.unreachable", i18n.Args{"Host": s.baseURL.Redacted()})
 	}
-	return fmt.Errorf("Ollama could not %s: %w", what, err)
+	return i18n.Wrap("Ollama.failed", err, i18n.Args{"Action": what})
 }
 
 // isConnError reports whether err is a transport failure: no connection, or

@@ -14,6 +14,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
@@ -75,13 +76,13 @@ const (
 )
 
 // ErrAlreadyPulling is returned by Pull for a model being pulled already.
-var ErrAlreadyPulling = errors.New("That model is already being pulled to this endpoint; wait for it or cancel it first.")
+var ErrAlreadyPulling = i18n.New("Ollama.alreadyPulling")
 
 // ErrClosing is returned by Pull once [Manager.Close] has begun.
-var ErrClosing = errors.New("Brook is closing; pull the model after it starts again.")
+var ErrClosing = i18n.New("Ollama.pullClosing")
 
 // ErrNotPulling is returned by CancelPull for a model not being pulled.
-var ErrNotPulling = errors.New("That model is not being pulled to this endpoint.")
+var ErrNotPulling = i18n.New("Ollama.notPulling")
 
 // rateSpan is how far back the speed looks.
 const rateSpan = 10 * time.Second

@@ -3,6 +3,8 @@ package ollamaserver
 import (
 	"strconv"
 	"strings"
+
+	"brook/backend/i18n"
 )
 
 // Install says how to install Ollama on a platform: a command to paste in
@@ -42,8 +44,7 @@ func VersionNote(version string) string {
 		return ""
 	}
 	if major == 0 && minor == 17 {
-		return "Ollama 0.17 can keep a request's slot busy after an answer is cut off, so later answers wait; " +
-			"restarting Ollama frees it, and Brook says when it looks stuck."
+		return i18n.T("OllamaServer.version017", nil)
 	}
 	return ""
 }

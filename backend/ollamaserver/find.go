@@ -8,15 +8,16 @@
 package ollamaserver
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+
+	"brook/backend/i18n"
 )
 
 // ErrNotInstalled is returned by [Find] when no Ollama binary is found.
-var ErrNotInstalled = errors.New("Ollama is not installed: no ollama program was found")
+var ErrNotInstalled = i18n.New("OllamaServer.notFound")
 
 // Finder says where to look for the Ollama binary. The zero value is not
 // useful; [SystemFinder] looks where this machine would.

@@ -2,8 +2,6 @@ package ollamaserver
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -17,12 +15,13 @@ import (
 
 	"brook/backend/endpoints"
 	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
 // ErrNotStartedByBrook is returned by [Manager.Restart] for an Ollama that
 // Brook did not start: that one is the user's or the system's to restart.
-var ErrNotStartedByBrook = errors.New("Brook did not start this Ollama, so it does not restart it")
+var ErrNotStartedByBrook = i18n.New("OllamaServer.notStartedByBrook")
 
 // Defaults of [Config].
 const (
@@ -181,9 +180,9 @@ func (m *Manager) ensure(ctx context.Context, force bool) Status {
 	ep, ok, remote := m.cfg.Machine().LocalEndpoint(list)
 	st := m.base(ep)
 	if !ok {
-		st.State, st.Message = StateNoEndpoint, "No Ollama endpoint is set up."
+		st.State, st.Message = StateNoEndpoint, i18n.T("OllamaServer.noEndpoint", nil)
 		if remote {
-			st.State, st.Message = StateRemote, "Your Ollama endpoints are on other machines: Brook starts nothing here."
+			st.State, st.Message = StateRemote, i18n.T("OllamaServer.remote", nil)
 		}
 		return m.set(st)
 	}
@@ -196,29 +195,26 @@ func (m *Manager) ensure(ctx context.Context, force bool) Status {
 	switch r := m.probe(ctx, ep.BaseURL); {
 	case r.OK:
 		st.State, st.Version, st.VersionNote = StateRunning, r.Version, VersionNote(r.Version)
-		st.Message = "Ollama " + r.Version + " is running; Brook did not start it."
+		st.Message = i18n.T("OllamaServer.runningNotOurs", i18n.Args{"Version": r.Version})
 		return m.set(st)
 	case ctx.Err() != nil:
 		return m.Status()
 	case answeredNotOllama(r.Failure):
 		st.State, st.Failure = StateFailed, FailPortTaken
-		st.Message = fmt.Sprintf("Another program answers at %s, and it is not Ollama (%s) "+
-			"Brook did not start Ollama there: stop that program, or give Ollama another address "+
-			"($OLLAMA_HOST, and the endpoint in Settings).", hostOf(ep.BaseURL), strings.TrimSpace(r.Message))
+		st.Message = i18n.T("OllamaServer.portTaken", i18n.Args{"Host": hostOf(ep.BaseURL), "Said": strings.TrimSpace(r.Message)})
 		return m.set(st)
 	case r.Failure != endpoints.FailRefused:
 		st.State, st.Failure = StateFailed, FailNotAnswering
-		st.Message = fmt.Sprintf("Something holds %s but does not answer (%s) Brook did not start Ollama there. "+
-			"If it is an Ollama that is stuck, restart it.", hostOf(ep.BaseURL), strings.TrimSpace(r.Message))
+		st.Message = i18n.T("OllamaServer.holdsNoAnswer", i18n.Args{"Host": hostOf(ep.BaseURL), "Said": strings.TrimSpace(r.Message)})
 		return m.set(st)
 	}
 	if !force && m.cfg.StartAllowed != nil && !m.cfg.StartAllowed(ctx) {
-		st.State, st.Message = StateOff, "Ollama is not running, and starting it is turned off in Settings."
+		st.State, st.Message = StateOff, i18n.T("OllamaServer.off", nil)
 		return m.set(st)
 	}
 	bin, err := m.cfg.Find()
 	if err != nil {
-		st.State, st.Message = StateNotInstalled, "Ollama is not running, and it is not installed on this computer."
+		st.State, st.Message = StateNotInstalled, i18n.T("OllamaServer.notInstalled", nil)
 		return m.set(st)
 	}
 	st.Binary = bin
@@ -244,7 +240,7 @@ func (m *Manager) start(ctx context.Context, st Status, url string) Status {
 	}
 	if err != nil {
 		st.State, st.Failure = StateFailed, FailWontRun
-		st.Message = fmt.Sprintf("Brook could not run Ollama (%s): %v", st.Binary, err)
+		st.Message = i18n.T("OllamaServer.wontRun", i18n.Args{"Binary": st.Binary, "Err": err})
 		return m.set(st)
 	}
 	ch := &child{cmd: cmd, url: url, exited: make(chan struct{})}
@@ -253,7 +249,7 @@ func (m *Manager) start(ctx context.Context, st Status, url string) Status {
 	m.mu.Unlock()
 	go m.watch(ch)
 	m.cfg.Logger.Info("starting Ollama", "binary", st.Binary, "url", url, "pid", cmd.Process.Pid, "log", st.LogPath)
-	st.State, st.StartedByBrook, st.Message = StateStarting, true, "Starting Ollama…"
+	st.State, st.StartedByBrook, st.Message = StateStarting, true, i18n.T("OllamaServer.starting", nil)
 	m.set(st)
 
 	deadline := time.NewTimer(m.cfg.StartTimeout)
@@ -264,18 +260,18 @@ func (m *Manager) start(ctx context.Context, st Status, url string) Status {
 		select {
 		case <-ctx.Done():
 			m.stop(ch)
-			st.State, st.StartedByBrook, st.Message = StateStopped, false, "Brook stopped the Ollama it was starting."
+			st.State, st.StartedByBrook, st.Message = StateStopped, false, i18n.T("OllamaServer.stoppedStarting", nil)
 			return m.set(st)
 		case <-ch.exited:
 			m.forget(ch)
 			st.State, st.Failure, st.StartedByBrook = StateFailed, FailExited, false
-			st.Message = fmt.Sprintf("Ollama exited as it started (%v).", cmd.ProcessState)
+			st.Message = i18n.T("OllamaServer.exited", i18n.Args{"State": cmd.ProcessState.String()})
 			st.LogTail = tail(st.LogPath, TailLines)
 			return m.set(st)
 		case <-deadline.C:
 			m.stop(ch)
 			st.State, st.Failure, st.StartedByBrook = StateFailed, FailNoAnswer, false
-			st.Message = fmt.Sprintf("Ollama started but did not answer within %s, so Brook stopped it.", m.cfg.StartTimeout)
+			st.Message = i18n.T("OllamaServer.noAnswer", i18n.Args{"Timeout": m.cfg.StartTimeout.String()})
 			st.LogTail = tail(st.LogPath, TailLines)
 			return m.set(st)
 		case <-poll.C:
@@ -284,13 +280,13 @@ func (m *Manager) start(ctx context.Context, st Status, url string) Status {
 			case r.OK:
 				ch.ready.Store(true)
 				st.State, st.Version, st.VersionNote = StateRunning, r.Version, VersionNote(r.Version)
-				st.Message = "Brook started Ollama " + r.Version + "."
+				st.Message = i18n.T("OllamaServer.started", i18n.Args{"Version": r.Version})
 				m.cfg.Logger.Info("Ollama started", "version", r.Version, "pid", cmd.Process.Pid)
 				return m.set(st)
 			case answeredNotOllama(r.Failure) && ctx.Err() == nil:
 				m.stop(ch)
 				st.State, st.Failure, st.StartedByBrook = StateFailed, FailPortTaken, false
-				st.Message = fmt.Sprintf("Another program answers at %s, and it is not Ollama (%s)", hostOf(url), strings.TrimSpace(r.Message))
+				st.Message = i18n.T("OllamaServer.portTakenShort", i18n.Args{"Host": hostOf(url), "Said": strings.TrimSpace(r.Message)})
 				st.LogTail = tail(st.LogPath, TailLines)
 				return m.set(st)
 			}
@@ -303,11 +299,11 @@ func (m *Manager) checkOwn(ctx context.Context, st Status) Status {
 	st.StartedByBrook = true
 	if r := m.probe(ctx, st.URL); r.OK {
 		st.State, st.Version, st.VersionNote = StateRunning, r.Version, VersionNote(r.Version)
-		st.Message = "Brook started Ollama " + r.Version + "."
+		st.Message = i18n.T("OllamaServer.started", i18n.Args{"Version": r.Version})
 		return st
 	}
 	st.State, st.Failure = StateFailed, FailNotAnswering
-	st.Message = "The Ollama Brook started is running but does not answer. Restarting it may help."
+	st.Message = i18n.T("OllamaServer.ownNotAnswering", nil)
 	st.LogTail = tail(st.LogPath, TailLines)
 	return st
 }
@@ -325,7 +321,7 @@ func (m *Manager) watch(ch *child) {
 	}
 	st := m.Status()
 	st.State, st.Failure, st.StartedByBrook = StateFailed, FailCrashed, false
-	st.Message = fmt.Sprintf("The Ollama Brook started has stopped (%v).", ch.cmd.ProcessState)
+	st.Message = i18n.T("OllamaServer.crashed", i18n.Args{"State": ch.cmd.ProcessState.String()})
 	st.LogTail = tail(st.LogPath, TailLines)
 	m.cfg.Logger.Error("the Ollama Brook started exited", "state", ch.cmd.ProcessState.String())
 	m.set(st)
@@ -350,7 +346,7 @@ func (m *Manager) stop(ch *child) {
 	m.cfg.Logger.Info("stopped the Ollama Brook started", "pid", ch.cmd.Process.Pid)
 	st := m.Status()
 	if st.StartedByBrook {
-		st.State, st.StartedByBrook, st.Message = StateStopped, false, "Brook stopped the Ollama it had started."
+		st.State, st.StartedByBrook, st.Message = StateStopped, false, i18n.T("OllamaServer.stopped", nil)
 		m.set(st)
 	}
 }

@@ -1,7 +1,6 @@
 package ollamaserver
 
 import (
-	"brook/backend/guard"
 	"bufio"
 	"context"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"brook/backend/endpoints/kind/ollamakind"
+	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/localmodels"
 )
 
@@ -107,9 +108,7 @@ func CheckFit(model string, installed []localmodels.Installed, loaded []localmod
 		}
 		fit := Fit{Known: true, Fits: in.Size <= free, NeedBytes: in.Size, AvailableBytes: free}
 		if !fit.Fits {
-			fit.Message = fmt.Sprintf("%s needs about %s of memory, and this computer has %s free: "+
-				"it may load very slowly or fail to load. Closing other programs, or choosing a smaller model, helps.",
-				model, gigabytes(in.Size), gigabytes(free))
+			fit.Message = i18n.T("OllamaServer.memory", i18n.Args{"Model": model, "Need": gigabytes(in.Size), "Free": gigabytes(free)})
 		}
 		return fit
 	}

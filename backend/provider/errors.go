@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"brook/backend/i18n"
 )
 
 // BrokenReason names why a stream is not whole. The values are stored with
@@ -43,61 +46,55 @@ var BrokenReasons = []BrokenReason{
 	BrokenServerError, BrokenRateLimited, BrokenUnreachable, BrokenUserSkipped,
 }
 
-// Describe says the reason in plain words, as part of a sentence. These are
-// the words the UI shows: it has none of its own.
+// Describe says the reason in plain words, as part of a sentence, in the
+// current language ([i18n.SetLanguage]). These are the words the UI shows:
+// it has none of its own.
 func (r BrokenReason) Describe() string {
-	switch r {
-	case BrokenDropped:
-		return "the connection dropped mid-answer"
-	case BrokenNoEndMarker:
-		return "the stream ended without its end marker"
-	case BrokenErrorInStream:
-		return "the server reported an error mid-answer"
-	case BrokenFirstTokenTimeout:
-		return "the model did not start answering in time"
-	case BrokenIdleTimeout:
-		return "the model stopped sending words for too long"
-	case BrokenServerError:
-		return "the server returned an error"
-	case BrokenRateLimited:
-		return "the server is limiting requests right now"
-	case BrokenUnreachable:
-		return "the server could not be reached"
-	case BrokenUserSkipped:
-		return "you chose not to wait for the stream"
+	if slices.Contains(BrokenReasons, r) {
+		return i18n.T("Reason."+string(r)+".phrase", nil)
 	}
 	return string(r)
 }
 
 // Sentence says the reason as a sentence of its own, without the full stop.
-func (r BrokenReason) Sentence() string { return capitalize(r.Describe()) }
-
-// unknownBreak stands for a broken-stream reason Brook does not know.
-const unknownBreak = "the stream broke"
-
-func breakPhrase(code string) string {
-	if r := BrokenReason(code); slices.Contains(BrokenReasons, r) {
-		return r.Describe()
+func (r BrokenReason) Sentence() string {
+	if slices.Contains(BrokenReasons, r) {
+		return i18n.T("Reason."+string(r), nil)
 	}
-	return unknownBreak
+	return capitalize(string(r))
+}
+
+// breakArgs is the template data of a recovery's words: the reason as a
+// phrase and as a sentence, or the words for a reason Brook does not know.
+func breakArgs(code string) i18n.Args {
+	if r := BrokenReason(code); slices.Contains(BrokenReasons, r) {
+		return i18n.Args{"Reason": r.Describe(), "Sentence": r.Sentence()}
+	}
+	return i18n.Args{"Reason": i18n.T("Reason.unknown.phrase", nil), "Sentence": i18n.T("Reason.unknown", nil)}
 }
 
 // RecoveredByContinuing describes an answer whose stream broke for code and
 // that was completed by asking the model to continue it.
 func RecoveredByContinuing(code string) string {
-	return "Recovered: continued after " + breakPhrase(code)
+	return i18n.T("Recovered.continued", breakArgs(code))
 }
 
 // RecoveredByAskingAgain describes an answer whose stream broke for code and
 // that was completed by asking the whole question again without streaming.
 func RecoveredByAskingAgain(code string) string {
-	return "Recovered: asked again without streaming after " + breakPhrase(code)
+	return i18n.T("Recovered.reasked", breakArgs(code))
 }
 
 // RecoveredByFetchingAgain describes an answer recovered before Brook
 // recorded how: the whole answer was fetched again.
 func RecoveredByFetchingAgain(code string) string {
-	return capitalize(breakPhrase(code)) + "; Brook fetched the whole answer again."
+	return i18n.T("Recovered.refetched", breakArgs(code))
+}
+
+// RecoveredByFetchingAgainLabel is the Recovered mark's name for such an
+// answer: [RecoveredByFetchingAgain] said as a recovery.
+func RecoveredByFetchingAgainLabel(code string) string {
+	return i18n.T("Recovered.refetchedLabel", breakArgs(code))
 }
 
 // BrokenError means a request or stream failed in a way that the same request,
@@ -135,9 +132,9 @@ func (e *RequestError) Unwrap() error { return e.Err }
 
 func (e *RequestError) Error() string {
 	if e.Message == "" {
-		return fmt.Sprintf("the server refused the request (HTTP %d)", e.Status)
+		return i18n.T("Provider.refused", i18n.Args{"Status": strconv.Itoa(e.Status)})
 	}
-	return fmt.Sprintf("the server refused the request (HTTP %d): %s", e.Status, e.Message)
+	return i18n.T("Provider.refusedWhy", i18n.Args{"Status": strconv.Itoa(e.Status), "Message": e.Message})
 }
 
 // Explain says err in plain words for the user.
@@ -154,13 +151,13 @@ func Explain(err error) string {
 	case errors.As(err, &refused):
 		switch refused.Status {
 		case 401, 403:
-			return "The server rejected the API key (HTTP " + fmt.Sprint(refused.Status) + "): " + refused.Message
+			return i18n.T("Provider.badKey", i18n.Args{"Status": strconv.Itoa(refused.Status), "Message": refused.Message})
 		case 404:
-			return "Not found (HTTP 404): " + refused.Message
+			return i18n.T("Provider.notFound", i18n.Args{"Message": refused.Message})
 		}
 		return refused.Error()
 	case errors.As(err, &broken):
-		return broken.Reason.Sentence() + "."
+		return i18n.T("Provider.brokenSentence", i18n.Args{"Sentence": broken.Reason.Sentence()})
 	}
 	return capitalize(err.Error())
 }
@@ -184,8 +181,7 @@ type ToolsUnsupportedError struct {
 }
 
 func (e *ToolsUnsupportedError) Error() string {
-	return "this model or its server does not take tools (" + e.Refused.Message +
-		"); turn the tools off for this conversation, or choose a model that can use them"
+	return i18n.T("Provider.toolsUnsupported", i18n.Args{"Reason": e.Refused.Message})
 }
 
 func (e *ToolsUnsupportedError) Unwrap() error { return e.Refused }

@@ -2,11 +2,12 @@ package provider
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"brook/backend/i18n"
 )
 
 // Limits of an endpoint's extra HTTP headers.
@@ -44,22 +45,22 @@ var reservedHeaders = map[string]bool{
 // Without a key, Authorization may be set by hand (for example Basic).
 func CheckHeaderName(name string, hasAPIKey bool) error {
 	if name == "" {
-		return errors.New("A header has no name.")
+		return i18n.New("Headers.noName")
 	}
 	if len(name) > MaxHeaderNameBytes {
-		return fmt.Errorf("A header name can be at most %d characters long.", MaxHeaderNameBytes)
+		return i18n.Errorf("Headers.nameTooLong", i18n.Args{"Max": MaxHeaderNameBytes})
 	}
 	for i := 0; i < len(name); i++ {
 		if !isTokenByte(name[i]) {
-			return fmt.Errorf("%q is not a valid header name: use letters, digits and - only (no spaces or colons).", name)
+			return i18n.Errorf("Headers.badName", i18n.Args{"Name": name})
 		}
 	}
 	canonical := http.CanonicalHeaderKey(name)
 	if reservedHeaders[canonical] {
-		return fmt.Errorf("Brook sets the header %s itself; it cannot be set by hand.", canonical)
+		return i18n.Errorf("Headers.reserved", i18n.Args{"Name": canonical})
 	}
 	if canonical == "Authorization" && hasAPIKey {
-		return errors.New("The header Authorization carries the API key. Remove the stored API key to set Authorization by hand, or use the API key field.")
+		return i18n.New("Headers.authorization")
 	}
 	return nil
 }
@@ -69,15 +70,15 @@ func CheckHeaderName(name string, hasAPIKey bool) error {
 // [MaxHeaderValueBytes].
 func CheckHeaderValue(name, value string) error {
 	if len(value) > MaxHeaderValueBytes {
-		return fmt.Errorf("The value of the header %s is too long: at most %d bytes.", name, MaxHeaderValueBytes)
+		return i18n.Errorf("Headers.valueTooLong", i18n.Args{"Name": name, "Max": MaxHeaderValueBytes})
 	}
 	for i := 0; i < len(value); i++ {
 		if b := value[i]; (b < 0x20 && b != '\t') || b == 0x7f {
-			return fmt.Errorf("The value of the header %s contains a line break or another control character; paste the value alone.", name)
+			return i18n.Errorf("Headers.controlChar", i18n.Args{"Name": name})
 		}
 	}
 	if strings.TrimSpace(value) == "" {
-		return fmt.Errorf("The header %s has no value.", name)
+		return i18n.Errorf("Headers.noValue", i18n.Args{"Name": name})
 	}
 	return nil
 }
@@ -166,7 +167,7 @@ type RedirectError struct {
 }
 
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("the server at %s redirected Brook to %s; Brook does not follow, so the API key and the endpoint's headers stay with %s. If the server has moved, set the endpoint's base URL to its new address", e.From, e.To, e.From)
+	return i18n.T("Provider.redirect", i18n.Args{"From": e.From, "To": e.To})
 }
 
 // sameOrigin reports whether to is on the same host and port as from, or

@@ -12,6 +12,7 @@ import (
 	"runtime"
 
 	"brook/backend/fsutil"
+	"brook/backend/i18n"
 )
 
 // KeyFileName is the file in Brook's data folder that keeps API keys when
@@ -61,7 +62,7 @@ func readKeyFile(path string) (map[string]string, error) {
 	if opened, err := f.Stat(); err != nil {
 		return nil, err
 	} else if !os.SameFile(fi, opened) {
-		return nil, fmt.Errorf("Brook will not read the key file %s: it changed while being opened.", path)
+		return nil, i18n.Errorf("Secrets.fileChanged", i18n.Args{"Path": path})
 	}
 	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
 	if err != nil {
@@ -72,7 +73,7 @@ func readKeyFile(path string) (map[string]string, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&kf); err != nil || kf.Version != 1 {
 		// json's errors can quote the content; say only where the file is.
-		return nil, fmt.Errorf("The key file %s is not one Brook wrote; move it away to start a new one.", path)
+		return nil, i18n.Errorf("Secrets.fileForeign", i18n.Args{"Path": path})
 	}
 	if kf.Keys == nil {
 		kf.Keys = map[string]string{}
@@ -84,14 +85,13 @@ func readKeyFile(path string) (map[string]string, error) {
 // by others.
 func usable(path string, fi fs.FileInfo) error {
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		return fmt.Errorf("Brook will not use the key file %s: it is a symbolic link. Replace it with the file itself.", path)
+		return i18n.Errorf("Secrets.fileSymlink", i18n.Args{"Path": path})
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("Brook will not use the key file %s: it is not a regular file.", path)
+		return i18n.Errorf("Secrets.fileIrregular", i18n.Args{"Path": path})
 	}
 	if checkPerms && fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("Brook will not use the key file %s: other users can read it (mode %04o). "+
-			"Make it readable only by you with: chmod 600 %s", path, fi.Mode().Perm(), path)
+		return i18n.Errorf("Secrets.fileReadable", i18n.Args{"Path": path, "Mode": fmt.Sprintf("%04o", fi.Mode().Perm())})
 	}
 	return nil
 }

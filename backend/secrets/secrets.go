@@ -7,7 +7,6 @@ package secrets
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"brook/backend/i18n"
 )
 
 // Service is the keyring service name Brook's keys are filed under.
@@ -147,7 +148,7 @@ func (s *Store) FileKeys() int {
 // is kept as it is there. When a key cannot be stored, nothing is removed.
 func (s *Store) MoveToKeyring() error {
 	if !s.keyringAvailable() {
-		return errors.New("The system keyring does not answer; unlock it first.")
+		return i18n.New("Secrets.keyringLocked")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -158,7 +159,7 @@ func (s *Store) MoveToKeyring() error {
 		return err
 	}
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("The keys are in the keyring now, but the key file could not be removed: %w", err)
+		return i18n.Wrap("Secrets.movedNotRemoved", err, nil)
 	}
 	s.inFile = false
 	return nil
@@ -173,10 +174,10 @@ func (s *Store) moveLocked() error {
 		switch {
 		case errors.Is(err, keyring.ErrNotFound):
 			if err := s.os.Set(s.service, id, secret); err != nil {
-				return fmt.Errorf("Could not store an API key in the system keyring: %w", err)
+				return i18n.Wrap("Secrets.cannotStore", err, nil)
 			}
 		case err != nil:
-			return fmt.Errorf("Could not read the system keyring: %w", err)
+			return i18n.Wrap("Secrets.cannotRead", err, nil)
 		}
 		delete(s.memory, id)
 	}
@@ -188,19 +189,19 @@ func (s *Store) moveLocked() error {
 // Off, its keys stay in memory for this session and the file is removed.
 func (s *Store) SetFile(on bool) error {
 	if s.keyringAvailable() {
-		return errors.New("The system keyring is available; API keys are kept there.")
+		return i18n.New("Secrets.keyringAvailable")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.path == "" {
-		return errors.New("Brook does not know where to keep the key file.")
+		return i18n.New("Secrets.noPath")
 	}
 	if on == s.inFile {
 		return nil
 	}
 	if !on {
 		if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("Could not remove the key file: %w", err)
+			return i18n.Wrap("Secrets.cannotRemove", err, nil)
 		}
 		s.inFile = false
 		return nil
@@ -214,7 +215,7 @@ func (s *Store) SetFile(on bool) error {
 	}
 	maps.Copy(keys, s.memory)
 	if err := writeKeyFile(s.path, keys); err != nil {
-		return fmt.Errorf("Could not write the key file: %w", err)
+		return i18n.Wrap("Secrets.cannotWrite", err, nil)
 	}
 	s.memory = keys
 	s.inFile = true
@@ -348,7 +349,7 @@ func (s *Store) change(edit func(map[string]string)) error {
 	edit(next)
 	if s.inFile {
 		if err := writeKeyFile(s.path, next); err != nil {
-			return fmt.Errorf("Could not write the key file: %w", err)
+			return i18n.Wrap("Secrets.cannotWrite", err, nil)
 		}
 	}
 	s.memory = next

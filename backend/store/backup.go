@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"time"
+
+	"brook/backend/i18n"
 )
 
 // BackupTo writes a consistent, compact copy of the database to path with
@@ -197,7 +200,7 @@ func checkBackup(path string) error {
 		return err
 	}
 	if info.Size() == 0 {
-		return errors.New("backup is empty")
+		return i18n.New("Backups.checkEmpty")
 	}
 	db, err := sql.Open("sqlite", readOnlyURI(path))
 	if err != nil {
@@ -210,14 +213,14 @@ func checkBackup(path string) error {
 		return err
 	}
 	if version < 1 || version > latestVersion() {
-		return fmt.Errorf("backup has schema version %d; this Brook understands 1 to %d", version, latestVersion())
+		return i18n.Errorf("Backups.checkSchema", i18n.Args{"Version": strconv.Itoa(version), "Latest": strconv.Itoa(latestVersion())})
 	}
 	var result string
 	if err := db.QueryRow("PRAGMA quick_check(1)").Scan(&result); err != nil {
 		return err
 	}
 	if result != "ok" {
-		return fmt.Errorf("backup is damaged: %s", result)
+		return i18n.Errorf("Backups.checkDamaged", i18n.Args{"Result": result})
 	}
 	return nil
 }

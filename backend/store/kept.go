@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"brook/backend/i18n"
 )
 
 // A restore never deletes the database it replaces: [RestoreBackup] renames
@@ -125,7 +127,7 @@ func ListKept(dbPath string) ([]Backup, error) {
 }
 
 // errNotKept is why a path that is not a kept database is not deleted.
-var errNotKept = errors.New("That file is not a database Brook kept before a restore, so Brook will not delete it.")
+var errNotKept = i18n.New("Backups.notKept")
 
 // DeleteKept deletes one database kept before a restore of the database at
 // dbPath, with its -wal and -shm files: only a file named like one, directly
@@ -138,7 +140,7 @@ func DeleteKept(dbPath, path string) error {
 		return err
 	}
 	if scheduled, err := os.ReadFile(dbPath + pendingRestoreFile); err == nil && strings.TrimSpace(string(scheduled)) == resolved {
-		return refused(errors.New("Brook restores that database at its next start, so it is not deleted. Restart Brook first."))
+		return refused(i18n.New("Backups.keptScheduled"))
 	}
 	// The database last: while it is there, the file is still listed and
 	// a failed delete can be tried again.

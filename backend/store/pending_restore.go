@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"brook/backend/fsutil"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 )
 
 // pendingRestoreFile names the backup to restore at the next start. A restore
@@ -32,7 +32,7 @@ func ScheduleRestore(dbPath, backupsDir, backupPath string) error {
 		return err
 	}
 	if err := checkBackup(resolved); err != nil {
-		return refused(fmt.Errorf("The backup %s cannot be restored: %w.", filepath.Base(resolved), err))
+		return refused(i18n.Wrap("Backups.cannotRestore", err, i18n.Args{"Backup": filepath.Base(resolved)}))
 	}
 	return fsutil.WriteAtomically(dbPath+pendingRestoreFile, 0o600, func(w io.Writer) error {
 		_, err := io.WriteString(w, resolved)
@@ -41,7 +41,7 @@ func ScheduleRestore(dbPath, backupsDir, backupPath string) error {
 }
 
 // errNotABackup is why a path that is not one of Brook's backups is refused.
-var errNotABackup = errors.New("That file is not one of Brook's backups, so Brook will not restore it. Choose one from the list in Settings → Backups.")
+var errNotABackup = i18n.New("Backups.notABackup")
 
 // restorable returns backupPath with every link resolved, if it is a daily
 // backup in backupsDir or a database kept beside dbPath; else a refusal.
@@ -53,7 +53,7 @@ func restorable(dbPath, backupsDir, backupPath string) (string, error) {
 		return fileInFolder(filepath.Dir(dbPath), backupPath, keptPattern(filepath.Base(dbPath)), errNotABackup)
 	}
 	if backupsDir == "" {
-		return "", refused(errors.New("Brook does not know its backups folder, so it restores nothing."))
+		return "", refused(i18n.New("Backups.noFolder"))
 	}
 	return fileInFolder(backupsDir, backupPath, backupName, errNotABackup)
 }
@@ -67,7 +67,7 @@ func fileInFolder(dir, path string, name *regexp.Regexp, notOne error) (string, 
 	}
 	folder, err := filepath.EvalSymlinks(filepath.Clean(dir))
 	if err != nil {
-		return "", refused(fmt.Errorf("Brook's folder %s cannot be read: %w", dir, err))
+		return "", refused(i18n.Wrap("Backups.folderUnreadable", err, i18n.Args{"Folder": dir}))
 	}
 	if folder, err = filepath.Abs(folder); err != nil {
 		return "", err
@@ -79,7 +79,7 @@ func fileInFolder(dir, path string, name *regexp.Regexp, notOne error) (string, 
 	}
 	resolved, err := filepath.EvalSymlinks(cleaned)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", refused(fmt.Errorf("The file %s is no longer there.", filepath.Base(cleaned)))
+		return "", refused(i18n.Errorf("Backups.fileGone", i18n.Args{"File": filepath.Base(cleaned)}))
 	}
 	if err != nil {
 		return "", refused(notOne)

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/window"
 )
 
@@ -98,15 +99,18 @@ func validateSettings(settings Settings) error {
 		return refused(err)
 	}
 	for _, t := range []struct {
-		what    string
+		id      string
 		seconds int
 	}{
-		{"The longest wait for a first word", settings.FirstTokenTimeoutSeconds},
-		{"The longest silence mid-answer", settings.IdleTimeoutSeconds},
+		{"Settings.firstTokenTimeout", settings.FirstTokenTimeoutSeconds},
+		{"Settings.idleTimeout", settings.IdleTimeoutSeconds},
 	} {
 		if t.seconds < 1 || t.seconds > MaxTimeoutSeconds {
-			return refused(fmt.Errorf("%s must be from 1 to %d seconds, not %d.", t.what, MaxTimeoutSeconds, t.seconds))
+			return refused(i18n.Errorf(t.id, i18n.Args{"Max": MaxTimeoutSeconds, "Value": t.seconds}))
 		}
+	}
+	if err := i18n.Validate(settings.Language); err != nil {
+		return refused(err)
 	}
 	if err := guard.SystemPrompt(settings.SystemPrompt); err != nil {
 		return refused(err)
@@ -115,7 +119,7 @@ func validateSettings(settings Settings) error {
 		return refused(err)
 	}
 	if err := guard.Selection(settings.TitleEndpointID, settings.TitleModel); err != nil {
-		return refused(fmt.Errorf("Model for titles: %w", err))
+		return refused(i18n.Wrap("Settings.titleModel", err, nil))
 	}
 	return validateParams(settings.Params)
 }

@@ -1,5 +1,6 @@
 // The user's preferences as last loaded or saved (Settings → Save).
 import { api, type Settings } from '../api';
+import { loadReasonTexts } from '../reasons';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
 
@@ -22,8 +23,13 @@ export class SettingsStore {
       toasts.fail('Could not save the settings', e);
       return false;
     }
+    const before = this.value?.language;
     this.value = s;
     ui.applyTheme(s.theme);
+    // Go's words for reasons follow the new language: ask for them again.
+    if (before !== undefined && before !== s.language) {
+      loadReasonTexts().catch((e) => toasts.fail('Could not read the words for answers’ reasons', e));
+    }
     for (const cb of this.saved) cb(s);
     return true;
   }

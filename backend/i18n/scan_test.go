@@ -1,0 +1,170 @@
+package i18n
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// uiWordPackages are the Go packages (or files) whose words reach the
+// window: reason words, errors of bound methods shown as toasts, probe
+// results, notices. Paths are from the module's root.
+var uiWordPackages = []string{
+	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
+	"backend/endpoints", "backend/localmodels",
+	"backend/store/settings.go", "app", "backend/ollamaserver", "backend/secrets",
+}
+
+// allowed are prose literals in those packages that are not the user's
+// words, each with why. The key is "file: literal".
+var allowed = map[string]string{
+	// Causes kept for logs and errors.Is; the user sees the catalogue's words.
+	"backend/chat/engine.go: stopped by the user":                                               "cancel cause, never shown",
+	"backend/chat/engine.go: first-token timeout":                                               "cancel cause, never shown",
+	"backend/chat/engine.go: idle timeout":                                                      "cancel cause, never shown",
+	"backend/chat/engine.go: asked without streaming":                                           "cancel cause, never shown",
+	"backend/chat/titles.go: a title request gave its slot to an answer":                        "cancel cause, never shown",
+	"backend/provider/headers.go: stopped after 10 redirects":                                   "http.Client's CheckRedirect; wrapped in a RedirectError",
+	"backend/provider/stream.go: %s: body ended without %s":                                     "BrokenError.Err: logs only; the UI shows the reason's words",
+	"backend/documents/errors.go: document too large":                                           "a kind for errors.Is; Error() speaks from the catalogue",
+	"backend/documents/errors.go: document is password-protected":                               "a kind for errors.Is",
+	"backend/documents/errors.go: document has no text layer":                                   "a kind for errors.Is",
+	"backend/documents/errors.go: document is damaged":                                          "a kind for errors.Is",
+	"backend/documents/errors.go: document is a binary file":                                    "a kind for errors.Is",
+	"backend/documents/errors.go: document type is not supported":                               "a kind for errors.Is",
+	"backend/documents/errors.go: document is empty":                                            "a kind for errors.Is",
+	"backend/documents/text.go: entry too large":                                                "internal to the zip reader; becomes a corrupt-document refusal",
+	"backend/documents/pdf.go: malformed PDF: %v":                                               "a recovered panic of the PDF library; becomes a corrupt-document refusal",
+	"backend/documents/pdf.go: malformed page %d: %v":                                           "a recovered panic of the PDF library, per page",
+	"backend/contextwindow/http.go: contextwindow: bad server address %q":                       "a programming error: addresses are checked when endpoints are saved",
+	"backend/endpoints/registry.go: unknown endpoint kind %q":                                   "a programming error: kinds are checked when endpoints are saved",
+	"backend/localmodels/localmodels.go: no host in %q":                                         "the cause inside Ollama.badURL",
+	"backend/store/settings.go: store: app state %s: %w":                                        "Brook's own state: logs",
+	"app/quit.go: quit how? \"stop\", \"wait\" or \"resume\"":                                   "a programming error of the window, never shown",
+	"app/testhooks.go: not in test mode":                                                        "test builds only",
+	"app/testhooks.go: the report is too big":                                                   "test builds only",
+	"app/app.go: finding the data folder: %w":                                                   "inside App.couldNotStart, whose words are the catalogue's",
+	"app/app.go: opening the database %s: %w":                                                   "inside App.couldNotStart",
+	"backend/chat/documents.go: <document name=\"":                                              "the tag a document is sent to the model in",
+	"backend/contextwindow/http.go: contextwindow: %s answered HTTP %d":                         "logged only; the meter then says the window is unknown",
+	"backend/chat/titles.go: Write a title for the conversation above, in at most six words. ":  "a prompt to the model",
+	"backend/chat/titles.go: Reply with the title alone: no quotes, no Markdown, no full stop.": "a prompt to the model",
+	// Tool calls: results told to the model in its own conversation (English,
+	// as the prompts are), internal causes, and programming errors of the window.
+	"backend/chat/tools.go: the tool call timed out":                                                             "a cancel cause; the result says it in words",
+	"backend/chat/tools.go: the user cancelled the tool call":                                                    "a cancel cause; the result says it in words",
+	"backend/chat/tools.go: no approver":                                                                         "a programming error: the app always has an approver",
+	"backend/chat/tools.go: The arguments are not a JSON object: ":                                               "a tool result told to the model",
+	"backend/chat/tools.go: . Nothing ran.":                                                                      "a tool result told to the model",
+	"backend/chat/tools.go: The call timed out after %s and was cancelled.":                                      "a tool result told to the model",
+	"backend/chat/tools.go: The tool could not run: ":                                                            "a tool result told to the model",
+	"backend/chat/tools.go: \n\n[Brook cut this result: %d of its %d bytes are shown.]":                          "a tool result told to the model",
+	"backend/chat/tools.go: There is no tool named %q: no tools are available. Nothing ran.":                     "a tool result told to the model",
+	"backend/chat/tools.go: There is no tool named %q. The tools you can call are: %s. Nothing ran.":             "a tool result told to the model",
+	"backend/chat/approvals.go: the answer must be allow_once, always_in_chat or deny":                           "a programming error of the window: its buttons send only these",
+	"backend/chat/toolchoices.go: a tool is named by its server and its name, each up to 256 characters of text": "a programming error of the window: it sends the names Go listed",
+	"app/assistants.go: brook-assistants-":                                                                       "a file name",
+}
+
+// wordFields are struct fields whose text the window shows as it is.
+var wordFields = map[string]bool{"Error": true, "Message": true, "ListError": true, "Source": true, "Label": true, "Title": true, "Detail": true}
+
+// prose is a literal with at least two words in it.
+var prose = regexp.MustCompile(`[A-Za-z]{2,}[ -][A-Za-z]{2,}`)
+
+// TestNoUserWordsOutsideTheCatalogue scans the packages that produce UI
+// words for string literals of prose passed to errors.New, fmt.Errorf or
+// fmt.Sprintf, glued with +, or set as a field the window shows (Error,
+// Message, Source, ...): each must come from the catalogue or be
+// allowed above with a reason.
+func TestNoUserWordsOutsideTheCatalogue(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var files []string
+	for _, p := range uiWordPackages {
+		full := filepath.Join(root, p)
+		if strings.HasSuffix(p, ".go") {
+			files = append(files, full)
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(full, "*.go"))
+		if err != nil || len(matches) == 0 {
+			t.Fatalf("%s: no Go files (%v)", p, err)
+		}
+		files = append(files, matches...)
+	}
+	seen := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parser.ParseFile(fset, path, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, path)
+		check := func(lit *ast.BasicLit) {
+			if lit == nil || lit.Kind != token.STRING {
+				return
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil || !prose.MatchString(s) {
+				return
+			}
+			key := filepath.ToSlash(rel) + ": " + s
+			seen[key] = true
+			if _, ok := allowed[key]; !ok {
+				t.Errorf("%s: %q is words for the user outside the catalogue (backend/i18n/locales); or allow it in scan_test.go, saying why", fset.Position(lit.Pos()), s)
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && len(n.Args) > 0 {
+					if pkg, ok := sel.X.(*ast.Ident); ok {
+						switch pkg.Name + "." + sel.Sel.Name {
+						case "errors.New", "fmt.Errorf", "fmt.Sprintf":
+							lit, _ := n.Args[0].(*ast.BasicLit)
+							check(lit)
+						}
+					}
+				}
+			case *ast.KeyValueExpr:
+				if key, ok := n.Key.(*ast.Ident); ok && wordFields[key.Name] {
+					lit, _ := n.Value.(*ast.BasicLit)
+					check(lit)
+				}
+			case *ast.AssignStmt:
+				for i, lhs := range n.Lhs {
+					if sel, ok := lhs.(*ast.SelectorExpr); ok && wordFields[sel.Sel.Name] && i < len(n.Rhs) {
+						lit, _ := n.Rhs[i].(*ast.BasicLit)
+						check(lit)
+					}
+				}
+			case *ast.BinaryExpr:
+				if n.Op == token.ADD {
+					x, _ := n.X.(*ast.BasicLit)
+					y, _ := n.Y.(*ast.BasicLit)
+					check(x)
+					check(y)
+				}
+			}
+			return true
+		})
+	}
+	for key := range allowed {
+		if !seen[key] {
+			t.Errorf("allowed %q is no longer in the code: remove it from the list", key)
+		}
+	}
+}
