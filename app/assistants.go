@@ -1,7 +1,6 @@
 package app
 
 import (
-	"brook/backend/i18n"
 	"io"
 	"os"
 
@@ -9,6 +8,7 @@ import (
 
 	"brook/backend/fsutil"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer"
 	"brook/backend/transfer/assistants"

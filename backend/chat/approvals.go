@@ -1,10 +1,11 @@
 package chat
 
 import (
-	"brook/backend/i18n"
 	"context"
 	"errors"
 	"sync"
+
+	"brook/backend/i18n"
 )
 
 // ErrNoApproval is the answer to a call that is not waiting for approval

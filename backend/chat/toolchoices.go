@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"brook/backend/i18n"
 	"context"
 	"errors"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/tools"
 )

@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"brook/backend/i18n"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"brook/backend/events"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 	"brook/backend/tools"
