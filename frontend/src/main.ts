@@ -1,3 +1,4 @@
+import { t } from './lib/i18n/t.svelte';
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
@@ -24,7 +25,7 @@ async function start() {
 window.addEventListener('error', (e) => console.error('brook:', e.error ?? e.message));
 window.addEventListener('unhandledrejection', (e) => {
   console.error('brook: unhandled', e.reason);
-  toasts.fail('Something went wrong', e.reason);
+  toasts.fail(t('main.somethingWentWrong'), e.reason);
 });
 
 start();

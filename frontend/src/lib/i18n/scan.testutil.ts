@@ -3,8 +3,6 @@
 // placeholder, alt, …) of .svelte templates, and sentence-like string literals
 // in scripts and the .ts modules that make UI words. Each finding names
 // file:line and the text, so new components can be swept with it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 
 export interface Finding {
   file: string;
@@ -46,6 +44,9 @@ const VISIBLE_ATTRS = new Set(['aria-label', 'title', 'placeholder', 'alt', 'ari
 
 /** Calls whose first argument is shown or spoken. */
 const SHOWN_CALL = /\b(?:toasts\.\w+|announcer\.\w+|confirm|alert|prompt)\(\s*$/;
+
+/** A literal right after this is a catalogue key. */
+const FROM_CATALOGUE = /\bt\(\s*$/;
 
 function lineAt(src: string, i: number): number {
   let n = 1;
@@ -144,11 +145,12 @@ export function literals(code: string, base = 0): Lit[] {
 
 /** Lines of code that are not UI words (imports, logging, errors for developers, tests' ids). */
 function ignorableLine(line: string): boolean {
-  return /^\s*(?:import|export \* from|\} from)\b|console\.\w+\(|new Error\(|querySelector|getElementById|data-testid|addEventListener|EventsOn\(|matchMedia|\bthrow new TypeError/.test(line);
+  return /^\s*(?:import|export \* from|\} from)\b|console\.\w+\(|new Error\(|querySelector|\.key\s*[!=]==|key === |getElementById|data-testid|addEventListener|EventsOn\(|matchMedia|\bthrow new TypeError/.test(line);
 }
 
 function scanCode(file: string, src: string, code: string, base: number, out: Finding[]) {
   for (const l of literals(code, base)) {
+    if (FROM_CATALOGUE.test(l.before)) continue;
     const line = lineAt(src, l.start);
     const text = src.split('\n')[line - 1] ?? '';
     if (ignorableLine(text)) continue;
@@ -208,6 +210,7 @@ export function scanSvelte(file: string, src: string): Finding[] {
   const scanExpr = (s: number, e: number, visible: boolean) => {
     const code = tpl.slice(s, e + 1);
     for (const l of literals(code, s)) {
+      if (FROM_CATALOGUE.test(l.before)) continue;
       const shown = SHOWN_CALL.test(l.before);
       const show = visible ? hasLetter(l.value) && (looksLikeProse(l.value) || /^\p{L}/u.test(l.value)) && !/^[a-z][\w-]*$/.test(l.value) : shown && hasLetter(l.value);
       const at = { start: l.start, end: l.end, kind: l.quote === '`' ? ('code' as const) : ('expr' as const) };
@@ -292,30 +295,25 @@ export function scanTs(file: string, src: string): Finding[] {
   return out;
 }
 
-/** Files under dir (recursively) that the scan covers: every .svelte and the .ts that make UI words. */
-export function filesToScan(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        // The fake backend and the test-mode scenarios are for development and tests, never shown to users.
-        if (name === 'fake' || name === 'testmode' || name === 'i18n') continue;
-        walk(p);
-      } else if (name.endsWith('.svelte') || (name.endsWith('.ts') && !/\.(test|testutil|perf|d)\.ts$/.test(name))) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
+/** Whether the scan covers a file (a path from the frontend's root): every .svelte and the .ts that make UI words. */
+export function covered(path: string): boolean {
+  // The fake backend and the test-mode scenarios are for development and tests, never shown to users.
+  if (/\/(fake|testmode|i18n)\//.test(path)) return false;
+  return path.endsWith('.svelte') || (path.endsWith('.ts') && !/\.(test|testutil|perf|d)\.ts$/.test(path));
 }
 
-/** Every finding under dir, with paths relative to root. */
-export function scanTree(dir: string, root: string): Finding[] {
+/** Every finding in the given sources (path → text), in path order. */
+export function scanSources(sources: Record<string, string>): Finding[] {
   const out: Finding[] = [];
-  for (const p of filesToScan(dir)) {
-    const src = readFileSync(p, 'utf8');
-    const rel = relative(root, p);
-    out.push(...(p.endsWith('.svelte') ? scanSvelte(rel, src) : scanTs(rel, src)));
+  for (const path of Object.keys(sources).sort()) {
+    if (!covered(path)) continue;
+    const rel = path.replace(/^\//, '');
+    out.push(...(path.endsWith('.svelte') ? scanSvelte(rel, sources[path]) : scanTs(rel, sources[path])));
   }
   return out;
+}
+
+/** The sources of frontend/src, read by Vite at build time of the test (no file system access needed). */
+export function frontendSources(): Record<string, string> {
+  return import.meta.glob(['/src/**/*.svelte', '/src/**/*.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 }

@@ -10,6 +10,7 @@
 //   streams           – streams.svelte.ts: live answers
 //   localModels       – localModels.svelte.ts: pulls of Ollama models, model changes
 //   endpointKinds     – endpointKinds.svelte.ts: the kinds of endpoint Go offers
+import { t } from '../i18n/t.svelte';
 import { api, errorText } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
@@ -54,7 +55,7 @@ export class AppStore {
     await Promise.all([
       conversationList.refresh(),
       models.refresh(true),
-      endpointKinds.load().catch((e) => toasts.fail('Could not list the kinds of endpoint', e)),
+      endpointKinds.load().catch((e) => toasts.fail(t('app.couldNotListKindsOf'), e)),
     ]);
     // Answers still running (e.g. after a reload of the UI) are tracked too.
     void this.trackRunning();
@@ -74,7 +75,7 @@ export class AppStore {
     try {
       ui.notice = (await api.SettingsService.StartupNotice()) ?? '';
     } catch (e) {
-      toasts.fail('Could not read the startup notice', e);
+      toasts.fail(t('app.couldNotReadStartupNotice'), e);
     }
   }
 
@@ -83,7 +84,7 @@ export class AppStore {
     try {
       ids = await api.ChatService.ActiveAnswers();
     } catch (e) {
-      toasts.fail('Could not list the answers still running', e);
+      toasts.fail(t('app.couldNotListAnswersStill'), e);
       return;
     }
     await Promise.all(
@@ -91,7 +92,7 @@ export class AppStore {
         try {
           streams.track(await api.ConversationService.GetMessage(id));
         } catch (e) {
-          toasts.fail('Could not show an answer still running', e);
+          toasts.fail(t('app.couldNotShowAnswerStill'), e);
         }
       }),
     );

@@ -1,6 +1,7 @@
 // Images attached in the composer for the next message: read (and made
 // smaller) as they are attached, refused when the selected model cannot see,
 // and gone once the message is sent (kept when the send failed).
+import { t } from '../i18n/t.svelte';
 import type { ImageInput } from '../api';
 import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
 import { attachedDocuments } from './documents.svelte';
@@ -68,7 +69,7 @@ export class AttachmentsStore {
             this.images.push({ key: ++imageSeq, name: input.name, url: objectURL(f), input });
           })
           .catch((e) => {
-            toasts.fail('Could not attach the image', e);
+            toasts.fail(t('attachments.couldNotAttachImage'), e);
           })
           .finally(() => {
             this.preparing--;
@@ -89,7 +90,7 @@ export class AttachmentsStore {
   /** Whether a message may be sent with what is attached; says why not (a toast) when not. */
   ready(): boolean {
     if (this.preparing || attachedDocuments.reading) {
-      toasts.show('The attachments are still being read; send again in a moment.', 'info');
+      toasts.show(t('attachments.attachmentsAreStillBeingRead'), 'info');
       return false;
     }
     if (this.images.length && this.sees === false) {

@@ -1,6 +1,7 @@
 // The local Ollama as Brook looks after it: its status (from Go, then from
 // each brook:ollama-server event), Retry and Restart. When Ollama comes to
 // answer, the endpoints are surveyed again so the model list fills.
+import { t } from '../i18n/t.svelte';
 import { api, type OllamaStatus } from '../api';
 import { models } from './models.svelte';
 import { toasts } from './toasts.svelte';
@@ -41,7 +42,7 @@ export class OllamaServerStore {
   }
 
   async restart(): Promise<void> {
-    if (await this.run(() => api.OllamaServerService.Restart(), 'Could not restart Ollama')) toasts.show('Ollama restarted.');
+    if (await this.run(() => api.OllamaServerService.Restart(), 'Could not restart Ollama')) toasts.show(t('ollamaServer.ollamaRestarted'));
   }
 
   private async run(call: () => Promise<OllamaStatus>, failure: string): Promise<boolean> {

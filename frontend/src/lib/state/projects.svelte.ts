@@ -2,6 +2,7 @@
 // delete a project (with Undo), move chats in and out, start a chat in a
 // project or from an assistant, and which projects are folded open. The
 // list itself is conversationList's (projects and chats come in one refresh).
+import { t } from '../i18n/t.svelte';
 import { api, errorText, type Assistant, type Conversation, type Project } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
@@ -92,7 +93,7 @@ export class ProjectStore {
     try {
       moved = (await api.ProjectService.Delete(p.id, trash)).moved;
     } catch (e) {
-      toasts.fail('Could not delete the project', e);
+      toasts.fail(t('projects.couldNotDeleteProject'), e);
       return;
     }
     if (trash && chat.currentId && conversationList.find(chat.currentId)?.projectId === p.id) chat.newChat();
@@ -104,7 +105,7 @@ export class ProjectStore {
     try {
       await api.ProjectService.Restore(id, moved);
     } catch (e) {
-      toasts.fail('Could not restore the project', e);
+      toasts.fail(t('projects.couldNotRestoreProject'), e);
       return;
     }
     await conversationList.refresh();
@@ -115,7 +116,7 @@ export class ProjectStore {
     try {
       await api.ProjectService.Move([id], projectId);
     } catch (e) {
-      toasts.fail('Could not move the conversation', e);
+      toasts.fail(t('projects.couldNotMoveConversation'), e);
       return;
     }
     await conversationList.refresh();
@@ -151,7 +152,7 @@ export class ProjectStore {
     try {
       this.assistants = await api.AssistantService.List();
     } catch (e) {
-      toasts.fail('Could not list the assistants', e);
+      toasts.fail(t('projects.couldNotListAssistants'), e);
     }
   }
 
@@ -183,7 +184,7 @@ export class ProjectStore {
     try {
       await api.AssistantService.Duplicate(id);
     } catch (e) {
-      toasts.fail('Could not duplicate the assistant', e);
+      toasts.fail(t('projects.couldNotDuplicateAssistant'), e);
       return;
     }
     await this.loadAssistants();
@@ -194,7 +195,7 @@ export class ProjectStore {
     try {
       await api.AssistantService.Delete(a.id);
     } catch (e) {
-      toasts.fail('Could not delete the assistant', e);
+      toasts.fail(t('projects.couldNotDeleteAssistant'), e);
       return;
     }
     await this.loadAssistants();
@@ -202,7 +203,7 @@ export class ProjectStore {
       try {
         await api.AssistantService.Restore(a.id);
       } catch (e) {
-        toasts.fail('Could not restore the assistant', e);
+        toasts.fail(t('projects.couldNotRestoreAssistant'), e);
       }
       await this.loadAssistants();
     };

@@ -1,4 +1,5 @@
 // The user's preferences as last loaded or saved (Settings → Save).
+import { t } from '../i18n/t.svelte';
 import { api, type Settings } from '../api';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
@@ -19,7 +20,7 @@ export class SettingsStore {
     try {
       await api.SettingsService.Save(s);
     } catch (e) {
-      toasts.fail('Could not save the settings', e);
+      toasts.fail(t('settings.couldNotSaveSettings'), e);
       return false;
     }
     this.value = s;
