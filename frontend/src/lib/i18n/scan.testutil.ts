@@ -73,6 +73,11 @@ export function looksLikeProse(s: string): boolean {
   return /\p{L}{2,}[\s\u00a0]+\p{L}{2,}/u.test(t); // two words
 }
 
+/** A template literal that builds words around its placeholders (`${n} ahead`): one message with placeholders instead. */
+function templateProse(l: Lit): boolean {
+  return l.quote === '`' && /\p{L}{2,}/u.test(l.value) && /\s/.test(l.value) && !/^[\s\w.:/#[\]=@(),-]*$/.test(l.value.replace(/\p{L}+\s\p{L}+/gu, '§'));
+}
+
 interface Lit {
   start: number;
   value: string;
@@ -155,7 +160,7 @@ function scanCode(file: string, src: string, code: string, base: number, out: Fi
     const text = src.split('\n')[line - 1] ?? '';
     if (ignorableLine(text)) continue;
     const shown = SHOWN_CALL.test(l.before);
-    if ((shown && hasLetter(l.value)) || looksLikeProse(l.value)) {
+    if ((shown && hasLetter(l.value)) || looksLikeProse(l.value) || templateProse(l)) {
       if (!allowed(l.value)) out.push({ file, line, text: l.value.trim(), at: { start: l.start, end: l.end, kind: l.quote === '`' ? 'code' : shown ? 'expr' : 'code' } });
     }
   }
@@ -214,7 +219,7 @@ export function scanSvelte(file: string, src: string): Finding[] {
       const shown = SHOWN_CALL.test(l.before);
       const show = visible ? hasLetter(l.value) && (looksLikeProse(l.value) || /^\p{L}/u.test(l.value)) && !/^[a-z][\w-]*$/.test(l.value) : shown && hasLetter(l.value);
       const at = { start: l.start, end: l.end, kind: l.quote === '`' ? ('code' as const) : ('expr' as const) };
-      if ((show || (looksLikeProse(l.value) && visible)) && !allowed(l.value)) out.push({ file, line: lineAt(src, l.start), text: l.value.trim(), at });
+      if ((show || ((looksLikeProse(l.value) || templateProse(l)) && visible)) && !allowed(l.value)) out.push({ file, line: lineAt(src, l.start), text: l.value.trim(), at });
       else if (!visible && shown && hasLetter(l.value) && !allowed(l.value)) out.push({ file, line: lineAt(src, l.start), text: l.value.trim(), at });
     }
   };

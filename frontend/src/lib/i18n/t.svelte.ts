@@ -81,10 +81,36 @@ export function t(key: Key, values?: Values): string {
   return String(compile(key).format(values as Record<string, string | number | Date>));
 }
 
-/** A number in the current language's way ("1,234", "1 234", "1.234"). */
-export function fmtNumber(n: number): string {
+/** A number in the current language's way ("1,234", "1 234", "1.234"), with at most maxFraction decimals. */
+export function fmtNumber(n: number, maxFraction = 0): string {
   void i18n.locale;
-  return numberFmt.format(n);
+  if (maxFraction === 0) return numberFmt.format(n);
+  return cachedFormat(`n${maxFraction}`, () => new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: maxFraction })).format(n);
+}
+
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cachedFormat<F extends Intl.NumberFormat | Intl.DateTimeFormat>(id: string, make: () => F): F {
+  let f = formats.get(id);
+  if (!f) formats.set(id, (f = make()));
+  return f as F;
+}
+
+/** A day, short ("14 Apr 2025", "14. Apr. 2025", "2025年4月14日"). */
+export function fmtDate(d: Date | number): string {
+  void i18n.locale;
+  return cachedFormat('date', () => new Intl.DateTimeFormat(intlLocale(), { year: 'numeric', month: 'short', day: 'numeric' })).format(d);
+}
+
+/** A day and a time of day, short. */
+export function fmtDateTime(d: Date | number): string {
+  void i18n.locale;
+  return cachedFormat('datetime', () => new Intl.DateTimeFormat(intlLocale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })).format(d);
+}
+
+/** A time of day, hours and minutes. */
+export function fmtTime(d: Date | number): string {
+  void i18n.locale;
+  return cachedFormat('time', () => new Intl.DateTimeFormat(intlLocale(), { hour: '2-digit', minute: '2-digit' })).format(d);
 }
 
 /** Switches to a shipped language (or the pseudo-locale), loading its catalogue once. */
@@ -98,6 +124,7 @@ export async function setLocale(tag: string): Promise<void> {
   messages = next;
   compiled.clear();
   plain.clear();
+  formats.clear();
   numberFmt = new Intl.NumberFormat(tag === PSEUDO ? 'en' : tag);
   i18n.locale = tag;
   i18n.dir = dirOf(tag);
@@ -117,3 +144,43 @@ export function applyLanguage(chosen: string | undefined): Promise<void> {
 
 /** English's catalogue, for tests and the pseudo-locale. */
 export const english: Catalogue = ENGLISH;
+
+/** One piece of a message split around its snippet placeholders. */
+export type Part = { text: string; snippet?: undefined } | { snippet: string; text?: undefined };
+
+/**
+ * The message for key split where the named placeholders are, so a template can
+ * put markup there (a link, <code>) and the sentence stays one message.
+ */
+export function parts(key: Key, values: Values, snippets: string[]): Part[] {
+  const all: Values = { ...values };
+  snippets.forEach((name, i) => (all[name] = `\u0001${i}\u0002`));
+  const out: Part[] = [];
+  for (const [i, piece] of t(key, all).split(/\u0001(\d+)\u0002/).entries()) {
+    if (i % 2 === 1) out.push({ snippet: snippets[Number(piece)] });
+    else if (piece) out.push({ text: piece });
+  }
+  return out;
+}
+
+const BYTE_UNITS = ['units.bytes', 'units.kb', 'units.mb', 'units.gb', 'units.tb'] as const;
+
+/**
+ * A size in the current language ("12.4 KB", "12,4 Ko"): base 1024 for files,
+ * 1000 for what servers report in decimal units; decimals as fraction(n, unit index) says.
+ */
+export function fmtBytes(bytes: number, base = 1024, fraction: (n: number, unit: number) => number = (n, i) => (i > 0 && n < 10 ? 1 : 0)): string {
+  let n = bytes;
+  let i = 0;
+  while (n >= base && i < BYTE_UNITS.length - 1) {
+    n /= base;
+    i++;
+  }
+  return t(BYTE_UNITS[i], { n: fmtNumber(n, fraction(n, i)) });
+}
+
+/** Items as a list in the current language ("a, b, c"; "a、b、c"). */
+export function fmtList(items: string[]): string {
+  void i18n.locale;
+  return new Intl.ListFormat(intlLocale(), { style: 'narrow', type: 'unit' }).format(items);
+}
