@@ -49,7 +49,7 @@ export class AppStore {
     try {
       await settings.load();
     } catch (e) {
-      this.fatal = 'Brook could not load its settings: ' + errorText(e);
+      this.fatal = t('appState.couldNotLoadSettings', { error: errorText(e) });
     }
     void this.loadNotice();
     await Promise.all([

@@ -37,7 +37,7 @@ export class AttachmentsStore {
   sees = $derived(canSee(models.selectedEndpoint?.models.find((m) => m.name === models.selection.model)));
 
   private cannotSee(): string {
-    return `${models.selection.model} cannot see images; pick a vision model`;
+    return t('attachments.cannotSee', { model: models.selection.model });
   }
 
   /**
@@ -55,11 +55,11 @@ export class AttachmentsStore {
     for (const f of files) {
       const bad = checkImage(f);
       if (bad) {
-        toasts.show(`Could not attach the image: ${bad}`, 'error');
+        toasts.show(t('attachments.couldNotAttach', { why: bad }), 'error');
         continue;
       }
       if (this.images.length + this.preparing >= MAX_IMAGES) {
-        toasts.show(`At most ${MAX_IMAGES} images per message; ${f.name} was not attached.`, 'error');
+        toasts.show(t('attachments.tooMany', { max: MAX_IMAGES, name: f.name }), 'error');
         continue;
       }
       this.preparing++;

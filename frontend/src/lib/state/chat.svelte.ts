@@ -122,7 +122,7 @@ export class ChatStore {
       if (highlightMessageId) await this.reveal(highlightMessageId);
     } catch (e) {
       if (seq !== this.openSeq) return;
-      this.openError = 'Could not open this conversation: ' + errorText(e);
+      this.openError = t('chat.couldNotOpen', { error: errorText(e) });
       this.loading = false;
       ui.showNewest();
     } finally {
@@ -232,8 +232,8 @@ export class ChatStore {
     if (!sel.model) {
       toasts.show(
         models.endpoints.length
-          ? 'Choose a model first (the model picker is at the top).'
-          : 'No model endpoint is set up yet. Open Settings to add one.',
+          ? t('chat.chooseModelFirst')
+          : t('chat.noEndpoint'),
         'error',
       );
       return false;

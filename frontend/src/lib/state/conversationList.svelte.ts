@@ -109,8 +109,8 @@ export class ConversationListStore {
       return;
     }
     await this.refresh();
-    toasts.show(archived ? 'Conversation archived.' : 'Conversation restored from the archive.', 'info', {
-      label: 'Undo',
+    toasts.show(archived ? t('conversationList.archived') : t('conversationList.unarchived'), 'info', {
+      label: t('common.undo'),
       run: () => void this.setArchived(id, !archived),
     });
   }
@@ -124,7 +124,7 @@ export class ConversationListStore {
     }
     this.emit({ kind: 'deleted', id });
     await this.refresh();
-    toasts.show(t('conversationList.conversationDeleted'), 'info', { label: 'Undo', run: () => void this.restore(id) }, 10000);
+    toasts.show(t('conversationList.conversationDeleted'), 'info', { label: t('common.undo'), run: () => void this.restore(id) }, 10000);
   }
 
   private async restore(id: number): Promise<void> {
@@ -146,7 +146,7 @@ export class ConversationListStore {
   async exportTo(ids: number[], format: ExportFormat, allVersions = false): Promise<string | null> {
     try {
       const path = await api.TransferService.Export(ids, format, allVersions);
-      if (path) toasts.show(`Exported to ${path}`);
+      if (path) toasts.show(t('conversationList.exportedTo', { path }));
       return path;
     } catch (e) {
       toasts.fail(t('conversationList.exportFailed'), e);

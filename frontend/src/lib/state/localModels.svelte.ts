@@ -69,7 +69,7 @@ export class LocalModelsStore {
       await api.LocalModelsService.Pull(endpointId, model);
       return true;
     } catch (e) {
-      toasts.fail(`Could not download ${model}`, e);
+      toasts.fail(t('localModels.couldNotDownload', { name: model }), e);
       return false;
     } finally {
       delete this.starting[key];
@@ -80,7 +80,7 @@ export class LocalModelsStore {
     try {
       await api.LocalModelsService.CancelPull(endpointId, model);
     } catch (e) {
-      toasts.fail(`Could not cancel the download of ${model}`, e);
+      toasts.fail(t('localModels.couldNotCancel', { name: model }), e);
     }
   }
 

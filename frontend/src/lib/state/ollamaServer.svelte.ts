@@ -38,11 +38,11 @@ export class OllamaServerStore {
   }
 
   async retry(): Promise<void> {
-    await this.run(() => api.OllamaServerService.Retry(), 'Could not check Ollama');
+    await this.run(() => api.OllamaServerService.Retry(), t('ollamaServer.couldNotCheck'));
   }
 
   async restart(): Promise<void> {
-    if (await this.run(() => api.OllamaServerService.Restart(), 'Could not restart Ollama')) toasts.show(t('ollamaServer.ollamaRestarted'));
+    if (await this.run(() => api.OllamaServerService.Restart(), t('ollamaServer.couldNotRestart'))) toasts.show(t('ollamaServer.ollamaRestarted'));
   }
 
   private async run(call: () => Promise<OllamaStatus>, failure: string): Promise<boolean> {

@@ -72,7 +72,7 @@ export class ProjectStore {
     try {
       if (d.id) {
         const p = conversationList.projects.find((x) => x.id === d.id);
-        if (!p) return 'That project was deleted meanwhile.';
+        if (!p) return t('projects.deletedMeanwhile');
         await api.ProjectService.Update({ ...$state.snapshot(p), name: d.name, emoji: d.emoji, instructions: d.instructions });
       } else {
         const p = await api.ProjectService.Create({ id: 0, uid: '', name: d.name, emoji: d.emoji, instructions: d.instructions, params: {}, sortOrder: 0, createdAt: 0, updatedAt: 0 });
@@ -98,7 +98,7 @@ export class ProjectStore {
     }
     if (trash && chat.currentId && conversationList.find(chat.currentId)?.projectId === p.id) chat.newChat();
     await conversationList.refresh();
-    toasts.show(`Project “${p.name}” deleted.`, 'info', { label: 'Undo', run: () => void this.restore(p.id, moved) }, 10000);
+    toasts.show(t('projects.projectDeleted', { name: p.name }), 'info', { label: t('common.undo'), run: () => void this.restore(p.id, moved) }, 10000);
   }
 
   private async restore(id: number, moved: number[]): Promise<void> {
@@ -121,18 +121,18 @@ export class ProjectStore {
     }
     await conversationList.refresh();
     const p = conversationList.projects.find((x) => x.id === projectId);
-    toasts.show(p ? `Moved to “${p.name}”.` : 'Moved out of the project.');
+    toasts.show(p ? t('projects.movedTo', { name: p.name }) : t('projects.movedOut'));
   }
 
   /** Starts a chat in a project and opens it. */
   async startIn(projectId: number): Promise<void> {
-    await this.opened(() => api.ProjectService.StartChat(projectId), 'Could not start a chat in the project');
+    await this.opened(() => api.ProjectService.StartChat(projectId), t('projects.couldNotStartIn'));
     if (!this.open.has(projectId)) this.toggle(projectId);
   }
 
   /** Starts a chat from an assistant, outside any project, and opens it. */
   async startFrom(assistantId: number): Promise<void> {
-    await this.opened(() => api.AssistantService.StartChat(assistantId, 0), 'Could not start a chat from the assistant');
+    await this.opened(() => api.AssistantService.StartChat(assistantId, 0), t('projects.couldNotStartFrom'));
   }
 
   private async opened(start: () => Promise<Conversation>, what: string): Promise<void> {
@@ -161,7 +161,7 @@ export class ProjectStore {
     try {
       const a = await api.AssistantService.SaveConversation(conversationId, name);
       this.naming = null;
-      toasts.show(`Saved as the assistant “${a.name}”.`);
+      toasts.show(t('projects.savedAsAssistant', { name: a.name }));
     } catch (e) {
       return errorText(e);
     }
@@ -207,7 +207,7 @@ export class ProjectStore {
       }
       await this.loadAssistants();
     };
-    toasts.show(`Assistant “${a.name}” deleted.`, 'info', { label: 'Undo', run: () => void undo() }, 10000);
+    toasts.show(t('projects.assistantDeleted', { name: a.name }), 'info', { label: t('common.undo'), run: () => void undo() }, 10000);
   }
 }
 

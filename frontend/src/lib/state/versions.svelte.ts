@@ -24,7 +24,7 @@ export class VersionsStore {
       ui.scrollToBottom();
       ui.focusComposer();
     } catch (e) {
-      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not regenerate', e);
+      toasts.fail(how === 'retry' ? t('versions.couldNotRetry') : t('versions.couldNotRegenerate'), e);
     }
   }
   retry(m: Message): Promise<void> {
