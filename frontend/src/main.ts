@@ -6,6 +6,7 @@ import { hasBackend, setApi } from './lib/api';
 import { showFatal } from './lib/fatal';
 import { toasts } from './lib/state/toasts.svelte';
 import { ui } from './lib/state/ui.svelte';
+import { applyLanguage } from './lib/i18n/t.svelte';
 
 async function start() {
   // In a plain browser (npm run dev without Wails) preview the UI with a fake backend.
@@ -15,6 +16,7 @@ async function start() {
   }
   const target = document.getElementById('app')!;
   ui.applyTheme(undefined); // follow the system until the settings load, so there is no light flash
+  await applyLanguage(''); // the desktop's language until the settings say otherwise
   try {
     mount(App, { target });
   } catch (e) {

@@ -184,3 +184,9 @@ export function fmtList(items: string[]): string {
   void i18n.locale;
   return new Intl.ListFormat(intlLocale(), { style: 'narrow', type: 'unit' }).format(items);
 }
+
+/** Replaces a language's catalogue (tests: a catalogue with a key missing). */
+export async function useCatalogueForTest(tag: string, catalogue: Catalogue): Promise<void> {
+  loaders[`./locales/${tag}.json`] = async () => catalogue;
+  await setLocale(tag);
+}

@@ -2,6 +2,7 @@
 import { t } from '../i18n/t.svelte';
 import { api, type Settings } from '../api';
 import { toasts } from './toasts.svelte';
+import { applyLanguage } from '../i18n/t.svelte';
 import { ui } from './ui.svelte';
 
 export class SettingsStore {
@@ -13,6 +14,7 @@ export class SettingsStore {
     const s = await api.SettingsService.Get();
     this.value = s;
     ui.applyTheme(s.theme);
+    await applyLanguage(s.language);
   }
 
   /** Saves; false (after an error toast) when Go refused. */
@@ -25,6 +27,7 @@ export class SettingsStore {
     }
     this.value = s;
     ui.applyTheme(s.theme);
+    await applyLanguage(s.language);
     for (const cb of this.saved) cb(s);
     return true;
   }
