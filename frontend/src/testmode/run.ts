@@ -1,5 +1,6 @@
 import { api } from '../lib/api';
 import { toasts } from '../lib/state/toasts.svelte';
+import { setLocale } from '../lib/i18n/t.svelte';
 
 /** Only test builds bind TestService (app/testhooks.go). */
 function testBuild(): boolean {
@@ -18,6 +19,13 @@ export async function maybeRunTestMode(): Promise<void> {
     return;
   }
   if (!name) return;
+  // "pose:answered;lang=ja": the scenario runs in that language (the pseudo-locale en-XA included),
+  // as if chosen in Settings but without saving it.
+  const lang = /;lang=([\w-]+)$/.exec(name);
+  if (lang) {
+    name = name.slice(0, lang.index);
+    await setLocale(lang[1]);
+  }
   const { runScenario } = await import('./scenarios');
   const result = await runScenario(name);
   try {
