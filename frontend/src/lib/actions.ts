@@ -15,7 +15,7 @@ export function clickOutside(node: HTMLElement, cb: () => void) {
     }
   };
   // Defer so the click that opened the popover doesn't close it.
-  const t = setTimeout(() => {
+  const armed = setTimeout(() => {
     document.addEventListener('pointerdown', onDown, true);
   });
   node.addEventListener('keydown', onKey);
@@ -24,7 +24,7 @@ export function clickOutside(node: HTMLElement, cb: () => void) {
       handler = next;
     },
     destroy() {
-      clearTimeout(t);
+      clearTimeout(armed);
       document.removeEventListener('pointerdown', onDown, true);
       node.removeEventListener('keydown', onKey);
     },

@@ -28,8 +28,8 @@ export function groupName(label: GroupLabel): string {
   }
 }
 
-function startOfDay(t: number): number {
-  const d = new Date(t);
+function startOfDay(time: number): number {
+  const d = new Date(time);
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
@@ -62,8 +62,8 @@ export function groupConversations(list: Conversation[], now = Date.now()): Conv
   }));
 }
 
-export function formatTime(t: number): string {
-  const d = new Date(t);
+export function formatTime(time: number): string {
+  const d = new Date(time);
   const now = new Date();
   if (d.toDateString() === now.toDateString()) return fmtTime(d);
   return fmtDate(d);
@@ -105,9 +105,9 @@ export function tidySnippet(html: string): string {
 }
 
 /** How long ago t was, in words ("just now", "5 minutes ago", "yesterday", "3 weeks ago"); now is when it is shown. */
-export function relativeTime(t: number, now = Date.now()): string {
-  if (!t) return '';
-  const s = Math.max(0, Math.round((now - t) / 1000));
+export function relativeTime(time: number, now = Date.now()): string {
+  if (!time) return '';
+  const s = Math.max(0, Math.round((now - time) / 1000));
   if (s < 60) return t('dates.justNow');
   const min = Math.floor(s / 60);
   if (min < 60) return t('dates.minutesAgo', { n: min });

@@ -1,12 +1,12 @@
-import { t, fmtNumber, i18n, intlLocale } from './i18n/t.svelte';
 // Words and numbers for the Models view (Ollama's own models): sizes as
 // Ollama states them (decimal: 4.1 GB), speeds, times left, and hints for a
 // failed pull. Plain functions; the view and its tests use them.
+import { t, fmtFixed, fmtNumber } from './i18n/t.svelte';
 import type { LoadedModel, PullProgress } from './api';
 
 /** Bytes in decimal units, as Ollama and disk tools state model sizes: "4.1 GB", "512 MB". */
 export function humanBytes(n: number): string {
-  if (!Number.isFinite(n) || n <= 0) return '0 B';
+  if (!Number.isFinite(n) || n <= 0) return t('units.bytes', { n: fmtNumber(0) });
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
   while (n >= 1000 && i < units.length - 1) {
@@ -15,16 +15,11 @@ export function humanBytes(n: number): string {
   }
   if (i === 0) return t('units.bytes', { n: fmtNumber(Math.round(n)) });
   // 999.96 MB would round to "1000.0 MB": say 1.0 GB instead.
-  if (n >= 999.95 && i < units.length - 1) return t(UNIT_KEYS[i + 1], { n: fixed1(1) });
-  return t(UNIT_KEYS[i], { n: fixed1(n) });
+  if (n >= 999.95 && i < units.length - 1) return t(UNIT_KEYS[i + 1], { n: fmtFixed(1, 1) });
+  return t(UNIT_KEYS[i], { n: fmtFixed(n, 1) });
 }
 
 const UNIT_KEYS = ['units.bytes', 'units.kb', 'units.mb', 'units.gb', 'units.tb'] as const;
-/** One decimal always ("1.0", "1,0"), as sizes from servers are shown. */
-function fixed1(n: number): string {
-  void i18n.locale;
-  return new Intl.NumberFormat(intlLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
-}
 
 /** "12.3 MB/s"; '' when nothing is known yet. */
 export function humanSpeed(bytesPerSecond: number): string {

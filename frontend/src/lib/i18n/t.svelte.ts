@@ -88,6 +88,12 @@ export function fmtNumber(n: number, maxFraction = 0): string {
   return cachedFormat(`n${maxFraction}`, () => new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: maxFraction })).format(n);
 }
 
+/** A number with exactly `digits` decimals ("20.0 tok/s", "20,0"). */
+export function fmtFixed(n: number, digits: number): string {
+  void i18n.locale;
+  return cachedFormat(`f${digits}`, () => new Intl.NumberFormat(intlLocale(), { minimumFractionDigits: digits, maximumFractionDigits: digits })).format(n);
+}
+
 const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 function cachedFormat<F extends Intl.NumberFormat | Intl.DateTimeFormat>(id: string, make: () => F): F {
   let f = formats.get(id);
