@@ -79,7 +79,8 @@ export function looksLikeProse(s: string): boolean {
 
 /** A template literal that builds words around its placeholders (`${n} ahead`): one message with placeholders instead. */
 function templateProse(l: Lit): boolean {
-  return l.quote === '`' && /\p{L}{2,}/u.test(l.value) && /\s/.test(l.value) && !/^[\s\w.:/#[\]=@(),-]*$/.test(l.value.replace(/\p{L}+\s\p{L}+/gu, '§'));
+  // A word of two letters or more next to a space: words around a placeholder ("in ${name}", "${n} ahead").
+  return l.quote === '`' && /(^|\s)\p{L}{2,}(?=\s|$)|\p{L}{2,}\s/u.test(l.value);
 }
 
 interface Lit {
@@ -124,7 +125,8 @@ export function literals(code: string, base = 0): Lit[] {
       while (j < code.length) {
         const d = code[j];
         if (d === '\\') {
-          v += code[j + 1] ?? '';
+          const e = code[j + 1] ?? '';
+          v += e === 'n' || e === 't' || e === 'r' ? ' ' : e;
           j += 2;
           continue;
         }
