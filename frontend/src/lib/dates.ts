@@ -78,7 +78,7 @@ export function formatBytes(n?: number): string {
     i++;
   }
   void u;
-  return fmtBytes(n * 1024 ** i, 1024, (x, unit) => (x < 10 && unit > 0 ? 1 : 0));
+  return fmtBytes(n * 1024 ** i, 1024, (x, unit) => (x < 10 && unit > 0 ? 1 : 0), true);
 }
 
 /** Only <mark> survives from a search snippet (Go escapes everything else; this is defence in depth). */

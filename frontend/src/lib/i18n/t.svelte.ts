@@ -27,7 +27,7 @@ export const i18n = $state({ locale: 'en', dir: 'ltr' as 'ltr' | 'rtl' });
 let messages: Catalogue = ENGLISH;
 const compiled = new Map<string, IntlMessageFormat>();
 const plain = new Map<string, string>();
-let numberFmt = new Intl.NumberFormat('en');
+let numberFmt = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 
 /** Called once per key that a catalogue lacks: English is shown instead. */
 let onMissing: (locale: string, key: string) => void = (locale, key) => console.warn(`brook: i18n: "${key}" missing in ${locale}`);
@@ -81,7 +81,7 @@ export function t(key: Key, values?: Values): string {
   return String(compile(key).format(values as Record<string, string | number | Date>));
 }
 
-/** A number in the current language's way ("1,234", "1 234", "1.234"), with at most maxFraction decimals. */
+/** A number in the current language's way ("1,234", "1 234", "1.234"), rounded to at most maxFraction decimals. */
 export function fmtNumber(n: number, maxFraction = 0): string {
   void i18n.locale;
   if (maxFraction === 0) return numberFmt.format(n);
@@ -131,7 +131,7 @@ export async function setLocale(tag: string): Promise<void> {
   compiled.clear();
   plain.clear();
   formats.clear();
-  numberFmt = new Intl.NumberFormat(tag === PSEUDO ? 'en' : tag);
+  numberFmt = new Intl.NumberFormat(tag === PSEUDO ? 'en' : tag, { maximumFractionDigits: 0 });
   i18n.locale = tag;
   i18n.dir = dirOf(tag);
   if (typeof document !== 'undefined') {
@@ -175,24 +175,42 @@ const BYTE_UNITS = ['units.bytes', 'units.kb', 'units.mb', 'units.gb', 'units.tb
  * A size in the current language ("12.4 KB", "12,4 Ko"): base 1024 for files,
  * 1000 for what servers report in decimal units; decimals as fraction(n, unit index) says.
  */
-export function fmtBytes(bytes: number, base = 1024, fraction: (n: number, unit: number) => number = (n, i) => (i > 0 && n < 10 ? 1 : 0)): string {
+export function fmtBytes(
+  bytes: number,
+  base = 1024,
+  fraction: (n: number, unit: number) => number = (n, i) => (i > 0 && n < 10 ? 1 : 0),
+  /** Always that many decimals ("2.0 MB"), not at most. */
+  exact = false,
+): string {
   let n = bytes;
   let i = 0;
   while (n >= base && i < BYTE_UNITS.length - 1) {
     n /= base;
     i++;
   }
-  return t(BYTE_UNITS[i], { n: fmtNumber(n, fraction(n, i)) });
+  const digits = fraction(n, i);
+  return t(BYTE_UNITS[i], { n: exact ? fmtFixed(n, digits) : fmtNumber(n, digits) });
 }
 
 /** Items as a list in the current language ("a, b, c"; "a、b、c"). */
 export function fmtList(items: string[]): string {
   void i18n.locale;
-  return new Intl.ListFormat(intlLocale(), { style: 'narrow', type: 'unit' }).format(items);
+  return new Intl.ListFormat(intlLocale(), { style: 'short', type: 'unit' }).format(items);
 }
 
 /** Replaces a language's catalogue (tests: a catalogue with a key missing). */
 export async function useCatalogueForTest(tag: string, catalogue: Catalogue): Promise<void> {
   loaders[`./locales/${tag}.json`] = async () => catalogue;
   await setLocale(tag);
+}
+
+/**
+ * A message with one placeholder as a function of its value, formatted once:
+ * for labels that change every frame while an answer streams (tok/s), which
+ * then cost a string concatenation, not a formatting. Call it again after a
+ * switch of language (read it in a $derived).
+ */
+export function compose(key: Key, name: string): (value: string) => string {
+  const [before, after] = t(key, { [name]: '\u0001' }).split('\u0001');
+  return (value) => before + value + (after ?? '');
 }
