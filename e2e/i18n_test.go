@@ -31,8 +31,14 @@ func TestPseudoLocaleScreenshots(t *testing.T) {
 			app := start(t, launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), dataHome: home, scenario: "pose:" + pose + ";lang=en-XA"})
 			app.waitPose(90 * time.Second)
 			xdotool(t, "search", "--sync", "--onlyvisible", "--name", "^Brook$", "windowsize", "--sync", "800", "600")
-			time.Sleep(500 * time.Millisecond) // the relayout's frame
+			// The window measures its labels after the resize: none may clip its text.
+			app.waitMark("i18n-cut:", 20*time.Second)
 			path := app.screenshotTo(dir, "pseudo-"+strings.ReplaceAll(pose, "=", "-"))
+			for _, line := range readLines(app.logPath(), "i18n-cut:") {
+				if !strings.Contains(line, "i18n-cut:0 ") {
+					t.Errorf("labels cut at 800×600 in the pseudo-locale: %s", line)
+				}
+			}
 			if fi, err := os.Stat(path); err != nil || fi.Size() < 10_000 {
 				t.Fatalf("no usable screenshot at %s: %v", path, err)
 			}
