@@ -44,7 +44,8 @@ export async function maybeRunTestMode(): Promise<void> {
 async function markCut(): Promise<void> {
   const cut: string[] = [];
   for (const el of document.querySelectorAll<HTMLElement>('button, label, th, h1, h2, h3, summary, .chip, [role="menuitem"], [role="option"]')) {
-    if (!el.offsetParent) continue;
+    // Hidden, or visually hidden for screen readers (a 1 px clipped box).
+    if (!el.offsetParent || el.clientWidth <= 1) continue;
     const cs = getComputedStyle(el);
     const clips = cs.overflowX !== 'visible' || cs.textOverflow === 'ellipsis';
     if (clips && el.scrollWidth > el.clientWidth + 1) cut.push((el.textContent ?? '').trim().slice(0, 40));
