@@ -64,3 +64,27 @@ func TestLanguageScreenshot(t *testing.T) {
 	}
 	app.quit()
 }
+
+// TestPseudoRTLScreenshots poses two states in the right-to-left pseudo-locale
+// (ar-XB: the pseudo-locale's words, laid out right to left), to look at the
+// mirrored layout with code blocks and math still left to right.
+func TestPseudoRTLScreenshots(t *testing.T) {
+	dir := os.Getenv("BROOK_SCREENSHOTS")
+	if dir == "" {
+		dir = artifacts
+	}
+	demo := providertest.Script{Answer: providertest.DemoAnswer, Tokens: providertest.SplitTokens(providertest.DemoAnswer, 3), TokenDelay: 12 * time.Millisecond}
+	for _, pose := range []string{"answered", "settings"} {
+		t.Run(pose, func(t *testing.T) {
+			srv := providertest.NewOllama(demo)
+			defer srv.Close()
+			app := start(t, launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "pose:" + pose + ";lang=ar-XB"})
+			app.waitPose(90 * time.Second)
+			path := app.screenshotTo(dir, "pseudo-rtl-"+pose)
+			if fi, err := os.Stat(path); err != nil || fi.Size() < 10_000 {
+				t.Fatalf("no usable screenshot at %s: %v", path, err)
+			}
+			app.quit()
+		})
+	}
+}

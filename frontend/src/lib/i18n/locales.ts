@@ -15,6 +15,13 @@ export const LANGUAGES: { tag: string; name: string }[] = [
 
 /** The pseudo-locale: English accented and made longer, to find hard-coded text and cut layouts. */
 export const PSEUDO = 'en-XA';
+/** The same, laid out right to left (a layout check until an RTL language ships). */
+export const PSEUDO_RTL = 'ar-XB';
+
+/** Whether a tag is one of the pseudo-locales. */
+export function isPseudo(tag: string): boolean {
+  return tag === PSEUDO || tag === PSEUDO_RTL;
+}
 
 /** Languages written right to left (by primary subtag). */
 const RTL = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'yi']);
@@ -29,6 +36,7 @@ export function match(tag: string): string {
   if (!tag) return '';
   const t = tag.replace(/_/g, '-').toLowerCase();
   if (t === PSEUDO.toLowerCase()) return PSEUDO;
+  if (t === PSEUDO_RTL.toLowerCase()) return PSEUDO_RTL;
   const exact = LANGUAGES.find((l) => l.tag.toLowerCase() === t);
   if (exact) return exact.tag;
   // Same language, other region or script ("de-AT" → "de", "pt-PT" → "pt-BR", "zh-TW" → "zh-CN").

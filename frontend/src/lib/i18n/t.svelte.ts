@@ -8,7 +8,7 @@
 // a Map lookup. (Nothing on the streaming path calls it per token.)
 import { IntlMessageFormat } from 'intl-messageformat';
 import en from './locales/en.json';
-import { PSEUDO, dirOf, resolveLocale } from './locales';
+import { dirOf, isPseudo, resolveLocale } from './locales';
 import { pseudoAst } from './pseudo';
 
 export type Catalogue = Record<string, string>;
@@ -40,7 +40,7 @@ export function setMissingHandler(fn: (locale: string, key: string) => void): vo
 
 /** The Intl locale for formatting: the pseudo-locale formats as English. */
 export function intlLocale(): string {
-  return i18n.locale === PSEUDO ? 'en' : i18n.locale;
+  return isPseudo(i18n.locale) ? 'en' : i18n.locale;
 }
 
 function compile(key: string): IntlMessageFormat {
@@ -48,13 +48,13 @@ function compile(key: string): IntlMessageFormat {
   if (f) return f;
   const loc = intlLocale();
   let src = messages[key];
-  if (src === undefined && i18n.locale !== PSEUDO && i18n.locale !== 'en') {
+  if (src === undefined && !isPseudo(i18n.locale) && i18n.locale !== 'en') {
     if (!reported.has(i18n.locale + ':' + key)) {
       reported.add(i18n.locale + ':' + key);
       onMissing(i18n.locale, key);
     }
   }
-  if (i18n.locale === PSEUDO && ENGLISH[key] !== undefined) {
+  if (isPseudo(i18n.locale) && ENGLISH[key] !== undefined) {
     f = new IntlMessageFormat(pseudoAst(ENGLISH[key]), 'en', undefined, { ignoreTag: true });
   } else if (src !== undefined) {
     f = new IntlMessageFormat(src, loc, undefined, { ignoreTag: true });
@@ -122,7 +122,7 @@ export function fmtTime(d: Date | number): string {
 /** Switches to a shipped language (or the pseudo-locale), loading its catalogue once. */
 export async function setLocale(tag: string): Promise<void> {
   let next: Catalogue = ENGLISH;
-  if (tag !== 'en' && tag !== PSEUDO) {
+  if (tag !== 'en' && !isPseudo(tag)) {
     const load = loaders[`./locales/${tag}.json`];
     if (!load) tag = 'en';
     else next = await load();
@@ -131,7 +131,7 @@ export async function setLocale(tag: string): Promise<void> {
   compiled.clear();
   plain.clear();
   formats.clear();
-  numberFmt = new Intl.NumberFormat(tag === PSEUDO ? 'en' : tag, { maximumFractionDigits: 0 });
+  numberFmt = new Intl.NumberFormat(isPseudo(tag) ? 'en' : tag, { maximumFractionDigits: 0 });
   i18n.locale = tag;
   i18n.dir = dirOf(tag);
   if (typeof document !== 'undefined') {
