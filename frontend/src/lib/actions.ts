@@ -1,3 +1,4 @@
+import { t } from './i18n/t.svelte';
 import { errorText } from './api';
 
 /** Calls `cb` on a pointer-down outside the node (for popovers and menus). */
@@ -14,7 +15,7 @@ export function clickOutside(node: HTMLElement, cb: () => void) {
     }
   };
   // Defer so the click that opened the popover doesn't close it.
-  const t = setTimeout(() => {
+  const armed = setTimeout(() => {
     document.addEventListener('pointerdown', onDown, true);
   });
   node.addEventListener('keydown', onKey);
@@ -23,7 +24,7 @@ export function clickOutside(node: HTMLElement, cb: () => void) {
       handler = next;
     },
     destroy() {
-      clearTimeout(t);
+      clearTimeout(armed);
       document.removeEventListener('pointerdown', onDown, true);
       node.removeEventListener('keydown', onKey);
     },
@@ -41,16 +42,16 @@ export async function copyText(text: string): Promise<void> {
       await navigator.clipboard.writeText(text);
       return;
     } catch (e) {
-      failed.push(`the clipboard refused (${errorText(e)})`);
+      failed.push(t('actions.clipboardRefused', { error: errorText(e) }));
     }
   }
   const rt = (window as unknown as { runtime?: { ClipboardSetText?: (t: string) => Promise<boolean> } }).runtime;
   if (rt?.ClipboardSetText) {
     try {
       if (await rt.ClipboardSetText(text)) return;
-      failed.push('the window refused the text');
+      failed.push(t('actions.windowRefused'));
     } catch (e) {
-      failed.push(`the window refused the text (${errorText(e)})`);
+      failed.push(t('actions.windowRefusedWhy', { error: errorText(e) }));
     }
   }
   const ta = document.createElement('textarea');
@@ -62,9 +63,9 @@ export async function copyText(text: string): Promise<void> {
   ta.select();
   try {
     if (document.execCommand?.('copy')) return;
-    failed.push('the copy command did nothing');
+    failed.push(t('actions.copyNothing'));
   } catch (e) {
-    failed.push(`the copy command failed (${errorText(e)})`);
+    failed.push(t('actions.copyFailed', { error: errorText(e) }));
   } finally {
     ta.remove();
   }

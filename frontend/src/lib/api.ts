@@ -1,3 +1,4 @@
+import { t } from './i18n/t.svelte';
 // The ONLY module that talks to the Go side. Everything else imports `api`
 // (and the types) from here. Tests swap the implementation with `setApi`.
 //
@@ -25,7 +26,7 @@ export type { BrookApi, Events, Services, TestHooks } from './bound';
 
 /** Plain-words text of whatever a bound call rejected with (Wails rejects with strings). */
 export function errorText(e: unknown): string {
-  if (e == null) return 'Unknown error';
+  if (e == null) return t('api.unknownError');
   if (typeof e === 'string') return e;
   if (e instanceof Error) return e.message || String(e);
   if (typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);

@@ -1,30 +1,50 @@
+import { t, fmtBytes, fmtDate, fmtTime } from './i18n/t.svelte';
 import type { Conversation } from './api';
 
-export type GroupLabel = 'Pinned' | 'Today' | 'Yesterday' | 'Previous 7 days' | 'Previous 30 days' | 'Older';
+// The group labels are ids (shown through groupName). i18n-ids
+export type GroupLabel = 'Pinned' | 'Today' | 'Yesterday' | 'Previous 7 days' | 'Previous 30 days' | 'Older'; // i18n-ids
 export interface ConversationGroup {
   label: GroupLabel;
   items: Conversation[];
 }
 
-const ORDER: GroupLabel[] = ['Pinned', 'Today', 'Yesterday', 'Previous 7 days', 'Previous 30 days', 'Older'];
+const ORDER: GroupLabel[] = ['Pinned', 'Today', 'Yesterday', 'Previous 7 days', 'Previous 30 days', 'Older']; // i18n-ids
 
-function startOfDay(t: number): number {
-  const d = new Date(t);
+/** A group's name in the current language. */
+export function groupName(label: GroupLabel): string {
+  switch (label) {
+    case 'Pinned': // i18n-ids
+      return t('dates.pinned');
+    case 'Today': // i18n-ids
+      return t('dates.today');
+    case 'Yesterday': // i18n-ids
+      return t('dates.yesterday');
+    case 'Previous 7 days':
+      return t('dates.previous7');
+    case 'Previous 30 days':
+      return t('dates.previous30');
+    default:
+      return t('dates.older');
+  }
+}
+
+function startOfDay(time: number): number {
+  const d = new Date(time);
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
 
 /** Which date group a conversation belongs to (by updatedAt, local calendar days). */
 export function groupOf(c: Conversation, now: number): GroupLabel {
-  if (c.pinned) return 'Pinned';
+  if (c.pinned) return 'Pinned'; // i18n-ids
   const today = startOfDay(now);
   const day = startOfDay(c.updatedAt);
   const days = Math.round((today - day) / 86_400_000);
-  if (days <= 0) return 'Today';
-  if (days === 1) return 'Yesterday';
+  if (days <= 0) return 'Today'; // i18n-ids
+  if (days === 1) return 'Yesterday'; // i18n-ids
   if (days <= 7) return 'Previous 7 days';
   if (days <= 30) return 'Previous 30 days';
-  return 'Older';
+  return 'Older'; // i18n-ids
 }
 
 /** Groups in fixed order (Pinned first), newest first inside each group; empty groups omitted. */
@@ -42,11 +62,11 @@ export function groupConversations(list: Conversation[], now = Date.now()): Conv
   }));
 }
 
-export function formatTime(t: number): string {
-  const d = new Date(t);
+export function formatTime(time: number): string {
+  const d = new Date(time);
   const now = new Date();
-  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (d.toDateString() === now.toDateString()) return fmtTime(d);
+  return fmtDate(d);
 }
 
 export function formatBytes(n?: number): string {
@@ -57,7 +77,8 @@ export function formatBytes(n?: number): string {
     n /= 1024;
     i++;
   }
-  return `${n.toFixed(n < 10 && i > 0 ? 1 : 0)} ${u[i]}`;
+  void u;
+  return fmtBytes(n * 1024 ** i, 1024, (x, unit) => (x < 10 && unit > 0 ? 1 : 0), true);
 }
 
 /** Only <mark> survives from a search snippet (Go escapes everything else; this is defence in depth). */
@@ -84,19 +105,18 @@ export function tidySnippet(html: string): string {
 }
 
 /** How long ago t was, in words ("just now", "5 minutes ago", "yesterday", "3 weeks ago"); now is when it is shown. */
-export function relativeTime(t: number, now = Date.now()): string {
-  if (!t) return '';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  const ago = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
-  if (s < 60) return 'just now';
+export function relativeTime(time: number, now = Date.now()): string {
+  if (!time) return '';
+  const s = Math.max(0, Math.round((now - time) / 1000));
+  if (s < 60) return t('dates.justNow');
   const min = Math.floor(s / 60);
-  if (min < 60) return ago(min, 'minute');
+  if (min < 60) return t('dates.minutesAgo', { n: min });
   const h = Math.floor(min / 60);
-  if (h < 24) return ago(h, 'hour');
+  if (h < 24) return t('dates.hoursAgo', { n: h });
   const d = Math.floor(h / 24);
-  if (d === 1) return 'yesterday';
-  if (d < 14) return ago(d, 'day');
-  if (d < 60) return ago(Math.floor(d / 7), 'week');
-  if (d < 365) return ago(Math.floor(d / 30), 'month');
-  return ago(Math.floor(d / 365), 'year');
+  if (d === 1) return t('dates.yesterdayLower');
+  if (d < 14) return t('dates.daysAgo', { n: d });
+  if (d < 60) return t('dates.weeksAgo', { n: Math.floor(d / 7) });
+  if (d < 365) return t('dates.monthsAgo', { n: Math.floor(d / 30) });
+  return t('dates.yearsAgo', { n: Math.floor(d / 365) });
 }

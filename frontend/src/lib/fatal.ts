@@ -1,3 +1,4 @@
+import { t } from './i18n/t.svelte';
 import { errorText } from './api';
 
 /** Last-resort error screen in plain DOM, for when Svelte itself could not mount. */
@@ -8,11 +9,11 @@ export function showFatal(e: unknown): void {
   box.className = 'fatal';
   box.setAttribute('role', 'alert');
   const h = document.createElement('h1');
-  h.textContent = 'Brook ran into a problem';
+  h.textContent = t('fatal.problem');
   const p = document.createElement('p');
   p.textContent = errorText(e);
   const b = document.createElement('button');
-  b.textContent = 'Reload';
+  b.textContent = t('app.reload');
   b.onclick = () => location.reload();
   box.append(h, p, b);
   el.append(box);

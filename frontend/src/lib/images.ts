@@ -1,3 +1,4 @@
+import { t, fmtNumber } from './i18n/t.svelte';
 // Images for a vision model: which files are taken (type, size), how large
 // ones are made smaller before they are sent, and the base64 Go receives.
 // The limits are Go's (ChatService.SendWithImages refuses beyond them).
@@ -27,7 +28,7 @@ export function canSee(m: ModelInfo | undefined): boolean | undefined {
 }
 
 function mb(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '') + ' MB';
+  return t('units.mb', { n: fmtNumber(bytes / (1024 * 1024), 1) });
 }
 
 /**
@@ -36,17 +37,17 @@ function mb(bytes: number): string {
  */
 export function checkImage(f: { name: string; type: string; size: number }): string {
   if (!(IMAGE_TYPES as readonly string[]).includes(f.type)) {
-    return `${f.name} is not a PNG, JPEG, WebP or GIF image`;
+    return t('images.notImage', { name: f.name });
   }
   if (f.size > MAX_SOURCE_BYTES) {
-    return `${f.name} is too large (${mb(f.size)}; Brook makes pictures of up to ${mb(MAX_SOURCE_BYTES)} smaller, and sends at most ${mb(MAX_IMAGE_BYTES)} per image)`;
+    return t('images.tooLargeSource', { name: f.name, size: mb(f.size), source: mb(MAX_SOURCE_BYTES), max: mb(MAX_IMAGE_BYTES) });
   }
   return '';
 }
 
 /** Why an image as it would be sent is refused; '' when it fits. */
 function checkSent(name: string, size: number): string {
-  return size > MAX_IMAGE_BYTES ? `${name} is too large (${mb(size)}; at most ${mb(MAX_IMAGE_BYTES)} per image)` : '';
+  return size > MAX_IMAGE_BYTES ? t('images.tooLarge', { name, size: mb(size), max: mb(MAX_IMAGE_BYTES) }) : '';
 }
 
 export interface DownscalePlan {

@@ -1,42 +1,45 @@
 // Words and numbers for the Models view (Ollama's own models): sizes as
 // Ollama states them (decimal: 4.1 GB), speeds, times left, and hints for a
 // failed pull. Plain functions; the view and its tests use them.
+import { t, fmtFixed, fmtNumber } from './i18n/t.svelte';
 import type { LoadedModel, PullProgress } from './api';
 
 /** Bytes in decimal units, as Ollama and disk tools state model sizes: "4.1 GB", "512 MB". */
 export function humanBytes(n: number): string {
-  if (!Number.isFinite(n) || n <= 0) return '0 B';
+  if (!Number.isFinite(n) || n <= 0) return t('units.bytes', { n: fmtNumber(0) });
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
   while (n >= 1000 && i < units.length - 1) {
     n /= 1000;
     i++;
   }
-  if (i === 0) return `${Math.round(n)} B`;
+  if (i === 0) return t('units.bytes', { n: fmtNumber(Math.round(n)) });
   // 999.96 MB would round to "1000.0 MB": say 1.0 GB instead.
-  if (n >= 999.95 && i < units.length - 1) return `1.0 ${units[i + 1]}`;
-  return `${n.toFixed(1)} ${units[i]}`;
+  if (n >= 999.95 && i < units.length - 1) return t(UNIT_KEYS[i + 1], { n: fmtFixed(1, 1) });
+  return t(UNIT_KEYS[i], { n: fmtFixed(n, 1) });
 }
+
+const UNIT_KEYS = ['units.bytes', 'units.kb', 'units.mb', 'units.gb', 'units.tb'] as const;
 
 /** "12.3 MB/s"; '' when nothing is known yet. */
 export function humanSpeed(bytesPerSecond: number): string {
-  return bytesPerSecond > 0 ? `${humanBytes(bytesPerSecond)}/s` : '';
+  return bytesPerSecond > 0 ? t('localModels.perSecond', { size: humanBytes(bytesPerSecond) }) : '';
 }
 
 /** A duration in words, rounded to what matters: "45 s", "3 min", "1 h 5 min". */
 export function humanDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('units.seconds', { n: s });
   const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
+  if (min < 60) return t('units.minutes', { n: min });
   const h = Math.floor(min / 60);
   const rest = min % 60;
-  return rest ? `${h} h ${rest} min` : `${h} h`;
+  return rest ? t('units.hoursMinutes', { h, m: rest }) : t('units.hours', { n: h });
 }
 
 /** "3 min left"; '' when Go does not know yet. */
 export function timeLeft(etaSeconds: number): string {
-  return etaSeconds > 0 ? `${humanDuration(etaSeconds)} left` : '';
+  return etaSeconds > 0 ? t('localModels.left', { time: humanDuration(etaSeconds) }) : '';
 }
 
 /** Whole percent done (never 100 before the end), or null when the size is not known yet. */
@@ -50,7 +53,7 @@ export function percentDone(p: Pick<PullProgress, 'completed' | 'total' | 'state
 export function pullLine(p: PullProgress): string {
   const pct = percentDone(p);
   const parts: string[] = [];
-  if (pct !== null) parts.push(`${pct}%`, `${humanBytes(p.completed)} of ${humanBytes(p.total)}`);
+  if (pct !== null) parts.push(t('localModels.percent', { n: pct / 100 }), t('pullProgress.of', { done: humanBytes(p.completed), total: humanBytes(p.total) }));
   const speed = humanSpeed(p.bytesPerSecond);
   if (speed) parts.push(speed);
   const left = timeLeft(p.etaSeconds);
@@ -63,10 +66,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 /** A light check of a model name before asking Go (which checks it fully): '' when it looks right, else why not. */
 export function checkModelName(name: string): string {
   const n = name.trim();
-  if (!n) return 'Type the name of a model, e.g. llama3.2:3b.';
-  if (/\s/.test(n)) return 'A model name has no spaces, e.g. llama3.2:3b.';
-  if (n.length > 300) return 'That name is too long for a model name.';
-  if (!NAME.test(n)) return 'A model name is letters, digits and . _ - /, then an optional :tag, e.g. llama3.2:3b.';
+  if (!n) return t('localModels.typeName', { example: 'llama3.2:3b' });
+  if (/\s/.test(n)) return t('localModels.noSpaces', { example: 'llama3.2:3b' });
+  if (n.length > 300) return t('localModels.tooLong');
+  if (!NAME.test(n)) return t('localModels.badName', { example: 'llama3.2:3b' });
   return '';
 }
 
@@ -82,17 +85,17 @@ const FOREVER_MS = 365 * 86_400_000;
 export function unloadsIn(expiresAt: number, now: number): string {
   if (!expiresAt) return '';
   const ms = expiresAt - now;
-  if (ms > FOREVER_MS) return 'stays loaded';
-  if (ms <= 0) return 'unloading now';
-  if (ms < 60_000) return 'unloads in under a minute';
-  return `unloads in ${humanDuration(ms / 1000)}`;
+  if (ms > FOREVER_MS) return t('localModels.staysLoaded');
+  if (ms <= 0) return t('localModels.unloadingNow');
+  if (ms < 60_000) return t('localModels.unloadsUnderMinute');
+  return t('localModels.unloadsIn', { time: humanDuration(ms / 1000) });
 }
 
 /** Memory a loaded model takes, and where: "3.2 GB · GPU", "3.2 GB · 40% GPU", "3.2 GB · CPU". */
 export function memoryText(m: Pick<LoadedModel, 'size' | 'sizeVram'>): string {
   const size = humanBytes(m.size);
   if (!m.size) return size;
-  if (!m.sizeVram) return `${size} · CPU`;
-  if (m.sizeVram >= m.size) return `${size} · GPU`;
-  return `${size} · ${Math.round((m.sizeVram / m.size) * 100)}% GPU`;
+  if (!m.sizeVram) return t('localModels.onCpu', { size });
+  if (m.sizeVram >= m.size) return t('localModels.onGpu', { size });
+  return t('localModels.partlyGpu', { size, part: Math.round((m.sizeVram / m.size) * 100) / 100 });
 }

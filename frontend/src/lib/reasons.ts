@@ -1,3 +1,4 @@
+import { t } from './i18n/t.svelte';
 // Reason codes stored with answers (provider.BrokenReason, end reasons) and
 // recovered answers in plain words. The words are Go's (SystemService.ReasonTexts,
 // read once at start-up); this module only looks them up.
@@ -26,7 +27,7 @@ function mark(code: string | undefined | null, method: string | undefined | null
 
 /** The tooltip of an answer recovered before Brook recorded how (the whole answer was fetched again). */
 export function recoveredText(code: string | undefined | null): string {
-  return mark(code, '')?.title ?? 'Recovered';
+  return mark(code, '')?.title ?? t('reasons.recovered');
 }
 
 /**
@@ -35,5 +36,5 @@ export function recoveredText(code: string | undefined | null): string {
  * stored before Brook recorded it) it keeps the old words.
  */
 export function recoveredDescription(code: string | undefined | null, method: string | undefined | null): string {
-  return mark(code, method)?.label ?? 'Recovered';
+  return mark(code, method)?.label ?? t('reasons.recovered');
 }

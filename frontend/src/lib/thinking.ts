@@ -1,3 +1,4 @@
+import { t } from './i18n/t.svelte';
 // A reasoning model's thinking: how long it thought (the one place the
 // window works that out), the Thinking header's words, "Copy with reasoning",
 // and the per-conversation Thinking setting.
@@ -13,7 +14,7 @@ import type { FinalState } from './stream/types';
 /** "42 s", "1 min 5 s". */
 export function formatSeconds(s: number): string {
   const n = Math.max(0, Math.floor(s));
-  return n < 60 ? `${n} s` : `${Math.floor(n / 60)} min ${n % 60} s`;
+  return n < 60 ? t('units.seconds', { n }) : t('units.minutesSeconds', { m: Math.floor(n / 60), s: n % 60 });
 }
 
 export type ThinkingEnd = 'stopped' | 'interrupted' | 'failed';
@@ -74,11 +75,11 @@ export function thinkingView(a: {
 export function thinkingLabel(o: { thinking: boolean; seconds?: number; ms?: number; ended?: ThinkingEnd }): string {
   if (o.thinking) {
     const s = o.seconds ?? 0;
-    return s >= 1 ? `Thinking · ${formatSeconds(s)}` : 'Thinking…';
+    return s >= 1 ? t('thinking.thinkingFor', { time: formatSeconds(s) }) : t('thinking.thinking');
   }
   const secs = o.ms && o.ms > 0 ? Math.max(1, Math.round(o.ms / 1000)) : undefined;
-  if (o.ended) return `Thinking (${o.ended})` + (secs ? ` · ${formatSeconds(secs)}` : '');
-  return secs ? `Thought for ${formatSeconds(secs)}` : 'Reasoning';
+  if (o.ended) return secs ? t('thinking.endedAfter', { state: o.ended, time: formatSeconds(secs) }) : t('thinking.ended', { state: o.ended });
+  return secs ? t('thinking.thoughtFor', { time: formatSeconds(secs) }) : t('thinking.reasoning');
 }
 
 /**
@@ -89,7 +90,7 @@ export function thinkingLabel(o: { thinking: boolean; seconds?: number; ms?: num
 export function withReasoning(reasoning: string, answer: string): string {
   const r = reasoning.replace(/\s+$/, '');
   if (!r) return answer;
-  const quoted = ['Reasoning:', '', ...r.split(/\r?\n/)].map((l) => (l ? `> ${l}` : '>')).join('\n');
+  const quoted = [t('thinking.reasoningHeading'), '', ...r.split(/\r?\n/)].map((l) => (l ? `> ${l}` : '>')).join('\n');
   const a = answer.replace(/^\s+/, '');
   return a ? `${quoted}\n\n${a}` : quoted;
 }
@@ -106,14 +107,14 @@ export interface ThinkOption {
  */
 export function thinkOptions(kind: EndpointKindInfo | undefined): ThinkOption[] {
   const levels: ThinkOption[] = [
-    { value: 'low', label: 'Low' },
-    { value: 'medium', label: 'Medium' },
-    { value: 'high', label: 'High' },
+    { value: 'low', label: t('thinking.low') },
+    { value: 'medium', label: t('thinking.medium') },
+    { value: 'high', label: t('thinking.high') },
   ];
-  const def: ThinkOption = { value: '', label: "Model's default" };
+  const def: ThinkOption = { value: '', label: t('thinking.modelsDefault') };
   if (kind && !kind.caps.thinkOnOff) return [def, ...levels];
   // A kind that turns thinking on and off, or one not known (yet): every value; the server refuses what it cannot do.
-  return [def, { value: 'on', label: 'On' }, { value: 'off', label: 'Off' }, ...levels];
+  return [def, { value: 'on', label: t('thinking.on') }, { value: 'off', label: t('thinking.off') }, ...levels];
 }
 
 /** true/false when the server said what the model can do; undefined when it did not. */

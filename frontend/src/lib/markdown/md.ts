@@ -1,3 +1,4 @@
+import { t } from '../i18n/t.svelte';
 // The configured markdown-it instance shared by renderMarkdown and StreamingMarkdown.
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
@@ -46,15 +47,16 @@ function codeBlock(code: string, lang: string, env?: MarkdownEnv): string {
   }
   return (
     `<div class="code-block"><div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>` +
-    `<button type="button" class="copy" data-copy aria-label="Copy code">Copy</button></div>` +
+    // The catalogue's words (a Map lookup per code block, not a formatting).
+    `<button type="button" class="copy" data-copy aria-label="${escapeHtml(t('markdown.copyCode'))}">${escapeHtml(t('common.copy'))}</button></div>` +
     `<pre><code class="hljs${cls}">${body}</code></pre></div>\n`
   );
 }
 
 md.renderer.rules.fence = (tokens, idx, _options, env) => {
-  const t = tokens[idx];
-  const lang = cleanLang(t.info ? md.utils.unescapeAll(t.info) : '');
-  return codeBlock(t.content, lang, env as MarkdownEnv | undefined);
+  const tok = tokens[idx];
+  const lang = cleanLang(tok.info ? md.utils.unescapeAll(tok.info) : '');
+  return codeBlock(tok.content, lang, env as MarkdownEnv | undefined);
 };
 md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx].content, '');
 
@@ -73,12 +75,12 @@ function insideLink(tokens: Token[], idx: number): boolean {
 // Images are never loaded (a remote image in WebKit leaks the user's IP and
 // that the message was read). They become a link showing the alt text.
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
-  const t = tokens[idx];
-  const src = String(t.attrGet('src') ?? '');
-  const alt = self.renderInlineAsText(t.children ?? [], options, env) || src;
+  const tok = tokens[idx];
+  const src = String(tok.attrGet('src') ?? '');
+  const alt = self.renderInlineAsText(tok.children ?? [], options, env) || src;
   const label = `<span class="md-image-icon" aria-hidden="true">🖼</span> ${escapeHtml(alt)}`;
   if (!/^https?:/i.test(src) || insideLink(tokens, idx)) return `<span class="md-image">${label}</span>`;
-  return `<a class="md-image" href="${escapeHtml(src)}" title="Image: ${escapeHtml(src)}">${label}</a>`;
+  return `<a class="md-image" href="${escapeHtml(src)}" title="${escapeHtml(t('markdown.imageTitle', { src }))}">${label}</a>`;
 };
 
 /**

@@ -1,3 +1,4 @@
+import { t } from '../i18n/t.svelte';
 // What a screen reader hears about answers and toasts, through one polite and
 // one assertive visually-hidden live region (components/Announcer.svelte,
 // mounted once). A streaming answer is never announced token by token: its
@@ -31,13 +32,13 @@ export function endedText(m: Pick<Message, 'state' | 'content' | 'error'>): stri
   const text = plainText(m.content);
   switch (m.state) {
     case 'complete':
-      return text ? `Answer: ${text}` : 'The answer is empty.';
+      return text ? t('announcer.answer', { text }) : t('announcer.empty');
     case 'stopped':
-      return `Answer stopped. ${text}`.trim();
+      return t('announcer.stopped', { text }).trim();
     case 'interrupted':
-      return `Answer interrupted. ${text}`.trim();
+      return t('announcer.interrupted', { text }).trim();
     case 'failed':
-      return `The answer failed. ${m.error ?? ''}`.trim();
+      return t('announcer.failed', { error: m.error ?? '' }).trim();
     default:
       return text;
   }
@@ -68,7 +69,7 @@ export class Announcer {
   answerStarted(messageId: number): void {
     if (this.told.get(messageId) === 'started') return;
     this.told.set(messageId, 'started');
-    this.say('Answering…');
+    this.say(t('announcer.answering'));
   }
 
   /** An answer is over: the whole of it is said, once. */
@@ -80,9 +81,9 @@ export class Announcer {
 
   /** Reads an answer as far as it has come (the shortcut Ctrl+Shift+R). */
   readSoFar(text: string, running: boolean): void {
-    const t = plainText(text);
-    if (!t) this.say(running ? 'Answering, no text yet.' : 'There is no answer to read.');
-    else this.say(running ? `Answer so far: ${t}` : `Answer: ${t}`);
+    const plain = plainText(text);
+    if (!plain) this.say(running ? t('announcer.noTextYet') : t('app.thereIsNoAnswerTo'));
+    else this.say(running ? t('announcer.soFar', { text: plain }) : t('announcer.answer', { text: plain }));
   }
 
   /** Forgets everything (tests). */

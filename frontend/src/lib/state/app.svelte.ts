@@ -10,6 +10,7 @@
 //   streams           – streams.svelte.ts: live answers
 //   localModels       – localModels.svelte.ts: pulls of Ollama models, model changes
 //   endpointKinds     – endpointKinds.svelte.ts: the kinds of endpoint Go offers
+import { t } from '../i18n/t.svelte';
 import { api, errorText } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
@@ -50,13 +51,13 @@ export class AppStore {
     try {
       await settings.load();
     } catch (e) {
-      this.fatal = 'Brook could not load its settings: ' + errorText(e);
+      this.fatal = t('appState.couldNotLoadSettings', { error: errorText(e) });
     }
     void this.loadNotice();
     await Promise.all([
       conversationList.refresh(),
       models.refresh(true),
-      endpointKinds.load().catch((e) => toasts.fail('Could not list the kinds of endpoint', e)),
+      endpointKinds.load().catch((e) => toasts.fail(t('app.couldNotListKindsOf'), e)),
     ]);
     // Answers still running (e.g. after a reload of the UI) are tracked too.
     void this.trackRunning();
@@ -76,7 +77,7 @@ export class AppStore {
     try {
       ui.notice = (await api.SettingsService.StartupNotice()) ?? '';
     } catch (e) {
-      toasts.fail('Could not read the startup notice', e);
+      toasts.fail(t('app.couldNotReadStartupNotice'), e);
     }
   }
 
@@ -85,7 +86,7 @@ export class AppStore {
     try {
       ids = await api.ChatService.ActiveAnswers();
     } catch (e) {
-      toasts.fail('Could not list the answers still running', e);
+      toasts.fail(t('app.couldNotListAnswersStill'), e);
       return;
     }
     await Promise.all(
@@ -93,7 +94,7 @@ export class AppStore {
         try {
           streams.track(await api.ConversationService.GetMessage(id));
         } catch (e) {
-          toasts.fail('Could not show an answer still running', e);
+          toasts.fail(t('app.couldNotShowAnswerStill'), e);
         }
       }),
     );

@@ -1,6 +1,7 @@
 // Images attached in the composer for the next message: read (and made
 // smaller) as they are attached, refused when the selected model cannot see,
 // and gone once the message is sent (kept when the send failed).
+import { t } from '../i18n/t.svelte';
 import type { ImageInput } from '../api';
 import { canSee, checkImage, MAX_IMAGES, prepareImage } from '../images';
 import { attachedDocuments } from './documents.svelte';
@@ -36,7 +37,7 @@ export class AttachmentsStore {
   sees = $derived(canSee(models.selectedEndpoint?.models.find((m) => m.name === models.selection.model)));
 
   private cannotSee(): string {
-    return `${models.selection.model} cannot see images; pick a vision model`;
+    return t('attachments.cannotSee', { model: models.selection.model });
   }
 
   /**
@@ -54,11 +55,11 @@ export class AttachmentsStore {
     for (const f of files) {
       const bad = checkImage(f);
       if (bad) {
-        toasts.show(`Could not attach the image: ${bad}`, 'error');
+        toasts.show(t('attachments.couldNotAttach', { why: bad }), 'error');
         continue;
       }
       if (this.images.length + this.preparing >= MAX_IMAGES) {
-        toasts.show(`At most ${MAX_IMAGES} images per message; ${f.name} was not attached.`, 'error');
+        toasts.show(t('attachments.tooMany', { max: MAX_IMAGES, name: f.name }), 'error');
         continue;
       }
       this.preparing++;
@@ -68,7 +69,7 @@ export class AttachmentsStore {
             this.images.push({ key: ++imageSeq, name: input.name, url: objectURL(f), input });
           })
           .catch((e) => {
-            toasts.fail('Could not attach the image', e);
+            toasts.fail(t('attachments.couldNotAttachImage'), e);
           })
           .finally(() => {
             this.preparing--;
@@ -89,7 +90,7 @@ export class AttachmentsStore {
   /** Whether a message may be sent with what is attached; says why not (a toast) when not. */
   ready(): boolean {
     if (this.preparing || attachedDocuments.reading) {
-      toasts.show('The attachments are still being read; send again in a moment.', 'info');
+      toasts.show(t('attachments.attachmentsAreStillBeingRead'), 'info');
       return false;
     }
     if (this.images.length && this.sees === false) {

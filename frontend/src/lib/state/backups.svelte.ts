@@ -1,6 +1,7 @@
 // Settings → Backups: the daily backups and the databases restores kept,
 // newest first. Either kind can be restored at the next start; a kept
 // database can be deleted, and only by the user (the view asks first).
+import { t } from '../i18n/t.svelte';
 import { api, type BackupInfo } from '../api';
 import { toasts } from './toasts.svelte';
 
@@ -13,7 +14,7 @@ export class BackupsStore {
       this.list = await api.SettingsService.Backups();
     } catch (e) {
       this.list = [];
-      toasts.fail('Could not list the backups', e);
+      toasts.fail(t('backups.couldNotListBackups'), e);
     }
   }
 
@@ -21,9 +22,9 @@ export class BackupsStore {
   async restore(b: BackupInfo): Promise<void> {
     try {
       await api.SettingsService.RestoreBackup(b.path);
-      toasts.show('The backup will be restored when Brook restarts. Quit and start Brook again.', 'info', undefined, 12000);
+      toasts.show(t('backups.backupWillBeRestoredWhen'), 'info', undefined, 12000);
     } catch (e) {
-      toasts.fail('Could not restore the backup', e);
+      toasts.fail(t('backups.couldNotRestoreBackup'), e);
     }
   }
 
@@ -31,9 +32,9 @@ export class BackupsStore {
   async deleteKept(b: BackupInfo): Promise<void> {
     try {
       await api.SettingsService.DeleteKeptDatabase(b.path);
-      toasts.show('Deleted the kept database.');
+      toasts.show(t('backups.deletedKeptDatabase'));
     } catch (e) {
-      toasts.fail('Could not delete the kept database', e);
+      toasts.fail(t('backups.couldNotDeleteKeptDatabase'), e);
     }
     await this.load();
   }

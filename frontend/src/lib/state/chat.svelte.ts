@@ -4,6 +4,7 @@
 // `attachedDocuments`; new versions (retry, regenerate, edit), another
 // version shown and deletions in `messageVersions`. Live answers themselves are in `streams`; a finished one
 // replaces its message here.
+import { t } from '../i18n/t.svelte';
 import { api, errorText, type Conversation, type Message, type Params, type Selection } from '../api';
 import { attachments, type PendingImage } from './attachments.svelte';
 import { attachedDocuments } from './documents.svelte';
@@ -123,7 +124,7 @@ export class ChatStore {
       if (highlightMessageId) await this.reveal(highlightMessageId);
     } catch (e) {
       if (seq !== this.openSeq) return;
-      this.openError = 'Could not open this conversation: ' + errorText(e);
+      this.openError = t('chat.couldNotOpen', { error: errorText(e) });
       this.loading = false;
       ui.showNewest();
     } finally {
@@ -142,7 +143,7 @@ export class ChatStore {
         const v = await api.ConversationService.Open(this.currentId);
         this.messages = v.messages;
       } catch (e) {
-        toasts.fail('Could not show that message', e);
+        toasts.fail(t('chat.couldNotShowThatMessage'), e);
         return;
       }
     }
@@ -178,7 +179,7 @@ export class ChatStore {
     try {
       this.replaceMessage(m ?? (await api.ConversationService.GetMessage(id)));
     } catch (e) {
-      toasts.fail('Could not read the saved answer', e);
+      toasts.fail(t('chat.couldNotReadSavedAnswer'), e);
     }
   }
 
@@ -194,7 +195,7 @@ export class ChatStore {
           this.current.model = sel.model;
         }
       } catch (e) {
-        toasts.fail('Could not change the model', e);
+        toasts.fail(t('chat.couldNotChangeModel'), e);
       }
     }
     ui.focusComposer();
@@ -219,7 +220,7 @@ export class ChatStore {
     this.draftTimer = null;
     const p = this.draftPending;
     this.draftPending = null;
-    if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail('Could not save the draft', e));
+    if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail(t('chat.couldNotSaveDraft'), e));
   }
 
   // ---- sending -----------------------------------------------------------
@@ -233,8 +234,8 @@ export class ChatStore {
     if (!sel.model) {
       toasts.show(
         models.endpoints.length
-          ? 'Choose a model first (the model picker is at the top).'
-          : 'No model endpoint is set up yet. Open Settings to add one.',
+          ? t('chat.chooseModelFirst')
+          : t('chat.noEndpoint'),
         'error',
       );
       return false;
@@ -260,7 +261,7 @@ export class ChatStore {
     else {
       const c = conversationList.find(fromId);
       if (c) c.draft = '';
-      api.ConversationService.SaveDraft(fromId, '').catch((e) => toasts.fail('Could not clear the draft', e));
+      api.ConversationService.SaveDraft(fromId, '').catch((e) => toasts.fail(t('chat.couldNotClearDraft'), e));
     }
     ui.scrollToBottom();
     void this.doSend(fromId, body, sel, temp.id, [...attachments.images]);
@@ -301,7 +302,7 @@ export class ChatStore {
         this.messages = this.messages.filter((m) => m.id !== tempId);
         if (!this.draft) this.setDraft(body);
       }
-      toasts.fail('Could not send', e);
+      toasts.fail(t('chat.couldNotSend'), e);
     } finally {
       this.sendingFrom = -1;
     }
@@ -310,14 +311,14 @@ export class ChatStore {
   /** Stops every answer of the open conversation. */
   async stop(): Promise<void> {
     const ids = [...new Set([...streams.streamingIds(this.currentId), ...toolCalls.answersIn(this.currentId)])];
-    await Promise.all(ids.map((id) => api.ChatService.Stop(id).catch((e) => toasts.fail('Could not stop', e))));
+    await Promise.all(ids.map((id) => api.ChatService.Stop(id).catch((e) => toasts.fail(t('chat.couldNotStop'), e))));
   }
 
   async stopAnswer(id: number): Promise<void> {
     try {
       await api.ChatService.Stop(id);
     } catch (e) {
-      toasts.fail('Could not stop', e);
+      toasts.fail(t('chat.couldNotStop'), e);
     }
   }
 
@@ -327,7 +328,7 @@ export class ChatStore {
       await api.ChatService.AskNow(id);
       return true;
     } catch (e) {
-      toasts.fail('Could not ask without streaming', e);
+      toasts.fail(t('chat.couldNotAskWithoutStreaming'), e);
       return false;
     }
   }
@@ -342,7 +343,7 @@ export class ChatStore {
       ui.scrollToBottom();
       ui.focusComposer();
     } catch (e) {
-      toasts.fail('Could not continue', e);
+      toasts.fail(t('chat.couldNotContinue'), e);
     }
   }
 
@@ -351,7 +352,7 @@ export class ChatStore {
     try {
       await api.ChatService.SaveAgain(m.id);
     } catch (e) {
-      toasts.fail('Still not saved', e);
+      toasts.fail(t('chat.stillNotSaved'), e);
     }
   }
 
@@ -362,7 +363,7 @@ export class ChatStore {
       await api.ConversationService.SetSystemPrompt(this.currentId, text);
       if (this.current) this.current.systemPrompt = text;
     } catch (e) {
-      toasts.fail('Could not save the system prompt', e);
+      toasts.fail(t('chat.couldNotSaveSystemPrompt'), e);
     }
   }
 
@@ -372,7 +373,7 @@ export class ChatStore {
       await api.ConversationService.SetParams(this.currentId, p);
       if (this.current) this.current.params = p;
     } catch (e) {
-      toasts.fail('Could not save the parameters', e);
+      toasts.fail(t('chat.couldNotSaveParameters'), e);
     }
   }
 }

@@ -2,6 +2,7 @@
 // conversation from the list: rename, pin, archive, delete (with Undo),
 // export (imports are importFlow's). The open conversation listens (onChange) to keep its
 // header in step.
+import { t } from '../i18n/t.svelte';
 import { api, type Conversation, type ExportFormat, type Project } from '../api';
 import { toasts } from './toasts.svelte';
 
@@ -76,7 +77,7 @@ export class ConversationListStore {
       this.emit({ kind: 'listed', list });
     } catch (e) {
       if (seq !== this.seq) return;
-      toasts.fail('Could not load the conversation list', e);
+      toasts.fail(t('conversationList.couldNotLoadConversationList'), e);
     }
   }
 
@@ -86,24 +87,24 @@ export class ConversationListStore {
   }
 
   async rename(id: number, title: string): Promise<void> {
-    const t = title.trim();
-    if (!t) return;
+    const name = title.trim();
+    if (!name) return;
     try {
-      await api.ConversationService.Rename(id, t);
+      await api.ConversationService.Rename(id, name);
     } catch (e) {
-      toasts.fail('Could not rename', e);
+      toasts.fail(t('conversationList.couldNotRename'), e);
       return;
     }
     const c = this.find(id);
-    if (c) c.title = t;
-    this.emit({ kind: 'renamed', id, title: t });
+    if (c) c.title = name;
+    this.emit({ kind: 'renamed', id, title: name });
   }
 
   async setPinned(id: number, pinned: boolean): Promise<void> {
     try {
       await api.ConversationService.SetPinned(id, pinned);
     } catch (e) {
-      toasts.fail('Could not pin', e);
+      toasts.fail(t('conversationList.couldNotPin'), e);
       return;
     }
     await this.refresh();
@@ -113,12 +114,12 @@ export class ConversationListStore {
     try {
       await api.ConversationService.SetArchived(id, archived);
     } catch (e) {
-      toasts.fail('Could not archive', e);
+      toasts.fail(t('conversationList.couldNotArchive'), e);
       return;
     }
     await this.refresh();
-    toasts.show(archived ? 'Conversation archived.' : 'Conversation restored from the archive.', 'info', {
-      label: 'Undo',
+    toasts.show(archived ? t('conversationList.archived') : t('conversationList.unarchived'), 'info', {
+      label: t('common.undo'),
       run: () => void this.setArchived(id, !archived),
     });
   }
@@ -127,19 +128,19 @@ export class ConversationListStore {
     try {
       await api.ConversationService.Delete(id);
     } catch (e) {
-      toasts.fail('Could not delete', e);
+      toasts.fail(t('conversationList.couldNotDelete'), e);
       return;
     }
     this.emit({ kind: 'deleted', id });
     await this.refresh();
-    toasts.show('Conversation deleted.', 'info', { label: 'Undo', run: () => void this.restore(id) }, 10000);
+    toasts.show(t('conversationList.conversationDeleted'), 'info', { label: t('common.undo'), run: () => void this.restore(id) }, 10000);
   }
 
   private async restore(id: number): Promise<void> {
     try {
       await api.ConversationService.Restore(id);
     } catch (e) {
-      toasts.fail('Could not restore', e);
+      toasts.fail(t('conversationList.couldNotRestore'), e);
       return;
     }
     await this.refresh();
@@ -154,10 +155,10 @@ export class ConversationListStore {
   async exportTo(ids: number[], format: ExportFormat, allVersions = false): Promise<string | null> {
     try {
       const path = await api.TransferService.Export(ids, format, allVersions);
-      if (path) toasts.show(`Exported to ${path}`);
+      if (path) toasts.show(t('conversationList.exportedTo', { path }));
       return path;
     } catch (e) {
-      toasts.fail('Export failed', e);
+      toasts.fail(t('conversationList.exportFailed'), e);
       return null;
     }
   }

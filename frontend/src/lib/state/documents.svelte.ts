@@ -1,3 +1,4 @@
+import { t, fmtBytes, fmtNumber, fmtTime } from '../i18n/t.svelte';
 // Documents attached in the composer: files dropped, pasted or picked are
 // read in Go as soon as they are attached (ChatService.ReadDocument), which
 // says what each holds (a chip shows name, size and tokens) or why it
@@ -15,22 +16,21 @@ export const MAX_DOCUMENTS = 20;
 /** A paste longer than this (in characters) is attached as a document instead. */
 export const PASTE_AS_DOCUMENT_CHARS = 100 * 1024;
 /** What the composer says it reads, and up to what size. */
-export const DOCUMENT_LIMITS = 'Text, Markdown, code, logs, CSV, JSON, HTML, PDF, DOCX or ODT, up to 50 MB each';
+export function documentLimits(): string {
+  return t('documents.limits', { size: sizeText(MAX_DOCUMENT_BYTES) });
+}
 
 export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(1).replace(/\.0$/, '')} GB`;
+  return fmtBytes(bytes, 1024, () => 1);
 }
 
 export function tokensText(tokens: number): string {
-  return tokens < 1000 ? `${tokens} tokens` : `${(tokens / 1000).toFixed(1).replace(/\.0$/, '')}k tokens`;
+  return tokens < 1000 ? t('documents.tokens', { n: tokens }) : t('documents.kTokens', { n: fmtNumber(tokens / 1000, 1) });
 }
 
 /** Why a file is not even read, in plain words; '' when it is tried. */
 export function checkDocument(f: { name: string; size: number }): string {
-  if (f.size > MAX_DOCUMENT_BYTES) return `${f.name} is ${sizeText(f.size)}; Brook reads documents of at most 50 MB.`;
+  if (f.size > MAX_DOCUMENT_BYTES) return t('documents.tooLarge', { name: f.name, size: sizeText(f.size), max: sizeText(MAX_DOCUMENT_BYTES) });
   return '';
 }
 
@@ -68,7 +68,7 @@ class AttachedDocuments {
       return;
     }
     if (this.items.length + this.reading >= MAX_DOCUMENTS) {
-      toasts.show(`Brook sends at most ${MAX_DOCUMENTS} documents with one message.`, 'error');
+      toasts.show(t('documents.tooMany', { max: MAX_DOCUMENTS }), 'error');
       return;
     }
     this.reading++;
@@ -84,9 +84,9 @@ class AttachedDocuments {
 
   /** A long paste, attached as a text document. */
   async addPaste(text: string): Promise<void> {
-    const name = `Pasted text ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.txt`;
+    const name = t('documents.pastedName', { time: fmtTime(new Date()) });
     await this.addFile(new File([text], name, { type: 'text/plain' }));
-    toasts.show(`That paste is long (${sizeText(new Blob([text]).size)}), so it is attached as a document.`, 'info');
+    toasts.show(t('documents.longPaste', { size: sizeText(new Blob([text]).size) }), 'info');
   }
 
   remove(id: string): void {
@@ -103,7 +103,7 @@ class AttachedDocuments {
     try {
       this.open = { name: d.name, detail: detailOf(d), text: await api.ChatService.StagedDocumentText(d.id) };
     } catch (e) {
-      toasts.fail(`Could not show ${d.name}`, e);
+      toasts.fail(t('documents.couldNotShow', { name: d.name }), e);
     }
   }
 
@@ -112,7 +112,7 @@ class AttachedDocuments {
       const full = await api.ChatService.DocumentText(d.id);
       this.open = { name: d.name, detail: detailOf(d), text: full.text ?? '' };
     } catch (e) {
-      toasts.fail(`Could not show ${d.name}`, e);
+      toasts.fail(t('documents.couldNotShow', { name: d.name }), e);
     }
   }
 }
@@ -120,7 +120,7 @@ class AttachedDocuments {
 /** "PDF · 8 pages · 12.4 KB · 3.1k tokens". */
 export function detailOf(d: { kind: string; size: number; pages?: number; tokens: number }): string {
   const parts = [d.kind.toUpperCase()];
-  if (d.pages) parts.push(`${d.pages} pages`);
+  if (d.pages) parts.push(t('documents.pages', { n: d.pages }));
   parts.push(sizeText(d.size), tokensText(d.tokens));
   return parts.join(' · ');
 }

@@ -3,6 +3,7 @@
 // offers (key, defaults) is asked of the kinds Go registered (endpointKinds). Every change is saved
 // through SettingsService and followed by a new survey (models.refresh), so
 // the picker and the list show what Go now uses.
+import { t } from '../i18n/t.svelte';
 import { api, errorText, type Endpoint, type EndpointView, type ServerKindInfo } from '../api';
 import { endpointKinds } from './endpointKinds.svelte';
 import { models } from './models.svelte';
@@ -32,8 +33,8 @@ export class EndpointsStore {
   async load(): Promise<void> {
     const [list, kinds] = await Promise.all([
       api.SettingsService.Endpoints(),
-      api.SettingsService.ServerKinds().catch((e): ServerKindInfo[] => (toasts.fail('Could not list the server kinds', e), [])),
-      endpointKinds.load().catch((e) => toasts.fail('Could not list the kinds of endpoint', e)),
+      api.SettingsService.ServerKinds().catch((e): ServerKindInfo[] => (toasts.fail(t('endpoints.couldNotListServerKinds'), e), [])),
+      endpointKinds.load().catch((e) => toasts.fail(t('endpoints.couldNotListKindsOf'), e)),
     ]);
     this.list = list;
     this.kinds = kinds;
@@ -114,7 +115,7 @@ export class EndpointsStore {
     try {
       this.list = await api.SettingsService.Endpoints();
     } catch (e) {
-      toasts.fail('Could not reload the endpoints', e);
+      toasts.fail(t('endpoints.couldNotReloadEndpoints'), e);
     }
     void models.refresh();
   }
@@ -126,7 +127,7 @@ export class EndpointsStore {
       this.list = await api.SettingsService.Endpoints();
       await models.refresh();
     } catch (err) {
-      toasts.fail('Could not delete the endpoint', err);
+      toasts.fail(t('endpoints.couldNotDeleteEndpoint'), err);
     }
   }
 }

@@ -2,6 +2,7 @@
 // the whole app, from start-up, so a pull goes on and stays visible while the
 // Models view is closed; and brook:models-changed, after a pull or a delete,
 // surveys the endpoints again so the model picker offers what is there now.
+import { t } from '../i18n/t.svelte';
 import { api, type PullProgress } from '../api';
 import { models } from './models.svelte';
 import { toasts } from './toasts.svelte';
@@ -55,7 +56,7 @@ export class LocalModelsStore {
     try {
       for (const p of await api.LocalModelsService.Pulls()) this.update(p);
     } catch (e) {
-      toasts.fail('Could not list the downloads', e);
+      toasts.fail(t('localModels.couldNotListDownloads'), e);
     }
   }
 
@@ -68,7 +69,7 @@ export class LocalModelsStore {
       await api.LocalModelsService.Pull(endpointId, model);
       return true;
     } catch (e) {
-      toasts.fail(`Could not download ${model}`, e);
+      toasts.fail(t('localModels.couldNotDownload', { name: model }), e);
       return false;
     } finally {
       delete this.starting[key];
@@ -79,7 +80,7 @@ export class LocalModelsStore {
     try {
       await api.LocalModelsService.CancelPull(endpointId, model);
     } catch (e) {
-      toasts.fail(`Could not cancel the download of ${model}`, e);
+      toasts.fail(t('localModels.couldNotCancel', { name: model }), e);
     }
   }
 

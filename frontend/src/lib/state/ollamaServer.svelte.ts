@@ -1,6 +1,7 @@
 // The local Ollama as Brook looks after it: its status (from Go, then from
 // each brook:ollama-server event), Retry and Restart. When Ollama comes to
 // answer, the endpoints are surveyed again so the model list fills.
+import { t } from '../i18n/t.svelte';
 import { api, type OllamaStatus } from '../api';
 import { models } from './models.svelte';
 import { toasts } from './toasts.svelte';
@@ -37,11 +38,11 @@ export class OllamaServerStore {
   }
 
   async retry(): Promise<void> {
-    await this.run(() => api.OllamaServerService.Retry(), 'Could not check Ollama');
+    await this.run(() => api.OllamaServerService.Retry(), t('ollamaServer.couldNotCheck'));
   }
 
   async restart(): Promise<void> {
-    if (await this.run(() => api.OllamaServerService.Restart(), 'Could not restart Ollama')) toasts.show('Ollama restarted.');
+    if (await this.run(() => api.OllamaServerService.Restart(), t('ollamaServer.couldNotRestart'))) toasts.show(t('ollamaServer.ollamaRestarted'));
   }
 
   private async run(call: () => Promise<OllamaStatus>, failure: string): Promise<boolean> {

@@ -2,6 +2,7 @@
 // delete a project (with Undo), move chats in and out, start a chat in a
 // project or from an assistant, and which projects are folded open. The
 // list itself is conversationList's (projects and chats come in one refresh).
+import { t } from '../i18n/t.svelte';
 import { api, errorText, type Assistant, type Conversation, type ExportFormat, type Project } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
@@ -123,7 +124,7 @@ export class ProjectStore {
     try {
       if (d.id) {
         const p = conversationList.projects.find((x) => x.id === d.id);
-        if (!p) return 'That project was deleted meanwhile.';
+        if (!p) return t('projects.deletedMeanwhile');
         await api.ProjectService.Update({ ...$state.snapshot(p), ...defaultsOf(d), name: d.name, emoji: d.emoji, instructions: d.instructions });
       } else {
         const p = await api.ProjectService.Create({ id: 0, uid: '', name: d.name, emoji: d.emoji, instructions: d.instructions, params: {}, sortOrder: 0, createdAt: 0, updatedAt: 0, ...defaultsOf(d) });
@@ -144,19 +145,19 @@ export class ProjectStore {
     try {
       moved = (await api.ProjectService.Delete(p.id, trash)).moved;
     } catch (e) {
-      toasts.fail('Could not delete the project', e);
+      toasts.fail(t('projects.couldNotDeleteProject'), e);
       return;
     }
     if (trash && chat.currentId && conversationList.find(chat.currentId)?.projectId === p.id) chat.newChat();
     await conversationList.refresh();
-    toasts.show(`Project “${p.name}” deleted.`, 'info', { label: 'Undo', run: () => void this.restore(p.id, moved) }, 10000);
+    toasts.show(t('projects.projectDeleted', { name: p.name }), 'info', { label: t('common.undo'), run: () => void this.restore(p.id, moved) }, 10000);
   }
 
   private async restore(id: number, moved: number[]): Promise<void> {
     try {
       await api.ProjectService.Restore(id, moved);
     } catch (e) {
-      toasts.fail('Could not restore the project', e);
+      toasts.fail(t('projects.couldNotRestoreProject'), e);
       return;
     }
     await conversationList.refresh();
@@ -167,23 +168,23 @@ export class ProjectStore {
     try {
       await api.ProjectService.Move([id], projectId);
     } catch (e) {
-      toasts.fail('Could not move the conversation', e);
+      toasts.fail(t('projects.couldNotMoveConversation'), e);
       return;
     }
     await conversationList.refresh();
     const p = conversationList.projects.find((x) => x.id === projectId);
-    toasts.show(p ? `Moved to “${p.name}”.` : 'Moved out of the project.');
+    toasts.show(p ? t('projects.movedTo', { name: p.name }) : t('projects.movedOut'));
   }
 
   /** Starts a chat in a project and opens it. */
   async startIn(projectId: number): Promise<void> {
-    await this.opened(() => api.ProjectService.StartChat(projectId), 'Could not start a chat in the project');
+    await this.opened(() => api.ProjectService.StartChat(projectId), t('projects.couldNotStartIn'));
     if (!this.open.has(projectId)) this.toggle(projectId);
   }
 
   /** Starts a chat from an assistant, outside any project, and opens it. */
   async startFrom(assistantId: number): Promise<void> {
-    await this.opened(() => api.AssistantService.StartChat(assistantId, 0), 'Could not start a chat from the assistant');
+    await this.opened(() => api.AssistantService.StartChat(assistantId, 0), t('projects.couldNotStartFrom'));
   }
 
   private async opened(start: () => Promise<Conversation>, what: string): Promise<void> {
@@ -203,7 +204,7 @@ export class ProjectStore {
     try {
       this.assistants = await api.AssistantService.List();
     } catch (e) {
-      toasts.fail('Could not list the assistants', e);
+      toasts.fail(t('projects.couldNotListAssistants'), e);
     }
   }
 
@@ -212,7 +213,7 @@ export class ProjectStore {
     try {
       const a = await api.AssistantService.SaveConversation(conversationId, name);
       this.naming = null;
-      toasts.show(`Saved as the assistant “${a.name}”.`);
+      toasts.show(t('projects.savedAsAssistant', { name: a.name }));
     } catch (e) {
       return errorText(e);
     }
@@ -258,7 +259,7 @@ export class ProjectStore {
     try {
       await api.AssistantService.Duplicate(id);
     } catch (e) {
-      toasts.fail('Could not duplicate the assistant', e);
+      toasts.fail(t('projects.couldNotDuplicateAssistant'), e);
       return;
     }
     await this.loadAssistants();
@@ -269,7 +270,7 @@ export class ProjectStore {
     try {
       await api.AssistantService.Delete(a.id);
     } catch (e) {
-      toasts.fail('Could not delete the assistant', e);
+      toasts.fail(t('projects.couldNotDeleteAssistant'), e);
       return;
     }
     await this.loadAssistants();
@@ -277,11 +278,11 @@ export class ProjectStore {
       try {
         await api.AssistantService.Restore(a.id);
       } catch (e) {
-        toasts.fail('Could not restore the assistant', e);
+        toasts.fail(t('projects.couldNotRestoreAssistant'), e);
       }
       await this.loadAssistants();
     };
-    toasts.show(`Assistant “${a.name}” deleted.`, 'info', { label: 'Undo', run: () => void undo() }, 10000);
+    toasts.show(t('projects.assistantDeleted', { name: a.name }), 'info', { label: t('common.undo'), run: () => void undo() }, 10000);
   }
 }
 

@@ -1,7 +1,9 @@
 // The user's preferences as last loaded or saved (Settings → Save).
+import { t } from '../i18n/t.svelte';
 import { api, type Settings } from '../api';
 import { loadReasonTexts } from '../reasons';
 import { toasts } from './toasts.svelte';
+import { applyLanguage } from '../i18n/t.svelte';
 import { ui } from './ui.svelte';
 
 export class SettingsStore {
@@ -13,6 +15,7 @@ export class SettingsStore {
     const s = await api.SettingsService.Get();
     this.value = s;
     ui.applyTheme(s.theme);
+    await applyLanguage(s.language);
   }
 
   /** Saves; false (after an error toast) when Go refused. */
@@ -20,15 +23,16 @@ export class SettingsStore {
     try {
       await api.SettingsService.Save(s);
     } catch (e) {
-      toasts.fail('Could not save the settings', e);
+      toasts.fail(t('settings.couldNotSaveSettings'), e);
       return false;
     }
     const before = this.value?.language;
     this.value = s;
     ui.applyTheme(s.theme);
+    await applyLanguage(s.language);
     // Go's words for reasons follow the new language: ask for them again.
     if (before !== undefined && before !== s.language) {
-      loadReasonTexts().catch((e) => toasts.fail('Could not read the words for answers’ reasons', e));
+      loadReasonTexts().catch((e) => toasts.fail(t('settings.couldNotReadReasonWords'), e));
     }
     for (const cb of this.saved) cb(s);
     return true;

@@ -1,3 +1,4 @@
+import { t } from '../i18n/t.svelte';
 // Live answers. Every brook:stream event, for ANY conversation, goes through
 // one FrameBatcher and a per-answer AnswerReconciler; the reactive `answers`
 // record mirrors each reconciler for the UI. Switching conversations never
@@ -102,7 +103,7 @@ export class StreamStore {
       perf.events++;
       this.batcher.push(ev);
     });
-    loadReasonTexts().catch((e) => this.report('Could not read the words for answers’ reasons', e));
+    loadReasonTexts().catch((e) => this.report(t('streams.couldNotReadReasons'), e));
   }
 
   stop(): void {
@@ -155,7 +156,7 @@ export class StreamStore {
       // It finished before this (stale) copy arrived: show the stored result.
       const stale = () => this.finishedSeq.has(m.id) && !this.recs.has(m.id);
       void this.persist(
-        'Could not read the answer',
+        t('streams.couldNotReadAnswer'),
         stale,
         async () => {
           const stored = await api.ConversationService.GetMessage(m.id);
@@ -181,7 +182,7 @@ export class StreamStore {
     const silent = () => this.recs.get(id) === r && r.seq < 0 && r.phase !== 'final';
     let askAgain = false;
     await this.persist(
-      'Could not check on an answer',
+      t('streams.couldNotCheck'),
       silent,
       async () => {
         if ((await api.ChatService.ActiveAnswers()).includes(id)) {
@@ -212,7 +213,7 @@ export class StreamStore {
       } catch (e) {
         if (attempt === 0) this.report(what, e);
         if (attempt >= RETRY_DELAYS_MS.length) {
-          this.report(`${what}; gave up after ${attempt + 1} tries`, e);
+          this.report(t('streams.gaveUp', { what, n: attempt + 1 }), e);
           if (needed()) giveUp();
           return;
         }
@@ -293,7 +294,7 @@ export class StreamStore {
     const needed = () => this.recs.get(id) === r && r.needsFetch;
     try {
       await this.persist(
-        'Could not read the answer',
+        t('streams.couldNotReadAnswer'),
         needed,
         async () => {
           const m = await api.ConversationService.GetMessage(id);

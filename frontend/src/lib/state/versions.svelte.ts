@@ -2,6 +2,7 @@
 // (Retry, Regenerate) or a question edited and sent again, each a new version
 // shown in place with the old one a version away; another version shown; a
 // version or a message deleted.
+import { t } from '../i18n/t.svelte';
 import { api, type Message } from '../api';
 import { chat } from './chat.svelte';
 import { conversationList } from './conversationList.svelte';
@@ -23,7 +24,7 @@ export class VersionsStore {
       ui.scrollToBottom();
       ui.focusComposer();
     } catch (e) {
-      toasts.fail(how === 'retry' ? 'Could not retry' : 'Could not regenerate', e);
+      toasts.fail(how === 'retry' ? t('versions.couldNotRetry') : t('versions.couldNotRegenerate'), e);
     }
   }
   retry(m: Message): Promise<void> {
@@ -46,7 +47,7 @@ export class VersionsStore {
       ui.scrollToBottom();
       return true;
     } catch (e) {
-      toasts.fail('Could not resend', e);
+      toasts.fail(t('versions.couldNotResend'), e);
       return false;
     }
   }
@@ -59,7 +60,7 @@ export class VersionsStore {
       const i = chat.messages.findIndex((x) => x.id === m.id);
       if (i >= 0) chat.showFrom(i, path);
     } catch (e) {
-      toasts.fail('Could not show that version', e);
+      toasts.fail(t('versions.couldNotShowThatVersion'), e);
     }
   }
 
@@ -73,7 +74,7 @@ export class VersionsStore {
       if (what === 'version') await api.ConversationService.DeleteVersion(m.id);
       else await api.ConversationService.DeleteMessage(m.id);
     } catch (e) {
-      toasts.fail('Could not delete the message', e);
+      toasts.fail(t('versions.couldNotDeleteMessage'), e);
       return;
     }
     if (m.conversationId !== chat.currentId) return;
@@ -81,7 +82,7 @@ export class VersionsStore {
       const v = await api.ConversationService.Open(m.conversationId);
       if (m.conversationId === chat.currentId) chat.messages = v.messages;
     } catch (e) {
-      toasts.fail('Could not read the conversation again', e);
+      toasts.fail(t('versions.couldNotReadConversationAgain'), e);
     }
   }
 }
