@@ -18,6 +18,7 @@ import { documentScenarios } from './documents';
 import { toolCallScenarios } from './toolcalls';
 import { importScenarios } from './imports';
 import { keyboardScenarios } from './keyboard';
+import { titleScenarios } from './titles';
 
 export type Result = { ok: boolean; error?: string; [k: string]: unknown };
 type Scenario = (arg: string) => Promise<Record<string, unknown>>;
@@ -30,6 +31,7 @@ const scenarios: Record<string, Scenario> = {
   ...toolCallScenarios,
   ...importScenarios,
   ...keyboardScenarios,
+  ...titleScenarios,
   /** What the window shows right after start-up. */
   async status() {
     await ready();
