@@ -374,7 +374,7 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 		if e := endpoints[0]; !slices.Equal(e.ExtraModels, wantExtra) || !slices.Equal(e.HeaderNames, wantHeaders) {
 			t.Fatalf("endpoint extra models %q, header names %q; want %q, %q", e.ExtraModels, e.HeaderNames, wantExtra, wantHeaders)
 		}
-		// Before version 19 no endpoint had a context window of its own:
+		// Before version 20 no endpoint had a context window of its own:
 		// every one asks its server.
 		if e := endpoints[1]; e.ContextWindow != 0 {
 			t.Fatalf("endpoint context window after migration = %d, want 0", e.ContextWindow)
