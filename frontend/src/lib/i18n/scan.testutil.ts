@@ -33,6 +33,7 @@ export const ALLOWED = new Set<string>([
   'Home',
   'End',
   'F1',
+  'Ctrl+Shift+N', // a shortcut, as printed on the keys
   'KaTeX', // a library's name
   'Markdown', // a format's name
   'JSON', // a format's name
@@ -41,6 +42,10 @@ export const ALLOWED = new Set<string>([
   'ollama serve',
   'OLLAMA_HOST=0.0.0.0 ollama serve',
   'http://192.168.1.20:11434',
+  'npx', // a command, the example in the tool server's Command field
+  'API_TOKEN', // an environment variable's name, as the user types it
+  'Authorization', // an HTTP header's name: the protocol's word
+  'http://127.0.0.1:3001/mcp', // a URL in a placeholder
 ]);
 
 /** Attributes whose value the user sees or hears. */
@@ -158,7 +163,7 @@ export function literals(code: string, base = 0): Lit[] {
 function ignorableLine(line: string): boolean {
   // "i18n-ids": the line's literals are ids compared in code, shown through the catalogue elsewhere.
   if (/i18n-ids/.test(line)) return true;
-  return /new RegExp\(|setAttribute\('rel'|testHook\(|\.includes\('Files'\)|^\s*(?:import|export \* from|\} from)\b|console\.\w+\(|new Error\(|querySelector|\.key\s*[!=]==|key === |getElementById|data-testid|addEventListener|EventsOn\(|matchMedia|\bthrow new TypeError/.test(line);
+  return /new RegExp\(|setAttribute\('rel'|testHook\(|\.includes\('Files'\)|^\s*(?:import|export \* from|\} from)\b|console\.\w+\(|new Error\(|querySelector|\.key\s*[!=]==|key === |getElementById|new KeyboardEvent\(|data-testid|addEventListener|EventsOn\(|matchMedia|\bthrow new TypeError/.test(line);
 }
 
 function scanCode(file: string, src: string, code: string, base: number, out: Finding[]) {
