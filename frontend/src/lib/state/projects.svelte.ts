@@ -90,7 +90,7 @@ export class ProjectStore {
     } catch (e) {
       const { [projectId]: _gone, ...rest } = this.loaded;
       this.loaded = rest;
-      toasts.fail('Could not load the project’s chats', e);
+      toasts.fail(t('projects.couldNotLoadChats'), e);
     }
   }
 
@@ -98,9 +98,9 @@ export class ProjectStore {
   async exportProject(p: Project, format: ExportFormat): Promise<void> {
     try {
       const path = await api.ProjectService.Export(p.id, format);
-      if (path) toasts.show(`Exported “${p.name}” to ${path}`);
+      if (path) toasts.show(t('projects.exportedNamed', { name: p.name, path }));
     } catch (e) {
-      toasts.fail('Export failed', e);
+      toasts.fail(t('conversationList.exportFailed'), e);
     }
   }
 
@@ -236,9 +236,9 @@ export class ProjectStore {
   async exportAssistants(ids: number[]): Promise<void> {
     try {
       const path = await api.AssistantService.Export(ids);
-      if (path) toasts.show(`Exported to ${path}`);
+      if (path) toasts.show(t('projects.exportedTo', { path }));
     } catch (e) {
-      toasts.fail('Could not export the assistants', e);
+      toasts.fail(t('projects.couldNotExportAssistants'), e);
     }
   }
 
@@ -247,9 +247,9 @@ export class ProjectStore {
     try {
       const r = await api.AssistantService.Import();
       if (r.imported + r.skipped === 0) return; // cancelled
-      toasts.show(`Imported ${r.imported} ${r.imported === 1 ? 'assistant' : 'assistants'}${r.skipped ? `; ${r.skipped} already here` : ''}.`);
+      toasts.show(r.skipped ? t('projects.importedSkipped', { n: r.imported, skipped: r.skipped }) : t('projects.imported', { n: r.imported }));
     } catch (e) {
-      toasts.fail('Could not import the assistants', e);
+      toasts.fail(t('projects.couldNotImportAssistants'), e);
       return;
     }
     await this.loadAssistants();

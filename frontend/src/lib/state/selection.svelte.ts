@@ -8,6 +8,7 @@ import { api } from '../api';
 import { conversationList } from './conversationList.svelte';
 import { chat } from './chat.svelte';
 import { toasts } from './toasts.svelte';
+import { t } from '../i18n/t.svelte';
 
 /** The chats' ids in the order the sidebar shows them (the DOM's order). */
 export function shownOrder(root: ParentNode = document): number[] {
@@ -20,10 +21,6 @@ export function rangeOf(order: number[], a: number, b: number): number[] {
   const j = order.indexOf(b);
   if (i < 0 || j < 0) return [b];
   return order.slice(Math.min(i, j), Math.max(i, j) + 1);
-}
-
-function plural(n: number): string {
-  return n === 1 ? '1 conversation' : `${n} conversations`;
 }
 
 export class SelectionStore {
@@ -71,13 +68,13 @@ export class SelectionStore {
     try {
       await api.ProjectService.Move(ids, projectId);
     } catch (e) {
-      toasts.fail('Could not move the conversations', e);
+      toasts.fail(t('selection.couldNotMove'), e);
       return;
     }
     this.clear();
     await conversationList.refresh();
     const p = conversationList.projects.find((x) => x.id === projectId);
-    toasts.show(p ? `Moved ${plural(ids.length)} to “${p.name}”.` : ids.length === 1 ? 'Moved 1 conversation out of its project.' : `Moved ${plural(ids.length)} out of their projects.`);
+    toasts.show(p ? t('selection.movedTo', { n: ids.length, name: p.name }) : t('selection.movedOut', { n: ids.length }));
   }
 
   /** Archives (or, in the archive, unarchives) the chosen chats; Undo puts them back. */
@@ -87,7 +84,7 @@ export class SelectionStore {
     try {
       await api.ConversationService.ArchiveMany(ids, archived);
     } catch (e) {
-      toasts.fail(archived ? 'Could not archive the conversations' : 'Could not unarchive the conversations', e);
+      toasts.fail(archived ? t('selection.couldNotArchive') : t('selection.couldNotUnarchive'), e);
       return;
     }
     this.clear();
@@ -96,11 +93,11 @@ export class SelectionStore {
       try {
         await api.ConversationService.ArchiveMany(ids, !archived);
       } catch (e) {
-        toasts.fail('Could not undo', e);
+        toasts.fail(t('selection.couldNotUndo'), e);
       }
       await conversationList.refresh();
     };
-    toasts.show(`${archived ? 'Archived' : 'Unarchived'} ${plural(ids.length)}.`, 'info', { label: 'Undo', run: () => void undo() }, 10000);
+    toasts.show(t(archived ? 'selection.archived' : 'selection.unarchived', { n: ids.length }), 'info', { label: t('common.undo'), run: () => void undo() }, 10000);
   }
 
   /** Moves the chosen chats to the trash; Undo brings them all back. */
@@ -110,7 +107,7 @@ export class SelectionStore {
     try {
       await api.ConversationService.DeleteMany(ids);
     } catch (e) {
-      toasts.fail('Could not delete the conversations', e);
+      toasts.fail(t('selection.couldNotDelete'), e);
       return;
     }
     this.clear();
@@ -120,11 +117,11 @@ export class SelectionStore {
       try {
         await api.ConversationService.RestoreMany(ids);
       } catch (e) {
-        toasts.fail('Could not restore the conversations', e);
+        toasts.fail(t('selection.couldNotRestore'), e);
       }
       await conversationList.refresh();
     };
-    toasts.show(`Deleted ${plural(ids.length)}.`, 'info', { label: 'Undo', run: () => void undo() }, 10000);
+    toasts.show(t('selection.deleted', { n: ids.length }), 'info', { label: t('common.undo'), run: () => void undo() }, 10000);
   }
 }
 

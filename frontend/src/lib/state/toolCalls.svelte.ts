@@ -9,6 +9,7 @@ import { announcer } from './announcer.svelte';
 import { streams } from './streams.svelte';
 import { ui } from './ui.svelte';
 import { toasts } from './toasts.svelte';
+import { t } from '../i18n/t.svelte';
 
 /** A call waiting for the user: the call, the arguments pretty-printed, and where it is. */
 export interface WaitingCall {
@@ -65,7 +66,7 @@ export class ToolCallStore {
     const off = api.events.onTool((ev) => this.apply(ev));
     api.ToolCallService.Pending()
       .then((list) => list.forEach((r) => this.addWaiting(r)))
-      .catch((e) => toasts.fail('Could not list the tool calls waiting for you', e));
+      .catch((e) => toasts.fail(t('toolCalls.couldNotListWaiting'), e));
     return off;
   }
 
@@ -82,7 +83,7 @@ export class ToolCallStore {
         if (!ev.call) return;
         this.waiting[key] = { conversationId: ev.conversationId, messageId: ev.messageId, call: ev.call, arguments: ev.arguments ?? ev.call.arguments };
         this.markBusy(ev.conversationId, ev.messageId);
-        announcer.say(`The model asks to run the tool ${ev.call.name}${ev.call.server ? ' of ' + ev.call.server : ''}. Allow it or deny it.`, 'assertive');
+        announcer.say(ev.call.server ? t('toolCalls.asksToRunOf', { tool: ev.call.name, server: ev.call.server }) : t('toolCalls.asksToRun', { tool: ev.call.name }), 'assertive');
         ui.scrollToBottom(); // the card is at the end of the conversation
         break;
       case 'running':
@@ -113,7 +114,7 @@ export class ToolCallStore {
       await api.ToolCallService.Answer(messageId, callId, decision);
       delete this.waiting[key];
     } catch (e) {
-      toasts.fail('Could not answer the tool call', e);
+      toasts.fail(t('toolCalls.couldNotAnswer'), e);
     }
   }
 
@@ -121,7 +122,7 @@ export class ToolCallStore {
     try {
       await api.ToolCallService.Cancel(messageId, callId);
     } catch (e) {
-      toasts.fail('Could not cancel the tool call', e);
+      toasts.fail(t('toolCalls.couldNotCancel'), e);
     }
   }
 
