@@ -22,6 +22,8 @@ type Store interface {
 	DocumentEmbedded(ctx context.Context, docID int64, model string) (bool, error)
 	DocumentVectors(ctx context.Context, docID int64, model string) ([]store.ChunkVector, error)
 	GetChunks(ctx context.Context, ids []int64) ([]store.Chunk, error)
+	ConversationKnowledge(ctx context.Context, projectID, assistantID int64) ([]store.KnowledgeFile, error)
+	SetAnswerRetrieval(ctx context.Context, messageID int64, r store.AnswerRetrieval) error
 }
 
 var _ Store = (*store.Store)(nil)
@@ -244,4 +246,16 @@ func (s *Service) inSlot(ctx context.Context, endpoint string, fn func(context.C
 		return nil, errYielded
 	}
 	return v, err
+}
+
+// Knowledge lists the knowledge files of a project and of an assistant:
+// what a conversation in the project, or started from the assistant,
+// retrieves from.
+func (s *Service) Knowledge(ctx context.Context, projectID, assistantID int64) ([]store.KnowledgeFile, error) {
+	return s.cfg.Store.ConversationKnowledge(ctx, projectID, assistantID)
+}
+
+// Record keeps what retrieval gave an answer.
+func (s *Service) Record(ctx context.Context, answerID int64, r store.AnswerRetrieval) error {
+	return s.cfg.Store.SetAnswerRetrieval(ctx, answerID, r)
 }
