@@ -20,6 +20,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"brook/backend/answers"
+	"brook/backend/retrieval"
 	"brook/backend/applog"
 	"brook/backend/chat"
 	"brook/backend/conversations"
@@ -60,6 +61,7 @@ type App struct {
 	conversations *conversations.Service
 	answers       *answers.Service
 	models        *localmodels.Manager
+	retrieval     *retrieval.Service
 	ollama        *ollamaserver.Manager
 	chooser       selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
@@ -205,7 +207,9 @@ func (a *App) open() error {
 	}
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
+	a.retrieval = newRetrieval(a)
 	a.engine = newEngine(a)
+	a.retrieval.SetSlot(a.engine.BackgroundSlot)
 	a.answers = answers.New(a.engine, a.store, a.chooser)
 	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
@@ -273,6 +277,9 @@ func (a *App) shutdown(context.Context) {
 	}
 	if a.models != nil {
 		a.models.Close() // cancelled with a.ctx; wait for the pulls to end
+	}
+	if a.retrieval != nil {
+		a.retrieval.Close() // cancelled with a.ctx; wait for a batch being stored
 	}
 	quitOllama()
 	if a.housekept != nil {
@@ -343,5 +350,5 @@ func (a *App) openLog() {
 }
 
 func newEngine(a *App) *chat.Engine {
-	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true})
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true, Retriever: a.retrieval})
 }

@@ -10,7 +10,7 @@ import "net/http"
 // generated TypeScript. Wails runs every call on its own goroutine.
 
 func newServices(a *App) []any {
-	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}, &OllamaServerService{a}, &ContextService{a}, &ProjectService{a}, &AssistantService{a}}
+	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}, &OllamaServerService{a}, &ContextService{a}, &ProjectService{a}, &AssistantService{a}, &RetrievalService{a}}
 	return append(services, testHooks.services(a)...)
 }
 

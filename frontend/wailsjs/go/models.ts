@@ -329,6 +329,21 @@ export namespace selection {
 
 export namespace store {
 	
+	export interface AnswerSource {
+	    rank: number;
+	    chunkId: number;
+	    documentId: number;
+	    name: string;
+	    page: number;
+	    origin: string;
+	    text: string;
+	}
+	export interface AnswerRetrieval {
+	    sources: AnswerSource[];
+	    noticeKind: string;
+	    noticeText: string;
+	}
+	
 	export interface Params {
 	    temperature?: number;
 	    contextLength?: number;
@@ -376,6 +391,7 @@ export namespace store {
 	    size: number;
 	    pages?: number;
 	    tokens: number;
+	    storedId: number;
 	    text?: string;
 	    data?: string;
 	}
@@ -405,6 +421,21 @@ export namespace store {
 	    name: string;
 	    mime: string;
 	    data: string;
+	}
+	export interface KnowledgeFile {
+	    id: number;
+	    projectId?: number;
+	    assistantId?: number;
+	    documentId: number;
+	    name: string;
+	    kind: string;
+	    hash: string;
+	    size: number;
+	    pages?: number;
+	    tokens: number;
+	    addedAt: number;
+	    text?: string;
+	    data?: string;
 	}
 	export interface Message {
 	    id: number;
@@ -483,6 +514,8 @@ export namespace store {
 	    autoTitles: boolean;
 	    titleEndpointId: string;
 	    titleModel: string;
+	    embedEndpointId: string;
+	    embedModel: string;
 	}
 
 }
