@@ -43,6 +43,9 @@ type Config struct {
 	Batch int
 	// QueryTimeout bounds embedding a question before a search.
 	QueryTimeout time.Duration
+	// Indexed, when set, is told when the background indexer has embedded
+	// a document, or failed to (err).
+	Indexed func(docID int64, model string, err error)
 }
 
 // Service chunks, embeds and searches documents. It is safe for
@@ -176,8 +179,12 @@ func (s *Service) worker() {
 		case <-s.ctx.Done():
 			return
 		case j := <-s.jobs:
-			if err := s.embedDocument(s.ctx, j); err != nil && s.ctx.Err() == nil {
+			err := s.embedDocument(s.ctx, j)
+			if err != nil && s.ctx.Err() == nil {
 				s.cfg.Logger.Info("embedding a document failed; it is searched by its words until it is retried", "document", j.docID, "model", j.model, "err", err)
+			}
+			if s.cfg.Indexed != nil && s.ctx.Err() == nil {
+				s.cfg.Indexed(j.docID, j.model, err)
 			}
 			s.mu.Lock()
 			delete(s.queued, j)

@@ -73,7 +73,9 @@ func TestRetrievalIndexesWithRealOllama(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := retrieval.New(ctx, retrieval.Config{Store: st, Batch: 4,
-		Embedder: func(context.Context, string) (retrieval.Embedder, error) { return retrieval.Ollama{Client: s.API()}, nil }})
+		Embedder: func(context.Context, string) (retrieval.Embedder, error) {
+			return retrieval.Ollama{Client: s.API()}, nil
+		}})
 	defer svc.Close()
 	c, err := st.CreateConversation(ctx, store.Conversation{Title: "doc"})
 	if err != nil {

@@ -18,9 +18,11 @@ type TinyBERTConfig struct {
 }
 
 // DefaultTinyBERT is the embedding model Brook's real-server tests use
-// for /api/embed: about 0.4 MB, 64-dimensional vectors. Its weights are
+// for /api/embed: about 0.9 MB, 64-dimensional vectors, a window of 2,048
+// tokens (its vocabulary spells most words letter by letter, so a chunk of
+// 1,000 characters can take 700 tokens). Its weights are
 // random, so its vectors are deterministic but carry no meaning.
-var DefaultTinyBERT = TinyBERTConfig{Layers: 2, Dim: 64, Heads: 4, FF: 128, ContextLength: 512, Seed: 20261206}
+var DefaultTinyBERT = TinyBERTConfig{Layers: 2, Dim: 64, Heads: 4, FF: 128, ContextLength: 2048, Seed: 20261206}
 
 // BERT special token ids in the tiny vocabulary.
 const (
