@@ -30,7 +30,7 @@ type Document struct {
 	Tokens int    `json:"tokens"`
 	// StoredID is the stored file's row (one per content hash), which
 	// retrieval indexes once however many messages carry the file.
-	StoredID int64 `json:"storedId"`
+	StoredID int64 `json:"storedId,omitempty"`
 	// Text is the text read from the file, when read with it.
 	Text string `json:"text,omitempty"`
 	// Data is the file's bytes, when read with them.

@@ -391,7 +391,7 @@ export namespace store {
 	    size: number;
 	    pages?: number;
 	    tokens: number;
-	    storedId: number;
+	    storedId?: number;
 	    text?: string;
 	    data?: string;
 	}

@@ -2,6 +2,7 @@
 // look-ups every service makes.
 import type { BrookApi } from '../bound';
 import type {
+  AnswerRetrieval,
   AnswerSaved,
   Assistant,
   BackupInfo,
@@ -9,6 +10,7 @@ import type {
   EndpointModels,
   ImportPreview,
   KeyStorage,
+  KnowledgeFile,
   MachineMemory,
   MemoryFit,
   Message,
@@ -36,6 +38,9 @@ export interface FakeApi extends BrookApi {
     conversations: Conversation[];
     projects: Project[];
     assistants: Assistant[];
+    /** Knowledge files of projects and assistants, and what retrieval gave answers (by message id). */
+    knowledge?: KnowledgeFile[];
+    answerSources?: Record<number, AnswerRetrieval>;
     messages: Message[];
     settings: Settings;
     models: EndpointModels[];
