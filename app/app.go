@@ -20,7 +20,6 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"brook/backend/answers"
-	"brook/backend/retrieval"
 	"brook/backend/applog"
 	"brook/backend/chat"
 	"brook/backend/conversations"
@@ -30,6 +29,7 @@ import (
 	"brook/backend/localmodels"
 	"brook/backend/ollamaserver"
 	"brook/backend/paths"
+	"brook/backend/retrieval"
 	"brook/backend/secrets"
 	"brook/backend/selection"
 	"brook/backend/store"
