@@ -247,6 +247,9 @@ func (e *Engine) retrieveForAnswer(ctx context.Context, conv store.Conversation,
 	if err != nil {
 		return docs, err
 	}
+	if len(p.oversized) == 0 && p.knowledgeHit == 0 {
+		return docs, nil // nothing to retrieve: no write on an answer's way
+	}
 	out, rec, err := e.retrieve(ctx, p, history, docs, false)
 	if err != nil {
 		return docs, err
