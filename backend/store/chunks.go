@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -86,12 +87,19 @@ func scanChunk(r rowScanner) (Chunk, error) {
 // SearchChunks ranks the chunks of the documents docIDs by BM25 against
 // the words of query and returns the best limit of them. Any word may
 // match; words are quoted, so FTS5's syntax in a question is only text.
+// Over many chunks, words found in more than one chunk in fifty are left
+// out (the two rarest always stay): they add little to BM25, and scoring
+// every chunk they match is what makes a search of 100,000 chunks slow.
 func (s *Store) SearchChunks(ctx context.Context, query string, docIDs []int64, limit int) ([]ChunkHit, error) {
-	match := ftsAnyWord(query)
-	if match == "" || len(docIDs) == 0 || limit <= 0 {
+	words := queryWords(query)
+	if len(words) == 0 || len(docIDs) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	args := []any{match}
+	words, err := s.rarestWords(ctx, words)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{strings.Join(words, " OR ")}
 	for _, id := range docIDs {
 		args = append(args, id)
 	}
@@ -99,7 +107,7 @@ func (s *Store) SearchChunks(ctx context.Context, query string, docIDs []int64, 
 	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.document_id, c.seq, c.page, c.text
 		FROM doc_chunks_fts f JOIN doc_chunks c ON c.id = f.rowid
 		WHERE doc_chunks_fts MATCH ? AND c.document_id IN (`+placeholders(len(docIDs))+`)
-		ORDER BY bm25(doc_chunks_fts) LIMIT ?`, args...)
+		ORDER BY f.rank LIMIT ?`, args...)
 	chunks, err := collect(rows, err, scanChunk)
 	if err != nil {
 		return nil, err
@@ -111,9 +119,47 @@ func (s *Store) SearchChunks(ctx context.Context, query string, docIDs []int64, 
 	return hits, nil
 }
 
-// ftsAnyWord turns a question into an FTS5 query matching any of its words
-// of two letters or more, each quoted.
-func ftsAnyWord(query string) string {
+// pruneAbove is the number of chunks from which common words are left out
+// of a search, and pruneShare the share of chunks that makes a word common.
+// (Variables, so a test can lower them.)
+var (
+	pruneAbove = 20_000
+	pruneShare = 50
+)
+
+// rarestWords leaves out of words (quoted FTS5 terms) those in more than
+// one chunk in pruneShare, when there are more than pruneAbove chunks;
+// the two rarest stay whatever their counts.
+func (s *Store) rarestWords(ctx context.Context, words []string) ([]string, error) {
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM doc_chunks`).Scan(&total); err != nil {
+		return nil, err
+	}
+	if total <= pruneAbove || len(words) <= 2 {
+		return words, nil
+	}
+	counts := make(map[string]int, len(words))
+	for _, w := range words {
+		var n int
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM doc_chunks_fts WHERE doc_chunks_fts MATCH ?`, w).Scan(&n); err != nil {
+			return nil, err
+		}
+		counts[w] = n
+	}
+	byCount := slices.Clone(words)
+	slices.SortStableFunc(byCount, func(a, b string) int { return counts[a] - counts[b] })
+	var kept []string
+	for i, w := range byCount {
+		if i < 2 || counts[w]*pruneShare <= total {
+			kept = append(kept, w)
+		}
+	}
+	return kept, nil
+}
+
+// queryWords are the words of a question of two letters or more, without
+// stop words, each quoted as an FTS5 term.
+func queryWords(query string) []string {
 	seen := map[string]bool{}
 	var words []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(query), func(r rune) bool {
@@ -125,7 +171,7 @@ func ftsAnyWord(query string) string {
 		seen[w] = true
 		words = append(words, `"`+w+`"`)
 	}
-	return strings.Join(words, " OR ")
+	return words
 }
 
 func isSpaceOrPunct(r rune) bool {

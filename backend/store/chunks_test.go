@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -182,5 +183,49 @@ func TestVectorEncoding(t *testing.T) {
 	v := []float32{0, 1, -2.5, 3.25e-7, 1e30}
 	if got := DecodeVector(EncodeVector(v)); !slices.Equal(got, v) {
 		t.Fatalf("round trip = %v", got)
+	}
+}
+
+// TestSearchLeavesOutCommonWordsOverManyChunks: over many chunks, a word
+// in most of them is left out of the search, so the chunk that matches the
+// rare words ranks first; the two rarest words always stay.
+func TestSearchLeavesOutCommonWordsOverManyChunks(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	c := mustConversation(t, s, "many")
+	m, err := s.AddMessage(ctx, Message{ConversationID: c.ID, Role: RoleUser, Content: "d", Documents: []Document{pagedDocument()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.ConversationDocuments(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := docs[m.ID][0].StoredID
+	var chunks []Chunk
+	for i := range 60 {
+		chunks = append(chunks, Chunk{Text: fmt.Sprintf("The array holds value %d.", i)})
+	}
+	chunks = append(chunks, Chunk{Page: 9, Text: "Permute the dimensions with aperm; the array keeps its values."})
+	if err := s.SaveChunks(ctx, id, chunks); err != nil {
+		t.Fatal(err)
+	}
+	oldAbove, oldShare := pruneAbove, pruneShare
+	pruneAbove, pruneShare = 10, 4
+	defer func() { pruneAbove, pruneShare = oldAbove, oldShare }()
+	words, err := s.rarestWords(ctx, queryWords("How do I permute the dimensions of an array?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(words, []string{`"permute"`, `"dimensions"`}) {
+		t.Fatalf("rarestWords = %v, want the two rare words without the common one", words)
+	}
+	hits, err := s.SearchChunks(ctx, "How do I permute the dimensions of an array?", []int64{id}, 3)
+	if err != nil || len(hits) != 1 || hits[0].Page != 9 {
+		t.Fatalf("SearchChunks = %+v, %v", hits, err)
+	}
+	// Two words are always kept, however common.
+	if words, err := s.rarestWords(ctx, queryWords("array value")); err != nil || len(words) != 2 {
+		t.Fatalf("rarestWords of two common words = %v, %v", words, err)
 	}
 }
