@@ -229,7 +229,16 @@ func (s *Service) embedDocument(ctx context.Context, j job) error {
 		}
 		start = end
 	}
-	return s.cfg.Store.SaveVectors(ctx, j.docID, j.model, vectors)
+	if err := s.cfg.Store.SaveVectors(ctx, j.docID, j.model, vectors); err != nil {
+		return err
+	}
+	// The next search finds them in memory rather than reading them back.
+	cached := make([]vec, len(vectors))
+	for i, v := range vectors {
+		cached[i] = vec{v.ChunkID, normalize(v.Vector)}
+	}
+	s.cache.put(cacheKey{j.docID, j.model}, cached)
+	return nil
 }
 
 // inSlot runs fn in a background slot of endpoint, cancelling it with
