@@ -10,7 +10,7 @@ type vectorCache struct {
 	limit int
 	size  int
 	order []cacheKey
-	docs  map[cacheKey][]vec
+	docs  map[cacheKey]block
 }
 
 type cacheKey struct {
@@ -19,29 +19,29 @@ type cacheKey struct {
 }
 
 func newVectorCache(limit int) *vectorCache {
-	return &vectorCache{limit: limit, docs: map[cacheKey][]vec{}}
+	return &vectorCache{limit: limit, docs: map[cacheKey]block{}}
 }
 
-func (c *vectorCache) get(k cacheKey) ([]vec, bool) {
+func (c *vectorCache) get(k cacheKey) (block, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.docs[k]
 	return v, ok
 }
 
-func (c *vectorCache) put(k cacheKey, v []vec) {
+func (c *vectorCache) put(k cacheKey, v block) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.docs[k]; ok {
 		return
 	}
-	for c.size+len(v) > c.limit && len(c.order) > 0 {
+	for c.size+len(v.ids) > c.limit && len(c.order) > 0 {
 		old := c.order[0]
 		c.order = c.order[1:]
-		c.size -= len(c.docs[old])
+		c.size -= len(c.docs[old].ids)
 		delete(c.docs, old)
 	}
 	c.docs[k] = v
 	c.order = append(c.order, k)
-	c.size += len(v)
+	c.size += len(v.ids)
 }

@@ -35,16 +35,25 @@ func TestFuseOneList(t *testing.T) {
 
 // TestNearestFindsMostSimilar ranks by cosine, best first, k at most.
 func TestNearestFindsMostSimilar(t *testing.T) {
-	vecs := []vec{
-		{1, normalize([]float32{1, 0, 0})},
-		{2, normalize([]float32{0.9, 0.1, 0})},
-		{3, normalize([]float32{0, 1, 0})},
-		{4, normalize([]float32{-1, 0, 0})},
-		{5, []float32{1, 0}}, // another model's vector: never similar
+	blocks := []block{
+		newBlock([]int64{1, 2}, [][]float32{{1, 0, 0}, {0.9, 0.1, 0}}),
+		newBlock([]int64{3, 4}, [][]float32{{0, 1, 0}, {-1, 0, 0}}),
+		newBlock([]int64{5}, [][]float32{{1, 0}}), // another model's vector: never similar
 	}
-	got := nearest(normalize([]float32{1, 0.05, 0}), vecs, 2)
+	got := nearest(normalize([]float32{1, 0.05, 0}), blocks, 2)
 	if !slices.Equal(got, []int64{1, 2}) {
 		t.Fatalf("nearest = %v, want [1 2]", got)
+	}
+	// Spread over many rows, the scan runs on every CPU and finds the same best.
+	var ids []int64
+	var many [][]float32
+	for i := range minParallel + 10 {
+		ids = append(ids, int64(100+i))
+		many = append(many, []float32{0, 1, float32(i%7) / 10})
+	}
+	ids[minParallel/2], many[minParallel/2] = 7, []float32{1, 0.05, 0}
+	if got := nearest(normalize([]float32{1, 0.05, 0}), []block{newBlock(ids, many)}, 1); !slices.Equal(got, []int64{7}) {
+		t.Fatalf("parallel nearest = %v, want [7]", got)
 	}
 }
 

@@ -93,7 +93,7 @@ func (s *Service) Search(ctx context.Context, query string, docIDs []int64, limi
 // and no ranking, never an error: words still answer.
 func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, docIDs []int64) ([]int64, Notice, error) {
 	var (
-		pool    []vec
+		pool    []block
 		pending bool
 	)
 	for _, id := range docIDs {
@@ -110,7 +110,7 @@ func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, 
 		if err != nil {
 			return nil, Notice{}, err
 		}
-		pool = append(pool, vecs...)
+		pool = append(pool, vecs)
 	}
 	if len(pool) == 0 {
 		return nil, noticeOf(NoticeIndexing, ""), nil
@@ -144,19 +144,25 @@ func (s *Service) embedQuery(ctx context.Context, endpoint, model, query string)
 }
 
 // vectors are a document's normalised vectors, from the cache or the store.
-func (s *Service) vectors(ctx context.Context, docID int64, model string) ([]vec, error) {
+func (s *Service) vectors(ctx context.Context, docID int64, model string) (block, error) {
 	k := cacheKey{docID, model}
 	if v, ok := s.cache.get(k); ok {
 		return v, nil
 	}
 	stored, err := s.cfg.Store.DocumentVectors(ctx, docID, model)
 	if err != nil {
-		return nil, err
+		return block{}, err
 	}
-	out := make([]vec, len(stored))
-	for i, sv := range stored {
-		out[i] = vec{sv.ChunkID, normalize(sv.Vector)}
-	}
+	out := blockOf(stored)
 	s.cache.put(k, out)
 	return out, nil
+}
+
+func blockOf(stored []store.ChunkVector) block {
+	ids := make([]int64, len(stored))
+	vecs := make([][]float32, len(stored))
+	for i, sv := range stored {
+		ids[i], vecs[i] = sv.ChunkID, sv.Vector
+	}
+	return newBlock(ids, vecs)
 }

@@ -233,11 +233,7 @@ func (s *Service) embedDocument(ctx context.Context, j job) error {
 		return err
 	}
 	// The next search finds them in memory rather than reading them back.
-	cached := make([]vec, len(vectors))
-	for i, v := range vectors {
-		cached[i] = vec{v.ChunkID, normalize(v.Vector)}
-	}
-	s.cache.put(cacheKey{j.docID, j.model}, cached)
+	s.cache.put(cacheKey{j.docID, j.model}, blockOf(vectors))
 	return nil
 }
 
