@@ -68,6 +68,9 @@ func (e *Engine) planRetrieval(ctx context.Context, conv store.Conversation, his
 	if p.knowledge, err = e.cfg.Retriever.Knowledge(ctx, conv.ProjectID, conv.AssistantID); err != nil {
 		return p, err
 	}
+	if len(p.knowledge) == 0 && !slices.ContainsFunc(history, func(m store.Message) bool { return len(docs[m.ID]) > 0 }) {
+		return p, nil // nothing to retrieve from: no need to ask the server for the window
+	}
 	w, _ := e.window(ctx, conv, req)
 	if !w.Known() {
 		if len(p.knowledge) > 0 {
