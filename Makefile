@@ -116,12 +116,14 @@ test-installed: dist
 ## what exporting everything costs in memory (bench-results/export-memory.md),
 ## how Brook's PDF reader agrees with pdftotext (bench-results/documents.md),
 ## what the real window costs (bench-results/window.md), and the token
-## estimate against the real Ollama's counts (bench-results/context.md).
+## estimate against the real Ollama's counts (bench-results/context.md), and
+## retrieval: indexing, search over 100,000 chunks, top-5 quality (bench-results/retrieval.md).
 bench: deps-test $(BIN)
 	go test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
 	scripts/export-memory.sh bench-results/export-memory.md
 	go run ./tools/recoverybench
 	BROOK_CONTEXT_BENCH=1 BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" go test -count=1 -timeout 15m -run TestContextEstimateBench ./tests/realollama/
+	BROOK_RETRIEVAL_BENCH=1 BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" go test -count=1 -timeout 30m -run TestRetrievalBench ./tests/realollama/
 	go run ./tools/docbench
 	go run ./tools/footprint -tags $(TAGS) -release $(BIN) -out bench-results/footprint.md
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false

@@ -30,6 +30,7 @@ import (
 	"brook/backend/localmodels"
 	"brook/backend/ollamaserver"
 	"brook/backend/paths"
+	"brook/backend/retrieval"
 	"brook/backend/secrets"
 	"brook/backend/selection"
 	"brook/backend/store"
@@ -64,6 +65,7 @@ type App struct {
 	conversations *conversations.Service
 	answers       *answers.Service
 	models        *localmodels.Manager
+	retrieval     *retrieval.Service
 	ollama        *ollamaserver.Manager
 	// tools runs the user's MCP servers (Settings → Tools).
 	tools   *mcp.Manager
@@ -217,11 +219,13 @@ func (a *App) open() error {
 	}
 	a.registry = endpoints.New(st, a.keys)
 	a.chooser = selection.Chooser{Survey: a.registry, Store: st}
+	a.retrieval = newRetrieval(a)
 	a.engine = newEngine(a)
 	a.approvals = chat.NewApprovals()
 	// The MCP manager is both where tools come from and how they run.
 	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log})
 	a.SetTools(a.tools, a.tools)
+	a.retrieval.SetSlot(a.engine.BackgroundSlot)
 	a.answers = answers.New(a.engine, a.store, a.chooser)
 	a.conversations = conversations.New(a.store, a.engine, func() { a.emitter.Emit(events.ConversationsChangedName, 0) })
 	a.models = localmodels.New(a.ctx, localmodels.Config{Store: st, Emitter: a.emitter, Logger: a.log, Keys: a.keys,
@@ -293,6 +297,9 @@ func (a *App) shutdown(context.Context) {
 	if a.tools != nil {
 		a.tools.Close() // the MCP servers Brook started stop with it
 	}
+	if a.retrieval != nil {
+		a.retrieval.Close() // cancelled with a.ctx; wait for a batch being stored
+	}
 	quitOllama()
 	if a.housekept != nil {
 		// The daily backup stops when cancelled; let it end before the database closes.
@@ -362,5 +369,5 @@ func (a *App) openLog() {
 }
 
 func newEngine(a *App) *chat.Engine {
-	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true})
+	return chat.New(chat.Config{Store: a.store, Providers: a.registry, Windows: a.registry, Emitter: a.emitter, Logger: a.log, UnsavedDir: a.unsavedDir(), Titles: true, Retriever: a.retrieval})
 }

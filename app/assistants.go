@@ -148,3 +148,29 @@ func (a *App) assistantsPath() (string, error) {
 		Filters: []runtime.FileFilter{{DisplayName: i18n.T("Dialog.assistantsFile", nil), Pattern: "*.json"}},
 	})
 }
+
+// KnowledgeFiles lists an assistant's knowledge files: documents every
+// chat started from it retrieves from.
+func (s *AssistantService) KnowledgeFiles(assistantID int64) ([]store.KnowledgeFile, error) {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", assistantID)); err != nil {
+		return nil, err
+	}
+	return s.a.store.KnowledgeFiles(s.a.ctx, store.KnowledgeOwner{AssistantID: assistantID})
+}
+
+// AddKnowledgeFile reads a file (its bytes in base64) and adds it to an
+// assistant's knowledge files.
+func (s *AssistantService) AddKnowledgeFile(assistantID int64, name, data string) (store.KnowledgeFile, error) {
+	if err := guard.First(s.a.ready(), guard.ID("assistant", assistantID)); err != nil {
+		return store.KnowledgeFile{}, err
+	}
+	return s.a.retrieval.AddKnowledge(s.a.ctx, s.a.store, store.KnowledgeOwner{AssistantID: assistantID}, name, data)
+}
+
+// RemoveKnowledgeFile removes a knowledge file of an assistant.
+func (s *AssistantService) RemoveKnowledgeFile(id int64) error {
+	if err := guard.First(s.a.ready(), guard.ID("knowledge file", id)); err != nil {
+		return err
+	}
+	return s.a.store.RemoveKnowledgeFile(s.a.ctx, id)
+}

@@ -155,3 +155,29 @@ func projectOrNone(id int64) error {
 	}
 	return guard.ID("project", id)
 }
+
+// KnowledgeFiles lists a project's knowledge files: documents every chat
+// of the project retrieves from.
+func (s *ProjectService) KnowledgeFiles(projectID int64) ([]store.KnowledgeFile, error) {
+	if err := guard.First(s.a.ready(), guard.ID("project", projectID)); err != nil {
+		return nil, err
+	}
+	return s.a.store.KnowledgeFiles(s.a.ctx, store.KnowledgeOwner{ProjectID: projectID})
+}
+
+// AddKnowledgeFile reads a file (its bytes in base64) and adds it to a
+// project's knowledge files.
+func (s *ProjectService) AddKnowledgeFile(projectID int64, name, data string) (store.KnowledgeFile, error) {
+	if err := guard.First(s.a.ready(), guard.ID("project", projectID)); err != nil {
+		return store.KnowledgeFile{}, err
+	}
+	return s.a.retrieval.AddKnowledge(s.a.ctx, s.a.store, store.KnowledgeOwner{ProjectID: projectID}, name, data)
+}
+
+// RemoveKnowledgeFile removes a knowledge file of a project.
+func (s *ProjectService) RemoveKnowledgeFile(id int64) error {
+	if err := guard.First(s.a.ready(), guard.ID("knowledge file", id)); err != nil {
+		return err
+	}
+	return s.a.store.RemoveKnowledgeFile(s.a.ctx, id)
+}

@@ -11,7 +11,7 @@ import "net/http"
 
 func newServices(a *App) []any {
 	services := []any{&ChatService{a}, &ConversationService{a}, &ModelService{a}, &SettingsService{a}, &TransferService{a}, &SystemService{a}, &LocalModelsService{a}, &OllamaServerService{a}, &ContextService{a}, &ProjectService{a}, &AssistantService{a},
-		&ToolService{a}, &ToolCallService{a}}
+		&ToolService{a}, &ToolCallService{a}, &RetrievalService{a}}
 	return append(services, testHooks.services(a)...)
 }
 

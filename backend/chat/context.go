@@ -201,6 +201,16 @@ func (e *Engine) ContextPlan(ctx context.Context, conversationID int64, endpoint
 		return ContextView{}, err
 	}
 	req, from := buildRequestFrom(conv, instructions, settings, asked, images, docs)
+	if draft != "" {
+		asked[len(asked)-1].ID = -1 // the draft's place for the knowledge files' excerpts
+	}
+	// Documents too large for the window go as excerpts: count the room
+	// those will take, without searching on every keystroke.
+	if p, err := e.planRetrieval(ctx, conv, asked, docs, req); err == nil && (len(p.oversized) > 0 || p.knowledgeHit > 0) {
+		if docs, _, err = e.retrieve(ctx, p, asked, docs, true); err == nil {
+			req, from = buildRequestFrom(conv, instructions, settings, asked, images, docs)
+		}
+	}
 	_, fit := e.fitContext(ctx, conv, history, req, from, draft != "")
 	view := ContextView{Plan: fit.plan, Ratio: float64(learntRatio(history))}
 	for _, m := range slices.Backward(history) {

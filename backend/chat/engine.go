@@ -61,6 +61,10 @@ type Config struct {
 	// The app sets it; a one-shot run such as the command line's ask, which
 	// ends with its answer, leaves it off.
 	Titles bool
+	// Retriever, when set, sends documents too large for the model's
+	// window as the excerpts that best answer the question, and adds the
+	// knowledge files of the conversation's project and assistant.
+	Retriever Retriever
 }
 
 func (c *Config) setDefaults() {

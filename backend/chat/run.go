@@ -197,6 +197,10 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), i18n.T("Chat.unreadableInstructions", i18n.Args{"Err": err})
 		return keepPartial(final)
 	}
+	if docs, err = e.retrieveForAnswer(active.ctx, conv, answer.ID, instructions, settings, history, images, docs); err != nil {
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not search the documents: "+err.Error()
+		return keepPartial(final)
+	}
 	server := e.profile(active.ctx, conv.EndpointID)
 	queuedAt := time.Now()
 	release, err := e.queues.acquire(active.ctx, conv.EndpointID, server.MaxParallel, func(ahead int) { relay.setQueued(ahead, queuedAt) })

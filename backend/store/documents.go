@@ -28,6 +28,9 @@ type Document struct {
 	Size   int64  `json:"size"`
 	Pages  int    `json:"pages,omitempty"`
 	Tokens int    `json:"tokens"`
+	// StoredID is the stored file's row (one per content hash), which
+	// retrieval indexes once however many messages carry the file.
+	StoredID int64 `json:"storedId,omitempty"`
 	// Text is the text read from the file, when read with it.
 	Text string `json:"text,omitempty"`
 	// Data is the file's bytes, when read with them.
@@ -87,7 +90,7 @@ const (
 	documentAll // text and bytes
 )
 
-const documentColumns = `md.id, md.message_id, md.name, d.kind, d.mime, d.hash, d.size, d.pages, d.tokens`
+const documentColumns = `md.id, md.message_id, md.name, d.kind, d.mime, d.hash, d.size, d.pages, d.tokens, d.id`
 
 func documentSelect(parts documentParts) string {
 	switch parts {
@@ -101,7 +104,7 @@ func documentSelect(parts documentParts) string {
 
 func scanDocument(row rowScanner, parts documentParts) (Document, error) {
 	var d Document
-	dest := []any{&d.ID, &d.MessageID, &d.Name, &d.Kind, &d.MIME, &d.Hash, &d.Size, &d.Pages, &d.Tokens}
+	dest := []any{&d.ID, &d.MessageID, &d.Name, &d.Kind, &d.MIME, &d.Hash, &d.Size, &d.Pages, &d.Tokens, &d.StoredID}
 	if parts >= documentText {
 		dest = append(dest, &d.Text)
 	}

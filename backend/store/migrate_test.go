@@ -255,6 +255,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 			m := mustMessage(t, s, c.ID, RoleUser, "a fresh question about 日本語のテキスト")
 			checkImages(t, s, c.ID)
 			checkDocuments(t, s, c.ID)
+			checkRetrieval(t, s, c.ID)
 			if err := s.SetPinned(ctx, c.ID, true); err != nil {
 				t.Fatal(err)
 			}

@@ -49,6 +49,11 @@ type Settings struct {
 	// (a small local one, say); empty means the conversation's own model.
 	TitleEndpointID string `json:"titleEndpointId"`
 	TitleModel      string `json:"titleModel"`
+	// EmbedEndpointID and EmbedModel choose the one Ollama embedding model
+	// (all-minilm, say) that retrieval uses for every conversation; empty
+	// means none, and retrieval searches by words only (BM25).
+	EmbedEndpointID string `json:"embedEndpointId"`
+	EmbedModel      string `json:"embedModel"`
 }
 
 // DefaultSettings are the settings of a new installation.
@@ -120,6 +125,9 @@ func validateSettings(settings Settings) error {
 	}
 	if err := guard.Selection(settings.TitleEndpointID, settings.TitleModel); err != nil {
 		return refused(i18n.Wrap("Settings.titleModel", err, nil))
+	}
+	if err := guard.Selection(settings.EmbedEndpointID, settings.EmbedModel); err != nil {
+		return refused(fmt.Errorf("Embedding model: %w", err))
 	}
 	return validateParams(settings.Params)
 }

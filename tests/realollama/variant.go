@@ -52,3 +52,24 @@ func (s *Server) AddShape(ctx context.Context, name string, shape gguf.TinyConfi
 func (s *Server) RemoveModel(ctx context.Context, name string) error {
 	return s.API().Delete(ctx, &api.DeleteRequest{Model: name})
 }
+
+// EmbedModelName is the name [Server.AddEmbedModel] registers the tiny
+// BERT embedding model under.
+const EmbedModelName = "tiny-embed"
+
+// AddEmbedModel registers the tiny BERT embedding model as
+// [EmbedModelName], so /api/embed runs for real.
+func (s *Server) AddEmbedModel(ctx context.Context) error {
+	var buf bytes.Buffer
+	if _, err := gguf.WriteTinyBERT(&buf, gguf.DefaultTinyBERT); err != nil {
+		return err
+	}
+	digest := fmt.Sprintf("sha256:%x", sha256.Sum256(buf.Bytes()))
+	c := s.API()
+	if err := c.CreateBlob(ctx, digest, bytes.NewReader(buf.Bytes())); err != nil {
+		return fmt.Errorf("create blob: %w", err)
+	}
+	stream := false
+	return c.Create(ctx, &api.CreateRequest{Model: EmbedModelName, Stream: &stream, Files: map[string]string{"tiny-embed.gguf": digest}},
+		func(api.ProgressResponse) error { return nil })
+}

@@ -1,12 +1,15 @@
 // Command tinygguf writes a tiny random llama-architecture GGUF v3 model that
-// a real Ollama server can load, for Brook's real-server tests:
+// a real Ollama server can load, for Brook's real-server tests, or with
+// -embed a tiny BERT embedding model that it serves on /api/embed:
 //
 //	go run ./tools/tinygguf -o tiny.gguf
+//	go run ./tools/tinygguf -embed -o tiny-embed.gguf
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -15,25 +18,40 @@ import (
 
 func main() {
 	out := flag.String("o", "tiny.gguf", "output file")
-	seed := flag.Uint64("seed", gguf.DefaultTiny.Seed, "random seed for the weights")
+	seed := flag.Uint64("seed", 0, "random seed for the weights (0: the default model's)")
+	embed := flag.Bool("embed", false, "write the tiny BERT embedding model instead")
 	flag.Parse()
 
-	cfg := gguf.DefaultTiny
-	cfg.Seed = *seed
-	if err := write(*out, cfg); err != nil {
+	build := func(w io.Writer) (int64, error) {
+		cfg := gguf.DefaultTiny
+		if *seed != 0 {
+			cfg.Seed = *seed
+		}
+		return gguf.WriteTiny(w, cfg)
+	}
+	if *embed {
+		build = func(w io.Writer) (int64, error) {
+			cfg := gguf.DefaultTinyBERT
+			if *seed != 0 {
+				cfg.Seed = *seed
+			}
+			return gguf.WriteTinyBERT(w, cfg)
+		}
+	}
+	if err := write(*out, build); err != nil {
 		fmt.Fprintln(os.Stderr, "tinygguf:", err)
 		os.Exit(1)
 	}
 }
 
 // write writes atomically: to a temp file beside out, then renames it.
-func write(out string, cfg gguf.TinyConfig) error {
+func write(out string, build func(io.Writer) (int64, error)) error {
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".tinygguf-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	n, err := gguf.WriteTiny(tmp, cfg)
+	n, err := build(tmp)
 	if err != nil {
 		tmp.Close()
 		return err

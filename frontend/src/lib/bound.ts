@@ -13,6 +13,7 @@ import * as LocalModelsService from '../../wailsjs/go/app/LocalModelsService';
 import * as ModelService from '../../wailsjs/go/app/ModelService';
 import * as OllamaServerService from '../../wailsjs/go/app/OllamaServerService';
 import * as ProjectService from '../../wailsjs/go/app/ProjectService';
+import * as RetrievalService from '../../wailsjs/go/app/RetrievalService';
 import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as SystemService from '../../wailsjs/go/app/SystemService';
 import * as ToolService from '../../wailsjs/go/app/ToolService';
@@ -55,6 +56,7 @@ export const bound = {
   ModelService,
   OllamaServerService,
   ProjectService,
+  RetrievalService,
   SettingsService,
   SystemService,
   ToolService,

@@ -113,6 +113,11 @@ export type PullLayer = localmodels.LayerProgress;
 export type PullProgress = Narrowed<localmodels.PullProgress, { state: PullState; errorKind: PullErrorKind }>;
 /** The small model offered for a first pull (LocalModelsService.SuggestedModel): name, download size in bytes, why. */
 export type ModelSuggestion = localmodels.Suggestion;
+/** What retrieval gave an answer: the excerpts with their sources, and a notice when it searched by words only. */
+export type AnswerRetrieval = store.AnswerRetrieval;
+export type AnswerSource = store.AnswerSource;
+/** A document a project or an assistant holds for its chats to retrieve from. */
+export type KnowledgeFile = store.KnowledgeFile;
 /** Which Brook this is and where it keeps its files (the About sheet). */
 export type AboutInfo = app.AboutInfo;
 

@@ -382,6 +382,21 @@ export namespace selection {
 
 export namespace store {
 	
+	export interface AnswerSource {
+	    rank: number;
+	    chunkId: number;
+	    documentId: number;
+	    name: string;
+	    page: number;
+	    origin: string;
+	    text: string;
+	}
+	export interface AnswerRetrieval {
+	    sources: AnswerSource[];
+	    noticeKind: string;
+	    noticeText: string;
+	}
+	
 	export interface Params {
 	    temperature?: number;
 	    contextLength?: number;
@@ -434,6 +449,7 @@ export namespace store {
 	    size: number;
 	    pages?: number;
 	    tokens: number;
+	    storedId?: number;
 	    text?: string;
 	    data?: string;
 	}
@@ -464,6 +480,21 @@ export namespace store {
 	    name: string;
 	    mime: string;
 	    data: string;
+	}
+	export interface KnowledgeFile {
+	    id: number;
+	    projectId?: number;
+	    assistantId?: number;
+	    documentId: number;
+	    name: string;
+	    kind: string;
+	    hash: string;
+	    size: number;
+	    pages?: number;
+	    tokens: number;
+	    addedAt: number;
+	    text?: string;
+	    data?: string;
 	}
 	export interface ToolCall {
 	    id: string;
@@ -559,6 +590,8 @@ export namespace store {
 	    autoTitles: boolean;
 	    titleEndpointId: string;
 	    titleModel: string;
+	    embedEndpointId: string;
+	    embedModel: string;
 	}
 	
 	export interface ToolServer {

@@ -96,6 +96,8 @@ export const FAKE_SETTINGS: Settings = {
   autoTitles: true,
   titleEndpointId: '',
   titleModel: '',
+  embedEndpointId: '',
+  embedModel: '',
 };
 
 /** The local Ollama's status (OllamaServerService) with Go's always-known fields filled in: running, not started by Brook. */

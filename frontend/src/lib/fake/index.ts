@@ -15,6 +15,7 @@ import { fakeLocalModelsService } from './local';
 import { fakeOllamaServerService } from './ollamaServer';
 import { fakeConversationService } from './conversations';
 import { fakeAssistantService, fakeProjectService } from './projects';
+import { fakeRetrievalService } from './retrieval';
 import { fakeModelService, fakeSettingsService } from './settings';
 import { fakeSystemService, fakeTestService } from './system';
 import { fakeToolService } from './tools';
@@ -177,6 +178,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     ModelService: fakeModelService(parts),
     OllamaServerService: fakeOllamaServerService(parts),
     ProjectService: fakeProjectService(parts),
+    RetrievalService: fakeRetrievalService(parts),
     SettingsService: fakeSettingsService(parts),
     SystemService: fakeSystemService(),
     ToolService: fakeToolService(parts),

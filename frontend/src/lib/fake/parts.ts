@@ -3,6 +3,7 @@
 import type { BrookApi } from '../bound';
 import type { mcp } from '../../../wailsjs/go/models';
 import type {
+  AnswerRetrieval,
   AnswerSaved,
   Assistant,
   BackupInfo,
@@ -10,6 +11,7 @@ import type {
   EndpointModels,
   ImportPreview,
   KeyStorage,
+  KnowledgeFile,
   MachineMemory,
   MemoryFit,
   Message,
@@ -39,6 +41,9 @@ export interface FakeApi extends BrookApi {
     conversations: Conversation[];
     projects: Project[];
     assistants: Assistant[];
+    /** Knowledge files of projects and assistants, and what retrieval gave answers (by message id). */
+    knowledge?: KnowledgeFile[];
+    answerSources?: Record<number, AnswerRetrieval>;
     messages: Message[];
     settings: Settings;
     models: EndpointModels[];

@@ -4,6 +4,7 @@ import type { Services } from '../bound';
 import type { Assistant, Conversation, Project } from '../types';
 import type { FakeParts } from './parts';
 import { conv, newId } from './data';
+import { fakeKnowledgeMethods } from './retrieval';
 
 /** Go's store.MaxNameRunes. */
 const MAX_NAME = 200;
@@ -44,6 +45,7 @@ export function fakeProjectService({ fake, findConv }: FakeParts): Services['Pro
     return v;
   };
   return {
+    ...fakeKnowledgeMethods(fake, 'project'),
     async List() {
       return db.projects.map((p) => ({ ...p }));
     },
@@ -133,6 +135,7 @@ export function fakeAssistantService({ fake, findConv }: FakeParts): Services['A
     return { ...made };
   };
   return {
+    ...fakeKnowledgeMethods(fake, 'assistant'),
     async List() {
       return db.assistants.map((a) => ({ ...a }));
     },

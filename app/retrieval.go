@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+
+	"brook/backend/guard"
+	"brook/backend/localmodels"
+	"brook/backend/retrieval"
+	"brook/backend/store"
+)
+
+// RetrievalService shows what retrieval gave an answer and offers an
+// embedding model; backend/retrieval does the work.
+type RetrievalService struct{ a *App }
+
+// newRetrieval starts retrieval over the store, embedding through the
+// configured Ollama endpoints. The models manager is looked up when an
+// embedding is made, after start-up has made it.
+func newRetrieval(a *App) *retrieval.Service {
+	return retrieval.New(a.ctx, retrieval.Config{Store: a.store, Logger: a.log,
+		Embedder: func(ctx context.Context, endpointID string) (retrieval.Embedder, error) {
+			c, err := a.models.Client(ctx, endpointID)
+			if err != nil {
+				return nil, err
+			}
+			return retrieval.Ollama{Client: c}, nil
+		}})
+}
+
+// AnswerSources returns the excerpts an answer was given, with their
+// sources, and the notice when they were found by words only.
+func (s *RetrievalService) AnswerSources(messageID int64) (store.AnswerRetrieval, error) {
+	if err := guard.First(s.a.ready(), guard.ID("message", messageID)); err != nil {
+		return store.AnswerRetrieval{}, err
+	}
+	return s.a.store.AnswerRetrieval(s.a.ctx, messageID)
+}
+
+// SuggestedEmbeddingModels are the small embedding models Brook offers to
+// pull, with their sizes.
+func (s *RetrievalService) SuggestedEmbeddingModels() []localmodels.Suggestion {
+	return localmodels.EmbeddingModels
+}
