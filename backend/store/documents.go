@@ -29,8 +29,9 @@ type Document struct {
 	Pages  int    `json:"pages,omitempty"`
 	Tokens int    `json:"tokens"`
 	// StoredID is the stored file's row (one per content hash), which
-	// retrieval indexes once however many messages carry the file.
-	StoredID int64 `json:"storedId,omitempty"`
+	// retrieval indexes once however many messages carry the file; an
+	// internal row id, never exported.
+	StoredID int64 `json:"-"`
 	// Text is the text read from the file, when read with it.
 	Text string `json:"text,omitempty"`
 	// Data is the file's bytes, when read with them.
