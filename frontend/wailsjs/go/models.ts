@@ -449,7 +449,6 @@ export namespace store {
 	    size: number;
 	    pages?: number;
 	    tokens: number;
-	    storedId?: number;
 	    text?: string;
 	    data?: string;
 	}
