@@ -19,6 +19,7 @@ var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
 	"backend/endpoints", "backend/localmodels",
 	"backend/store/settings.go", "app", "backend/ollamaserver", "backend/secrets",
+	"backend/retrieval", "backend/tools/mcp",
 }
 
 // allowed are prose literals in those packages that are not the user's

@@ -1,9 +1,9 @@
 package retrieval
 
 import (
+	"brook/backend/i18n"
 	"context"
 	"encoding/base64"
-	"fmt"
 
 	"brook/backend/documents"
 	"brook/backend/store"
@@ -26,7 +26,7 @@ func (s *Service) AddKnowledge(ctx context.Context, ks KnowledgeStore, owner sto
 	}
 	raw, err := base64.StdEncoding.DecodeString(data)
 	if err != nil {
-		return store.KnowledgeFile{}, fmt.Errorf("%s could not be added: its data is not valid base64", name)
+		return store.KnowledgeFile{}, i18n.Errorf("Retrieval.badBase64", i18n.Args{"Name": name})
 	}
 	doc, err := documents.Read(name, raw)
 	if err != nil {

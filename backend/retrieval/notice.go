@@ -1,5 +1,7 @@
 package retrieval
 
+import "brook/backend/i18n"
+
 // NoticeKind says why a search was not the usual one (words and meaning).
 type NoticeKind string
 
@@ -26,11 +28,11 @@ type Notice struct {
 func noticeOf(kind NoticeKind, detail string) Notice {
 	switch kind {
 	case NoticeNoModel:
-		return Notice{kind, "No embedding model is set, so Brook searched the documents by their words only (BM25). Set one in Settings → Retrieval to search by meaning too."}
+		return Notice{kind, i18n.T("Retrieval.noticeNoModel", nil)}
 	case NoticeModelFailed:
-		return Notice{kind, "The embedding model did not answer (" + detail + "), so Brook searched the documents by their words only (BM25) this time."}
+		return Notice{kind, i18n.T("Retrieval.noticeModelFailed", i18n.Args{"Detail": detail})}
 	case NoticeIndexing:
-		return Notice{kind, "Some documents are still being indexed, so Brook searched them by their words only (BM25) this time."}
+		return Notice{kind, i18n.T("Retrieval.noticeIndexing", nil)}
 	}
 	return Notice{}
 }

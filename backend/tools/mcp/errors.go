@@ -1,37 +1,39 @@
 package mcp
 
 import (
-	"errors"
 	"fmt"
+
+	"brook/backend/i18n"
 )
 
-// The kinds of failure; test for them with errors.Is. Arguments that do
+// The kinds of failure; test for them with errors.Is. Each says its words
+// from the catalogue when read. Arguments that do
 // not match a tool's schema are a *tools.ArgumentsError instead.
 var (
 	// ErrClosed: Brook is quitting and starts no server.
-	ErrClosed = errors.New("Brook is closing")
+	ErrClosed = i18n.New("MCP.closed")
 	// ErrUnknownServer: no tool server has that ID, or it is turned off.
-	ErrUnknownServer = errors.New("no such tool server, or it is turned off")
+	ErrUnknownServer = i18n.New("MCP.unknownServer")
 	// ErrUnknownTool: the server offers no tool of that name.
-	ErrUnknownTool = errors.New("the server offers no such tool")
+	ErrUnknownTool = i18n.New("MCP.unknownTool")
 	// ErrToolRefused: the tool's input schema is not valid JSON Schema, so
 	// Brook neither offers nor runs it.
-	ErrToolRefused = errors.New("Brook does not use this tool")
+	ErrToolRefused = i18n.New("MCP.toolRefused")
 	// ErrStart: the server could not be started or did not answer MCP's
 	// handshake.
-	ErrStart = errors.New("the tool server did not start")
+	ErrStart = i18n.New("MCP.start")
 	// ErrCrashed: the server stopped while Brook was using it.
-	ErrCrashed = errors.New("the tool server stopped")
+	ErrCrashed = i18n.New("MCP.crashed")
 	// ErrProtocol: the server sent something that is not MCP's JSON-RPC.
-	ErrProtocol = errors.New("the tool server broke the protocol")
+	ErrProtocol = i18n.New("MCP.protocol")
 	// ErrReplyTooLarge: one reply was larger than Brook reads.
-	ErrReplyTooLarge = errors.New("the tool server's reply is too large")
+	ErrReplyTooLarge = i18n.New("MCP.replyTooLarge")
 	// ErrTimeout: a call outlasted its server's timeout.
-	ErrTimeout = errors.New("the tool call timed out")
+	ErrTimeout = i18n.New("MCP.timeout")
 	// ErrRestartLimit: the server failed too often lately to be started again yet.
-	ErrRestartLimit = errors.New("the tool server failed too often; Brook waits before starting it again")
+	ErrRestartLimit = i18n.New("MCP.restartLimit")
 	// ErrCallFailed: the server answered the call with an error.
-	ErrCallFailed = errors.New("the tool server refused the call")
+	ErrCallFailed = i18n.New("MCP.callFailed")
 )
 
 // ServerError is a failure of one server: Kind is one of the errors above,
