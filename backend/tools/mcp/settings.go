@@ -2,13 +2,13 @@ package mcp
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -91,7 +91,7 @@ func (m *Manager) view(ts store.ToolServer, allowed []string) ServerView {
 
 // ErrSecretValue is returned for a value given for a name the server does
 // not have.
-var ErrSecretValue = errors.New("a value was given for a name the server does not have")
+var ErrSecretValue = i18n.New("MCP.secretValue")
 
 // Save adds a server (ts.ID empty) or changes one, with new values for some
 // of its environment variables and headers, by name: a name without a new
@@ -109,20 +109,20 @@ func (m *Manager) Save(ctx context.Context, ts store.ToolServer, envValues, head
 	// The values must belong to names the saved server has.
 	for name, v := range envValues {
 		if !slices.Contains(ts.EnvNames, name) || ts.Kind != store.ToolServerStdio {
-			return ServerView{}, fmt.Errorf("%w: the environment variable %q", ErrSecretValue, clipUTF8(name, 80))
+			return ServerView{}, i18n.Kind(ErrSecretValue, "MCP.secretValueEnv", i18n.Args{"Name": strconv.Quote(clipUTF8(name, 80))})
 		}
 		if strings.ContainsRune(v, 0) || len(v) > 16<<10 {
-			return ServerView{}, fmt.Errorf("the value of %s must be text of at most 16 KiB", name)
+			return ServerView{}, i18n.Errorf("MCP.envValueBad", i18n.Args{"Name": name})
 		}
 	}
 	canonical := map[string]string{}
 	for name, v := range headerValues {
 		c := http.CanonicalHeaderKey(strings.TrimSpace(name))
 		if ts.Kind != store.ToolServerHTTP || !slices.ContainsFunc(ts.HeaderNames, func(n string) bool { return http.CanonicalHeaderKey(n) == c }) {
-			return ServerView{}, fmt.Errorf("%w: the header %q", ErrSecretValue, clipUTF8(name, 80))
+			return ServerView{}, i18n.Kind(ErrSecretValue, "MCP.secretValueHeader", i18n.Args{"Name": strconv.Quote(clipUTF8(name, 80))})
 		}
 		if strings.ContainsAny(v, "\r\n\x00") || len(v) > 16<<10 {
-			return ServerView{}, fmt.Errorf("the value of the header %s must be one line of at most 16 KiB", c)
+			return ServerView{}, i18n.Errorf("MCP.headerValueBad", i18n.Args{"Name": c})
 		}
 		canonical[c] = v
 	}
@@ -132,12 +132,12 @@ func (m *Manager) Save(ctx context.Context, ts store.ToolServer, envValues, head
 	}
 	for name, v := range envValues {
 		if err := m.cfg.Keys.Set(store.ToolServerEnvSecretID(saved.ID, name), v); err != nil {
-			return ServerView{}, fmt.Errorf("the server was saved, but the value of %s could not be stored in the keyring: %w", name, err)
+			return ServerView{}, i18n.Wrap("MCP.envNotStored", err, i18n.Args{"Name": name})
 		}
 	}
 	for name, v := range canonical {
 		if err := m.cfg.Keys.Set(store.ToolServerHeaderSecretID(saved.ID, name), v); err != nil {
-			return ServerView{}, fmt.Errorf("the server was saved, but the value of the header %s could not be stored in the keyring: %w", name, err)
+			return ServerView{}, i18n.Wrap("MCP.headerNotStored", err, i18n.Args{"Name": name})
 		}
 	}
 	if err := m.forgetValues(before, saved); err != nil {
@@ -160,14 +160,14 @@ func (m *Manager) forgetValues(before, after store.ToolServer) error {
 	for _, name := range before.EnvNames {
 		if !slices.Contains(after.EnvNames, name) {
 			if err := m.cfg.Keys.Delete(store.ToolServerEnvSecretID(before.ID, name)); err != nil {
-				return fmt.Errorf("the value of the removed variable %s could not be removed from the keyring: %w", name, err)
+				return i18n.Wrap("MCP.envNotRemoved", err, i18n.Args{"Name": name})
 			}
 		}
 	}
 	for _, name := range before.HeaderNames {
 		if !slices.Contains(after.HeaderNames, name) {
 			if err := m.cfg.Keys.Delete(store.ToolServerHeaderSecretID(before.ID, name)); err != nil {
-				return fmt.Errorf("the value of the removed header %s could not be removed from the keyring: %w", name, err)
+				return i18n.Wrap("MCP.headerNotRemoved", err, i18n.Args{"Name": name})
 			}
 		}
 	}
