@@ -87,23 +87,10 @@ var allowed = map[string]string{
 	"backend/tools/mcp/result.go: [a sound, %s, %d bytes, not played]":                    "part of a tool result sent to the model",
 	"backend/tools/mcp/result.go: [a link to %s: %s]":                                     "part of a tool result sent to the model",
 	"backend/tools/mcp/result.go: [the resource %s, %s, %d bytes, not shown]":             "part of a tool result sent to the model",
-	// NOT YET IN THE CATALOGUE: a tool server's failure reason, shown in
-	// Settings → Tools, is still English words made when the failure
-	// happens. Wording it when read needs server.reason to become an error
-	// of the catalogue; left for the next pass (see the i18n report).
-	"backend/tools/mcp/limit.go: it wrote text that is not JSON-RPC to its output":                      "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/limit.go: it sent a reply larger than ":                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/limit.go: , more than Brook reads":                                               "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/mcp.go: reading the value of %s from the keyring: %w":                            "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/mcp.go: reading the value of the header %s from the keyring: %w":                 "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/result.go: it did not answer within %s":                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/server.go: it was started %d times in the last minute; the last failure was: %s": "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/server.go: it sent a message that is not JSON-RPC: ":                             "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/server.go: it did not answer within %s":                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/server.go: it exited: ":                                                          "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/server.go: the command %q was not found; give its full path, or install it":      "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/server.go: the command %q may not be run (permission denied)":                    "PENDING: a reason shown in Settings \u2192 Tools, still English",
-	"backend/tools/mcp/tool.go: its input schema is not valid JSON Schema: ":                            "PENDING: a reason shown in Settings \u2192 Tools, still English",
+	// NOT YET IN THE CATALOGUE: why Brook refuses a tool (shown in Settings →
+	// Tools) is still English words made when its list is read; wording it
+	// when read needs tool.refused to become an error of the catalogue.
+	"backend/tools/mcp/tool.go: its input schema is not valid JSON Schema: ": "PENDING: a reason shown in Settings → Tools, still English",
 }
 
 // wordFields are struct fields whose text the window shows as it is.

@@ -37,20 +37,35 @@ var (
 )
 
 // ServerError is a failure of one server: Kind is one of the errors above,
-// Reason says what happened in plain words, and Stderr holds the last lines
-// the server wrote to its standard error, if it is a command.
+// Reason says what happened in plain words (nil when nothing more is
+// known), and Stderr holds the last lines the server wrote to its standard
+// error, if it is a command.
 type ServerError struct {
 	Server string
 	Kind   error
-	Reason string
+	Reason error
 	Stderr []string
 }
 
 func (e *ServerError) Error() string {
-	if e.Reason == "" {
+	if e.Reason == nil {
 		return fmt.Sprintf("%s: %v", e.Server, e.Kind)
 	}
-	return fmt.Sprintf("%s: %v: %s", e.Server, e.Kind, e.Reason)
+	return fmt.Sprintf("%s: %v: %v", e.Server, e.Kind, e.Reason)
+}
+
+// said is a reason in the server's or the system's own words, which Brook
+// passes on as they are.
+type said string
+
+func (s said) Error() string { return string(s) }
+
+// reasonText is a reason's words in the language current now; nil says nothing.
+func reasonText(reason error) string {
+	if reason == nil {
+		return ""
+	}
+	return reason.Error()
 }
 
 // Unwrap makes errors.Is(err, e.Kind) hold.

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"brook/backend/i18n"
 )
 
 // protocolWatch remembers why a server's connection broke, in words for
@@ -55,7 +57,7 @@ func (l *lineWatch) Read(p []byte) (int, error) {
 		if !l.started && c != ' ' && c != '\t' && c != '\r' {
 			l.started = true
 			if c != '{' && c != '[' {
-				l.watch.set(errors.New("it wrote text that is not JSON-RPC to its output"))
+				l.watch.set(i18n.Errorf("MCP.notJSONRPCOutput", nil))
 			}
 		}
 		if len(l.head) < 120 {
@@ -84,7 +86,7 @@ func replyTooLarge(limit int) error {
 type sizeError struct{ limit int }
 
 func (e *sizeError) Error() string {
-	return "it sent a reply larger than " + sizeWords(e.limit) + ", more than Brook reads"
+	return i18n.T("MCP.replyLarger", i18n.Args{"Size": sizeWords(e.limit)})
 }
 
 func (e *sizeError) Unwrap() error { return ErrReplyTooLarge }

@@ -26,6 +26,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"brook/backend/i18n"
 	"brook/backend/secrets"
 	"brook/backend/store"
 	"brook/backend/tools"
@@ -157,7 +158,7 @@ func (m *Manager) secretsOf(ts store.ToolServer) ([]string, http.Header, error) 
 	for _, name := range ts.EnvNames {
 		v, err := m.cfg.Keys.Get(store.ToolServerEnvSecretID(ts.ID, name))
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the value of %s from the keyring: %w", name, err)
+			return nil, nil, i18n.Wrap("MCP.envUnreadable", err, i18n.Args{"Name": name})
 		}
 		if v != "" {
 			env = append(env, name+"="+v)
@@ -167,7 +168,7 @@ func (m *Manager) secretsOf(ts store.ToolServer) ([]string, http.Header, error) 
 	for _, name := range ts.HeaderNames {
 		v, err := m.cfg.Keys.Get(store.ToolServerHeaderSecretID(ts.ID, name))
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the value of the header %s from the keyring: %w", name, err)
+			return nil, nil, i18n.Wrap("MCP.headerUnreadable", err, i18n.Args{"Name": name})
 		}
 		if v != "" {
 			headers.Set(name, v)
@@ -201,7 +202,7 @@ func (m *Manager) server(conf store.ToolServer) (*server, error) {
 		s.stop()
 		s.mu.Lock()
 		s.conf, s.starts = conf, nil
-		s.state, s.reason, s.kind, s.tools = Stopped, "", nil, nil
+		s.state, s.reason, s.kind, s.tools = Stopped, nil, nil, nil
 		s.mu.Unlock()
 	}
 	return s, nil

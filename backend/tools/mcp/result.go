@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"brook/backend/i18n"
 	"brook/backend/tools"
 )
 
@@ -25,12 +26,12 @@ func (s *server) callFailed(callCtx, ctx context.Context, timeout time.Duration,
 	if errors.As(err, &wire) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.failure(ErrCallFailed, clipUTF8(wire.Message, 500))
+		return s.failure(ErrCallFailed, said(clipUTF8(wire.Message, 500)))
 	}
 	if errors.Is(context.Cause(callCtx), ErrTimeout) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.failure(ErrTimeout, fmt.Sprintf("it did not answer within %s", timeout))
+		return s.failure(ErrTimeout, i18n.Errorf("MCP.noAnswerWithin", i18n.Args{"Time": timeout.String()}))
 	}
 	return s.fail(s.classify(callCtx, err, ErrCrashed))
 }

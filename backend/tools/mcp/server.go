@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/version"
 )
@@ -40,7 +42,7 @@ type server struct {
 	mu      sync.Mutex
 	conf    store.ToolServer
 	state   State
-	reason  string
+	reason  error
 	kind    error // the failure's kind, one of the Err* values
 	session *sdk.ClientSession
 	cmd     *exec.Cmd
@@ -63,7 +65,7 @@ func (s *server) snapshot() (State, string, []string, []*tool) {
 	if s.stderr != nil {
 		lines = s.stderr.Lines()
 	}
-	return s.state, s.reason, lines, s.tools
+	return s.state, reasonText(s.reason), lines, s.tools
 }
 
 // ensure returns the server's session, starting the server when it is not
@@ -86,13 +88,17 @@ func (s *server) ensure(ctx context.Context) (*sdk.ClientSession, error) {
 	}
 	s.starts = recent
 	if len(recent) >= s.m.maxStarts {
-		err := s.failure(ErrRestartLimit, fmt.Sprintf("it was started %d times in the last minute; the last failure was: %s", len(recent), s.reason))
+		last := s.reason
+		if last == nil {
+			last = said("")
+		}
+		err := s.failure(ErrRestartLimit, i18n.Errorf("MCP.startedTooOften", i18n.Args{"Count": len(recent), "Last": last}))
 		s.mu.Unlock()
 		return nil, err
 	}
 	s.starts = append(s.starts, now)
 	conf := s.conf
-	s.state, s.reason, s.kind, s.tools = Starting, "", nil, nil
+	s.state, s.reason, s.kind, s.tools = Starting, nil, nil, nil
 	s.mu.Unlock()
 	s.m.changed(conf.ID)
 
@@ -104,7 +110,7 @@ func (s *server) ensure(ctx context.Context) (*sdk.ClientSession, error) {
 }
 
 // failure returns the server's failure as a *ServerError; s.mu is held.
-func (s *server) failure(kind error, reason string) error {
+func (s *server) failure(kind error, reason error) error {
 	var lines []string
 	if s.stderr != nil {
 		lines = s.stderr.Lines()
@@ -114,7 +120,7 @@ func (s *server) failure(kind error, reason string) error {
 
 // fail marks the server failed, stops what is left of it, and returns the
 // failure. It is called with startMu held or from the exit watcher.
-func (s *server) fail(kind error, reason string) error {
+func (s *server) fail(kind error, reason error) error {
 	s.mu.Lock()
 	s.state, s.reason, s.kind = Failed, reason, kind
 	cs, cmd, exited := s.session, s.cmd, s.exited
@@ -133,7 +139,7 @@ func (s *server) start(ctx context.Context, conf store.ToolServer) (*sdk.ClientS
 	stderr := &tailLines{}
 	env, headers, err := s.m.secretsOf(conf)
 	if err != nil {
-		return nil, s.fail(ErrStart, err.Error())
+		return nil, s.fail(ErrStart, err)
 	}
 	var transport sdk.Transport
 	var cmd *exec.Cmd
@@ -148,13 +154,13 @@ func (s *server) start(ctx context.Context, conf store.ToolServer) (*sdk.ClientS
 		// the SDK still reads.
 		outR, outW, err := os.Pipe()
 		if err != nil {
-			return nil, s.fail(ErrStart, err.Error())
+			return nil, s.fail(ErrStart, err)
 		}
 		inR, inW, err := os.Pipe()
 		if err != nil {
 			outR.Close()
 			outW.Close()
-			return nil, s.fail(ErrStart, err.Error())
+			return nil, s.fail(ErrStart, err)
 		}
 		cmd.Stdout, cmd.Stdin = outW, inR
 		if err := cmd.Start(); err != nil {
@@ -184,7 +190,7 @@ func (s *server) start(ctx context.Context, conf store.ToolServer) (*sdk.ClientS
 			MaxEventSize:         s.m.maxReply,
 		}
 	default:
-		return nil, s.fail(ErrStart, fmt.Sprintf("unknown kind %q", conf.Kind))
+		return nil, s.fail(ErrStart, fmt.Errorf("unknown kind %q", conf.Kind))
 	}
 	s.mu.Lock()
 	s.cmd, s.exited, s.stderr, s.watch, s.stopping = cmd, exited, stderr, watch, false
@@ -207,7 +213,7 @@ func (s *server) start(ctx context.Context, conf store.ToolServer) (*sdk.ClientS
 		// It exited, or Brook stopped it, while it started.
 		s.mu.Unlock()
 		cs.Close()
-		return nil, s.fail(ErrCrashed, "it stopped while starting")
+		return nil, s.fail(ErrCrashed, i18n.Errorf("MCP.stoppedWhileStarting", nil))
 	}
 	s.session, s.state, s.tools = cs, Ready, list
 	s.mu.Unlock()
@@ -241,20 +247,20 @@ func listTools(ctx context.Context, cs *sdk.ClientSession) ([]*tool, error) {
 // classify says why err happened, in the user's words: a broken protocol or
 // an oversized reply noted by the watchers, the process's exit, a timeout,
 // or err itself.
-func (s *server) classify(ctx context.Context, err error, kind error) (error, string) {
+func (s *server) classify(ctx context.Context, err error, kind error) (error, error) {
 	s.mu.Lock()
 	watch, exited, stdio := s.watch, s.exited, s.conf.Kind == store.ToolServerStdio
 	s.mu.Unlock()
 	if watch != nil {
 		if werr := watch.get(); werr != nil {
 			if errors.Is(werr, ErrReplyTooLarge) {
-				return ErrReplyTooLarge, werr.Error()
+				return ErrReplyTooLarge, werr
 			}
-			return ErrProtocol, werr.Error() + ": " + clipUTF8(err.Error(), 300)
+			return ErrProtocol, fmt.Errorf("%w: %s", werr, clipUTF8(err.Error(), 300))
 		}
 	}
 	if strings.Contains(err.Error(), "invalid character") || strings.Contains(err.Error(), "trailing data") {
-		return ErrProtocol, "it sent a message that is not JSON-RPC: " + clipUTF8(err.Error(), 300)
+		return ErrProtocol, i18n.Errorf("MCP.notJSONRPC", i18n.Args{"Detail": clipUTF8(err.Error(), 300)})
 	}
 	if stdio && exited != nil {
 		// The process may have exited just before its pipe closed: give
@@ -264,16 +270,16 @@ func (s *server) classify(ctx context.Context, err error, kind error) (error, st
 			s.mu.Lock()
 			reason := s.reason
 			s.mu.Unlock()
-			if reason != "" {
+			if reason != nil {
 				return ErrCrashed, reason
 			}
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
 	if cause := context.Cause(ctx); errors.Is(cause, errStartTimeout) {
-		return kind, fmt.Sprintf("it did not answer within %s", s.m.startTimeout)
+		return kind, i18n.Errorf("MCP.noAnswerWithin", i18n.Args{"Time": s.m.startTimeout.String()})
 	}
-	return kind, clipUTF8(err.Error(), 500)
+	return kind, said(clipUTF8(err.Error(), 500))
 }
 
 // exitedOn notes that a stdio server's process ended. An end Brook did not
@@ -284,9 +290,9 @@ func (s *server) exitedOn(cmd *exec.Cmd, err error) {
 		s.mu.Unlock()
 		return
 	}
-	reason := "it exited"
+	reason := i18n.Errorf("MCP.exited", nil)
 	if err != nil {
-		reason = "it exited: " + err.Error()
+		reason = i18n.Wrap("MCP.exitedWhy", err, nil)
 	}
 	if s.state == Starting {
 		// start reports the failure itself; leave the reason for classify.
@@ -306,7 +312,7 @@ func (s *server) stop() {
 	cs, cmd, exited := s.session, s.cmd, s.exited
 	s.session, s.cmd, s.stopping = nil, nil, true
 	if s.state != Failed {
-		s.state, s.reason, s.kind = Stopped, "", nil
+		s.state, s.reason, s.kind = Stopped, nil, nil
 	}
 	s.mu.Unlock()
 	closeSession(cs, cmd, exited, stopGrace)
@@ -337,12 +343,12 @@ func closeSession(cs *sdk.ClientSession, cmd *exec.Cmd, exited chan struct{}, gr
 }
 
 // startWords says why a command did not start.
-func startWords(command string, err error) string {
+func startWords(command string, err error) error {
 	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-		return fmt.Sprintf("the command %q was not found; give its full path, or install it", command)
+		return i18n.Wrap("MCP.commandNotFound", err, i18n.Args{"Command": strconv.Quote(command)})
 	}
 	if errors.Is(err, os.ErrPermission) {
-		return fmt.Sprintf("the command %q may not be run (permission denied)", command)
+		return i18n.Wrap("MCP.commandNotAllowed", err, i18n.Args{"Command": strconv.Quote(command)})
 	}
-	return err.Error()
+	return err
 }
