@@ -96,11 +96,16 @@ func TestProjectExportFolders(t *testing.T) {
 }
 
 // TestProjectExportJSONImportsBack writes a project to JSON and imports it
-// into an empty Brook: the project comes back with its instructions,
-// holding both chats.
+// into an empty Brook: the project comes back with its instructions and
+// its knowledge files (written once in the file), holding both chats; a
+// second import adds no knowledge file twice.
 func TestProjectExportJSONImportsBack(t *testing.T) {
 	st, p := projectStore(t)
 	ctx := context.Background()
+	notes := store.Document{Name: "notes <1>.md", Kind: "text", MIME: "text/markdown", Text: "# Notes\nThe otter den is on page 7.", Data: []byte("# Notes\nThe otter den is on page 7.")}
+	if _, err := st.AddKnowledgeFile(ctx, store.KnowledgeOwner{ProjectID: p.ID}, notes); err != nil {
+		t.Fatal(err)
+	}
 	e, err := BeginProject(ctx, st, p.ID, "json", time.Now())
 	if err != nil || e.Folder() {
 		t.Fatalf("BeginProject(json): %v", err)
@@ -125,6 +130,70 @@ func TestProjectExportJSONImportsBack(t *testing.T) {
 	counts, err := fresh.ProjectCounts(ctx, false)
 	if err != nil || len(counts) != 1 || counts[0].Chats != 2 {
 		t.Fatalf("counts after import: %+v, %v", counts, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"knowledge"`); n != 1 {
+		t.Fatalf("the file carries the knowledge files %d times, want once", n)
+	}
+	knowledge := func() []store.KnowledgeFile {
+		t.Helper()
+		files, err := fresh.KnowledgeFilesWithContent(ctx, store.KnowledgeOwner{ProjectID: projects[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	if files := knowledge(); len(files) != 1 || files[0].Name != notes.Name || files[0].Text != notes.Text || string(files[0].Data) != string(notes.Data) {
+		t.Fatalf("knowledge files after import: %+v", files)
+	}
+	if _, _, err := Import(ctx, fresh, path); err != nil {
+		t.Fatal(err)
+	}
+	if files := knowledge(); len(files) != 1 {
+		t.Fatalf("a second import left %d knowledge files, want 1", len(files))
+	}
+}
+
+// TestProjectImportRefusesABrokenKnowledgeFile: a project's knowledge file
+// without its bytes refuses the whole file, naming it, and stores nothing.
+func TestProjectImportRefusesABrokenKnowledgeFile(t *testing.T) {
+	st, p := projectStore(t)
+	ctx := context.Background()
+	if _, err := st.AddKnowledgeFile(ctx, store.KnowledgeOwner{ProjectID: p.ID}, store.Document{Name: "a.txt", Kind: "text", MIME: "text/plain", Text: "x", Data: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := BeginProject(ctx, st, p.ID, "json", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), e.FileName())
+	if _, err := e.Write(ctx, st, path); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(data), `"data": "eA=="`, `"data": ""`, 1)
+	if broken == string(data) {
+		t.Fatal("the knowledge file's bytes are not in the file as expected")
+	}
+	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := store.Open(filepath.Join(t.TempDir(), "fresh.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if _, _, err := Import(ctx, fresh, path); !errors.Is(err, transfer.ErrInvalid) || !strings.Contains(err.Error(), "knowledge file 1") {
+		t.Fatalf("Import of a knowledge file without bytes: %v", err)
+	}
+	if projects, err := fresh.ListProjects(ctx); err != nil || len(projects) != 0 {
+		t.Fatalf("projects after a refused import: %+v, %v", projects, err)
 	}
 }
 

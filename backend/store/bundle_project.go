@@ -49,6 +49,9 @@ func validateBundleProject(i int, bp *BundleProject) error {
 	if err := bp.Check(); err != nil {
 		return fmt.Errorf("bundle %d: project: %w", i, err)
 	}
+	if err := bp.checkKnowledge(); err != nil {
+		return fmt.Errorf("bundle %d: project: %w", i, err)
+	}
 	return nil
 }
 
@@ -63,8 +66,21 @@ type importProjects struct {
 	resolved map[string]int64
 }
 
-// id is the stored project for bp, added if need be within tx; 0 for nil.
+// id is the stored project for bp, added if need be within tx, with the
+// knowledge files bp brings that it lacks; 0 for nil.
 func (ip *importProjects) id(ctx context.Context, tx *sql.Tx, bp *BundleProject) (int64, error) {
+	id, err := ip.project(ctx, tx, bp)
+	if err != nil || id == 0 {
+		return id, err
+	}
+	if err := importKnowledge(ctx, tx, id, bp, ip.s.now()); err != nil {
+		return 0, fmt.Errorf("project %s: knowledge: %w", bp.UID, err)
+	}
+	return id, nil
+}
+
+// project is the stored project for bp, added if need be within tx.
+func (ip *importProjects) project(ctx context.Context, tx *sql.Tx, bp *BundleProject) (int64, error) {
 	if bp == nil {
 		return 0, nil
 	}

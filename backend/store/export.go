@@ -84,10 +84,15 @@ func (s *Store) ListExport(ctx context.Context, ids []int64) (*ExportList, error
 // when ctx is done.
 func (l *ExportList) Bundles(ctx context.Context) iter.Seq2[Bundle, error] {
 	return func(yield func(Bundle, error) bool) {
+		carried := map[string]bool{} // projects whose knowledge files are written
 		for _, e := range l.Entries {
 			b, err := l.s.readBundle(ctx, e.ID)
 			if errors.Is(err, ErrNotFound) && l.all {
 				continue
+			}
+			if err == nil && b.Project != nil && !carried[b.Project.UID] {
+				carried[b.Project.UID] = true
+				b.Project.Knowledge, err = l.s.projectKnowledge(ctx, b.Conversation.ProjectID)
 			}
 			if err != nil {
 				yield(Bundle{}, err)

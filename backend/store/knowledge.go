@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 )
 
@@ -62,8 +60,6 @@ func (s *Store) AddKnowledgeFile(ctx context.Context, owner KnowledgeOwner, d Do
 	if len(d.Data) == 0 || d.Text == "" || d.Kind == "" || d.MIME == "" {
 		return KnowledgeFile{}, invalid("the knowledge file has no bytes, text or type")
 	}
-	sum := sha256.Sum256(d.Data)
-	hash := hex.EncodeToString(sum[:])
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		table, ownerID := "projects", owner.ProjectID
@@ -77,14 +73,9 @@ func (s *Store) AddKnowledgeFile(ctx context.Context, owner KnowledgeOwner, d Do
 		if n == 0 {
 			return fmt.Errorf("store: %s %d: %w", table[:len(table)-1], ownerID, ErrNotFound)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (hash, kind, mime, size, pages, tokens, text, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`,
-			hash, d.Kind, d.MIME, len(d.Data), d.Pages, d.Tokens, d.Text, d.Data); err != nil {
-			return err
-		}
-		p, a := owner.args()
-		return tx.QueryRowContext(ctx, `INSERT INTO knowledge_files (project_id, assistant_id, document_id, name, added_at)
-			SELECT ?, ?, id, ?, ? FROM documents WHERE hash = ? RETURNING id`, p, a, d.Name, s.now(), hash).Scan(&id)
+		var err error
+		id, err = insertKnowledge(ctx, tx, owner, d, s.now())
+		return err
 	})
 	if err != nil {
 		return KnowledgeFile{}, err

@@ -230,6 +230,10 @@ type BundleProject struct {
 	EndpointID   string `json:"endpointId,omitempty"`
 	Model        string `json:"model,omitempty"`
 	Params       Params `json:"params"`
+	// Knowledge are the project's knowledge files with their text and
+	// bytes. An export writes them once, with the first conversation of
+	// the project it holds; the others carry the project without them.
+	Knowledge []Document `json:"knowledge,omitempty"`
 }
 
 // ImportResult says what an import did.

@@ -20,15 +20,21 @@ func checkDocuments(m *store.Message) error {
 	if len(m.Documents) > 0 && m.Role != store.RoleUser {
 		return errors.New("only a user's message can have documents")
 	}
-	for k := range m.Documents {
-		d := &m.Documents[k]
+	return tidyDocuments(m.Documents, "document")
+}
+
+// tidyDocuments checks imported documents, a message's or a project's
+// knowledge files (what names them in a refusal), as [checkDocuments] says.
+func tidyDocuments(docs []store.Document, what string) error {
+	for k := range docs {
+		d := &docs[k]
 		switch {
 		case len(d.Data) == 0 || d.Text == "":
-			return fmt.Errorf("document %d has no bytes or no text", k+1)
+			return fmt.Errorf("%s %d has no bytes or no text", what, k+1)
 		case len(d.Data) > documents.MaxFileBytes:
-			return fmt.Errorf("document %d is over %d MB", k+1, documents.MaxFileBytes>>20)
+			return fmt.Errorf("%s %d is over %d MB", what, k+1, documents.MaxFileBytes>>20)
 		case documents.Kind(d.Kind).MIME() == "text/plain" && d.Kind != string(documents.KindText):
-			return fmt.Errorf("document %d is of an unknown kind %q", k+1, d.Kind)
+			return fmt.Errorf("%s %d is of an unknown kind %q", what, k+1, d.Kind)
 		}
 		d.ID, d.MessageID, d.Hash, d.Size, d.MIME = 0, 0, "", int64(len(d.Data)), documents.Kind(d.Kind).MIME()
 	}

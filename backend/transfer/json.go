@@ -145,6 +145,9 @@ func validateBrook(b *store.Bundle, index, version int) error {
 		if err := b.Project.Check(); err != nil {
 			return fmt.Errorf("%s: %w: %v", where, ErrInvalid, strings.TrimPrefix(err.Error(), "store: "))
 		}
+		if err := tidyDocuments(b.Project.Knowledge, "the project's knowledge file"); err != nil {
+			return fmt.Errorf("%s: %w: %v", where, ErrInvalid, err)
+		}
 	}
 	if strings.TrimSpace(c.UID) == "" {
 		c.UID = contentUID(b)
