@@ -87,10 +87,6 @@ var allowed = map[string]string{
 	"backend/tools/mcp/result.go: [a sound, %s, %d bytes, not played]":                    "part of a tool result sent to the model",
 	"backend/tools/mcp/result.go: [a link to %s: %s]":                                     "part of a tool result sent to the model",
 	"backend/tools/mcp/result.go: [the resource %s, %s, %d bytes, not shown]":             "part of a tool result sent to the model",
-	// NOT YET IN THE CATALOGUE: why Brook refuses a tool (shown in Settings →
-	// Tools) is still English words made when its list is read; wording it
-	// when read needs tool.refused to become an error of the catalogue.
-	"backend/tools/mcp/tool.go: its input schema is not valid JSON Schema: ": "PENDING: a reason shown in Settings → Tools, still English",
 }
 
 // wordFields are struct fields whose text the window shows as it is.

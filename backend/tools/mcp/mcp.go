@@ -262,7 +262,7 @@ func (m *Manager) Available(ctx context.Context) ([]tools.Tool, error) {
 			continue
 		}
 		for _, t := range answers[i].tools {
-			if t.refused != "" {
+			if t.refused != nil {
 				continue
 			}
 			out = append(out, tools.Tool{ServerID: ts.ID, ServerName: ts.Name, Name: t.name,
@@ -326,8 +326,8 @@ func (m *Manager) Run(ctx context.Context, t tools.Tool, arguments json.RawMessa
 		return tools.Result{}, fmt.Errorf("%w: %s has no tool %q", ErrUnknownTool, conf.Name, t.Name)
 	}
 	found := list[i]
-	if found.refused != "" {
-		return tools.Result{}, fmt.Errorf("%w: %s", ErrToolRefused, found.refused)
+	if found.refused != nil {
+		return tools.Result{}, fmt.Errorf("%w: %w", ErrToolRefused, found.refused)
 	}
 	args, err := found.check(arguments)
 	if err != nil {

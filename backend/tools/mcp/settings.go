@@ -72,7 +72,7 @@ func (m *Manager) view(ts store.ToolServer, allowed []string) ServerView {
 			}
 			for _, t := range list {
 				v.Tools = append(v.Tools, ToolView{Name: t.name, Description: t.description,
-					AlwaysAllowed: slices.Contains(allowed, t.name), Refused: t.refused})
+					AlwaysAllowed: slices.Contains(allowed, t.name), Refused: reasonText(t.refused)})
 			}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"brook/backend/i18n"
 )
 
 // tool is one tool a server lists, with its schema checked.
@@ -17,8 +19,8 @@ type tool struct {
 	schema      json.RawMessage
 	resolved    *jsonschema.Resolved
 	// refused says why Brook does not use the tool (its schema is not
-	// valid JSON Schema); empty when it is usable.
-	refused string
+	// valid JSON Schema), worded when read; nil when it is usable.
+	refused error
 }
 
 // newTool checks a listed tool's input schema: it must be a valid JSON
@@ -27,22 +29,22 @@ func newTool(t *sdk.Tool) *tool {
 	out := &tool{name: t.Name, description: t.Description}
 	raw, err := json.Marshal(t.InputSchema)
 	if err != nil || t.InputSchema == nil {
-		out.refused = "it has no input schema"
+		out.refused = i18n.Errorf("MCP.noSchema", nil)
 		return out
 	}
 	out.schema = raw
 	var schema jsonschema.Schema
 	if err := json.Unmarshal(raw, &schema); err != nil {
-		out.refused = "its input schema is not valid JSON Schema: " + clipUTF8(err.Error(), 300)
+		out.refused = i18n.Errorf("MCP.schemaInvalid", i18n.Args{"Detail": clipUTF8(err.Error(), 300)})
 		return out
 	}
 	if schema.Type != "object" {
-		out.refused = "its input schema does not describe an object (MCP requires \"type\": \"object\")"
+		out.refused = i18n.Errorf("MCP.schemaNotObject", nil)
 		return out
 	}
 	resolved, err := schema.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: false})
 	if err != nil {
-		out.refused = "its input schema is not valid JSON Schema: " + clipUTF8(err.Error(), 300)
+		out.refused = i18n.Errorf("MCP.schemaInvalid", i18n.Args{"Detail": clipUTF8(err.Error(), 300)})
 		return out
 	}
 	out.resolved = resolved
