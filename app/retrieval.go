@@ -33,11 +33,12 @@ func (s *RetrievalService) AnswerSources(messageID int64) (store.AnswerRetrieval
 	if err := guard.First(s.a.ready(), guard.ID("message", messageID)); err != nil {
 		return store.AnswerRetrieval{}, err
 	}
-	return s.a.store.AnswerRetrieval(s.a.ctx, messageID)
+	r, err := s.a.store.AnswerRetrieval(s.a.ctx, messageID)
+	return retrieval.Worded(r), err
 }
 
 // SuggestedEmbeddingModels are the small embedding models Brook offers to
 // pull, with their sizes.
 func (s *RetrievalService) SuggestedEmbeddingModels() []localmodels.Suggestion {
-	return localmodels.EmbeddingModels
+	return localmodels.EmbeddingModels()
 }

@@ -1,6 +1,9 @@
 package retrieval
 
-import "brook/backend/i18n"
+import (
+	"brook/backend/i18n"
+	"brook/backend/store"
+)
 
 // NoticeKind says why a search was not the usual one (words and meaning).
 type NoticeKind string
@@ -35,4 +38,16 @@ func noticeOf(kind NoticeKind, detail string) Notice {
 		return Notice{kind, i18n.T("Retrieval.noticeIndexing", nil)}
 	}
 	return Notice{}
+}
+
+// Worded returns r with its notice in the language current now. The
+// notices without a detail are worded again from their kind; a failed
+// model's notice keeps the words it was stored with, as its cause was
+// worded then.
+func Worded(r store.AnswerRetrieval) store.AnswerRetrieval {
+	switch kind := NoticeKind(r.NoticeKind); kind {
+	case NoticeNoModel, NoticeIndexing:
+		r.NoticeText = noticeOf(kind, "").Text
+	}
+	return r
 }
