@@ -35,6 +35,13 @@ func TestMainStatesScreenshots(t *testing.T) {
 	interrupted := demo
 	interrupted.Fault, interrupted.FaultAfterTokens, interrupted.NonStreamFailures = providertest.DropBetweenLines, 20, 1000
 
+	// An answer that uses the excerpt of the project's knowledge file the pose adds.
+	otters := demo
+	otters.Answer = "River otters raise their cubs in a **holt**, a den they rarely dig themselves: they take over a burrow " +
+		"dug by beavers or foxes, or a hollow under tree roots at the water's edge, often with its entrance under water. " +
+		"The cubs are born there in spring and stay inside for about two months (*otter-field-guide.md*)."
+	otters.Tokens = providertest.SplitTokens(otters.Answer, 3)
+
 	// Each request gets an answer of its own, so versions differ.
 	sampled := demo
 	sampled.Answer, sampled.Tokens, sampled.Sampling = "", nil, true
@@ -58,6 +65,7 @@ func TestMainStatesScreenshots(t *testing.T) {
 		{name: "interrupted", pose: "answered", script: interrupted},
 		{name: "versions", pose: "versions", script: sampled},
 		{name: "documents", pose: "documents", script: demo},
+		{name: "sources", pose: "sources", script: otters},
 		{name: "unreachable", pose: "empty", down: true},
 		{name: "search", pose: "search=Brook streams", script: demo, dataHome: shared},
 		{name: "model-picker", pose: "models", script: demo, dataHome: shared},

@@ -7,6 +7,7 @@ import { ollamaPoses } from './ollamaScenarios';
 import { poseDocuments } from './documents';
 import { poseProjects } from './projects';
 import { poseContextChoice } from './context';
+import { poseSources } from './sources';
 import { poseAssistants } from './assistants';
 import { models } from '../lib/state/models.svelte';
 import { ui } from '../lib/state/ui.svelte';
@@ -18,7 +19,7 @@ const morePoses: Record<string, (value: string) => Promise<unknown>> = { ...vers
 /**
  * Arranges a state for a documentation screenshot and reports without
  * quitting (Go keeps the window open for "pose" scenarios).
- * arg: answered | zoomed | documents | context-choice | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
+ * arg: answered | zoomed | documents | sources | context-choice | streaming | thinking | waiting | queued | settings | help | models | search=QUERY | empty
  */
 export async function pose(arg: string): Promise<Record<string, unknown>> {
   await ready();
@@ -28,6 +29,9 @@ export async function pose(arg: string): Promise<Record<string, unknown>> {
   switch (what) {
     case 'documents':
       await poseDocuments();
+      break;
+    case 'sources':
+      await poseSources();
       break;
     case 'context-choice':
       extra = { figure: await poseContextChoice() };
