@@ -18,7 +18,8 @@ import (
 var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
 	"backend/endpoints", "backend/localmodels",
-	"backend/store/settings.go", "app", "backend/ollamaserver", "backend/secrets",
+	"backend/store/settings.go", "backend/store/projects.go", "backend/store/assistants.go",
+	"backend/store/conversations.go", "backend/store/endpoints.go", "app", "backend/ollamaserver", "backend/secrets",
 }
 
 // allowed are prose literals in those packages that are not the user's
@@ -70,6 +71,31 @@ var allowed = map[string]string{
 	"backend/chat/approvals.go: the answer must be allow_once, always_in_chat or deny":                           "a programming error of the window: its buttons send only these",
 	"backend/chat/toolchoices.go: a tool is named by its server and its name, each up to 256 characters of text": "a programming error of the window: it sends the names Go listed",
 	"app/assistants.go: brook-assistants-":                                                                       "a file name",
+	"backend/store/projects.go: store: create project: %w":                                                       "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/projects.go:  FROM projects WHERE id = ? AND deleted_at IS NULL":                              "SQL",
+	"backend/store/projects.go:  FROM projects WHERE deleted_at IS NULL ORDER BY sort_order, id":                 "SQL",
+	"backend/store/projects.go: UPDATE projects\n\t\tSET name = ?, colour = ?, emoji = ?, instructions = ?, endpoint_id = ?, model = ?, params = ?, updated_at = ?\n\t\tWHERE id = ? AND deleted_at IS NULL RETURNING ": "SQL",
+	"backend/store/projects.go: store: delete project: %w":     "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/projects.go: store: deleted project %d: %w": "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/projects.go: store: restore project: %w":    "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/projects.go: store: move to project: %w":    "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/projects.go:  FROM conversations\n\t\tWHERE project_id IS ? AND deleted_at IS NULL AND archived = ?\n\t\tORDER BY pinned DESC, updated_at DESC, id DESC\n\t\tLIMIT ? OFFSET ?": "SQL",
+	"backend/store/assistants.go: store: create assistant: %w":                                        "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/assistants.go:  FROM assistants WHERE id = ? AND deleted_at IS NULL":               "SQL",
+	"backend/store/assistants.go:  FROM assistants WHERE deleted_at IS NULL ORDER BY lower(name), id": "SQL",
+	"backend/store/assistants.go: UPDATE assistants\n\t\tSET name = ?, instructions = ?, endpoint_id = ?, model = ?, params = ?, first_message = ?, updated_at = ?\n\t\tWHERE id = ? AND deleted_at IS NULL RETURNING ": "SQL",
+	"backend/store/assistants.go:  FROM projects WHERE id = ? AND deleted_at IS NULL":                                                                                              "SQL",
+	"backend/store/assistants.go: store: start from assistant: %w":                                                                                                                 "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/conversations.go: store: create conversation: %w":                                                                                                               "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/conversations.go:  FROM conversations WHERE id = ? AND deleted_at IS NULL":                                                                                      "SQL",
+	"backend/store/conversations.go:  FROM conversations\n\t\tWHERE deleted_at IS NULL AND archived = ?\n\t\tORDER BY pinned DESC, updated_at DESC, id DESC\n\t\tLIMIT ? OFFSET ?": "SQL",
+	"backend/store/conversations.go:  WHERE id = ? AND deleted_at IS NULL":                                                                                                         "SQL",
+	"backend/store/conversations.go: UPDATE conversations SET ":                                                                                                                    "SQL",
+	"backend/store/conversations.go:  WHERE deleted_at IS NOT NULL AND deleted_at <= ?":                                                                                            "SQL",
+	"backend/store/conversations.go: DELETE FROM ":                                                                                                                                 "SQL",
+	"backend/store/endpoints.go: store: endpoint %s: extra models: %w":                                                                                                             "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/endpoints.go: store: endpoint %s: header names: %w":                                                                                                             "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/endpoints.go: store: save endpoint: %w":                                                                                                                         "a database error’s context: logs and errors.Is; the window says its own words",
 }
 
 // wordFields are struct fields whose text the window shows as it is.
