@@ -17,7 +17,7 @@ import (
 // results, notices. Paths are from the module's root.
 var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
-	"backend/endpoints", "backend/localmodels",
+	"backend/endpoints", "backend/localmodels", "backend/guard",
 	"backend/store/settings.go", "backend/store/projects.go", "backend/store/assistants.go",
 	"backend/store/conversations.go", "backend/store/endpoints.go", "app", "backend/ollamaserver", "backend/secrets",
 }
@@ -96,6 +96,7 @@ var allowed = map[string]string{
 	"backend/store/endpoints.go: store: endpoint %s: extra models: %w":                                                                                                             "a database error’s context: logs and errors.Is; the window says its own words",
 	"backend/store/endpoints.go: store: endpoint %s: header names: %w":                                                                                                             "a database error’s context: logs and errors.Is; the window says its own words",
 	"backend/store/endpoints.go: store: save endpoint: %w":                                                                                                                         "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/guard/guard.go: invalid input":                                                                                                                                        "the sentinel ErrInvalid, matched with errors.Is; a refusal speaks from the catalogue",
 }
 
 // wordFields are struct fields whose text the window shows as it is.
