@@ -45,14 +45,14 @@ func Read(filePath string) ([]store.Bundle, transfer.Source, error) {
 func ReadReport(filePath string) (Report, error) {
 	in, err := gather(filePath)
 	if err != nil {
-		return Report{}, fmt.Errorf("%s: %w", filepath.Base(filePath), err)
+		return Report{}, unreadable(filePath, err)
 	}
 	res, imp, err := registry.Parse(in)
 	if err != nil {
 		if in.Folder && errors.Is(err, importers.ErrUnknownFormat) {
 			err = ErrNoConversationsFile
 		}
-		return Report{}, fmt.Errorf("%s: %w", filepath.Base(filePath), err)
+		return Report{}, unreadable(filePath, err)
 	}
 	return Report{Bundles: res.Bundles, Source: imp.Source, Name: imp.Name, Skipped: res.Skipped}, nil
 }

@@ -19,7 +19,7 @@ var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
 	"backend/endpoints", "backend/localmodels", "backend/guard",
 	"backend/store/settings.go", "backend/store/projects.go", "backend/store/assistants.go",
-	"backend/store/conversations.go", "backend/store/endpoints.go", "app", "backend/ollamaserver", "backend/secrets",
+	"backend/store/conversations.go", "backend/store/endpoints.go", "backend/exchange/words.go", "backend/exchange/preview.go", "app", "backend/ollamaserver", "backend/secrets",
 }
 
 // allowed are prose literals in those packages that are not the user's
@@ -97,6 +97,8 @@ var allowed = map[string]string{
 	"backend/store/endpoints.go: store: endpoint %s: header names: %w":                                                                                                             "a database error’s context: logs and errors.Is; the window says its own words",
 	"backend/store/endpoints.go: store: save endpoint: %w":                                                                                                                         "a database error’s context: logs and errors.Is; the window says its own words",
 	"backend/guard/guard.go: invalid input":                                                                                                                                        "the sentinel ErrInvalid, matched with errors.Is; a refusal speaks from the catalogue",
+	"backend/exchange/preview.go: it changed since its preview: look at it again before importing":                                                                                 "a kind for errors.Is; unreadable says Exchange.changed",
+	"backend/exchange/preview.go: that pick is not in the preview":                                                                                                                 "a kind for errors.Is; the picks' errors say Exchange.pick*",
 }
 
 // wordFields are struct fields whose text the window shows as it is.
