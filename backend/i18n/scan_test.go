@@ -17,7 +17,8 @@ import (
 // results, notices. Paths are from the module's root.
 var uiWordPackages = []string{
 	"backend/provider", "backend/chat", "backend/documents", "backend/contextwindow",
-	"backend/endpoints", "backend/localmodels", "backend/guard",
+	"backend/endpoints", "backend/endpoints/kind", "backend/endpoints/kind/ollamakind", "backend/endpoints/kind/openaikind",
+	"backend/localmodels", "backend/guard",
 	"backend/store/settings.go", "backend/store/projects.go", "backend/store/assistants.go",
 	"backend/store/conversations.go", "backend/store/endpoints.go", "backend/exchange/words.go", "backend/exchange/preview.go", "app", "backend/ollamaserver", "backend/secrets",
 }
@@ -99,6 +100,11 @@ var allowed = map[string]string{
 	"backend/guard/guard.go: invalid input":                                                                                                                                        "the sentinel ErrInvalid, matched with errors.Is; a refusal speaks from the catalogue",
 	"backend/exchange/preview.go: it changed since its preview: look at it again before importing":                                                                                 "a kind for errors.Is; unreadable says Exchange.changed",
 	"backend/exchange/preview.go: that pick is not in the preview":                                                                                                                 "a kind for errors.Is; the picks' errors say Exchange.pick*",
+	"backend/endpoints/kind/kind.go: kind: %q lacks an ID, label, client, test or detection":                                                                                       "a panic at start-up: a programming error of a kind's package",
+	"backend/endpoints/kind/kind.go: kind %s: key need %q":                                                                                                                         "a panic at start-up: a programming error of a kind's package",
+	"backend/endpoints/kind/kind.go:  is registered twice":                                                                                                                         "a panic at start-up: a programming error of a kind's package",
+	"backend/endpoints/kind/openaikind/openaikind.go: OpenAI-compatible":                                                                                                           "the kind's label, a name of the API like Ollama's, as the window's kind list shows it",
+	"backend/endpoints/kind/openaikind/openaikind.go: OpenAI-compatible (":                                                                                                         "the name of an endpoint seeded from the environment: stored once as the user's data, which the user renames",
 }
 
 // wordFields are struct fields whose text the window shows as it is.
