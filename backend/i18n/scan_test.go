@@ -20,7 +20,7 @@ var uiWordPackages = []string{
 	"backend/endpoints", "backend/endpoints/kind", "backend/endpoints/kind/ollamakind", "backend/endpoints/kind/openaikind",
 	"backend/localmodels", "backend/guard",
 	"backend/store/settings.go", "backend/store/projects.go", "backend/store/assistants.go",
-	"backend/store/conversations.go", "backend/store/endpoints.go", "backend/exchange/words.go", "backend/exchange/preview.go", "app", "backend/ollamaserver", "backend/secrets",
+	"backend/store/conversations.go", "backend/store/endpoints.go", "backend/store/toolservers.go", "backend/exchange/words.go", "backend/exchange/preview.go", "app", "backend/ollamaserver", "backend/secrets",
 }
 
 // allowed are prose literals in those packages that are not the user's
@@ -105,6 +105,10 @@ var allowed = map[string]string{
 	"backend/endpoints/kind/kind.go:  is registered twice":                                                                                                                         "a panic at start-up: a programming error of a kind's package",
 	"backend/endpoints/kind/openaikind/openaikind.go: OpenAI-compatible":                                                                                                           "the kind's label, a name of the API like Ollama's, as the window's kind list shows it",
 	"backend/endpoints/kind/openaikind/openaikind.go: OpenAI-compatible (":                                                                                                         "the name of an endpoint seeded from the environment: stored once as the user's data, which the user renames",
+	"backend/store/toolservers.go: store: tool server %s: %w":                                                                                                                      "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/toolservers.go: store: tool server %s: %s: %w":                                                                                                                  "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/toolservers.go: store: add tool server: %w":                                                                                                                     "a database error’s context: logs and errors.Is; the window says its own words",
+	"backend/store/toolservers.go: store: set tool permission: %w":                                                                                                                 "a database error’s context: logs and errors.Is; the window says its own words",
 }
 
 // wordFields are struct fields whose text the window shows as it is.
