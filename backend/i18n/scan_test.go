@@ -20,7 +20,8 @@ var uiWordPackages = []string{
 	"backend/endpoints", "backend/endpoints/kind", "backend/endpoints/kind/ollamakind", "backend/endpoints/kind/openaikind",
 	"backend/localmodels", "backend/guard",
 	"backend/store/settings.go", "backend/store/projects.go", "backend/store/assistants.go",
-	"backend/store/conversations.go", "backend/store/endpoints.go", "backend/store/toolservers.go", "backend/exchange/words.go", "backend/exchange/preview.go", "app", "backend/ollamaserver", "backend/secrets",
+	"backend/store/conversations.go", "backend/store/endpoints.go", "backend/store/toolservers.go", "backend/exchange/words.go", "backend/exchange/preview.go",
+	"backend/transfer/json.go", "backend/transfer/documents.go", "backend/transfer/words.go", "app", "backend/ollamaserver", "backend/secrets",
 }
 
 // allowed are prose literals in those packages that are not the user's

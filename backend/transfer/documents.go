@@ -2,13 +2,14 @@ package transfer
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"brook/backend/documents"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -18,17 +19,17 @@ import (
 // as exported, so a round trip changes nothing; the hash is the store's.
 func checkDocuments(m *store.Message) error {
 	if len(m.Documents) > 0 && m.Role != store.RoleUser {
-		return errors.New("only a user's message can have documents")
+		return i18n.New("Transfer.documentsNotUser")
 	}
 	for k := range m.Documents {
 		d := &m.Documents[k]
 		switch {
 		case len(d.Data) == 0 || d.Text == "":
-			return fmt.Errorf("document %d has no bytes or no text", k+1)
+			return i18n.Errorf("Transfer.documentEmpty", i18n.Args{"N": strconv.Itoa(k + 1)})
 		case len(d.Data) > documents.MaxFileBytes:
-			return fmt.Errorf("document %d is over %d MB", k+1, documents.MaxFileBytes>>20)
+			return i18n.Errorf("Transfer.documentTooLarge", i18n.Args{"N": strconv.Itoa(k + 1), "Max": guard.Size(documents.MaxFileBytes)})
 		case documents.Kind(d.Kind).MIME() == "text/plain" && d.Kind != string(documents.KindText):
-			return fmt.Errorf("document %d is of an unknown kind %q", k+1, d.Kind)
+			return i18n.Errorf("Transfer.documentKind", i18n.Args{"N": strconv.Itoa(k + 1), "Kind": strconv.Quote(truncate(d.Kind, 40))})
 		}
 		d.ID, d.MessageID, d.Hash, d.Size, d.MIME = 0, 0, "", int64(len(d.Data)), documents.Kind(d.Kind).MIME()
 	}
@@ -73,7 +74,7 @@ func writeDocuments(w *bufio.Writer, docs []store.Document, sink ImageSink) erro
 		if sink != nil && len(d.Data) > 0 {
 			link, err := sink(store.Image{Name: name, MIME: d.MIME, Data: d.Data})
 			if err != nil {
-				return fmt.Errorf("export: writing the document %s: %w", name, err)
+				return i18n.Wrap("Transfer.writeDocument", err, i18n.Args{"Name": name})
 			}
 			fmt.Fprintf(w, "*[Document: %s](%s) (%s)*\n\n", mdEscape(oneLine(name)), link, documentDetail(d))
 			continue

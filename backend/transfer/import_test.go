@@ -359,7 +359,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "wrong type", input: conv(`{"conversation":{"uid":"c","createdAt":"yesterday"},"messages":[]}`), want: ErrInvalid, text: "conversation 1: the file has invalid data: conversation.createdAt should be a JSON integer, not string, ending at byte 97"},
 		{name: "missing messages", input: conv(`{"conversation":{"uid":"c","createdAt":1}}`), want: ErrInvalid, text: `"messages" is missing`},
 		{name: "missing createdAt", input: conv(`{"conversation":{"uid":"c"},"messages":[]}`), want: ErrInvalid, text: "createdAt"},
-		{name: "bad role", input: msg(`{"role":"robot","state":"complete","createdAt":1}`), want: ErrInvalid, text: `message 1: the file has invalid data: unknown role "robot"`},
+		{name: "bad role", input: msg(`{"role":"robot","state":"complete","createdAt":1}`), want: ErrInvalid, text: `message 1: unknown role "robot"`},
 		{name: "bad state", input: msg(`{"role":"assistant","state":"done","createdAt":1}`), want: ErrInvalid, text: `unknown state "done"`},
 		{name: "failed user message", input: msg(`{"role":"user","state":"failed","createdAt":1}`), want: ErrInvalid},
 		{name: "missing state", input: msg(`{"role":"user","createdAt":1}`), want: ErrInvalid, text: `"state" is missing`},
