@@ -198,7 +198,7 @@ func (e *Engine) produceAnswer(active *activeAnswer, conv store.Conversation, an
 		return keepPartial(final)
 	}
 	if docs, err = e.retrieveForAnswer(active.ctx, conv, answer.ID, instructions, settings, history, images, docs); err != nil {
-		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), "Brook could not search the documents: "+err.Error()
+		final.State, final.EndReason, final.Error = store.StateFailed, string(EndUnreadable), i18n.T("Chat.documentsUnsearchable", i18n.Args{"Err": err})
 		return keepPartial(final)
 	}
 	server := e.profile(active.ctx, conv.EndpointID)

@@ -127,7 +127,7 @@ func validateSettings(settings Settings) error {
 		return refused(i18n.Wrap("Settings.titleModel", err, nil))
 	}
 	if err := guard.Selection(settings.EmbedEndpointID, settings.EmbedModel); err != nil {
-		return refused(fmt.Errorf("Embedding model: %w", err))
+		return refused(i18n.Wrap("Settings.embeddingModel", err, nil))
 	}
 	return validateParams(settings.Params)
 }
