@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 
+	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer"
 	"brook/backend/transfer/importers"
@@ -70,7 +72,7 @@ func gather(filePath string) (*importers.Input, error) {
 		return nil, errors.New("not a file")
 	}
 	if info.Size() > importers.MaxInputBytes {
-		return nil, fmt.Errorf("%w (it has %d MiB)", transfer.ErrTooLarge, info.Size()>>20)
+		return nil, i18n.Kind(transfer.ErrTooLarge, "Transfer.tooLarge", i18n.Args{"Max": guard.Size(importers.MaxInputBytes), "Size": guard.Size(info.Size())})
 	}
 	if info.Size() == 0 {
 		return nil, transfer.ErrEmpty

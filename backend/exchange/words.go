@@ -35,7 +35,8 @@ var readFailures = []struct {
 
 // unreadable is err, the failure to read the export at path, in the
 // catalogue's words: one sentence naming the file and the kind of failure,
-// with the reader's detail when there is one. errors.Is and errors.As
+// with the reader's detail when there is one, or the reader's own words
+// when it said the failure whole from the catalogue. errors.Is and errors.As
 // still see err. A failure of none of the kinds (the disk's, the ZIP
 // library's) keeps its own words after the file's name.
 func unreadable(path string, err error) error {
@@ -44,6 +45,10 @@ func unreadable(path string, err error) error {
 	for _, f := range readFailures {
 		if !errors.Is(err, f.kind) {
 			continue
+		}
+		if !strings.Contains(msg, f.kind.Error()) && i18n.IsLocalized(err) {
+			// The reader said it whole, in the catalogue's words.
+			return i18n.Wrap("Exchange.other", err, i18n.Args{"File": file, "Err": strings.TrimPrefix(msg, "import: ")})
 		}
 		args := i18n.Args{"File": file, "Max": int64(transfer.MaxImportSize >> 20)}
 		id := f.id

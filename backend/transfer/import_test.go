@@ -330,7 +330,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{name: "empty", input: "", want: ErrEmpty},
 		{name: "blank, size unknown", input: " \n\t ", size: -1, want: ErrEmpty},
-		{name: "too large by size", input: "{}", size: MaxImportSize + 1, want: ErrTooLarge, text: "512 MiB"},
+		{name: "too large by size", input: "{}", size: MaxImportSize + 1, want: ErrTooLarge, text: "larger than 512 MB"},
 		{name: "too large while reading", input: valid, size: -1, limit: 1000, want: ErrTooLarge},
 		{name: "size lies", input: valid, size: 10, limit: 1000, want: ErrTooLarge},
 		{name: "malformed", input: `{"format":"brook","version":1,"conversations":[{"conversation":{]}`, want: ErrMalformed, text: "at byte 64"},
