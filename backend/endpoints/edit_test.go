@@ -109,7 +109,7 @@ func TestBadHeadersAreRefusedAndChangeNothing(t *testing.T) {
 		{"too many models", tooManyModels, "", nil, "at most 100"},
 		{"model with a tab", controlModel, "", nil, "one line"},
 		{"model too long", longModel, "", nil, "at most 200"},
-		{"a kind Brook does not know", unknownKind, "", nil, `endpoint kind "grpc"`},
+		{"a kind Brook does not know", unknownKind, "", nil, "endpoint kind “grpc”"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -271,7 +271,7 @@ func statusFailure(resp *http.Response, body []byte, u *url.URL, apiKey string, 
 	case code == http.StatusForbidden:
 		return FailForbidden, i18n.T("Probe.forbidden", i18n.Args{"Status": status, "Said": reason})
 	case code == http.StatusNotFound && k.Words.WrongPath != "":
-		return FailNotFound, fmt.Sprintf("404 at %s: %s", path, k.Words.WrongPath)
+		return FailNotFound, i18n.T("Probe.notFoundAt", i18n.Args{"Path": path, "Hint": i18n.T(k.Words.WrongPath, nil)})
 	case code == http.StatusNotFound:
 		return FailNotFound, i18n.T("Probe.wrongPath", i18n.Args{"Path": path})
 	case code >= 500:
@@ -312,8 +312,8 @@ func clipText(s string) string {
 // notShaped is the failure of a server that answered 200 with something
 // other than what k's API sends.
 func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
-	api := k.Words.API
-	if api == "" {
+	api := i18n.T(k.Words.API, nil)
+	if k.Words.API == "" {
 		api = k.Label + "'s API"
 	}
 	what := ""
@@ -323,7 +323,7 @@ func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
 	r.Failure = Failure(k.NotShaped())
 	r.Message = i18n.T("Probe.notShaped", i18n.Args{"API": api, "WebPage": what})
 	if k.Words.CheckPath != "" {
-		r.Message += " " + k.Words.CheckPath
+		r.Message += " " + i18n.T(k.Words.CheckPath, nil)
 	}
 	return r
 }

@@ -285,7 +285,9 @@ func (r *Registry) survey(ctx context.Context, st *Status) {
 	}
 	if len(st.Models) == 0 && len(st.Endpoint.ExtraModels) == 0 {
 		if k, ok := kind.Lookup(string(st.Endpoint.Kind)); ok {
-			st.Hint = k.Words.NoModels
+			if k.Words.NoModels != "" {
+				st.Hint = i18n.T(k.Words.NoModels, nil)
+			}
 		}
 	}
 	if cr, ok := client.(capabilityReader); ok {

@@ -11,11 +11,12 @@ import (
 	"path/filepath"
 	"slices"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
 // ErrNothingPicked is returned by [ImportPicked] when no conversation is picked.
-var ErrNothingPicked = errors.New("no conversation is picked: pick at least one to import")
+var ErrNothingPicked = i18n.New("Exchange.nothingPicked")
 
 // ErrChanged is returned by [ImportPicked] when what was picked no longer
 // holds what its preview showed (the file was replaced or edited since).
@@ -122,16 +123,16 @@ func ImportPicked(ctx context.Context, st *store.Store, path, previewToken strin
 		return Summary{}, err
 	}
 	if token(report) != previewToken {
-		return Summary{}, fmt.Errorf("%s: %w", filepath.Base(path), ErrChanged)
+		return Summary{}, unreadable(path, ErrChanged)
 	}
 	picks := slices.Sorted(slices.Values(picked))
 	bundles := make([]store.Bundle, 0, len(picks))
 	for i, n := range picks {
 		if n < 0 || n >= len(report.Bundles) {
-			return Summary{}, fmt.Errorf("%w: conversation %d is not in %s, which has %d", errBadPick, n+1, filepath.Base(path), len(report.Bundles))
+			return Summary{}, i18n.Kind(errBadPick, "Exchange.pickNotIn", i18n.Args{"N": n + 1, "File": filepath.Base(path), "Total": len(report.Bundles)})
 		}
 		if i > 0 && picks[i-1] == n {
-			return Summary{}, fmt.Errorf("%w: conversation %d is picked twice", errBadPick, n+1)
+			return Summary{}, i18n.Kind(errBadPick, "Exchange.pickTwice", i18n.Args{"N": n + 1})
 		}
 		bundles = append(bundles, report.Bundles[n])
 	}

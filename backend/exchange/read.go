@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 
+	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer"
 	"brook/backend/transfer/importers"
@@ -45,14 +47,14 @@ func Read(filePath string) ([]store.Bundle, transfer.Source, error) {
 func ReadReport(filePath string) (Report, error) {
 	in, err := gather(filePath)
 	if err != nil {
-		return Report{}, fmt.Errorf("%s: %w", filepath.Base(filePath), err)
+		return Report{}, unreadable(filePath, err)
 	}
 	res, imp, err := registry.Parse(in)
 	if err != nil {
 		if in.Folder && errors.Is(err, importers.ErrUnknownFormat) {
 			err = ErrNoConversationsFile
 		}
-		return Report{}, fmt.Errorf("%s: %w", filepath.Base(filePath), err)
+		return Report{}, unreadable(filePath, err)
 	}
 	return Report{Bundles: res.Bundles, Source: imp.Source, Name: imp.Name, Skipped: res.Skipped}, nil
 }
@@ -70,7 +72,7 @@ func gather(filePath string) (*importers.Input, error) {
 		return nil, errors.New("not a file")
 	}
 	if info.Size() > importers.MaxInputBytes {
-		return nil, fmt.Errorf("%w (it has %d MiB)", transfer.ErrTooLarge, info.Size()>>20)
+		return nil, i18n.Kind(transfer.ErrTooLarge, "Transfer.tooLarge", i18n.Args{"Max": guard.Size(importers.MaxInputBytes), "Size": guard.Size(info.Size())})
 	}
 	if info.Size() == 0 {
 		return nil, transfer.ErrEmpty

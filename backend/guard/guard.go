@@ -10,11 +10,12 @@ package guard
 
 import (
 	"errors"
-	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,24 +30,27 @@ var ErrInvalid = errors.New("invalid input")
 // Error is a refusal, in words meant for the user: from the catalogue
 // when id is set (said in the language current when it is read), else msg.
 type Error struct {
-	msg  string
 	id   string
 	args i18n.Args
+	// err, when set, is a refusal of another check, said as it is.
+	err error
 }
 
 func (e *Error) Error() string {
-	if e.id != "" {
-		return i18n.T(e.id, e.args)
+	if e.err != nil {
+		return e.err.Error()
 	}
-	return e.msg
+	return i18n.T(e.id, e.args)
 }
 
 // Is makes every refusal match [ErrInvalid].
 func (e *Error) Is(target error) bool { return target == ErrInvalid }
 
-func refuse(format string, args ...any) error {
-	return &Error{msg: fmt.Sprintf(format, args...)}
-}
+// Unwrap lets errors.Is and errors.As see the other check's refusal.
+func (e *Error) Unwrap() error { return e.err }
+
+// refuseAs is a refusal in the words of err, another check's refusal.
+func refuseAs(err error) error { return &Error{err: err} }
 
 // refuseIn is a refusal in the catalogue's words: message id with args.
 func refuseIn(id string, args i18n.Args) error {
@@ -92,7 +96,7 @@ const (
 // "answer"): ids are positive. Whether it exists is for the store to say.
 func ID(what string, id int64) error {
 	if id <= 0 {
-		return refuse("There is no %s with id %d: ids are positive numbers.", what, id)
+		return refuseIn("Guard.noID."+nounKey(what), i18n.Args{"ID": strconv.FormatInt(id, 10)})
 	}
 	return nil
 }
@@ -100,7 +104,7 @@ func ID(what string, id int64) error {
 // ConversationOrNew checks a conversation id where 0 means a new conversation.
 func ConversationOrNew(id int64) error {
 	if id < 0 {
-		return refuse("There is no conversation with id %d.", id)
+		return refuseIn("Guard.noConversation", i18n.Args{"ID": strconv.FormatInt(id, 10)})
 	}
 	return nil
 }
@@ -108,7 +112,7 @@ func ConversationOrNew(id int64) error {
 // IDs checks a list of ids: each positive, none twice, at most [MaxIDs].
 func IDs(what string, ids []int64) error {
 	if len(ids) > MaxIDs {
-		return refuse("That names %d %ss; Brook takes at most %d at once.", len(ids), what, MaxIDs)
+		return refuseIn("Guard.tooManyIDs", i18n.Args{"Count": len(ids), "Max": MaxIDs})
 	}
 	seen := make(map[int64]bool, len(ids))
 	for _, id := range ids {
@@ -116,7 +120,7 @@ func IDs(what string, ids []int64) error {
 			return err
 		}
 		if seen[id] {
-			return refuse("The %s with id %d is named twice.", what, id)
+			return refuseIn("Guard.idTwice", i18n.Args{"ID": strconv.FormatInt(id, 10)})
 		}
 		seen[id] = true
 	}
@@ -129,7 +133,7 @@ func Message(text string) error {
 	if len(text) > MaxMessageBytes {
 		return refuseIn("Guard.messageTooLong", i18n.Args{"Size": Size(int64(len(text))), "Max": Size(MaxMessageBytes)})
 	}
-	return textOK("That message", text)
+	return textOK("message", text)
 }
 
 // Draft checks the unsent text of a conversation.
@@ -137,7 +141,7 @@ func Draft(text string) error {
 	if len(text) > MaxDraftBytes {
 		return refuseIn("Guard.draftTooLong", i18n.Args{"Size": Size(int64(len(text))), "Max": Size(MaxDraftBytes)})
 	}
-	return textOK("That draft", text)
+	return textOK("draft", text)
 }
 
 // SystemPrompt checks a system prompt (a conversation's or the default).
@@ -145,35 +149,34 @@ func SystemPrompt(text string) error {
 	if len(text) > MaxSystemPromptBytes {
 		return refuseIn("Guard.systemPromptTooLong", i18n.Args{"Size": Size(int64(len(text))), "Max": Size(MaxSystemPromptBytes)})
 	}
-	return textOK("That system prompt", text)
+	return textOK("systemPrompt", text)
 }
 
 // Title checks a conversation title: text of at most [MaxTitleRunes]
 // characters, on one line. Whether it is empty is the store's to say.
 func Title(title string) error {
-	return shortText("A title", title, MaxTitleRunes)
+	return shortText("title", title, MaxTitleRunes)
 }
 
 // Name checks the name of an endpoint.
 func Name(name string) error {
-	return shortText("An endpoint name", name, MaxNameRunes)
+	return shortText("endpointName", name, MaxNameRunes)
 }
 
 // Search checks a search query.
 func Search(query string) error {
 	if len(query) > MaxSearchBytes {
-		return refuse("That search is %s long; Brook searches for at most %s of text.",
-			Size(int64(len(query))), Size(MaxSearchBytes))
+		return refuseIn("Guard.searchTooLong", i18n.Args{"Size": Size(int64(len(query))), "Max": Size(MaxSearchBytes)})
 	}
-	return textOK("That search", query)
+	return textOK("search", query)
 }
 
 // Model checks a model name; "" is allowed (no model chosen).
 func Model(name string) error {
 	if len(name) > MaxModelBytes {
-		return refuse("A model name can be at most %d bytes long; that one is %d.", MaxModelBytes, len(name))
+		return refuseIn("Guard.modelNameTooLong", i18n.Args{"Count": len(name), "Max": MaxModelBytes})
 	}
-	return shortText("A model name", name, MaxModelBytes)
+	return shortText("modelName", name, MaxModelBytes)
 }
 
 // OllamaModel checks the name of a model to pull from, or manage on, an
@@ -186,7 +189,7 @@ func OllamaModel(name string) error {
 		return refuseIn("Guard.noModelNamed", nil)
 	}
 	if len(name) > MaxModelBytes {
-		return refuse("A model name can be at most %d bytes long; that one is %d.", MaxModelBytes, len(name))
+		return refuseIn("Guard.modelNameTooLong", i18n.Args{"Count": len(name), "Max": MaxModelBytes})
 	}
 	if !ollamaName.MatchString(name) {
 		return refuseIn("Guard.badOllamaModel", i18n.Args{"Name": clip(name)})
@@ -203,11 +206,11 @@ var ollamaName = regexp.MustCompile(`^(?:[A-Za-z0-9_][A-Za-z0-9_.:-]{0,349}/)??(
 // Models checks an endpoint's fixed list of models.
 func Models(names []string) error {
 	if len(names) > MaxModels {
-		return refuse("An endpoint can list at most %d models; that is %d.", MaxModels, len(names))
+		return refuseIn("Guard.tooManyModels", i18n.Args{"Count": len(names), "Max": MaxModels})
 	}
 	for _, n := range names {
 		if strings.TrimSpace(n) == "" {
-			return refuse("A model in the list has no name.")
+			return refuseIn("Guard.modelNoName", nil)
 		}
 		if err := Model(n); err != nil {
 			return err
@@ -219,10 +222,10 @@ func Models(names []string) error {
 // EndpointID checks an endpoint id; "" is allowed (none, or a new endpoint).
 func EndpointID(id string) error {
 	if len(id) > MaxEndpointIDBytes {
-		return refuse("There is no endpoint with that id: it is %d bytes long.", len(id))
+		return refuseIn("Guard.endpointIDTooLong", i18n.Args{"Size": Size(int64(len(id)))})
 	}
 	if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.TrimSpace(id) != id {
-		return refuse("There is no endpoint with the id %q.", id)
+		return refuseIn("Guard.badEndpointID", i18n.Args{"ID": strconv.Quote(id)})
 	}
 	return nil
 }
@@ -230,7 +233,7 @@ func EndpointID(id string) error {
 // RequiredEndpointID checks an endpoint id that must be given.
 func RequiredEndpointID(id string) error {
 	if id == "" {
-		return refuse("No endpoint was named.")
+		return refuseIn("Guard.noEndpointNamed", nil)
 	}
 	return EndpointID(id)
 }
@@ -244,7 +247,7 @@ func Selection(endpointID, model string) error {
 		return err
 	}
 	if (endpointID == "") != (model == "") {
-		return refuse("A model is chosen with its endpoint: name both or neither.")
+		return refuseIn("Guard.selectionHalf", nil)
 	}
 	return nil
 }
@@ -266,9 +269,9 @@ func APIKey(key string) error {
 // its scheme and host.
 func BaseURL(raw string) error {
 	if len(raw) > MaxURLBytes {
-		return refuse("That base URL is %s long; Brook takes at most %s.", Size(int64(len(raw))), Size(MaxURLBytes))
+		return refuseIn("Guard.baseURLTooLong", i18n.Args{"Size": Size(int64(len(raw))), "Max": Size(MaxURLBytes)})
 	}
-	return shortText("A base URL", raw, MaxURLBytes)
+	return shortText("baseURL", raw, MaxURLBytes)
 }
 
 // ServerKind checks the server kind chosen for an endpoint: one of
@@ -281,7 +284,7 @@ func ServerKind(kind string) error {
 	for i, k := range provider.ServerKinds {
 		known[i] = string(k)
 	}
-	return refuse("The server kind %q is not one Brook knows (%s).", clip(kind), strings.Join(known, ", "))
+	return refuseIn("Guard.badServerKind", i18n.Args{"Kind": clip(kind), "Known": strings.Join(known, ", ")})
 }
 
 // Themes are the themes Brook has.
@@ -310,20 +313,20 @@ func OneOf(what, value string, allowed ...string) error {
 			return nil
 		}
 	}
-	return refuse("The %s %q is not one of %s.", what, clip(value), strings.Join(allowed, ", "))
+	return refuseIn("Guard.notOneOf."+nounKey(what), i18n.Args{"Value": clip(value), "Allowed": strings.Join(allowed, ", ")})
 }
 
 // Page checks a page of a list: limit from 1 to [MaxPage] (0 means
 // [MaxPage]) and offset from 0 to [MaxOffset]. It returns the limit to use.
 func Page(limit, offset int) (int, error) {
 	if limit < 0 || offset < 0 {
-		return 0, refuse("A page of a list cannot start or end before its beginning (limit %d, offset %d).", limit, offset)
+		return 0, refuseIn("Guard.pageNegative", i18n.Args{"Limit": limit, "Offset": offset})
 	}
 	if limit > MaxPage {
-		return 0, refuse("Brook lists at most %d items at once, not %d.", MaxPage, limit)
+		return 0, refuseIn("Guard.pageTooLong", i18n.Args{"Value": limit, "Max": MaxPage})
 	}
 	if offset > MaxOffset {
-		return 0, refuse("A list cannot start that far in (%d).", offset)
+		return 0, refuseIn("Guard.offsetTooFar", i18n.Args{"Value": offset})
 	}
 	if limit == 0 {
 		limit = MaxPage
@@ -335,13 +338,13 @@ func Page(limit, offset int) (int, error) {
 // it is a file Brook will use is for the caller to say.
 func Path(path string) error {
 	if len(path) > MaxPathBytes {
-		return refuse("That path is %s long; Brook takes paths of at most %s.", Size(int64(len(path))), Size(MaxPathBytes))
+		return refuseIn("Guard.pathTooLong", i18n.Args{"Size": Size(int64(len(path))), "Max": Size(MaxPathBytes)})
 	}
-	if err := shortText("A path", path, MaxPathBytes); err != nil {
+	if err := shortText("path", path, MaxPathBytes); err != nil {
 		return err
 	}
 	if !isAbs(path) {
-		return refuse("%q is not a full path.", clip(path))
+		return refuseIn("Guard.notFullPath", i18n.Args{"Path": strconv.Quote(clip(path))})
 	}
 	return nil
 }
@@ -361,29 +364,29 @@ func isAbs(path string) bool {
 // carries a user name or password. It returns the link to open.
 func OpenableURL(raw string) (string, error) {
 	if len(raw) > MaxURLBytes {
-		return "", refuse("That link is %s long; Brook opens links of at most %s.", Size(int64(len(raw))), Size(MaxURLBytes))
+		return "", refuseIn("Guard.linkTooLong", i18n.Args{"Size": Size(int64(len(raw))), "Max": Size(MaxURLBytes)})
 	}
 	if !utf8.ValidString(raw) || strings.IndexFunc(raw, unicode.IsControl) >= 0 {
-		return "", refuse("That link contains characters links never have, so Brook did not open it.")
+		return "", refuseIn("Guard.linkBadChars", nil)
 	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", refuse("Brook could not read the link %q, so it did not open it.", clip(raw))
+		return "", refuseIn("Guard.linkUnreadable", i18n.Args{"Link": clip(raw)})
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
 		if u.Host == "" || u.Hostname() == "" {
-			return "", refuse("The link %q has no host, so Brook did not open it.", clip(raw))
+			return "", refuseIn("Guard.linkNoHost", i18n.Args{"Link": clip(raw)})
 		}
 	case "mailto":
 		if u.Opaque == "" && u.Path == "" {
-			return "", refuse("The mail link %q has no address, so Brook did not open it.", clip(raw))
+			return "", refuseIn("Guard.mailLinkNoAddress", i18n.Args{"Link": clip(raw)})
 		}
 	default:
-		return "", refuse("Brook only opens web and mail links (http, https, mailto), not %q.", clip(raw))
+		return "", refuseIn("Guard.linkScheme", i18n.Args{"Link": clip(raw)})
 	}
 	if u.User != nil {
-		return "", refuse("Brook does not open links that carry a user name or password.")
+		return "", refuseIn("Guard.linkCredentials", nil)
 	}
 	return u.String(), nil
 }
@@ -392,10 +395,10 @@ func OpenableURL(raw string) (string, error) {
 // starts the sentence ("That message").
 func textOK(what, text string) error {
 	if !utf8.ValidString(text) {
-		return refuse("%s is not valid text: it contains bytes that are not UTF-8.", what)
+		return refuseIn("Guard.notText."+what, nil)
 	}
 	if strings.IndexByte(text, 0) >= 0 {
-		return refuse("%s contains a NUL character, which text never has.", what)
+		return refuseIn("Guard.nul."+what, nil)
 	}
 	return nil
 }
@@ -403,13 +406,13 @@ func textOK(what, text string) error {
 // shortText checks one line of text of at most max characters.
 func shortText(what, text string, max int) error {
 	if len(text) > 4*max || utf8.RuneCountInString(text) > max {
-		return refuse("%s can be at most %d characters long.", what, max)
+		return refuseIn("Guard.tooLong."+what, i18n.Args{"Max": max})
 	}
 	if !utf8.ValidString(text) {
-		return refuse("%s must be valid text: it contains bytes that are not UTF-8.", what)
+		return refuseIn("Guard.notUTF8."+what, nil)
 	}
 	if strings.IndexFunc(text, unicode.IsControl) >= 0 {
-		return refuse("%s must be one line of text, without control characters.", what)
+		return refuseIn("Guard.notOneLine."+what, nil)
 	}
 	return nil
 }
@@ -418,18 +421,39 @@ func shortText(what, text string, max int) error {
 func Size(n int64) string {
 	switch {
 	case n < 1<<10:
-		return fmt.Sprintf("%d bytes", n)
+		return i18n.T("Size.bytes", i18n.Args{"Count": n})
 	case n < 1<<20:
-		if n%(1<<10) == 0 {
-			return fmt.Sprintf("%d KB", n>>10)
-		}
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+		return i18n.T("Size.kb", i18n.Args{"N": tenths(n, 1<<10)})
 	default:
-		if n%(1<<20) == 0 {
-			return fmt.Sprintf("%d MB", n>>20)
-		}
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		return i18n.T("Size.mb", i18n.Args{"N": tenths(n, 1<<20)})
 	}
+}
+
+// tenths is n in units, whole when it divides evenly, else to one decimal
+// (the language's number format writes it).
+func tenths(n, unit int64) any {
+	if n%unit == 0 {
+		return n / unit
+	}
+	return math.Round(float64(n)/float64(unit)*10) / 10
+}
+
+// nounKey is the message key part for a thing named in English by the
+// callers (what), so each refusal is one whole sentence per language.
+func nounKey(what string) string {
+	switch what {
+	case "answer", "assistant", "conversation", "document", "image", "message", "project", "theme":
+		return what
+	case "knowledge file":
+		return "knowledgeFile"
+	case "A decision":
+		return "decision"
+	case "endpoint kind":
+		return "endpointKind"
+	case "export format":
+		return "exportFormat"
+	}
+	return "other"
 }
 
 // clip shortens a value quoted in an error, so a hostile value cannot make
@@ -459,13 +483,13 @@ const (
 // most [MaxExtraModels] of them. Repeats are the store's to drop.
 func ExtraModels(names []string) error {
 	if len(names) > MaxExtraModels {
-		return refuse("An endpoint can have at most %d models added by hand; that is %d.", MaxExtraModels, len(names))
+		return refuseIn("Store.tooManyExtraModels", i18n.Args{"Count": len(names), "Max": MaxExtraModels})
 	}
 	for _, n := range names {
 		if strings.TrimSpace(n) == "" {
-			return refuse("A model added by hand has no name.")
+			return refuseIn("Store.extraModelNoName", nil)
 		}
-		if err := shortText("A model name", n, MaxExtraModelRunes); err != nil {
+		if err := shortText("modelName", n, MaxExtraModelRunes); err != nil {
 			return err
 		}
 	}
@@ -481,31 +505,31 @@ func ExtraModels(names []string) error {
 // says one is kept (by canonical name).
 func Headers(names []string, values map[string]string, hasAPIKey bool, stored func(canonical string) bool) error {
 	if len(names) > provider.MaxHeaders {
-		return refuse("An endpoint can send at most %d extra headers; that is %d.", provider.MaxHeaders, len(names))
+		return refuseIn("Store.tooManyHeaders", i18n.Args{"Count": len(names), "Max": provider.MaxHeaders})
 	}
 	seen := map[string]bool{}
 	for _, n := range names {
 		if err := provider.CheckHeaderName(n, hasAPIKey); err != nil {
-			return refuse("%s", err.Error())
+			return refuseAs(err)
 		}
 		c := http.CanonicalHeaderKey(n)
 		if seen[c] {
-			return refuse("The header %s is given twice.", c)
+			return refuseIn("Store.headerTwice", i18n.Args{"Name": c})
 		}
 		seen[c] = true
 		v, given := values[n]
 		if !given && !stored(c) {
-			return refuse("The header %s has no value. Enter one, or remove the header.", c)
+			return refuseIn("Guard.headerNoValue", i18n.Args{"Name": c})
 		}
 		if given {
 			if err := provider.CheckHeaderValue(c, v); err != nil {
-				return refuse("%s", err.Error())
+				return refuseAs(err)
 			}
 		}
 	}
 	for n := range values {
 		if !slices.Contains(names, n) {
-			return refuse("A value was given for the header %q, which is not in the list.", clip(n))
+			return refuseIn("Guard.headerValueUnlisted", i18n.Args{"Name": clip(n)})
 		}
 	}
 	return nil

@@ -27,7 +27,7 @@ func TestChecks(t *testing.T) {
 		{"ids with 0", IDs("conversation", []int64{1, 0}), "id 0"},
 		{"ids with -1", IDs("conversation", []int64{-1}), "id -1"},
 		{"ids twice", IDs("conversation", []int64{4, 4}), "named twice"},
-		{"too many ids", IDs("conversation", make([]int64, MaxIDs+1)), "at most 100000"},
+		{"too many ids", IDs("conversation", make([]int64, MaxIDs+1)), "at most 100,000"},
 
 		{"message", Message("Hello, 世界 👋"), ""},
 		{"message at the limit", Message(strings.Repeat("a", MaxMessageBytes)), ""},
@@ -79,7 +79,7 @@ func TestChecks(t *testing.T) {
 		{"ollama model too long", OllamaModel(strings.Repeat("m", MaxModelBytes+1)), "at most 512 bytes"},
 		{"models", Models([]string{"a", "b"}), ""},
 		{"models with a blank", Models([]string{"a", " "}), "no name"},
-		{"too many models", Models(make([]string, MaxModels+1)), "at most 1000"},
+		{"too many models", Models(make([]string, MaxModels+1)), "at most 1,000"},
 		{"endpoint id", EndpointID("5b3c1f0e-8f6a-4c1e-9a57-3c2b1d0e9f11"), ""},
 		{"no endpoint id", EndpointID(""), ""},
 		{"endpoint id required", RequiredEndpointID(""), "No endpoint"},
@@ -101,12 +101,12 @@ func TestChecks(t *testing.T) {
 
 		{"server kind", ServerKind("vllm"), ""},
 		{"server kind detect", ServerKind(""), ""},
-		{"server kind unknown", ServerKind("lmstudio"), `"lmstudio" is not one Brook knows`},
+		{"server kind unknown", ServerKind("lmstudio"), "“lmstudio” is not one Brook knows"},
 		{"theme", Theme("dark"), ""},
-		{"theme unknown", Theme("neon"), `The theme "neon" is not one of system, light, dark`},
+		{"theme unknown", Theme("neon"), "The theme “neon” is not one of system, light, dark"},
 		{"theme empty", Theme(""), "not one of"},
 		{"export format", OneOf("export format", "html", "markdown", "json", "html"), ""},
-		{"export format unknown", OneOf("export format", "pdf", "markdown", "json", "html"), `"pdf" is not one of markdown, json, html`},
+		{"export format unknown", OneOf("export format", "pdf", "markdown", "json", "html"), "“pdf” is not one of markdown, json, html"},
 		{"export format huge", OneOf("export format", tenMB, "markdown"), "…"},
 
 		{"path", Path("/home/me/.local/share/brook/backups/brook-20240101.db"), ""},
@@ -215,7 +215,7 @@ func TestOpenableURL(t *testing.T) {
 func TestSize(t *testing.T) {
 	tests := map[int64]string{
 		0:                "0 bytes",
-		1023:             "1023 bytes",
+		1023:             "1,023 bytes",
 		1 << 10:          "1 KB",
 		1536:             "1.5 KB",
 		1 << 20:          "1 MB",

@@ -43,10 +43,10 @@ func validateAssistant(a Assistant) (Assistant, string, error) {
 	}
 	a.Name = name
 	if err := guard.SystemPrompt(a.Instructions); err != nil {
-		return a, "", invalid("assistant instructions: %v", err)
+		return a, "", refuseWith("Store.assistantInstructions", err)
 	}
 	if err := guard.SystemPrompt(a.FirstMessage); err != nil {
-		return a, "", invalid("assistant first message: %v", err)
+		return a, "", refuseWith("Store.assistantFirstMessage", err)
 	}
 	params, err := encodeParams(a.Params)
 	return a, params, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"brook/backend/contextwindow"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 
 	"context"
@@ -70,13 +71,13 @@ func scanConversation(row rowScanner) (Conversation, error) {
 
 func validateParams(p Params) error {
 	if p.Temperature != nil && (math.IsNaN(*p.Temperature) || math.IsInf(*p.Temperature, 0) || *p.Temperature < 0) {
-		return invalid("temperature %v must be a number ≥ 0", *p.Temperature)
+		return refuseIn("Store.badTemperature", i18n.Args{"Value": *p.Temperature})
 	}
 	if p.ContextLength < 0 || p.MaxTokens < 0 {
-		return invalid("context length and max tokens must not be negative")
+		return refuseIn("Store.negativeLength", nil)
 	}
 	if !provider.ValidThink(p.Think) {
-		return invalid("thinking %q is not one of on, off, low, medium, high (or empty for the model's default)", p.Think)
+		return refuseIn("Store.badThinking", i18n.Args{"Value": clipText(p.Think)})
 	}
 	return nil
 }
@@ -172,7 +173,7 @@ func (s *Store) updateConversation(ctx context.Context, id int64, set string, ar
 func (s *Store) RenameConversation(ctx context.Context, id int64, title string) error {
 	title = strings.TrimSpace(title)
 	if title == "" {
-		return invalid("a conversation title must not be empty")
+		return refuseIn("Store.titleEmpty", nil)
 	}
 	return s.updateConversation(ctx, id, "title = ?, title_is_auto = 0", title)
 }
@@ -183,7 +184,7 @@ func (s *Store) RenameConversation(ctx context.Context, id int64, title string) 
 func (s *Store) SetAutoTitle(ctx context.Context, id int64, title string) error {
 	title = strings.TrimSpace(title)
 	if title == "" {
-		return invalid("a conversation title must not be empty")
+		return refuseIn("Store.titleEmpty", nil)
 	}
 	res, err := s.write.ExecContext(ctx, `UPDATE conversations SET title = ?
 		WHERE id = ? AND deleted_at IS NULL AND title_is_auto = 1`, title, id)
@@ -206,7 +207,7 @@ func (s *Store) SetAutoTitle(ctx context.Context, id int64, title string) error 
 func (s *Store) ReplaceAutoTitle(ctx context.Context, id int64, expected, title string) (bool, error) {
 	title = strings.TrimSpace(title)
 	if title == "" {
-		return false, invalid("a conversation title must not be empty")
+		return false, refuseIn("Store.titleEmpty", nil)
 	}
 	res, err := s.write.ExecContext(ctx, `UPDATE conversations SET title = ?
 		WHERE id = ? AND deleted_at IS NULL AND title_is_auto = 1 AND title = ?`, title, id, expected)

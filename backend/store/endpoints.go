@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
@@ -69,7 +70,7 @@ func validateEndpoint(e *Endpoint) error {
 	e.Name = strings.TrimSpace(e.Name)
 	e.BaseURL = strings.TrimSpace(e.BaseURL)
 	if e.Name == "" {
-		return invalid("an endpoint needs a name")
+		return refuseIn("Store.endpointNameEmpty", nil)
 	}
 	if !validKind.MatchString(string(e.Kind)) {
 		return invalid("endpoint kind %q is not a kind's ID (lower-case letters and digits)", e.Kind)
@@ -79,24 +80,21 @@ func validateEndpoint(e *Endpoint) error {
 		for i, k := range provider.ServerKinds {
 			known[i] = string(k)
 		}
-		return invalid("endpoint server kind %q is not one of %s (or empty to detect it)",
-			e.ServerKind, strings.Join(known, ", "))
+		return refuseIn("Store.badServerKind", i18n.Args{"Kind": clipText(string(e.ServerKind)), "Known": strings.Join(known, ", ")})
 	}
 	if e.MaxParallel < 0 || e.MaxParallel > MaxParallelLimit {
-		return invalid("endpoint max parallel %d must be from 0 (the server's default) to %d",
-			e.MaxParallel, MaxParallelLimit)
+		return refuseIn("Store.badMaxParallel", i18n.Args{"Value": e.MaxParallel, "Max": MaxParallelLimit})
 	}
 	if e.ContextWindow != 0 && (e.ContextWindow < MinContextWindow || e.ContextWindow > MaxContextWindow) {
-		return invalid("an endpoint's context window must be from %d to %d tokens, or empty to ask the server; %d is not",
-			MinContextWindow, MaxContextWindow, e.ContextWindow)
+		return refuseIn("Store.badContextWindow", i18n.Args{"Min": MinContextWindow, "Max": MaxContextWindow, "Value": e.ContextWindow})
 	}
 	u, err := url.Parse(e.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return invalid("endpoint base URL %q must be an http:// or https:// URL", e.BaseURL)
+		return refuseIn("Store.badBaseURL", i18n.Args{"URL": clipText(e.BaseURL)})
 	}
 	if u.User != nil {
 		// Credentials belong in the keyring, never in the database.
-		return invalid("endpoint base URL must not contain a user name or password")
+		return refuseIn("Store.baseURLCredentials", nil)
 	}
 	e.BaseURL = strings.TrimRight(e.BaseURL, "/")
 	extra, err := tidyExtraModels(e.ExtraModels)
@@ -123,18 +121,18 @@ const (
 // [MaxExtraModels] names.
 func tidyExtraModels(names []string) ([]string, error) {
 	if len(names) > MaxExtraModels {
-		return nil, invalid("an endpoint can have at most %d models added by hand; that is %d", MaxExtraModels, len(names))
+		return nil, refuseIn("Store.tooManyExtraModels", i18n.Args{"Count": len(names), "Max": MaxExtraModels})
 	}
 	out := []string{}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		switch {
 		case n == "":
-			return nil, invalid("a model added by hand has no name")
+			return nil, refuseIn("Store.extraModelNoName", nil)
 		case !utf8.ValidString(n) || strings.IndexFunc(n, unicode.IsControl) >= 0:
-			return nil, invalid("the model name %q must be one line of text, without control characters", n)
+			return nil, refuseIn("Store.extraModelNotOneLine", i18n.Args{"Name": clipText(n)})
 		case utf8.RuneCountInString(n) > MaxExtraModelRunes:
-			return nil, invalid("a model name can be at most %d characters long", MaxExtraModelRunes)
+			return nil, refuseIn("Store.extraModelTooLong", i18n.Args{"Max": MaxExtraModelRunes})
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)
@@ -149,16 +147,16 @@ func tidyExtraModels(names []string) ([]string, error) {
 // does not know: the caller checks that ([provider.CheckHeaderName]).
 func tidyHeaderNames(names []string) ([]string, error) {
 	if len(names) > provider.MaxHeaders {
-		return nil, invalid("an endpoint can send at most %d extra headers; that is %d", provider.MaxHeaders, len(names))
+		return nil, refuseIn("Store.tooManyHeaders", i18n.Args{"Count": len(names), "Max": provider.MaxHeaders})
 	}
 	out := []string{}
 	for _, n := range names {
 		if err := provider.CheckHeaderName(n, false); err != nil {
-			return nil, invalid("%s", err.Error())
+			return nil, refused(err)
 		}
 		c := http.CanonicalHeaderKey(n)
 		if slices.Contains(out, c) {
-			return nil, invalid("the header %s is given twice", c)
+			return nil, refuseIn("Store.headerTwice", i18n.Args{"Name": c})
 		}
 		out = append(out, c)
 	}

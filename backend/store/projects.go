@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"brook/backend/guard"
+	"brook/backend/i18n"
 
 	"github.com/google/uuid"
 )
@@ -73,10 +74,10 @@ var colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 func cleanName(what, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", invalid("a %s's name must not be empty", what)
+		return "", refuseIn("Store."+what+"NameEmpty", nil)
 	}
 	if n := utf8.RuneCountInString(name); n > MaxNameRunes {
-		return "", invalid("a %s's name has %d characters; at most %d are allowed", what, n, MaxNameRunes)
+		return "", refuseIn("Store."+what+"NameTooLong", i18n.Args{"Count": n, "Max": MaxNameRunes})
 	}
 	return name, nil
 }
@@ -90,15 +91,15 @@ func validateProject(p Project) (Project, string, error) {
 	}
 	p.Name = name
 	if p.Colour != "" && !colourPattern.MatchString(p.Colour) {
-		return p, "", invalid("colour %q is not of the form #rrggbb", p.Colour)
+		return p, "", refuseIn("Store.badColour", i18n.Args{"Colour": clipText(p.Colour)})
 	}
 	if p.Emoji != "" && (utf8.RuneCountInString(p.Emoji) > maxEmojiRunes || strings.IndexFunc(p.Emoji, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
 	}) >= 0) {
-		return p, "", invalid("emoji %q is not one emoji", p.Emoji)
+		return p, "", refuseIn("Store.badEmoji", i18n.Args{"Emoji": clipText(p.Emoji)})
 	}
 	if err := guard.SystemPrompt(p.Instructions); err != nil {
-		return p, "", invalid("project instructions: %v", err)
+		return p, "", refuseWith("Store.projectInstructions", err)
 	}
 	params, err := encodeParams(p.Params)
 	return p, params, err

@@ -31,7 +31,7 @@ func TestSaveSettingsChecksEveryField(t *testing.T) {
 		{"a default model", func(s *Settings) { s.DefaultEndpointID, s.DefaultModel = "ep", "llama3" }, ""},
 		{"longest timeouts", func(s *Settings) { s.FirstTokenTimeoutSeconds, s.IdleTimeoutSeconds = 3600, 3600 }, ""},
 		{"shortest timeouts", func(s *Settings) { s.FirstTokenTimeoutSeconds, s.IdleTimeoutSeconds = 1, 1 }, ""},
-		{"unknown theme", func(s *Settings) { s.Theme = "neon" }, `theme "neon" is not one of system, light, dark`},
+		{"unknown theme", func(s *Settings) { s.Theme = "neon" }, "theme “neon” is not one of system, light, dark"},
 		{"no theme", func(s *Settings) { s.Theme = "" }, "theme"},
 		{"first-token timeout 0", func(s *Settings) { s.FirstTokenTimeoutSeconds = 0 }, "first word must be from 1 to 3,600 seconds, not 0"},
 		{"idle timeout negative", func(s *Settings) { s.IdleTimeoutSeconds = -5 }, "silence mid-answer must be from 1 to 3,600 seconds, not -5"},

@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"brook/backend/i18n"
+
 	"github.com/google/uuid"
 )
 
@@ -77,28 +79,28 @@ func validateToolServer(ts *ToolServer) error {
 	ts.Name = strings.TrimSpace(ts.Name)
 	ts.Command = strings.TrimSpace(ts.Command)
 	ts.URL = strings.TrimSpace(ts.URL)
-	if err := oneLine("a tool server's name", ts.Name, 200); err != nil {
+	if err := oneLine("serverName", ts.Name, 200); err != nil {
 		return err
 	}
 	if ts.Name == "" {
-		return invalid("a tool server needs a name")
+		return refuseIn("ToolServer.nameEmpty", nil)
 	}
 	if ts.TimeoutSeconds < 0 || ts.TimeoutSeconds > MaxToolServerTimeout {
-		return invalid("a tool server's timeout must be from 0 (Brook's default) to %d seconds", MaxToolServerTimeout)
+		return refuseIn("ToolServer.badTimeout", i18n.Args{"Max": MaxToolServerTimeout})
 	}
 	switch ts.Kind {
 	case ToolServerStdio:
 		if ts.Command == "" {
-			return invalid("a command-line tool server needs a command")
+			return refuseIn("ToolServer.commandEmpty", nil)
 		}
-		if err := oneLine("the command", ts.Command, maxToolServerTextSize); err != nil {
+		if err := oneLine("command", ts.Command, maxToolServerTextSize); err != nil {
 			return err
 		}
 		if len(ts.Args) > MaxToolServerArgs {
-			return invalid("a tool server can have at most %d arguments", MaxToolServerArgs)
+			return refuseIn("ToolServer.tooManyArgs", i18n.Args{"Max": MaxToolServerArgs})
 		}
 		for _, a := range ts.Args {
-			if err := oneLine("an argument", a, maxToolServerTextSize); err != nil {
+			if err := oneLine("argument", a, maxToolServerTextSize); err != nil {
 				return err
 			}
 		}
@@ -110,11 +112,11 @@ func validateToolServer(ts *ToolServer) error {
 	case ToolServerHTTP:
 		u, err := url.Parse(ts.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return invalid("the tool server's URL %q must be an http:// or https:// URL", clipText(ts.URL))
+			return refuseIn("ToolServer.badURL", i18n.Args{"URL": clipText(ts.URL)})
 		}
 		if u.User != nil {
 			// Credentials belong in the keyring, never in the database.
-			return invalid("the tool server's URL must not contain a user name or password; send them in a header")
+			return refuseIn("ToolServer.urlCredentials", nil)
 		}
 		names, err := tidyHeaderNames(ts.HeaderNames)
 		if err != nil {
@@ -122,7 +124,7 @@ func validateToolServer(ts *ToolServer) error {
 		}
 		ts.HeaderNames, ts.Command, ts.Args, ts.EnvNames = names, "", []string{}, []string{}
 	default:
-		return invalid("a tool server's kind %q must be stdio or http", clipText(string(ts.Kind)))
+		return refuseIn("ToolServer.badKind", i18n.Args{"Kind": clipText(string(ts.Kind))})
 	}
 	if ts.Args == nil {
 		ts.Args = []string{}
@@ -130,13 +132,14 @@ func validateToolServer(ts *ToolServer) error {
 	return nil
 }
 
-// oneLine refuses text that is not one line of valid UTF-8 of at most max bytes.
+// oneLine refuses text that is not one line of valid UTF-8 of at most max
+// bytes; what is the key of its subject in the ToolServer.* messages.
 func oneLine(what, s string, max int) error {
 	switch {
 	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
-		return invalid("%s must be one line of text, without control characters", what)
+		return refuseIn("ToolServer.notOneLine."+what, nil)
 	case len(s) > max:
-		return invalid("%s can be at most %d bytes long", what, max)
+		return refuseIn("ToolServer.tooLong."+what, i18n.Args{"Max": max})
 	}
 	return nil
 }
@@ -153,15 +156,15 @@ func clipText(s string) string {
 // given twice is refused.
 func tidyEnvNames(names []string) ([]string, error) {
 	if len(names) > MaxToolServerEnv {
-		return nil, invalid("a tool server can have at most %d environment variables", MaxToolServerEnv)
+		return nil, refuseIn("ToolServer.tooManyEnv", i18n.Args{"Max": MaxToolServerEnv})
 	}
 	out := []string{}
 	for _, n := range names {
 		if !validEnvName.MatchString(n) {
-			return nil, invalid("%q is not an environment variable's name (letters, digits and _, not starting with a digit)", clipText(n))
+			return nil, refuseIn("ToolServer.badEnvName", i18n.Args{"Name": clipText(n)})
 		}
 		if slices.Contains(out, n) {
-			return nil, invalid("the environment variable %s is given twice", n)
+			return nil, refuseIn("ToolServer.envTwice", i18n.Args{"Name": n})
 		}
 		out = append(out, n)
 	}
@@ -264,11 +267,11 @@ func (s *Store) DeleteToolServer(ctx context.Context, id string) error {
 // asking. The server must exist ([ErrNotFound]); the tool need not be
 // listed by it now.
 func (s *Store) SetToolAlwaysAllowed(ctx context.Context, serverID, tool string, allowed bool) error {
-	if err := oneLine("a tool's name", tool, 256); err != nil {
+	if err := oneLine("toolName", tool, 256); err != nil {
 		return err
 	}
 	if tool == "" {
-		return invalid("a tool needs a name")
+		return refuseIn("ToolServer.toolNameEmpty", nil)
 	}
 	if _, err := s.GetToolServer(ctx, serverID); err != nil {
 		return err

@@ -2,13 +2,14 @@ package transfer
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"brook/backend/documents"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -18,23 +19,32 @@ import (
 // as exported, so a round trip changes nothing; the hash is the store's.
 func checkDocuments(m *store.Message) error {
 	if len(m.Documents) > 0 && m.Role != store.RoleUser {
-		return errors.New("only a user's message can have documents")
+		return i18n.New("Transfer.documentsNotUser")
 	}
-	return tidyDocuments(m.Documents, "document")
+	return tidyDocuments(m.Documents, messageDocumentWords)
 }
 
+// documentWords are the message ids that say what is wrong with one of a
+// list of imported documents.
+type documentWords struct{ empty, tooLarge, kind string }
+
+var (
+	messageDocumentWords   = documentWords{"Transfer.documentEmpty", "Transfer.documentTooLarge", "Transfer.documentKind"}
+	knowledgeDocumentWords = documentWords{"Transfer.knowledgeEmpty", "Transfer.knowledgeTooLarge", "Transfer.knowledgeKind"}
+)
+
 // tidyDocuments checks imported documents, a message's or a project's
-// knowledge files (what names them in a refusal), as [checkDocuments] says.
-func tidyDocuments(docs []store.Document, what string) error {
+// knowledge files (ids word the refusal), as [checkDocuments] says.
+func tidyDocuments(docs []store.Document, ids documentWords) error {
 	for k := range docs {
 		d := &docs[k]
 		switch {
 		case len(d.Data) == 0 || d.Text == "":
-			return fmt.Errorf("%s %d has no bytes or no text", what, k+1)
+			return i18n.Errorf(ids.empty, i18n.Args{"N": strconv.Itoa(k + 1)})
 		case len(d.Data) > documents.MaxFileBytes:
-			return fmt.Errorf("%s %d is over %d MB", what, k+1, documents.MaxFileBytes>>20)
+			return i18n.Errorf(ids.tooLarge, i18n.Args{"N": strconv.Itoa(k + 1), "Max": guard.Size(documents.MaxFileBytes)})
 		case documents.Kind(d.Kind).MIME() == "text/plain" && d.Kind != string(documents.KindText):
-			return fmt.Errorf("%s %d is of an unknown kind %q", what, k+1, d.Kind)
+			return i18n.Errorf(ids.kind, i18n.Args{"N": strconv.Itoa(k + 1), "Kind": strconv.Quote(truncate(d.Kind, 40))})
 		}
 		d.ID, d.MessageID, d.Hash, d.Size, d.MIME = 0, 0, "", int64(len(d.Data)), documents.Kind(d.Kind).MIME()
 	}
@@ -79,7 +89,7 @@ func writeDocuments(w *bufio.Writer, docs []store.Document, sink ImageSink) erro
 		if sink != nil && len(d.Data) > 0 {
 			link, err := sink(store.Image{Name: name, MIME: d.MIME, Data: d.Data})
 			if err != nil {
-				return fmt.Errorf("export: writing the document %s: %w", name, err)
+				return i18n.Wrap("Transfer.writeDocument", err, i18n.Args{"Name": name})
 			}
 			fmt.Fprintf(w, "*[Document: %s](%s) (%s)*\n\n", mdEscape(oneLine(name)), link, documentDetail(d))
 			continue

@@ -330,7 +330,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{name: "empty", input: "", want: ErrEmpty},
 		{name: "blank, size unknown", input: " \n\t ", size: -1, want: ErrEmpty},
-		{name: "too large by size", input: "{}", size: MaxImportSize + 1, want: ErrTooLarge, text: "512 MiB"},
+		{name: "too large by size", input: "{}", size: MaxImportSize + 1, want: ErrTooLarge, text: "larger than 512 MB"},
 		{name: "too large while reading", input: valid, size: -1, limit: 1000, want: ErrTooLarge},
 		{name: "size lies", input: valid, size: 10, limit: 1000, want: ErrTooLarge},
 		{name: "malformed", input: `{"format":"brook","version":1,"conversations":[{"conversation":{]}`, want: ErrMalformed, text: "at byte 64"},
@@ -359,7 +359,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "wrong type", input: conv(`{"conversation":{"uid":"c","createdAt":"yesterday"},"messages":[]}`), want: ErrInvalid, text: "conversation 1: the file has invalid data: conversation.createdAt should be a JSON integer, not string, ending at byte 97"},
 		{name: "missing messages", input: conv(`{"conversation":{"uid":"c","createdAt":1}}`), want: ErrInvalid, text: `"messages" is missing`},
 		{name: "missing createdAt", input: conv(`{"conversation":{"uid":"c"},"messages":[]}`), want: ErrInvalid, text: "createdAt"},
-		{name: "bad role", input: msg(`{"role":"robot","state":"complete","createdAt":1}`), want: ErrInvalid, text: `message 1: the file has invalid data: unknown role "robot"`},
+		{name: "bad role", input: msg(`{"role":"robot","state":"complete","createdAt":1}`), want: ErrInvalid, text: `message 1: unknown role "robot"`},
 		{name: "bad state", input: msg(`{"role":"assistant","state":"done","createdAt":1}`), want: ErrInvalid, text: `unknown state "done"`},
 		{name: "failed user message", input: msg(`{"role":"user","state":"failed","createdAt":1}`), want: ErrInvalid},
 		{name: "missing state", input: msg(`{"role":"user","createdAt":1}`), want: ErrInvalid, text: `"state" is missing`},

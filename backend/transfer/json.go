@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/store"
 )
@@ -113,25 +114,22 @@ func (j *jsonWriter) value(v any, prefix string) error {
 // index is the conversation's position in the file, for error messages.
 func validateBrook(b *store.Bundle, index, version int) error {
 	c := &b.Conversation
-	where := "conversation " + strconv.Itoa(index+1)
-	if c.Title != "" {
-		where += fmt.Sprintf(" (%q)", truncate(c.Title, 40))
-	}
+	where := whereConversation(index, c.Title)
 	if b.Messages == nil {
-		return fmt.Errorf("%s: %w: \"messages\" is missing", where, ErrInvalid)
+		return invalidAt(where, "Transfer.missingKey", i18n.Args{"Key": "messages"})
 	}
 	if c.CreatedAt <= 0 {
-		return fmt.Errorf("%s: %w: \"createdAt\" is missing", where, ErrInvalid)
+		return invalidAt(where, "Transfer.missingKey", i18n.Args{"Key": "createdAt"})
 	}
 	if c.UpdatedAt < 0 || c.Params.ContextLength < 0 || c.Params.MaxTokens < 0 {
-		return fmt.Errorf("%s: %w: negative number", where, ErrInvalid)
+		return invalidAt(where, "Transfer.negative", nil)
 	}
 	// What the store would refuse is refused here, with the place named.
 	if t := c.Params.Temperature; t != nil && *t < 0 {
-		return fmt.Errorf("%s: %w: negative temperature", where, ErrInvalid)
+		return invalidAt(where, "Transfer.negativeTemperature", nil)
 	}
 	if !provider.ValidThink(c.Params.Think) {
-		return fmt.Errorf("%s: %w: unknown \"think\" %q", where, ErrInvalid, truncate(c.Params.Think, 40))
+		return invalidAt(where, "Transfer.unknownThink", i18n.Args{"Value": strconv.Quote(truncate(c.Params.Think, 40))})
 	}
 	if strings.TrimSpace(c.Title) == "" {
 		c.Title = titleOf(*c) // the store needs a title
@@ -143,9 +141,9 @@ func validateBrook(b *store.Bundle, index, version int) error {
 	c.ID, c.ProjectID, c.AssistantID = 0, 0, 0
 	if b.Project != nil {
 		if err := b.Project.Check(); err != nil {
-			return fmt.Errorf("%s: %w: %v", where, ErrInvalid, strings.TrimPrefix(err.Error(), "store: "))
+			return invalidAt(where, "Transfer.at", i18n.Args{"Err": strings.TrimPrefix(err.Error(), "store: ")})
 		}
-		if err := tidyDocuments(b.Project.Knowledge, "the project's knowledge file"); err != nil {
+		if err := tidyDocuments(b.Project.Knowledge, knowledgeDocumentWords); err != nil {
 			return fmt.Errorf("%s: %w: %v", where, ErrInvalid, err)
 		}
 	}
@@ -154,30 +152,30 @@ func validateBrook(b *store.Bundle, index, version int) error {
 	}
 	for j := range b.Messages {
 		m := &b.Messages[j]
-		mwhere := fmt.Sprintf("%s, message %d", where, j+1)
+		mwhere := whereMessage(where, j)
 		switch m.Role {
 		case store.RoleUser, store.RoleAssistant, store.RoleSystem:
 		case "":
-			return fmt.Errorf("%s: %w: \"role\" is missing", mwhere, ErrInvalid)
+			return invalidAt(mwhere, "Transfer.missingKey", i18n.Args{"Key": "role"})
 		default:
-			return fmt.Errorf("%s: %w: unknown role %q", mwhere, ErrInvalid, m.Role)
+			return invalidAt(mwhere, "Transfer.unknownRole", i18n.Args{"Value": strconv.Quote(truncate(string(m.Role), 40))})
 		}
 		switch m.State {
 		case store.StateComplete:
 		case store.StateStreaming, store.StateInterrupted, store.StateStopped, store.StateFailed:
 			if m.Role != store.RoleAssistant {
-				return fmt.Errorf("%s: %w: a %s message cannot be %s", mwhere, ErrInvalid, m.Role, m.State)
+				return invalidAt(mwhere, "Transfer.roleState", i18n.Args{"Role": string(m.Role), "State": string(m.State)})
 			}
 		case "":
-			return fmt.Errorf("%s: %w: \"state\" is missing", mwhere, ErrInvalid)
+			return invalidAt(mwhere, "Transfer.missingKey", i18n.Args{"Key": "state"})
 		default:
-			return fmt.Errorf("%s: %w: unknown state %q", mwhere, ErrInvalid, m.State)
+			return invalidAt(mwhere, "Transfer.unknownState", i18n.Args{"Value": strconv.Quote(truncate(string(m.State), 40))})
 		}
 		if m.CreatedAt <= 0 {
-			return fmt.Errorf("%s: %w: \"createdAt\" is missing", mwhere, ErrInvalid)
+			return invalidAt(mwhere, "Transfer.missingKey", i18n.Args{"Key": "createdAt"})
 		}
 		if m.UpdatedAt < 0 || m.FirstTokenMs < 0 || m.ThinkingMs < 0 || m.TokensPerSecond < 0 || m.PromptTokens < 0 || m.CompletionTokens < 0 {
-			return fmt.Errorf("%s: %w: negative number", mwhere, ErrInvalid)
+			return invalidAt(mwhere, "Transfer.negative", nil)
 		}
 		if m.UpdatedAt == 0 {
 			m.UpdatedAt = m.CreatedAt
@@ -189,22 +187,22 @@ func validateBrook(b *store.Bundle, index, version int) error {
 		}
 		m.ID, m.ConversationID = 0, 0
 		if len(m.Images) > 0 && m.Role != store.RoleUser {
-			return fmt.Errorf("%s: %w: only a user's message can have images", mwhere, ErrInvalid)
+			return invalidAt(mwhere, "Transfer.imagesNotUser", nil)
 		}
 		if err := guard.ImageCount(len(m.Images)); err != nil {
-			return fmt.Errorf("%s: %w: %v", mwhere, ErrInvalid, err)
+			return invalidAt(mwhere, "Transfer.at", i18n.Args{"Err": err})
 		}
 		for k := range m.Images {
 			img := &m.Images[k]
 			checked, err := guard.Image(img.Name, img.MIME, img.Data)
 			if err != nil {
-				return fmt.Errorf("%s, image %d: %w: %v", mwhere, k+1, ErrInvalid, err)
+				return invalidAt(mwhere, "Transfer.atImage", i18n.Args{"N": strconv.Itoa(k + 1), "Err": err})
 			}
 			*img = store.Image{Name: checked.Name, MIME: checked.MIME, Width: checked.Width, Height: checked.Height,
 				Size: int64(len(checked.Data)), Data: checked.Data}
 		}
 		if err := checkDocuments(m); err != nil {
-			return fmt.Errorf("%s: %w: %v", mwhere, ErrInvalid, err)
+			return invalidAt(mwhere, "Transfer.at", i18n.Args{"Err": err})
 		}
 		if strings.TrimSpace(m.UID) == "" {
 			m.UID = messageUID(c.UID, j, m)
@@ -219,8 +217,7 @@ func validateBrook(b *store.Bundle, index, version int) error {
 	seen := make(map[string]bool, len(b.Messages))
 	for j, m := range b.Messages {
 		if m.ParentUID != "" && !seen[m.ParentUID] {
-			return fmt.Errorf("%s, message %d: %w: it follows %q, which is not an earlier message of the conversation",
-				where, j+1, ErrInvalid, truncate(m.ParentUID, 40))
+			return invalidAt(whereMessage(where, j), "Transfer.parentNotEarlier", i18n.Args{"Value": strconv.Quote(truncate(m.ParentUID, 40))})
 		}
 		seen[m.UID] = true
 	}
@@ -258,7 +255,7 @@ func checkUnique(bundles []store.Bundle) error {
 	// Named by title: skipped empty conversations make indexes misleading.
 	for _, b := range bundles {
 		if seen[b.Conversation.UID] {
-			return fmt.Errorf("conversation %q: %w: uid %q is used twice", truncate(b.Conversation.Title, 40), ErrInvalid, b.Conversation.UID)
+			return invalidAt(i18n.T("Transfer.whereTitle", i18n.Args{"Title": truncate(b.Conversation.Title, 40)}), "Transfer.uidTwice", i18n.Args{"Value": strconv.Quote(truncate(b.Conversation.UID, 40))})
 		}
 		seen[b.Conversation.UID] = true
 	}
@@ -266,7 +263,7 @@ func checkUnique(bundles []store.Bundle) error {
 	for _, b := range bundles {
 		for j, m := range b.Messages {
 			if seen[m.UID] {
-				return fmt.Errorf("conversation %q, message %d: %w: uid %q is used twice", truncate(b.Conversation.Title, 40), j+1, ErrInvalid, m.UID)
+				return invalidAt(whereMessage(i18n.T("Transfer.whereTitle", i18n.Args{"Title": truncate(b.Conversation.Title, 40)}), j), "Transfer.uidTwice", i18n.Args{"Value": strconv.Quote(truncate(m.UID, 40))})
 			}
 			seen[m.UID] = true
 		}

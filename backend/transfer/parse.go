@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -65,7 +67,7 @@ func Parse(r io.Reader, size int64) ([]store.Bundle, Source, error) {
 // parse is [Parse] with the size limit as a parameter, for tests.
 func parse(r io.Reader, size, limit int64) ([]store.Bundle, Source, error) {
 	if size > limit {
-		return nil, "", fmt.Errorf("import: %w (it has %s)", ErrTooLarge, sizeString(size))
+		return nil, "", fmt.Errorf("import: %w", i18n.Kind(ErrTooLarge, "Transfer.tooLarge", i18n.Args{"Max": guard.Size(limit), "Size": guard.Size(size)}))
 	}
 	if size == 0 {
 		return nil, "", fmt.Errorf("import: %w", ErrEmpty)
@@ -88,7 +90,7 @@ func parse(r io.Reader, size, limit int64) ([]store.Bundle, Source, error) {
 			return nil, "", fmt.Errorf("import: %w", ErrEmpty)
 		case errors.Is(err, ErrInvalidUTF8):
 			// Binary from the first byte on: an image, a PDF, a database...
-			return nil, "", fmt.Errorf("import: %w: this is not a JSON file", ErrUnknownFormat)
+			return nil, "", fmt.Errorf("import: %w", i18n.Kind(ErrUnknownFormat, "Transfer.notJSONFile", nil))
 		}
 		return nil, "", fmt.Errorf("import: %w", err)
 	}
@@ -109,9 +111,9 @@ func parse(r io.Reader, size, limit int64) ([]store.Bundle, Source, error) {
 	default:
 		head, _ := br.Peek(4)
 		if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-			return nil, "", fmt.Errorf("import: %w: this is a ZIP archive; unzip it and choose the conversations.json inside", ErrUnknownFormat)
+			return nil, "", fmt.Errorf("import: %w", i18n.Kind(ErrUnknownFormat, "Transfer.zipArchive", nil))
 		}
-		return nil, "", fmt.Errorf("import: %w: this is not a JSON file", ErrUnknownFormat)
+		return nil, "", fmt.Errorf("import: %w", i18n.Kind(ErrUnknownFormat, "Transfer.notJSONFile", nil))
 	}
 	if err == nil {
 		err = expectEOF(dec)
@@ -196,7 +198,7 @@ func decodeError(err error, dec *json.Decoder, base, size int64) error {
 	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrInvalidUTF8), errors.As(err, new(*readError)):
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: its JSON stops in the middle, at its end (byte %d)", ErrTruncated, size)
+		return i18n.Kind(ErrTruncated, "Transfer.truncated", i18n.Args{"Offset": strconv.FormatInt(size, 10)})
 	case errors.As(err, &syntax):
 		// A syntax error from Token is at the decoder's offset; decode
 		// turns those from Decode into an offsetError.
@@ -243,7 +245,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 		isBrook, hasVersion bool
 		hasConversations    bool
 		version             json.Number
-		notBrook            = fmt.Errorf("%w: a JSON object that is not a Brook export (no \"format\": \"brook\")", ErrUnknownFormat)
+		notBrook            = i18n.Kind(ErrUnknownFormat, "Transfer.notBrook", nil)
 	)
 	checkVersion := func() error {
 		n, err := strconv.Atoi(version.String())
@@ -251,7 +253,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 		case err != nil || n < 1:
 			return fmt.Errorf("%w: unsupported version %s", ErrInvalid, version)
 		case n > brookVersion:
-			return fmt.Errorf("%w: it is version %d, this Brook reads versions 1 to %d", ErrUnsupportedVersion, n, brookVersion)
+			return i18n.Kind(ErrUnsupportedVersion, "Transfer.newerVersion", i18n.Args{"Version": strconv.Itoa(n), "Max": strconv.Itoa(brookVersion)})
 		}
 		return nil
 	}
@@ -530,12 +532,4 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 	u.pending = append(u.pending, data[cut:]...)
 	u.off += int64(cut)
 	return cut, err
-}
-
-// sizeString shows a byte count in MiB, or in bytes when smaller than one.
-func sizeString(n int64) string {
-	if n < 1<<20 {
-		return strconv.FormatInt(n, 10) + " bytes"
-	}
-	return strconv.FormatInt(n>>20, 10) + " MiB"
 }

@@ -42,6 +42,8 @@ type Caps struct {
 }
 
 // Words are what Brook says about an endpoint of the kind, in its terms.
+// The text fields are message ids of backend/i18n (looked up when said,
+// in the language current then); Unreachable says its words itself.
 type Words struct {
 	// API names the API in "The server answered, but not like …".
 	API string

@@ -16,9 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
+	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -92,7 +95,7 @@ func Parse(r io.Reader) ([]store.Assistant, error) {
 		return nil, fmt.Errorf("assistants: reading the file: %w", err)
 	}
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("assistants: %w: it is larger than %d MiB", ErrInvalid, MaxSize>>20)
+		return nil, i18n.Kind(ErrInvalid, "AssistantsFile.tooLarge", i18n.Args{"Max": guard.Size(MaxSize)})
 	}
 	// The header first, leniently: a file of another kind or version is
 	// named as such rather than for its first unknown field.
@@ -101,13 +104,13 @@ func Parse(r io.Reader) ([]store.Assistant, error) {
 		Version int    `json:"version"`
 	}
 	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&head); err != nil || head.Format != Format {
-		return nil, fmt.Errorf("assistants: %w", ErrNotAssistants)
+		return nil, i18n.Kind(ErrNotAssistants, "AssistantsFile.notAssistants", nil)
 	}
 	if head.Version < 1 {
 		return nil, fmt.Errorf("assistants: %w: \"version\" %d", ErrInvalid, head.Version)
 	}
 	if head.Version > Version {
-		return nil, fmt.Errorf("assistants: %w: it is version %d, this Brook reads version %d", ErrUnsupportedVersion, head.Version, Version)
+		return nil, i18n.Kind(ErrUnsupportedVersion, "AssistantsFile.newerVersion", i18n.Args{"Version": strconv.Itoa(head.Version), "Max": strconv.Itoa(Version)})
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

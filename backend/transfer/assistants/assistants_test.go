@@ -112,7 +112,7 @@ func TestParseRefusesBadFiles(t *testing.T) {
 		{"unknown field", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "x", "avatar": "🦊"}]}`, ErrInvalid, `"avatar"`},
 		{"no uid", `{"format": "brook-assistants", "version": 1, "assistants": [{"name": "x"}]}`, ErrInvalid, `assistant 1 ("x"): the file has invalid data: "uid" is missing`},
 		{"uid twice", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "x"}, {"uid": "a", "name": "y"}]}`, ErrInvalid, "used twice"},
-		{"no name", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "  "}]}`, ErrInvalid, "must not be empty"},
+		{"no name", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "  "}]}`, ErrInvalid, "needs a name"},
 		{"long name", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "` + strings.Repeat("x", 201) + `"}]}`, ErrInvalid, "201 characters"},
 		{"bad think", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "x", "params": {"think": "hard"}}]}`, ErrInvalid, "thinking"},
 		{"negative temperature", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "x", "params": {"temperature": -1}}]}`, ErrInvalid, "temperature"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"brook/backend/endpoints/kind"
+	"brook/backend/i18n"
 	"brook/backend/provider"
 	"brook/backend/provider/ollama"
 )
@@ -36,13 +37,13 @@ var Kind = kind.Kind{
 	},
 	Caps: kind.Caps{LocalModels: true, ThinkOnOff: true},
 	Words: kind.Words{
-		API:       "Ollama's API",
+		API:       "Kind.ollama.api",
 		NotShaped: "not_ollama",
-		WrongPath: "the path is wrong, or this is not Ollama. Ollama's base URL has no path, such as http://127.0.0.1:11434.",
+		WrongPath: "Kind.ollama.wrongPath",
 		Unreachable: func(baseURL string) string {
-			return "Ollama is not running at " + baseURL + ". Start it with `ollama serve` (or open the Ollama app); get it from https://ollama.com/download. Brook keeps your history meanwhile."
+			return i18n.T("Kind.ollama.unreachable", i18n.Args{"URL": baseURL})
 		},
-		NoModels:     "Ollama is running but has no models. Get one with: ollama pull llama3.2",
+		NoModels:     "Kind.ollama.noModels",
 		StartCommand: "ollama serve",
 		Site:         "https://ollama.com",
 	},

@@ -41,10 +41,10 @@ var Kind = kind.Kind{
 	Seed:   seed,
 	Caps:   kind.Caps{ExtraModels: true},
 	Words: kind.Words{
-		API:       "an OpenAI-compatible API",
+		API:       "Kind.openai.api",
 		NotShaped: "not_openai",
-		WrongPath: "the path is wrong; OpenAI-compatible servers usually end in /v1.",
-		CheckPath: "Check the path: OpenAI-compatible servers usually end in /v1.",
+		WrongPath: "Kind.openai.wrongPath",
+		CheckPath: "Kind.openai.checkPath",
 	},
 }
 

@@ -1,0 +1,56 @@
+package exchange
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"brook/backend/i18n"
+	"brook/backend/transfer"
+)
+
+// TestAFileBrookCannotReadIsRefusedInOneSentenceOfTheLanguage: a broken
+// export is refused in words of the language current when the error is
+// read, naming the file and the kind of failure, keeping the reader's
+// detail (where in the file), and still matching its kind.
+func TestAFileBrookCannotReadIsRefusedInOneSentenceOfTheLanguage(t *testing.T) {
+	t.Cleanup(func() { _ = i18n.SetLanguage(i18n.English) })
+	dir := t.TempDir()
+	cut := filepath.Join(dir, "cut.json")
+	if err := os.WriteFile(cut, []byte(`{"format": "brook", "version": 1, "conversations": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path     string
+		kind     error
+		english  string
+		german   string
+		noDetail bool
+	}{
+		{cut, transfer.ErrTruncated, "cut.json: the file is cut short: ", "cut.json: Die Datei ist abgeschnitten: ", false},
+		{empty, transfer.ErrEmpty, "empty.json: the file is empty", "empty.json: Die Datei ist leer", true},
+	} {
+		_, _, err := Read(tc.path)
+		if !errors.Is(err, tc.kind) || !i18n.IsLocalized(err) {
+			t.Fatalf("%s: Read = %v; want a worded %v", tc.path, err, tc.kind)
+		}
+		if got := err.Error(); !strings.HasPrefix(got, tc.english) || (tc.noDetail && got != tc.english) {
+			t.Errorf("in English: %q, want it to start %q", got, tc.english)
+		}
+		if err := i18n.SetLanguage("de"); err != nil {
+			t.Fatal(err)
+		}
+		if got := err.Error(); !strings.HasPrefix(got, tc.german) {
+			t.Errorf("in German: %q, want it to start %q", got, tc.german)
+		}
+		if err := i18n.SetLanguage(i18n.English); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
