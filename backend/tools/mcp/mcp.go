@@ -219,11 +219,7 @@ func sameConfig(a, b store.ToolServer) bool {
 // failure shows in Settings); Available fails only when every enabled
 // server failed. Each tool's ModelName is unique among those returned.
 func (m *Manager) Available(ctx context.Context) ([]tools.Tool, error) {
-	list, err := m.cfg.Store.ListToolServers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	allowed, err := m.cfg.Store.AlwaysAllowedTools(ctx)
+	list, allowed, err := m.configured(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -37,13 +37,20 @@ type ToolView struct {
 	Refused string `json:"refused"`
 }
 
-// Servers lists the configured servers with their state; it starts none.
-func (m *Manager) Servers(ctx context.Context) ([]ServerView, error) {
+// configured reads the configured servers and, by server ID, the tools the
+// user allowed always.
+func (m *Manager) configured(ctx context.Context) ([]store.ToolServer, map[string][]string, error) {
 	list, err := m.cfg.Store.ListToolServers(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	allowed, err := m.cfg.Store.AlwaysAllowedTools(ctx)
+	return list, allowed, err
+}
+
+// Servers lists the configured servers with their state; it starts none.
+func (m *Manager) Servers(ctx context.Context) ([]ServerView, error) {
+	list, allowed, err := m.configured(ctx)
 	if err != nil {
 		return nil, err
 	}
