@@ -86,9 +86,7 @@ func pieces(text string, n, size int) []string {
 // a conversation corrects it (by the count of the message before), and
 // writes bench-results/context.md. It runs with BROOK_CONTEXT_BENCH=1 (make bench).
 func TestContextEstimateBench(t *testing.T) {
-	if os.Getenv("BROOK_CONTEXT_BENCH") != "1" {
-		t.Skip("a benchmark: run with BROOK_CONTEXT_BENCH=1 (make bench)")
-	}
+	onlyInBench(t, "BROOK_CONTEXT_BENCH")
 	root, err := ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -172,4 +170,13 @@ func maxOf(xs []float64) float64 {
 		m = max(m, x)
 	}
 	return m
+}
+
+// onlyInBench skips a benchmark written as a test unless the environment
+// variable env is 1, as make bench sets it.
+func onlyInBench(t *testing.T, env string) {
+	t.Helper()
+	if os.Getenv(env) != "1" {
+		t.Skipf("a benchmark: run with %s=1 (make bench)", env)
+	}
 }

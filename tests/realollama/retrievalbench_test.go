@@ -84,9 +84,7 @@ func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 // 100,000 chunks, and how often the passage that answers a question comes
 // back in the top five.
 func TestRetrievalBench(t *testing.T) {
-	if os.Getenv("BROOK_RETRIEVAL_BENCH") != "1" {
-		t.Skip("set BROOK_RETRIEVAL_BENCH=1 (make bench)")
-	}
+	onlyInBench(t, "BROOK_RETRIEVAL_BENCH")
 	ctx := context.Background()
 	dir := benchPDFDir(t)
 	var report strings.Builder
