@@ -66,7 +66,7 @@ func (r *Registry) Save(ctx context.Context, e store.Endpoint, apiKey string, cl
 		return store.Endpoint{}, i18n.New("Endpoints.keyAndRemove")
 	}
 	if k.Key == kind.KeyNone && apiKey != "" {
-		return store.Endpoint{}, i18n.Errorf("Endpoints.noKeyWanted", i18n.Args{"Kind": k.Label})
+		return store.Endpoint{}, i18n.Errorf("Endpoints.noKeyWanted", i18n.Args{"Kind": k.Name()})
 	}
 	before, err := r.existing(ctx, e.ID)
 	if err != nil {
@@ -77,7 +77,7 @@ func (r *Registry) Save(ctx context.Context, e store.Endpoint, apiKey string, cl
 		return store.Endpoint{}, err
 	}
 	if k.Key == kind.KeyRequired && !hasKey {
-		return store.Endpoint{}, i18n.Errorf("Endpoints.keyNeeded", i18n.Args{"Kind": k.Label})
+		return store.Endpoint{}, i18n.Errorf("Endpoints.keyNeeded", i18n.Args{"Kind": k.Name()})
 	}
 	storedValue := func(name string) bool {
 		if e.ID == "" || !slices.Contains(before.HeaderNames, name) {

@@ -314,7 +314,7 @@ func clipText(s string) string {
 func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
 	api := i18n.T(k.Words.API, nil)
 	if k.Words.API == "" {
-		api = k.Label + "'s API"
+		api = i18n.T("Kind.api", i18n.Args{"Kind": k.Name()})
 	}
 	what := ""
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {

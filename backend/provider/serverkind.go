@@ -1,6 +1,10 @@
 package provider
 
-import "context"
+import (
+	"context"
+
+	"brook/backend/i18n"
+)
 
 // ServerKind is what software serves an endpoint. It decides whether a
 // broken answer can be continued (see [ServerKind.Prefill]) and how the
@@ -50,7 +54,7 @@ func (k ServerKind) Label() string {
 	case ServerOllama:
 		return "Ollama"
 	case ServerLlamaCpp:
-		return "llama.cpp server"
+		return i18n.T("Server.llamacpp", nil)
 	case ServerVLLM:
 		return "vLLM"
 	case ServerOpenRouter:
@@ -58,7 +62,7 @@ func (k ServerKind) Label() string {
 	case ServerOpenAI:
 		return "OpenAI"
 	}
-	return "OpenAI-compatible"
+	return i18n.T("Server.generic", nil)
 }
 
 // ServerProfile is what Brook knows of the server behind an endpoint.

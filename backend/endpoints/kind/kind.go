@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 
+	"brook/backend/i18n"
 	"brook/backend/provider"
 )
 
@@ -45,6 +46,9 @@ type Caps struct {
 // The text fields are message ids of backend/i18n (looked up when said,
 // in the language current then); Unreachable says its words itself.
 type Words struct {
+	// Label is the kind's name as Settings shows it, when it is words
+	// ("OpenAI-compatible"); "" to show Kind.Label as it is.
+	Label string
 	// API names the API in "The server answered, but not like …".
 	API string
 	// NotShaped is the failure a connection test reports for a server that
@@ -107,7 +111,8 @@ type Seed struct {
 type Kind struct {
 	// ID is what the store keeps in an endpoint's kind; it never changes.
 	ID string
-	// Label is the kind's name as Settings shows it.
+	// Label is the kind's name when it is a name no language changes
+	// ("Ollama"); a name that is words has its message id in Words.Label.
 	Label string
 	// Key says whether the kind takes an API key.
 	Key KeyNeed
@@ -144,8 +149,17 @@ type Info struct {
 
 // Info returns what the window needs of k.
 func (k Kind) Info() Info {
-	return Info{ID: k.ID, Label: k.Label, Key: k.Key, DefaultName: k.DefaultName, DefaultURL: k.DefaultURL,
+	return Info{ID: k.ID, Label: k.Name(), Key: k.Key, DefaultName: k.DefaultName, DefaultURL: k.DefaultURL,
 		Caps: k.Caps, StartCommand: k.Words.StartCommand, Site: k.Words.Site}
+}
+
+// Name is the kind's name as Settings shows it, in the language current
+// now.
+func (k Kind) Name() string {
+	if k.Words.Label != "" {
+		return i18n.T(k.Words.Label, nil)
+	}
+	return k.Label
 }
 
 // NotShaped is the failure for a server that answered, but not like k's API.
@@ -168,7 +182,7 @@ var validID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 // or detection, or with an ID already registered: registering is done once,
 // at start-up, by code.
 func Register(k Kind) {
-	if !validID.MatchString(k.ID) || k.Label == "" || k.New == nil || k.Probe == nil || k.Detect == nil {
+	if !validID.MatchString(k.ID) || (k.Label == "" && k.Words.Label == "") || k.New == nil || k.Probe == nil || k.Detect == nil {
 		panic(fmt.Sprintf("kind: %q lacks an ID, label, client, test or detection", k.ID))
 	}
 	switch k.Key {

@@ -29,7 +29,6 @@ const DefaultURL = "https://api.openai.com/v1"
 // behind it detected.
 var Kind = kind.Kind{
 	ID:          ID,
-	Label:       "OpenAI-compatible",
 	Key:         kind.KeyOptional,
 	DefaultName: "OpenAI",
 	DefaultURL:  DefaultURL,
@@ -41,6 +40,7 @@ var Kind = kind.Kind{
 	Seed:   seed,
 	Caps:   kind.Caps{ExtraModels: true},
 	Words: kind.Words{
+		Label:     "Kind.openai.label",
 		API:       "Kind.openai.api",
 		NotShaped: "not_openai",
 		WrongPath: "Kind.openai.wrongPath",
