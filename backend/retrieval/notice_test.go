@@ -22,7 +22,19 @@ func TestWordedSpeaksTheLanguageOfTheReader(t *testing.T) {
 	if got, want := Worded(stored).NoticeText, i18n.In("de", "Retrieval.noticeNoModel", nil); got != want || got == stored.NoticeText {
 		t.Fatalf("read in German: %q, want %q", got, want)
 	}
-	if got := Worded(failed).NoticeText; got != failed.NoticeText {
-		t.Fatalf("a failed model's notice keeps its stored words, got %q", got)
+	// A failed model's notice is worded again around the detail it was
+	// stored with, whatever language it was stored in.
+	want := i18n.In("de", "Retrieval.noticeModelFailed", i18n.Args{"Detail": "timeout"})
+	if got := Worded(failed).NoticeText; got != want {
+		t.Fatalf("a failed model's notice read in German: %q, want %q", got, want)
+	}
+	inRussian := store.AnswerRetrieval{NoticeKind: string(NoticeModelFailed), NoticeText: i18n.In("ru", "Retrieval.noticeModelFailed", i18n.Args{"Detail": "таймаут (HTTP 500)"})}
+	if got, want := Worded(inRussian).NoticeText, i18n.In("de", "Retrieval.noticeModelFailed", i18n.Args{"Detail": "таймаут (HTTP 500)"}); got != want {
+		t.Fatalf("a notice stored in Russian, read in German: %q, want %q", got, want)
+	}
+	// Words no language has (an older catalogue's) are shown as stored.
+	old := store.AnswerRetrieval{NoticeKind: string(NoticeModelFailed), NoticeText: "The embedder was down, words only."}
+	if got := Worded(old).NoticeText; got != old.NoticeText {
+		t.Fatalf("unknown stored words: %q, want them kept", got)
 	}
 }
