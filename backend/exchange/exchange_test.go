@@ -106,7 +106,7 @@ func TestRead(t *testing.T) {
 		{"a ZIP with two", file("two.zip", func(p string) {
 			writeZip(t, p, map[string][]byte{"a/conversations.json": chatgpt, "b/conversations.json": chatgpt})
 		}), "more than one export"},
-		{"a broken ZIP", file("broken.zip", func(p string) { os.WriteFile(p, []byte("PK\x03\x04 and then nothing"), 0o600) }), "reading the ZIP"},
+		{"a broken ZIP", file("broken.zip", func(p string) { os.WriteFile(p, []byte("PK\x03\x04 and then nothing"), 0o600) }), "Brook could not read the ZIP"},
 		{"a ZIP whose conversations.json is not JSON", file("text.zip", func(p string) {
 			writeZip(t, p, map[string][]byte{"conversations.json": []byte("hello")})
 		}), "no export Brook knows"},

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -21,14 +20,15 @@ import (
 
 // ErrNoConversationsFile is returned by [Read] for a ZIP or folder in which
 // no importer finds an export.
-var ErrNoConversationsFile = errors.New("no export Brook knows is in it (Brook, ChatGPT, Claude, Open WebUI, LM Studio, Jan, Chatbox or Cherry Studio)")
+var ErrNoConversationsFile = i18n.New("Import.noExportInFolder")
 
 // Report is what [Read] found: the conversations, which kind of export
 // they came from, and what was left out and why.
 type Report struct {
 	Bundles []store.Bundle
 	Source  transfer.Source
-	// Name names the kind of export for the user: "Open WebUI export".
+	// Name names the kind of export for the user, in the language current
+	// when it was read: "Open WebUI export".
 	Name    string
 	Skipped []string
 }
@@ -56,7 +56,7 @@ func ReadReport(filePath string) (Report, error) {
 		}
 		return Report{}, unreadable(filePath, err)
 	}
-	return Report{Bundles: res.Bundles, Source: imp.Source, Name: imp.Name, Skipped: res.Skipped}, nil
+	return Report{Bundles: res.Bundles, Source: imp.Source, Name: imp.Title(), Skipped: res.Skipped}, nil
 }
 
 // gather reads the files of what was picked.
@@ -69,7 +69,7 @@ func gather(filePath string) (*importers.Input, error) {
 		return gatherFolder(filePath)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, errors.New("not a file")
+		return nil, i18n.New("Import.notAFile")
 	}
 	if info.Size() > importers.MaxInputBytes {
 		return nil, i18n.Kind(transfer.ErrTooLarge, "Transfer.tooLarge", i18n.Args{"Max": guard.Size(importers.MaxInputBytes), "Size": guard.Size(info.Size())})
@@ -85,7 +85,7 @@ func gather(filePath string) (*importers.Input, error) {
 		return gatherZip(data)
 	}
 	if !looksJSON(data) {
-		return nil, fmt.Errorf("%w: this is not a JSON file, a folder or a ZIP", transfer.ErrUnknownFormat)
+		return nil, i18n.Kind(transfer.ErrUnknownFormat, "Import.notJSONFolderOrZip", nil)
 	}
 	if err := importers.Check(filepath.Base(filePath), data); err != nil {
 		return nil, err
@@ -103,10 +103,10 @@ func (b *budget) take(name string, n int64) error {
 	b.files++
 	b.bytes += n
 	if b.files > importers.MaxFiles {
-		return fmt.Errorf("%w: more than %d files", importers.ErrHostile, importers.MaxFiles)
+		return i18n.Kind(importers.ErrHostile, "Import.tooManyFiles", i18n.Args{"Max": importers.MaxFiles})
 	}
 	if b.bytes > importers.MaxInputBytes {
-		return fmt.Errorf("%w: its files add up to more than %d MiB (at %s)", importers.ErrHostile, importers.MaxInputBytes>>20, name)
+		return i18n.Kind(importers.ErrHostile, "Import.filesTooLarge", i18n.Args{"Max": guard.Size(importers.MaxInputBytes), "At": name})
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func gatherFolder(root string) (*importers.Input, error) {
 func gatherZip(data []byte) (*importers.Input, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fmt.Errorf("reading the ZIP: %w", err)
+		return nil, i18n.Wrap("Import.zipUnreadable", err, nil)
 	}
 	in := &importers.Input{Folder: true}
 	var b budget
@@ -171,16 +171,16 @@ func gatherZip(data []byte) (*importers.Input, error) {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return nil, fmt.Errorf("reading %s in the ZIP: %w", f.Name, err)
+			return nil, i18n.Wrap("Import.zipEntryUnreadable", err, i18n.Args{"Name": f.Name})
 		}
 		left := importers.MaxInputBytes - (b.bytes - claimed)
 		content, err := io.ReadAll(io.LimitReader(rc, left+1))
 		rc.Close()
 		if err != nil {
-			return nil, fmt.Errorf("reading %s in the ZIP: %w", f.Name, err)
+			return nil, i18n.Wrap("Import.zipEntryUnreadable", err, i18n.Args{"Name": f.Name})
 		}
 		if int64(len(content)) > left {
-			return nil, fmt.Errorf("%w: it expands past %d MiB (at %s)", importers.ErrHostile, importers.MaxInputBytes>>20, f.Name)
+			return nil, i18n.Kind(importers.ErrHostile, "Import.zipExpandsPast", i18n.Args{"Max": guard.Size(importers.MaxInputBytes), "At": f.Name})
 		}
 		b.bytes += int64(len(content)) - claimed
 		if err := add(in, f.Name, content); err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+
+	"brook/backend/i18n"
 )
 
 // AssistantImportResult says what [Store.ImportAssistants] did.
@@ -36,7 +38,7 @@ func CheckAssistant(a Assistant) error {
 // Times are kept when given.
 func (s *Store) ImportAssistants(ctx context.Context, list []Assistant) (AssistantImportResult, error) {
 	if len(list) > MaxImportAssistants {
-		return AssistantImportResult{}, invalid("the file holds %d assistants; Brook imports at most %d at once", len(list), MaxImportAssistants)
+		return AssistantImportResult{}, refuseIn("Store.tooManyAssistants", i18n.Args{"Count": len(list), "Max": MaxImportAssistants})
 	}
 	for i, a := range list {
 		if err := CheckAssistant(a); err != nil {

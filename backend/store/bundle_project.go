@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"brook/backend/i18n"
 )
 
 // bundleProject is the project of conversation c as an export carries it,
@@ -145,7 +147,7 @@ func checkImportProjects(bundles []Bundle) error {
 		}
 	}
 	if len(uids) > MaxImportProjects {
-		return invalid("the file names %d projects; Brook imports at most %d at once", len(uids), MaxImportProjects)
+		return refuseIn("Store.tooManyProjects", i18n.Args{"Count": len(uids), "Max": MaxImportProjects})
 	}
 	return nil
 }

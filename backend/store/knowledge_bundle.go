@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+
+	"brook/backend/i18n"
 )
 
 // MaxImportKnowledgeFiles is the most knowledge files one project may bring
@@ -67,7 +69,7 @@ func importKnowledge(ctx context.Context, tx *sql.Tx, projectID int64, bp *Bundl
 // type.
 func (bp BundleProject) checkKnowledge() error {
 	if len(bp.Knowledge) > MaxImportKnowledgeFiles {
-		return invalid("the project brings %d knowledge files; Brook imports at most %d for one project", len(bp.Knowledge), MaxImportKnowledgeFiles)
+		return refuseIn("Store.tooManyKnowledgeFiles", i18n.Args{"Count": len(bp.Knowledge), "Max": MaxImportKnowledgeFiles})
 	}
 	for k, d := range bp.Knowledge {
 		if len(d.Data) == 0 || d.Text == "" || d.Kind == "" || d.MIME == "" {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"brook/backend/chat"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -84,12 +85,12 @@ type chatgptThought struct {
 // parseChatGPT decodes a ChatGPT conversations.json whose opening bracket is
 // next in dec, one conversation at a time.
 func parseChatGPT(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
-	if err := expectDelim(dec, '[', "the file"); err != nil {
+	if err := expectDelim(dec, '[', ""); err != nil {
 		return nil, err
 	}
 	var bundles []store.Bundle
 	for i := 0; dec.More(); i++ {
-		where := "conversation " + strconv.Itoa(i+1)
+		where := whereConversation(i, "")
 		var c chatgptConversation
 		start := dec.InputOffset()
 		if err := decode(dec, rec, &c); err != nil {
@@ -99,20 +100,20 @@ func parseChatGPT(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 			if data := rec.from(start); i == 0 && errors.Is(err, ErrInvalid) {
 				j := skipSpace(data, 0)
 				if j < len(data) && data[j] != '{' {
-					return nil, fmt.Errorf("%w: a JSON array that is not a ChatGPT export", ErrUnknownFormat)
+					return nil, i18n.Kind(ErrUnknownFormat, "Transfer.notChatGPT", nil)
 				}
 			}
 			return nil, &contextError{where, err}
 		}
 		if c.Mapping == nil {
 			if i == 0 {
-				return nil, fmt.Errorf("%w: a JSON array that is not a ChatGPT export (no \"mapping\")", ErrUnknownFormat)
+				return nil, i18n.Kind(ErrUnknownFormat, "Transfer.notChatGPTNoMapping", nil)
 			}
-			return nil, fmt.Errorf("%s: %w: \"mapping\" is missing", where, ErrInvalid)
+			return nil, invalidAt(where, "Transfer.missingKey", i18n.Args{"Key": "mapping"})
 		}
 		b, err := convertChatGPT(&c)
 		if err != nil {
-			return nil, fmt.Errorf("%s (%q): %w", where, truncate(c.title(), 40), err)
+			return nil, i18n.Wrap("Transfer.at", err, i18n.Args{"Where": whereConversation(i, c.title())})
 		}
 		// A conversation with nothing the user could see is not worth a row.
 		if len(b.Messages) > 0 {
@@ -127,7 +128,7 @@ func parseChatGPT(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 
 func (c *chatgptConversation) title() string {
 	if c.Title == nil || strings.TrimSpace(*c.Title) == "" {
-		return "Untitled conversation"
+		return i18n.T("Transfer.untitled", nil)
 	}
 	return oneLine(*c.Title)
 }
@@ -199,7 +200,7 @@ func convertChatGPT(c *chatgptConversation) (store.Bundle, error) {
 		conv.CreatedAt = msgs[0].CreatedAt
 	}
 	if conv.CreatedAt == 0 {
-		return store.Bundle{}, fmt.Errorf("%w: no time is given", ErrInvalid)
+		return store.Bundle{}, i18n.Kind(ErrInvalid, "Transfer.noTime", nil)
 	}
 	// ChatGPT shows the newest branch unless the user chose another; the
 	// branch to current_node is shown at every level.
@@ -398,12 +399,12 @@ func chatgptPath(c *chatgptConversation) ([]*chatgptNode, error) {
 			n := node(id)
 			if n == nil {
 				if id == c.CurrentNode {
-					return nil, fmt.Errorf("%w: \"current_node\" %q is not in \"mapping\"", ErrInvalid, truncate(id, 40))
+					return nil, i18n.Kind(ErrInvalid, "Transfer.currentNodeMissing", i18n.Args{"ID": strconv.Quote(truncate(id, 40))})
 				}
 				break // a missing root: keep what leads to it
 			}
 			if seen[id] {
-				return nil, fmt.Errorf("%w: the messages form a loop at %q", ErrInvalid, truncate(id, 40))
+				return nil, i18n.Kind(ErrInvalid, "Transfer.loop", i18n.Args{"ID": strconv.Quote(truncate(id, 40))})
 			}
 			seen[id] = true
 			path = append(path, n)
@@ -432,7 +433,7 @@ func chatgptPath(c *chatgptConversation) ([]*chatgptNode, error) {
 	}
 	for n := root; n != nil; {
 		if seen[n.ID] {
-			return nil, fmt.Errorf("%w: the messages form a loop at %q", ErrInvalid, truncate(n.ID, 40))
+			return nil, i18n.Kind(ErrInvalid, "Transfer.loop", i18n.Args{"ID": strconv.Quote(truncate(n.ID, 40))})
 		}
 		seen[n.ID] = true
 		path = append(path, n)
@@ -478,7 +479,7 @@ func chatgptBranches(c *chatgptConversation) ([][]*chatgptNode, error) {
 	var walk func(n *chatgptNode, path []*chatgptNode) error
 	walk = func(n *chatgptNode, path []*chatgptNode) error {
 		if visited[n.ID] {
-			return fmt.Errorf("%w: the messages form a loop at %q", ErrInvalid, truncate(n.ID, 40))
+			return i18n.Kind(ErrInvalid, "Transfer.loop", i18n.Args{"ID": strconv.Quote(truncate(n.ID, 40))})
 		}
 		visited[n.ID] = true
 		path = append(path, n)
@@ -490,7 +491,7 @@ func chatgptBranches(c *chatgptConversation) ([][]*chatgptNode, error) {
 		}
 		if len(children) == 0 {
 			if len(branches) == maxChatGPTBranches {
-				return fmt.Errorf("%w: more than %d branches", ErrInvalid, maxChatGPTBranches)
+				return i18n.Kind(ErrInvalid, "Transfer.tooManyBranches", i18n.Args{"Count": maxChatGPTBranches})
 			}
 			branches = append(branches, slices.Clone(path))
 			return nil
@@ -553,8 +554,7 @@ func chatgptThoughts(m *chatgptMessage) (string, error) {
 	var list []chatgptThought
 	if len(m.Content.Thoughts) > 0 && string(m.Content.Thoughts) != "null" {
 		if err := json.Unmarshal(m.Content.Thoughts, &list); err != nil {
-			return "", fmt.Errorf("%w: message %q: \"thoughts\" should be a list of objects with a \"summary\" and \"content\" text",
-				ErrInvalid, truncate(m.ID, 40))
+			return "", i18n.Kind(ErrInvalid, "Transfer.badThoughts", i18n.Args{"ID": strconv.Quote(truncate(m.ID, 40))})
 		}
 	}
 	var parts []string
@@ -587,7 +587,7 @@ func chatgptRecap(m *chatgptMessage) (int64, error) {
 	var text string
 	if raw := m.Content.Recap; len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, &text); err != nil {
-			return 0, fmt.Errorf("%w: message %q: the reasoning recap \"content\" should be a text", ErrInvalid, truncate(m.ID, 40))
+			return 0, i18n.Kind(ErrInvalid, "Transfer.badRecap", i18n.Args{"ID": strconv.Quote(truncate(m.ID, 40))})
 		}
 	} else {
 		text = chatgptText(m.Content.Parts)

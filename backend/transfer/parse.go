@@ -154,28 +154,42 @@ func expectEOF(dec *json.Decoder) error {
 		if err != nil {
 			return err
 		}
-		return &offsetError{ErrMalformed, "more data follows the JSON that ends", off}
+		return &offsetError{ErrMalformed, "Transfer.moreAfterEnd", nil, off}
 	}
 	return nil
 }
 
-// offsetError is an error at a byte offset of the decoder's input.
+// offsetError is an error at a byte offset of the decoder's input: kind
+// err, said by message id with args ({{.Offset}} is added when it is said).
 type offsetError struct {
 	err    error
-	what   string
+	id     string
+	args   i18n.Args
 	offset int64
 }
 
-func (e *offsetError) Error() string { return e.err.Error() + ": " + e.what }
+func (e *offsetError) Error() string { return e.at(e.offset).Error() }
 func (e *offsetError) Unwrap() error { return e.err }
 
-// contextError says which part of the file an error is about.
+// at is the error in the catalogue's words, at offset.
+func (e *offsetError) at(offset int64) error {
+	a := i18n.Args{"Offset": strconv.FormatInt(offset, 10)}
+	for k, v := range e.args {
+		a[k] = v
+	}
+	return i18n.Kind(e.err, e.id, a)
+}
+
+// contextError says which part of the file an error is about (where is
+// worded by whereConversation and the like).
 type contextError struct {
 	where string
 	err   error
 }
 
-func (e *contextError) Error() string { return e.where + ": " + e.err.Error() }
+func (e *contextError) Error() string {
+	return i18n.T("Transfer.at", i18n.Args{"Where": e.where, "Err": e.err})
+}
 func (e *contextError) Unwrap() error { return e.err }
 
 // decodeError turns what the JSON decoder or the readers under it returned
@@ -190,11 +204,11 @@ func decodeError(err error, dec *json.Decoder, base, size int64) error {
 	)
 	var ce *contextError
 	if errors.As(err, &ce) {
-		return fmt.Errorf("%s: %w", ce.where, decodeError(ce.err, dec, base, size))
+		return i18n.Wrap("Transfer.at", decodeError(ce.err, dec, base, size), i18n.Args{"Where": ce.where})
 	}
 	switch {
 	case errors.As(err, &oe):
-		return fmt.Errorf("%w: %s at byte %d", oe.err, oe.what, oe.offset+base)
+		return oe.at(oe.offset + base)
 	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrInvalidUTF8), errors.As(err, new(*readError)):
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
@@ -202,26 +216,35 @@ func decodeError(err error, dec *json.Decoder, base, size int64) error {
 	case errors.As(err, &syntax):
 		// A syntax error from Token is at the decoder's offset; decode
 		// turns those from Decode into an offsetError.
-		return fmt.Errorf("%w: %s at byte %d", ErrMalformed, syntax.Error(), dec.InputOffset()+base)
+		return i18n.Kind(ErrMalformed, "Transfer.syntaxAt", i18n.Args{"Detail": syntax.Error(), "Offset": strconv.FormatInt(dec.InputOffset()+base, 10)})
 	case errors.As(err, &typ):
 		// decode locates these; one from elsewhere is located roughly.
-		return fmt.Errorf("%w: %s should be a JSON %s, not %s (near byte %d)", ErrInvalid, typ.Field, jsonKind(typ.Type), typ.Value, dec.InputOffset()+base)
+		return i18n.Kind(ErrInvalid, "Transfer.typeNear", i18n.Args{"Field": typ.Field, "Want": jsonKind(typ.Type), "Got": typ.Value, "Offset": strconv.FormatInt(dec.InputOffset()+base, 10)})
 	case errors.Is(err, ErrInvalid), errors.Is(err, ErrUnknownFormat), errors.Is(err, ErrUnsupportedVersion), errors.Is(err, ErrMalformed):
 		return err
 	}
-	// What is left are the decoder's own complaints, such as an unknown field.
-	return fmt.Errorf("%w: %s (near byte %d)", ErrInvalid, strings.TrimPrefix(err.Error(), "json: "), dec.InputOffset()+base)
+	// What is left are the decoder's own complaints, such as an unknown
+	// field; its other words are Go's, kept as they are.
+	near := strconv.FormatInt(dec.InputOffset()+base, 10)
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return i18n.Kind(ErrInvalid, "Transfer.unknownFieldNear", i18n.Args{"Field": field, "Offset": near})
+	}
+	return i18n.Kind(ErrInvalid, "Transfer.decoderNear", i18n.Args{"Detail": strings.TrimPrefix(err.Error(), "json: "), "Offset": near})
 }
 
-// expectDelim reads the next token and checks that it is want.
-func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
+// expectDelim reads the next token and checks that it is want: the
+// file's own value when key is "", or key's.
+func expectDelim(dec *json.Decoder, want json.Delim, key string) error {
 	off := dec.InputOffset()
 	tok, err := dec.Token()
 	if err != nil {
 		return err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
-		return &offsetError{ErrInvalid, fmt.Sprintf("%s should be a JSON %s", what, delimName(want)), off}
+		if key == "" {
+			return &offsetError{ErrInvalid, "Transfer.fileShouldBe", i18n.Args{"Want": delimName(want)}, off}
+		}
+		return &offsetError{ErrInvalid, "Transfer.keyShouldBe", i18n.Args{"Key": key, "Want": delimName(want)}, off}
 	}
 	return nil
 }
@@ -237,7 +260,7 @@ func delimName(d json.Delim) string {
 // "format" must come before "conversations", as Brook writes it, so that a
 // JSON object of another kind is told apart before its contents are judged.
 func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
-	if err := expectDelim(dec, '{', "the file"); err != nil {
+	if err := expectDelim(dec, '{', ""); err != nil {
 		return nil, err
 	}
 	var (
@@ -251,7 +274,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 		n, err := strconv.Atoi(version.String())
 		switch {
 		case err != nil || n < 1:
-			return fmt.Errorf("%w: unsupported version %s", ErrInvalid, version)
+			return i18n.Kind(ErrInvalid, "Transfer.badVersion", i18n.Args{"Version": truncate(version.String(), 40)})
 		case n > brookVersion:
 			return i18n.Kind(ErrUnsupportedVersion, "Transfer.newerVersion", i18n.Args{"Version": strconv.Itoa(n), "Max": strconv.Itoa(brookVersion)})
 		}
@@ -273,7 +296,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 				return nil, err
 			}
 			if format != brookFormat {
-				return nil, fmt.Errorf("%w: a JSON file of format %q", ErrUnknownFormat, truncate(format, 40))
+				return nil, i18n.Kind(ErrUnknownFormat, "Transfer.otherFormat", i18n.Args{"Format": strconv.Quote(truncate(format, 40))})
 			}
 			isBrook = true
 			if hasVersion {
@@ -284,7 +307,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 		case "version":
 			if err := decode(dec, rec, &version); err != nil {
 				if errors.Is(err, ErrInvalid) {
-					return nil, fmt.Errorf("%w: \"version\" should be a number", ErrInvalid)
+					return nil, i18n.Kind(ErrInvalid, "Transfer.versionNotNumber", nil)
 				}
 				return nil, err
 			}
@@ -304,20 +327,20 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 				return nil, err
 			}
 			if _, err := time.Parse(time.RFC3339, at); err != nil {
-				return nil, fmt.Errorf("%w: \"exportedAt\" is not an RFC 3339 time: %q", ErrInvalid, truncate(at, 40))
+				return nil, i18n.Kind(ErrInvalid, "Transfer.badExportedAt", i18n.Args{"Value": strconv.Quote(truncate(at, 40))})
 			}
 		case "conversations":
 			if !isBrook {
 				return nil, notBrook
 			}
 			if !hasVersion {
-				return nil, fmt.Errorf("%w: \"version\" is missing", ErrInvalid)
+				return nil, i18n.Kind(ErrInvalid, "Transfer.keyMissing", i18n.Args{"Key": "version"})
 			}
 			if hasConversations {
-				return nil, fmt.Errorf("%w: \"conversations\" appears twice", ErrInvalid)
+				return nil, i18n.Kind(ErrInvalid, "Transfer.keyTwice", i18n.Args{"Key": "conversations"})
 			}
 			hasConversations = true
-			if err := expectDelim(dec, '[', `"conversations"`); err != nil {
+			if err := expectDelim(dec, '[', "conversations"); err != nil {
 				return nil, err
 			}
 			// Unknown fields mean a file this version does not fully
@@ -326,7 +349,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 			for dec.More() {
 				var b store.Bundle
 				if err := decode(dec, rec, &b); err != nil {
-					return nil, &contextError{"conversation " + strconv.Itoa(len(bundles)+1), err}
+					return nil, &contextError{whereConversation(len(bundles), ""), err}
 				}
 				v, _ := strconv.Atoi(version.String())
 				if err := validateBrook(&b, len(bundles), v); err != nil {
@@ -341,7 +364,7 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 			if !isBrook {
 				return nil, notBrook
 			}
-			return nil, fmt.Errorf("%w: unknown field %q", ErrInvalid, truncate(key, 40))
+			return nil, i18n.Kind(ErrInvalid, "Transfer.unknownField", i18n.Args{"Field": strconv.Quote(truncate(key, 40))})
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -351,9 +374,9 @@ func parseBrook(dec *json.Decoder, rec *recorder) ([]store.Bundle, error) {
 	case !isBrook:
 		return nil, notBrook
 	case !hasVersion:
-		return nil, fmt.Errorf("%w: \"version\" is missing", ErrInvalid)
+		return nil, i18n.Kind(ErrInvalid, "Transfer.keyMissing", i18n.Args{"Key": "version"})
 	case !hasConversations:
-		return nil, fmt.Errorf("%w: \"conversations\" is missing", ErrInvalid)
+		return nil, i18n.Kind(ErrInvalid, "Transfer.keyMissing", i18n.Args{"Key": "conversations"})
 	}
 	return bundles, checkVersion()
 }
@@ -381,13 +404,13 @@ func decode(dec *json.Decoder, rec *recorder, v any) error {
 		i++
 	}
 	if typ != nil {
-		// Offsets of type errors count from where Decode started.
-		field := typ.Field
-		if field == "" {
-			field = "a value"
+		// Offsets of type errors count from where Decode started; the
+		// offset is the end of the wrong value.
+		end := start + int64(i) + typ.Offset
+		if typ.Field == "" {
+			return &offsetError{ErrInvalid, "Transfer.valueTypeEnding", i18n.Args{"Want": jsonKind(typ.Type), "Got": typ.Value}, end}
 		}
-		// The offset is the end of the wrong value.
-		return &offsetError{ErrInvalid, fmt.Sprintf("%s should be a JSON %s, not %s, ending", field, jsonKind(typ.Type), typ.Value), start + int64(i) + typ.Offset}
+		return &offsetError{ErrInvalid, "Transfer.typeEnding", i18n.Args{"Field": typ.Field, "Want": jsonKind(typ.Type), "Got": typ.Value}, end}
 	}
 	at := start
 	i = skipSpace(data, i)
@@ -395,7 +418,7 @@ func decode(dec *json.Decoder, rec *recorder, v any) error {
 	if err := json.Unmarshal(data[i:], &raw); errors.As(err, &syntax) && syntax.Offset > 0 {
 		at = start + int64(i) + syntax.Offset - 1
 	}
-	return &offsetError{ErrMalformed, err.Error(), at}
+	return &offsetError{ErrMalformed, "Transfer.syntaxAt", i18n.Args{"Detail": err.Error()}, at}
 }
 
 // jsonKind names the JSON type that decodes into t.
@@ -463,7 +486,7 @@ func (g *sizeGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	g.n += int64(n)
 	if g.n > g.limit {
-		return 0, fmt.Errorf("%w (reading stopped there)", ErrTooLarge)
+		return 0, i18n.Kind(ErrTooLarge, "Transfer.tooLargeStopped", i18n.Args{"Max": guard.Size(g.limit)})
 	}
 	if err != nil && err != io.EOF {
 		err = &readError{err}
@@ -474,7 +497,7 @@ func (g *sizeGuard) Read(p []byte) (int, error) {
 // readError is a failure to read the file, as opposed to a fault in it.
 type readError struct{ err error }
 
-func (e *readError) Error() string { return "reading the file: " + e.err.Error() }
+func (e *readError) Error() string { return i18n.T("Transfer.readFailed", i18n.Args{"Err": e.err}) }
 func (e *readError) Unwrap() error { return e.err }
 
 // utf8Reader passes bytes through while checking that they are UTF-8, which
@@ -522,7 +545,7 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 			}
 			i += size
 		}
-		u.err = fmt.Errorf("%w: invalid byte at %d", ErrInvalidUTF8, u.off+int64(i))
+		u.err = i18n.Kind(ErrInvalidUTF8, "Transfer.invalidByte", i18n.Args{"Offset": strconv.FormatInt(u.off+int64(i), 10)})
 		u.off += int64(i)
 		if i == 0 {
 			return 0, u.err

@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -92,7 +91,7 @@ func Write(w io.Writer, list []store.Assistant, now time.Time) error {
 func Parse(r io.Reader) ([]store.Assistant, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("assistants: reading the file: %w", err)
+		return nil, i18n.Wrap("Transfer.readFailed", err, nil)
 	}
 	if len(data) > MaxSize {
 		return nil, i18n.Kind(ErrInvalid, "AssistantsFile.tooLarge", i18n.Args{"Max": guard.Size(MaxSize)})
@@ -107,7 +106,7 @@ func Parse(r io.Reader) ([]store.Assistant, error) {
 		return nil, i18n.Kind(ErrNotAssistants, "AssistantsFile.notAssistants", nil)
 	}
 	if head.Version < 1 {
-		return nil, fmt.Errorf("assistants: %w: \"version\" %d", ErrInvalid, head.Version)
+		return nil, i18n.Kind(ErrInvalid, "AssistantsFile.badVersion", i18n.Args{"Version": strconv.Itoa(head.Version)})
 	}
 	if head.Version > Version {
 		return nil, i18n.Kind(ErrUnsupportedVersion, "AssistantsFile.newerVersion", i18n.Args{"Version": strconv.Itoa(head.Version), "Max": strconv.Itoa(Version)})
@@ -116,35 +115,38 @@ func Parse(r io.Reader) ([]store.Assistant, error) {
 	dec.DisallowUnknownFields()
 	var doc file
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("assistants: %w: %v", ErrInvalid, err)
+		// The decoder's words are Go's, kept as they are.
+		return nil, i18n.Kind(ErrInvalid, "AssistantsFile.invalidDetail", i18n.Args{"Err": strings.TrimPrefix(err.Error(), "json: ")})
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("assistants: %w: more data follows the document", ErrInvalid)
+		return nil, i18n.Kind(ErrInvalid, "AssistantsFile.moreData", nil)
 	}
 	if doc.Assistants == nil {
-		return nil, fmt.Errorf("assistants: %w: \"assistants\" is missing", ErrInvalid)
+		return nil, i18n.Kind(ErrInvalid, "AssistantsFile.missingKey", i18n.Args{"Key": "assistants"})
 	}
 	seen := make(map[string]bool, len(doc.Assistants))
 	list := make([]store.Assistant, 0, len(doc.Assistants))
 	for i, e := range doc.Assistants {
-		where := fmt.Sprintf("assistant %d", i+1)
+		where := i18n.T("AssistantsFile.where", i18n.Args{"N": strconv.Itoa(i + 1)})
 		if e.Name != "" {
-			where += fmt.Sprintf(" (%q)", e.Name)
+			where = i18n.T("AssistantsFile.whereNamed", i18n.Args{"N": strconv.Itoa(i + 1), "Name": e.Name})
 		}
 		if strings.TrimSpace(e.UID) == "" {
-			return nil, fmt.Errorf("assistants: %s: %w: \"uid\" is missing", where, ErrInvalid)
+			return nil, i18n.Kind(ErrInvalid, "AssistantsFile.uidMissing", i18n.Args{"Where": where})
 		}
 		if seen[e.UID] {
-			return nil, fmt.Errorf("assistants: %s: %w: uid %q is used twice", where, ErrInvalid, e.UID)
+			return nil, i18n.Kind(ErrInvalid, "AssistantsFile.uidTwice", i18n.Args{"Where": where, "UID": strconv.Quote(e.UID)})
 		}
 		seen[e.UID] = true
 		if e.CreatedAt < 0 || e.UpdatedAt < 0 {
-			return nil, fmt.Errorf("assistants: %s: %w: negative time", where, ErrInvalid)
+			return nil, i18n.Kind(ErrInvalid, "AssistantsFile.negativeTime", i18n.Args{"Where": where})
 		}
 		a := store.Assistant{UID: e.UID, Name: e.Name, Instructions: e.Instructions, EndpointID: e.EndpointID,
 			Model: e.Model, Params: e.Params, FirstMessage: e.FirstMessage, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 		if err := store.CheckAssistant(a); err != nil {
-			return nil, fmt.Errorf("assistants: %s: %w: %v", where, ErrInvalid, strings.TrimPrefix(err.Error(), "store: "))
+			// The store's refusal is said, not wrapped: the file is what
+			// is invalid, not a store call.
+			return nil, i18n.Kind(ErrInvalid, "AssistantsFile.refused", i18n.Args{"Where": where, "Err": strings.TrimPrefix(err.Error(), "store: ")})
 		}
 		list = append(list, a)
 	}

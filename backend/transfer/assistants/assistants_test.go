@@ -110,7 +110,7 @@ func TestParseRefusesBadFiles(t *testing.T) {
 		{"version 0", `{"format": "brook-assistants", "version": 0, "assistants": []}`, ErrInvalid, "version"},
 		{"no list", `{"format": "brook-assistants", "version": 1}`, ErrInvalid, `"assistants" is missing`},
 		{"unknown field", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "x", "avatar": "🦊"}]}`, ErrInvalid, `"avatar"`},
-		{"no uid", `{"format": "brook-assistants", "version": 1, "assistants": [{"name": "x"}]}`, ErrInvalid, `assistant 1 ("x"): the file has invalid data: "uid" is missing`},
+		{"no uid", `{"format": "brook-assistants", "version": 1, "assistants": [{"name": "x"}]}`, ErrInvalid, `The file has invalid data: assistant 1 (“x”): "uid" is missing`},
 		{"uid twice", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "x"}, {"uid": "a", "name": "y"}]}`, ErrInvalid, "used twice"},
 		{"no name", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "  "}]}`, ErrInvalid, "needs a name"},
 		{"long name", `{"format": "brook-assistants", "version": 1, "assistants": [{"uid": "a", "name": "` + strings.Repeat("x", 201) + `"}]}`, ErrInvalid, "201 characters"},

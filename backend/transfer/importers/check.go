@@ -3,10 +3,11 @@ package importers
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
 
+	"brook/backend/i18n"
 	"brook/backend/transfer"
 )
 
@@ -39,7 +40,7 @@ func Check(name string, data []byte) error {
 			}
 			i += size
 		}
-		return fmt.Errorf("%s: %w: %w: invalid byte at %d", name, ErrHostile, transfer.ErrInvalidUTF8, i)
+		return At(name, &i18n.Error{Kind: ErrHostile, ID: "Transfer.invalidByte", Args: i18n.Args{"Offset": strconv.Itoa(i)}, Err: transfer.ErrInvalidUTF8})
 	}
 	depth, start := 0, -1
 	inString, escaped := false, false
@@ -53,7 +54,7 @@ func Check(name string, data []byte) error {
 			case c == '"':
 				inString = false
 				if i-start > MaxStringBytes {
-					return fmt.Errorf("%s: %w: a text of %d MiB at byte %d; the most Brook reads is %d MiB", name, ErrHostile, (i-start)>>20, start, MaxStringBytes>>20)
+					return At(name, i18n.Kind(ErrHostile, "Import.textTooLong", i18n.Args{"Size": (i - start) >> 20, "Offset": strconv.Itoa(start), "Max": MaxStringBytes >> 20}))
 				}
 			}
 			continue
@@ -64,14 +65,14 @@ func Check(name string, data []byte) error {
 		case '{', '[':
 			depth++
 			if depth > MaxDepth {
-				return fmt.Errorf("%s: %w: it nests deeper than %d levels (at byte %d)", name, ErrHostile, MaxDepth, i)
+				return At(name, i18n.Kind(ErrHostile, "Import.tooDeep", i18n.Args{"Max": MaxDepth, "Offset": strconv.Itoa(i)}))
 			}
 		case '}', ']':
 			depth--
 		}
 	}
 	if inString && len(data)-start > MaxStringBytes {
-		return fmt.Errorf("%s: %w: a text of %d MiB at byte %d; the most Brook reads is %d MiB", name, ErrHostile, (len(data)-start)>>20, start, MaxStringBytes>>20)
+		return At(name, i18n.Kind(ErrHostile, "Import.textTooLong", i18n.Args{"Size": (len(data) - start) >> 20, "Offset": strconv.Itoa(start), "Max": MaxStringBytes >> 20}))
 	}
 	return nil
 }

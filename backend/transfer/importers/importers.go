@@ -8,9 +8,9 @@ package importers
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -66,14 +66,15 @@ type Result struct {
 }
 
 // Add turns c into a bundle and adds it to r. A conversation left with no
-// message is not added but noted, named by what ("a chat", "a topic").
+// message is not added but noted, in the words of message id what ("a chat
+// with no messages left out").
 func (r *Result) Add(c *Conversation, notes *Notes, what string) error {
 	b, err := c.Bundle(notes)
 	if err != nil {
 		return err
 	}
 	if len(b.Messages) == 0 {
-		notes.Add(what + " with no messages left out")
+		notes.Add(i18n.T(what, nil))
 		return nil
 	}
 	r.Bundles = append(r.Bundles, b)
@@ -86,10 +87,24 @@ func (r *Result) Add(c *Conversation, notes *Notes, what string) error {
 // nothing.
 type Importer struct {
 	Source transfer.Source
-	// Name is what the user reads: "Open WebUI export".
+	// Name is the message id of what the user reads: "Open WebUI export".
 	Name   string
 	Detect func(in *Input) bool
 	Parse  func(in *Input) (Result, error)
+}
+
+// Title is what the user reads for the importer, in the language current
+// now: "Open WebUI export".
+func (imp *Importer) Title() string { return i18n.T(imp.Name, nil) }
+
+// Invalid is data that cannot be right, in the words of message id with
+// args; it matches [ErrInvalid].
+func Invalid(id string, args i18n.Args) error { return i18n.Kind(ErrInvalid, id, args) }
+
+// At says where in the input err happened (where is words of the
+// catalogue, or a file's name); errors.Is still sees err.
+func At(where string, err error) error {
+	return i18n.Wrap("Transfer.at", err, i18n.Args{"Where": where})
 }
 
 // Errors of the importers, each wrapped with specifics.
@@ -127,7 +142,7 @@ func (n *Notes) Lines() []string {
 	out := make([]string, 0, len(n.order))
 	for _, what := range n.order {
 		if c := n.counts[what]; c > 1 {
-			out = append(out, fmt.Sprintf("%d × %s", c, what))
+			out = append(out, i18n.T("Import.noteRepeated", i18n.Args{"Count": c, "What": what}))
 		} else {
 			out = append(out, what)
 		}
@@ -168,13 +183,13 @@ func OnlyFile(in *Input, fits func(*Shape) bool) (File, error) {
 	for i := range in.Files {
 		if s := in.Shape(i); s != nil && fits(s) {
 			if found >= 0 {
-				return File{}, fmt.Errorf("%w: %s and %s; import them one at a time", ErrSeveral, in.Files[found].Name, in.Files[i].Name)
+				return File{}, i18n.Kind(ErrSeveral, "Import.several", i18n.Args{"First": in.Files[found].Name, "Second": in.Files[i].Name})
 			}
 			found = i
 		}
 	}
 	if found < 0 {
-		return File{}, fmt.Errorf("%w: no export in it", ErrUnknownFormat)
+		return File{}, i18n.Kind(ErrUnknownFormat, "Import.noExportIn", nil)
 	}
 	return in.Files[found], nil
 }

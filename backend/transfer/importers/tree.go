@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -49,7 +50,7 @@ const maxNodes = 200_000
 // file, a ZIP of it, a folder, or another export of the same app.
 func (c *Conversation) Bundle(notes *Notes) (store.Bundle, error) {
 	if len(c.Nodes) > maxNodes {
-		return store.Bundle{}, fmt.Errorf("%w: %d messages in one conversation; the most Brook reads is %d", ErrHostile, len(c.Nodes), maxNodes)
+		return store.Bundle{}, i18n.Kind(ErrHostile, "Import.tooManyMessages", i18n.Args{"Count": len(c.Nodes), "Max": maxNodes})
 	}
 	byID := make(map[string]int, len(c.Nodes))
 	nodes := slices.Clone(c.Nodes)
@@ -58,7 +59,7 @@ func (c *Conversation) Bundle(notes *Notes) (store.Bundle, error) {
 			nodes[i].ID = "#" + strconv.Itoa(i)
 		}
 		if _, dup := byID[nodes[i].ID]; dup {
-			return store.Bundle{}, fmt.Errorf("%w: message id %q appears twice", ErrInvalid, short(nodes[i].ID))
+			return store.Bundle{}, Invalid("Import.messageTwice", i18n.Args{"ID": strconv.Quote(short(nodes[i].ID))})
 		}
 		byID[nodes[i].ID] = i
 	}
@@ -80,7 +81,7 @@ func (c *Conversation) Bundle(notes *Notes) (store.Bundle, error) {
 			j = parentOf(j)
 		}
 		if j >= 0 && state[j] == 1 {
-			return store.Bundle{}, fmt.Errorf("%w: the messages form a loop at %q", ErrInvalid, short(nodes[j].ID))
+			return store.Bundle{}, Invalid("Transfer.loop", i18n.Args{"ID": strconv.Quote(short(nodes[j].ID))})
 		}
 		for _, k := range walk {
 			state[k] = 2
@@ -118,7 +119,7 @@ func (c *Conversation) Bundle(notes *Notes) (store.Bundle, error) {
 		}
 	}
 	if conv.CreatedAt <= 0 {
-		return store.Bundle{}, fmt.Errorf("%w: no time is given", ErrInvalid)
+		return store.Bundle{}, Invalid("Transfer.noTime", nil)
 	}
 
 	// keptAs maps a node to the message that stands for it: itself, or
@@ -150,7 +151,7 @@ func (c *Conversation) Bundle(notes *Notes) (store.Bundle, error) {
 		if m.Role != store.RoleUser && len(m.Images) > 0 {
 			for range m.Images {
 				m.Content = joinText(m.Content, Placeholder("picture", "only a user's pictures are kept"))
-				notes.Add("a picture in an answer kept as a note")
+				notes.Add(i18n.T("Import.notePictureInAnswer", nil))
 			}
 			m.Images = nil
 		}
@@ -159,10 +160,10 @@ func (c *Conversation) Bundle(notes *Notes) (store.Bundle, error) {
 				m.Content = joinText(m.Content, Placeholder("picture", fmt.Sprintf("more than %d in one message", guard.MaxImages)))
 			}
 			m.Images = m.Images[:guard.MaxImages]
-			notes.Add("a picture past the limit of one message kept as a note")
+			notes.Add(i18n.T("Import.notePicturePastLimit", nil))
 		}
 		if strings.TrimSpace(m.Content) == "" && m.Reasoning == "" && len(m.Images) == 0 {
-			notes.Add("an empty message left out")
+			notes.Add(i18n.T("Import.noteEmptyMessage", nil))
 			keptAs[i] = parent
 			if shownNode[i] && parent >= 0 {
 				shown[parent] = true

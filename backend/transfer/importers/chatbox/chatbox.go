@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer/importers"
 )
@@ -20,7 +22,7 @@ const Source = "chatbox"
 // Importer reads Chatbox backups.
 var Importer = &importers.Importer{
 	Source: Source,
-	Name:   "Chatbox backup",
+	Name:   "Import.nameChatbox",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, fits) >= 0 },
 	Parse:  parse,
 }
@@ -108,7 +110,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(f.Data, &top); err != nil {
-		return importers.Result{}, fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+		return importers.Result{}, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 	}
 	var exportedAt string
 	_ = json.Unmarshal(top["__exported_at"], &exportedAt)
@@ -118,7 +120,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 	var sessions []session
 	if raw, ok := top["chat-sessions"]; ok {
 		if err := json.Unmarshal(raw, &sessions); err != nil {
-			return importers.Result{}, fmt.Errorf("%w: chat-sessions: %v", importers.ErrInvalid, err)
+			return importers.Result{}, importers.Invalid("Import.invalidKey", i18n.Args{"Key": "chat-sessions", "Err": err})
 		}
 	}
 	var keys []string
@@ -131,7 +133,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 	for _, k := range keys {
 		var s session
 		if err := json.Unmarshal(top[k], &s); err != nil {
-			return importers.Result{}, fmt.Errorf("%w: %s: %v", importers.ErrInvalid, k, err)
+			return importers.Result{}, importers.Invalid("Import.invalidKey", i18n.Args{"Key": k, "Err": err})
 		}
 		if s.ID == "" {
 			s.ID = strings.TrimPrefix(k, "session:")
@@ -145,7 +147,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 	var res importers.Result
 	for i, s := range sessions {
 		if s.Type == "picture" {
-			notes.Add("a picture-making session left out")
+			notes.Add(i18n.T("Import.notePictureSession", nil))
 			continue
 		}
 		// Earlier threads of a session (before "new thread") each become a
@@ -164,13 +166,13 @@ func parse(in *importers.Input) (importers.Result, error) {
 			conv := importers.Conversation{Title: p.title, CreatedAt: p.start, Pinned: s.Starred}
 			b := builder{conv: &conv, forks: s.MessageForksHash, notes: &notes, seen: map[string]bool{}}
 			if err := b.chain(p.msgs, ""); err != nil {
-				return importers.Result{}, fmt.Errorf("session %d (%q): %w", i+1, s.Name, err)
+				return importers.Result{}, importers.At(i18n.T("Import.whereSession", i18n.Args{"N": strconv.Itoa(i + 1), "Title": s.Name}), err)
 			}
 			if conv.CreatedAt == 0 && !hasTime(conv.Nodes) {
 				conv.CreatedAt = fallback
 			}
-			if err := res.Add(&conv, &notes, "a session"); err != nil {
-				return importers.Result{}, fmt.Errorf("session %d (%q): %w", i+1, s.Name, err)
+			if err := res.Add(&conv, &notes, "Import.emptySession"); err != nil {
+				return importers.Result{}, importers.At(i18n.T("Import.whereSession", i18n.Args{"N": strconv.Itoa(i + 1), "Title": s.Name}), err)
 			}
 		}
 	}
@@ -219,14 +221,14 @@ func (b *builder) chain(msgs []message, parent string) error {
 			continue
 		}
 		if b.seen[m.ID] {
-			return fmt.Errorf("%w: the branches at message %q lead back to it", importers.ErrInvalid, m.ID)
+			return importers.Invalid("Import.branchesLoop", i18n.Args{"ID": strconv.Quote(m.ID)})
 		}
 		b.seen[m.ID] = true
 		pos := -1
 		if f.Position != nil {
 			pos = int(*f.Position)
 			if float64(pos) != *f.Position || pos < 0 || pos >= len(f.Lists) {
-				return fmt.Errorf("%w: message %q shows branch %v of %d", importers.ErrInvalid, m.ID, *f.Position, len(f.Lists))
+				return importers.Invalid("Import.branchOutOfRange", i18n.Args{"ID": strconv.Quote(m.ID), "Position": fmt.Sprint(*f.Position), "Total": len(f.Lists)})
 			}
 		}
 		for i, l := range f.Lists {
@@ -263,9 +265,9 @@ func convert(m message, notes *importers.Notes) (store.Message, error) {
 		msg.Role = store.RoleSystem
 	case "tool":
 		msg.Role = store.RoleAssistant
-		notes.Add("a tool's message kept as an answer")
+		notes.Add(i18n.T("Import.noteToolMessageAsAnswer", nil))
 	default:
-		return msg, fmt.Errorf("%w: message %q has the role %q", importers.ErrInvalid, m.ID, m.Role)
+		return msg, importers.Invalid("Import.unknownRole", i18n.Args{"ID": strconv.Quote(m.ID), "Role": strconv.Quote(m.Role)})
 	}
 	var text, thoughts []string
 	if m.Content != nil {
@@ -284,18 +286,18 @@ func convert(m message, notes *importers.Notes) (store.Message, error) {
 		case "image":
 			// Chatbox keeps pictures in its own storage; the backup names them.
 			text = append(text, importers.Placeholder("picture", p.StorageKey))
-			notes.Add("a picture kept as a note (the backup has its storage key only)")
+			notes.Add(i18n.T("Import.notePictureStorageKey", nil))
 		case "info":
 			// Chatbox's own remark in the answer ("web search was off").
 			text = append(text, "*["+p.Text+"]*")
-			notes.Add("a remark of Chatbox's kept as text")
+			notes.Add(i18n.T("Import.noteChatboxRemark", nil))
 		case "tool-call":
 			text = append(text, importers.Placeholder("tool call", p.ToolName)+"\n\n```json\n"+string(p.Args)+"\n```\n\n```json\n"+string(p.Result)+"\n```")
-			notes.Add("a tool call kept as text")
+			notes.Add(i18n.T("Import.noteToolCall", nil))
 		default:
 			raw, _ := json.Marshal(p)
 			text = append(text, importers.Placeholder("content of type "+p.Type, "")+"\n\n```json\n"+string(raw)+"\n```")
-			notes.Add(fmt.Sprintf("content of type %q kept as JSON text", p.Type))
+			notes.Add(i18n.T("Import.noteContentType", i18n.Args{"Type": strconv.Quote(p.Type)}))
 		}
 	}
 	for _, p := range m.Pictures {
@@ -303,16 +305,16 @@ func convert(m message, notes *importers.Notes) (store.Message, error) {
 			msg.Images = append(msg.Images, img)
 		} else {
 			text = append(text, importers.Placeholder("picture", why))
-			notes.Add("a picture whose data is not in the backup kept as a note")
+			notes.Add(i18n.T("Import.notePictureNotInBackup", nil))
 		}
 	}
 	for _, f := range m.Files {
 		text = append(text, importers.Placeholder("attached file", f.Name))
-		notes.Add("an attached file kept as a note (the backup has its name only)")
+		notes.Add(i18n.T("Import.noteFileNameOnlyBackup", nil))
 	}
 	for _, l := range m.Links {
 		text = append(text, "[attached link: ["+l.Title+"]("+l.URL+")]")
-		notes.Add("an attached link kept as a link")
+		notes.Add(i18n.T("Import.noteLink", nil))
 	}
 	msg.Content = importers.JoinText(text...)
 	msg.Reasoning = importers.JoinText(thoughts...)
@@ -329,7 +331,7 @@ func convert(m message, notes *importers.Notes) (store.Message, error) {
 			msg.State, msg.Error = store.StateFailed, m.Error
 			if strings.TrimSpace(msg.Content) == "" {
 				msg.Content = importers.Placeholder("answer", "Chatbox reported: "+m.Error)
-				notes.Add("a failed answer kept as a note")
+				notes.Add(i18n.T("Import.noteFailedAnswer", nil))
 			}
 		case m.Generating:
 			msg.State = store.StateInterrupted

@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer/importers"
 )
@@ -26,7 +28,7 @@ const MaxVersion = 5
 // Importer reads Cherry Studio backups.
 var Importer = &importers.Importer{
 	Source: Source,
-	Name:   "Cherry Studio backup",
+	Name:   "Import.nameCherryStudio",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, fits) >= 0 },
 	Parse:  parse,
 }
@@ -131,10 +133,10 @@ func parse(in *importers.Input) (importers.Result, error) {
 	}
 	var b backup
 	if err := json.Unmarshal(f.Data, &b); err != nil {
-		return importers.Result{}, fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+		return importers.Result{}, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 	}
 	if b.Version < 1 || b.Version > MaxVersion || b.Version != float64(int(b.Version)) {
-		return importers.Result{}, fmt.Errorf("%w: this is a Cherry Studio backup of format version %v; Brook reads versions 1 to %d", importers.ErrInvalid, b.Version, MaxVersion)
+		return importers.Result{}, importers.Invalid("Import.cherryVersion", i18n.Args{"Version": fmt.Sprint(b.Version), "Max": strconv.Itoa(MaxVersion)})
 	}
 	version := int(b.Version)
 
@@ -165,7 +167,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 			Value json.RawMessage `json:"value"`
 		}
 		if err := json.Unmarshal(b.IndexedDB, &rows); err != nil {
-			return importers.Result{}, fmt.Errorf("%w: indexedDB: %v", importers.ErrInvalid, err)
+			return importers.Result{}, importers.Invalid("Import.invalidKey", i18n.Args{"Key": "indexedDB", "Err": err})
 		}
 		for _, r := range rows {
 			if !strings.HasPrefix(r.Key, "topic:") {
@@ -176,12 +178,12 @@ func parse(in *importers.Input) (importers.Result, error) {
 				Messages []message `json:"messages"`
 			}
 			if err := json.Unmarshal(r.Value, &t); err != nil {
-				return importers.Result{}, fmt.Errorf("%w: %s: %v", importers.ErrInvalid, r.Key, err)
+				return importers.Result{}, importers.Invalid("Import.invalidKey", i18n.Args{"Key": r.Key, "Err": err})
 			}
 			tb.Topics = append(tb.Topics, t)
 		}
 	} else if err := json.Unmarshal(b.IndexedDB, &tb); err != nil {
-		return importers.Result{}, fmt.Errorf("%w: indexedDB: %v", importers.ErrInvalid, err)
+		return importers.Result{}, importers.Invalid("Import.invalidKey", i18n.Args{"Key": "indexedDB", "Err": err})
 	}
 	blocks := make(map[string]block, len(tb.MessageBlocks))
 	for _, bl := range tb.MessageBlocks {
@@ -211,13 +213,13 @@ func parse(in *importers.Input) (importers.Result, error) {
 			conv.Model = a.Model.ID
 		}
 		if err := addMessages(&conv, t.Messages, blocks, in, &notes); err != nil {
-			return importers.Result{}, fmt.Errorf("topic %q: %w", firstNonEmpty(meta.Name, t.ID), err)
+			return importers.Result{}, importers.At(i18n.T("Import.whereTopic", i18n.Args{"Title": firstNonEmpty(meta.Name, t.ID)}), err)
 		}
 		if conv.CreatedAt == 0 && !slices.ContainsFunc(conv.Nodes, func(n importers.Node) bool { return n.Msg.CreatedAt > 0 }) {
 			conv.CreatedAt = fallback
 		}
-		if err := res.Add(&conv, &notes, "a topic"); err != nil {
-			return importers.Result{}, fmt.Errorf("topic %q: %w", firstNonEmpty(meta.Name, t.ID), err)
+		if err := res.Add(&conv, &notes, "Import.emptyTopic"); err != nil {
+			return importers.Result{}, importers.At(i18n.T("Import.whereTopic", i18n.Args{"Title": firstNonEmpty(meta.Name, t.ID)}), err)
 		}
 	}
 	res.Skipped = notes.Lines()
@@ -234,11 +236,11 @@ func rank(order []string, id string) int {
 func readAssistants(raw json.RawMessage) ([]assistant, error) {
 	var persisted string
 	if err := json.Unmarshal(raw, &persisted); err != nil {
-		return nil, fmt.Errorf("%w: persist:cherry-studio is not a JSON string: %v", importers.ErrInvalid, err)
+		return nil, importers.Invalid("Import.cherryPersistNotString", i18n.Args{"Err": err})
 	}
 	var slices map[string]string
 	if err := json.Unmarshal([]byte(persisted), &slices); err != nil {
-		return nil, fmt.Errorf("%w: persist:cherry-studio: %v", importers.ErrInvalid, err)
+		return nil, importers.Invalid("Import.invalidKey", i18n.Args{"Key": "persist:cherry-studio", "Err": err})
 	}
 	s, ok := slices["assistants"]
 	if !ok {
@@ -249,7 +251,7 @@ func readAssistants(raw json.RawMessage) ([]assistant, error) {
 		Assistants       []assistant `json:"assistants"`
 	}
 	if err := json.Unmarshal([]byte(s), &state); err != nil {
-		return nil, fmt.Errorf("%w: the assistants: %v", importers.ErrInvalid, err)
+		return nil, importers.Invalid("Import.invalidAssistants", i18n.Args{"Err": err})
 	}
 	out := state.Assistants
 	if state.DefaultAssistant != nil {
@@ -271,12 +273,12 @@ func addMessages(conv *importers.Conversation, msgs []message, blocks map[string
 			m.ID = fmt.Sprintf("#%d", i)
 		}
 		if ids[m.ID] {
-			return fmt.Errorf("%w: message %q appears twice", importers.ErrInvalid, m.ID)
+			return importers.Invalid("Import.messageTwice", i18n.Args{"ID": strconv.Quote(m.ID)})
 		}
 		ids[m.ID] = true
 		msg, err := convert(m, blocks, in, notes)
 		if err != nil {
-			return fmt.Errorf("message %d: %w", i+1, err)
+			return importers.At(i18n.T("Import.whereMessage", i18n.Args{"N": strconv.Itoa(i + 1)}), err)
 		}
 		parent := head
 		if m.Role == "assistant" && m.AskID != "" && ids[m.AskID] && m.AskID != m.ID {
@@ -308,7 +310,7 @@ func convert(m message, blocks map[string]block, in *importers.Input, notes *imp
 	case "system":
 		msg.Role = store.RoleSystem
 	default:
-		return msg, fmt.Errorf("%w: message %q has the role %q", importers.ErrInvalid, m.ID, m.Role)
+		return msg, importers.Invalid("Import.unknownRole", i18n.Args{"ID": strconv.Quote(m.ID), "Role": strconv.Quote(m.Role)})
 	}
 	var text, thoughts []string
 	if m.Content != nil {
@@ -326,7 +328,7 @@ func convert(m message, blocks map[string]block, in *importers.Input, notes *imp
 	for _, id := range m.Blocks {
 		bl, ok := blocks[id]
 		if !ok {
-			notes.Add("a part of a message missing from the backup left out")
+			notes.Add(i18n.T("Import.notePartMissing", nil))
 			continue
 		}
 		var s string
@@ -341,7 +343,7 @@ func convert(m message, blocks map[string]block, in *importers.Input, notes *imp
 			text = append(text, "```"+bl.Language+"\n"+s+"\n```")
 		case "translation":
 			text = append(text, "*[translation:]*\n\n"+s)
-			notes.Add("a translation kept as text")
+			notes.Add(i18n.T("Import.noteTranslation", nil))
 		case "image":
 			if bl.File != nil {
 				text = append(text, attached(*bl.File, &msg, in, notes))
@@ -358,19 +360,19 @@ func convert(m message, blocks map[string]block, in *importers.Input, notes *imp
 				msg.Error = bl.Error.Message
 			}
 			text = append(text, importers.Placeholder("answer", "Cherry Studio reported: "+firstNonEmpty(msg.Error, "an error")))
-			notes.Add("an error kept as a note")
+			notes.Add(i18n.T("Import.noteError", nil))
 		case "tool":
 			text = append(text, importers.Placeholder("tool call", bl.ToolName)+"\n\n```json\n"+string(bl.Arguments)+"\n```\n\n```json\n"+string(bl.Content)+"\n```")
-			notes.Add("a tool call kept as text")
+			notes.Add(i18n.T("Import.noteToolCall", nil))
 		case "citation":
-			notes.Add("a list of sources (web search or knowledge base) left out")
+			notes.Add(i18n.T("Import.noteSources", nil))
 		case "unknown":
 			// A placeholder Cherry Studio shows while an answer starts.
-			notes.Add("an empty placeholder part left out")
+			notes.Add(i18n.T("Import.noteEmptyPart", nil))
 		default:
 			raw, _ := json.Marshal(bl)
 			text = append(text, importers.Placeholder("part of type "+bl.Type, "")+"\n\n```json\n"+string(raw)+"\n```")
-			notes.Add(fmt.Sprintf("a part of type %q kept as JSON text", bl.Type))
+			notes.Add(i18n.T("Import.notePartType", i18n.Args{"Type": strconv.Quote(bl.Type)}))
 		}
 	}
 	msg.Content = importers.JoinText(text...)
@@ -417,17 +419,17 @@ func attached(f file, msg *store.Message, in *importers.Input, notes *importers.
 			msg.Images = append(msg.Images, img)
 			return ""
 		} else {
-			notes.Add("a picture Brook cannot read kept as a note")
+			notes.Add(i18n.T("Import.notePictureUnreadable", nil))
 			return importers.Placeholder("picture", name+": "+why)
 		}
 	case found && isText(data):
-		notes.Add("an attached file kept as its text")
+		notes.Add(i18n.T("Import.noteFileAsText", nil))
 		return "[attached file " + name + ":]\n\n````\n" + string(data) + "\n````"
 	case f.Type == "image":
-		notes.Add("a picture kept as a note (its file is not in the backup)")
+		notes.Add(i18n.T("Import.notePictureFileNotInBackup", nil))
 		return importers.Placeholder("picture", name)
 	}
-	notes.Add("an attached file kept as a note (its file is not in the backup, or is not text)")
+	notes.Add(i18n.T("Import.noteFileNotInBackup", nil))
 	return importers.Placeholder("attached file", name)
 }
 
@@ -436,7 +438,7 @@ func picture(url string, msg *store.Message, notes *importers.Notes) string {
 		msg.Images = append(msg.Images, img)
 		return ""
 	} else {
-		notes.Add("a picture whose data is not in the backup kept as a note")
+		notes.Add(i18n.T("Import.notePictureNotInBackup", nil))
 		return importers.Placeholder("picture", why)
 	}
 }

@@ -4,9 +4,10 @@ package claude
 
 import (
 	"encoding/json"
-	"fmt"
+	"strconv"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer/importers"
 )
@@ -17,7 +18,7 @@ const Source = "claude"
 // Importer reads Claude.ai exports.
 var Importer = &importers.Importer{
 	Source: Source,
-	Name:   "Claude export",
+	Name:   "Import.nameClaude",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, fits) >= 0 },
 	Parse:  parse,
 }
@@ -75,14 +76,14 @@ func parse(in *importers.Input) (importers.Result, error) {
 	}
 	var convs []conversation
 	if err := json.Unmarshal(f.Data, &convs); err != nil {
-		return importers.Result{}, fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+		return importers.Result{}, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 	}
 	var notes importers.Notes
 	var res importers.Result
 	for i, c := range convs {
 		conv := convert(c, &notes)
-		if err := res.Add(&conv, &notes, "a conversation"); err != nil {
-			return importers.Result{}, fmt.Errorf("conversation %d (%q): %w", i+1, c.Name, err)
+		if err := res.Add(&conv, &notes, "Import.emptyConversation"); err != nil {
+			return importers.Result{}, importers.At(i18n.T("Transfer.whereConversationTitled", i18n.Args{"N": strconv.Itoa(i + 1), "Title": c.Name}), err)
 		}
 	}
 	res.Skipped = notes.Lines()
@@ -121,7 +122,7 @@ func convert(c conversation, notes *importers.Notes) importers.Conversation {
 			msg.Model = c.Model
 		default:
 			msg.Role = store.RoleUser
-			notes.Add(fmt.Sprintf("a message from %q kept as a user's message", m.Sender))
+			notes.Add(i18n.T("Import.noteSender", i18n.Args{"Sender": strconv.Quote(m.Sender)}))
 		}
 		var text []string
 		var thoughts []string
@@ -136,14 +137,14 @@ func convert(c conversation, notes *importers.Notes) importers.Conversation {
 				}
 			case "tool_use":
 				text = append(text, importers.Placeholder("tool call", b.Name)+"\n\n```json\n"+string(b.Input)+"\n```")
-				notes.Add("a tool call kept as text")
+				notes.Add(i18n.T("Import.noteToolCall", nil))
 			case "tool_result":
 				text = append(text, importers.Placeholder("tool result", b.Name)+"\n\n```json\n"+string(b.Content)+"\n```")
-				notes.Add("a tool result kept as text")
+				notes.Add(i18n.T("Import.noteToolResult", nil))
 			default:
 				raw, _ := json.Marshal(b)
 				text = append(text, importers.Placeholder("content of type "+b.Type, "")+"\n\n```json\n"+string(raw)+"\n```")
-				notes.Add(fmt.Sprintf("content of type %q kept as JSON text", b.Type))
+				notes.Add(i18n.T("Import.noteContentType", i18n.Args{"Type": strconv.Quote(b.Type)}))
 			}
 		}
 		if len(m.Content) == 0 {
@@ -155,12 +156,12 @@ func convert(c conversation, notes *importers.Notes) importers.Conversation {
 				note = "[attached file " + a.FileName + ", its text as extracted:]\n\n````\n" + a.ExtractedContent + "\n````"
 			}
 			text = append(text, note)
-			notes.Add("an attached file kept as its extracted text")
+			notes.Add(i18n.T("Import.noteFileExtracted", nil))
 		}
 		for _, f := range m.Files {
 			// The export names uploaded pictures and files; their bytes are not in it.
 			text = append(text, importers.Placeholder("file", f.FileName))
-			notes.Add("an uploaded file kept as a note (the export has its name only)")
+			notes.Add(i18n.T("Import.noteUploadNameOnly", nil))
 		}
 		msg.Content = importers.JoinText(text...)
 		msg.Reasoning = importers.JoinText(thoughts...)

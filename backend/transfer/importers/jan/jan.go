@@ -10,8 +10,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer/importers"
 )
@@ -22,7 +24,7 @@ const Source = "jan"
 // Importer reads Jan's threads.
 var Importer = &importers.Importer{
 	Source: Source,
-	Name:   "Jan threads",
+	Name:   "Import.nameJan",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, isThread) >= 0 },
 	Parse:  parse,
 }
@@ -98,7 +100,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 		}
 		var t thread
 		if err := json.Unmarshal(f.Data, &t); err != nil {
-			return importers.Result{}, fmt.Errorf("%s: %w: %v", f.Name, importers.ErrInvalid, err)
+			return importers.Result{}, importers.At(f.Name, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err}))
 		}
 		if t.Object != "thread" {
 			continue // an object of another kind with the same keys
@@ -120,10 +122,10 @@ func parse(in *importers.Input) (importers.Result, error) {
 		}
 		conv, err := convert(t, msgs, &notes)
 		if err != nil {
-			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
+			return importers.Result{}, importers.At(f.Name, err)
 		}
-		if err := res.Add(&conv, &notes, "a thread"); err != nil {
-			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
+		if err := res.Add(&conv, &notes, "Import.emptyThread"); err != nil {
+			return importers.Result{}, importers.At(f.Name, err)
 		}
 	}
 	res.Skipped = notes.Lines()
@@ -142,7 +144,7 @@ func readLines(f importers.File) ([]message, error) {
 		}
 		var m message
 		if err := json.Unmarshal(line, &m); err != nil {
-			return nil, fmt.Errorf("%s, line %d: %w: %v", f.Name, n, importers.ErrInvalid, err)
+			return nil, importers.At(i18n.T("Import.whereLine", i18n.Args{"File": f.Name, "N": strconv.Itoa(n)}), importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err}))
 		}
 		out = append(out, m)
 	}
@@ -183,20 +185,20 @@ func convert(t thread, msgs []message, notes *importers.Notes) (importers.Conver
 		case "tool":
 			// A tool's result, which Jan shows inside the answer that asked.
 			msg.Role = store.RoleAssistant
-			notes.Add("a tool's result kept as text")
+			notes.Add(i18n.T("Import.noteToolResult", nil))
 		default:
-			return conv, fmt.Errorf("%w: message %d has the role %q", importers.ErrInvalid, i+1, m.Role)
+			return conv, importers.Invalid("Import.unknownRoleN", i18n.Args{"N": strconv.Itoa(i + 1), "Role": strconv.Quote(m.Role)})
 		}
 		text, reasoning, err := contentOf(m.Content, &msg, notes)
 		if err != nil {
-			return conv, fmt.Errorf("message %d: %w", i+1, err)
+			return conv, importers.At(i18n.T("Import.whereMessage", i18n.Args{"N": strconv.Itoa(i + 1)}), err)
 		}
 		if m.Role == "tool" {
 			text = importers.Placeholder("tool result", "") + "\n\n" + text
 		}
 		for _, f := range m.Metadata.InlineFileContents {
 			text = importers.JoinText(text, "[attached file "+f.Name+":]\n\n````\n"+f.Content+"\n````")
-			notes.Add("an attached file kept as its text")
+			notes.Add(i18n.T("Import.noteFileAsText", nil))
 		}
 		if msg.Role == store.RoleAssistant {
 			var thought string
@@ -211,7 +213,7 @@ func convert(t thread, msgs []message, notes *importers.Notes) (importers.Conver
 				if strings.TrimSpace(text) == "" {
 					// Kept, so that the thread shows where the answer failed.
 					text = importers.Placeholder("answer", "Jan reported the error "+firstNonEmpty(m.ErrorCode, "unknown"))
-					notes.Add("a failed answer kept as a note")
+					notes.Add(i18n.T("Import.noteFailedAnswer", nil))
 				}
 			}
 		}
@@ -232,13 +234,13 @@ func contentOf(raw json.RawMessage, msg *store.Message, notes *importers.Notes) 
 	if raw[0] == '"' {
 		err = json.Unmarshal(raw, &text)
 		if err != nil {
-			err = fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+			err = importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 		}
 		return text, "", err
 	}
 	var parts []content
 	if err := json.Unmarshal(raw, &parts); err != nil {
-		return "", "", fmt.Errorf("%w: its content: %v", importers.ErrInvalid, err)
+		return "", "", importers.Invalid("Import.invalidContent", i18n.Args{"Err": err})
 	}
 	for _, p := range parts {
 		switch p.Type {
@@ -261,16 +263,16 @@ func contentOf(raw json.RawMessage, msg *store.Message, notes *importers.Notes) 
 				msg.Images = append(msg.Images, img)
 			} else {
 				text = importers.JoinText(text, importers.Placeholder("picture", why))
-				notes.Add("a picture whose data is not in the thread kept as a note")
+				notes.Add(i18n.T("Import.notePictureNotInThread", nil))
 			}
 		case "tool_call":
 			text = importers.JoinText(text, importers.Placeholder("tool call", p.ToolName)+
 				"\n\n```json\n"+compact(p.Input)+"\n```\n\n```json\n"+compact(p.Output)+"\n```")
-			notes.Add("a tool call kept as text")
+			notes.Add(i18n.T("Import.noteToolCall", nil))
 		default:
 			raw, _ := json.Marshal(p)
 			text = importers.JoinText(text, importers.Placeholder("content of type "+p.Type, "")+"\n\n```json\n"+string(raw)+"\n```")
-			notes.Add(fmt.Sprintf("content of type %q kept as JSON text", p.Type))
+			notes.Add(i18n.T("Import.noteContentType", i18n.Args{"Type": strconv.Quote(p.Type)}))
 		}
 	}
 	return text, reasoning, nil
@@ -286,7 +288,7 @@ func textValue(raw json.RawMessage) (string, error) {
 	if raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+			return "", importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 		}
 		return s, nil
 	}
@@ -294,7 +296,7 @@ func textValue(raw json.RawMessage) (string, error) {
 		Value string `json:"value"`
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", fmt.Errorf("%w: a text part: %v", importers.ErrInvalid, err)
+		return "", importers.Invalid("Import.invalidTextPart", i18n.Args{"Err": err})
 	}
 	return v.Value, nil
 }

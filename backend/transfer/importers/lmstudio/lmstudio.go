@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer/importers"
 )
@@ -24,7 +25,7 @@ const Source = "lmstudio"
 // Importer reads LM Studio conversation files.
 var Importer = &importers.Importer{
 	Source: Source,
-	Name:   "LM Studio conversations",
+	Name:   "Import.nameLMStudio",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, fits) >= 0 },
 	Parse:  parse,
 }
@@ -115,14 +116,14 @@ func parse(in *importers.Input) (importers.Result, error) {
 		}
 		var c conversation
 		if err := json.Unmarshal(f.Data, &c); err != nil {
-			return importers.Result{}, fmt.Errorf("%s: %w: %v", f.Name, importers.ErrInvalid, err)
+			return importers.Result{}, importers.At(f.Name, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err}))
 		}
 		conv, err := convert(c, in, &notes)
 		if err != nil {
-			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
+			return importers.Result{}, importers.At(f.Name, err)
 		}
-		if err := res.Add(&conv, &notes, "a conversation"); err != nil {
-			return importers.Result{}, fmt.Errorf("%s: %w", f.Name, err)
+		if err := res.Add(&conv, &notes, "Import.emptyConversation"); err != nil {
+			return importers.Result{}, importers.At(f.Name, err)
 		}
 	}
 	res.Skipped = notes.Lines()
@@ -138,7 +139,7 @@ func convert(c conversation, in *importers.Input, notes *importers.Notes) (impor
 		Pinned:       c.Pinned,
 	}
 	if conv.CreatedAt == 0 {
-		return conv, fmt.Errorf("%w: the conversation has no time (createdAt)", importers.ErrInvalid)
+		return conv, importers.Invalid("Import.noCreatedAt", nil)
 	}
 	if strings.TrimSpace(conv.SystemPrompt) == "" && c.PerChat != nil {
 		for _, f := range c.PerChat.Fields {
@@ -153,21 +154,21 @@ func convert(c conversation, in *importers.Input, notes *importers.Notes) (impor
 	parent := ""
 	for i, m := range c.Messages {
 		if len(m.Versions) == 0 {
-			notes.Add("a message with no versions left out")
+			notes.Add(i18n.T("Import.noteNoVersions", nil))
 			continue
 		}
 		shown := len(m.Versions) - 1
 		if m.CurrentlySelected != nil {
 			sel := *m.CurrentlySelected
 			if sel != math.Trunc(sel) || sel < 0 || int(sel) >= len(m.Versions) {
-				return conv, fmt.Errorf("%w: message %d shows version %v of %d", importers.ErrInvalid, i+1, sel, len(m.Versions))
+				return conv, importers.Invalid("Import.versionOutOfRange", i18n.Args{"N": strconv.Itoa(i + 1), "Version": fmt.Sprint(sel), "Total": len(m.Versions)})
 			}
 			shown = int(sel)
 		}
 		for j, v := range m.Versions {
 			msg, err := convertVersion(v, in, notes)
 			if err != nil {
-				return conv, fmt.Errorf("message %d: %w", i+1, err)
+				return conv, importers.At(i18n.T("Import.whereMessage", i18n.Args{"N": strconv.Itoa(i + 1)}), err)
 			}
 			conv.Nodes = append(conv.Nodes, importers.Node{ID: nodeID(i, j), Parent: parent, Msg: msg})
 		}
@@ -193,14 +194,14 @@ func convertVersion(v version, in *importers.Input, notes *importers.Notes) (sto
 	case "system":
 		msg.Role = store.RoleSystem
 	default:
-		return msg, fmt.Errorf("%w: a message of role %q", importers.ErrInvalid, v.Role)
+		return msg, importers.Invalid("Import.roleOfMessage", i18n.Args{"Role": strconv.Quote(v.Role)})
 	}
 	var text, thoughts []string
 	text = append(text, contentText(v.Content, &msg, in, notes)...)
 	for _, raw := range v.Steps {
 		var s step
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return msg, fmt.Errorf("%w: a step: %v", importers.ErrInvalid, err)
+			return msg, importers.Invalid("Import.invalidStep", i18n.Args{"Err": err})
 		}
 		switch s.Type {
 		case "contentBlock":
@@ -227,12 +228,12 @@ func convertVersion(v version, in *importers.Input, notes *importers.Notes) (sto
 			}
 		case "debugInfoBlock", "status":
 			// What LM Studio shows about its own workings, not the answer.
-			notes.Add(fmt.Sprintf("a step of LM Studio's own (%s) left out", s.Type))
+			notes.Add(i18n.T("Import.noteLMStudioStep", i18n.Args{"Type": s.Type}))
 		default:
 			var compact bytes.Buffer
 			_ = json.Compact(&compact, raw)
 			text = append(text, importers.Placeholder("step of type "+s.Type, "")+"\n\n```json\n"+compact.String()+"\n```")
-			notes.Add(fmt.Sprintf("a step of type %q (a tool call or its result) kept as JSON text", s.Type))
+			notes.Add(i18n.T("Import.noteStepType", i18n.Args{"Type": strconv.Quote(s.Type)}))
 		}
 	}
 	if v.SenderInfo != nil && msg.Role == store.RoleAssistant {
@@ -267,22 +268,22 @@ func contentText(parts []part, msg *store.Message, in *importers.Input, notes *i
 					msg.Images = append(msg.Images, img)
 				} else {
 					out = append(out, importers.Placeholder("picture", name+": "+why))
-					notes.Add("a picture Brook cannot read kept as a note")
+					notes.Add(i18n.T("Import.notePictureUnreadable", nil))
 				}
 			case found && p.FileType != "image" && isText(data):
 				out = append(out, "[attached file "+name+":]\n\n````\n"+string(data)+"\n````")
-				notes.Add("an attached file kept as its text")
+				notes.Add(i18n.T("Import.noteFileAsText", nil))
 			case p.FileType == "image":
 				out = append(out, importers.Placeholder("picture", name))
-				notes.Add("a picture kept as a note (it is in LM Studio's user-files folder, not in the conversation)")
+				notes.Add(i18n.T("Import.notePictureUserFiles", nil))
 			default:
 				out = append(out, importers.Placeholder("attached file", name))
-				notes.Add("an attached file kept as a note (it is in LM Studio's user-files folder, not in the conversation)")
+				notes.Add(i18n.T("Import.noteFileUserFiles", nil))
 			}
 		default:
 			raw, _ := json.Marshal(p)
 			out = append(out, importers.Placeholder("content of type "+p.Type, "")+"\n\n```json\n"+string(raw)+"\n```")
-			notes.Add(fmt.Sprintf("content of type %q kept as JSON text", p.Type))
+			notes.Add(i18n.T("Import.noteContentType", i18n.Args{"Type": strconv.Quote(p.Type)}))
 		}
 	}
 	return out

@@ -7,12 +7,12 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer/importers"
 )
@@ -23,7 +23,7 @@ const Source = "openwebui"
 // Importer reads Open WebUI exports.
 var Importer = &importers.Importer{
 	Source: Source,
-	Name:   "Open WebUI export",
+	Name:   "Import.nameOpenWebUI",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, fits) >= 0 },
 	Parse:  parse,
 }
@@ -101,7 +101,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 	if data = bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf"); len(data) > 0 && data[0] == '{' {
 		var c chatData
 		if err := json.Unmarshal(data, &c); err != nil {
-			return importers.Result{}, fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+			return importers.Result{}, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 		}
 		records = []record{{ID: c.ID, Title: c.Title, Chat: &c}}
 	} else {
@@ -109,7 +109,7 @@ func parse(in *importers.Input) (importers.Result, error) {
 			// An array of bare chats, as some converters write.
 			var chats []chatData
 			if err2 := json.Unmarshal(data, &chats); err2 != nil {
-				return importers.Result{}, fmt.Errorf("%w: %v", importers.ErrInvalid, err)
+				return importers.Result{}, importers.Invalid("Import.invalidDetail", i18n.Args{"Err": err})
 			}
 			for i := range chats {
 				records = append(records, record{ID: chats[i].ID, Title: chats[i].Title, Chat: &chats[i]})
@@ -120,15 +120,15 @@ func parse(in *importers.Input) (importers.Result, error) {
 	var res importers.Result
 	for i, r := range records {
 		if r.Chat == nil {
-			notes.Add("a chat record without its chat left out")
+			notes.Add(i18n.T("Import.noteRecordWithoutChat", nil))
 			continue
 		}
 		conv, err := convert(r, &notes)
 		if err != nil {
-			return importers.Result{}, fmt.Errorf("chat %d (%q): %w", i+1, r.Title, err)
+			return importers.Result{}, importers.At(i18n.T("Import.whereChat", i18n.Args{"N": strconv.Itoa(i + 1), "Title": r.Title}), err)
 		}
-		if err := res.Add(&conv, &notes, "a chat"); err != nil {
-			return importers.Result{}, fmt.Errorf("chat %d (%q): %w", i+1, r.Title, err)
+		if err := res.Add(&conv, &notes, "Import.emptyChat"); err != nil {
+			return importers.Result{}, importers.At(i18n.T("Import.whereChat", i18n.Args{"N": strconv.Itoa(i + 1), "Title": r.Title}), err)
 		}
 	}
 	res.Skipped = notes.Lines()
@@ -186,11 +186,11 @@ func convert(r record, notes *importers.Notes) (importers.Conversation, error) {
 		if !ok && m.Content != nil {
 			raw, _ := json.Marshal(m.Content)
 			text = importers.Placeholder("content", "of a kind Brook does not know") + "\n\n```json\n" + string(raw) + "\n```"
-			notes.Add("a message whose content is not text kept as JSON text")
+			notes.Add(i18n.T("Import.noteContentNotText", nil))
 		}
 		msg := store.Message{Role: role(m.Role), CreatedAt: importers.Millis(m.Timestamp)}
 		if msg.Role == "" {
-			notes.Add(fmt.Sprintf("a message of role %q kept as a user's message", m.Role))
+			notes.Add(i18n.T("Import.noteRole", i18n.Args{"Role": strconv.Quote(m.Role)}))
 			msg.Role = store.RoleUser
 			text = importers.JoinText(importers.Placeholder("role", m.Role), text)
 		}
@@ -224,12 +224,12 @@ func convert(r record, notes *importers.Notes) (importers.Conversation, error) {
 					msg.Images = append(msg.Images, img)
 				} else {
 					text = importers.JoinText(text, importers.Placeholder("picture", why))
-					notes.Add("a picture whose data is not in the export kept as a note")
+					notes.Add(i18n.T("Import.notePictureNotInExport", nil))
 				}
 				continue
 			}
 			text = importers.JoinText(text, importers.Placeholder("attached file", name))
-			notes.Add("an attached file kept as a note (the export has its name only)")
+			notes.Add(i18n.T("Import.noteFileNameOnlyExport", nil))
 		}
 		msg.Content = text
 		node.Msg = msg

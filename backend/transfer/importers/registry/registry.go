@@ -4,8 +4,8 @@ package registry
 
 import (
 	"bytes"
-	"fmt"
 
+	"brook/backend/i18n"
 	"brook/backend/transfer"
 	"brook/backend/transfer/importers"
 	"brook/backend/transfer/importers/chatbox"
@@ -44,18 +44,17 @@ func Detect(in *importers.Input) *importers.Importer {
 func Parse(in *importers.Input) (importers.Result, *importers.Importer, error) {
 	imp := Detect(in)
 	if imp == nil {
-		what := "this file"
 		if in.Folder {
-			what = "this folder or ZIP"
+			return importers.Result{}, nil, i18n.Kind(importers.ErrUnknownFormat, "Import.folderNotAnExport", nil)
 		}
-		return importers.Result{}, nil, fmt.Errorf("%w: %s is not an export Brook knows (Brook, ChatGPT, Claude, Open WebUI, LM Studio, Jan, Chatbox or Cherry Studio)", importers.ErrUnknownFormat, what)
+		return importers.Result{}, nil, i18n.Kind(importers.ErrUnknownFormat, "Import.fileNotAnExport", nil)
 	}
 	res, err := imp.Parse(in)
 	if err != nil {
 		return importers.Result{}, imp, err
 	}
 	if len(res.Bundles) == 0 {
-		return importers.Result{}, imp, fmt.Errorf("%w (in this %s)", transfer.ErrNoConversations, imp.Name)
+		return importers.Result{}, imp, i18n.Kind(transfer.ErrNoConversations, "Import.noConversationsIn", i18n.Args{"Name": imp.Title()})
 	}
 	return res, imp, nil
 }
@@ -63,7 +62,7 @@ func Parse(in *importers.Input) (importers.Result, *importers.Importer, error) {
 // brookJSON is Brook's own export: an object with "format": "brook".
 var brookJSON = &importers.Importer{
 	Source: transfer.SourceBrook,
-	Name:   "Brook export",
+	Name:   "Import.nameBrook",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, isBrook) >= 0 },
 	Parse:  func(in *importers.Input) (importers.Result, error) { return parseWith(in, isBrook) },
 }
@@ -72,7 +71,7 @@ var brookJSON = &importers.Importer{
 // with a "mapping" of its messages.
 var chatGPT = &importers.Importer{
 	Source: transfer.SourceChatGPT,
-	Name:   "ChatGPT export",
+	Name:   "Import.nameChatGPT",
 	Detect: func(in *importers.Input) bool { return importers.FirstFile(in, isChatGPT) >= 0 },
 	Parse:  func(in *importers.Input) (importers.Result, error) { return parseWith(in, isChatGPT) },
 }
