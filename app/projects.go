@@ -8,6 +8,7 @@ import (
 	"brook/backend/events"
 	"brook/backend/exchange"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -127,7 +128,7 @@ func (s *ProjectService) Export(projectID int64, format string) (string, error) 
 	}
 	var path string
 	if export.Folder() {
-		path, err = s.a.folderPath("Export the project into a folder")
+		path, err = s.a.folderPath(i18n.T("Dialog.exportProject", nil))
 		if err == nil && path != "" {
 			path = filepath.Join(path, export.FileName())
 		}

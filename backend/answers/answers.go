@@ -5,11 +5,11 @@ package answers
 
 import (
 	"context"
-	"errors"
 
 	"brook/backend/chat"
 	"brook/backend/documents"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/selection"
 	"brook/backend/store"
 )
@@ -32,7 +32,7 @@ func New(engine *chat.Engine, st *store.Store, chooser selection.Chooser) *Servi
 }
 
 // ErrNotWaiting says AskNow came for an answer that is no longer waiting.
-var ErrNotWaiting = errors.New("that answer is no longer waiting")
+var ErrNotWaiting = i18n.New("Answers.notWaiting")
 
 // Send stores text, with images for vision models and the documents
 // staged in the composer (by their IDs), as a new message (in a new

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"brook/backend/fsutil"
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/transfer"
 )
@@ -60,7 +61,7 @@ func BeginProject(ctx context.Context, st *store.Store, projectID int64, format 
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("export: %w: the project %q has no chats to export", store.ErrInvalid, p.Name)
+		return nil, i18n.Kind(store.ErrInvalid, "Exchange.projectEmpty", i18n.Args{"Name": p.Name})
 	}
 	return &ProjectExport{Project: p, ids: ids, format: f, now: now}, nil
 }
@@ -149,7 +150,7 @@ func freeFolder(path string) (string, error) {
 			return "", fmt.Errorf("export: %w", err)
 		}
 	}
-	return "", fmt.Errorf("export: no free folder name beside %s", path)
+	return "", i18n.Errorf("Exchange.noFreeFolder", i18n.Args{"Path": path})
 }
 
 var projectIndexHTML = template.Must(template.New("index").Parse(`<!doctype html>

@@ -29,11 +29,11 @@ func InstallFor(goos string) Install {
 func RestartHintFor(goos string) string {
 	switch goos {
 	case "darwin":
-		return "Brook did not start this Ollama, so it leaves it alone. To restart it, quit Ollama from the menu bar and open it again."
+		return i18n.T("OllamaServer.restartHintMac", nil)
 	case "windows":
-		return "Brook did not start this Ollama, so it leaves it alone. To restart it, quit Ollama from the taskbar's notification area and open it again."
+		return i18n.T("OllamaServer.restartHintWindows", nil)
 	}
-	return "Brook did not start this Ollama, so it leaves it alone. To restart it, run `systemctl restart ollama` if it runs as a service, or stop `ollama serve` where it runs and start it again."
+	return i18n.T("OllamaServer.restartHintLinux", nil)
 }
 
 // VersionNote is one calm line about a version of Ollama with a known

@@ -263,7 +263,7 @@ func titleFrom(msgs []store.Message) string {
 			return t
 		}
 	}
-	return "Untitled conversation"
+	return i18n.T("Transfer.untitled", nil)
 }
 
 func joinText(a, b string) string {
