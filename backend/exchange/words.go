@@ -41,7 +41,8 @@ var readFailures = []struct {
 // library's) keeps its own words after the file's name.
 func unreadable(path string, err error) error {
 	file := filepath.Base(path)
-	msg := err.Error()
+	// A lone file's checks name it too; it is said once.
+	msg := strings.TrimPrefix(err.Error(), file+": ")
 	for _, f := range readFailures {
 		if !errors.Is(err, f.kind) {
 			continue

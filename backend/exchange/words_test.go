@@ -54,3 +54,37 @@ func TestAFileBrookCannotReadIsRefusedInOneSentenceOfTheLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusalsDetailSpeaksTheLanguageAndNamesTheFileOnce: the details of
+// a refusal (where in the file, how deep, which byte) are the catalogue's
+// words too, and a lone file checked under its own name is named once.
+func TestARefusalsDetailSpeaksTheLanguageAndNamesTheFileOnce(t *testing.T) {
+	t.Cleanup(func() { _ = i18n.SetLanguage(i18n.English) })
+	dir := t.TempDir()
+	deep := filepath.Join(dir, "deep.json")
+	if err := os.WriteFile(deep, []byte(`{"x":`+strings.Repeat("[", 300)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badType := filepath.Join(dir, "type.json")
+	if err := os.WriteFile(badType, []byte(`{"format":"brook","version":1,"conversations":[{"conversation":{"title":1}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := i18n.SetLanguage("de"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path string
+		want string
+	}{
+		{deep, "deep.json: Brook verweigert das Lesen dieser Eingabe: Sie ist tiefer als 200 Ebenen verschachtelt (bei Byte "},
+		{badType, "type.json: Unterhaltung 1: Die Datei enthält ungültige Daten: conversation.title sollte ein JSON-string sein, kein number, endend bei Byte 73"},
+	} {
+		_, _, err := Read(tc.path)
+		if err == nil {
+			t.Fatalf("%s: read without an error", tc.path)
+		}
+		if got := err.Error(); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q, want it to start %q", tc.path, got, tc.want)
+		}
+	}
+}

@@ -251,7 +251,7 @@ func init() {
 		"backend/store/messages.go: an answer cannot finish in state %q":                                                              whyStoreCheck,
 		"backend/store/migrate.go: store: migration %s: want number %03d":                                                             whyDBContext,
 		"backend/store/migrate.go: store: no migration to version %d":                                                                 whyDBContext,
-		"backend/store/migrate.go: store: database schema version %d is newer than this version of Brook understands (%d)":            whyDBContext,
+		"backend/store/migrate.go: store: database schema version %d is newer than this version of Brook understands (%d)":            whyStartUp,
 		"backend/store/projects.go: project %d is listed twice":                                                                       whyStoreCheck,
 		"backend/store/projects.go: %d projects given; there are %d":                                                                  whyStoreCheck,
 		"backend/store/projects.go: unknown choice %d for the project's chats":                                                        whyStoreCheck,
