@@ -11,8 +11,20 @@ import (
 	"brook/backend/store"
 )
 
-// NewChatTitle is the title of a conversation before its first message.
+// NewChatTitle is the title of a conversation before its first message,
+// in English; a conversation gets it in the language current then
+// ([newChatTitle]), and [isPlaceholderTitle] knows it in every language.
 const NewChatTitle = "New chat"
+
+// newChatTitle is [NewChatTitle] in the language current now.
+func newChatTitle() string { return i18n.T("Chat.newChat", nil) }
+
+// isPlaceholderTitle says whether title is a conversation's placeholder
+// (Brook's own, or the store's for a conversation created without one), in
+// any language Brook speaks: the language may have changed since.
+func isPlaceholderTitle(title string) bool {
+	return i18n.Said("Chat.newChat", title) || store.IsDefaultTitle(title)
+}
 
 // ErrBusy is returned for an action on a conversation whose answer is still
 // being written: a conversation has at most one live answer.
@@ -29,7 +41,7 @@ func TitleFrom(text string) string {
 		line = strings.TrimSpace(line[:i])
 	}
 	if line == "" {
-		return NewChatTitle
+		return newChatTitle()
 	}
 	if cut, ok := cutAtWord(line, titleMaxRunes); ok {
 		return cut + "…"

@@ -254,7 +254,7 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	if err != nil {
 		return SendResult{}, i18n.Wrap("Chat.saveMessageFailed", err, nil)
 	}
-	if conv.TitleIsAuto && (conv.Title == NewChatTitle || conv.Title == store.DefaultTitle) {
+	if conv.TitleIsAuto && isPlaceholderTitle(conv.Title) {
 		conv.Title = TitleFrom(req.Text)
 		if strings.TrimSpace(req.Text) == "" {
 			if len(req.Images) > 0 {
@@ -282,7 +282,7 @@ func (e *Engine) conversationFor(ctx context.Context, req SendRequest) (store.Co
 			return store.Conversation{}, ErrNoModel
 		}
 		return e.cfg.Store.CreateConversation(ctx, store.Conversation{
-			Title: NewChatTitle, TitleIsAuto: true, EndpointID: req.EndpointID, Model: req.Model,
+			Title: newChatTitle(), TitleIsAuto: true, EndpointID: req.EndpointID, Model: req.Model,
 		})
 	}
 	conv, err := e.cfg.Store.GetConversation(ctx, req.ConversationID)

@@ -90,7 +90,7 @@ func (e *Engine) maybeTitle(conv store.Conversation, final store.Message, histor
 // thread does not carry, so any title but the placeholders passes).
 func isFirstWordsTitle(title string, question store.Message) bool {
 	if strings.TrimSpace(question.Content) == "" {
-		return title != NewChatTitle && title != store.DefaultTitle
+		return !isPlaceholderTitle(title)
 	}
 	return title == TitleFrom(question.Content)
 }

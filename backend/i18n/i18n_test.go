@@ -343,3 +343,20 @@ func BenchmarkLookup(b *testing.B) {
 		_ = In("ru", "Documents.tooMany", Args{"Count": 5, "Max": 20})
 	}
 }
+
+// TestSaidKnowsAMessageInEveryLanguage: words stored in one language are
+// recognised in any other, and other words are not.
+func TestSaidKnowsAMessageInEveryLanguage(t *testing.T) {
+	t.Cleanup(func() { _ = SetLanguage(English) })
+	if err := SetLanguage("ja"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range Languages {
+		if words := In(tag, "Chat.newChat", nil); !Said("Chat.newChat", words) {
+			t.Errorf("%s: %q is not recognised as Chat.newChat", tag, words)
+		}
+	}
+	if Said("Chat.newChat", "Groceries for Sunday") {
+		t.Error("a title of the user's is taken for the placeholder")
+	}
+}

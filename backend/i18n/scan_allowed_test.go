@@ -121,7 +121,7 @@ const (
 	whyProvider         = "an adapter’s cause inside a provider error: logs; the window says provider.Explain’s reason from the catalogue"
 	whyDiagnostics      = "part of the diagnostics report, which is English on purpose like the log (see backend/diag)"
 	whyStartUp          = "a start-up cause inside App.couldNotStart (whose frame is the catalogue’s); the operating system’s own words follow it"
-	whyPlaceholderTitle = "a stored placeholder title, replaced by the automatic title after the first answer and compared to know it still is the placeholder: stays English (wording it when shown is a follow-up)"
+	whyPlaceholderTitle = "the placeholder title in English, for documentation and tests: a conversation gets it in the language current then (Chat.newChat, Store.newConversation), recognised in every language by i18n.Said"
 	whyInterrupted      = "written into answers left streaming when a database is opened, before the language setting (kept in that database) is read: stays English (wording it when shown is a follow-up)"
 	whyCLIFormat        = "the command line’s refusal of --format (the window offers the three formats only, and guard.OneOf refuses any other from the catalogue first)"
 	whyNoWindow         = "a kind for errors.Is: the command line tells an open window of new conversations, and says nothing when none is open"

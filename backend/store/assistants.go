@@ -183,7 +183,7 @@ func (s *Store) StartFromAssistant(ctx context.Context, assistantID, projectID i
 		if err != nil {
 			return err
 		}
-		c = Conversation{Title: DefaultTitle, TitleIsAuto: true, UID: uuid.NewString(), ProjectID: projectID,
+		c = Conversation{Title: defaultTitle(), TitleIsAuto: true, UID: uuid.NewString(), ProjectID: projectID,
 			AssistantID: a.ID, AssistantName: a.Name, SystemPrompt: a.Instructions,
 			EndpointID: a.EndpointID, Model: a.Model, Params: a.Params}
 		if projectID != 0 {

@@ -17,8 +17,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// DefaultTitle is the title of a conversation created without one; it stays
-// automatic, so [Store.SetAutoTitle] can replace it.
+// DefaultTitle is the title of a conversation created without one, in
+// English; it stays automatic, so [Store.SetAutoTitle] can replace it. A
+// conversation gets it in the language current then ([IsDefaultTitle]).
 const DefaultTitle = "New conversation"
 
 // ListOptions selects a page of [Store.ListConversations].
@@ -90,13 +91,21 @@ func encodeParams(p Params) (string, error) {
 	return string(b), err
 }
 
+// defaultTitle is [DefaultTitle] in the language current now.
+func defaultTitle() string { return i18n.T("Store.newConversation", nil) }
+
+// IsDefaultTitle says whether title is [DefaultTitle] in any language Brook
+// speaks: a conversation keeps the words of the language current when it
+// was created.
+func IsDefaultTitle(title string) bool { return i18n.Said("Store.newConversation", title) }
+
 // CreateConversation adds a conversation and returns it with its ID, times
 // and (when c.UID is empty) a new UID. An empty title becomes [DefaultTitle]
 // with TitleIsAuto set. Pinned, Archived and Draft are kept as given.
 func (s *Store) CreateConversation(ctx context.Context, c Conversation) (Conversation, error) {
 	c.Title = strings.TrimSpace(c.Title)
 	if c.Title == "" {
-		c.Title, c.TitleIsAuto = DefaultTitle, true
+		c.Title, c.TitleIsAuto = defaultTitle(), true
 	}
 	if c.UID == "" {
 		c.UID = uuid.NewString()
