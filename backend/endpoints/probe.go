@@ -312,9 +312,9 @@ func clipText(s string) string {
 // notShaped is the failure of a server that answered 200 with something
 // other than what k's API sends.
 func notShaped(r ProbeResult, k kind.Kind, contentType string) ProbeResult {
-	api := i18n.T(k.Words.API, nil)
-	if k.Words.API == "" {
-		api = i18n.T("Kind.api", i18n.Args{"Kind": k.Name()})
+	api := i18n.T("Kind.api", i18n.Args{"Kind": k.Name()})
+	if k.Words.API != "" {
+		api = i18n.T(k.Words.API, nil)
 	}
 	what := ""
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/html" {
