@@ -10,7 +10,8 @@
 package i18n
 
 import (
-	"embed"
+	"archive/zip"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,8 +27,22 @@ import (
 	"golang.org/x/text/message"
 )
 
-//go:embed locales/*.json
-var files embed.FS
+// cataloguesZip is locales/*.json, deflated (a quarter of their size) by
+// `make catalogues` (tools/catalogues); a test fails when it is stale.
+//
+//go:generate go run ../../tools/catalogues -dir .
+//go:embed catalogues.zip
+var cataloguesZip string
+
+// files opens the embedded catalogues as locales/<tag>.json. A file is
+// inflated only when its language is first parsed.
+var files = sync.OnceValue(func() fs.FS {
+	r, err := zip.NewReader(strings.NewReader(cataloguesZip), int64(len(cataloguesZip)))
+	if err != nil {
+		panic(err) // embedded and tested: a build mistake
+	}
+	return r
+})
 
 // English is the language every message is written in first, and the one
 // a missing message falls back to.
@@ -63,7 +78,7 @@ type catalogue struct {
 // loaded is the English catalogue and the list of languages, parsed once.
 // Another language is parsed only when it is first spoken ([bundleFor]).
 var loaded = sync.OnceValue(func() *catalogue {
-	c, err := load(files)
+	c, err := load(files())
 	if err != nil {
 		// The files are embedded and checked by the tests: a broken one
 		// is a build mistake, not something a user can cause.
@@ -123,7 +138,7 @@ func bundleFor(tag string) *goi18n.Bundle {
 				panic(err)
 			}
 		default:
-			mf, err := parseFile(files, tag)
+			mf, err := parseFile(files(), tag)
 			if err == nil {
 				err = b.AddMessages(mf.Tag, mf.Messages...)
 			}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"maps"
 	"regexp"
 	"slices"
@@ -17,7 +18,7 @@ import (
 // forms reads a message file as id → plural form → template.
 func forms(t *testing.T, tag string) map[string]map[string]string {
 	t.Helper()
-	data, err := files.ReadFile("locales/" + tag + ".json")
+	data, err := fs.ReadFile(files(), "locales/"+tag+".json")
 	if err != nil {
 		t.Fatal(err)
 	}
