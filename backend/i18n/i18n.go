@@ -24,7 +24,6 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // cataloguesZip is locales/*.json, deflated (a quarter of their size) by
@@ -151,11 +150,11 @@ func bundleFor(tag string) *goi18n.Bundle {
 	return get.(func() *goi18n.Bundle)()
 }
 
-// speaker is one language's localizer and number printer.
+// speaker is one language's localizer and number format.
 type speaker struct {
 	tag     string
 	loc     *goi18n.Localizer
-	printer *message.Printer
+	numbers numberFormat
 }
 
 var speakers sync.Map // tag → *speaker
@@ -167,11 +166,11 @@ func speakerFor(tag string) *speaker {
 	c := loaded()
 	var s *speaker
 	if tag == Pseudo {
-		s = &speaker{tag: Pseudo, loc: goi18n.NewLocalizer(bundleFor(Pseudo), Pseudo), printer: message.NewPrinter(language.English)}
+		s = &speaker{tag: Pseudo, loc: goi18n.NewLocalizer(bundleFor(Pseudo), Pseudo), numbers: numberFormats[Pseudo]}
 	} else {
 		_, i, _ := c.matcher.Match(language.Make(tag))
 		t := c.tags[i]
-		s = &speaker{tag: Languages[i], loc: goi18n.NewLocalizer(bundleFor(Languages[i]), t.String()), printer: message.NewPrinter(t)}
+		s = &speaker{tag: Languages[i], loc: goi18n.NewLocalizer(bundleFor(Languages[i]), t.String()), numbers: numberFormats[Languages[i]]}
 	}
 	got, _ := speakers.LoadOrStore(tag, s)
 	return got.(*speaker)
@@ -270,7 +269,7 @@ func T(id string, args Args) string { return now().say(id, args) }
 func In(tag, id string, args Args) string { return speakerFor(tag).say(id, args) }
 
 // Number writes n the way the current language writes numbers.
-func Number(n any) string { return now().printer.Sprint(n) }
+func Number(n any) string { return now().numbers.format(n) }
 
 var (
 	missingMu sync.Mutex
@@ -296,7 +295,7 @@ func (s *speaker) say(id string, args Args) string {
 	for k, v := range args {
 		switch n := v.(type) {
 		case int, int64, uint64, float64:
-			data[k] = s.printer.Sprint(n)
+			data[k] = s.numbers.format(n)
 			if k == "Count" {
 				count = n
 			}

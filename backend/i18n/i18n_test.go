@@ -129,7 +129,7 @@ func TestAMissingMessageFallsBackToEnglishAndIsNoted(t *testing.T) {
 	bundle.MustAddMessages(mustTag("en"), &goi18n.Message{ID: "Only.english", Other: "Only in English"})
 	bundle.MustAddMessages(mustTag("de"), &goi18n.Message{ID: "Other", Other: "Anderes"})
 	s := &speaker{tag: "de-test", loc: goi18n.NewLocalizer(bundle, "de")}
-	s.printer = speakerFor("de").printer
+	s.numbers = speakerFor("de").numbers
 	if got := s.say("Only.english", nil); got != "Only in English" {
 		t.Errorf("a missing German message says %q, want the English words", got)
 	}
