@@ -127,7 +127,43 @@ var allowed = map[string]string{
 	"backend/store/toolservers.go: store: tool server %s: %s: %w":                                                                                                                  "a database error’s context: logs and errors.Is; the window says its own words",
 	"backend/store/toolservers.go: store: add tool server: %w":                                                                                                                     "a database error’s context: logs and errors.Is; the window says its own words",
 	"backend/store/toolservers.go: store: set tool permission: %w":                                                                                                                 "a database error’s context: logs and errors.Is; the window says its own words",
+	// An image header the size reader refuses: its diagnosis in the words of
+	// Go's image packages, which said it before (the Err of Guard.imageUnreadable).
+	"backend/guard/imagesize.go: gif: can't recognize format %q":                          imageDiagnosis,
+	"backend/guard/imagesize.go: gif: reading color table: %w":                            imageDiagnosis,
+	"backend/guard/imagesize.go: gif: reading header: %w":                                 imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: SOF has wrong length":               imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: bad Tq value":                       imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: luma/chroma subsampling ratio":      imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: missing SOF marker":                 imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: missing SOI marker":                 imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: missing SOS marker":                 imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: multiple SOF markers":               imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: repeated component identifier":      imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: short segment length":               imageDiagnosis,
+	"backend/guard/imagesize.go: invalid JPEG format: unknown marker":                     imageDiagnosis,
+	"backend/guard/imagesize.go: no size reader for %s":                                   "a programming error: only PNG, JPEG and GIF are asked for",
+	"backend/guard/imagesize.go: png: invalid format: Bad chunk length: %d":               imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: bad IHDR length":                    imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: bad PLTE length":                    imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: bad tRNS length":                    imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: chunk out of order":                 imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: invalid checksum":                   imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: invalid interlace method":           imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: non-positive dimension":             imageDiagnosis,
+	"backend/guard/imagesize.go: png: invalid format: not a PNG file":                     imageDiagnosis,
+	"backend/guard/imagesize.go: png: unsupported feature: bit depth %d, color type %d":   imageDiagnosis,
+	"backend/guard/imagesize.go: png: unsupported feature: compression method":            imageDiagnosis,
+	"backend/guard/imagesize.go: png: unsupported feature: dimension overflow":            imageDiagnosis,
+	"backend/guard/imagesize.go: png: unsupported feature: filter method":                 imageDiagnosis,
+	"backend/guard/imagesize.go: unsupported JPEG feature: luma/chroma subsampling ratio": imageDiagnosis,
+	"backend/guard/imagesize.go: unsupported JPEG feature: number of components":          imageDiagnosis,
+	"backend/guard/imagesize.go: unsupported JPEG feature: precision":                     imageDiagnosis,
+	"backend/guard/imagesize.go: unsupported JPEG feature: unknown marker":                imageDiagnosis,
 }
+
+// imageDiagnosis is why an image header's refusal may stay in English.
+const imageDiagnosis = "the decoder's diagnosis, worded as image.DecodeConfig words it, after Guard.imageUnreadable's sentence"
 
 // wordFields are struct fields whose text the window shows as it is.
 var wordFields = map[string]bool{"Error": true, "Message": true, "ListError": true, "Source": true, "Label": true, "Title": true, "Detail": true}
