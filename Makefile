@@ -15,7 +15,7 @@ BINDINGS := $(shell find frontend/wailsjs -type f 2>/dev/null)
 BINDINGS_STAMP := build/bin/.bindings
 ARTIFACTS := test-artifacts
 
-.PHONY: all run build deps deps-test deps-dist dist test-installed frontend bindings check-bindings test test-go test-frontend test-real-ollama test-e2e bench dev screenshots clean
+.PHONY: all run build deps deps-test deps-dist dist test-installed frontend catalogues bindings check-bindings test test-go test-frontend test-real-ollama test-e2e bench dev screenshots clean
 
 all: build
 
@@ -58,6 +58,16 @@ frontend/dist/index.html: $(FRONTEND_SOURCES) $(BINDINGS) frontend/package.json
 
 frontend: frontend/dist/index.html
 
+# The Go side's message catalogues, deflated into one zip that the binary
+# embeds instead of the JSON (tools/catalogues; a test fails when it is stale).
+CATALOGUES := backend/i18n/catalogues.zip
+
+## catalogues: repack backend/i18n/locales/*.json into backend/i18n/catalogues.zip; commit it.
+catalogues: $(CATALOGUES)
+
+$(CATALOGUES): $(wildcard backend/i18n/locales/*.json) tools/catalogues/main.go
+	go run ./tools/catalogues
+
 # Size: no symbol tables, and no inlining outside SQLite and the Go runtime,
 # where the time goes (1.4 MB less binary; see README, "What Brook costs").
 # The version stamp (see backend/version): git describe and the short commit.
@@ -66,10 +76,10 @@ COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null)
 VERSION_LDFLAGS := -X brook/backend/version.Version=$(VERSION) -X brook/backend/version.Commit=$(COMMIT)
 GO_BUILD_FLAGS := -trimpath -ldflags "-w -s $(VERSION_LDFLAGS)" -gcflags=all=-l -gcflags='modernc.org/...=' -gcflags='runtime='
 
-$(BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
+$(BIN): frontend/dist/index.html $(CATALOGUES) $(GO_SOURCES) go.mod go.sum
 	go build -tags $(TAGS) $(GO_BUILD_FLAGS) -o $(BIN) .
 
-$(TEST_BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
+$(TEST_BIN): frontend/dist/index.html $(CATALOGUES) $(GO_SOURCES) go.mod go.sum
 	go build -tags $(TAGS),testhooks $(GO_BUILD_FLAGS) -o $(TEST_BIN) .
 
 ## test: every test: Go unit tests, frontend tests, real Ollama, end to end in the real window.
@@ -82,7 +92,7 @@ test: deps-test
 	$(MAKE) test-installed
 
 # main embeds frontend/dist, so vetting it needs the built UI.
-test-go: frontend/dist/index.html
+test-go: frontend/dist/index.html $(CATALOGUES)
 	go vet ./backend/... ./tools/... ./tests/... ./e2e/...
 	go vet -tags $(TAGS) ./app/... .
 	go vet -tags $(TAGS),testhooks ./app/...
@@ -103,7 +113,7 @@ test-e2e:
 
 ## dist: release files in dist/: Linux binary, .deb, .tar.gz, Windows .exe and
 ## NSIS installer, SHA256SUMS (all stamped with git describe).
-dist: deps-dist frontend/dist/index.html
+dist: deps-dist frontend/dist/index.html $(CATALOGUES)
 	TAGS=$(TAGS) scripts/dist.sh
 
 ## test-installed: build dist/, install the .deb with apt, run and photograph the

@@ -41,6 +41,7 @@ targets=(
 	"./backend/documents FuzzReadPDF"
 	"./backend/documents FuzzReadOffice"
 	"./backend/documents FuzzRead"
+	"./backend/guard FuzzImageSize"
 )
 
 log="$(mktemp)"

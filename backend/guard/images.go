@@ -1,12 +1,7 @@
 package guard
 
 import (
-	"bytes"
 	"encoding/base64"
-	"image"
-	_ "image/gif"  // image.DecodeConfig reads GIF sizes
-	_ "image/jpeg" // and JPEG
-	_ "image/png"  // and PNG
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -64,7 +59,7 @@ func ImageBase64(name, mime, data string) (CheckedImage, error) {
 // Image checks an image's bytes against its declared MIME type: at most
 // [MaxImageBytes], a PNG, JPEG, WebP or GIF by its content, as declared, and
 // (but for WebP, which Go's standard library cannot read) with dimensions
-// that can be read. The name is trimmed to [MaxImageNameRunes].
+// that can be read from its header ([imageSize]). The name is trimmed to [MaxImageNameRunes].
 func Image(name, mime string, data []byte) (CheckedImage, error) {
 	label := imageLabel(name)
 	if len(data) == 0 {
@@ -87,11 +82,11 @@ func Image(name, mime string, data []byte) (CheckedImage, error) {
 	}
 	img := CheckedImage{Name: cleanName(name), MIME: sniffed, Data: data}
 	if sniffed != "image/webp" {
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		w, h, err := imageSize(sniffed, data)
 		if err != nil {
 			return CheckedImage{}, refuseIn("Guard.imageUnreadable", i18n.Args{"Image": label, "Sniffed": sniffed, "Err": err})
 		}
-		img.Width, img.Height = cfg.Width, cfg.Height
+		img.Width, img.Height = w, h
 	}
 	return img, nil
 }

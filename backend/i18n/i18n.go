@@ -10,7 +10,8 @@
 package i18n
 
 import (
-	"embed"
+	"archive/zip"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,11 +24,24 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
-//go:embed locales/*.json
-var files embed.FS
+// cataloguesZip is locales/*.json, deflated (a quarter of their size) by
+// `make catalogues` (tools/catalogues); a test fails when it is stale.
+//
+//go:generate go run ../../tools/catalogues -dir .
+//go:embed catalogues.zip
+var cataloguesZip string
+
+// files opens the embedded catalogues as locales/<tag>.json. A file is
+// inflated only when its language is first parsed.
+var files = sync.OnceValue(func() fs.FS {
+	r, err := zip.NewReader(strings.NewReader(cataloguesZip), int64(len(cataloguesZip)))
+	if err != nil {
+		panic(err) // embedded and tested: a build mistake
+	}
+	return r
+})
 
 // English is the language every message is written in first, and the one
 // a missing message falls back to.
@@ -63,7 +77,7 @@ type catalogue struct {
 // loaded is the English catalogue and the list of languages, parsed once.
 // Another language is parsed only when it is first spoken ([bundleFor]).
 var loaded = sync.OnceValue(func() *catalogue {
-	c, err := load(files)
+	c, err := load(files())
 	if err != nil {
 		// The files are embedded and checked by the tests: a broken one
 		// is a build mistake, not something a user can cause.
@@ -123,7 +137,7 @@ func bundleFor(tag string) *goi18n.Bundle {
 				panic(err)
 			}
 		default:
-			mf, err := parseFile(files, tag)
+			mf, err := parseFile(files(), tag)
 			if err == nil {
 				err = b.AddMessages(mf.Tag, mf.Messages...)
 			}
@@ -136,11 +150,11 @@ func bundleFor(tag string) *goi18n.Bundle {
 	return get.(func() *goi18n.Bundle)()
 }
 
-// speaker is one language's localizer and number printer.
+// speaker is one language's localizer and number format.
 type speaker struct {
 	tag     string
 	loc     *goi18n.Localizer
-	printer *message.Printer
+	numbers numberFormat
 }
 
 var speakers sync.Map // tag → *speaker
@@ -152,11 +166,11 @@ func speakerFor(tag string) *speaker {
 	c := loaded()
 	var s *speaker
 	if tag == Pseudo {
-		s = &speaker{tag: Pseudo, loc: goi18n.NewLocalizer(bundleFor(Pseudo), Pseudo), printer: message.NewPrinter(language.English)}
+		s = &speaker{tag: Pseudo, loc: goi18n.NewLocalizer(bundleFor(Pseudo), Pseudo), numbers: numberFormats[Pseudo]}
 	} else {
 		_, i, _ := c.matcher.Match(language.Make(tag))
 		t := c.tags[i]
-		s = &speaker{tag: Languages[i], loc: goi18n.NewLocalizer(bundleFor(Languages[i]), t.String()), printer: message.NewPrinter(t)}
+		s = &speaker{tag: Languages[i], loc: goi18n.NewLocalizer(bundleFor(Languages[i]), t.String()), numbers: numberFormats[Languages[i]]}
 	}
 	got, _ := speakers.LoadOrStore(tag, s)
 	return got.(*speaker)
@@ -255,7 +269,7 @@ func T(id string, args Args) string { return now().say(id, args) }
 func In(tag, id string, args Args) string { return speakerFor(tag).say(id, args) }
 
 // Number writes n the way the current language writes numbers.
-func Number(n any) string { return now().printer.Sprint(n) }
+func Number(n any) string { return now().numbers.format(n) }
 
 var (
 	missingMu sync.Mutex
@@ -281,7 +295,7 @@ func (s *speaker) say(id string, args Args) string {
 	for k, v := range args {
 		switch n := v.(type) {
 		case int, int64, uint64, float64:
-			data[k] = s.printer.Sprint(n)
+			data[k] = s.numbers.format(n)
 			if k == "Count" {
 				count = n
 			}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"maps"
 	"regexp"
 	"slices"
@@ -17,7 +18,7 @@ import (
 // forms reads a message file as id → plural form → template.
 func forms(t *testing.T, tag string) map[string]map[string]string {
 	t.Helper()
-	data, err := files.ReadFile("locales/" + tag + ".json")
+	data, err := fs.ReadFile(files(), "locales/"+tag+".json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestAMissingMessageFallsBackToEnglishAndIsNoted(t *testing.T) {
 	bundle.MustAddMessages(mustTag("en"), &goi18n.Message{ID: "Only.english", Other: "Only in English"})
 	bundle.MustAddMessages(mustTag("de"), &goi18n.Message{ID: "Other", Other: "Anderes"})
 	s := &speaker{tag: "de-test", loc: goi18n.NewLocalizer(bundle, "de")}
-	s.printer = speakerFor("de").printer
+	s.numbers = speakerFor("de").numbers
 	if got := s.say("Only.english", nil); got != "Only in English" {
 		t.Errorf("a missing German message says %q, want the English words", got)
 	}

@@ -20,6 +20,9 @@ import (
 // in notScanned (scan_allowed_test.go).
 var scanRoots = []string{"backend", "app"}
 
+// imageDiagnosis is why an image header's refusal may stay in English.
+const imageDiagnosis = "the decoder's diagnosis, worded as image.DecodeConfig words it, after Guard.imageUnreadable's sentence"
+
 // wordFields are struct fields whose text the window shows as it is.
 var wordFields = map[string]bool{"Error": true, "Message": true, "ListError": true, "Source": true, "Label": true, "Title": true, "Detail": true, "Name": true, "Text": true, "Notice": true}
 
