@@ -18,7 +18,7 @@ type ConversationSummary struct {
 // its number of messages. It is one read.
 func (s *Store) ListSummaries(ctx context.Context) ([]ConversationSummary, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.title, c.updated_at, c.pinned, c.archived,
-			(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
+			(SELECT COUNT(*) FROM messages m INDEXED BY messages_tree WHERE m.conversation_id = c.id AND m.role <> 'tool')
 		FROM conversations c WHERE c.deleted_at IS NULL
 		ORDER BY c.archived, c.pinned DESC, c.updated_at DESC, c.id DESC`)
 	if err != nil {
