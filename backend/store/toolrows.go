@@ -16,11 +16,6 @@ import (
 // inside its call ([Message.ToolCalls]), so readers above the store see
 // calls and results together, as before.
 
-// RoleTool is the role of the rows that hold tool results. It is never the
-// role of a [Message] the store returns or accepts: results travel inside
-// their calls ([ToolCall.Result]).
-const RoleTool Role = "tool"
-
 // toolParent is the assistant message tool rows belong to.
 type toolParent struct {
 	id, conversationID int64
