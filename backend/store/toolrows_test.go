@@ -696,3 +696,29 @@ func TestToolRowsMigrationStopsOnAnUnknownSchema(t *testing.T) {
 		t.Fatalf("tool_call_id columns = %d, %v; want the step rolled back", columns, err)
 	}
 }
+
+// TestVisibleMessagesAreReadFromTheIndexAlone: leaving tool rows out of a
+// conversation's tree and its count reads no message rows (whose text comes
+// first), as before there were tool rows.
+func TestVisibleMessagesAreReadFromTheIndexAlone(t *testing.T) {
+	s := openTestStore(t)
+	for _, query := range []string{treeSQL, `SELECT ` + countVisibleSQL + ` FROM conversations c WHERE c.id = ?`} {
+		rows, err := s.read.Query(`EXPLAIN QUERY PLAN `+query, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "COVERING INDEX messages_tree") }) {
+			t.Errorf("%s\nplan %q, want the covering index messages_tree", query, plan)
+		}
+	}
+}

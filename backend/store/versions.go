@@ -13,13 +13,16 @@ import (
 // treeRow is a message's place in its conversation's tree, without its text.
 type treeRow struct{ id, parent, shownAt int64 }
 
+// treeSQL reads the tree of conversation ?1, visible messages only.
+const treeSQL = `SELECT id, coalesce(parent_id, 0), shown_at FROM messages INDEXED BY messages_tree
+	WHERE conversation_id = ? AND role <> 'tool'`
+
 // readTree reads the tree of a conversation, in creation order, from the
 // covering index alone: parent_id and shown_at come last in a message's
 // record, after its text, and reading them from the rows would read every
 // message whole. The index holds visible messages only, not tool rows.
 func readTree(ctx context.Context, q querier, conversationID int64) ([]treeRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(parent_id, 0), shown_at FROM messages INDEXED BY messages_tree
-		WHERE conversation_id = ? AND role <> 'tool'`, conversationID)
+	rows, err := q.QueryContext(ctx, treeSQL, conversationID)
 	if err != nil {
 		return nil, err
 	}

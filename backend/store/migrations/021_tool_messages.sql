@@ -56,9 +56,11 @@ SELECT instr(sql, '''assistant'', ''tool'')') > 0 FROM sqlite_schema WHERE type 
 DROP TABLE migration_021_check;
 
 -- A conversation's tree holds its visible messages only. Queries on it say
--- role <> 'tool', which lets SQLite use this partial index.
+-- role <> 'tool', which lets SQLite use this partial index; role is a
+-- column of it too, or SQLite would read every row to test that term, and
+-- the tree walk must stay on the index alone (012).
 DROP INDEX messages_tree;
-CREATE INDEX messages_tree ON messages (conversation_id, parent_id, shown_at, id) WHERE role <> 'tool';
+CREATE INDEX messages_tree ON messages (conversation_id, parent_id, shown_at, id, role) WHERE role <> 'tool';
 
 -- Search never finds tool results (as 018 promised): the index keeps the
 -- non-streaming messages that are not tool rows, and the 'delete' commands
