@@ -120,7 +120,7 @@ SELECT m.uid || '/tool/' || json_extract(c.value, '$.id'), m.conversation_id, 't
        CASE WHEN json_remove(c.value, '$.id', '$.name', '$.server', '$.arguments', '$.result') = '{}' THEN ''
             ELSE json_remove(c.value, '$.id', '$.name', '$.server', '$.arguments', '$.result') END
 FROM messages m, json_each(m.tool_calls) c
-WHERE m.role = 'assistant' AND m.tool_calls <> '' AND json_valid(m.tool_calls)
+WHERE m.role = 'assistant' AND m.tool_calls <> '' AND json_valid(m.tool_calls) AND json_type(m.tool_calls) = 'array'
   AND json_type(c.value) = 'object' AND json_type(c.value, '$.id') = 'text'
   AND json_remove(c.value, '$.id', '$.name', '$.server', '$.arguments') <> '{}'
 ORDER BY m.id, c.key;
