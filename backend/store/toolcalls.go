@@ -10,7 +10,9 @@ import (
 
 // ToolCall is one call of a tool an assistant message made, with its
 // outcome. Its result is, to the model, the message of role "tool" that
-// answers the call's ID; Brook keeps the two together.
+// answers the call's ID, and so it is stored: a tool row after the
+// assistant message (see toolrows.go). Reads put the result and outcome
+// back here, so everything above the store sees calls and results together.
 type ToolCall struct {
 	// ID links the call to its result: the server's id, or one Brook gave.
 	ID string `json:"id"`

@@ -325,7 +325,17 @@ func TestDeletingAnAnswerTakesItsToolRows(t *testing.T) {
 	if got, err := s.GetMessage(ctx, a.ID); err != nil || !reflect.DeepEqual(got.ToolCalls, settledCalls()) {
 		t.Errorf("the answer before a deleted question: %+v, %v", got.ToolCalls, err)
 	}
-	// A conversation purged for good takes them too.
+	// A conversation in the trash keeps them, and brings them back when
+	// restored; one purged for good takes them too.
+	if err := s.DeleteConversation(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RestoreConversation(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetMessage(ctx, a.ID); err != nil || !reflect.DeepEqual(got.ToolCalls, settledCalls()) {
+		t.Errorf("the answer after a restore: %+v, %v", got.ToolCalls, err)
+	}
 	if err := s.DeleteConversation(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
