@@ -294,7 +294,7 @@ func messages(t *testing.T, db *sql.DB) []storedMessage {
 
 func queryMessages(db *sql.DB) ([]storedMessage, error) {
 	rows, err := db.QueryContext(context.Background(),
-		`SELECT id, conversation_id, role, content, state, recovered, error, coalesce(parent_id, 0) FROM messages ORDER BY id`)
+		`SELECT id, conversation_id, role, content, state, recovered, error, coalesce(parent_id, 0) FROM messages WHERE role <> 'tool' ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

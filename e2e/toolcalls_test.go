@@ -79,14 +79,23 @@ func TestToolCallInTheWindow(t *testing.T) {
 	}
 	db := openDB(t, app.dbPath())
 	defer db.Close()
+	// The answer keeps the call; its result is a message of the tool role
+	// that follows the answer and names the call.
+	var answerID int64
 	var calls string
-	if err := db.QueryRow(`SELECT tool_calls FROM messages WHERE tool_calls <> ''`).Scan(&calls); err != nil {
+	if err := db.QueryRow(`SELECT id, tool_calls FROM messages WHERE tool_calls <> ''`).Scan(&answerID, &calls); err != nil {
 		t.Fatal(err)
 	}
-	var stored []struct{ Name, Server, Status, Result string }
-	if err := json.Unmarshal([]byte(calls), &stored); err != nil || len(stored) != 1 || stored[0].Status != "done" ||
-		stored[0].Result != "river otters hold hands" || stored[0].Server != "Files" {
+	var stored []struct{ ID, Name, Server, Status, Result string }
+	if err := json.Unmarshal([]byte(calls), &stored); err != nil || len(stored) != 1 || stored[0].Name != "read_text_file" ||
+		stored[0].Server != "Files" || stored[0].Status != "" || stored[0].Result != "" {
 		t.Fatalf("stored calls %s (%v)", calls, err)
+	}
+	var result, outcome string
+	if err := db.QueryRow(`SELECT content, tool_outcome FROM messages WHERE role = 'tool' AND parent_id = ? AND tool_call_id = ?`,
+		answerID, stored[0].ID).Scan(&result, &outcome); err != nil || result != "river otters hold hands" ||
+		!strings.Contains(outcome, `"status":"done"`) {
+		t.Fatalf("stored result %q, outcome %s (%v)", result, outcome, err)
 	}
 	// The model got the result as a tool message, linked to the call.
 	var sawResult bool

@@ -171,9 +171,11 @@ func TestToolCallAllowedOnceRunsAndTheModelAnswersFromIt(t *testing.T) {
 			if len(results) != 1 || results[0]["content"] != "hello from the file" {
 				t.Errorf("results sent back = %v", results)
 			}
-			// A later question sends the call and its result again.
+			// A later question sends the call and its result again, read
+			// back from the store, where the result is a tool message of its
+			// own linked to the call.
 			h.ask(conv, "Thanks")
-			if results := toolMessages(chatRequests(srv)[2]); len(results) != 1 {
+			if results := toolMessages(chatRequests(srv)[2]); len(results) != 1 || results[0]["content"] != "hello from the file" {
 				t.Errorf("a later turn sent results %v", results)
 			}
 		})

@@ -237,6 +237,11 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle, projects
 			return 0, fmt.Errorf("message %s: %w", m.UID, err)
 		}
 		ids[m.UID] = m.ID
+		if len(m.ToolCalls) > 0 {
+			if err := writeToolRows(ctx, tx, toolParent{m.ID, m.ConversationID, m.UID}, m.ToolCalls, m.UpdatedAt); err != nil {
+				return 0, fmt.Errorf("message %s: %w", m.UID, err)
+			}
+		}
 		if err := insertImages(ctx, tx, m.ID, m.Images); err != nil {
 			return 0, fmt.Errorf("message %s: %w", m.UID, err)
 		}

@@ -38,6 +38,9 @@ func validState(st MessageState) bool {
 }
 
 func validateMessage(m Message) error {
+	if m.Role == RoleTool {
+		return invalid("a tool result is kept with the call it answers (its Result), not as a message of its own")
+	}
 	if !validRole(m.Role) {
 		return invalid("message role %q is not system, user or assistant", m.Role)
 	}
@@ -126,7 +129,7 @@ func (s *Store) insertNew(ctx context.Context, tx *sql.Tx, m *Message) error {
 	}
 	if m.ParentID != 0 {
 		var parentConversation int64
-		err := tx.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, m.ParentID).Scan(&parentConversation)
+		err := tx.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ? AND role <> 'tool'`, m.ParentID).Scan(&parentConversation)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && parentConversation != m.ConversationID) {
 			return invalid("message %d, which the new message follows, is not in conversation %d", m.ParentID, m.ConversationID)
 		}
@@ -139,6 +142,11 @@ func (s *Store) insertNew(ctx context.Context, tx *sql.Tx, m *Message) error {
 	}
 	if err := insertMessage(ctx, tx, m); err != nil {
 		return err
+	}
+	if len(m.ToolCalls) > 0 {
+		if err := writeToolRows(ctx, tx, toolParent{m.ID, m.ConversationID, m.UID}, m.ToolCalls, now); err != nil {
+			return err
+		}
 	}
 	if err := insertImages(ctx, tx, m.ID, m.Images); err != nil {
 		return err
@@ -173,23 +181,26 @@ func (s *Store) FinishAnswer(ctx context.Context, m Message) error {
 	}
 	now := s.now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var conversationID int64
+		var a toolParent
 		err := tx.QueryRowContext(ctx, `UPDATE messages SET content = ?, state = ?, updated_at = ?,
 			endpoint_id = ?, model = ?, first_token_ms = ?, tokens_per_second = ?, prompt_tokens = ?,
 			completion_tokens = ?, recovered = ?, recovery_reason = ?, recovery_method = ?,
 			end_reason = ?, error = ?, reasoning = ?, thinking_ms = ?, resumed = ?,
 			prompt_estimate = ?, context_left_out = ?, tool_calls = ?
-			WHERE id = ? AND run = ? RETURNING conversation_id`,
+			WHERE id = ? AND run = ? AND role <> 'tool' RETURNING id, uid, conversation_id`,
 			m.Content, m.State, now, m.EndpointID, m.Model, m.FirstTokenMs, m.TokensPerSecond,
 			m.PromptTokens, m.CompletionTokens, m.Recovered, m.RecoveryReason, m.RecoveryMethod,
-			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.PromptEstimate, m.ContextLeftOut, encodeToolCalls(m.ToolCalls), m.ID, m.Run).Scan(&conversationID)
+			m.EndReason, m.Error, m.Reasoning, m.ThinkingMs, m.Resumed, m.PromptEstimate, m.ContextLeftOut, encodeToolCalls(m.ToolCalls), m.ID, m.Run).Scan(&a.id, &a.uid, &a.conversationID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", m.ID, ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ? WHERE id = ?`, now, conversationID)
+		if err := writeToolRows(ctx, tx, a, m.ToolCalls, now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ? WHERE id = ?`, now, a.conversationID)
 		return err
 	})
 }
@@ -211,9 +222,9 @@ func (s *Store) queryMessages(ctx context.Context, q querier, conversationID int
 	return queryMessagesWith(ctx, q, conversationID, false)
 }
 
-// queryMessagesWith reads a conversation's messages and, in two more
-// queries, their images and documents: with content, the images' bytes and
-// the documents' bytes and text too.
+// queryMessagesWith reads a conversation's messages and, in two or three
+// more queries, their tool results, images and documents: with content, the
+// images' bytes and the documents' bytes and text too.
 func queryMessagesWith(ctx context.Context, q querier, conversationID int64, content bool) ([]Message, error) {
 	var exists int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE id = ?`, conversationID).Scan(&exists)
@@ -224,7 +235,7 @@ func queryMessagesWith(ctx context.Context, q querier, conversationID int64, con
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx,
-		`SELECT `+messageColumns+` FROM messages WHERE conversation_id = ? ORDER BY id`, conversationID)
+		`SELECT `+messageColumns+` FROM messages WHERE conversation_id = ? AND role <> 'tool' ORDER BY id`, conversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +252,9 @@ func queryMessagesWith(ctx context.Context, q querier, conversationID int64, con
 		return nil, err
 	}
 	rows.Close()
+	if err := attachToolResults(ctx, q, list); err != nil {
+		return nil, err
+	}
 	images, err := conversationImages(ctx, q, conversationID, content)
 	if err != nil {
 		return nil, err
@@ -266,13 +280,18 @@ func queryMessagesWith(ctx context.Context, q querier, conversationID int64, con
 // GetMessage returns one message with its images' metadata and, when it has
 // several versions, their IDs; or [ErrNotFound].
 func (s *Store) GetMessage(ctx context.Context, id int64) (Message, error) {
-	m, err := scanMessage(s.read.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))
+	m, err := scanMessage(s.read.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ? AND role <> 'tool'`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return Message{}, err
 	}
+	one := []Message{m}
+	if err := attachToolResults(ctx, s.read, one); err != nil {
+		return Message{}, err
+	}
+	m = one[0]
 	rows, err := s.read.QueryContext(ctx, `SELECT id, message_id, name, mime, width, height, size FROM images WHERE message_id = ? ORDER BY id`, id)
 	if err != nil {
 		return Message{}, err

@@ -31,5 +31,9 @@ func (s *Store) ToResume(ctx context.Context) ([]Message, error) {
 		WHERE state = 'interrupted' AND end_reason = ? AND role = 'assistant'
 		  AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id AND c.deleted_at IS NULL)
 		ORDER BY id`, EndAppClosed)
-	return collect(rows, err, scanMessage)
+	list, err := collect(rows, err, scanMessage)
+	if err != nil {
+		return nil, err
+	}
+	return list, attachToolResults(ctx, s.read, list)
 }

@@ -87,7 +87,9 @@ func (sc searchScope) filter() (string, []any) {
 // covering indexes conversations_by_project and messages_by_conversation:
 // looking up each match's message and conversation in their tables costs
 // about three times as much per match, and a small or old project leaves
-// many matches to go through.
+// many matches to go through. Tool rows are in the set (leaving them out
+// would read every row): the index never holds them, and the scan of
+// recent messages leaves them out itself.
 func (sc searchScope) scopedMessages(limit int) (string, []any) {
 	query := `SELECT sm.id FROM conversations sc JOIN messages sm ON sm.conversation_id = sc.id
 		WHERE sc.project_id IS ? AND sc.deleted_at IS NULL`
@@ -381,7 +383,7 @@ func (s *Store) searchRecent(ctx context.Context, words []string, limit int, sco
 		FROM messages m
 		JOIN conversations c ON c.id = m.conversation_id
 		WHERE `+recent+`
-		  AND m.state <> 'streaming' AND c.deleted_at IS NULL`+where.String()+`
+		  AND m.state <> 'streaming' AND m.role <> 'tool' AND c.deleted_at IS NULL`+where.String()+`
 		ORDER BY m.id DESC
 		LIMIT ?`, args...)
 	if err != nil {

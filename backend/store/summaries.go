@@ -13,12 +13,16 @@ type ConversationSummary struct {
 	Archived  bool   `json:"archived"`
 }
 
+// countVisibleSQL counts the visible messages (not tool rows) of
+// conversation c from an index alone.
+const countVisibleSQL = `(SELECT COUNT(*) FROM messages m INDEXED BY messages_tree WHERE m.conversation_id = c.id AND m.role <> 'tool')`
+
 // ListSummaries lists every live conversation as the sidebar orders them
 // (pinned first, then newest), the archived ones after the others, each with
 // its number of messages. It is one read.
 func (s *Store) ListSummaries(ctx context.Context) ([]ConversationSummary, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.title, c.updated_at, c.pinned, c.archived,
-			(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
+			`+countVisibleSQL+`
 		FROM conversations c WHERE c.deleted_at IS NULL
 		ORDER BY c.archived, c.pinned DESC, c.updated_at DESC, c.id DESC`)
 	if err != nil {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
 // ToolCall is one call of a tool an assistant message made, with its
 // outcome. Its result is, to the model, the message of role "tool" that
-// answers the call's ID; Brook keeps the two together.
+// answers the call's ID, and so it is stored: a tool row after the
+// assistant message (see toolrows.go). Reads put the result and outcome
+// back here, so everything above the store sees calls and results together.
 type ToolCall struct {
 	// ID links the call to its result: the server's id, or one Brook gave.
 	ID string `json:"id"`
@@ -62,12 +65,18 @@ func ValidToolCallStatus(s ToolCallStatus) bool {
 	return false
 }
 
-// encodeToolCalls is the tool_calls column of calls: "" for none.
+// encodeToolCalls is the tool_calls column of calls: "" for none. It keeps
+// each call's id, name, server and arguments; results and outcomes live in
+// the message's tool rows (see [writeToolRows]).
 func encodeToolCalls(calls []ToolCall) string {
 	if len(calls) == 0 {
 		return ""
 	}
-	b, err := json.Marshal(calls)
+	bare := make([]ToolCall, len(calls))
+	for i, c := range calls {
+		bare[i] = ToolCall{ID: c.ID, Name: c.Name, Server: c.Server, Arguments: c.Arguments}
+	}
+	b, err := json.Marshal(bare)
 	if err != nil {
 		return "" // A []ToolCall of strings, ints and bools always marshals.
 	}
@@ -108,15 +117,26 @@ func validateToolCalls(m Message) error {
 }
 
 // SetToolCalls writes the tool calls of the finished answer id, with their
-// outcomes so far. It fails with [ErrNotFound] when there is no such
-// message.
+// outcomes so far, in one transaction: the calls on the answer and each
+// settled call's result in its tool row. It fails with [ErrNotFound] when
+// there is no such answer.
 func (s *Store) SetToolCalls(ctx context.Context, id int64, calls []ToolCall) error {
 	if err := validateToolCalls(Message{Role: RoleAssistant, ToolCalls: calls}); err != nil {
 		return err
 	}
-	res, err := s.write.ExecContext(ctx, `UPDATE messages SET tool_calls = ?, updated_at = ? WHERE id = ? AND role = 'assistant'`,
-		encodeToolCalls(calls), s.now(), id)
-	return requireOneRow(res, err, "answer", id)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		var a toolParent
+		err := tx.QueryRowContext(ctx, `UPDATE messages SET tool_calls = ?, updated_at = ? WHERE id = ? AND role = 'assistant'
+			RETURNING id, uid, conversation_id`, encodeToolCalls(calls), now, id).Scan(&a.id, &a.uid, &a.conversationID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: answer %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		return writeToolRows(ctx, tx, a, calls, now)
+	})
 }
 
 // ConversationTool is a tool's setting in one conversation.

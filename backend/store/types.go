@@ -9,6 +9,10 @@ const (
 	RoleSystem    Role = "system"
 	RoleUser      Role = "user"
 	RoleAssistant Role = "assistant"
+	// RoleTool is the role of the rows that hold tool results (migration
+	// 021). It is never the role of a [Message] the store returns or
+	// accepts: a result travels inside its call ([ToolCall.Result]).
+	RoleTool Role = "tool"
 )
 
 // MessageState is where a [Message] is in its life.

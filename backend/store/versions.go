@@ -13,13 +13,16 @@ import (
 // treeRow is a message's place in its conversation's tree, without its text.
 type treeRow struct{ id, parent, shownAt int64 }
 
+// treeSQL reads the tree of conversation ?1, visible messages only.
+const treeSQL = `SELECT id, coalesce(parent_id, 0), shown_at FROM messages INDEXED BY messages_tree
+	WHERE conversation_id = ? AND role <> 'tool'`
+
 // readTree reads the tree of a conversation, in creation order, from the
 // covering index alone: parent_id and shown_at come last in a message's
 // record, after its text, and reading them from the rows would read every
-// message whole.
+// message whole. The index holds visible messages only, not tool rows.
 func readTree(ctx context.Context, q querier, conversationID int64) ([]treeRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, coalesce(parent_id, 0), shown_at FROM messages INDEXED BY messages_tree
-		WHERE conversation_id = ?`, conversationID)
+	rows, err := q.QueryContext(ctx, treeSQL, conversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +111,7 @@ func (s *Store) pathFrom(ctx context.Context, conversationID, from int64) ([]Mes
 // with their images' metadata. whole says ids are all of them, which one
 // plain query reads fastest.
 func (s *Store) messagesByID(ctx context.Context, conversationID int64, ids []int64, whole bool) ([]Message, error) {
-	query, args := `SELECT `+messageColumns+` FROM messages WHERE conversation_id = ?`, []any{conversationID}
+	query, args := `SELECT `+messageColumns+` FROM messages WHERE conversation_id = ? AND role <> 'tool'`, []any{conversationID}
 	if !whole {
 		list, err := json.Marshal(ids)
 		if err != nil {
@@ -149,6 +152,9 @@ func (s *Store) messagesByID(ctx context.Context, conversationID int64, ids []in
 			out = append(out, m)
 		}
 	}
+	if err := attachToolResults(ctx, s.read, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -165,7 +171,7 @@ func conversationExists(ctx context.Context, q querier, conversationID int64) er
 // message first: the conversation as a model is asked to go on from it.
 func (s *Store) Thread(ctx context.Context, id int64) ([]Message, error) {
 	var conversationID int64
-	err := s.read.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, id).Scan(&conversationID)
+	err := s.read.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ? AND role <> 'tool'`, id).Scan(&conversationID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
 	}
@@ -212,7 +218,7 @@ func (s *Store) Thread(ctx context.Context, id int64) ([]Message, error) {
 // shows what was shown.
 func (s *Store) ShowVersion(ctx context.Context, id int64) ([]Message, error) {
 	var conversationID int64
-	err := s.read.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, id).Scan(&conversationID)
+	err := s.read.QueryRowContext(ctx, `SELECT conversation_id FROM messages WHERE id = ? AND role <> 'tool'`, id).Scan(&conversationID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
 	}
@@ -224,7 +230,7 @@ func (s *Store) ShowVersion(ctx context.Context, id int64) ([]Message, error) {
 			SELECT m.parent_id FROM messages m JOIN up ON m.id = up.id WHERE m.parent_id IS NOT NULL)
 		UPDATE messages SET shown_at = max(?, 1 + (
 			SELECT coalesce(max(v.shown_at), 0) FROM messages v
-			WHERE v.conversation_id = messages.conversation_id AND v.parent_id IS messages.parent_id))
+			WHERE v.conversation_id = messages.conversation_id AND v.parent_id IS messages.parent_id AND v.role <> 'tool'))
 		WHERE id IN (SELECT id FROM up)`, id, s.now())
 	if err != nil {
 		return nil, err
@@ -236,7 +242,7 @@ func (s *Store) ShowVersion(ctx context.Context, id int64) ([]Message, error) {
 // on show: now, or just after the newest of its versions if the clock is
 // behind them.
 const nextShownAt = `max(?, 1 + (SELECT coalesce(max(v.shown_at), 0) FROM messages v
-	WHERE v.conversation_id = ? AND v.parent_id IS ?))`
+	WHERE v.conversation_id = ? AND v.parent_id IS ? AND v.role <> 'tool'))`
 
 // nullID is id as a nullable column value: 0 is NULL.
 func nullID(id int64) any {
@@ -256,7 +262,7 @@ func (s *Store) AddVersion(ctx context.Context, of int64, m Message, keepImages 
 	var original Message
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		original, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, of))
+		original, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ? AND role <> 'tool'`, of))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", of, ErrNotFound)
 		}
@@ -298,14 +304,15 @@ func (s *Store) DeleteVersion(ctx context.Context, id int64) (int, error) {
 	return n, err
 }
 
-// subtreeSQL selects message ?1 and everything beneath it.
+// subtreeSQL selects message ?1 and everything beneath it, the tool rows
+// of its answers too; ?1 itself is never a tool row.
 const subtreeSQL = `WITH RECURSIVE sub(id) AS (
-	SELECT id FROM messages WHERE id = ?
+	SELECT id FROM messages WHERE id = ? AND role <> 'tool'
 	UNION SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id)`
 
 func deleteSubtree(ctx context.Context, tx *sql.Tx, id int64) (int, error) {
 	var total, streaming int
-	err := tx.QueryRowContext(ctx, subtreeSQL+` SELECT count(*), count(CASE WHEN m.state = 'streaming' THEN 1 END)
+	err := tx.QueryRowContext(ctx, subtreeSQL+` SELECT count(CASE WHEN m.role <> 'tool' THEN 1 END), count(CASE WHEN m.state = 'streaming' THEN 1 END)
 		FROM messages m WHERE m.id IN (SELECT id FROM sub)`, id).Scan(&total, &streaming)
 	if err != nil {
 		return 0, err
@@ -331,7 +338,7 @@ func (s *Store) DeleteMessage(ctx context.Context, id int64) (int, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var conversationID, parent int64
 		var state MessageState
-		err := tx.QueryRowContext(ctx, `SELECT conversation_id, coalesce(parent_id, 0), state FROM messages WHERE id = ?`, id).
+		err := tx.QueryRowContext(ctx, `SELECT conversation_id, coalesce(parent_id, 0), state FROM messages WHERE id = ? AND role <> 'tool'`, id).
 			Scan(&conversationID, &parent, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: message %d: %w", id, ErrNotFound)
@@ -342,7 +349,7 @@ func (s *Store) DeleteMessage(ctx context.Context, id int64) (int, error) {
 		if state == StateStreaming {
 			return invalid("that answer is still being written; stop it first")
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? AND id <> ?`,
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? AND id <> ? AND role <> 'tool'`,
 			conversationID, nullID(parent), id)
 		if err != nil {
 			return err
@@ -364,6 +371,10 @@ func (s *Store) DeleteMessage(ctx context.Context, id int64) (int, error) {
 			}
 			n += removed
 		}
+		// Its tool results go with it; what follows it moves up.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE parent_id = ? AND role = 'tool'`, id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET parent_id = ? WHERE parent_id = ?`, nullID(parent), id); err != nil {
 			return err
 		}
@@ -382,7 +393,7 @@ func (s *Store) DeleteMessage(ctx context.Context, id int64) (int, error) {
 // versionIDs are the IDs of message m's versions, oldest first, when it has
 // more than one.
 func versionIDs(ctx context.Context, q querier, m Message) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id`,
+	rows, err := q.QueryContext(ctx, `SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? AND role <> 'tool' ORDER BY id`,
 		m.ConversationID, nullID(m.ParentID))
 	if err != nil {
 		return nil, err
