@@ -67,8 +67,13 @@ type Config struct {
 	// headers.
 	Keys   secrets.Keyring
 	Logger *slog.Logger
-	// Changed, when set, is told when a server's state changes.
-	Changed func(serverID string)
+	// Changed, when set, is told each time a server's state changes
+	// (starting, ready, failed, stopped), with the new state; the reason
+	// and the error output are then in [Manager.Servers]. It is called
+	// without the manager's locks held, from whichever goroutine made the
+	// change (a crash is seen by the goroutine that waits on the process),
+	// so it must not block.
+	Changed func(serverID string, state State)
 	// Environ is the environment a command server starts with, before its
 	// own variables; os.Environ when nil.
 	Environ      func() []string
@@ -140,9 +145,9 @@ func (m *Manager) environ() []string {
 	return os.Environ()
 }
 
-func (m *Manager) changed(id string) {
+func (m *Manager) changed(id string, state State) {
 	if m.cfg.Changed != nil {
-		m.cfg.Changed(id)
+		m.cfg.Changed(id, state)
 	}
 }
 
