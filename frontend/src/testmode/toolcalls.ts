@@ -53,7 +53,7 @@ export const toolCallScenarios: Record<string, Scenario> = {
   },
 
   async toolcall(json: string) {
-    const { node, server, dir, file: path, first } = JSON.parse(json) as ToolCallArg;
+    const { node, server, dir, file: path, first: beforeFirst } = JSON.parse(json) as ToolCallArg;
     await ready();
     await api.ToolService.Save(
       { id: '', name: 'Files', kind: 'stdio', command: node, args: [server, dir], envNames: [], url: '', headerNames: [], enabled: true, timeoutSeconds: 0 } as never,
@@ -61,7 +61,7 @@ export const toolCallScenarios: Record<string, Scenario> = {
       {},
     );
     await newChat();
-    if (!first) await settled(await send('Hello'));
+    if (!beforeFirst) await settled(await send('Hello'));
     // Enable the tool for this chat in the composer's picker.
     await click($('tool-picker'), 'the tool picker');
     // The filesystem server offers many tools; the fake model calls read_text_file.
