@@ -5,7 +5,8 @@
 // Brook quits ([Manager.Close]); a server that crashed is started again on
 // its next use, at most a few times a minute. Each server is starting,
 // ready or failed, with the reason and the last lines of its standard error
-// ([Manager.Servers]). A tool whose input schema is not valid JSON Schema is
+// ([Manager.Servers]); each change is told as it happens ([Config.Changed]),
+// so Settings shows a crash without asking. A tool whose input schema is not valid JSON Schema is
 // neither offered nor run, and arguments are checked against the schema
 // before anything runs. Calls are bounded in time (per server) and in the
 // size of what is kept of their result.

@@ -41,6 +41,8 @@ export const toolCallScenarios: Record<string, Scenario> = {
     await api.TestService.Mark('ready');
     // The Go test kills the server now; nothing here asks Go again.
     await waitFor(() => row.dataset.state === 'failed' || null, 'the server failed', 60000);
+    row.querySelector('details')?.setAttribute('open', ''); // its last error output, for the photograph
+    row.scrollIntoView({ block: 'center' });
     await frame();
     await frame();
     await api.TestService.Mark('failed shown');
