@@ -152,8 +152,11 @@ func TestARealServerKilledFromOutsideIsReportedFailed(t *testing.T) {
 	}
 	seen.waitFor(h, ts.ID, Ready, nil)
 	h.m.mu.Lock()
-	cmd := h.m.servers[ts.ID].cmd
+	s := h.m.servers[ts.ID]
 	h.m.mu.Unlock()
+	s.mu.Lock()
+	cmd := s.cmd
+	s.mu.Unlock()
 	// As if the system killed it: nobody in Brook asked.
 	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
