@@ -223,7 +223,9 @@ func (a *App) open() error {
 	a.engine = newEngine(a)
 	a.approvals = chat.NewApprovals()
 	// The MCP manager is both where tools come from and how they run.
-	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log})
+	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log, Changed: func(id string, state mcp.State) {
+		a.emitter.Emit(events.ToolServerChangedName, events.ToolServerChanged{ServerID: id, State: string(state)})
+	}})
 	a.SetTools(a.tools, a.tools)
 	a.retrieval.SetSlot(a.engine.BackgroundSlot)
 	a.answers = answers.New(a.engine, a.store, a.chooser)

@@ -26,6 +26,15 @@ func (s *ChatService) SendWithImages(conversationID int64, text, endpointID, mod
 	return s.SendWithAttachments(conversationID, text, endpointID, model, images, nil)
 }
 
+// SendWithTools is SendWithAttachments that also enables tools for the
+// conversation before its answer starts: what the user chose in the tool
+// picker of a new chat, so that its first answer is offered them.
+func (s *ChatService) SendWithTools(conversationID int64, text, endpointID, model string, images []store.ImageInput, documentIDs []string, tools []chat.ToolRef) (chat.SendResult, error) {
+	return readyGet(s.a, func() (chat.SendResult, error) {
+		return s.a.answers.SendWithTools(s.a.ctx, conversationID, text, endpointID, model, images, documentIDs, tools)
+	})
+}
+
 // Stop stops a streaming answer, keeping its text. Stopping an answer that
 // has already ended does nothing.
 func (s *ChatService) Stop(answerID int64) error {

@@ -28,6 +28,16 @@ func (s *ToolCallService) Choices(conversationID int64) (chat.ToolChoices, error
 	return s.a.engine.ToolChoices(s.a.ctx, conversationID)
 }
 
+// NewChatChoices lists the tools there are for a chat not started yet,
+// none enabled, and whether the model chosen for it (endpointID and model)
+// can call tools. The choices go with the first message (ChatService.SendWithTools).
+func (s *ToolCallService) NewChatChoices(endpointID, model string) (chat.ToolChoices, error) {
+	if err := guard.First(s.a.ready(), guard.EndpointID(endpointID), guard.Model(model)); err != nil {
+		return chat.ToolChoices{}, err
+	}
+	return s.a.engine.NewChatToolChoices(s.a.ctx, endpointID, model), nil
+}
+
 // SetEnabled enables or disables a tool for a conversation.
 func (s *ToolCallService) SetEnabled(conversationID int64, serverID, name string, enabled bool) error {
 	if err := guard.First(s.a.ready(), guard.ID("conversation", conversationID)); err != nil {

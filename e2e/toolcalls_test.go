@@ -18,7 +18,14 @@ import (
 // the tool, its server and the arguments; the user allows it; the answer
 // quotes the file; the call is stored with its result, shown folded, and
 // exported.
-func TestToolCallInTheWindow(t *testing.T) {
+func TestToolCallInTheWindow(t *testing.T) { toolCallInTheWindow(t, false) }
+
+// TestToolChosenBeforeTheFirstMessage: as TestToolCallInTheWindow, but the
+// tool is chosen in the picker of a new chat, before it has a message: the
+// very first answer is offered the tool and calls it.
+func TestToolChosenBeforeTheFirstMessage(t *testing.T) { toolCallInTheWindow(t, true) }
+
+func toolCallInTheWindow(t *testing.T, first bool) {
 	servers := os.Getenv("BROOK_MCP_SERVERS")
 	if servers == "" {
 		t.Fatal("BROOK_MCP_SERVERS is not set: run through make test-e2e, which installs the MCP reference servers (scripts/ensure-mcp-servers.sh)")
@@ -37,17 +44,21 @@ func TestToolCallInTheWindow(t *testing.T) {
 	}
 	srv := providertest.NewOllama(providertest.Script{Answer: "Hello!", ReadFileTool: "read_text_file"})
 	defer srv.Close()
-	arg, err := json.Marshal(map[string]string{"node": node, "dir": dir, "file": file,
+	arg, err := json.Marshal(map[string]any{"node": node, "dir": dir, "file": file, "first": first,
 		"server": filepath.Join(servers, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := launch{ollamaHost: strings.TrimPrefix(srv.URL, "http://"), scenario: "toolcall:" + string(arg)}
 	app := start(t, l)
+	shot := "toolcall"
+	if first {
+		shot = "toolcall-first"
+	}
 	app.waitMark("approval shown", 90*time.Second)
-	app.screenshot("toolcall-approval")
+	app.screenshot(shot + "-approval")
 	app.waitMark("call unfolded", 90*time.Second)
-	app.screenshot("toolcall-folded-call")
+	app.screenshot(shot + "-folded-call")
 	var raw json.RawMessage
 	app.waitReport(120*time.Second, &raw)
 	var r struct {
@@ -109,6 +120,9 @@ func TestToolCallInTheWindow(t *testing.T) {
 	}
 	if !sawResult {
 		t.Fatal("no request carried the tool's result")
+	}
+	if reqs := srv.ChatRequests(true); first && (len(reqs) == 0 || reqs[0].Body["tools"] == nil) {
+		t.Fatal("the new chat's first request offered no tools")
 	}
 	// Exported: lossless in JSON, folded in Markdown.
 	data := filepath.Join(app.dataHome, "brook")

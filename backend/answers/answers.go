@@ -41,6 +41,13 @@ var ErrNotWaiting = i18n.New("Answers.notWaiting")
 // with (see [selection.Chooser]). Attachments are checked before anything
 // is stored; the documents are let go once the message is stored.
 func (s *Service) Send(ctx context.Context, conversationID int64, text, endpointID, model string, images []store.ImageInput, documentIDs []string) (chat.SendResult, error) {
+	return s.SendWithTools(ctx, conversationID, text, endpointID, model, images, documentIDs, nil)
+}
+
+// SendWithTools is [Service.Send] that also enables tools for the
+// conversation before its answer starts: the tool picker's choices in a
+// chat that did not exist yet, so its first answer is offered them.
+func (s *Service) SendWithTools(ctx context.Context, conversationID int64, text, endpointID, model string, images []store.ImageInput, documentIDs []string, tools []chat.ToolRef) (chat.SendResult, error) {
 	if err := guard.First(guard.ConversationOrNew(conversationID), guard.Message(text),
 		guard.EndpointID(endpointID), guard.Model(model), guard.ImageCount(len(images))); err != nil {
 		return chat.SendResult{}, err
@@ -54,7 +61,7 @@ func (s *Service) Send(ctx context.Context, conversationID int64, text, endpoint
 		return chat.SendResult{}, err
 	}
 	req, err := s.chooser.Complete(ctx, chat.SendRequest{ConversationID: conversationID, Text: text, EndpointID: endpointID,
-		Model: model, Images: checked, Documents: docs})
+		Model: model, Images: checked, Documents: docs, Tools: tools})
 	if err != nil {
 		return chat.SendResult{}, err
 	}

@@ -197,6 +197,10 @@ type SendRequest struct {
 	// Documents go with the message, each read (documents.Read) with its
 	// bytes and text.
 	Documents []store.Document
+	// Tools are enabled for the conversation before its answer starts, so
+	// the first answer of a new chat is offered the tools the user chose
+	// before it existed.
+	Tools []ToolRef
 }
 
 // SendResult is what [Engine.Send] stored before the answer started.
@@ -228,6 +232,9 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 	if err := e.checkVision(ctx, req); err != nil {
 		return SendResult{}, err
 	}
+	if err := checkToolRefs(req.Tools); err != nil {
+		return SendResult{}, err
+	}
 	var slot *reservation
 	if req.ConversationID != 0 {
 		var err error
@@ -245,6 +252,9 @@ func (e *Engine) Send(ctx context.Context, req SendRequest) (SendResult, error) 
 			return SendResult{}, err
 		}
 		defer slot.cancel()
+	}
+	if err := e.enableTools(ctx, conv.ID, req.Tools); err != nil {
+		return SendResult{}, err
 	}
 	// The message follows the last one the conversation shows, chosen in
 	// the same transaction that stores it.

@@ -10,6 +10,7 @@ import (
 
 	"brook/backend/i18n"
 	"brook/backend/provider"
+	"brook/backend/store"
 	"brook/backend/tools"
 )
 
@@ -48,25 +49,41 @@ var ErrBadToolName = errors.New("a tool is named by its server and its name, eac
 // ToolChoices lists the tools there are for a conversation, which of them
 // it has enabled, and whether its model can call them.
 func (e *Engine) ToolChoices(ctx context.Context, conversationID int64) (ToolChoices, error) {
-	choices := ToolChoices{Tools: []ToolChoice{}, Model: ModelToolsUnknown}
-	ts := e.toolSet()
-	if ts.Catalog == nil || ts.Runner == nil {
-		return choices, nil
+	if ts := e.toolSet(); ts.Catalog == nil || ts.Runner == nil {
+		return ToolChoices{Tools: []ToolChoice{}, Model: ModelToolsUnknown}, nil
 	}
-	choices.Configured = true
 	conv, err := e.cfg.Store.GetConversation(ctx, conversationID)
 	if err != nil {
-		return choices, err
+		return ToolChoices{Tools: []ToolChoice{}, Model: ModelToolsUnknown, Configured: true}, err
 	}
 	settings, err := e.cfg.Store.ConversationTools(ctx, conversationID)
 	if err != nil {
-		return choices, err
+		return ToolChoices{Tools: []ToolChoice{}, Model: ModelToolsUnknown, Configured: true}, err
 	}
-	choices.Model = e.modelTools(ctx, conv.EndpointID, conv.Model)
+	return e.toolChoices(ctx, conv.EndpointID, conv.Model, settings), nil
+}
+
+// NewChatToolChoices lists the tools there are for a chat not started yet,
+// none of them enabled, and whether model on endpointID can call them. The
+// window keeps the user's choices with the draft and sends them with the
+// first message ([SendRequest.Tools]).
+func (e *Engine) NewChatToolChoices(ctx context.Context, endpointID, model string) ToolChoices {
+	return e.toolChoices(ctx, endpointID, model, nil)
+}
+
+// toolChoices lists the available tools with a conversation's settings.
+func (e *Engine) toolChoices(ctx context.Context, endpointID, model string, settings []store.ConversationTool) ToolChoices {
+	choices := ToolChoices{Tools: []ToolChoice{}, Model: ModelToolsUnknown}
+	ts := e.toolSet()
+	if ts.Catalog == nil || ts.Runner == nil {
+		return choices
+	}
+	choices.Configured = true
+	choices.Model = e.modelTools(ctx, endpointID, model)
 	available, err := ts.Catalog.Available(ctx)
 	if err != nil {
 		choices.Problem = i18n.T("Chat.toolsUnlisted", i18n.Args{"Err": err})
-		return choices, nil
+		return choices
 	}
 	for _, t := range available {
 		c := ToolChoice{Tool: t}
@@ -77,7 +94,7 @@ func (e *Engine) ToolChoices(ctx context.Context, conversationID int64) (ToolCho
 		}
 		choices.Tools = append(choices.Tools, c)
 	}
-	return choices, nil
+	return choices
 }
 
 // modelTools says whether model on the endpoint can call tools.
@@ -111,6 +128,39 @@ func (e *Engine) SetToolEnabled(ctx context.Context, conversationID int64, serve
 		return ErrBadToolName
 	}
 	return e.cfg.Store.SetConversationTool(ctx, conversationID, serverID, name, enabled)
+}
+
+// ToolRef names one tool: its server's ID and its name.
+type ToolRef struct {
+	ServerID string `json:"serverId"`
+	Name     string `json:"name"`
+}
+
+// MaxSendTools is how many tools one message may enable.
+const MaxSendTools = 1000
+
+// checkToolRefs checks the tools a message enables, before anything is
+// stored.
+func checkToolRefs(refs []ToolRef) error {
+	if len(refs) > MaxSendTools {
+		return ErrBadToolName
+	}
+	for _, r := range refs {
+		if !toolNameOK(r.ServerID) || !toolNameOK(r.Name) {
+			return ErrBadToolName
+		}
+	}
+	return nil
+}
+
+// enableTools enables refs for a conversation, before its answer starts.
+func (e *Engine) enableTools(ctx context.Context, conversationID int64, refs []ToolRef) error {
+	for _, r := range refs {
+		if err := e.cfg.Store.SetConversationTool(ctx, conversationID, r.ServerID, r.Name, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func toolNameOK(s string) bool {

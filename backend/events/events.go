@@ -175,3 +175,15 @@ type ToolEvent struct {
 	// (ToolAnswerChanged).
 	Message *store.Message `json:"message,omitempty"`
 }
+
+// ToolServerChangedName tells the UI that an MCP server's state changed
+// (starting, ready, failed, stopped); the payload is a [ToolServerChanged].
+// Settings → Tools then reads the server's state, reason and error output
+// again.
+const ToolServerChangedName = "brook:tool-server"
+
+// ToolServerChanged is which tool server changed, and to what state.
+type ToolServerChanged struct {
+	ServerID string `json:"serverId"`
+	State    string `json:"state"`
+}

@@ -72,6 +72,9 @@ func validateBundle(i int, b Bundle) error {
 	if err := validateBundleProject(i, b.Project); err != nil {
 		return err
 	}
+	if err := validateBundleTools(i, b.Tools); err != nil {
+		return err
+	}
 	seen := make(map[string]bool, len(b.Messages))
 	for j, m := range b.Messages {
 		if strings.TrimSpace(m.UID) == "" {
@@ -208,6 +211,9 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle, projects
 	c.AssistantID = 0
 	c.Title = strings.TrimSpace(c.Title)
 	if err := insertConversation(ctx, tx, &c, params); err != nil {
+		return 0, err
+	}
+	if err := importBundleTools(ctx, tx, c.ID, b.Tools); err != nil {
 		return 0, err
 	}
 	stmt, err := tx.PrepareContext(ctx, insertMessageSQL)

@@ -139,5 +139,9 @@ func (s *Store) bundleIn(ctx context.Context, tx *sql.Tx, id int64) (Bundle, err
 	if err != nil {
 		return Bundle{}, err
 	}
-	return Bundle{Conversation: c, Messages: messages, Project: project}, nil
+	tools, err := bundleTools(ctx, tx, id)
+	if err != nil {
+		return Bundle{}, err
+	}
+	return Bundle{Conversation: c, Messages: messages, Project: project, Tools: tools}, nil
 }

@@ -220,6 +220,8 @@ type Bundle struct {
 	Messages     []Message    `json:"messages"`
 	// Project is the conversation's project, nil when it is in none.
 	Project *BundleProject `json:"project,omitempty"`
+	// Tools are the conversation's tool settings (see [BundleTool]).
+	Tools []BundleTool `json:"tools,omitempty"`
 }
 
 // BundleProject is a conversation's project as an export carries it: its

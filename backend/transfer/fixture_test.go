@@ -52,6 +52,9 @@ func fixtureBundles() []store.Bundle {
 			Project: &store.BundleProject{UID: "0193a4c2-7d1e-7c3a-9f00-0000000000p1", Name: "Go & \"generics\" 🐹",
 				Colour: "#00add8", Emoji: "🐹", Instructions: "Prefer the standard library.\nExplain trade-offs.",
 				EndpointID: "ep-local-ollama", Model: "qwen2.5-coder:7b", Params: store.Params{Temperature: ptr(0.2), Think: "low"}},
+			// In the order the export writes them: by server, then tool.
+			Tools: []store.BundleTool{{Server: "Go docs", Name: "read_doc", Enabled: true, AlwaysAllowed: true},
+				{Server: "Go docs", Name: "search_packages", Enabled: true}},
 			Messages: []store.Message{
 				{
 					ID: 101, UID: "0193a4c2-7d1e-7c3a-9f00-000000000101", ConversationID: 7,

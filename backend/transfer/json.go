@@ -147,6 +147,9 @@ func validateBrook(b *store.Bundle, index, version int) error {
 			return fmt.Errorf("%s: %w: %v", where, ErrInvalid, err)
 		}
 	}
+	if err := store.CheckBundleTools(b.Tools); err != nil {
+		return invalidAt(where, "Transfer.at", i18n.Args{"Err": strings.TrimPrefix(err.Error(), "store: ")})
+	}
 	if strings.TrimSpace(c.UID) == "" {
 		c.UID = contentUID(b)
 	}

@@ -189,6 +189,11 @@ func TestReasoningRoundTripsThroughImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// The fixture's tools are on a server called "Go docs": with one of
+	// that name here, the import enables them again.
+	if _, err := db.SaveToolServer(ctx, store.ToolServer{Name: "Go docs", Kind: store.ToolServerStdio, Command: "godoc-mcp", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.Import(ctx, bundles); err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +233,12 @@ func TestReasoningRoundTripsThroughImport(t *testing.T) {
 	}
 	ids := regexp.MustCompile(`\n\s*"(?:id|conversationId|messageId|parentId|projectId|assistantId)": \d+,`)
 	a, b := ids.ReplaceAll(first, nil), ids.ReplaceAll(export(t, FormatJSON, again), nil)
+	// What the import never restores: a file grants no permission.
+	allowed := regexp.MustCompile(`,\n\s*"alwaysAllowed": true`)
+	if !allowed.Match(a) {
+		t.Fatal("the fixture allows no tool always: the round trip shows nothing of it")
+	}
+	a = allowed.ReplaceAll(a, nil)
 	if !bytes.Equal(a, b) {
 		t.Errorf("export after import differs:\n%s\nwant:\n%s", b, a)
 	}

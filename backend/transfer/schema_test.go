@@ -79,7 +79,7 @@ func TestExportMatchesSchema(t *testing.T) {
 	for _, field := range []string{`"parentUid"`, `"shownAt"`, `"images"`, `"documents"`, `"reasoning"`,
 		`"thinkingMs"`, `"state": "interrupted"`, `"state": "streaming"`, `"state": "stopped"`, `"state": "failed"`,
 		`"systemPrompt": "You`, `"pinned": true`, `"archived": true`, `"think"`, `"contextChoice"`, `"messages": []`,
-		`"project": {`, `"instructions": "You help`, `"assistantName": "Tutor"`} {
+		`"project": {`, `"instructions": "You help`, `"assistantName": "Tutor"`, `"tools": [`, `"alwaysAllowed": true`} {
 		if !bytes.Contains(data, []byte(field)) {
 			t.Errorf("the export has no %s", field)
 		}
@@ -279,6 +279,10 @@ func TestSchemaRefusesBrokenExports(t *testing.T) {
 		{"a project's colour by name", func(d map[string]any) { projectOf(d)["colour"] = "blue" }},
 		{"an unknown project field", func(d map[string]any) { projectOf(d)["sortOrder"] = 3 }},
 		{"assistantName as a number", func(d map[string]any) { conv(d, lease)["assistantName"] = 7 }},
+		{"a tool setting without a server", func(d map[string]any) { delete(toolOf(d), "server") }},
+		{"a tool setting with a blank name", func(d map[string]any) { toolOf(d)["name"] = " " }},
+		{"a tool setting by server ID", func(d map[string]any) { toolOf(d)["serverId"] = "c0510613" }},
+		{"enabled as a string", func(d map[string]any) { toolOf(d)["enabled"] = "yes" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var doc map[string]any
@@ -321,6 +325,11 @@ const (
 // projectOf returns the project of the lease in the decoded export d.
 func projectOf(d map[string]any) map[string]any {
 	return bundle(d, lease)["project"].(map[string]any)
+}
+
+// toolOf returns the first tool setting of the lease in the decoded export d.
+func toolOf(d map[string]any) map[string]any {
+	return bundle(d, lease)["tools"].([]any)[0].(map[string]any)
 }
 
 // bundle returns the conversation titled title of the decoded export d.

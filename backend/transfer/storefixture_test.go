@@ -105,6 +105,16 @@ func populatedStore(t *testing.T) *store.Store {
 		Error: "The server closed the connection.", EndReason: "dropped", FirstTokenMs: 900})
 	q3 := add(store.Message{ConversationID: lease.ID, Role: store.RoleUser, Content: "And for the landlord?"})
 	answer(lease, q3.ID, store.Message{Content: "", State: store.StateFailed, Error: "model not found", EndReason: "refused"})
+	// The lease's tools: one enabled and allowed always, one of a server
+	// removed since (left out of the export).
+	files, err := s.SaveToolServer(ctx, store.ToolServer{Name: "Files", Kind: store.ToolServerStdio, Command: "node", Enabled: true})
+	must(err)
+	gone, err := s.SaveToolServer(ctx, store.ToolServer{Name: "Gone", Kind: store.ToolServerStdio, Command: "node", Enabled: true})
+	must(err)
+	must(s.SetConversationTool(ctx, lease.ID, files.ID, "read_text_file", true))
+	must(s.AllowToolAlways(ctx, lease.ID, files.ID, "read_text_file"))
+	must(s.SetConversationTool(ctx, lease.ID, gone.ID, "fetch", true))
+	must(s.DeleteToolServer(ctx, gone.ID))
 	must(s.SetArchived(ctx, lease.ID, true))
 	must(s.SaveDraft(ctx, lease.ID, "Can I sublet?"))
 

@@ -5,7 +5,8 @@
 // Brook quits ([Manager.Close]); a server that crashed is started again on
 // its next use, at most a few times a minute. Each server is starting,
 // ready or failed, with the reason and the last lines of its standard error
-// ([Manager.Servers]). A tool whose input schema is not valid JSON Schema is
+// ([Manager.Servers]); each change is told as it happens ([Config.Changed]),
+// so Settings shows a crash without asking. A tool whose input schema is not valid JSON Schema is
 // neither offered nor run, and arguments are checked against the schema
 // before anything runs. Calls are bounded in time (per server) and in the
 // size of what is kept of their result.
@@ -67,8 +68,13 @@ type Config struct {
 	// headers.
 	Keys   secrets.Keyring
 	Logger *slog.Logger
-	// Changed, when set, is told when a server's state changes.
-	Changed func(serverID string)
+	// Changed, when set, is told each time a server's state changes
+	// (starting, ready, failed, stopped), with the new state; the reason
+	// and the error output are then in [Manager.Servers]. It is called
+	// without the manager's locks held, from whichever goroutine made the
+	// change (a crash is seen by the goroutine that waits on the process),
+	// so it must not block.
+	Changed func(serverID string, state State)
 	// Environ is the environment a command server starts with, before its
 	// own variables; os.Environ when nil.
 	Environ      func() []string
@@ -140,9 +146,9 @@ func (m *Manager) environ() []string {
 	return os.Environ()
 }
 
-func (m *Manager) changed(id string) {
+func (m *Manager) changed(id string, state State) {
 	if m.cfg.Changed != nil {
-		m.cfg.Changed(id)
+		m.cfg.Changed(id, state)
 	}
 }
 

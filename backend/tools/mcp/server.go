@@ -100,7 +100,7 @@ func (s *server) ensure(ctx context.Context) (*sdk.ClientSession, error) {
 	conf := s.conf
 	s.state, s.reason, s.kind, s.tools = Starting, nil, nil, nil
 	s.mu.Unlock()
-	s.m.changed(conf.ID)
+	s.m.changed(conf.ID, Starting)
 
 	cs, err := s.start(ctx, conf)
 	if err != nil {
@@ -122,6 +122,7 @@ func (s *server) failure(kind error, reason error) error {
 // failure. It is called with startMu held or from the exit watcher.
 func (s *server) fail(kind error, reason error) error {
 	s.mu.Lock()
+	id := s.conf.ID
 	s.state, s.reason, s.kind = Failed, reason, kind
 	cs, cmd, exited := s.session, s.cmd, s.exited
 	s.session, s.cmd = nil, nil
@@ -129,7 +130,24 @@ func (s *server) fail(kind error, reason error) error {
 	err := s.failure(kind, reason)
 	s.mu.Unlock()
 	closeSession(cs, cmd, exited, 0)
-	s.m.changed(s.conf.ID)
+	s.m.changed(id, Failed)
+	if exited != nil {
+		select {
+		case <-exited:
+		default:
+			// Its last lines of error output are complete only once it
+			// has exited: say so again then, if it is still failed.
+			go func() {
+				<-exited
+				s.mu.Lock()
+				still := s.state == Failed && s.cmd == nil
+				s.mu.Unlock()
+				if still {
+					s.m.changed(id, Failed)
+				}
+			}()
+		}
+	}
 	return err
 }
 
@@ -217,7 +235,7 @@ func (s *server) start(ctx context.Context, conf store.ToolServer) (*sdk.ClientS
 	}
 	s.session, s.state, s.tools = cs, Ready, list
 	s.mu.Unlock()
-	s.m.changed(conf.ID)
+	s.m.changed(conf.ID, Ready)
 	return cs, nil
 }
 
@@ -304,18 +322,23 @@ func (s *server) exitedOn(cmd *exec.Cmd, err error) {
 	s.fail(ErrCrashed, reason)
 }
 
-// stop ends the server on purpose; its next use starts it again.
-func (s *server) stop() {
+// stop ends the server on purpose; its next use starts it again. It
+// returns the state the server is left in (a failed server stays failed,
+// with its reason) and whether that state is new.
+func (s *server) stop() (State, bool) {
 	s.startMu.Lock()
 	defer s.startMu.Unlock()
 	s.mu.Lock()
 	cs, cmd, exited := s.session, s.cmd, s.exited
 	s.session, s.cmd, s.stopping = nil, nil, true
+	was := s.state
 	if s.state != Failed {
 		s.state, s.reason, s.kind = Stopped, nil, nil
 	}
+	now := s.state
 	s.mu.Unlock()
 	closeSession(cs, cmd, exited, stopGrace)
+	return now, now != was
 }
 
 // closeSession closes a session and makes sure its process ends: closing

@@ -240,7 +240,9 @@ func (m *Manager) Test(ctx context.Context, id string) (ServerView, error) {
 	v := m.view(ts, allowed[id])
 	if !ts.Enabled {
 		// A server that is off does not keep running for having been tested.
-		s.stop()
+		if state, changed := s.stop(); changed {
+			m.changed(id, state)
+		}
 	}
 	return v, nil
 }
@@ -251,8 +253,9 @@ func (m *Manager) stop(id string) {
 	s := m.servers[id]
 	m.mu.Unlock()
 	if s != nil {
-		s.stop()
-		m.changed(id)
+		if state, changed := s.stop(); changed {
+			m.changed(id, state)
+		}
 	}
 }
 
@@ -268,7 +271,8 @@ func (m *Manager) Close() {
 	m.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, s := range list {
-		wg.Go(s.stop)
+		// Brook is quitting: no one is left to tell.
+		wg.Go(func() { s.stop() })
 	}
 	wg.Wait()
 }

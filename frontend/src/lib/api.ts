@@ -16,7 +16,7 @@ import { t } from './i18n/t.svelte';
 import type { localmodels, ollamaserver } from '../../wailsjs/go/models';
 import { fromGo, ollamaStatusFromGo, pullFromGo } from './fromGo';
 import { bound, type Bound, type BrookApi, type Services, type TestHooks } from './bound';
-import type { AnswerSaved, QuitRequest, ToolEvent } from './types';
+import type { AnswerSaved, QuitRequest, ToolEvent, ToolServerChanged } from './types';
 import type { StreamEvent } from './stream/types';
 
 export type * from './types';
@@ -136,6 +136,7 @@ export function createWailsApi(): BrookApi {
       onQuitRequested: (cb) => on('brook:quit-requested', (p) => cb(p as QuitRequest)),
       onOllamaServer: (cb) => on('brook:ollama-server', (p) => cb(ollamaStatusFromGo(p as ollamaserver.Status))),
       onTool: (cb) => on('brook:tool', (p) => cb(p as ToolEvent)),
+      onToolServer: (cb) => on('brook:tool-server', (p) => cb(p as ToolServerChanged)),
       onFileDrop,
     },
   };

@@ -43,6 +43,7 @@ import type {
   SendResult,
   Settings,
   ToolEvent,
+  ToolServerChanged,
 } from './types';
 import type { StreamEvent } from './stream/types';
 
@@ -129,6 +130,8 @@ export interface Events {
   onOllamaServer(cb: (s: OllamaStatus) => void): () => void;
   /** brook:tool: a step of an answer's tool calls (an approval, a call running or settled, the next answer). */
   onTool(cb: (ev: ToolEvent) => void): () => void;
+  /** brook:tool-server: an MCP server started, became ready, failed or stopped. */
+  onToolServer(cb: (ev: ToolServerChanged) => void): () => void;
   /** Files or folders dropped on the window (Wails' native drop): their paths, and where they were let go. */
   onFileDrop(cb: (paths: string[], x: number, y: number) => void): () => void;
 }

@@ -186,5 +186,10 @@ export interface ToolEvent {
   /** next: the answer after the round, streaming; answer: the answer as stored. */
   message?: Message;
 }
+/** brook:tool-server: an MCP server's state changed (Go's events.ToolServerChanged); read its view again. */
+export interface ToolServerChanged {
+  serverId: string;
+  state: 'stopped' | 'starting' | 'ready' | 'failed';
+}
 /** How to quit with answers still coming: stop them, wait for them, or finish them at the next start. */
 export type QuitHow = 'stop' | 'wait' | 'resume';

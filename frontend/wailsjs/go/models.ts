@@ -93,6 +93,10 @@ export namespace chat {
 	    model: string;
 	    problem?: string;
 	}
+	export interface ToolRef {
+	    serverId: string;
+	    name: string;
+	}
 
 }
 

@@ -134,4 +134,63 @@ describe('Settings → Tools', () => {
     expect(calls('Delete')).toEqual([['ts-1']]);
     await vi.waitFor(() => expect(r.queryAllByTestId('tool-server')).toHaveLength(0));
   });
+
+  it('shows a server starting, ready and crashing as Go reports it, with the reason and error output, without polling', async () => {
+    const r = open([server({ state: 'stopped' })]);
+    const state = await r.findByTestId('tool-server-state');
+    expect(state.textContent).toBe('Starts when a model needs it');
+    const tools: mcp.ToolView[] = [{ name: 'read_text_file', description: '', alwaysAllowed: false, refused: '' }];
+
+    Object.assign(fake.db.toolServers[0], { state: 'starting' });
+    fake.emitToolServer({ serverId: 'ts-1', state: 'starting' });
+    await vi.waitFor(() => expect(r.getByTestId('tool-server-state').textContent).toBe('Starting…'));
+    Object.assign(fake.db.toolServers[0], { state: 'ready', tools });
+    fake.emitToolServer({ serverId: 'ts-1', state: 'ready' });
+    await vi.waitFor(() => expect(r.getByTestId('tool-server-state').textContent).toBe('Ready · 1 tool'));
+
+    Object.assign(fake.db.toolServers[0], { state: 'failed', reason: 'it exited: exit status 3', stderr: ['panic: out of memory'], tools: [] });
+    fake.emitToolServer({ serverId: 'ts-1', state: 'failed' });
+    await vi.waitFor(() => expect(r.getByTestId('tool-server-state').textContent).toBe('Failed'));
+    expect(r.getByTestId('tool-server-reason').textContent).toBe('It exited: exit status 3.');
+    expect(r.getByTestId('tool-server-stderr').textContent).toBe('panic: out of memory');
+    // One read when the section opened, and one per change: nothing else asks.
+    expect(calls('Servers')).toHaveLength(4);
+  });
+
+  it('takes changes that come during a read from the next read, and leaves the other servers as they are', async () => {
+    const r = open([server({}), server({ id: 'ts-2', name: 'Web', kind: 'http', command: '', args: [], url: 'http://127.0.0.1:3001/mcp' })]);
+    await vi.waitFor(() => expect(r.getAllByTestId('tool-server')).toHaveLength(2));
+    // The first read after a change answers late, with what it read before the next change.
+    const read = fake.ToolService.Servers;
+    let answer!: () => void;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    let reads = 0;
+    fake.ToolService.Servers = async () => {
+      const list = await read();
+      if (++reads === 1) await late;
+      return list;
+    };
+    Object.assign(fake.db.toolServers[0], { state: 'starting' });
+    fake.emitToolServer({ serverId: 'ts-1', state: 'starting' });
+    await vi.waitFor(() => expect(reads).toBe(1));
+    // Before that read answers, the server fails, and the other one changes in the database without a word.
+    Object.assign(fake.db.toolServers[0], { state: 'failed', reason: 'it did not answer in time' });
+    Object.assign(fake.db.toolServers[1], { state: 'ready' });
+    fake.emitToolServer({ serverId: 'ts-1', state: 'failed' });
+    answer();
+    await vi.waitFor(() => expect(reads).toBe(2));
+    await vi.waitFor(() => expect(r.getAllByTestId('tool-server-state')[0].textContent).toBe('Failed'));
+    expect(r.getAllByTestId('tool-server-state')[1].textContent).toBe('Starts when a model needs it');
+  });
+
+  it('does not bring back a deleted server whose stop is reported after', async () => {
+    const r = open([server({ state: 'ready' })]);
+    await fireEvent.click(await r.findByRole('button', { name: 'Delete Files' }));
+    await fireEvent.click(r.getByRole('button', { name: 'Delete Files' }));
+    await vi.waitFor(() => expect(r.queryAllByTestId('tool-server')).toHaveLength(0));
+    fake.db.toolServers = [server({ state: 'stopped' })]; // as if read before Go removed it
+    fake.emitToolServer({ serverId: 'ts-1', state: 'stopped' });
+    await vi.waitFor(() => expect(calls('Servers')).toHaveLength(2));
+    expect(r.queryAllByTestId('tool-server')).toHaveLength(0);
+  });
 });

@@ -62,10 +62,21 @@ export function fakeChatService(parts: FakeParts): Services['ChatService'] {
     return { ...r, user: { ...user } };
   }
 
+  const documents = fakeDocumentMethods(parts, { Send: send, SendWithImages: sendWithImages });
   return {
     Send: send,
     SendWithImages: sendWithImages,
-    ...fakeDocumentMethods(parts, { Send: send, SendWithImages: sendWithImages }),
+    ...documents,
+    async SendWithTools(conversationId, text, endpointId, model, images, documentIds, tools) {
+      if (tools.some((x) => !x.serverId || !x.name)) throw new Error('a tool is named by its server and its name');
+      const r = await documents.SendWithAttachments(conversationId, text, endpointId, model, images, documentIds);
+      // Like Go, the tools are the conversation's from its first answer on (the fake keeps one set of choices).
+      for (const ref of tools) {
+        const t = db.tools.choices.tools.find((x) => x.serverId === ref.serverId && x.name === ref.name);
+        if (t) t.enabled = true;
+      }
+      return r;
+    },
     async Stop(id) {
       const m = findMsg(id);
       sim.stop(m);

@@ -5,7 +5,7 @@
 // a method bound in Go fails `npm run check` until its service here has it.
 // Every call is logged in `calls` by Go's names, so no service logs its own.
 import type { Services } from '../bound';
-import type { AnswerSaved, OllamaStatus, PullProgress, QuitRequest, ToolEvent } from '../types';
+import type { AnswerSaved, OllamaStatus, PullProgress, QuitRequest, ToolEvent, ToolServerChanged } from '../types';
 import type { StreamEvent } from '../stream/types';
 import { fakeChatService } from './chat';
 import { fakeContextService } from './context';
@@ -92,6 +92,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
   const ollamaServer = channel<OllamaStatus>();
   const fileDrop = channel<{ paths: string[]; x: number; y: number }>();
   const tool = channel<ToolEvent>();
+  const toolServer = channel<ToolServerChanged>();
   const seqs = new Map<number, number>();
   const db = initialDb(init);
   const calls: FakeCall[] = [];
@@ -120,6 +121,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
     },
     emitFileDrop: (paths, x = 0, y = 0) => fileDrop.emit({ paths: [...paths], x, y }),
     emitTool: (ev) => tool.emit(structuredClone(ev)),
+    emitToolServer: (ev) => toolServer.emit({ ...ev }),
     emitQueued(id, ahead, since = Date.now()) {
       const m = parts.findMsg(id);
       fake.emit({ messageId: id, conversationId: m.conversationId, seq: nextSeq(id), phase: 'queued', at: m.content.length, ahead: ahead || undefined, since });
@@ -142,6 +144,7 @@ export function createFakeApi(init: Partial<FakeApi['db']> = {}): FakeApi {
       onOllamaServer: ollamaServer.on,
       onFileDrop: (cb) => fileDrop.on((d) => cb(d.paths, d.x, d.y)),
       onTool: tool.on,
+      onToolServer: toolServer.on,
     },
   } as Omit<FakeApi, keyof Services | 'TestService'> as FakeApi;
 

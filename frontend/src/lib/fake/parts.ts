@@ -22,6 +22,7 @@ import type {
   Settings,
   ToolChoices,
   ToolEvent,
+  ToolServerChanged,
 } from '../types';
 import type { StreamEvent, WaitingFor } from '../stream/types';
 import type { FakeLocalModels } from './data';
@@ -97,6 +98,8 @@ export interface FakeApi extends BrookApi {
   emitOllamaServer(s: OllamaStatus): void;
   /** Deliver brook:tool. */
   emitTool(ev: ToolEvent): void;
+  /** Deliver brook:tool-server (change db.toolServers first: Servers() answers from it). */
+  emitToolServer(ev: ToolServerChanged): void;
   /** Files or folders dropped on the window at (x, y) (0, 0 by default), as Wails' native drop tells. */
   emitFileDrop(paths: string[], x?: number, y?: number): void;
   /** The message tree (versions), as Go's store keeps it. */

@@ -13,6 +13,12 @@ export function fakeToolCallService({ fake, findConv }: FakeParts): Services['To
       findConv(conversationId);
       return structuredClone(db.tools.choices);
     },
+    async NewChatChoices() {
+      // Like Go: a chat not started yet has none enabled or allowed.
+      const c = structuredClone(db.tools.choices);
+      for (const t of c.tools) t.enabled = t.allowedHere = false;
+      return c;
+    },
     async SetEnabled(conversationId, serverId, name, enabled) {
       findConv(conversationId);
       const t = db.tools.choices.tools.find((x) => x.serverId === serverId && x.name === name);

@@ -10,6 +10,7 @@ import { attachments, type PendingImage } from './attachments.svelte';
 import { attachedDocuments } from './documents.svelte';
 import { conversationList, type ListChange } from './conversationList.svelte';
 import { models } from './models.svelte';
+import { newChatTools } from './newChatTools.svelte';
 import { settings } from './settings.svelte';
 import { streams } from './streams.svelte';
 import { toasts } from './toasts.svelte';
@@ -273,12 +274,17 @@ export class ChatStore {
     this.sendingFrom = fromId;
     try {
       const documentIds = attachedDocuments.ids();
-      const r = documentIds.length
-        ? await api.ChatService.SendWithAttachments(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds)
-        : images.length
-          ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
-          : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
+      // A new chat's tool choices go with its first message, so that its first answer is offered them.
+      const tools = fromId === 0 ? newChatTools.refs() : [];
+      const r = tools.length
+        ? await api.ChatService.SendWithTools(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds, tools)
+        : documentIds.length
+          ? await api.ChatService.SendWithAttachments(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input), documentIds)
+          : images.length
+            ? await api.ChatService.SendWithImages(fromId, body, sel.endpointId, sel.model, images.map((p) => p.input))
+            : await api.ChatService.Send(fromId, body, sel.endpointId, sel.model);
       attachedDocuments.sent(documentIds);
+      if (tools.length) newChatTools.sent();
       // Sent: the attached images are gone from the composer (kept when the send failed).
       attachments.sent(images);
       streams.track(r.answer);

@@ -30,6 +30,8 @@ export function SendWithAttachments(arg1:number,arg2:string,arg3:string,arg4:str
 
 export function SendWithImages(arg1:number,arg2:string,arg3:string,arg4:string,arg5:Array<store.ImageInput>):Promise<chat.SendResult>;
 
+export function SendWithTools(arg1:number,arg2:string,arg3:string,arg4:string,arg5:Array<store.ImageInput>,arg6:Array<string>,arg7:Array<chat.ToolRef>):Promise<chat.SendResult>;
+
 export function StagedDocumentText(arg1:string):Promise<string>;
 
 export function Stop(arg1:number):Promise<void>;

@@ -54,6 +54,10 @@ export function SendWithImages(arg1, arg2, arg3, arg4, arg5) {
   return window['go']['app']['ChatService']['SendWithImages'](arg1, arg2, arg3, arg4, arg5);
 }
 
+export function SendWithTools(arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
+  return window['go']['app']['ChatService']['SendWithTools'](arg1, arg2, arg3, arg4, arg5, arg6, arg7);
+}
+
 export function StagedDocumentText(arg1) {
   return window['go']['app']['ChatService']['StagedDocumentText'](arg1);
 }

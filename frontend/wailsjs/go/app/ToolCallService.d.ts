@@ -8,6 +8,8 @@ export function Cancel(arg1:number,arg2:string):Promise<boolean>;
 
 export function Choices(arg1:number):Promise<chat.ToolChoices>;
 
+export function NewChatChoices(arg1:string,arg2:string):Promise<chat.ToolChoices>;
+
 export function Pending():Promise<Array<chat.ApprovalRequest>>;
 
 export function SetEnabled(arg1:number,arg2:string,arg3:string,arg4:boolean):Promise<void>;

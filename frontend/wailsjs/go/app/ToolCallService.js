@@ -14,6 +14,10 @@ export function Choices(arg1) {
   return window['go']['app']['ToolCallService']['Choices'](arg1);
 }
 
+export function NewChatChoices(arg1, arg2) {
+  return window['go']['app']['ToolCallService']['NewChatChoices'](arg1, arg2);
+}
+
 export function Pending() {
   return window['go']['app']['ToolCallService']['Pending']();
 }
