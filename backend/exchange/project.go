@@ -113,12 +113,17 @@ func (e *ProjectExport) Write(ctx context.Context, st *store.Store, path string)
 	indexName := "index" + e.format.Ext()
 	return dir, fsutil.WriteAtomically(filepath.Join(dir, indexName), 0o600, func(w io.Writer) error {
 		if e.format == transfer.FormatHTML {
-			return projectIndexHTML.Execute(w, map[string]any{"Project": e.Project, "Chats": index})
+			lang := i18n.Current()
+			if lang == i18n.English {
+				lang = "" // as the conversations' pages (see transfer.wording.lang)
+			}
+			return projectIndexHTML.Execute(w, map[string]any{"Project": e.Project, "Chats": index,
+				"Lang": lang, "Instructions": i18n.T("Export.instructions", nil)})
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "# %s\n\n", mdLine(e.Project.Name))
 		if e.Project.Instructions != "" {
-			fmt.Fprintf(&b, "Instructions:\n\n> %s\n\n", strings.ReplaceAll(e.Project.Instructions, "\n", "\n> "))
+			fmt.Fprintf(&b, "%s\n\n> %s\n\n", i18n.T("Export.instructions", nil), strings.ReplaceAll(e.Project.Instructions, "\n", "\n> "))
 		}
 		for _, c := range index {
 			fmt.Fprintf(&b, "- [%s](%s)\n", mdLine(c.Title), c.File)
@@ -154,11 +159,11 @@ func freeFolder(path string) (string, error) {
 }
 
 var projectIndexHTML = template.Must(template.New("index").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>{{.Project.Name}}</title>
+<html{{with .Lang}} lang="{{.}}"{{end}}><head><meta charset="utf-8"><title>{{.Project.Name}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}blockquote{color:#555;white-space:pre-wrap}</style>
 </head><body>
 <h1>{{.Project.Name}}</h1>
-{{with .Project.Instructions}}<p>Instructions:</p><blockquote>{{.}}</blockquote>{{end}}
+{{with .Project.Instructions}}<p>{{$.Instructions}}</p><blockquote>{{.}}</blockquote>{{end}}
 <ol>{{range .Chats}}
 <li><a href="{{.File}}">{{.Title}}</a></li>{{end}}
 </ol>

@@ -418,14 +418,18 @@ func shortText(what, text string, max int) error {
 }
 
 // Size says n bytes in words: "512 bytes", "3 KB", "1 MB", "10.4 MB" (1 KB = 1024 bytes).
-func Size(n int64) string {
+func Size(n int64) string { return SizeIn(i18n.Current(), n) }
+
+// SizeIn is [Size] in language tag, for a document written in a language
+// of its own (an export).
+func SizeIn(tag string, n int64) string {
 	switch {
 	case n < 1<<10:
-		return i18n.T("Size.bytes", i18n.Args{"Count": n})
+		return i18n.In(tag, "Size.bytes", i18n.Args{"Count": n})
 	case n < 1<<20:
-		return i18n.T("Size.kb", i18n.Args{"N": tenths(n, 1<<10)})
+		return i18n.In(tag, "Size.kb", i18n.Args{"N": tenths(n, 1<<10)})
 	default:
-		return i18n.T("Size.mb", i18n.Args{"N": tenths(n, 1<<20)})
+		return i18n.In(tag, "Size.mb", i18n.Args{"N": tenths(n, 1<<20)})
 	}
 }
 

@@ -112,3 +112,14 @@ func (f numberFormat) whole(digits string) string {
 	}
 	return b.String()
 }
+
+// FixedIn writes v with exactly places decimals the way language tag
+// writes numbers ("4.0", "4,0"), for measures whose precision is fixed.
+func FixedIn(tag string, v float64, places int) string {
+	f := speakerFor(tag).numbers
+	whole, fraction, ok := strings.Cut(strconv.FormatFloat(v, 'f', places, 64), ".")
+	if !ok {
+		return f.whole(whole)
+	}
+	return f.whole(whole) + f.decimal + fraction
+}

@@ -57,44 +57,44 @@ type htmlDocument struct {
 	Name, Detail, Text string
 }
 
-func htmlDocuments(docs []store.Document) []htmlDocument {
+func htmlDocuments(w wording, docs []store.Document) []htmlDocument {
 	var out []htmlDocument
 	for _, d := range docs {
-		out = append(out, htmlDocument{Name: documentName(d), Detail: documentDetail(d), Text: d.Text})
+		out = append(out, htmlDocument{Name: documentName(w, d), Detail: documentDetail(w, d), Text: d.Text})
 	}
 	return out
 }
 
-func documentName(d store.Document) string {
+func documentName(w wording, d store.Document) string {
 	if d.Name == "" {
-		return "document"
+		return w.t("Export.document", nil)
 	}
 	return d.Name
 }
 
 // documentDetail says what a document is: "PDF, 8 pages, 12.4 KB".
-func documentDetail(d store.Document) string {
+func documentDetail(w wording, d store.Document) string {
 	detail := strings.ToUpper(d.Kind)
 	if d.Pages > 0 {
-		detail += fmt.Sprintf(", %d pages", d.Pages)
+		detail += ", " + w.t("Export.pages", i18n.Args{"Count": d.Pages})
 	}
-	return detail + ", " + guard.Size(d.Size)
+	return detail + ", " + guard.SizeIn(string(w), d.Size)
 }
 
 // writeDocuments links a message's documents, written as files by sink
 // beside the Markdown file, or names them when there is no sink.
-func writeDocuments(w *bufio.Writer, docs []store.Document, sink ImageSink) error {
+func writeDocuments(w *bufio.Writer, words wording, docs []store.Document, sink ImageSink) error {
 	for _, d := range docs {
-		name := documentName(d)
+		name := documentName(words, d)
 		if sink != nil && len(d.Data) > 0 {
 			link, err := sink(store.Image{Name: name, MIME: d.MIME, Data: d.Data})
 			if err != nil {
 				return i18n.Wrap("Transfer.writeDocument", err, i18n.Args{"Name": name})
 			}
-			fmt.Fprintf(w, "*[Document: %s](%s) (%s)*\n\n", mdEscape(oneLine(name)), link, documentDetail(d))
+			fmt.Fprintf(w, "*[%s](%s) (%s)*\n\n", words.t("Export.documentLink", i18n.Args{"Name": mdEscape(oneLine(name))}), link, documentDetail(words, d))
 			continue
 		}
-		fmt.Fprintf(w, "*[Document: %s (%s), not included in Markdown exports]*\n\n", mdEscape(oneLine(name)), documentDetail(d))
+		fmt.Fprintf(w, "*[%s]*\n\n", words.t("Export.documentLeftOut", i18n.Args{"Name": mdEscape(oneLine(name)), "Detail": documentDetail(words, d)}))
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -99,8 +100,13 @@ func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool
 
 // htmlPage is what the "head" and "foot" templates show.
 type htmlPage struct {
+	// Lang is the page's language tag; "" for English (see words.lang).
+	Lang       string
 	Title      string
 	ExportedAt string
+	// Heading, Summary and Footer are the table of contents' heading and
+	// line under it, and the line at the foot of the page.
+	Heading, Summary, Footer string
 	// Contents lists every conversation, for the table of contents, which
 	// is shown when there are several.
 	Contents []htmlEntry
@@ -116,7 +122,9 @@ type htmlConversation struct {
 	Title        string
 	Meta         []string
 	SystemPrompt template.HTML
-	Messages     []htmlMessage
+	// SystemPromptLabel folds the system prompt.
+	SystemPromptLabel string
+	Messages          []htmlMessage
 }
 
 type htmlMessage struct {
@@ -181,19 +189,26 @@ type htmlWriter struct {
 	w           *bufio.Writer
 	now         time.Time
 	entries     []store.ExportEntry
-	next        int  // the position in entries of the conversation expected next
-	allVersions bool // every version, not only the shown path
+	next        int     // the position in entries of the conversation expected next
+	allVersions bool    // every version, not only the shown path
+	words       wording // the language it is written in
 }
 
 func anchor(i int) string { return fmt.Sprintf("c%d", i+1) }
 
 func (hw *htmlWriter) page() htmlPage {
+	w := hw.words
+	exportedAt := hw.now.Format("2006-01-02 15:04")
 	page := htmlPage{
-		Title:      "Brook export",
-		ExportedAt: hw.now.Format("2006-01-02 15:04"),
+		Lang:       w.lang(),
+		Title:      w.t("Export.pageTitle", nil),
+		ExportedAt: exportedAt,
+		Heading:    w.t("Export.pageTitle", nil),
+		Summary:    w.t("Export.conversations", i18n.Args{"Count": len(hw.entries)}) + " · " + w.t("Export.exportedOn", i18n.Args{"Time": exportedAt}),
+		Footer:     w.t("Export.footer", i18n.Args{"Time": exportedAt}),
 	}
 	if len(hw.entries) == 1 {
-		page.Title = titleOf(store.Conversation{Title: hw.entries[0].Title})
+		page.Title = titleOf(w, store.Conversation{Title: hw.entries[0].Title})
 	}
 	return page
 }
@@ -202,7 +217,7 @@ func (hw *htmlWriter) begin() error {
 	page := hw.page()
 	page.Contents = make([]htmlEntry, len(hw.entries))
 	for i, e := range hw.entries {
-		page.Contents[i] = htmlEntry{Anchor: anchor(i), Title: titleOf(store.Conversation{Title: e.Title})}
+		page.Contents[i] = htmlEntry{Anchor: anchor(i), Title: titleOf(hw.words, store.Conversation{Title: e.Title})}
 	}
 	return pageTemplate.ExecuteTemplate(hw.w, "head", page)
 }
@@ -221,13 +236,14 @@ func (hw *htmlWriter) add(b store.Bundle) error {
 
 	r := renderers()
 	loc := hw.now.Location()
+	w := hw.words
 	c := b.Conversation
-	hc := htmlConversation{Anchor: anchor(pos), Title: titleOf(c)}
+	hc := htmlConversation{Anchor: anchor(pos), Title: titleOf(w, c), SystemPromptLabel: w.t("Export.systemPrompt", nil)}
 	if c.Model != "" {
-		hc.Meta = append(hc.Meta, "Model: "+c.Model)
+		hc.Meta = append(hc.Meta, w.t("Export.model", i18n.Args{"Model": c.Model}))
 	}
 	if t := formatTime(c.CreatedAt, loc); t != "" {
-		hc.Meta = append(hc.Meta, "Created: "+t)
+		hc.Meta = append(hc.Meta, w.t("Export.created", i18n.Args{"Time": t}))
 	}
 	hc.Meta = append(hc.Meta, "")
 	if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
@@ -238,9 +254,9 @@ func (hw *htmlWriter) add(b store.Bundle) error {
 		hc.SystemPrompt = h
 	}
 	shown := transcript(b.Messages, hw.allVersions)
-	hc.Meta[len(hc.Meta)-1] = plural(len(shown), "message")
+	hc.Meta[len(hc.Meta)-1] = w.t("Export.messages", i18n.Args{"Count": len(shown)})
 	var err error
-	if hc.Messages, err = htmlMessages(r, shown, loc); err != nil {
+	if hc.Messages, err = htmlMessages(r, w, shown, loc); err != nil {
 		return err
 	}
 	if err := pageTemplate.ExecuteTemplate(hw.w, "article", hc); err != nil {
@@ -250,7 +266,7 @@ func (hw *htmlWriter) add(b store.Bundle) error {
 }
 
 // htmlMessages renders a path of messages, each with its other versions.
-func htmlMessages(r markdownRenderers, path []transcriptMessage, loc *time.Location) ([]htmlMessage, error) {
+func htmlMessages(r markdownRenderers, w wording, path []transcriptMessage, loc *time.Location) ([]htmlMessage, error) {
 	out := make([]htmlMessage, 0, len(path))
 	for _, m := range path {
 		md := r.user
@@ -263,16 +279,16 @@ func htmlMessages(r markdownRenderers, path []transcriptMessage, loc *time.Locat
 		}
 		hm := htmlMessage{
 			Class:         roleClass(m.Role),
-			Role:          roleName(m.Role),
+			Role:          roleName(w, m.Role),
 			Time:          formatTime(m.CreatedAt, loc),
-			ThinkingLabel: thinkingLabel(m.Message),
+			ThinkingLabel: thinkingLabel(w, m.Message),
 			HTML:          h,
 			Images:        htmlImages(m.Images),
-			Documents:     htmlDocuments(m.Documents),
-			ToolCalls:     htmlToolCalls(m.ToolCalls),
-			Notes:         messageNotes(m.Message),
-			Stats:         messageStats(m.Message),
-			Version:       m.versionLabel(),
+			Documents:     htmlDocuments(w, m.Documents),
+			ToolCalls:     htmlToolCalls(w, m.ToolCalls),
+			Notes:         messageNotes(w, m.Message),
+			Stats:         messageStats(w, m.Message),
+			Version:       m.versionLabel(w),
 		}
 		if strings.TrimSpace(m.Reasoning) != "" {
 			// Rendered like the answer, through the same safe renderer.
@@ -281,11 +297,12 @@ func htmlMessages(r markdownRenderers, path []transcriptMessage, loc *time.Locat
 			}
 		}
 		for _, other := range m.others {
-			msgs, err := htmlMessages(r, other, loc)
+			msgs, err := htmlMessages(r, w, other, loc)
 			if err != nil {
 				return nil, err
 			}
-			hm.Others = append(hm.Others, htmlVersion{Label: other[0].versionLabel(), Messages: msgs})
+			label := other[0].versionLabel(w) + " " + w.t("Export.notShown", nil)
+			hm.Others = append(hm.Others, htmlVersion{Label: label, Messages: msgs})
 		}
 		out = append(out, hm)
 	}
@@ -321,7 +338,7 @@ func roleClass(r store.Role) string {
 }
 
 // messageStats lists an answer's model and speed, for the line under it.
-func messageStats(m store.Message) []string {
+func messageStats(w wording, m store.Message) []string {
 	if m.Role != store.RoleAssistant {
 		return nil
 	}
@@ -330,22 +347,15 @@ func messageStats(m store.Message) []string {
 		s = append(s, m.Model)
 	}
 	if m.FirstTokenMs > 0 {
-		s = append(s, fmt.Sprintf("first token %.1f s", float64(m.FirstTokenMs)/1000))
+		s = append(s, w.t("Export.firstToken", i18n.Args{"Seconds": w.fixed(float64(m.FirstTokenMs)/1000, 1)}))
 	}
 	if m.TokensPerSecond > 0 {
-		s = append(s, fmt.Sprintf("%.1f tokens/s", m.TokensPerSecond))
+		s = append(s, w.t("Export.tokensPerSecond", i18n.Args{"N": w.fixed(m.TokensPerSecond, 1)}))
 	}
 	if m.CompletionTokens > 0 {
-		s = append(s, plural(m.CompletionTokens, "token"))
+		s = append(s, w.t("Export.tokens", i18n.Args{"Count": m.CompletionTokens}))
 	}
 	return s
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // pageTemplate has the policy written in literally, where a template action
@@ -356,7 +366,7 @@ var pageTemplate = template.Must(template.New("page").Parse(strings.Replace(page
 	"CONTENT_SECURITY_POLICY", contentSecurityPolicy, 1)))
 
 const pageHTML = `{{define "head"}}<!DOCTYPE html>
-<html>
+<html{{with .Lang}} lang="{{.}}"{{end}}>
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="CONTENT_SECURITY_POLICY">
@@ -444,8 +454,8 @@ footer { margin-top: 3rem; text-align: center; }
 <main>
 {{- if gt (len .Contents) 1}}
 <nav>
-<h1>Brook export</h1>
-<p class="meta">{{len .Contents}} conversations · Exported {{.ExportedAt}}</p>
+<h1>{{.Heading}}</h1>
+<p class="meta">{{.Summary}}</p>
 <ol>
 {{- range .Contents}}
 <li><a href="#{{.Anchor}}">{{.Title}}</a></li>
@@ -462,7 +472,7 @@ footer { margin-top: 3rem; text-align: center; }
 <p class="meta">{{range $i, $m := .Meta}}{{if $i}} · {{end}}{{$m}}{{end}}</p>
 </header>
 {{- with .SystemPrompt}}
-<details class="system-prompt"><summary>System prompt</summary>
+<details class="system-prompt"><summary>{{$.SystemPromptLabel}}</summary>
 <div class="content">{{.}}</div>
 </details>
 {{- end}}
@@ -486,9 +496,9 @@ footer { margin-top: 3rem; text-align: center; }
 {{.HTML}}</div>
 {{- range .ToolCalls}}
 <details class="tool-call"><summary>{{.Summary}}</summary>
-<p class="stats">Arguments</p>
+<p class="stats">{{.ArgumentsLabel}}</p>
 <pre style="white-space:pre-wrap">{{.Arguments}}</pre>
-<p class="stats">Result</p>
+<p class="stats">{{.ResultLabel}}</p>
 <pre style="white-space:pre-wrap">{{.Result}}</pre>
 </details>
 {{- end}}
@@ -512,7 +522,7 @@ footer { margin-top: 3rem; text-align: center; }
 {{- end}}
 </section>
 {{- range .Others}}
-<details class="versions"><summary>{{.Label}} (not the one shown)</summary>
+<details class="versions"><summary>{{.Label}}</summary>
 {{- template "messages" .Messages}}
 </details>
 {{- end}}
@@ -520,7 +530,7 @@ footer { margin-top: 3rem; text-align: center; }
 {{- end}}
 
 {{- define "foot"}}
-<footer>Exported from Brook on {{.ExportedAt}}</footer>
+<footer>{{.Footer}}</footer>
 </main>
 </body>
 </html>

@@ -132,7 +132,7 @@ func validateBrook(b *store.Bundle, index, version int) error {
 		return invalidAt(where, "Transfer.unknownThink", i18n.Args{"Value": strconv.Quote(truncate(c.Params.Think, 40))})
 	}
 	if strings.TrimSpace(c.Title) == "" {
-		c.Title = titleOf(*c) // the store needs a title
+		c.Title = titleOf(wordsFor(""), *c) // the store needs a title
 	}
 	if c.UpdatedAt == 0 {
 		c.UpdatedAt = c.CreatedAt

@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -23,30 +24,31 @@ type markdownWriter struct {
 	n           int       // conversations written
 	images      ImageSink // where images go; nil names them only
 	allVersions bool      // every version, not only the shown path
+	words       wording   // the language it is written in
 }
 
 func (*markdownWriter) begin() error { return nil }
 
 func (mw *markdownWriter) add(b store.Bundle) error {
-	bw, now := mw.w, mw.now
+	bw, now, w := mw.w, mw.now, mw.words
 	loc := now.Location()
 	if mw.n > 0 {
 		bw.WriteString("---\n\n")
 	}
 	mw.n++
 	c := b.Conversation
-	fmt.Fprintf(bw, "# %s\n\n", mdEscape(titleOf(c)))
+	fmt.Fprintf(bw, "# %s\n\n", mdEscape(titleOf(w, c)))
 	var meta []string
 	if c.Model != "" {
-		meta = append(meta, "Model: "+mdEscape(c.Model))
+		meta = append(meta, w.t("Export.model", i18n.Args{"Model": mdEscape(c.Model)}))
 	}
 	if t := formatTime(c.CreatedAt, loc); t != "" {
-		meta = append(meta, "Created: "+t)
+		meta = append(meta, w.t("Export.created", i18n.Args{"Time": t}))
 	}
-	meta = append(meta, "Exported: "+now.Format("2006-01-02 15:04"))
+	meta = append(meta, w.t("Export.exported", i18n.Args{"Time": now.Format("2006-01-02 15:04")}))
 	fmt.Fprintf(bw, "*%s*\n\n", strings.Join(meta, " · "))
 	if sp := strings.TrimSpace(c.SystemPrompt); sp != "" {
-		bw.WriteString("## System prompt\n\n")
+		fmt.Fprintf(bw, "## %s\n\n", w.t("Export.systemPrompt", nil))
 		writeQuoted(bw, sp)
 		bw.WriteString("\n")
 	}
@@ -61,16 +63,16 @@ func (mw *markdownWriter) add(b store.Bundle) error {
 // writeMessage writes one message and, when every version is written, its
 // other versions after it, each as a marked section with what follows it.
 func (mw *markdownWriter) writeMessage(c store.Conversation, m transcriptMessage) error {
-	bw := mw.w
-	heading := roleName(m.Role)
+	bw, w := mw.w, mw.words
+	heading := roleName(w, m.Role)
 	if m.Role == store.RoleAssistant && m.Model != "" && m.Model != c.Model {
 		heading += " (" + mdEscape(m.Model) + ")"
 	}
-	if label := m.versionLabel(); label != "" {
+	if label := m.versionLabel(w); label != "" {
 		heading += " · " + label
 	}
 	fmt.Fprintf(bw, "## %s\n\n", heading)
-	writeReasoning(bw, m.Message)
+	writeReasoning(bw, w, m.Message)
 	if content := strings.TrimRight(m.Content, "\n"); content != "" {
 		bw.WriteString(content)
 		bw.WriteString("\n")
@@ -81,25 +83,25 @@ func (mw *markdownWriter) writeMessage(c store.Conversation, m transcriptMessage
 		}
 		bw.WriteString("\n")
 	}
-	writeToolCalls(bw, m.ToolCalls)
-	if err := writeImages(bw, m.Images, mw.images); err != nil {
+	writeToolCalls(bw, w, m.ToolCalls)
+	if err := writeImages(bw, w, m.Images, mw.images); err != nil {
 		return err
 	}
-	if err := writeDocuments(bw, m.Documents, mw.images); err != nil {
+	if err := writeDocuments(bw, w, m.Documents, mw.images); err != nil {
 		return err
 	}
-	for _, n := range messageNotes(m.Message) {
+	for _, n := range messageNotes(w, m.Message) {
 		fmt.Fprintf(bw, "> **%s**\n\n", mdEscape(n.Text))
 	}
 	for _, other := range m.others {
-		label := other[0].versionLabel()
-		fmt.Fprintf(bw, "> **Begin %s** (not the one shown)\n\n", label)
+		label := other[0].versionLabel(w)
+		fmt.Fprintf(bw, "> **%s** %s\n\n", w.t("Export.begin", i18n.Args{"Version": label}), w.t("Export.notShown", nil))
 		for _, om := range other {
 			if err := mw.writeMessage(c, om); err != nil {
 				return err
 			}
 		}
-		fmt.Fprintf(bw, "> **End %s**\n\n", label)
+		fmt.Fprintf(bw, "> **%s**\n\n", w.t("Export.end", i18n.Args{"Version": label}))
 	}
 	return nil
 }
@@ -129,8 +131,8 @@ func (mw *markdownWriter) end() error { return mw.w.Flush() }
 // that lets HTML through. Being quoted, it also cannot leave a code fence or
 // a list open past its end. Markdown formatting and code are kept as they
 // are; ">" needs no escaping, as no tag can start without a "<".
-func writeReasoning(w *bufio.Writer, m store.Message) {
-	label := thinkingLabel(m)
+func writeReasoning(w *bufio.Writer, words wording, m store.Message) {
+	label := thinkingLabel(words, m)
 	if label == "" {
 		return
 	}
@@ -277,7 +279,7 @@ func openFence(content string) string {
 // writeImages links a message's images, kept by sink, or names them when
 // there is no sink (a Markdown export written to a stream has no place for
 // files beside it; the JSON and HTML exports carry images whole).
-func writeImages(w *bufio.Writer, images []store.Image, sink ImageSink) error {
+func writeImages(w *bufio.Writer, words wording, images []store.Image, sink ImageSink) error {
 	for _, img := range images {
 		name := img.Name
 		if name == "" {
@@ -286,7 +288,7 @@ func writeImages(w *bufio.Writer, images []store.Image, sink ImageSink) error {
 		if sink != nil && len(img.Data) > 0 {
 			link, err := sink(img)
 			if err != nil {
-				return fmt.Errorf("export: writing the image %s: %w", name, err)
+				return i18n.Wrap("Transfer.writeImage", err, i18n.Args{"Name": name})
 			}
 			fmt.Fprintf(w, "![%s](%s)\n\n", mdEscape(oneLine(name)), link)
 			continue
@@ -295,7 +297,7 @@ func writeImages(w *bufio.Writer, images []store.Image, sink ImageSink) error {
 		if img.Width > 0 && img.Height > 0 {
 			detail += fmt.Sprintf(", %d×%d", img.Width, img.Height)
 		}
-		fmt.Fprintf(w, "*[Image: %s (%s), not included in Markdown exports]*\n\n", mdEscape(oneLine(name)), detail)
+		fmt.Fprintf(w, "*[%s]*\n\n", words.t("Export.imageLeftOut", i18n.Args{"Name": mdEscape(oneLine(name)), "Detail": detail}))
 	}
 	return nil
 }

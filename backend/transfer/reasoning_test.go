@@ -12,6 +12,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -139,7 +140,7 @@ func TestThinkingLabel(t *testing.T) {
 		{"hmm", 137000, "Thought for 2 min 17 s"},
 	} {
 		m := store.Message{Reasoning: tc.reasoning, ThinkingMs: tc.ms}
-		if got := thinkingLabel(m); got != tc.want {
+		if got := thinkingLabel(wording(i18n.English), m); got != tc.want {
 			t.Errorf("thinkingLabel(%q, %d ms) = %q, want %q", tc.reasoning, tc.ms, got, tc.want)
 		}
 	}

@@ -37,9 +37,9 @@ func ExportSeqWith(w io.Writer, format Format, entries []store.ExportEntry, bund
 	}
 	switch ew := ew.(type) {
 	case *markdownWriter:
-		ew.images, ew.allVersions = opts.Images, opts.AllVersions
+		ew.images, ew.allVersions, ew.words = opts.Images, opts.AllVersions, wordsFor(opts.Language)
 	case *htmlWriter:
-		ew.allVersions = opts.AllVersions
+		ew.allVersions, ew.words = opts.AllVersions, wordsFor(opts.Language)
 	}
 	if err := ew.begin(); err != nil {
 		return err

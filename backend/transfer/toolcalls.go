@@ -6,37 +6,53 @@ import (
 	"html"
 	"strings"
 
+	"brook/backend/i18n"
 	"brook/backend/store"
 	"brook/backend/tools"
 )
 
 // toolCallSummary is the one line that stands for a call while it is
 // folded: the tool, its server and how it ended.
-func toolCallSummary(c store.ToolCall) string {
-	s := "Tool call: " + c.Name
+func toolCallSummary(w wording, c store.ToolCall) string {
+	s := w.t("Export.toolCall", i18n.Args{"Name": c.Name})
 	if c.Server != "" {
 		s += " (" + c.Server + ")"
 	}
 	switch c.Status {
 	case store.ToolCallPending:
-		s += " · not run"
+		s += " · " + w.t("Export.toolNotRun", nil)
 	case store.ToolCallDone:
 		if c.IsError {
-			s += " · the tool reported an error"
+			s += " · " + w.t("Export.toolReportedError", nil)
 		}
+	case store.ToolCallDenied:
+		s += " · " + w.t("Export.toolDenied", nil)
+	case store.ToolCallFailed:
+		s += " · " + w.t("Export.toolFailed", nil)
+	case store.ToolCallTimedOut:
+		s += " · " + w.t("Export.toolTimedOut", nil)
+	case store.ToolCallCancelled:
+		s += " · " + w.t("Export.toolCancelled", nil)
+	case store.ToolCallUnknownTool:
+		s += " · " + w.t("Export.toolUnknown", nil)
+	case store.ToolCallBadArgs:
+		s += " · " + w.t("Export.toolBadArguments", nil)
+	case store.ToolCallSkipped:
+		s += " · " + w.t("Export.toolSkipped", nil)
 	default:
+		// A status of a newer Brook: its code, as data.
 		s += " · " + strings.ReplaceAll(string(c.Status), "_", " ")
 	}
 	if c.Truncated {
-		s += " · result cut"
+		s += " · " + w.t("Export.toolResultCut", nil)
 	}
 	return s
 }
 
 // toolCallResult is a call's result as shown; a call that never settled has none.
-func toolCallResult(c store.ToolCall) string {
+func toolCallResult(w wording, c store.ToolCall) string {
 	if c.Status == store.ToolCallPending {
-		return "(This call did not run.)"
+		return w.t("Export.toolDidNotRun", nil)
 	}
 	return c.Result
 }
@@ -61,15 +77,15 @@ func codeFence(s string) string {
 // model's and the tool's untrusted text: in a fenced block nothing in them
 // is read as Markdown or HTML, so they cannot close the <details> or pose
 // as the conversation.
-func writeToolCalls(w *bufio.Writer, calls []store.ToolCall) {
+func writeToolCalls(w *bufio.Writer, words wording, calls []store.ToolCall) {
 	for _, c := range calls {
-		fmt.Fprintf(w, "<details><summary>%s</summary>\n\n", html.EscapeString(toolCallSummary(c)))
+		fmt.Fprintf(w, "<details><summary>%s</summary>\n\n", html.EscapeString(toolCallSummary(words, c)))
 		args := tools.PrettyArguments(c.Arguments)
 		fence := codeFence(args)
-		fmt.Fprintf(w, "Arguments:\n\n%sjson\n%s\n%s\n\n", fence, args, fence)
-		result := strings.TrimRight(toolCallResult(c), "\n")
+		fmt.Fprintf(w, "%s\n\n%sjson\n%s\n%s\n\n", html.EscapeString(words.t("Export.argumentsColon", nil)), fence, args, fence)
+		result := strings.TrimRight(toolCallResult(words, c), "\n")
 		fence = codeFence(result)
-		fmt.Fprintf(w, "Result:\n\n%stext\n%s\n%s\n\n</details>\n\n", fence, result, fence)
+		fmt.Fprintf(w, "%s\n\n%stext\n%s\n%s\n\n</details>\n\n", html.EscapeString(words.t("Export.resultColon", nil)), fence, result, fence)
 	}
 }
 
@@ -79,12 +95,15 @@ type htmlToolCall struct {
 	Summary   string
 	Arguments string
 	Result    string
+	// ArgumentsLabel and ResultLabel introduce the two.
+	ArgumentsLabel, ResultLabel string
 }
 
-func htmlToolCalls(calls []store.ToolCall) []htmlToolCall {
+func htmlToolCalls(w wording, calls []store.ToolCall) []htmlToolCall {
 	out := make([]htmlToolCall, 0, len(calls))
 	for _, c := range calls {
-		out = append(out, htmlToolCall{Summary: toolCallSummary(c), Arguments: tools.PrettyArguments(c.Arguments), Result: toolCallResult(c)})
+		out = append(out, htmlToolCall{Summary: toolCallSummary(w, c), Arguments: tools.PrettyArguments(c.Arguments), Result: toolCallResult(w, c),
+			ArgumentsLabel: w.t("Export.arguments", nil), ResultLabel: w.t("Export.result", nil)})
 	}
 	return out
 }

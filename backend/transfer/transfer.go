@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"brook/backend/chat"
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -121,38 +122,38 @@ type note struct {
 }
 
 // messageNotes returns the notes for m, in the order to show them.
-func messageNotes(m store.Message) []note {
+func messageNotes(w wording, m store.Message) []note {
 	var notes []note
-	withReason := func(s, reason string) string {
-		reason = oneLine(reason)
-		if reason == "" {
-			return s + "."
+	// withReason says id, or idBecause with the reason when there is one.
+	withReason := func(id, reason string) string {
+		if reason = oneLine(reason); reason != "" {
+			return w.t(id+"Because", i18n.Args{"Reason": reason})
 		}
-		return s + ": " + reason
+		return w.t(id, nil)
 	}
 	switch m.State {
 	case store.StateInterrupted:
-		notes = append(notes, note{"interrupted", withReason("Interrupted, this answer is incomplete", m.Error)})
+		notes = append(notes, note{"interrupted", withReason("Export.interrupted", m.Error)})
 	case store.StateStopped:
-		notes = append(notes, note{"stopped", "Stopped by the user, this answer is incomplete."})
+		notes = append(notes, note{"stopped", w.t("Export.stopped", nil)})
 	case store.StateFailed:
-		notes = append(notes, note{"failed", withReason("Failed", m.Error)})
+		notes = append(notes, note{"failed", withReason("Export.failed", m.Error)})
 	case store.StateStreaming:
-		notes = append(notes, note{"interrupted", "Still being written when exported, this answer is incomplete."})
+		notes = append(notes, note{"interrupted", w.t("Export.streaming", nil)})
 	}
 	switch {
 	case m.Recovered && m.RecoveryMethod == store.RecoveryContinued:
-		notes = append(notes, note{"recovered", withReason("Continued after a break: the stream broke and Brook asked the model to continue the answer", m.RecoveryReason)})
+		notes = append(notes, note{"recovered", withReason("Export.continued", m.RecoveryReason)})
 	case m.Recovered && m.RecoveryMethod == store.RecoveryReasked:
-		notes = append(notes, note{"recovered", withReason("Asked again: the stream broke and Brook asked the whole question again without streaming", m.RecoveryReason)})
+		notes = append(notes, note{"recovered", withReason("Export.reasked", m.RecoveryReason)})
 	case m.Recovered:
-		notes = append(notes, note{"recovered", withReason("Recovered: the stream broke and the whole answer was fetched again", m.RecoveryReason)})
+		notes = append(notes, note{"recovered", withReason("Export.recovered", m.RecoveryReason)})
 	}
 	if m.Resumed {
-		notes = append(notes, note{"recovered", "Finished after a restart: Brook closed before this answer was done and continued it at the next start."})
+		notes = append(notes, note{"recovered", w.t("Export.resumed", nil)})
 	}
 	if m.State == store.StateComplete && m.EndReason == string(chat.EndLength) {
-		notes = append(notes, note{"length", "Cut off at the length limit."})
+		notes = append(notes, note{"length", w.t("Export.length", nil)})
 	}
 	return notes
 }
@@ -160,40 +161,40 @@ func messageNotes(m store.Message) []note {
 // thinkingLabel is the line that introduces a message's reasoning: "Thought
 // for 42 s" when the thinking time is known, "Thinking" when it is not, and
 // "" when the message has neither reasoning nor a thinking time.
-func thinkingLabel(m store.Message) string {
+func thinkingLabel(w wording, m store.Message) string {
 	if m.ThinkingMs <= 0 {
 		if strings.TrimSpace(m.Reasoning) == "" {
 			return ""
 		}
-		return "Thinking"
+		return w.t("Export.thinking", nil)
 	}
-	return "Thought for " + formatDuration(m.ThinkingMs)
+	return w.t("Export.thoughtFor", i18n.Args{"Time": formatDuration(w, m.ThinkingMs)})
 }
 
 // formatDuration shows milliseconds as "4.2 s", "42 s" or "2 min 17 s".
-func formatDuration(ms int64) string {
+func formatDuration(w wording, ms int64) string {
 	switch {
 	case ms < 9950: // below 10 s once rounded to a tenth
-		return strconv.FormatFloat(float64(ms)/1000, 'f', 1, 64) + " s"
+		return w.t("Export.seconds", i18n.Args{"N": w.fixed(float64(ms)/1000, 1)})
 	case ms < 59500:
-		return strconv.FormatInt((ms+500)/1000, 10) + " s"
+		return w.t("Export.seconds", i18n.Args{"N": strconv.FormatInt((ms+500)/1000, 10)})
 	}
 	s := (ms + 500) / 1000
 	if s%60 == 0 {
-		return strconv.FormatInt(s/60, 10) + " min"
+		return w.t("Export.minutes", i18n.Args{"N": strconv.FormatInt(s/60, 10)})
 	}
-	return strconv.FormatInt(s/60, 10) + " min " + strconv.FormatInt(s%60, 10) + " s"
+	return w.t("Export.minutesSeconds", i18n.Args{"M": strconv.FormatInt(s/60, 10), "S": strconv.FormatInt(s%60, 10)})
 }
 
 // roleName is the heading of a message by role.
-func roleName(r store.Role) string {
+func roleName(w wording, r store.Role) string {
 	switch r {
 	case store.RoleUser:
-		return "User"
+		return w.t("Export.user", nil)
 	case store.RoleAssistant:
-		return "Assistant"
+		return w.t("Export.assistant", nil)
 	case store.RoleSystem:
-		return "System"
+		return w.t("Export.system", nil)
 	}
 	return string(r)
 }
@@ -205,9 +206,9 @@ func oneLine(s string) string {
 }
 
 // titleOf returns the title to show for c.
-func titleOf(c store.Conversation) string {
+func titleOf(w wording, c store.Conversation) string {
 	if t := oneLine(c.Title); t != "" {
 		return t
 	}
-	return "Untitled conversation"
+	return w.t("Transfer.untitled", nil)
 }

@@ -1,8 +1,7 @@
 package transfer
 
 import (
-	"fmt"
-
+	"brook/backend/i18n"
 	"brook/backend/store"
 )
 
@@ -17,6 +16,10 @@ type Options struct {
 	// Images is where a Markdown export's images go (see [ImagesBeside]);
 	// nil names them only. The other formats carry them inline.
 	Images ImageSink
+	// Language is the tag of the language the Markdown and HTML documents
+	// are worded in; "" is the current one ([i18n.Current]). JSON is data
+	// and has no words of Brook's.
+	Language string
 }
 
 // transcriptMessage is a message as a transcript shows it: where it stands
@@ -30,11 +33,11 @@ type transcriptMessage struct {
 
 // versionLabel says where a message stands among its versions, or "" when
 // it has one.
-func (m transcriptMessage) versionLabel() string {
+func (m transcriptMessage) versionLabel(w wording) string {
 	if m.count < 2 {
 		return ""
 	}
-	return fmt.Sprintf("version %d of %d", m.place, m.count)
+	return w.t("Export.version", i18n.Args{"N": m.place, "Total": m.count})
 }
 
 // transcript arranges a conversation's messages (every version, in creation

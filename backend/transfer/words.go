@@ -31,3 +31,31 @@ func whereConversation(index int, title string) string {
 func whereMessage(where string, j int) string {
 	return i18n.T("Transfer.whereMessage", i18n.Args{"Where": where, "N": strconv.Itoa(j + 1)})
 }
+
+// wording says the words an export document adds around the conversations
+// (headings, labels, notes) in the language it is written in: a tag.
+type wording string
+
+// wordsFor is the language of an export: setting, or the current one.
+func wordsFor(setting string) wording {
+	if tag, err := i18n.Resolve(setting); setting != "" && err == nil {
+		return wording(tag)
+	}
+	return wording(i18n.Current())
+}
+
+// t says message id in the export's language.
+func (w wording) t(id string, args i18n.Args) string { return i18n.In(string(w), id, args) }
+
+// fixed writes v with places decimals as the export's language does.
+func (w wording) fixed(v float64, places int) string { return i18n.FixedIn(string(w), v, places) }
+
+// lang is the value of the HTML page's lang attribute: "" for English,
+// whose pages say nothing (they were written before exports had other
+// languages, and the golden files pin them).
+func (w wording) lang() string {
+	if w == i18n.English {
+		return ""
+	}
+	return string(w)
+}
