@@ -154,7 +154,6 @@ const (
 	whyDiagnostics      = "part of the diagnostics report, which is English on purpose like the log (see backend/diag)"
 	whyStartUp          = "a start-up cause inside App.couldNotStart (whose frame is the catalogue’s); the operating system’s own words follow it"
 	whyPlaceholderTitle = "the placeholder title in English, for documentation and tests: a conversation gets it in the language current then (Chat.newChat, Store.newConversation), recognised in every language by i18n.Said"
-	whyInterrupted      = "written into answers left streaming when a database is opened, before the language setting (kept in that database) is read: stays English (wording it when shown is a follow-up)"
 	whyCLIFormat        = "the command line’s refusal of --format (the window offers the three formats only, and guard.OneOf refuses any other from the catalogue first)"
 	whyNoWindow         = "a kind for errors.Is: the command line tells an open window of new conversations, and says nothing when none is open"
 	whyGoWords          = "Go’s JSON decoder’s words, matched to say an unknown field from the catalogue"
@@ -306,7 +305,6 @@ func init() {
 		"backend/store/shared.go: %w (schema %d; this one uses %d)":                                                                                    whyDBVersion,
 		"backend/store/store.go: not found":                                                                                                            whyKind,
 		"backend/store/store.go: invalid input":                                                                                                        whyKind,
-		"backend/store/store.go: Brook closed before the answer finished.":                                                                             whyInterrupted,
 		"backend/store/store.go: store: %w: database path %q must be non-empty and contain no '?'":                                                     whyDBContext,
 		"backend/store/store.go: store: wal checkpoint busy":                                                                                           whyDBContext,
 		"backend/store/toolcalls.go: only an assistant message can call tools":                                                                         whyStoreCheck,

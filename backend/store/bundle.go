@@ -227,7 +227,7 @@ func (s *Store) importBundle(ctx context.Context, tx *sql.Tx, b Bundle, projects
 		if m.State == StateStreaming {
 			m.State = StateInterrupted
 			if m.Error == "" {
-				m.Error = interruptedError
+				m.Error = interruptedError()
 			}
 		}
 		if m.CreatedAt == 0 {

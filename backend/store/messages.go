@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+
+	"brook/backend/i18n"
 )
 
 const messageColumns = `id, uid, conversation_id, role, content, state, created_at, updated_at,
@@ -22,7 +24,20 @@ func scanMessage(row rowScanner) (Message, error) {
 		&m.PromptTokens, &m.CompletionTokens, &m.Recovered, &m.RecoveryReason, &m.RecoveryMethod, &m.EndReason,
 		&m.Error, &m.Reasoning, &m.ThinkingMs, &m.Run, &m.Resumed, &m.ParentID, &m.ShownAt, &m.PromptEstimate, &m.ContextLeftOut, &calls)
 	m.ToolCalls = decodeToolCalls(calls)
+	m.Error = wordedError(m.State, m.Error)
 	return m, err
+}
+
+// wordedError is an interrupted answer's stored reason in the language
+// current now, when it is the sentence saying Brook closed before the
+// answer finished, in any language Brook speaks: rows store it in English
+// (written when a database is opened) or in the language current when the
+// engine stopped. Any other reason is returned as it was stored.
+func wordedError(state MessageState, stored string) string {
+	if state != StateInterrupted || stored == "" || !i18n.Said(interruptedID, stored) {
+		return stored
+	}
+	return i18n.T(interruptedID, nil)
 }
 
 func validRole(r Role) bool {

@@ -310,7 +310,7 @@ func checkSeededData(t *testing.T, s *Store, k int) {
 	}
 	interrupted := messages[1]
 	if interrupted.State != StateInterrupted || interrupted.Content != "Use fmt.Println(foo_bar()) and then" ||
-		interrupted.Error != interruptedError || interrupted.UID != "m-4" {
+		interrupted.Error != interruptedError() || interrupted.UID != "m-4" {
 		t.Fatalf("streaming message after migration = %+v", interrupted)
 	}
 	if failed := messages[2]; failed.State != StateFailed || failed.Error != `model "nope" not found` {

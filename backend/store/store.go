@@ -15,6 +15,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"brook/backend/i18n"
 )
 
 // ErrNotFound is returned (wrapped) when a conversation, message or endpoint
@@ -25,9 +27,16 @@ var ErrNotFound = errors.New("not found")
 // rejected before anything is written. Test with errors.Is.
 var ErrInvalid = errors.New("invalid input")
 
-// interruptedError is the reason shown for answers found still streaming at
-// start-up: the previous run of Brook ended while they were arriving.
-const interruptedError = "Brook closed before the answer finished."
+// interruptedError is the reason stored for answers found still streaming
+// when a database is opened: the previous run of Brook ended while they
+// were arriving. It is the catalogue's sentence in English, as the language
+// setting (kept in the database) is not read yet; [scanMessage] words it in
+// the language current when it is read, like the same sentence the chat
+// engine stores in the language current then (see wordedError).
+func interruptedError() string { return i18n.In(i18n.English, interruptedID, nil) }
+
+// interruptedID is the catalogue's message of [interruptedError].
+const interruptedID = "Chat.closedBeforeFinishedSentence"
 
 // Store is Brook's database. It is safe for concurrent use.
 //
@@ -348,7 +357,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) recoverStreaming(ctx context.Context) error {
 	_, err := s.write.ExecContext(ctx,
 		`UPDATE messages SET state = 'interrupted', error = ?, end_reason = ?, updated_at = ?
-		 WHERE state = 'streaming'`, interruptedError, EndAppClosed, s.now())
+		 WHERE state = 'streaming'`, interruptedError(), EndAppClosed, s.now())
 	return err
 }
 

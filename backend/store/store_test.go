@@ -381,7 +381,7 @@ func TestCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != StateInterrupted || got.Content != partial || got.Error != interruptedError {
+	if got.State != StateInterrupted || got.Content != partial || got.Error != interruptedError() {
 		t.Fatalf("recovered answer = %+v", got)
 	}
 	if all, err := recovered.Messages(ctx, answer.ConversationID); err != nil || slices.ContainsFunc(all, func(m Message) bool { return m.State == StateStreaming }) {
