@@ -22,6 +22,8 @@ import (
 // brook command exports the same bytes as the window's Export, in every
 // format, and a Markdown export's pictures land beside it the same.
 func TestTheCommandsExportIsTheWindows(t *testing.T) {
+	// The command speaks the terminal's language; the window's export here is English.
+	t.Setenv("LC_ALL", "C")
 	keyring.MockInit()
 	ctx := context.Background()
 	a := startBackend(t, t.TempDir(), "alpha:latest")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"brook/backend/endpoints"
 	"brook/backend/events"
 	"brook/backend/guard"
+	"brook/backend/i18n"
 	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/secrets"
@@ -31,7 +31,7 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 	prompt := strings.TrimSpace(strings.Join(line.positional[1:], " "))
 	piped, err := readPiped(env.Stdin)
 	if err != nil {
-		return fail(env, fmt.Errorf("reading standard input: %w", err))
+		return fail(env, i18n.Wrap("CLI.readStdin", err, nil))
 	}
 	text := joinPrompt(prompt, piped)
 	docs, err := readDocuments(line.lists["file"])
@@ -39,10 +39,12 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 		return fail(env, err)
 	}
 	if text == "" && len(docs) > 0 {
+		// Words for the model, which reads English instructions (the
+		// engine's own are English too); they stay English.
 		text = "Read the attached documents."
 	}
 	if text == "" {
-		return usageError(env, "ask", errors.New("ask what? Give a prompt, pipe text in, or both"))
+		return usageError(env, "ask", i18n.New("CLI.askWhat"))
 	}
 	if err := guard.Message(text); err != nil {
 		return usageError(env, "ask", err)
@@ -50,12 +52,12 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 	var conversationID int64
 	if c, ok := line.flags["continue"]; ok {
 		if conversationID, err = strconv.ParseInt(c, 10, 64); err != nil || conversationID <= 0 {
-			return usageError(env, "ask", fmt.Errorf("-c: %q is not a conversation id (see brook list)", c))
+			return usageError(env, "ask", i18n.Errorf("CLI.continueNotID", i18n.Args{"Arg": strconv.Quote(c)}))
 		}
 	}
 	_, noSave := line.flags["no-save"]
 	if noSave && conversationID != 0 {
-		return usageError(env, "ask", errors.New("--no-save starts afresh; it cannot go on with a stored conversation (-c)"))
+		return usageError(env, "ask", i18n.New("CLI.noSaveContinue"))
 	}
 	layout, err := layoutOf(line)
 	if err != nil {
@@ -69,7 +71,7 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 
 	keys := secrets.New(secrets.Service)
 	if err := keys.UseFile(filepath.Join(layout.Data, secrets.KeyFileName)); err != nil {
-		return fail(env, fmt.Errorf("reading the saved API keys: %w", err))
+		return fail(env, i18n.Wrap("CLI.readKeys", err, nil))
 	}
 	registry := endpoints.New(st, keys)
 	req := chat.SendRequest{ConversationID: conversationID, Text: text, Documents: docs}
@@ -119,7 +121,7 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 	case stopped || final.State == store.StateStopped:
 		return ExitInterrupted
 	case final.State != store.StateComplete:
-		fmt.Fprintf(env.Stderr, "brook: the answer is %s: %s\n", final.State, strings.TrimSpace(final.Error))
+		fmt.Fprintln(env.Stderr, answerEnded(final))
 		return ExitError
 	}
 	return ExitOK
@@ -139,7 +141,7 @@ func readPiped(r io.Reader) (string, error) {
 		return "", err
 	}
 	if len(b) > maxPiped {
-		return "", fmt.Errorf("more than %d MB came in; Brook sends at most that at once", maxPiped>>20)
+		return "", i18n.Errorf("CLI.pipedTooLarge", i18n.Args{"MB": maxPiped >> 20})
 	}
 	return string(b), nil
 }
@@ -220,7 +222,7 @@ func chooseModel(ctx context.Context, registry *endpoints.Registry, chooser sele
 	if endpoint == "" && model == "" {
 		sel, err := chooser.Default(ctx)
 		if err == nil && sel.Model == "" {
-			err = errors.New("no model is offered: start Ollama, or add an endpoint in the window's Settings (or give -e and -m)")
+			err = i18n.New("CLI.noModel")
 		}
 		return sel, err
 	}
@@ -250,11 +252,11 @@ func chooseModel(ctx context.Context, registry *endpoints.Registry, chooser sele
 	}
 	switch {
 	case endpoint != "" && len(names) == 0:
-		return endpoints.Selection{}, fmt.Errorf("there is no endpoint %q (see the window's Settings → Endpoints)", endpoint)
+		return endpoints.Selection{}, i18n.Errorf("CLI.noEndpoint", i18n.Args{"Name": strconv.Quote(endpoint)})
 	case model != "":
-		return endpoints.Selection{}, fmt.Errorf("no endpoint offers the model %q", model)
+		return endpoints.Selection{}, i18n.Errorf("CLI.noEndpointForModel", i18n.Args{"Model": strconv.Quote(model)})
 	}
-	return endpoints.Selection{}, fmt.Errorf("the endpoint %q offers no model; name one with -m", endpoint)
+	return endpoints.Selection{}, i18n.Errorf("CLI.endpointNoModel", i18n.Args{"Name": strconv.Quote(endpoint)})
 }
 
 // answerWriter is the engine's emitter for `brook ask`: the answer's text
@@ -316,7 +318,7 @@ func (w *answerWriter) write(ev events.StreamEvent) {
 	w.lastEvent = ev
 	if ev.Reasoning != "" && w.thinking {
 		if !w.thought && w.errTTY {
-			io.WriteString(w.env.Stderr, dim("Thinking…\n", w.errTTY))
+			io.WriteString(w.env.Stderr, dim(i18n.T("CLI.thinking", nil)+"\n", w.errTTY))
 		}
 		w.thought = true
 		io.WriteString(w.env.Stderr, dim(ev.Reasoning, w.errTTY))
@@ -329,7 +331,7 @@ func (w *answerWriter) write(ev events.StreamEvent) {
 		w.printed.WriteString(ev.Text)
 	}
 	if ev.Phase == events.PhaseRecovering && w.tty {
-		fmt.Fprintf(w.env.Stderr, "\n%s\n", dim("[the stream broke ("+ev.Reason+"); Brook is completing the answer without streaming]", w.errTTY))
+		fmt.Fprintf(w.env.Stderr, "\n%s\n", dim(i18n.T("CLI.recovering", i18n.Args{"Reason": ev.Reason}), w.errTTY))
 	}
 	if ev.Phase == events.PhaseFinal {
 		w.closeOnce.Do(func() { close(w.done) })
@@ -359,14 +361,14 @@ func (w *answerWriter) finish(final store.Message) {
 		io.WriteString(w.env.Stdout, final.Content[len(printed):])
 	case final.Content != "":
 		// Asked again from the start: what streamed was a different try.
-		fmt.Fprintf(w.env.Stderr, "\n%s\n", dim("[the server could not continue the broken answer; here it is again, whole]", w.errTTY))
+		fmt.Fprintf(w.env.Stderr, "\n%s\n", dim(i18n.T("CLI.wholeAgain", nil), w.errTTY))
 		io.WriteString(w.env.Stdout, final.Content)
 	}
 	if w.tty && !strings.HasSuffix(final.Content, "\n") {
 		io.WriteString(w.env.Stdout, "\n")
 	}
 	if w.thinking && final.ThinkingMs > 0 && w.errTTY {
-		fmt.Fprintln(w.env.Stderr, dim(fmt.Sprintf("(thought for %s)", (time.Duration(final.ThinkingMs)*time.Millisecond).Round(100*time.Millisecond)), w.errTTY))
+		fmt.Fprintln(w.env.Stderr, dim(i18n.T("CLI.thoughtFor", i18n.Args{"Time": (time.Duration(final.ThinkingMs) * time.Millisecond).Round(100 * time.Millisecond).String()}), w.errTTY))
 	}
 }
 
@@ -392,7 +394,7 @@ func isTerminal(v any) bool {
 // command for one that cannot be read, with its reason.
 func readDocuments(paths []string) ([]store.Document, error) {
 	if len(paths) > documents.MaxDocuments {
-		return nil, fmt.Errorf("%d files; Brook sends at most %d documents with one message", len(paths), documents.MaxDocuments)
+		return nil, i18n.Errorf("CLI.tooManyFiles", i18n.Args{"Count": len(paths), "Max": documents.MaxDocuments})
 	}
 	var docs []store.Document
 	for _, path := range paths {
@@ -403,4 +405,17 @@ func readDocuments(paths []string) ([]store.Document, error) {
 		docs = append(docs, doc.Stored())
 	}
 	return docs, nil
+}
+
+// answerEnded says on standard error how an answer that is not whole ended,
+// with the reason stored with it.
+func answerEnded(final store.Message) string {
+	reason := strings.TrimSpace(final.Error)
+	switch final.State {
+	case store.StateInterrupted:
+		return i18n.T("CLI.answerInterrupted", i18n.Args{"Reason": reason})
+	case store.StateFailed:
+		return i18n.T("CLI.answerFailed", i18n.Args{"Reason": reason})
+	}
+	return i18n.T("CLI.answerState", i18n.Args{"State": string(final.State), "Reason": reason})
 }

@@ -13,10 +13,12 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"brook/backend/i18n"
 	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/version"
@@ -65,6 +67,9 @@ func (e Env) now() time.Time {
 // Anything it does not know is an error: it writes why and the usage to
 // stderr and exits 2.
 func Handle(args []string, env Env) (done bool, code int) {
+	// The terminal's language (LC_ALL, LC_MESSAGES, LANG); the window
+	// sets its own from the settings when it starts.
+	_ = i18n.SetLanguage("")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return handle(ctx, args, env)
@@ -105,7 +110,7 @@ func handle(ctx context.Context, args []string, env Env) (bool, int) {
 	name := line.positional[0]
 	cmd, ok := commands[name]
 	if !ok {
-		return true, usageError(env, "", fmt.Errorf("unknown command %q", name))
+		return true, usageError(env, "", i18n.Errorf("CLI.unknownCommand", i18n.Args{"Name": strconv.Quote(name)}))
 	}
 	if err := line.only(cmd.flags...); err != nil {
 		return true, usageError(env, name, err)
@@ -131,6 +136,7 @@ type command struct {
 	// flags are the flags it takes, by their long names.
 	flags []string
 	run   func(ctx context.Context, line commandLine, env Env) int
+	// usage is the catalogue's message of its --help text.
 	usage string
 }
 
@@ -138,68 +144,10 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"list": {flags: []string{"data", "json"}, run: runList, usage: `Usage: brook list [--json] [--data DIR]
-
-Lists the conversations: id, last change, number of messages and title,
-pinned first, then newest; the archived ones last.
-
-  --json        print a JSON array instead: id, title, updated (RFC 3339),
-                updatedAt (Unix ms), messages, pinned, archived
-  --data DIR    use the data folder DIR
-`},
-		"export": {flags: []string{"data", "all", "format", "output", "all-versions"}, run: runExport, usage: `Usage: brook export (--all | ID...) --format md|json|html [-o PATH] [--all-versions] [--data DIR]
-
-Writes conversations to a file, exactly as the window's export does: the
-given ids (see brook list) in that order, or with --all every conversation.
-
-  --all              export every conversation
-  -f, --format FMT   md (Markdown), json (Brook's own format, which brook
-                     import reads back) or html (one page that needs no network)
-  -o, --output PATH  the file to write; - writes to standard output. Without
-                     it, the name the window suggests, in this folder (never
-                     over an existing file). A Markdown file's pictures go in
-                     a folder beside it.
-  --all-versions     in md and html, every version of every message (each
-                     regenerated answer, each edited question), not only
-                     those each conversation shows; json always has them all
-  --data DIR         use the data folder DIR
-`},
-		"ask": {flags: []string{"data", "model", "endpoint", "continue", "no-save", "no-thinking", "file"}, run: runAsk, usage: `Usage: brook ask [-m MODEL] [-e ENDPOINT] [-f FILE]... [-c ID] [--no-save] [--no-thinking] [PROMPT...]
-
-Asks a model, with the window's endpoints, keys and recovery: the answer
-streams to standard output, and a broken stream is continued as in the
-window. Text piped in goes after the prompt:
-
-  journalctl -b | brook ask "why did this boot fail?"
-
-The exchange is stored as a conversation the window shows.
-
-  -m, --model MODEL        the model (default: the one a new chat starts with)
-  -e, --endpoint ENDPOINT  the endpoint, by name or id (default: the first
-                           that offers the model)
-  -f, --file FILE          attach FILE as a document (repeat for more): text,
-                           Markdown, code, logs, CSV, JSON, HTML, PDF, DOCX
-                           or ODT, at most 50 MB each
-  -c, --continue ID        go on with conversation ID (see brook list)
-  --no-save                keep nothing of the exchange
-  --no-thinking            do not show a reasoning model's thoughts (they go
-                           to standard error otherwise)
-  --data DIR               use the data folder DIR
-
-Exit status: 0 a whole answer, 1 failed, 2 a wrong command line,
-130 interrupted (Ctrl+C stops the answer as Stop does; what came is kept).
-No colour or progress when standard output is not a terminal.
-`},
-		"import": {flags: []string{"data"}, run: runImport, usage: `Usage: brook import FILE... [--data DIR]
-
-Adds the conversations in each FILE, a file, a folder or a ZIP, recognised
-by content: a Brook JSON export, a ChatGPT or Claude.ai conversations.json
-(or its data export ZIP), or an Open WebUI chat export. Each is imported
-whole or not at all; conversations Brook already has are skipped, and a
-closing summary says what was not kept as it was.
-
-  --data DIR    use the data folder DIR
-`},
+		"list":   {flags: []string{"data", "json"}, run: runList, usage: "CLI.usageList"},
+		"export": {flags: []string{"data", "all", "format", "output", "all-versions"}, run: runExport, usage: "CLI.usageExport"},
+		"ask":    {flags: []string{"data", "model", "endpoint", "continue", "no-save", "no-thinking", "file"}, run: runAsk, usage: "CLI.usageAsk"},
+		"import": {flags: []string{"data"}, run: runImport, usage: "CLI.usageImport"},
 	}
 }
 
@@ -237,49 +185,20 @@ func fail(env Env, err error) int {
 
 func usageFor(name string) string {
 	if cmd, ok := commands[name]; ok {
-		return cmd.usage
+		return i18n.T(cmd.usage, nil)
 	}
 	return Usage()
 }
 
 // Usage is the --help text.
 func Usage() string {
-	var b strings.Builder
-	b.WriteString(version.String() + ", a desktop assistant for local and OpenAI-compatible models.\n\n")
-	b.WriteString("Usage: brook [--data DIR]\n")
-	b.WriteString("       brook list [--json]\n")
-	b.WriteString("       brook export (--all | ID...) --format md|json|html [-o PATH]\n")
-	b.WriteString("       brook import FILE...\n")
-	b.WriteString("       brook ask [-m MODEL] [-e ENDPOINT] [PROMPT...]\n")
-	b.WriteString("       brook [--help | --version]\n\n")
-	b.WriteString("With no command, Brook opens its window.\n\n")
-	b.WriteString("Commands (they need no display, and work while the window is open):\n")
-	b.WriteString("  list      list the conversations\n")
-	b.WriteString("  export    write conversations to a Markdown, JSON or HTML file\n")
-	b.WriteString("  import    add conversations from a Brook or ChatGPT export\n")
-	b.WriteString("  ask       ask a model; the answer streams to standard output\n")
-	b.WriteString("  (brook COMMAND --help says more)\n\n")
-	b.WriteString("Flags:\n")
-	b.WriteString("  --data DIR       use the data folder DIR instead of the usual one\n")
-	b.WriteString("  -h, --help       show this help and exit\n")
-	b.WriteString("  -v, --version    show the version and commit and exit\n\n")
-	b.WriteString("Environment:\n")
-	b.WriteString("  OLLAMA_HOST        the Ollama server Brook sets up at first (default http://127.0.0.1:11434)\n")
-	b.WriteString("  OPENAI_BASE_URL    an OpenAI-compatible server to set up as an endpoint\n")
-	b.WriteString("  OPENAI_API_KEY     the API key for OPENAI_BASE_URL (kept in the system keyring)\n")
-	b.WriteString("  BROOK_GPU          on to let the window use the GPU, off to never use it (default: on when a GPU driver is found)\n")
-	b.WriteString("  BROOK_LOG_CONTENT  1 to write message content into the log (off by default)\n\n")
-	b.WriteString("Files:\n")
+	files := ""
 	if l, err := paths.Where(); err == nil {
-		fmt.Fprintf(&b, "  data folder   %s\n", l.Data)
-		fmt.Fprintf(&b, "  database      %s\n", l.Database)
-		fmt.Fprintf(&b, "  backups       %s\n", l.Backups)
-		fmt.Fprintf(&b, "  logs          %s\n", l.Logs)
+		files = i18n.T("CLI.files", i18n.Args{"Data": l.Data, "Database": l.Database, "Backups": l.Backups, "Logs": l.Logs})
 	} else {
-		fmt.Fprintf(&b, "  data folder   unknown: %v\n", err)
+		files = i18n.T("CLI.filesUnknown", i18n.Args{"Err": err})
 	}
-	b.WriteString("\nExit status: 0 when done, 1 when it could not be done, 2 when the command line is wrong.\n")
-	return b.String()
+	return i18n.T("CLI.usage", i18n.Args{"Version": version.String(), "Files": files})
 }
 
 // commandLine is a parsed command line: flags by long name, and the rest.
@@ -336,17 +255,17 @@ func parseFor(args []string, command string) (commandLine, error) {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 		spec, ok := findFlag(arg, name, command)
 		if !ok {
-			return line, fmt.Errorf("unknown flag %q", arg)
+			return line, i18n.Errorf("CLI.unknownFlag", i18n.Args{"Flag": strconv.Quote(arg)})
 		}
 		if _, twice := line.flags[spec.long]; twice && !spec.repeat {
-			return line, fmt.Errorf("--%s given twice", spec.long)
+			return line, i18n.Errorf("CLI.flagTwice", i18n.Args{"Flag": "--" + spec.long})
 		}
 		switch {
 		case !spec.value && hasValue:
-			return line, fmt.Errorf("--%s takes no value", spec.long)
+			return line, i18n.Errorf("CLI.flagNoValue", i18n.Args{"Flag": "--" + spec.long})
 		case spec.value && !hasValue:
 			if i+1 == len(args) {
-				return line, fmt.Errorf("--%s needs a value", spec.long)
+				return line, i18n.Errorf("CLI.flagNeedsValue", i18n.Args{"Flag": "--" + spec.long})
 			}
 			i++
 			value = args[i]
@@ -385,5 +304,5 @@ func (l commandLine) only(allowed ...string) error {
 		return nil
 	}
 	slices.Sort(names)
-	return fmt.Errorf("--%s does not go with this command", names[0])
+	return i18n.Errorf("CLI.flagNotHere", i18n.Args{"Flag": "--" + names[0]})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"unicode"
 
 	"brook/backend/exchange"
+	"brook/backend/i18n"
 	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/store"
@@ -44,12 +46,11 @@ func openStore(env Env, layout paths.Layout, create bool) (*store.Store, error) 
 	st, err := store.OpenShared(layout.Database, store.SharedOptions{Migrate: !running, Create: create && !running})
 	switch {
 	case errors.Is(err, store.ErrOlderSchema):
-		return nil, fmt.Errorf("the database %s is from an older Brook, and the Brook window open on it is that older version. "+
-			"Close that window and run the command again (it then updates the database), or use the window", layout.Database)
+		return nil, i18n.Errorf("CLI.olderWindow", i18n.Args{"Path": layout.Database})
 	case errors.Is(err, store.ErrNewerSchema):
-		return nil, fmt.Errorf("%w; use that newer Brook", err)
+		return nil, i18n.Wrap("CLI.useNewer", err, nil)
 	case errors.Is(err, store.ErrNoDatabase):
-		return nil, fmt.Errorf("there is no Brook database in %s", layout.Data)
+		return nil, i18n.Errorf("CLI.noDatabase", i18n.Args{"Path": layout.Data})
 	}
 	return st, err
 }
@@ -67,7 +68,7 @@ type summaryJSON struct {
 
 func runList(ctx context.Context, line commandLine, env Env) int {
 	if len(line.positional) > 1 {
-		return usageError(env, "list", fmt.Errorf("unexpected argument %q", line.positional[1]))
+		return usageError(env, "list", i18n.Errorf("CLI.unexpectedArgument", i18n.Args{"Arg": strconv.Quote(line.positional[1])}))
 	}
 	layout, err := layoutOf(line)
 	if err != nil {
@@ -138,19 +139,19 @@ func runExport(ctx context.Context, line commandLine, env Env) int {
 	for _, arg := range line.positional[1:] {
 		id, err := strconv.ParseInt(arg, 10, 64)
 		if err != nil || id <= 0 {
-			return usageError(env, "export", fmt.Errorf("%q is not a conversation id (see brook list)", arg))
+			return usageError(env, "export", i18n.Errorf("CLI.notAnID", i18n.Args{"Arg": strconv.Quote(arg)}))
 		}
 		ids = append(ids, id)
 	}
 	switch {
 	case all && len(ids) > 0:
-		return usageError(env, "export", errors.New("give either --all or conversation ids, not both"))
+		return usageError(env, "export", i18n.New("CLI.allAndIDs"))
 	case !all && len(ids) == 0:
-		return usageError(env, "export", errors.New("say what to export: --all, or conversation ids (see brook list)"))
+		return usageError(env, "export", i18n.New("CLI.whatToExport"))
 	}
 	name, ok := line.flags["format"]
 	if !ok {
-		return usageError(env, "export", errors.New("--format md, json or html is needed"))
+		return usageError(env, "export", i18n.New("CLI.formatNeeded"))
 	}
 	format, err := exchange.ParseFormat(name)
 	if err != nil {
@@ -184,16 +185,16 @@ func runExport(ctx context.Context, line commandLine, env Env) int {
 		// The window's suggested name, never over a file already there.
 		output = export.FileName()
 		if _, err := os.Lstat(output); err == nil {
-			return fail(env, fmt.Errorf("%s already exists; name another file with -o", output))
+			return fail(env, i18n.Errorf("CLI.exists", i18n.Args{"Path": output}))
 		}
 	}
 	if output == "" {
-		return usageError(env, "export", errors.New("-o needs a file name, or - for standard output"))
+		return usageError(env, "export", i18n.New("CLI.outputNeeded"))
 	}
 	if err := export.WriteFile(ctx, output); err != nil {
 		return fail(env, err)
 	}
-	fmt.Fprintf(env.Stderr, "Exported %s to %s\n", plural(export.Conversations(), "conversation"), output)
+	fmt.Fprintln(env.Stderr, i18n.T("CLI.exported", i18n.Args{"Count": export.Conversations(), "Path": output}))
 	return ExitOK
 }
 
@@ -214,15 +215,15 @@ func missing(ctx context.Context, st *store.Store, ids []int64) error {
 		}
 	}
 	if len(gone) == 1 {
-		return fmt.Errorf("there is no conversation %s (brook list shows them)", gone[0])
+		return i18n.Errorf("CLI.noConversation", i18n.Args{"ID": gone[0]})
 	}
-	return fmt.Errorf("there are no conversations %s (brook list shows them)", strings.Join(gone, ", "))
+	return i18n.Errorf("CLI.noConversations", i18n.Args{"IDs": strings.Join(gone, ", ")})
 }
 
 func runImport(ctx context.Context, line commandLine, env Env) int {
 	files := line.positional[1:]
 	if len(files) == 0 {
-		return usageError(env, "import", errors.New("name the files to import"))
+		return usageError(env, "import", i18n.New("CLI.importWhat"))
 	}
 	layout, err := layoutOf(line)
 	if err != nil {
@@ -244,31 +245,25 @@ func runImport(ctx context.Context, line commandLine, env Env) int {
 			continue
 		}
 		added += res.Imported
-		fmt.Fprintf(env.Stdout, "%s (%s): %s imported (%s)", file, report.Name, plural(res.Imported, "conversation"), plural(res.Messages, "message"))
+		io.WriteString(env.Stdout, i18n.T("CLI.imported", i18n.Args{"File": file, "Format": report.Name,
+			"Conversations": i18n.T("CLI.conversations", i18n.Args{"Count": res.Imported}), "Messages": i18n.T("CLI.messages", i18n.Args{"Count": res.Messages})}))
 		if res.Copied > 0 {
-			fmt.Fprintf(env.Stdout, ", %d as a copy beside a different conversation with the same id", res.Copied)
+			io.WriteString(env.Stdout, i18n.T("CLI.importedCopies", i18n.Args{"Count": res.Copied}))
 		}
 		if res.Skipped > 0 {
-			fmt.Fprintf(env.Stdout, ", %d skipped: already in Brook", res.Skipped)
+			io.WriteString(env.Stdout, i18n.T("CLI.importedSkipped", i18n.Args{"Count": res.Skipped}))
 		}
 		fmt.Fprintln(env.Stdout)
 		for _, line := range report.Skipped {
-			fmt.Fprintf(env.Stdout, "  not kept as it was: %s\n", line)
+			fmt.Fprintln(env.Stdout, i18n.T("CLI.notKept", i18n.Args{"Line": line}))
 		}
 	}
 	if added > 0 {
 		// A window open on this folder reads its list again; without one,
 		// or a bus to find it on, there is nobody to tell.
 		if err := instance.Tell(layout.Data, []string{instance.ConversationsChanged}); err != nil && !errors.Is(err, instance.ErrNoWindow) {
-			fmt.Fprintf(env.Stderr, "brook: the Brook window could not be told of the new conversations (%v); they show when it starts again\n", err)
+			fmt.Fprintln(env.Stderr, i18n.T("CLI.windowNotTold", i18n.Args{"Err": err}))
 		}
 	}
 	return code
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }

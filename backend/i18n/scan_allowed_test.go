@@ -9,7 +9,6 @@ var notScanned = map[string]string{
 	"backend/providertest":                    "fake servers for tests: their words play other servers' English",
 	"backend/provider/internal/httprec":       "records and classifies HTTP exchanges; its causes are for logs, the user sees provider's reasons",
 	"backend/transfer/importers/importertest": "helpers of the importers' tests",
-	"backend/cli":                             "the command line (brook list, export, import, ask) speaks English, like its flags and --help: it is made for terminals and scripts, whose words and parsers expect one language; wording it in the user's language is a follow-up of issue 22",
 	"backend/transfer/codehl.go":              "the keywords of programming languages, for the HTML export's code highlighting",
 }
 
