@@ -141,7 +141,7 @@ const (
 	whySQL              = "SQL"
 	whyPath             = "a file name or pattern"
 	whyCorrupt          = "why a database is damaged: logged; the window says App.databaseDamaged in the catalogue’s words"
-	whyDBVersion        = "a database version refusal when a database is opened: the command line says it (English, see backend/cli); the window opens only its own database, migrated"
+	whyDBVersion        = "a database version refusal when a database is opened: kinds for errors.Is, which the command line words from the catalogue (CLI.olderWindow, CLI.noDatabase; a newer database’s cause, with its schema numbers, follows CLI.useNewer’s words); the window opens only its own database, migrated"
 	whyModel            = "text sent to the model (prompts and tool results are English, as the model’s instructions are)"
 	whyMatched          = "another program’s words, matched to classify its error"
 	whyModelName        = "a model’s name"
