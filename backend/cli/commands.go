@@ -18,6 +18,7 @@ import (
 	"brook/backend/instance"
 	"brook/backend/paths"
 	"brook/backend/store"
+	"brook/backend/transfer"
 )
 
 // layoutOf is the data folder the line names with --data, else the usual one.
@@ -154,7 +155,9 @@ func runExport(ctx context.Context, line commandLine, env Env) int {
 		return usageError(env, "export", i18n.New("CLI.formatNeeded"))
 	}
 	format, err := exchange.ParseFormat(name)
-	if err != nil {
+	if errors.Is(err, transfer.ErrUnknownFormat) {
+		return usageError(env, "export", i18n.Errorf("CLI.unknownFormat", i18n.Args{"Format": strconv.Quote(name)}))
+	} else if err != nil {
 		return usageError(env, "export", fmt.Errorf("--format: %w", err))
 	}
 	layout, err := layoutOf(line)

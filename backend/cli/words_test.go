@@ -56,6 +56,10 @@ func TestTheCommandLineSpeaksTheTerminalsLanguage(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "--format md, json ou html est nécessaire") {
 		t.Errorf("export without --format in French: exit %d, stderr:\n%s", code, errOut)
 	}
+	code, _, errOut = handleIn(t, "es_ES.UTF-8", "export", "--all", "--format", "pdf", "--data", p.dir)
+	if code != ExitUsage || !strings.Contains(errOut, `--format: formato desconocido "pdf": elija md, json o html`) {
+		t.Errorf("export --format pdf in Spanish: exit %d, stderr:\n%s", code, errOut)
+	}
 	if missing := i18n.Missing(); len(missing) > 0 {
 		t.Errorf("messages fell back to English: %v", missing)
 	}

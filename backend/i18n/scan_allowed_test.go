@@ -153,7 +153,7 @@ const (
 	whyDiagnostics      = "part of the diagnostics report, which is English on purpose like the log (see backend/diag)"
 	whyStartUp          = "a start-up cause inside App.couldNotStart (whose frame is the catalogue’s); the operating system’s own words follow it"
 	whyPlaceholderTitle = "the placeholder title in English, for documentation and tests: a conversation gets it in the language current then (Chat.newChat, Store.newConversation), recognised in every language by i18n.Said"
-	whyCLIFormat        = "the command line’s refusal of --format (the window offers the three formats only, and guard.OneOf refuses any other from the catalogue first)"
+	whyCLIFormat        = "a kind for errors.Is behind --format: the command line words its refusal from the catalogue (CLI.unknownFormat), the window offers the three formats only, and guard.OneOf refuses any other from the catalogue first"
 	whyNoWindow         = "a kind for errors.Is: the command line tells an open window of new conversations, and says nothing when none is open"
 	whyGoWords          = "Go’s JSON decoder’s words, matched to say an unknown field from the catalogue"
 	whyStopWords        = "English stop words left out of full-text queries"
