@@ -15,9 +15,11 @@ type RetrievalService struct{ a *App }
 
 // newRetrieval starts retrieval over the store, embedding through the
 // configured Ollama endpoints. The models manager is looked up when an
-// embedding is made, after start-up has made it.
+// embedding is made, after start-up has made it. The embedded documents'
+// vectors are read into memory in the background (WarmUp), so the first
+// search does not wait for them.
 func newRetrieval(a *App) *retrieval.Service {
-	return retrieval.New(a.ctx, retrieval.Config{Store: a.store, Logger: a.log,
+	return retrieval.New(a.ctx, retrieval.Config{Store: a.store, Logger: a.log, WarmUp: true,
 		Embedder: func(ctx context.Context, endpointID string) (retrieval.Embedder, error) {
 			c, err := a.models.Client(ctx, endpointID)
 			if err != nil {

@@ -234,24 +234,6 @@ func (s *Store) DocumentEmbedded(ctx context.Context, docID int64, model string)
 	return n > 0, err
 }
 
-// DocumentVectors returns the vectors model made for document docID's
-// chunks, in chunk order.
-func (s *Store) DocumentVectors(ctx context.Context, docID int64, model string) ([]ChunkVector, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT v.chunk_id, v.vector FROM doc_chunk_vectors v JOIN doc_chunks c ON c.id = v.chunk_id
-		WHERE c.document_id = ? AND v.model = ? ORDER BY c.seq`, docID, model)
-	return collect(rows, err, func(r rowScanner) (ChunkVector, error) {
-		var (
-			v    ChunkVector
-			blob []byte
-		)
-		if err := r.Scan(&v.ChunkID, &blob); err != nil {
-			return v, err
-		}
-		v.Vector = DecodeVector(blob)
-		return v, nil
-	})
-}
-
 // GetChunks returns the chunks with ids, in any order.
 func (s *Store) GetChunks(ctx context.Context, ids []int64) ([]Chunk, error) {
 	if len(ids) == 0 {

@@ -68,9 +68,19 @@ func checkRetrieval(t *testing.T, s *Store, conversationID int64) {
 	if err := s.SaveVectors(ctx, docID, "all-minilm", []ChunkVector{{stored[0].ID, []float32{1}}, {stored[1].ID, []float32{1, 2}}}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("vectors of two lengths: %v, want ErrInvalid", err)
 	}
-	back, err := s.DocumentVectors(ctx, docID, "all-minilm")
-	if err != nil || len(back) != 2 || !slices.Equal(back[1].Vector, []float32{-0.25, 3}) {
-		t.Fatalf("DocumentVectors = %+v, %v", back, err)
+	back, err := s.DocumentVectorBlock(ctx, docID, "all-minilm")
+	if err != nil || back.Dims != 2 || !slices.Equal(back.ChunkIDs, []int64{stored[0].ID, stored[1].ID}) || !slices.Equal(back.Data, []float32{1, 0.5, -0.25, 3}) {
+		t.Fatalf("DocumentVectorBlock = %+v, %v", back, err)
+	}
+	if _, err := s.DocumentVectorBlock(ctx, docID, "nomic-embed-text"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("vectors of a model that embedded nothing: %v, want ErrNotFound", err)
+	}
+	among, err := s.EmbeddedAmong(ctx, []int64{docID, docID + 100}, "all-minilm")
+	if err != nil || len(among) != 1 || among[docID] != (EmbeddedDocument{DocumentID: docID, Chunks: 2, Dims: 2}) {
+		t.Fatalf("EmbeddedAmong = %+v, %v", among, err)
+	}
+	if all, err := s.EmbeddedDocuments(ctx, "all-minilm"); err != nil || len(all) != 1 || all[0].DocumentID != docID {
+		t.Fatalf("EmbeddedDocuments = %+v, %v", all, err)
 	}
 	if ok, err := s.DocumentEmbedded(ctx, docID, "all-minilm"); err != nil || !ok {
 		t.Fatalf("DocumentEmbedded = %v, %v", ok, err)
