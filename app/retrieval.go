@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 
+	"github.com/ollama/ollama/api"
+
 	"brook/backend/guard"
 	"brook/backend/localmodels"
 	"brook/backend/retrieval"
@@ -20,13 +22,9 @@ type RetrievalService struct{ a *App }
 // search does not wait for them.
 func newRetrieval(a *App) *retrieval.Service {
 	return retrieval.New(a.ctx, retrieval.Config{Store: a.store, Logger: a.log, WarmUp: true,
-		Embedder: func(ctx context.Context, endpointID string) (retrieval.Embedder, error) {
-			c, err := a.models.Client(ctx, endpointID)
-			if err != nil {
-				return nil, err
-			}
-			return retrieval.Ollama{Client: c}, nil
-		}})
+		Embedder: retrieval.OllamaEmbedders(func(ctx context.Context, endpointID string) (*api.Client, error) {
+			return a.models.Client(ctx, endpointID)
+		})})
 }
 
 // AnswerSources returns the excerpts an answer was given, with their
