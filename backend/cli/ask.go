@@ -97,7 +97,9 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 	// best answer the question, found by the window's retrieval.
 	models := localmodels.New(ctx, localmodels.Config{Store: st, Keys: keys})
 	defer models.Close()
-	retriever := retrieval.New(ctx, retrieval.Config{Store: st, Embedder: retrieval.OllamaEmbedders(models.Client)})
+	// One question a process: its search reads every vector it needs, as
+	// no later search would profit from reading them in the background.
+	retriever := retrieval.New(ctx, retrieval.Config{Store: st, ReadAtOnce: -1, Embedder: retrieval.OllamaEmbedders(models.Client)})
 	defer retriever.Close()
 	engine := chat.New(chat.Config{Store: st, Providers: registry, Windows: registry, Emitter: out, UnsavedDir: filepath.Join(layout.Data, "unsaved"), Retriever: retriever})
 	retriever.SetSlot(engine.BackgroundSlot)

@@ -36,10 +36,11 @@ func TestCacheDropsLeastRecentlySearched(t *testing.T) {
 	}
 }
 
-// TestColdDocumentsAreReadInTheBackground: a search never reads more than
-// syncLoadChunks vectors from the store itself; a document beyond that is
-// searched by its words, with the still-indexing notice, while its vectors
-// are read in the background, and by meaning once they are in memory.
+// TestColdDocumentsAreReadInTheBackground: a search reads at most
+// Config.ReadAtOnce chunks' vectors from the store itself; a document
+// beyond that is searched by its words, with the still-indexing notice,
+// while its vectors are read in the background, and by meaning once they
+// are in memory.
 func TestColdDocumentsAreReadInTheBackground(t *testing.T) {
 	s := openStore(t)
 	setModel(t, s, "fake-embed")
@@ -51,10 +52,10 @@ func TestColdDocumentsAreReadInTheBackground(t *testing.T) {
 	}
 	waitEmbedded(t, s, id, "fake-embed")
 
-	// A new Service, as after a restart: nothing in memory.
-	defer func(n int) { syncLoadChunks = n }(syncLoadChunks)
-	syncLoadChunks = 1
-	svc := newService(t, s, &wordsEmbedder{})
+	// A new Service, as after a restart: nothing in memory, and less read
+	// at once than the document's three chunks.
+	svc := New(ctx, Config{Store: s, ReadAtOnce: 2, Embedder: func(context.Context, string) (Embedder, error) { return &wordsEmbedder{}, nil }})
+	t.Cleanup(svc.Close)
 	res, err := svc.Search(ctx, "rosewater", []int64{id}, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -88,9 +89,7 @@ func TestWarmUpReadsVectorsAtStart(t *testing.T) {
 	}
 	waitEmbedded(t, s, id, "fake-embed")
 
-	defer func(n int) { syncLoadChunks = n }(syncLoadChunks)
-	syncLoadChunks = 0
-	svc := New(ctx, Config{Store: s, WarmUp: true, Embedder: func(context.Context, string) (Embedder, error) { return &wordsEmbedder{}, nil }})
+	svc := New(ctx, Config{Store: s, WarmUp: true, ReadAtOnce: 1, Embedder: func(context.Context, string) (Embedder, error) { return &wordsEmbedder{}, nil }})
 	t.Cleanup(svc.Close)
 	<-svc.Warmed()
 	if want := blockBytes(3, len(vocab)); svc.VectorBytes() != want {

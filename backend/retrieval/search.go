@@ -97,17 +97,17 @@ func (s *Service) Search(ctx context.Context, query string, docIDs []int64, limi
 	return out, nil
 }
 
-// syncLoadChunks is how many chunks' vectors a search reads from the store
-// itself when they are not in memory: about 10 ms of reading (see
-// bench-results/retrieval.md), so one document of a few hundred pages, as
-// `brook ask -f` attaches, is searched by meaning at once. Documents beyond
-// it are read in the background and searched by their words meanwhile.
-var syncLoadChunks = 4096
+// DefaultReadAtOnce is how many chunks' vectors a search reads from the
+// store itself when they are not in memory: about 10 ms of reading (see
+// bench-results/retrieval.md), so one document of a few hundred pages is
+// searched by meaning at once. Documents beyond it are read in the
+// background and searched by their words meanwhile.
+const DefaultReadAtOnce = 4096
 
 // byMeaning ranks the chunks of the embedded documents among docIDs by
 // their similarity to query. Documents not embedded yet are queued and
 // searched by words only, with a notice; so are embedded documents whose
-// vectors are not in memory, beyond a few thousand chunks read at once; a
+// vectors are not in memory, beyond [Config.ReadAtOnce] chunks; a
 // model that fails gives a notice and no ranking, never an error: words
 // still answer.
 func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, docIDs []int64) ([]int64, Notice, error) {
@@ -128,19 +128,21 @@ func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, 
 		if err != nil {
 			return nil, Notice{}, err
 		}
-		budget := syncLoadChunks
+		budget := s.cfg.ReadAtOnce
 		for _, id := range misses {
 			d, ok := embedded[id]
 			switch {
 			case !ok:
 				pending = true
 				s.enqueue(job{id, endpoint, model})
-			case d.Chunks <= budget:
+			case budget < 0 || d.Chunks <= budget:
 				b, err := s.load(ctx, id, model)
 				if err != nil {
 					return nil, Notice{}, err
 				}
-				budget -= d.Chunks
+				if budget >= 0 {
+					budget -= d.Chunks
+				}
 				pool = append(pool, b)
 			default:
 				pending = true

@@ -57,6 +57,12 @@ type Config struct {
 	// scans memory instead of reading every vector. A one-question command
 	// leaves it off and reads only what it searches.
 	WarmUp bool
+	// ReadAtOnce is how many chunks' vectors not in memory a search reads
+	// itself; the rest are read in the background, and their documents
+	// searched by words meanwhile. 0 means [DefaultReadAtOnce]; less than
+	// 0 reads them all, for a one-question command that has no later
+	// search to profit from the background.
+	ReadAtOnce int
 }
 
 // Service chunks, embeds and searches documents. It is safe for
@@ -95,6 +101,9 @@ func New(ctx context.Context, cfg Config) *Service {
 	}
 	if cfg.QueryTimeout <= 0 {
 		cfg.QueryTimeout = 15 * time.Second
+	}
+	if cfg.ReadAtOnce == 0 {
+		cfg.ReadAtOnce = DefaultReadAtOnce
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = DefaultCacheBytes
