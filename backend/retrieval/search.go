@@ -98,11 +98,13 @@ func (s *Service) Search(ctx context.Context, query string, docIDs []int64, limi
 }
 
 // DefaultReadAtOnce is how many chunks' vectors a search reads from the
-// store itself when they are not in memory: about 10 ms of reading (see
-// bench-results/retrieval.md), so one document of a few hundred pages is
-// searched by meaning at once. Documents beyond it are read in the
-// background and searched by their words meanwhile.
-const DefaultReadAtOnce = 4096
+// store itself when they are not in memory. Reading costs about 17 µs of
+// CPU a vector (the store's B-tree and page reads; see
+// bench-results/retrieval.md), so 1,024 is under 20 ms: one 300-page book
+// (817 chunks in the bench) is searched by meaning at once. Documents
+// beyond it are read in the background and searched by their words
+// meanwhile.
+const DefaultReadAtOnce = 1024
 
 // byMeaning ranks the chunks of the embedded documents among docIDs by
 // their similarity to query. Documents not embedded yet are queued and
