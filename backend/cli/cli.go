@@ -179,7 +179,9 @@ The exchange is stored as a conversation the window shows.
                            that offers the model)
   -f, --file FILE          attach FILE as a document (repeat for more): text,
                            Markdown, code, logs, CSV, JSON, HTML, PDF, DOCX
-                           or ODT, at most 50 MB each
+                           or ODT, at most 50 MB each; one too large for the
+                           model's window goes as the parts that best match
+                           the question (standard error says so)
   -c, --continue ID        go on with conversation ID (see brook list)
   --no-save                keep nothing of the exchange
   --no-thinking            do not show a reasoning model's thoughts (they go
