@@ -50,12 +50,18 @@ func (c *vectorCache) get(k cacheKey) (block, bool) {
 	return e.Value.(*cacheEntry).b, true
 }
 
-// put keeps v as the vectors of k, dropping the least recently used
-// documents to make room; a block larger than the whole cache is not kept.
+// put keeps v as the vectors of k, in place of any kept before, dropping
+// the least recently used documents to make room; a block larger than the
+// whole cache is not kept.
 func (c *vectorCache) put(k cacheKey, v block) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.docs[k]; ok || v.bytes() > c.limit {
+	if e, ok := c.docs[k]; ok {
+		c.size -= e.Value.(*cacheEntry).b.bytes()
+		c.lru.Remove(e)
+		delete(c.docs, k)
+	}
+	if v.bytes() > c.limit {
 		return
 	}
 	for c.size+v.bytes() > c.limit {

@@ -100,3 +100,34 @@ func TestWarmUpReadsVectorsAtStart(t *testing.T) {
 		t.Fatalf("Search = %+v, %+v, %v; want page 3 by meaning", res.Chunks, res.Notice, err)
 	}
 }
+
+// TestStaleVectorsAreReadAgain: vectors in memory that are not the stored
+// document's (another count of chunks, as when a deleted document's ID
+// comes back for another) are read again, not searched.
+func TestStaleVectorsAreReadAgain(t *testing.T) {
+	s := openStore(t)
+	setModel(t, s, "fake-embed")
+	id := addDocument(t, s, "notes.pdf", pagedText())
+	ctx := context.Background()
+	svc := newService(t, s, &wordsEmbedder{})
+	if err := svc.Prepare(ctx, []int64{id}); err != nil {
+		t.Fatal(err)
+	}
+	waitEmbedded(t, s, id, "fake-embed")
+	for range 500 { // the indexer keeps what it embedded, just after storing it
+		if _, ok := svc.cache.get(cacheKey{id, "fake-embed"}); ok {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stale := make([]float32, len(vocab))
+	stale[0] = 1
+	svc.cache.put(cacheKey{id, "fake-embed"}, newBlock([]int64{999}, [][]float32{stale}))
+	res, err := svc.Search(ctx, "rosewater", []int64{id}, 1)
+	if err != nil || len(res.Chunks) != 1 || res.Chunks[0].Page != 3 || res.Notice.Kind != NoticeNone {
+		t.Fatalf("Search = %+v, %+v, %v; want page 3 from the stored vectors", res.Chunks, res.Notice, err)
+	}
+	if b, ok := svc.cache.get(cacheKey{id, "fake-embed"}); !ok || len(b.ids) != 3 {
+		t.Fatal("the stale vectors were kept")
+	}
+}

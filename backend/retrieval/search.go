@@ -113,44 +113,42 @@ const DefaultReadAtOnce = 1024
 // model that fails gives a notice and no ranking, never an error: words
 // still answer.
 func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, docIDs []int64) ([]int64, Notice, error) {
+	// One query says which documents are embedded, and how many chunks
+	// each has: a document in memory is used only when it is still the one
+	// stored (a deleted document's ID may come back for another).
+	embedded, err := s.cfg.Store.EmbeddedAmong(ctx, docIDs, model)
+	if err != nil {
+		return nil, Notice{}, err
+	}
 	var (
 		pool    []block
-		misses  []int64
 		pending bool
 	)
+	budget := s.cfg.ReadAtOnce
 	for _, id := range docIDs {
-		if b, ok := s.cache.get(cacheKey{id, model}); ok {
-			pool = append(pool, b)
-		} else {
-			misses = append(misses, id)
+		d, ok := embedded[id]
+		if !ok {
+			pending = true
+			s.enqueue(job{id, endpoint, model})
+			continue
 		}
-	}
-	if len(misses) > 0 {
-		embedded, err := s.cfg.Store.EmbeddedAmong(ctx, misses, model)
+		if b, ok := s.cache.get(cacheKey{id, model}); ok && len(b.ids) == d.Chunks {
+			pool = append(pool, b)
+			continue
+		}
+		if budget >= 0 && d.Chunks > budget {
+			pending = true
+			s.queueLoad(cacheKey{id, model})
+			continue
+		}
+		b, err := s.load(ctx, id, model)
 		if err != nil {
 			return nil, Notice{}, err
 		}
-		budget := s.cfg.ReadAtOnce
-		for _, id := range misses {
-			d, ok := embedded[id]
-			switch {
-			case !ok:
-				pending = true
-				s.enqueue(job{id, endpoint, model})
-			case budget < 0 || d.Chunks <= budget:
-				b, err := s.load(ctx, id, model)
-				if err != nil {
-					return nil, Notice{}, err
-				}
-				if budget >= 0 {
-					budget -= d.Chunks
-				}
-				pool = append(pool, b)
-			default:
-				pending = true
-				s.queueLoad(cacheKey{id, model})
-			}
+		if budget >= 0 {
+			budget -= d.Chunks
 		}
+		pool = append(pool, b)
 	}
 	if len(pool) == 0 {
 		return nil, noticeOf(NoticeIndexing, ""), nil
@@ -183,12 +181,10 @@ func (s *Service) embedQuery(ctx context.Context, endpoint, model, query string)
 	return normalize(v[0]), nil
 }
 
-// load reads a document's vectors from the store into memory.
+// load reads a document's vectors from the store into memory, in place of
+// any kept before.
 func (s *Service) load(ctx context.Context, docID int64, model string) (block, error) {
 	k := cacheKey{docID, model}
-	if b, ok := s.cache.get(k); ok {
-		return b, nil
-	}
 	stored, err := s.cfg.Store.DocumentVectorBlock(ctx, docID, model)
 	if err != nil {
 		return block{}, err
