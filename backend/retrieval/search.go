@@ -138,7 +138,7 @@ func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, 
 		}
 		if budget >= 0 && d.Chunks > budget {
 			pending = true
-			s.queueLoad(cacheKey{id, model})
+			s.queueLoad(loadRequest{cacheKey{id, model}, d.Chunks})
 			continue
 		}
 		b, err := s.load(ctx, id, model)

@@ -79,7 +79,7 @@ type Service struct {
 	chunkMu sync.Mutex // one document chunked at a time
 
 	cache   *vectorCache
-	loads   chan cacheKey
+	loads   chan loadRequest
 	loading map[cacheKey]bool
 	warm    chan struct{}
 }
@@ -109,7 +109,7 @@ func New(ctx context.Context, cfg Config) *Service {
 		cfg.CacheBytes = DefaultCacheBytes
 	}
 	s := &Service{cfg: cfg, queued: map[job]bool{}, jobs: make(chan job, 1024), cache: newVectorCache(cfg.CacheBytes),
-		loads: make(chan cacheKey, 1024), loading: map[cacheKey]bool{}, warm: make(chan struct{})}
+		loads: make(chan loadRequest, 1024), loading: map[cacheKey]bool{}, warm: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.wg.Add(2)
 	go s.worker()
@@ -136,9 +136,13 @@ func (s *Service) loader() {
 		select {
 		case <-s.ctx.Done():
 			return
-		case k := <-s.loads:
-			if _, err := s.load(s.ctx, k.docID, k.model); err != nil && s.ctx.Err() == nil {
-				s.cfg.Logger.Info("reading a document's vectors failed; it is searched by its words", "document", k.docID, "model", k.model, "err", err)
+		case r := <-s.loads:
+			k := r.key
+			// The warm-up or a search may have read it since it was asked for.
+			if b, ok := s.cache.get(k); !ok || len(b.ids) != r.chunks {
+				if _, err := s.load(s.ctx, k.docID, k.model); err != nil && s.ctx.Err() == nil {
+					s.cfg.Logger.Info("reading a document's vectors failed; it is searched by its words", "document", k.docID, "model", k.model, "err", err)
+				}
 			}
 			s.mu.Lock()
 			delete(s.loading, k)
@@ -164,21 +168,31 @@ func (s *Service) warmUp() {
 		if s.ctx.Err() != nil || !s.cache.room(blockBytes(d.Chunks, d.Dims)) {
 			return
 		}
+		if b, ok := s.cache.get(cacheKey{d.DocumentID, model}); ok && len(b.ids) == d.Chunks {
+			continue // a search read it first
+		}
 		if _, err := s.load(s.ctx, d.DocumentID, model); err != nil && s.ctx.Err() == nil {
 			s.cfg.Logger.Info("reading a document's vectors failed; it is searched by its words", "document", d.DocumentID, "model", model, "err", err)
 		}
 	}
 }
 
+// loadRequest asks for a document's vectors, of its number of chunks.
+type loadRequest struct {
+	key    cacheKey
+	chunks int
+}
+
 // queueLoad asks the loader to read a document's vectors into memory.
-func (s *Service) queueLoad(k cacheKey) {
+func (s *Service) queueLoad(r loadRequest) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	k := r.key
 	if s.loading[k] {
 		return
 	}
 	select {
-	case s.loads <- k:
+	case s.loads <- r:
 		s.loading[k] = true
 	default: // full: it is asked again the next time it is searched
 	}
