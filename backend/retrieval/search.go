@@ -125,6 +125,11 @@ func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, 
 		pending bool
 	)
 	budget := s.cfg.ReadAtOnce
+	select {
+	case <-s.warm:
+	default:
+		budget = 0 // the warm-up is reading them: a search does not read them too
+	}
 	for _, id := range docIDs {
 		d, ok := embedded[id]
 		if !ok {

@@ -58,8 +58,8 @@ type Config struct {
 	// leaves it off and reads only what it searches.
 	WarmUp bool
 	// ReadAtOnce is how many chunks' vectors not in memory a search reads
-	// itself; the rest are read in the background, and their documents
-	// searched by words meanwhile. 0 means [DefaultReadAtOnce]; less than
+	// itself (none while the warm-up runs); the rest are read in the
+	// background, and their documents searched by words meanwhile. 0 means [DefaultReadAtOnce]; less than
 	// 0 reads them all, for a one-question command that has no later
 	// search to profit from the background.
 	ReadAtOnce int
@@ -110,6 +110,9 @@ func New(ctx context.Context, cfg Config) *Service {
 	}
 	s := &Service{cfg: cfg, queued: map[job]bool{}, jobs: make(chan job, 1024), cache: newVectorCache(cfg.CacheBytes),
 		loads: make(chan loadRequest, 1024), loading: map[cacheKey]bool{}, warm: make(chan struct{})}
+	if !cfg.WarmUp {
+		close(s.warm) // now, so the first search reads what it needs itself
+	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.wg.Add(2)
 	go s.worker()
@@ -130,8 +133,8 @@ func (s *Service) loader() {
 	defer s.wg.Done()
 	if s.cfg.WarmUp {
 		s.warmUp()
+		close(s.warm)
 	}
-	close(s.warm)
 	for {
 		select {
 		case <-s.ctx.Done():
