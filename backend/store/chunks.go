@@ -125,7 +125,7 @@ func (s *Store) SearchChunks(ctx context.Context, query string, docIDs []int64, 
 // (Variables, so a test can lower them.)
 var (
 	pruneAbove  = 20_000
-	scoreBudget = 12_000
+	scoreBudget = 8_000
 )
 
 // rarestWords keeps of words (quoted FTS5 terms), when there are more than
