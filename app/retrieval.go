@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 
+	"github.com/ollama/ollama/api"
+
 	"brook/backend/guard"
 	"brook/backend/localmodels"
 	"brook/backend/retrieval"
@@ -15,16 +17,14 @@ type RetrievalService struct{ a *App }
 
 // newRetrieval starts retrieval over the store, embedding through the
 // configured Ollama endpoints. The models manager is looked up when an
-// embedding is made, after start-up has made it.
+// embedding is made, after start-up has made it. The embedded documents'
+// vectors are read into memory in the background (WarmUp), so the first
+// search does not wait for them.
 func newRetrieval(a *App) *retrieval.Service {
-	return retrieval.New(a.ctx, retrieval.Config{Store: a.store, Logger: a.log,
-		Embedder: func(ctx context.Context, endpointID string) (retrieval.Embedder, error) {
-			c, err := a.models.Client(ctx, endpointID)
-			if err != nil {
-				return nil, err
-			}
-			return retrieval.Ollama{Client: c}, nil
-		}})
+	return retrieval.New(a.ctx, retrieval.Config{Store: a.store, Logger: a.log, WarmUp: true,
+		Embedder: retrieval.OllamaEmbedders(func(ctx context.Context, endpointID string) (*api.Client, error) {
+			return a.models.Client(ctx, endpointID)
+		})})
 }
 
 // AnswerSources returns the excerpts an answer was given, with their

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +19,9 @@ import (
 	"brook/backend/guard"
 	"brook/backend/i18n"
 	"brook/backend/instance"
+	"brook/backend/localmodels"
 	"brook/backend/paths"
+	"brook/backend/retrieval"
 	"brook/backend/secrets"
 	"brook/backend/selection"
 	"brook/backend/store"
@@ -91,7 +94,16 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 
 	_, noThinking := line.flags["no-thinking"]
 	out := newAnswerWriter(env, !noThinking)
-	engine := chat.New(chat.Config{Store: st, Providers: registry, Windows: registry, Emitter: out, UnsavedDir: filepath.Join(layout.Data, "unsaved")})
+	// Documents too large for the model's window go as the excerpts that
+	// best answer the question, found by the window's retrieval.
+	models := localmodels.New(ctx, localmodels.Config{Store: st, Keys: keys})
+	defer models.Close()
+	// One question a process: its search reads every vector it needs, as
+	// no later search would profit from reading them in the background.
+	retriever := retrieval.New(ctx, retrieval.Config{Store: st, ReadAtOnce: -1, Embedder: retrieval.OllamaEmbedders(models.Client)})
+	defer retriever.Close()
+	engine := chat.New(chat.Config{Store: st, Providers: registry, Windows: registry, Emitter: out, UnsavedDir: filepath.Join(layout.Data, "unsaved"), Retriever: retriever})
+	retriever.SetSlot(engine.BackgroundSlot)
 	res, err := engine.Send(context.Background(), req)
 	if err != nil {
 		engine.Close()
@@ -113,6 +125,7 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 		return fail(env, err)
 	}
 	out.finish(final)
+	tellRetrieval(ctx, env, st, final.ID)
 	if !noSave {
 		// A window open on this data folder shows the conversation at once.
 		_ = instance.Tell(layout.Data, []string{instance.ConversationsChanged})
@@ -125,6 +138,51 @@ func runAsk(ctx context.Context, line commandLine, env Env) int {
 		return ExitError
 	}
 	return ExitOK
+}
+
+// tellRetrieval says on standard error, after the answer, which documents
+// the model was given as excerpts, from where, and the search's notice when
+// it searched by words only: what the window shows beside the answer.
+// Standard output keeps the answer alone.
+func tellRetrieval(ctx context.Context, env Env, st *store.Store, answerID int64) {
+	rec, err := st.AnswerRetrieval(ctx, answerID)
+	if err != nil || len(rec.Sources) == 0 && rec.NoticeText == "" {
+		return
+	}
+	rec = retrieval.Worded(rec)
+	type source struct{ name, origin string }
+	var sources []source
+	pages := map[source][]int{}
+	for _, s := range rec.Sources {
+		k := source{s.Name, s.Origin}
+		if !slices.Contains(sources, k) {
+			sources = append(sources, k)
+		}
+		if s.Page > 0 && !slices.Contains(pages[k], s.Page) {
+			pages[k] = append(pages[k], s.Page)
+		}
+	}
+	tty := isTerminal(env.Stderr)
+	for _, k := range sources {
+		var line string
+		switch ps := pages[k]; {
+		case k.origin == "knowledge":
+			line = i18n.T("Retrieval.askKnowledge", i18n.Args{"Name": k.name})
+		case len(ps) > 0:
+			slices.Sort(ps)
+			list := make([]string, len(ps))
+			for i, p := range ps {
+				list[i] = strconv.Itoa(p)
+			}
+			line = i18n.T("Retrieval.askExcerptsPages", i18n.Args{"Name": k.name, "Pages": strings.Join(list, ", ")})
+		default:
+			line = i18n.T("Retrieval.askExcerpts", i18n.Args{"Name": k.name})
+		}
+		fmt.Fprintln(env.Stderr, dim("["+line+"]", tty))
+	}
+	if rec.NoticeText != "" {
+		fmt.Fprintln(env.Stderr, dim("["+rec.NoticeText+"]", tty))
+	}
 }
 
 // maxPiped bounds what is read from standard input: a message's own limit.

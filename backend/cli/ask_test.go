@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,5 +211,41 @@ func TestAskWithFiles(t *testing.T) {
 	}
 	if convs, _ := storedAnswers(t, dir); len(convs) != 1 {
 		t.Fatalf("the refused ask stored a conversation: %d", len(convs))
+	}
+}
+
+// TestAskRetrievesFromAFileTooLargeForTheWindow: a file larger than the
+// model's window is sent as the excerpts that best answer the question,
+// through the window's retrieval, and standard error says so; standard
+// output is the answer alone. The fake Ollama has no /api/embed and no
+// embedding model is set, so the excerpts are found by their words (BM25),
+// with the words-only notice.
+func TestAskRetrievesFromAFileTooLargeForTheWindow(t *testing.T) {
+	dir, srv := askSetup(t, providertest.Script{Models: []string{"tiny"}})
+	var b strings.Builder
+	for i := range 2000 {
+		if i == 1700 {
+			b.WriteString("The lighthouse keeper's parrot is called Quillfeather.\n\n")
+		}
+		fmt.Fprintf(&b, "Ledger line %d: crates of nails, coils of rope and barrels of tar came in with the spring tide.\n\n", i)
+	}
+	big := filepath.Join(t.TempDir(), "harbour.txt")
+	if err := os.WriteFile(big, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := ask(context.Background(), "", "What is the keeper's parrot called?", "-f", big, "--data", dir)
+	if code != ExitOK || out != providertest.DefaultAnswer {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	msgs := srv.ChatRequests(true)[0].Body["messages"].([]any)
+	sent, _ := msgs[len(msgs)-1].(map[string]any)["content"].(string)
+	if !strings.Contains(sent, "Quillfeather") || !strings.Contains(sent, "too long to send whole") {
+		t.Fatalf("the excerpt with the answer was not sent: %q", sent)
+	}
+	if strings.Contains(sent, "Ledger line 0:") || len(sent) > b.Len()/4 {
+		t.Fatalf("the whole file was sent (%d of its %d bytes)", len(sent), b.Len())
+	}
+	if !strings.Contains(errOut, "harbour.txt is too long for the model's context window") || !strings.Contains(errOut, "by their words only (BM25)") {
+		t.Fatalf("stderr %q, want the excerpts and words-only notices", errOut)
 	}
 }

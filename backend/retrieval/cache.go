@@ -1,16 +1,27 @@
 package retrieval
 
-import "sync"
+import (
+	"container/list"
+	"sync"
+)
 
-// vectorCache keeps the normalised vectors of recently searched documents
-// in memory, so a search is a scan of floats and not a read of BLOBs. It
-// holds at most limit vectors, dropping whole documents, oldest first.
+// DefaultCacheBytes bounds the memory the vectors kept for searching take.
+// 100,000 chunks with all-minilm's 384 dimensions take 154 MB (4 bytes a
+// float, 8 a chunk ID); 256 MiB holds 170,000 such chunks (about 200
+// 300-page books), or 85,000 with nomic-embed-text's 768. Beyond it the
+// documents searched least recently are dropped, and read again from the
+// store when next searched.
+const DefaultCacheBytes = 256 << 20
+
+// vectorCache keeps the normalised vectors of documents in memory, so a
+// search is a scan of floats and not a read of BLOBs. It holds at most
+// limit bytes, dropping whole documents, the least recently searched first.
 type vectorCache struct {
 	mu    sync.Mutex
 	limit int
 	size  int
-	order []cacheKey
-	docs  map[cacheKey]block
+	lru   *list.List // of *cacheEntry, most recently used at the front
+	docs  map[cacheKey]*list.Element
 }
 
 type cacheKey struct {
@@ -18,30 +29,62 @@ type cacheKey struct {
 	model string
 }
 
-func newVectorCache(limit int) *vectorCache {
-	return &vectorCache{limit: limit, docs: map[cacheKey]block{}}
+type cacheEntry struct {
+	key cacheKey
+	b   block
 }
 
+func newVectorCache(limit int) *vectorCache {
+	return &vectorCache{limit: limit, lru: list.New(), docs: map[cacheKey]*list.Element{}}
+}
+
+// get returns the vectors of k and marks them used.
 func (c *vectorCache) get(k cacheKey) (block, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.docs[k]
-	return v, ok
+	e, ok := c.docs[k]
+	if !ok {
+		return block{}, false
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*cacheEntry).b, true
 }
 
+// put keeps v as the vectors of k, in place of any kept before, dropping
+// the least recently used documents to make room; a block larger than the
+// whole cache is not kept.
 func (c *vectorCache) put(k cacheKey, v block) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.docs[k]; ok {
+	if e, ok := c.docs[k]; ok {
+		c.size -= e.Value.(*cacheEntry).b.bytes()
+		c.lru.Remove(e)
+		delete(c.docs, k)
+	}
+	if v.bytes() > c.limit {
 		return
 	}
-	for c.size+len(v.ids) > c.limit && len(c.order) > 0 {
-		old := c.order[0]
-		c.order = c.order[1:]
-		c.size -= len(c.docs[old].ids)
-		delete(c.docs, old)
+	for c.size+v.bytes() > c.limit {
+		old := c.lru.Back()
+		e := old.Value.(*cacheEntry)
+		c.size -= e.b.bytes()
+		delete(c.docs, e.key)
+		c.lru.Remove(old)
 	}
-	c.docs[k] = v
-	c.order = append(c.order, k)
-	c.size += len(v.ids)
+	c.docs[k] = c.lru.PushFront(&cacheEntry{k, v})
+	c.size += v.bytes()
+}
+
+// room reports whether n more bytes fit without dropping anything.
+func (c *vectorCache) room(n int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size+n <= c.limit
+}
+
+// bytes is the memory the cache holds.
+func (c *vectorCache) bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
 }

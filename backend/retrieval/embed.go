@@ -17,6 +17,19 @@ type Embedder interface {
 // Ollama embeds through an Ollama server's /api/embed.
 type Ollama struct{ Client *api.Client }
 
+// OllamaEmbedders is [Config.Embedder] for Ollama endpoints, whose API
+// clients come from client (the models manager's): the window and `brook
+// ask` embed alike.
+func OllamaEmbedders(client func(ctx context.Context, endpointID string) (*api.Client, error)) func(context.Context, string) (Embedder, error) {
+	return func(ctx context.Context, endpointID string) (Embedder, error) {
+		c, err := client(ctx, endpointID)
+		if err != nil {
+			return nil, err
+		}
+		return Ollama{Client: c}, nil
+	}
+}
+
 // Embed asks the server for one vector per text. Texts longer than the
 // model's window are cut by the server (truncate); where the server still
 // refuses one as too long (Ollama v0.17 does when its runner, not its

@@ -26,28 +26,38 @@ func (s *Service) Search(ctx context.Context, query string, docIDs []int64, limi
 	if len(docIDs) == 0 || limit <= 0 {
 		return Result{}, nil
 	}
+	// The ranking by meaning (embedding the question, then a scan of
+	// vectors in memory) runs beside the word search: a search takes the
+	// longer of the two, not their sum.
+	endpoint, model := s.model(ctx)
+	type ranking struct {
+		ids    []int64
+		notice Notice
+		err    error
+	}
+	byMeaning := make(chan ranking, 1)
+	if model == "" {
+		byMeaning <- ranking{notice: noticeOf(NoticeNoModel, "")}
+	} else {
+		go func() {
+			ids, notice, err := s.byMeaning(ctx, endpoint, model, query, docIDs)
+			byMeaning <- ranking{ids, notice, err}
+		}()
+	}
 	words, err := s.cfg.Store.SearchChunks(ctx, query, docIDs, candidates)
+	meaning := <-byMeaning
 	if err != nil {
 		return Result{}, err
 	}
+	if meaning.err != nil {
+		return Result{}, meaning.err
+	}
+	meaningIDs, notice := meaning.ids, meaning.notice
 	wordIDs := make([]int64, len(words))
 	byID := map[int64]store.Chunk{}
 	for i, h := range words {
 		wordIDs[i] = h.ID
 		byID[h.ID] = h.Chunk
-	}
-	endpoint, model := s.model(ctx)
-	var (
-		meaningIDs []int64
-		notice     Notice
-	)
-	if model == "" {
-		notice = noticeOf(NoticeNoModel, "")
-	} else {
-		meaningIDs, notice, err = s.byMeaning(ctx, endpoint, model, query, docIDs)
-		if err != nil {
-			return Result{}, err
-		}
 	}
 	ids := Fuse(wordIDs, meaningIDs)
 	if len(ids) == 0 {
@@ -87,30 +97,63 @@ func (s *Service) Search(ctx context.Context, query string, docIDs []int64, limi
 	return out, nil
 }
 
+// DefaultReadAtOnce is how many chunks' vectors a search reads from the
+// store itself when they are not in memory. Reading costs about 17 µs of
+// CPU a vector (the store's B-tree and page reads; see
+// bench-results/retrieval.md), so 1,024 is under 20 ms: one 300-page book
+// (817 chunks in the bench) is searched by meaning at once. Documents
+// beyond it are read in the background and searched by their words
+// meanwhile.
+const DefaultReadAtOnce = 1024
+
 // byMeaning ranks the chunks of the embedded documents among docIDs by
 // their similarity to query. Documents not embedded yet are queued and
-// searched by words only, with a notice; a model that fails gives a notice
-// and no ranking, never an error: words still answer.
+// searched by words only, with a notice; so are embedded documents whose
+// vectors are not in memory, beyond [Config.ReadAtOnce] chunks; a
+// model that fails gives a notice and no ranking, never an error: words
+// still answer.
 func (s *Service) byMeaning(ctx context.Context, endpoint, model, query string, docIDs []int64) ([]int64, Notice, error) {
+	// One query says which documents are embedded, and how many chunks
+	// each has: a document in memory is used only when it is still the one
+	// stored (a deleted document's ID may come back for another).
+	embedded, err := s.cfg.Store.EmbeddedAmong(ctx, docIDs, model)
+	if err != nil {
+		return nil, Notice{}, err
+	}
 	var (
 		pool    []block
 		pending bool
 	)
+	budget := s.cfg.ReadAtOnce
+	select {
+	case <-s.warm:
+	default:
+		budget = 0 // the warm-up is reading them: a search does not read them too
+	}
 	for _, id := range docIDs {
-		done, err := s.cfg.Store.DocumentEmbedded(ctx, id, model)
-		if err != nil {
-			return nil, Notice{}, err
-		}
-		if !done {
+		d, ok := embedded[id]
+		if !ok {
 			pending = true
 			s.enqueue(job{id, endpoint, model})
 			continue
 		}
-		vecs, err := s.vectors(ctx, id, model)
+		if b, ok := s.cache.get(cacheKey{id, model}); ok && len(b.ids) == d.Chunks {
+			pool = append(pool, b)
+			continue
+		}
+		if budget >= 0 && d.Chunks > budget {
+			pending = true
+			s.queueLoad(loadRequest{cacheKey{id, model}, d.Chunks})
+			continue
+		}
+		b, err := s.load(ctx, id, model)
 		if err != nil {
 			return nil, Notice{}, err
 		}
-		pool = append(pool, vecs)
+		if budget >= 0 {
+			budget -= d.Chunks
+		}
+		pool = append(pool, b)
 	}
 	if len(pool) == 0 {
 		return nil, noticeOf(NoticeIndexing, ""), nil
@@ -143,19 +186,17 @@ func (s *Service) embedQuery(ctx context.Context, endpoint, model, query string)
 	return normalize(v[0]), nil
 }
 
-// vectors are a document's normalised vectors, from the cache or the store.
-func (s *Service) vectors(ctx context.Context, docID int64, model string) (block, error) {
+// load reads a document's vectors from the store into memory, in place of
+// any kept before.
+func (s *Service) load(ctx context.Context, docID int64, model string) (block, error) {
 	k := cacheKey{docID, model}
-	if v, ok := s.cache.get(k); ok {
-		return v, nil
-	}
-	stored, err := s.cfg.Store.DocumentVectors(ctx, docID, model)
+	stored, err := s.cfg.Store.DocumentVectorBlock(ctx, docID, model)
 	if err != nil {
 		return block{}, err
 	}
-	out := blockOf(stored)
-	s.cache.put(k, out)
-	return out, nil
+	b := blockFrom(stored)
+	s.cache.put(k, b)
+	return b, nil
 }
 
 func blockOf(stored []store.ChunkVector) block {

@@ -20,7 +20,9 @@ type Store interface {
 	SearchChunks(ctx context.Context, query string, docIDs []int64, limit int) ([]store.ChunkHit, error)
 	SaveVectors(ctx context.Context, docID int64, model string, vectors []store.ChunkVector) error
 	DocumentEmbedded(ctx context.Context, docID int64, model string) (bool, error)
-	DocumentVectors(ctx context.Context, docID int64, model string) ([]store.ChunkVector, error)
+	EmbeddedAmong(ctx context.Context, docIDs []int64, model string) (map[int64]store.EmbeddedDocument, error)
+	EmbeddedDocuments(ctx context.Context, model string) ([]store.EmbeddedDocument, error)
+	DocumentVectorBlock(ctx context.Context, docID int64, model string) (store.VectorBlock, error)
 	GetChunks(ctx context.Context, ids []int64) ([]store.Chunk, error)
 	ConversationKnowledge(ctx context.Context, projectID, assistantID int64) ([]store.KnowledgeFile, error)
 	SetAnswerRetrieval(ctx context.Context, messageID int64, r store.AnswerRetrieval) error
@@ -46,6 +48,21 @@ type Config struct {
 	// Indexed, when set, is told when the background indexer has embedded
 	// a document, or failed to (err).
 	Indexed func(docID int64, model string, err error)
+	// CacheBytes bounds the memory of the vectors kept for searching;
+	// [DefaultCacheBytes] when zero.
+	CacheBytes int
+	// WarmUp, when set, reads the vectors of the embedded documents into
+	// memory in the background as the Service starts, the most recently
+	// stored first, until the cache is full: Brook's first search then
+	// scans memory instead of reading every vector. A one-question command
+	// leaves it off and reads only what it searches.
+	WarmUp bool
+	// ReadAtOnce is how many chunks' vectors not in memory a search reads
+	// itself (none while the warm-up runs); the rest are read in the
+	// background, and their documents searched by words meanwhile. 0 means [DefaultReadAtOnce]; less than
+	// 0 reads them all, for a one-question command that has no later
+	// search to profit from the background.
+	ReadAtOnce int
 }
 
 // Service chunks, embeds and searches documents. It is safe for
@@ -61,7 +78,10 @@ type Service struct {
 	jobs    chan job
 	chunkMu sync.Mutex // one document chunked at a time
 
-	cache *vectorCache
+	cache   *vectorCache
+	loads   chan loadRequest
+	loading map[cacheKey]bool
+	warm    chan struct{}
 }
 
 // job is one document to embed with one model on one endpoint.
@@ -82,11 +102,103 @@ func New(ctx context.Context, cfg Config) *Service {
 	if cfg.QueryTimeout <= 0 {
 		cfg.QueryTimeout = 15 * time.Second
 	}
-	s := &Service{cfg: cfg, queued: map[job]bool{}, jobs: make(chan job, 1024), cache: newVectorCache(400_000)}
+	if cfg.ReadAtOnce == 0 {
+		cfg.ReadAtOnce = DefaultReadAtOnce
+	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	s := &Service{cfg: cfg, queued: map[job]bool{}, jobs: make(chan job, 1024), cache: newVectorCache(cfg.CacheBytes),
+		loads: make(chan loadRequest, 1024), loading: map[cacheKey]bool{}, warm: make(chan struct{})}
+	if !cfg.WarmUp {
+		close(s.warm) // now, so the first search reads what it needs itself
+	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.worker()
+	go s.loader()
 	return s
+}
+
+// Warmed is closed when the vectors read at start ([Config.WarmUp]) are in
+// memory, or at once without a warm-up.
+func (s *Service) Warmed() <-chan struct{} { return s.warm }
+
+// VectorBytes is the memory the vectors kept for searching take now.
+func (s *Service) VectorBytes() int { return s.cache.bytes() }
+
+// loader reads documents' vectors into memory in the background: first
+// the warm-up, then the documents searches found missing.
+func (s *Service) loader() {
+	defer s.wg.Done()
+	if s.cfg.WarmUp {
+		s.warmUp()
+		close(s.warm)
+	}
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case r := <-s.loads:
+			k := r.key
+			// The warm-up or a search may have read it since it was asked for.
+			if b, ok := s.cache.get(k); !ok || len(b.ids) != r.chunks {
+				if _, err := s.load(s.ctx, k.docID, k.model); err != nil && s.ctx.Err() == nil {
+					s.cfg.Logger.Info("reading a document's vectors failed; it is searched by its words", "document", k.docID, "model", k.model, "err", err)
+				}
+			}
+			s.mu.Lock()
+			delete(s.loading, k)
+			s.mu.Unlock()
+		}
+	}
+}
+
+// warmUp reads the vectors of the documents the current model embedded,
+// the most recently stored first, while they fit in the cache without
+// dropping any: the rest are read when a search needs them.
+func (s *Service) warmUp() {
+	_, model := s.model(s.ctx)
+	if model == "" {
+		return
+	}
+	docs, err := s.cfg.Store.EmbeddedDocuments(s.ctx, model)
+	if err != nil {
+		s.cfg.Logger.Info("listing the embedded documents failed; their vectors are read when searched", "err", err)
+		return
+	}
+	for _, d := range docs {
+		if s.ctx.Err() != nil || !s.cache.room(blockBytes(d.Chunks, d.Dims)) {
+			return
+		}
+		if b, ok := s.cache.get(cacheKey{d.DocumentID, model}); ok && len(b.ids) == d.Chunks {
+			continue // a search read it first
+		}
+		if _, err := s.load(s.ctx, d.DocumentID, model); err != nil && s.ctx.Err() == nil {
+			s.cfg.Logger.Info("reading a document's vectors failed; it is searched by its words", "document", d.DocumentID, "model", model, "err", err)
+		}
+	}
+}
+
+// loadRequest asks for a document's vectors, of its number of chunks.
+type loadRequest struct {
+	key    cacheKey
+	chunks int
+}
+
+// queueLoad asks the loader to read a document's vectors into memory.
+func (s *Service) queueLoad(r loadRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := r.key
+	if s.loading[k] {
+		return
+	}
+	select {
+	case s.loads <- r:
+		s.loading[k] = true
+	default: // full: it is asked again the next time it is searched
+	}
 }
 
 // Close stops background indexing and waits for it; what was embedded is

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"brook/backend/store"
 )
 
 // normalize scales v to length 1 in place, so a dot product is the cosine.
@@ -67,7 +69,23 @@ func newBlock(ids []int64, vectors [][]float32) block {
 	return b
 }
 
+// blockFrom is the block of vectors read from the store, normalised in
+// place.
+func blockFrom(v store.VectorBlock) block {
+	b := block{ids: v.ChunkIDs, data: v.Data, dims: v.Dims}
+	for i := range b.ids {
+		normalize(b.vector(i))
+	}
+	return b
+}
+
 func (b block) vector(i int) []float32 { return b.data[i*b.dims : (i+1)*b.dims] }
+
+// bytes is the memory the block takes.
+func (b block) bytes() int { return blockBytes(len(b.ids), b.dims) }
+
+// blockBytes is the memory a block of n vectors of dims floats takes.
+func blockBytes(n, dims int) int { return n * (8 + 4*dims) }
 
 // topK keeps the k best scores seen, best first.
 type topK struct {

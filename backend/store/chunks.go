@@ -87,9 +87,10 @@ func scanChunk(r rowScanner) (Chunk, error) {
 // SearchChunks ranks the chunks of the documents docIDs by BM25 against
 // the words of query and returns the best limit of them. Any word may
 // match; words are quoted, so FTS5's syntax in a question is only text.
-// Over many chunks, words found in more than one chunk in fifty are left
-// out (the two rarest always stay): they add little to BM25, and scoring
-// every chunk they match is what makes a search of 100,000 chunks slow.
+// Over many chunks, the commonest words are left out until the chunks the
+// rest match number at most scoreBudget (the rarest always stays): they
+// add little to BM25, and scoring every chunk they match is what makes a
+// search of 100,000 chunks slow.
 func (s *Store) SearchChunks(ctx context.Context, query string, docIDs []int64, limit int) ([]ChunkHit, error) {
 	words := queryWords(query)
 	if len(words) == 0 || len(docIDs) == 0 || limit <= 0 {
@@ -119,23 +120,25 @@ func (s *Store) SearchChunks(ctx context.Context, query string, docIDs []int64, 
 	return hits, nil
 }
 
-// pruneAbove is the number of chunks from which common words are left out
-// of a search, and pruneShare the share of chunks that makes a word common.
+// pruneAbove is the number of chunks from which a search leaves words out,
+// and scoreBudget how many matches of its words a search scores at most.
 // (Variables, so a test can lower them.)
 var (
-	pruneAbove = 20_000
-	pruneShare = 50
+	pruneAbove  = 20_000
+	scoreBudget = 8_000
 )
 
-// rarestWords leaves out of words (quoted FTS5 terms) those in more than
-// one chunk in pruneShare, when there are more than pruneAbove chunks;
-// the two rarest stay whatever their counts.
+// rarestWords keeps of words (quoted FTS5 terms), when there are more than
+// pruneAbove chunks, the rarest, while the chunks they match add up to at
+// most scoreBudget; the rarest stays whatever its count. BM25 scores every
+// chunk a word matches, a few microseconds each, so this bounds a search's
+// time, and the words left out are the common ones, which rank least.
 func (s *Store) rarestWords(ctx context.Context, words []string) ([]string, error) {
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM doc_chunks`).Scan(&total); err != nil {
 		return nil, err
 	}
-	if total <= pruneAbove || len(words) <= 2 {
+	if total <= pruneAbove || len(words) <= 1 {
 		return words, nil
 	}
 	counts := make(map[string]int, len(words))
@@ -148,11 +151,13 @@ func (s *Store) rarestWords(ctx context.Context, words []string) ([]string, erro
 	}
 	byCount := slices.Clone(words)
 	slices.SortStableFunc(byCount, func(a, b string) int { return counts[a] - counts[b] })
-	var kept []string
-	for i, w := range byCount {
-		if i < 2 || counts[w]*pruneShare <= total {
-			kept = append(kept, w)
+	kept, scored := byCount[:1], counts[byCount[0]]
+	for _, w := range byCount[1:] {
+		if scored+counts[w] > scoreBudget {
+			break
 		}
+		kept = append(kept, w)
+		scored += counts[w]
 	}
 	return kept, nil
 }
@@ -232,24 +237,6 @@ func (s *Store) DocumentEmbedded(ctx context.Context, docID int64, model string)
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM doc_embedded WHERE document_id = ? AND model = ?`, docID, model).Scan(&n)
 	return n > 0, err
-}
-
-// DocumentVectors returns the vectors model made for document docID's
-// chunks, in chunk order.
-func (s *Store) DocumentVectors(ctx context.Context, docID int64, model string) ([]ChunkVector, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT v.chunk_id, v.vector FROM doc_chunk_vectors v JOIN doc_chunks c ON c.id = v.chunk_id
-		WHERE c.document_id = ? AND v.model = ? ORDER BY c.seq`, docID, model)
-	return collect(rows, err, func(r rowScanner) (ChunkVector, error) {
-		var (
-			v    ChunkVector
-			blob []byte
-		)
-		if err := r.Scan(&v.ChunkID, &blob); err != nil {
-			return v, err
-		}
-		v.Vector = DecodeVector(blob)
-		return v, nil
-	})
 }
 
 // GetChunks returns the chunks with ids, in any order.
