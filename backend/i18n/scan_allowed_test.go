@@ -237,6 +237,8 @@ func init() {
 		"backend/store/bundle.go: bundle %d, message %d, document %d: no data, text or type":                                 whyStoreCheck,
 		"backend/store/bundle_project.go: store: project %d of conversation %d: %w":                                          whyDBContext,
 		"backend/store/bundle_project.go: the project has no uid":                                                            whyStoreCheck,
+		"backend/store/vectors.go: store: vectors of document %d by %s: %w":                                                  whyDBContext,
+		"backend/store/vectors.go: store: chunk %d's vector has %d bytes, not %d floats":                                     whyCorrupt,
 		"backend/store/chunks.go: store: stored document %d: %w":                                                             whyDBContext,
 		"backend/store/chunks.go: a an and are as at be but by can do does for from has have how i if in is it its\n\t\tme my no not of on or so that the their them then there these they this to was we were what when where which who\n\t\twhy will with would you your about into than": whyStopWords,
 		"backend/store/chunks.go: no model or no vectors to store":                                                                                     whyStoreCheck,
