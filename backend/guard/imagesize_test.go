@@ -63,6 +63,12 @@ func sampleImages(t testing.TB) map[string][]byte {
 func agree(t *testing.T, name string, data []byte) {
 	t.Helper()
 	mime := http.DetectContentType(data)
+	// Image refuses bytes that do not sniff as PNG, JPEG or GIF before it
+	// reads a size, so imageSize is asked only about those; DecodeConfig
+	// sniffs more loosely (a JPEG by two bytes, not three).
+	if mime != "image/png" && mime != "image/jpeg" && mime != "image/gif" {
+		return
+	}
 	w, h, err := imageSize(mime, data)
 	cfg, _, want := image.DecodeConfig(bytes.NewReader(data))
 	switch {
