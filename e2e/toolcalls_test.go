@@ -25,7 +25,11 @@ func TestToolCallInTheWindow(t *testing.T) { toolCallInTheWindow(t, false) }
 // very first answer is offered the tool and calls it.
 func TestToolChosenBeforeTheFirstMessage(t *testing.T) { toolCallInTheWindow(t, true) }
 
-func toolCallInTheWindow(t *testing.T, first bool) {
+// filesystemServer is what a scenario needs to add the real npm filesystem
+// MCP server on a folder of its own: Node's path, the folder, the server's
+// script. make test-e2e installs the server (scripts/ensure-mcp-servers.sh).
+func filesystemServer(t *testing.T) (node, dir, server string) {
+	t.Helper()
 	servers := os.Getenv("BROOK_MCP_SERVERS")
 	if servers == "" {
 		t.Fatal("BROOK_MCP_SERVERS is not set: run through make test-e2e, which installs the MCP reference servers (scripts/ensure-mcp-servers.sh)")
@@ -34,18 +38,22 @@ func toolCallInTheWindow(t *testing.T, first bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := filepath.EvalSymlinks(t.TempDir())
+	dir, err = filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return node, dir, filepath.Join(servers, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")
+}
+
+func toolCallInTheWindow(t *testing.T, first bool) {
+	node, dir, server := filesystemServer(t)
 	file := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(file, []byte("river otters hold hands"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	srv := providertest.NewOllama(providertest.Script{Answer: "Hello!", ReadFileTool: "read_text_file"})
 	defer srv.Close()
-	arg, err := json.Marshal(map[string]any{"node": node, "dir": dir, "file": file, "first": first,
-		"server": filepath.Join(servers, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")})
+	arg, err := json.Marshal(map[string]any{"node": node, "dir": dir, "file": file, "first": first, "server": server})
 	if err != nil {
 		t.Fatal(err)
 	}

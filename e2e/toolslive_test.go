@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,20 +19,8 @@ import (
 // from outside Brook (as the system would), and the open row turns failed
 // with the reason at once, told by Go (brook:tool-server), not polled.
 func TestToolServerStateIsLiveInSettings(t *testing.T) {
-	servers := os.Getenv("BROOK_MCP_SERVERS")
-	if servers == "" {
-		t.Fatal("BROOK_MCP_SERVERS is not set: run through make test-e2e, which installs the MCP reference servers (scripts/ensure-mcp-servers.sh)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	arg, err := json.Marshal(map[string]string{"node": node, "dir": dir,
-		"server": filepath.Join(servers, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")})
+	node, dir, server := filesystemServer(t)
+	arg, err := json.Marshal(map[string]string{"node": node, "dir": dir, "server": server})
 	if err != nil {
 		t.Fatal(err)
 	}
