@@ -76,11 +76,15 @@ COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null)
 VERSION_LDFLAGS := -X brook/backend/version.Version=$(VERSION) -X brook/backend/version.Commit=$(COMMIT)
 GO_BUILD_FLAGS := -trimpath -ldflags "-w -s $(VERSION_LDFLAGS)" -gcflags=all=-l -gcflags='modernc.org/...=' -gcflags='runtime='
 
-$(BIN): frontend/dist/index.html $(CATALOGUES) $(GO_SOURCES) go.mod go.sum
-	go build -tags $(TAGS) $(GO_BUILD_FLAGS) -o $(BIN) .
+# SLIM_WAILS prints -modfile for a Wails without its never-shown placeholder
+# page (201 kB less; see scripts/slim-wails.sh).
+SLIM_WAILS := scripts/slim-wails.sh
 
-$(TEST_BIN): frontend/dist/index.html $(CATALOGUES) $(GO_SOURCES) go.mod go.sum
-	go build -tags $(TAGS),testhooks $(GO_BUILD_FLAGS) -o $(TEST_BIN) .
+$(BIN): frontend/dist/index.html $(CATALOGUES) $(GO_SOURCES) go.mod go.sum $(SLIM_WAILS)
+	modfile=$$($(SLIM_WAILS)) && go build $$modfile -tags $(TAGS) $(GO_BUILD_FLAGS) -o $(BIN) .
+
+$(TEST_BIN): frontend/dist/index.html $(CATALOGUES) $(GO_SOURCES) go.mod go.sum $(SLIM_WAILS)
+	modfile=$$($(SLIM_WAILS)) && go build $$modfile -tags $(TAGS),testhooks $(GO_BUILD_FLAGS) -o $(TEST_BIN) .
 
 ## test: every test: Go unit tests, frontend tests, real Ollama, end to end in the real window.
 test: deps-test
@@ -135,7 +139,7 @@ bench: deps-test $(BIN)
 	BROOK_CONTEXT_BENCH=1 BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" go test -count=1 -timeout 15m -run TestContextEstimateBench ./tests/realollama/
 	BROOK_RETRIEVAL_BENCH=1 BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" go test -count=1 -timeout 30m -run TestRetrievalBench ./tests/realollama/
 	go run ./tools/docbench
-	go run ./tools/footprint -tags $(TAGS) -release $(BIN) -out bench-results/footprint.md
+	GOFLAGS=$$($(SLIM_WAILS)) go run ./tools/footprint -tags $(TAGS) -release $(BIN) -out bench-results/footprint.md
 	cd frontend && npx vitest run --config vitest.perf.config.ts --silent=false
 	BROOK_WINDOW_BENCH=1 BROOK_BIN="$(CURDIR)/$(BIN)" BROOK_OLLAMA_BIN="$$(scripts/ensure-ollama.sh)" BROOK_MCP_SERVERS="$$(scripts/ensure-mcp-servers.sh)" \
 	  go test -count=1 -timeout 20m -v -run TestWindowBench ./tests/windowbench/

@@ -38,7 +38,9 @@ rm -rf "$DIST"
 mkdir -p "$DIST" build/bin
 
 echo "==> Linux amd64 binary"
-GOOS=linux GOARCH=amd64 go build -tags "$TAGS" -trimpath -ldflags "$LDFLAGS" "${GCFLAGS[@]}" -o build/bin/brook .
+# Wails without its placeholder page, as the Makefile's release build.
+MODFILE=$(scripts/slim-wails.sh)
+GOOS=linux GOARCH=amd64 go build "$MODFILE" -tags "$TAGS" -trimpath -ldflags "$LDFLAGS" "${GCFLAGS[@]}" -o build/bin/brook .
 cp build/bin/brook "$DIST/brook-$VERSION-linux-amd64"
 
 # Runtime dependencies: the package of each library the binary links directly,
