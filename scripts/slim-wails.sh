@@ -26,23 +26,22 @@ if [ ! -f "$dir/$page" ]; then
 	echo "slim-wails.sh: $module $version has no $page any more: drop this script and its -modfile flag" >&2
 	exit 1
 fi
-if [ ! -f "$copy/.complete" ]; then
-	rm -rf "$copy"
-	mkdir -p build/slim
-	cp -r "$dir" "$copy"
-	chmod -R u+w "$copy"
-	printf '<!doctype html><title>index.html not found</title>\n' >"$copy/$page"
-	touch "$copy/.complete"
+mkdir -p build/slim
+# Made aside and moved into place, so that two builds at once (make -j)
+# never see half a copy.
+if [ ! -d "$copy" ]; then
+	tmp=$(mktemp -d build/slim/wails.XXXXXX)
+	cp -r "$dir/." "$tmp"
+	chmod -R u+w "$tmp"
+	printf '<!doctype html><title>index.html not found</title>\n' >"$tmp/$page"
+	mv -T "$tmp" "$copy" 2>/dev/null || rm -rf "$tmp"
 fi
-cp go.mod build/slim/next.mod
-cp go.sum build/slim/next.sum
-go mod edit -modfile=build/slim/next.mod -replace "$module=./$copy"
+next=$(mktemp -d build/slim/next.XXXXXX)
+cp go.mod go.sum "$next/"
+go mod edit -modfile="$next/go.mod" -replace "$module=./$copy"
 # Rewritten only when changed, so that make sees no newer file.
-for ext in mod sum; do
-	if cmp -s "build/slim/next.$ext" "build/slim/go.$ext"; then
-		rm "build/slim/next.$ext"
-	else
-		mv "build/slim/next.$ext" "build/slim/go.$ext"
-	fi
+for f in go.mod go.sum; do
+	cmp -s "$next/$f" "build/slim/$f" || mv "$next/$f" "build/slim/$f"
 done
+rm -rf "$next"
 echo "-modfile=build/slim/go.mod"
