@@ -310,13 +310,21 @@ func benchIdle(t *testing.T, r *report) {
 	b := startBrook(t, dataHome, hostOf(srv.URL))
 	b.mustReady()
 	b.waitQuiet(5 * time.Second)
-	before := screen(t)
-	xdotool(t, "mousemove", firstChatX, firstChatY, "click", "1")
-	time.Sleep(1500 * time.Millisecond)
-	after := screen(t)
-	if n := changedPixels(before, after, image.Rect(300, 90, 1270, 780)); n < 2000 {
+	// Where the first conversation sits depends on what the sidebar shows
+	// above it (projects, their hint), so the rows are tried from the top.
+	opened := 0
+	for _, y := range firstChatYs {
+		before := screen(t)
+		xdotool(t, "mousemove", firstChatX, y, "click", "1")
+		time.Sleep(1500 * time.Millisecond)
+		if n := changedPixels(before, screen(t), image.Rect(300, 90, 1270, 780)); n >= 2000 {
+			opened = n
+			break
+		}
+	}
+	if opened == 0 {
 		saveScreen(t, "idle-not-opened")
-		t.Fatalf("clicking the first conversation changed only %d pixels of the message area: it did not open", n)
+		t.Fatalf("clicking where the first conversation may be (x %s, y %v) changed fewer than 2000 pixels of the message area: it did not open", firstChatX, firstChatYs)
 	}
 	restPointer(t)
 	quiet := b.waitQuiet(20 * time.Second)

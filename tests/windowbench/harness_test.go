@@ -282,9 +282,13 @@ func xdotool(t testing.TB, args ...string) {
 // Where things are in the window: there is no window manager, so Brook's
 // 1280×900 window sits at a fixed place on the 1280×900 screen.
 const (
-	composerX, composerY   = "740", "822" // the composer's text area
-	firstChatX, firstChatY = "120", "176" // the first conversation in the sidebar
+	composerX, composerY = "740", "822" // the composer's text area
+	firstChatX           = "120"        // the sidebar's conversations
 )
+
+// firstChatYs are the rows where the sidebar's first conversation may be:
+// under the New chat button, or under the projects heading and its hint.
+var firstChatYs = []string{"176", "206", "254"}
 
 // typeMessage puts text into the composer with the real keyboard. It does
 // not press Return.
