@@ -94,6 +94,10 @@ async function overflow(choice: string): Promise<Record<string, unknown>> {
 export async function poseContextChoice(): Promise<string> {
   await newChat();
   await settled(await send(paragraph(1, 1500)));
+  // The composer asks before sending only by the plan it has: wait until
+  // the meter's plan counts the first exchange (a send before that is fitted
+  // by Go, growing the window, without asking).
+  await waitFor(() => (contextMeter.view?.used ?? 0) > 1000, 'the meter counting the first exchange');
   const composer = $('composer') as HTMLTextAreaElement;
   setValue(composer, paragraph(2, 1500));
   await tick();
