@@ -83,3 +83,9 @@ func (s *ChatService) ActiveAnswers() []int64 {
 	}
 	return s.a.answers.Active()
 }
+
+// SetPaintInterval tells Brook how often the window paints a streaming
+// answer, in milliseconds, so that its events come no more often.
+func (s *ChatService) SetPaintInterval(ms int) error {
+	return readyDo(s.a, func() error { return s.a.answers.SetPaintInterval(ms) })
+}

@@ -5,6 +5,7 @@ package answers
 
 import (
 	"context"
+	"time"
 
 	"brook/backend/chat"
 	"brook/backend/documents"
@@ -169,6 +170,16 @@ func (s *Service) SaveAgain(answerID int64) error {
 
 // Active lists the answers streaming now.
 func (s *Service) Active() []int64 { return s.engine.Active() }
+
+// SetPaintInterval tells the engine how often the UI paints a streaming
+// answer, in milliseconds (see [chat.Engine.SetPaintInterval]).
+func (s *Service) SetPaintInterval(ms int) error {
+	if err := guard.PaintInterval(ms); err != nil {
+		return err
+	}
+	s.engine.SetPaintInterval(time.Duration(ms) * time.Millisecond)
+	return nil
+}
 
 // withAnswer checks an answer's id, then runs fn.
 func withAnswer(answerID int64, fn func() (store.Message, error)) (store.Message, error) {

@@ -37,6 +37,8 @@ func TestBadInputIsRefusedBeforeAnythingIsStored(t *testing.T) {
 		{"stop id 0", s.Stop(ctx, 0)},
 		{"ask now negative", s.AskNow(-1)},
 		{"save again 0", s.SaveAgain(0)},
+		{"paint interval negative", s.SetPaintInterval(-1)},
+		{"paint interval too long", s.SetPaintInterval(60_000)},
 	}
 	_, err := s.Retry(ctx, 0)
 	checks = append(checks, refusal{"retry 0", err})

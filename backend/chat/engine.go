@@ -131,6 +131,23 @@ type Engine struct {
 	refusal prefillRefusals
 
 	tools toolCalls
+
+	// paintInterval is how often the UI paints a streaming answer, as it
+	// last said (SetPaintInterval), in nanoseconds; 0 until it says.
+	paintInterval atomic.Int64
+}
+
+// MaxPaintInterval is the longest paint interval the UI may ask frames to
+// wait for.
+const MaxPaintInterval = 2 * time.Second
+
+// SetPaintInterval tells the engine how often the UI paints a streaming
+// answer (its frame pacer adapts that to what a frame costs). Once an
+// answer's first words are out, its events come no more often than that,
+// so WebKit is not woken for text it would hold until its next paint. It
+// is capped at [MaxPaintInterval]; 0 goes back to the engine's own frame.
+func (e *Engine) SetPaintInterval(d time.Duration) {
+	e.paintInterval.Store(int64(min(max(d, 0), MaxPaintInterval)))
 }
 
 // ErrClosing is returned by every action that arrives once Brook has begun

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -29,7 +30,10 @@ type relay struct {
 
 	// The loop's own: what wakes it, the final event it is handed, its end,
 	// and the number of the last event it sent.
-	wake     chan struct{} // something changed: flush at the next frame
+	wake chan struct{} // something changed: flush at the next frame
+	// pending is set from the first change after a frame until the frame
+	// that sends it: the pieces in between do not wake the loop again.
+	pending  atomic.Bool
 	finalCh  chan events.StreamEvent
 	finished chan struct{}
 	seq      int64
@@ -38,10 +42,15 @@ type relay struct {
 // relayConfig is what a relay is given: the answer it reports, where and
 // how often it sends events, and how it checkpoints.
 type relayConfig struct {
-	messageID       int64
-	conversationID  int64
-	emitter         events.Emitter
-	frame           time.Duration // the least time between two flushes
+	messageID      int64
+	conversationID int64
+	emitter        events.Emitter
+	frame          time.Duration // the least time between two frames
+	// paintInterval, when set, is how often the UI paints an answer: once
+	// the first words are out, frames come no more often than that (an
+	// event the UI would hold until its next paint costs both processes
+	// and shows nothing sooner).
+	paintInterval   func() time.Duration
 	checkpointEvery time.Duration
 	// checkpoint writes the answer so far to the database.
 	checkpoint func(content, reasoning string) error
@@ -202,8 +211,12 @@ func (r *relay) setRecoveryWait(waitingFor string) {
 	r.poke()
 }
 
-// poke wakes the relay to flush at the next frame. It never blocks.
+// poke wakes the relay to flush at the next frame, unless a change since
+// the last frame already did. It never blocks.
 func (r *relay) poke() {
+	if r.pending.Swap(true) {
+		return
+	}
 	select {
 	case r.wake <- struct{}{}:
 	default:
@@ -237,13 +250,15 @@ func (r *relay) snapshot() relaySnapshot {
 
 // loop emits and checkpoints until sendFinal is called. It works only when
 // something changed: no timer runs while the answer waits or is quiet.
+// Frames and checkpoints keep their own pace: a checkpoint sends nothing.
 func (r *relay) loop() {
 	defer close(r.finished)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
-	lastFlush := time.Now()
+	lastFrame := time.Now()
 	var due time.Time // when the armed timer fires; zero when not armed
+	woken, spoken := false, false
 	arm := func(at time.Time) {
 		if due.IsZero() || at.Before(due) {
 			due = at
@@ -253,23 +268,54 @@ func (r *relay) loop() {
 	for {
 		select {
 		case <-r.wake:
-			arm(lastFlush.Add(r.frame))
+			woken = true
+			arm(lastFrame.Add(r.frameInterval(spoken)))
+			r.armCheckpoint(arm, woken, time.Now())
 		case <-timer.C:
 			due = time.Time{}
 			now := time.Now()
-			r.flush(now)
-			lastFlush = now
-			if at, ok := r.checkpointDue(); ok {
-				arm(at) // text arrived that the database has not got yet
+			frame := woken && !now.Before(lastFrame.Add(r.frameInterval(spoken)))
+			if frame {
+				woken = false
+				lastFrame = now
+				r.pending.Store(false) // what arrives from here on wakes the loop again
 			}
+			if r.flush(now, frame) {
+				spoken = true
+			}
+			if woken {
+				arm(lastFrame.Add(r.frameInterval(spoken)))
+			}
+			r.armCheckpoint(arm, woken, now)
 		case final := <-r.finalCh:
-			r.flush(time.Now())
+			r.flush(time.Now(), true)
 			final.Seq = r.nextSeq()
 			final.MessageID, final.ConversationID = r.messageID, r.conversationID
 			r.emitter.Emit(events.StreamEventName, final)
 			return
 		}
 	}
+}
+
+// armCheckpoint arms the next checkpoint: when text arrived that the
+// database has not got, or, while a frame waits (woken), a look again one
+// interval on, since what arrives meanwhile does not wake the loop.
+func (r *relay) armCheckpoint(arm func(time.Time), woken bool, now time.Time) {
+	if at, ok := r.checkpointDue(); ok {
+		arm(at)
+	} else if woken && r.checkpointEvery > 0 {
+		arm(now.Add(r.checkpointEvery))
+	}
+}
+
+// frameInterval is the least time between two frames: the engine's frame,
+// or the UI's paint interval when longer once the first words are out (the
+// first words are never held back).
+func (r *relay) frameInterval(spoken bool) time.Duration {
+	if spoken && r.paintInterval != nil {
+		return max(r.frame, r.paintInterval())
+	}
+	return r.frame
 }
 
 // checkpointDue says when the next checkpoint is due, if any text or
@@ -295,9 +341,23 @@ func (r *relay) nextSeq() int64 {
 	return r.seq
 }
 
-// flush sends what the UI has not seen and checkpoints when it is time.
-func (r *relay) flush(now time.Time) {
+// flush checkpoints when it is time and, when frame is set, sends what the
+// UI has not seen. It reports whether it sent words or reasoning.
+func (r *relay) flush(now time.Time, frame bool) (spoke bool) {
 	r.mu.Lock()
+	checkpointDue := (r.text.checkpointed < len(r.text.buf) || r.reasoning.checkpointed < len(r.reasoning.buf)) &&
+		now.Sub(r.lastWrite) >= r.checkpointEvery
+	var content, reasoning string
+	if checkpointDue {
+		content, reasoning = string(r.text.buf), string(r.reasoning.buf)
+		r.text.checkpointed, r.reasoning.checkpointed = len(r.text.buf), len(r.reasoning.buf)
+		r.lastWrite = now
+	}
+	if !frame {
+		r.mu.Unlock()
+		r.checkpointOrRetry(checkpointDue, content, reasoning)
+		return false
+	}
 	phaseChanged := r.status.changed
 	phaseEv := r.status.event()
 	r.status.changed = false
@@ -306,14 +366,6 @@ func (r *relay) flush(now time.Time) {
 	thoughtBefore, thoughtAfter, thoughtAt := r.reasoning.take(split)
 	textBefore, textAfter, at := r.text.take(split)
 	rate := rateSince(r.arrival.pieces, r.arrival.firstPieceAt, now)
-	var content, reasoning string
-	checkpointDue := (r.text.checkpointed < len(r.text.buf) || r.reasoning.checkpointed < len(r.reasoning.buf)) &&
-		now.Sub(r.lastWrite) >= r.checkpointEvery
-	if checkpointDue {
-		content, reasoning = string(r.text.buf), string(r.reasoning.buf)
-		r.text.checkpointed, r.reasoning.checkpointed = len(r.text.buf), len(r.reasoning.buf)
-		r.lastWrite = now
-	}
 	r.mu.Unlock()
 
 	// Queued and waiting come before any text; recovering after what streamed.
@@ -330,14 +382,21 @@ func (r *relay) flush(now time.Time) {
 	}
 	r.emitReasoning(thoughtAfter, thoughtAt, at, rate)
 	r.emitText(textAfter, at, rate)
-	if checkpointDue {
-		// A failed checkpoint is not fatal: the final write still comes, and
-		// the next checkpoint retries with the whole text.
-		if err := r.checkpoint(content, reasoning); err != nil {
-			r.mu.Lock()
-			r.text.checkpointed, r.reasoning.checkpointed = 0, 0
-			r.mu.Unlock()
-		}
+	r.checkpointOrRetry(checkpointDue, content, reasoning)
+	return thoughtBefore+thoughtAfter+textBefore+textAfter != ""
+}
+
+// checkpointOrRetry writes the answer so far when due. A failed checkpoint
+// is not fatal: the final write still comes, and the next checkpoint
+// retries with the whole text.
+func (r *relay) checkpointOrRetry(due bool, content, reasoning string) {
+	if !due {
+		return
+	}
+	if err := r.checkpoint(content, reasoning); err != nil {
+		r.mu.Lock()
+		r.text.checkpointed, r.reasoning.checkpointed = 0, 0
+		r.mu.Unlock()
 	}
 }
 

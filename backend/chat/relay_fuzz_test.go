@@ -139,7 +139,7 @@ func FuzzRelayDeltas(f *testing.F) {
 				r.appendReasoning(string(reasoning[ri:ri+st.n]), now)
 				ri += st.n
 			case 'f':
-				r.flush(now)
+				r.flush(now, true)
 			case 'R':
 				// The provider's pieces are decoded JSON strings: a recovery
 				// never begins inside a character.

@@ -233,6 +233,7 @@ func (e *Engine) relayConfig(conversationID int64, answer store.Message) relayCo
 	return relayConfig{
 		messageID: answer.ID, conversationID: conversationID,
 		emitter: e.cfg.Emitter, frame: e.cfg.FrameInterval, checkpointEvery: e.cfg.CheckpointInterval,
+		paintInterval: func() time.Duration { return time.Duration(e.paintInterval.Load()) },
 		checkpoint: func(content, reasoning string) error {
 			return e.cfg.Store.CheckpointAnswer(context.Background(), answer.ID, answer.Run, content, reasoning)
 		},

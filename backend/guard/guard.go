@@ -334,6 +334,19 @@ func Page(limit, offset int) (int, error) {
 	return limit, nil
 }
 
+// MaxPaintIntervalMs is the longest paint interval the UI may report, in
+// milliseconds.
+const MaxPaintIntervalMs = 2000
+
+// PaintInterval checks how often the UI says it paints a streaming answer:
+// from 0 to [MaxPaintIntervalMs] milliseconds.
+func PaintInterval(ms int) error {
+	if ms < 0 || ms > MaxPaintIntervalMs {
+		return refuseIn("Guard.paintInterval", i18n.Args{"Value": ms, "Max": MaxPaintIntervalMs})
+	}
+	return nil
+}
+
 // Path checks a file path given by the UI: absolute, text, no NUL. Whether
 // it is a file Brook will use is for the caller to say.
 func Path(path string) error {

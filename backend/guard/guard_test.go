@@ -166,6 +166,20 @@ func TestPage(t *testing.T) {
 	}
 }
 
+func TestPaintInterval(t *testing.T) {
+	for _, ms := range []int{0, 16, 500, MaxPaintIntervalMs} {
+		if err := PaintInterval(ms); err != nil {
+			t.Errorf("PaintInterval(%d) = %v, want nil", ms, err)
+		}
+	}
+	for _, ms := range []int{-1, MaxPaintIntervalMs + 1, 1 << 40} {
+		err := PaintInterval(ms)
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("PaintInterval(%d) = %v, want a refusal", ms, err)
+		}
+	}
+}
+
 func TestOpenableURL(t *testing.T) {
 	tests := []struct {
 		in      string

@@ -106,6 +106,7 @@ export function fakeChatService(parts: FakeParts): Services['ChatService'] {
       sim.start(answer);
       return { conversation: { ...c }, user: tree.view(user), answer: tree.view(answer) };
     },
+    async SetPaintInterval() {},
     async ActiveAnswers() {
       return db.messages.filter((m) => m.state === 'streaming').map((m) => m.id);
     },

@@ -55,6 +55,8 @@ export class StreamStore {
   private finalListeners = new Set<FinalListener>();
   private startListeners = new Set<StartListener>();
   private errorListeners = new Set<ErrorListener>();
+  /** The paint interval Go was last told, ms; 0 before the first frame. */
+  private toldPace = 0;
 
   constructor() {
     this.batcher = new FrameBatcher<StreamEvent>((items: StreamEvent[]) => this.applyFrame(items), {
@@ -85,6 +87,7 @@ export class StreamStore {
     perf.frame();
     this.pacer.recordJs(js);
     perf.add('frame.interval', this.pacer.interval);
+    this.tellPace();
     if (this.batcher.inFrame) {
       // Called from an animation frame: the browser styles, lays out and paints
       // right after it; a task queued now runs once that is done.
@@ -92,12 +95,26 @@ export class StreamStore {
         const ms = performance.now() - end;
         perf.add('frame.render', ms);
         this.pacer.recordRender(ms);
+        this.tellPace();
       }, 0);
     }
   }
 
+  /**
+   * Tells Go how often answers are painted, when that moved by a fifth or
+   * more: Go then sends no more events than are painted (a steady stream
+   * settles on one interval, so this is said a few times an answer at most).
+   */
+  private tellPace(): void {
+    const ms = Math.round(this.pacer.interval);
+    if (this.toldPace && Math.abs(ms - this.toldPace) < this.toldPace / 5) return;
+    this.toldPace = ms;
+    api.ChatService.SetPaintInterval(ms).catch((e) => console.error('brook: the paint interval was not told', e));
+  }
+
   /** Subscribe once at app start, before any Send; and read the words for answers' reasons. */
   start(): void {
+    this.toldPace = 0; // a new subscription tells Go the pace again
     if (this.unsub) return;
     this.unsub = api.events.onStream((ev) => {
       perf.events++;

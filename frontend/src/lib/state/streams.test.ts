@@ -86,3 +86,28 @@ describe('stream routing', () => {
     expect(streams.answers[88].text).toBe('xy');
   });
 });
+
+describe('paint pace', () => {
+  it('tells Go how often answers are painted, and again only when that moved by a fifth', async () => {
+    const told = vi.spyOn(fake.ChatService, 'SetPaintInterval');
+    render(MessageList);
+    await chat.open(2);
+    expect(chat.send('Count to three')).toBe(true);
+    await vi.waitFor(() => expect(chat.messages.some((m) => m.role === 'assistant')).toBe(true));
+    const answer = chat.messages.find((m) => m.role === 'assistant')!;
+    let at = 0;
+    for (const [seq, text] of ['one ', 'two ', 'three'].entries()) {
+      fake.emit({ messageId: answer.id, conversationId: 2, seq: seq + 1, phase: 'streaming', text, at });
+      at += text.length;
+      await vi.waitFor(() => expect(streams.answers[answer.id]?.text.length).toBe(at));
+    }
+    await vi.waitFor(() => expect(told).toHaveBeenCalled());
+    const said = told.mock.calls.map(([ms]) => ms);
+    for (const ms of said) {
+      expect(Number.isInteger(ms) && ms >= streams.pacer.minMs && ms <= streams.pacer.maxMs).toBe(true);
+    }
+    for (let i = 1; i < said.length; i++) {
+      expect(Math.abs(said[i] - said[i - 1])).toBeGreaterThanOrEqual(said[i - 1] / 5);
+    }
+  });
+});

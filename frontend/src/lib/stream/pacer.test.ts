@@ -30,10 +30,10 @@ describe('FramePacer', () => {
     expect(p.interval).toBeLessThan(105);
   });
 
-  it('defaults to 3% of the time, between 50 and 500 ms', () => {
+  it('defaults to 2% of the time, between 50 and 500 ms', () => {
     const p = new FramePacer();
     p.recordJs(3);
     p.recordRender(6);
-    expect(p.interval).toBeCloseTo(300, 6);
+    expect(p.interval).toBeCloseTo(450, 6);
   });
 });

@@ -10,12 +10,13 @@
 // What is measured is main-thread time; WebKit's other threads and processes
 // (painting, the UI process showing the frame) add about as much again. With
 // software rendering (no GPU) a frame of a long answer costs ~10 ms there, so
-// the default 3% gives ~3 updates a second and about 1 ms of WebKit CPU per
-// token at 50 tokens/s; where frames are cheap (a GPU) updates come up to 20
-// times a second.
+// the default 2% gives ~2 updates a second (3% measured 0.4 CPU-s more for
+// a 1,500-token answer at 50 tokens/s); where frames are cheap (a GPU)
+// updates come up to 20 times a second. Go is told the interval and sends no
+// more often (streams.svelte.ts).
 
 export interface PacerOptions {
-  /** Fraction of wall time updates may take (main-thread time). Default 0.03. */
+  /** Fraction of wall time updates may take (main-thread time). Default 0.02. */
   share?: number;
   /** Shortest interval, ms. Default 50. */
   minMs?: number;
@@ -39,7 +40,7 @@ export class FramePacer {
   private seenRender = false;
 
   constructor(opts: PacerOptions = {}) {
-    this.share = opts.share ?? 0.03;
+    this.share = opts.share ?? 0.02;
     this.minMs = opts.minMs ?? 50;
     this.maxMs = opts.maxMs ?? 500;
     this.alpha = opts.alpha ?? 0.25;

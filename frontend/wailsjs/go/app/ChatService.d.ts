@@ -32,6 +32,8 @@ export function SendWithImages(arg1:number,arg2:string,arg3:string,arg4:string,a
 
 export function SendWithTools(arg1:number,arg2:string,arg3:string,arg4:string,arg5:Array<store.ImageInput>,arg6:Array<string>,arg7:Array<chat.ToolRef>):Promise<chat.SendResult>;
 
+export function SetPaintInterval(arg1:number):Promise<void>;
+
 export function StagedDocumentText(arg1:string):Promise<string>;
 
 export function Stop(arg1:number):Promise<void>;

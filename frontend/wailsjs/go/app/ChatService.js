@@ -58,6 +58,10 @@ export function SendWithTools(arg1, arg2, arg3, arg4, arg5, arg6, arg7) {
   return window['go']['app']['ChatService']['SendWithTools'](arg1, arg2, arg3, arg4, arg5, arg6, arg7);
 }
 
+export function SetPaintInterval(arg1) {
+  return window['go']['app']['ChatService']['SetPaintInterval'](arg1);
+}
+
 export function StagedDocumentText(arg1) {
   return window['go']['app']['ChatService']['StagedDocumentText'](arg1);
 }
