@@ -122,33 +122,6 @@ describe('a streamed answer', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(vi.getTimerCount()).toBe(0);
   });
-
-  it('counts one wait once: asked again without streaming, the counter goes on; after words, a break counts anew', async () => {
-    const cid = 43;
-    const answer = msg({ conversationId: cid, role: 'assistant', content: '', state: 'streaming' });
-    fake = createFakeApi({ conversations: [conv({ id: cid })], messages: [answer] });
-    setApi(fake);
-    streams.stop();
-    streams.start();
-    chat.newChat();
-    const { container } = render(MessageList);
-    await chat.open(cid);
-    const seconds = () => container.querySelector('[data-testid="wait-seconds"]')?.textContent ?? '';
-    fake.emit({ messageId: answer.id, conversationId: cid, seq: 1, phase: 'waiting', at: 0, waitingFor: 'first_token', since: Date.now() });
-    await vi.advanceTimersByTimeAsync(12_000);
-    flushSync();
-    expect(seconds()).toBe(' · 10 s');
-    fake.emit({ messageId: answer.id, conversationId: cid, seq: 2, phase: 'recovering', at: 0, waitingFor: 'reask', reason: 'first_token_timeout', since: Date.now() });
-    await vi.advanceTimersByTimeAsync(4_000);
-    flushSync();
-    expect(seconds()).toBe(' · 15 s');
-    fake.emit({ messageId: answer.id, conversationId: cid, seq: 3, phase: 'streaming', at: 0, text: 'Hi' });
-    await vi.advanceTimersByTimeAsync(17);
-    fake.emit({ messageId: answer.id, conversationId: cid, seq: 4, phase: 'recovering', at: 2, waitingFor: 'continue', reason: 'unexpected_eof', since: Date.now() });
-    await vi.advanceTimersByTimeAsync(2_000);
-    flushSync();
-    expect(seconds()).toBe(' · 2 s');
-  });
 });
 
 describe('unreachable endpoints', () => {
