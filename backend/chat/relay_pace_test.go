@@ -22,19 +22,27 @@ func (r *recordingEmitter) textEvents() []string {
 	return out
 }
 
+// startPacedRelay starts a relay with a 1 ms engine frame, the given
+// paint interval and checkpoints, recording its events.
+func startPacedRelay(paint, checkpointEvery time.Duration, checkpoint func(content, reasoning string) error) (*relay, *recordingEmitter) {
+	emitter := &recordingEmitter{}
+	r := newRelay(relayConfig{
+		messageID: 1, conversationID: 2, emitter: emitter,
+		frame: time.Millisecond, checkpointEvery: checkpointEvery,
+		paintInterval: func() time.Duration { return paint },
+		checkpoint:    checkpoint,
+	}, "", "")
+	go r.loop()
+	return r, emitter
+}
+
+func noCheckpoint(string, string) error { return nil }
+
 // The first words go out at the engine's own frame however slowly the UI
 // paints; after them, text waits for the UI's paint interval, and the final
 // event brings whatever waited.
 func TestRelayHoldsTextForThePaintIntervalOnlyAfterTheFirstWords(t *testing.T) {
-	emitter := &recordingEmitter{}
-	r := newRelay(relayConfig{
-		messageID: 1, conversationID: 2, emitter: emitter,
-		frame: time.Millisecond, checkpointEvery: time.Hour,
-		paintInterval: func() time.Duration { return time.Hour },
-		checkpoint:    func(string, string) error { return nil },
-	}, "", "")
-	go r.loop()
-
+	r, emitter := startPacedRelay(time.Hour, time.Hour, noCheckpoint)
 	r.append("First words", time.Now())
 	waitFor(t, func() bool { return len(emitter.textEvents()) == 1 })
 
@@ -42,57 +50,41 @@ func TestRelayHoldsTextForThePaintIntervalOnlyAfterTheFirstWords(t *testing.T) {
 		r.append(piece, time.Now())
 	}
 	time.Sleep(50 * time.Millisecond) // fifty engine frames: none may send the rest
+	onlyFirstWordsThenAll(t, r, emitter, "First words and the rest")
+}
+
+// onlyFirstWordsThenAll checks that no event but the first words' went out,
+// then ends the answer: its final flush must carry the rest, to want.
+func onlyFirstWordsThenAll(t *testing.T, r *relay, emitter *recordingEmitter, want string) {
+	t.Helper()
 	if got := emitter.textEvents(); len(got) != 1 {
 		t.Fatalf("text went out before the UI's paint interval: %q", got)
 	}
 	r.sendFinal(events.StreamEvent{Phase: events.PhaseFinal})
-	if got := strings.Join(emitter.textEvents(), ""); got != "First words and the rest" {
-		t.Fatalf("the events carried %q", got)
+	if got := strings.Join(emitter.textEvents(), ""); got != want {
+		t.Fatalf("the events carried %q, want %q", got, want)
 	}
 }
 
 // Checkpoints keep their own pace and send nothing: the database gets the
 // text while the UI's paint interval holds its events back.
 func TestRelayCheckpointsWithoutSendingWhileTextWaitsForThePaint(t *testing.T) {
-	emitter := &recordingEmitter{}
-	var checkpoints atomic.Int32
 	var lastCheckpoint atomic.Value
-	r := newRelay(relayConfig{
-		messageID: 1, conversationID: 2, emitter: emitter,
-		frame: time.Millisecond, checkpointEvery: time.Millisecond,
-		paintInterval: func() time.Duration { return time.Hour },
-		checkpoint: func(content, _ string) error {
-			checkpoints.Add(1)
-			lastCheckpoint.Store(content)
-			return nil
-		},
-	}, "", "")
-	go r.loop()
-
+	r, emitter := startPacedRelay(time.Hour, time.Millisecond, func(content, _ string) error {
+		lastCheckpoint.Store(content)
+		return nil
+	})
 	r.append("One", time.Now())
 	waitFor(t, func() bool { return len(emitter.textEvents()) == 1 })
 	r.append(" two", time.Now())
 	waitFor(t, func() bool { v, _ := lastCheckpoint.Load().(string); return v == "One two" })
-	if got := emitter.textEvents(); len(got) != 1 {
-		t.Fatalf("a checkpoint sent text the paint interval holds: %q", got)
-	}
-	r.sendFinal(events.StreamEvent{Phase: events.PhaseFinal})
-	if got := strings.Join(emitter.textEvents(), ""); got != "One two" {
-		t.Fatalf("the events carried %q", got)
-	}
+	onlyFirstWordsThenAll(t, r, emitter, "One two")
 }
 
 // Without a paint interval (the command line, or before the UI says one)
 // text goes out at the engine's frame, as it arrives.
 func TestRelaySendsAtTheEngineFrameWithoutAPaintInterval(t *testing.T) {
-	emitter := &recordingEmitter{}
-	r := newRelay(relayConfig{
-		messageID: 1, conversationID: 2, emitter: emitter,
-		frame: time.Millisecond, checkpointEvery: time.Hour,
-		paintInterval: func() time.Duration { return 0 },
-		checkpoint:    func(string, string) error { return nil },
-	}, "", "")
-	go r.loop()
+	r, emitter := startPacedRelay(0, time.Hour, noCheckpoint)
 	for i, piece := range []string{"a", "b", "c"} {
 		r.append(piece, time.Now())
 		waitFor(t, func() bool { return len(emitter.textEvents()) == i+1 })
