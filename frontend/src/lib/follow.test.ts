@@ -41,6 +41,23 @@ describe('StepFollower', () => {
     expect(live.style.minHeight).toBe(`${345 + 600 * ROOM_SHARE}px`);
   });
 
+  it('scrolls back to the room when what is above the answer grew', () => {
+    const f = new StepFollower();
+    const scroller = list(600);
+    let scrollHeight = 1000;
+    let scrollTop = 400; // at the end
+    Object.defineProperty(scroller, 'scrollHeight', { get: () => scrollHeight });
+    Object.defineProperty(scroller, 'scrollTop', { get: () => scrollTop });
+    const live = answer({ h: 40 });
+    const bottom = () => (scrollTop = scrollHeight - 600);
+    f.follow(scroller, live, bottom);
+    f.follow(scroller, live, bottom); // nothing changed
+    expect(scrollTop).toBe(400);
+    scrollHeight = 1200; // a picture above loaded
+    f.follow(scroller, live, bottom);
+    expect(scrollTop).toBe(600);
+  });
+
   it('gives the room back when a new message comes, and moves the room to a new answer', () => {
     const f = new StepFollower();
     const scroller = list(400);

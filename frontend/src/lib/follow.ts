@@ -19,8 +19,12 @@ export class StepFollower {
    */
   follow(scroller: HTMLElement, live: HTMLElement | null, bottom: () => void): void {
     if (!live) return bottom();
-    // Still growing into the room it holds: nothing to move.
-    if (live === this.holder && live.offsetHeight <= this.held) return;
+    // Still growing into the room it holds: nothing to move, unless what is
+    // above it grew (a picture loaded) and pushed the room's end out of view.
+    if (live === this.holder && live.offsetHeight <= this.held) {
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) bottom();
+      return;
+    }
     if (live !== this.holder) this.release();
     live.style.minHeight = '';
     const natural = live.offsetHeight;
