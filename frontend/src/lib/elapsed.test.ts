@@ -5,8 +5,8 @@ describe('live counters', () => {
   afterEach(() => vi.useRealTimers());
 
   it('count every second, then every 5, then every 15', () => {
-    expect([0, 9, 10, 59, 60, 600].map(counterStep)).toEqual([1, 1, 5, 5, 15, 15]);
-    expect([0, 999, 9_500, 12_000, 14_999, 15_000, 61_000, 74_999, 75_000].map(shownSeconds)).toEqual([
+    expect([0, 9, 10, 59, 60, 600].map((s) => counterStep(s))).toEqual([1, 1, 5, 5, 15, 15]);
+    expect([0, 999, 9_500, 12_000, 14_999, 15_000, 61_000, 74_999, 75_000].map((ms) => shownSeconds(ms))).toEqual([
       0, 0, 9, 10, 10, 15, 60, 60, 75,
     ]);
   });
@@ -36,5 +36,17 @@ describe('live counters', () => {
     expect(shown.length).toBe(10 + 10 + 17); // 0–9 s, 10–55 s, 60–300 s
     expect(new Set(shown).size).toBe(shown.length); // every wake shows something new
     expect(shown.at(-1)).toBe(300);
+  });
+
+  it('a coarse counter counts in 5 s steps from the start, then 15 s, and wakes only for those', () => {
+    expect([0, 9, 59, 60].map((s) => counterStep(s, true))).toEqual([5, 5, 5, 15]);
+    expect([0, 4_999, 5_000, 9_999, 61_000, 75_000].map((ms) => shownSeconds(ms, true))).toEqual([0, 0, 5, 5, 60, 75]);
+    vi.useFakeTimers();
+    const start = Date.now();
+    const shown: number[] = [];
+    const stop = countFrom(start, (now) => shown.push(shownSeconds(now - start, true)), Date.now, true);
+    vi.advanceTimersByTime(30_000);
+    stop();
+    expect(shown).toEqual([0, 5, 10, 15, 20, 25, 30]);
   });
 });

@@ -141,6 +141,36 @@ describe('answer status line', () => {
     streams.forget(m.id);
   });
 
+  it('a recovery after a long silent wait counts in coarse steps; one after words counts every second', () => {
+    vi.useFakeTimers({ now: 3_000_000 });
+    const m = waitingAnswer();
+    apply(m, { phase: 'waiting', waitingFor: 'first_token', since: 3_000_000 });
+    const r = render(MessageItem, { message: m });
+    vi.advanceTimersByTime(20_000);
+    flushSync();
+    expect(r.getByTestId('wait-label').textContent).toBe('Waiting for the first token · 20 s');
+    // No first token in 20 s: asked again, counted anew, every 5 s.
+    apply(m, { phase: 'recovering', at: 0, reason: 'first_token_timeout', waitingFor: 'reask', since: Date.now() });
+    vi.advanceTimersByTime(4_000);
+    flushSync();
+    expect(r.getByTestId('wait-seconds').textContent).toBe('');
+    vi.advanceTimersByTime(1_000);
+    flushSync();
+    expect(r.getByTestId('wait-seconds').textContent).toBe(' · 5 s');
+    streams.forget(m.id);
+    r.unmount();
+
+    const w = waitingAnswer();
+    apply(w, { phase: 'waiting', waitingFor: 'first_token', since: Date.now() - 30_000 });
+    apply(w, { phase: 'streaming', text: 'Some words', at: 0 });
+    apply(w, { phase: 'recovering', at: 10, reason: 'dropped', waitingFor: 'continue', since: Date.now() });
+    const r2 = render(MessageItem, { message: w });
+    vi.advanceTimersByTime(2_000);
+    flushSync();
+    expect(r2.getByTestId('wait-seconds').textContent).toBe(' · 2 s');
+    streams.forget(w.id);
+  });
+
   it('says when Ollama looks stuck on an earlier request, and what frees it', () => {
     vi.useFakeTimers({ now: 5_000_000 });
     const m = waitingAnswer();
