@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { restCaret } from './caret';
+import { restCaret, restCaretSoon } from './caret';
 
 describe('restCaret', () => {
   const detachers: (() => void)[] = [];
@@ -37,6 +37,35 @@ describe('restCaret', () => {
     expect(ta.dataset.rested).toBeUndefined();
     ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'y', bubbles: true }));
     expect(focusedWhenHandled).toBe(ta);
+  });
+
+  it('rests sooner after a send, and a key typed meanwhile keeps it awake as usual', () => {
+    vi.useFakeTimers();
+    const ta = field();
+    ta.focus();
+    restCaretSoon(ta, 200);
+    vi.advanceTimersByTime(199);
+    expect(document.activeElement).toBe(ta);
+    vi.advanceTimersByTime(1);
+    expect(document.activeElement).toBe(document.body);
+    expect(ta.dataset.rested).toBe('true');
+
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true }));
+    expect(document.activeElement).toBe(ta);
+    restCaretSoon(ta, 200);
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+    vi.advanceTimersByTime(999);
+    expect(document.activeElement).toBe(ta); // typing after the send: the usual rest
+    vi.advanceTimersByTime(1);
+    expect(document.activeElement).toBe(document.body);
+  });
+
+  it('a field without focus is not rested by a send', () => {
+    vi.useFakeTimers();
+    const ta = field();
+    restCaretSoon(ta, 200);
+    vi.advanceTimersByTime(5000);
+    expect(ta.dataset.rested).toBeUndefined();
   });
 
   it('typing keeps it awake; the rest counts from the last key', () => {

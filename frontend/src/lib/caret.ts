@@ -11,6 +11,20 @@
 /** How long the caret blinks after the last keystroke, as GTK's default timeout. */
 export const CARET_REST_MS = 10_000;
 
+/**
+ * How long it blinks after a message is sent. The user now reads, and every
+ * blink is a repaint taken from a local model that is reading the prompt on
+ * the same CPU.
+ */
+export const CARET_REST_AFTER_SEND_MS = 2_000;
+
+const REST_SOON = 'brook-rest-caret';
+
+/** Rests a field's caret (see restCaret) after `ms` instead of the usual rest, unless a key wakes it first. */
+export function restCaretSoon(field: HTMLElement, ms = CARET_REST_AFTER_SEND_MS): void {
+  field.dispatchEvent(new CustomEvent(REST_SOON, { detail: ms }));
+}
+
 const WAKE_EVENTS = ['keydown', 'input', 'pointerdown', 'compositionstart', 'paste'] as const;
 
 /** A Svelte attachment for a textarea or input: rests its caret after CARET_REST_MS without typing. */
@@ -44,6 +58,11 @@ export function restCaret(field: HTMLTextAreaElement | HTMLInputElement, restMs 
     unrest();
     awake();
   };
+  const onRestSoon = (e: Event) => {
+    if (document.activeElement !== field) return;
+    clearTimeout(timer);
+    timer = setTimeout(rest, (e as CustomEvent<number>).detail);
+  };
   const onBlur = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -60,6 +79,7 @@ export function restCaret(field: HTMLTextAreaElement | HTMLInputElement, restMs 
   for (const type of WAKE_EVENTS) field.addEventListener(type, awake, true);
   field.addEventListener('focus', onFocus);
   field.addEventListener('blur', onBlur);
+  field.addEventListener(REST_SOON, onRestSoon);
   document.addEventListener('keydown', onDocumentKey, true);
   document.addEventListener('focusin', onDocumentFocus, true);
   if (document.activeElement === field) awake();
@@ -69,6 +89,7 @@ export function restCaret(field: HTMLTextAreaElement | HTMLInputElement, restMs 
     for (const type of WAKE_EVENTS) field.removeEventListener(type, awake, true);
     field.removeEventListener('focus', onFocus);
     field.removeEventListener('blur', onBlur);
+    field.removeEventListener(REST_SOON, onRestSoon);
     document.removeEventListener('keydown', onDocumentKey, true);
     document.removeEventListener('focusin', onDocumentFocus, true);
   };
