@@ -36,6 +36,7 @@ import (
 	"brook/backend/store"
 	"brook/backend/tools/mcp"
 	"brook/backend/webassets"
+	"brook/backend/webkitenv"
 	"brook/backend/window"
 )
 
@@ -72,6 +73,8 @@ type App struct {
 	chooser selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
+	// heapChoice says which allocator WebKit's processes use, for the log.
+	heapChoice string
 	// notice is shown to the user at start-up when something needs attention.
 	notice string
 	// secondary is set when another Brook had the data folder's
@@ -107,6 +110,9 @@ func Run(assets embed.FS, icon []byte) error {
 		policy = linux.WebviewGpuPolicyOnDemand
 	}
 	a.gpuChoice = why
+	if a.heapChoice, err = webkitenv.Apply(os.LookupEnv, os.Setenv); err != nil {
+		return err
+	}
 	a.window = savedWindow()
 	width, height := initialSize(a.window)
 	return wails.Run(&options.App{
@@ -172,7 +178,7 @@ func (a *App) open() error {
 	}
 	a.layout = layout
 	a.openLog()
-	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice)
+	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice, "heap", a.heapChoice)
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
 	case err != nil:
