@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,6 +62,9 @@ type Store struct {
 	// checkpointerIdle says it waits for a write; tests read them.
 	checkpointRuns   atomic.Int64
 	checkpointerIdle atomic.Bool
+	// checkpointStmt is CheckpointAnswer's prepared statement (see checkpointStatement).
+	checkpointMu   sync.Mutex
+	checkpointStmt *sql.Stmt
 }
 
 // walCheckpointInterval is how long after a write the write-ahead log is
@@ -338,6 +342,12 @@ func (s *Store) Close() error {
 		_ = s.truncateWAL(context.Background())
 	}
 	var errs []error
+	s.checkpointMu.Lock()
+	if s.checkpointStmt != nil {
+		errs = append(errs, s.checkpointStmt.Close())
+		s.checkpointStmt = nil
+	}
+	s.checkpointMu.Unlock()
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
