@@ -73,8 +73,8 @@ type App struct {
 	chooser selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
-	// heapChoice says which allocator WebKit's processes use, for the log.
-	heapChoice string
+	// webkitChoice says what WebKit's processes start with, for the log.
+	webkitChoice string
 	// notice is shown to the user at start-up when something needs attention.
 	notice string
 	// secondary is set when another Brook had the data folder's
@@ -110,7 +110,7 @@ func Run(assets embed.FS, icon []byte) error {
 		policy = linux.WebviewGpuPolicyOnDemand
 	}
 	a.gpuChoice = why
-	if a.heapChoice, err = webkitenv.Apply(os.LookupEnv, os.Setenv); err != nil {
+	if a.webkitChoice, err = webkitenv.Apply(accelerate, os.LookupEnv, os.Setenv); err != nil {
 		return err
 	}
 	a.window = savedWindow()
@@ -178,7 +178,7 @@ func (a *App) open() error {
 	}
 	a.layout = layout
 	a.openLog()
-	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice, "heap", a.heapChoice)
+	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice, "webkit", a.webkitChoice)
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
 	case err != nil:

@@ -10,7 +10,7 @@ var notScanned = map[string]string{
 	"backend/provider/internal/httprec":       "records and classifies HTTP exchanges; its causes are for logs, the user sees provider's reasons",
 	"backend/transfer/importers/importertest": "helpers of the importers' tests",
 	"backend/transfer/codehl.go":              "the keywords of programming languages, for the HTML export's code highlighting",
-	"backend/webkitenv":                       "sets WebKit's environment; its one sentence, which allocator, goes to the log",
+	"backend/webkitenv":                       "sets WebKit's environment; what it set goes to the log",
 }
 
 // allowed are prose literals in the scanned files that are not the user's

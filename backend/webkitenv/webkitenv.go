@@ -1,30 +1,64 @@
 // Package webkitenv sets the environment WebKit's processes start with.
+// Each variable is measured (bench-results/window.md) and each is left
+// alone when the user has set it.
 //
-// WebKit's own allocator, libpas, returns freed pages to the system every
-// 100 ms and takes them back on the next allocation. While an answer
-// streams, that churn (madvise, page faults and the TLB shootdowns they
-// cost across cores) was about a tenth of the web process's CPU here, and
-// the system allocator saved 0.15–0.2 ms of CPU per token as a user meets it.
-// Its price is memory it keeps once freed: 25 MiB more in the web process
-// after a 20,000-token answer, none at rest. WebKit hands its allocations to
-// the system allocator when the variable Malloc is set; Brook sets it unless
-// the user did. The Gigacage hardening it turns off guards against hostile
-// JavaScript, and Brook's page runs only its own scripts (its CSP allows
-// no others).
+//   - Malloc=1: WebKit's own allocator, libpas, returns freed pages to the
+//     system every 100 ms and takes them back on the next allocation. While
+//     an answer streams, that churn (madvise, page faults and the TLB
+//     shootdowns they cost across cores) was about a tenth of the web
+//     process's CPU, and the system allocator saved 0.15–0.2 ms of CPU per
+//     token as a user meets it. Its price is memory it keeps once freed: 25
+//     MiB more in the web process after a 20,000-token answer, none at rest.
+//     The Gigacage hardening it turns off guards against hostile
+//     JavaScript, and Brook's page runs only its own scripts (its CSP allows
+//     no others).
+//   - JSC_useDFGJIT=false: Brook's page is a UI whose hot code is short, and
+//     the optimizing compilers (DFG, and FTL above it) cost 4 MiB of the web
+//     process at rest with no CPU gain in the bench: the same per token
+//     at 50 and 300 tokens/s, and less for a 20,000-token answer.
+//   - WEBKIT_DISABLE_DMABUF_RENDERER=1, only when the window renders
+//     without a GPU: the DMA-BUF renderer then draws each frame through
+//     Mesa's software GL in Brook's own process, 4 MiB more at rest than
+//     WebKit's plain path for the same CPU.
 package webkitenv
 
 // SystemMalloc is the variable that makes WebKit's bmalloc use the system
 // allocator: any value counts, even "0".
 const SystemMalloc = "Malloc"
 
+// variable is one setting WebKit's processes start with.
+type variable struct {
+	name, value string
+	// softwareOnly: set only when the window renders without a GPU.
+	softwareOnly bool
+}
+
+var variables = []variable{
+	{name: SystemMalloc, value: "1"},
+	{name: "JSC_useDFGJIT", value: "false"},
+	{name: "WEBKIT_DISABLE_DMABUF_RENDERER", value: "1", softwareOnly: true},
+}
+
 // Apply sets what WebKit's processes should start with, leaving alone what
-// the user set. It says what it did, for the log.
-func Apply(lookup func(string) (string, bool), setenv func(key, value string) error) (string, error) {
-	if v, set := lookup(SystemMalloc); set {
-		return "WebKit's allocator: the user's " + SystemMalloc + "=" + v, nil
+// the user set; accelerated says whether the window uses the GPU. It says
+// what it did, for the log.
+func Apply(accelerated bool, lookup func(string) (string, bool), setenv func(key, value string) error) (string, error) {
+	said := ""
+	for _, v := range variables {
+		if v.softwareOnly && accelerated {
+			continue
+		}
+		if said != "" {
+			said += ", "
+		}
+		if was, set := lookup(v.name); set {
+			said += "the user's " + v.name + "=" + was
+			continue
+		}
+		if err := setenv(v.name, v.value); err != nil {
+			return "", err
+		}
+		said += v.name + "=" + v.value
 	}
-	if err := setenv(SystemMalloc, "1"); err != nil {
-		return "", err
-	}
-	return "WebKit's allocator: the system's (" + SystemMalloc + "=1)", nil
+	return said, nil
 }

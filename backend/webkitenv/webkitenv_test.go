@@ -2,38 +2,55 @@ package webkitenv
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 )
 
 func TestApply(t *testing.T) {
 	tests := []struct {
-		name    string
-		env     map[string]string
-		wantSet bool
-		wantLog string
+		name        string
+		accelerated bool
+		env         map[string]string
+		want        map[string]string
+		wantLog     []string
 	}{
-		{name: "unset: the system allocator", env: map[string]string{}, wantSet: true, wantLog: "Malloc=1"},
-		{name: "the user's value stays", env: map[string]string{"Malloc": "0"}, wantLog: "the user's Malloc=0"},
-		{name: "set but empty is still the user's", env: map[string]string{"Malloc": ""}, wantLog: "the user's Malloc="},
+		{
+			name:    "no GPU: all three",
+			env:     map[string]string{},
+			want:    map[string]string{"Malloc": "1", "JSC_useDFGJIT": "false", "WEBKIT_DISABLE_DMABUF_RENDERER": "1"},
+			wantLog: []string{"Malloc=1", "JSC_useDFGJIT=false", "WEBKIT_DISABLE_DMABUF_RENDERER=1"},
+		},
+		{
+			name:        "a GPU keeps the DMA-BUF renderer",
+			accelerated: true,
+			env:         map[string]string{},
+			want:        map[string]string{"Malloc": "1", "JSC_useDFGJIT": "false"},
+			wantLog:     []string{"Malloc=1", "JSC_useDFGJIT=false"},
+		},
+		{
+			name:    "the user's values stay, even empty ones",
+			env:     map[string]string{"Malloc": "", "JSC_useDFGJIT": "true", "WEBKIT_DISABLE_DMABUF_RENDERER": "0"},
+			want:    map[string]string{"Malloc": "", "JSC_useDFGJIT": "true", "WEBKIT_DISABLE_DMABUF_RENDERER": "0"},
+			wantLog: []string{"the user's Malloc=", "the user's JSC_useDFGJIT=true", "the user's WEBKIT_DISABLE_DMABUF_RENDERER=0"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := len(tt.env)
-			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
-			setenv := func(k, v string) error { tt.env[k] = v; return nil }
-			got, err := Apply(lookup, setenv)
+			env := maps.Clone(tt.env)
+			lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+			setenv := func(k, v string) error { env[k] = v; return nil }
+			got, err := Apply(tt.accelerated, lookup, setenv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(got, tt.wantLog) {
-				t.Errorf("Apply said %q, want it to say %q", got, tt.wantLog)
+			for _, part := range tt.wantLog {
+				if !strings.Contains(got, part) {
+					t.Errorf("Apply said %q, want it to say %q", got, part)
+				}
 			}
-			if set := len(tt.env) > before; set != tt.wantSet {
-				t.Errorf("set a variable: %v, want %v (env %v)", set, tt.wantSet, tt.env)
-			}
-			if tt.wantSet && tt.env[SystemMalloc] != "1" {
-				t.Errorf("%s=%q, want 1", SystemMalloc, tt.env[SystemMalloc])
+			if !maps.Equal(env, tt.want) {
+				t.Errorf("environment %v, want %v", env, tt.want)
 			}
 		})
 	}
@@ -41,7 +58,7 @@ func TestApply(t *testing.T) {
 
 func TestApplyFailure(t *testing.T) {
 	refused := errors.New("refused")
-	_, err := Apply(func(string) (string, bool) { return "", false }, func(string, string) error { return refused })
+	_, err := Apply(false, func(string) (string, bool) { return "", false }, func(string, string) error { return refused })
 	if !errors.Is(err, refused) {
 		t.Fatalf("Apply returned %v, want the setenv error", err)
 	}
