@@ -209,8 +209,6 @@ export class ChatStore {
       this.newChatDraft = text;
       return;
     }
-    const c = conversationList.find(this.currentId);
-    if (c) c.draft = text;
     this.draftPending = { id: this.currentId, text };
     if (this.draftTimer) clearTimeout(this.draftTimer);
     this.draftTimer = setTimeout(() => this.flushDraft(), DRAFT_SAVE_MS);
@@ -221,6 +219,9 @@ export class ChatStore {
     this.draftTimer = null;
     const p = this.draftPending;
     this.draftPending = null;
+    // The list learns the draft here, not per keystroke: its mark shows only
+    // on conversations that are not open, and leaving one flushes its draft.
+    if (p) conversationList.patch(p.id, { draft: p.text });
     if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail(t('chat.couldNotSaveDraft'), e));
   }
 
@@ -260,8 +261,7 @@ export class ChatStore {
     this.draft = '';
     if (fromId === 0) this.newChatDraft = '';
     else {
-      const c = conversationList.find(fromId);
-      if (c) c.draft = '';
+      conversationList.patch(fromId, { draft: '' });
       api.ConversationService.SaveDraft(fromId, '').catch((e) => toasts.fail(t('chat.couldNotClearDraft'), e));
     }
     ui.scrollToBottom();

@@ -116,6 +116,30 @@ describe('an error from Go is a toast with its reason', () => {
     expect(conversationList.items.map((c) => c.title)).toContain('One'); // nothing changed
   });
 
+  it('a renamed or drafted conversation shows in its row: items change by being replaced', async () => {
+    const s = render(Sidebar);
+    const row = (title: string) => s.getByText(title).closest('li, a, button, [role="option"], div')!;
+    await chat.open(1);
+    const before = conversationList.items;
+    chat.setDraft('half a thought');
+    expect(conversationList.items).toBe(before); // not per keystroke
+    await chat.open(2); // leaving flushes the draft
+    flushSync();
+    expect(conversationList.find(1)?.draft).toBe('half a thought');
+    expect(conversationList.items).not.toBe(before);
+    expect(row('One').textContent).toContain('draft');
+    await conversationList.rename(2, 'Second');
+    flushSync();
+    expect(s.getByText('Second')).toBeTruthy();
+    expect(s.queryByText('Two')).toBeNull();
+    await chat.open(1);
+    chat.send('half a thought');
+    await chat.open(2);
+    flushSync();
+    expect(conversationList.find(1)?.draft).toBe('');
+    expect(row('One').textContent).not.toContain('draft');
+  });
+
   it('export returns null after the toast (no rejection left for anyone to swallow)', async () => {
     fake.TransferService.Export = goRefuses('permission denied: /root/out.md');
     await expect(conversationList.exportTo([1], 'markdown')).resolves.toBeNull();
