@@ -12,10 +12,13 @@
 //     The Gigacage hardening it turns off guards against hostile
 //     JavaScript, and Brook's page runs only its own scripts (its CSP allows
 //     no others).
-//   - JSC_useDFGJIT=false: Brook's page is a UI whose hot code is short, and
-//     the optimizing compilers (DFG, and FTL above it) cost 4 MiB of the web
-//     process at rest with no CPU gain in the bench: the same per token
-//     at 50 and 300 tokens/s, and less for a 20,000-token answer.
+//   - JSC_thresholdForOptimize*=30000: JavaScriptCore's optimizing compiler
+//     (DFG) starts 30 times later. The short bursts of code that build and
+//     update the window would otherwise reach it, and its code and data
+//     cost 3 MiB of the web process at rest. Long loops (highlighting a
+//     long file, laying out math) still reach it within milliseconds:
+//     highlighting 2,000 lines took as long as before, where turning the
+//     compiler off made it 1.2–1.8 times slower.
 //   - WEBKIT_DISABLE_DMABUF_RENDERER=1, only when the window renders
 //     without a GPU: the DMA-BUF renderer then draws each frame through
 //     Mesa's software GL in Brook's own process, 4 MiB more at rest than
@@ -26,6 +29,9 @@ package webkitenv
 // allocator: any value counts, even "0".
 const SystemMalloc = "Malloc"
 
+// dfgThreshold is 30 times JavaScriptCore's default of 1,000.
+const dfgThreshold = "30000"
+
 // variable is one setting WebKit's processes start with.
 type variable struct {
 	name, value string
@@ -35,7 +41,9 @@ type variable struct {
 
 var variables = []variable{
 	{name: SystemMalloc, value: "1"},
-	{name: "JSC_useDFGJIT", value: "false"},
+	{name: "JSC_thresholdForOptimizeAfterWarmUp", value: dfgThreshold},
+	{name: "JSC_thresholdForOptimizeAfterLongWarmUp", value: dfgThreshold},
+	{name: "JSC_thresholdForOptimizeSoon", value: dfgThreshold},
 	{name: "WEBKIT_DISABLE_DMABUF_RENDERER", value: "1", softwareOnly: true},
 }
 

@@ -16,23 +16,27 @@ func TestApply(t *testing.T) {
 		wantLog     []string
 	}{
 		{
-			name:    "no GPU: all three",
-			env:     map[string]string{},
-			want:    map[string]string{"Malloc": "1", "JSC_useDFGJIT": "false", "WEBKIT_DISABLE_DMABUF_RENDERER": "1"},
-			wantLog: []string{"Malloc=1", "JSC_useDFGJIT=false", "WEBKIT_DISABLE_DMABUF_RENDERER=1"},
+			name: "no GPU: all of them",
+			env:  map[string]string{},
+			want: map[string]string{"Malloc": "1", "WEBKIT_DISABLE_DMABUF_RENDERER": "1",
+				"JSC_thresholdForOptimizeAfterWarmUp": "30000", "JSC_thresholdForOptimizeAfterLongWarmUp": "30000", "JSC_thresholdForOptimizeSoon": "30000"},
+			wantLog: []string{"Malloc=1", "JSC_thresholdForOptimizeSoon=30000", "WEBKIT_DISABLE_DMABUF_RENDERER=1"},
 		},
 		{
 			name:        "a GPU keeps the DMA-BUF renderer",
 			accelerated: true,
 			env:         map[string]string{},
-			want:        map[string]string{"Malloc": "1", "JSC_useDFGJIT": "false"},
-			wantLog:     []string{"Malloc=1", "JSC_useDFGJIT=false"},
+			want: map[string]string{"Malloc": "1",
+				"JSC_thresholdForOptimizeAfterWarmUp": "30000", "JSC_thresholdForOptimizeAfterLongWarmUp": "30000", "JSC_thresholdForOptimizeSoon": "30000"},
+			wantLog: []string{"Malloc=1", "JSC_thresholdForOptimizeAfterWarmUp=30000"},
 		},
 		{
-			name:    "the user's values stay, even empty ones",
-			env:     map[string]string{"Malloc": "", "JSC_useDFGJIT": "true", "WEBKIT_DISABLE_DMABUF_RENDERER": "0"},
-			want:    map[string]string{"Malloc": "", "JSC_useDFGJIT": "true", "WEBKIT_DISABLE_DMABUF_RENDERER": "0"},
-			wantLog: []string{"the user's Malloc=", "the user's JSC_useDFGJIT=true", "the user's WEBKIT_DISABLE_DMABUF_RENDERER=0"},
+			name: "the user's values stay, even empty ones",
+			env: map[string]string{"Malloc": "", "WEBKIT_DISABLE_DMABUF_RENDERER": "0",
+				"JSC_thresholdForOptimizeAfterWarmUp": "1000", "JSC_thresholdForOptimizeAfterLongWarmUp": "1000", "JSC_thresholdForOptimizeSoon": "1000"},
+			want: map[string]string{"Malloc": "", "WEBKIT_DISABLE_DMABUF_RENDERER": "0",
+				"JSC_thresholdForOptimizeAfterWarmUp": "1000", "JSC_thresholdForOptimizeAfterLongWarmUp": "1000", "JSC_thresholdForOptimizeSoon": "1000"},
+			wantLog: []string{"the user's Malloc=", "the user's JSC_thresholdForOptimizeSoon=1000", "the user's WEBKIT_DISABLE_DMABUF_RENDERER=0"},
 		},
 	}
 	for _, tt := range tests {
