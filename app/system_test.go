@@ -1,9 +1,11 @@
 package app
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
+	"brook/backend/applog"
 	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/store"
 )
@@ -26,4 +28,30 @@ func TestDiagnosticsHoldNoKeys(t *testing.T) {
 			t.Errorf("the diagnostics lack %q:\n%s", want, text)
 		}
 	}
+}
+
+// TestReturnStartupHeap: the freed start-up heap goes back to the system,
+// and the log says how much, in a line the bench waits for.
+func TestReturnStartupHeap(t *testing.T) {
+	var out strings.Builder
+	s := &SystemService{a: &App{log: applog.New(&out, nil, applog.Options{})}}
+	allocateAndDrop(4 << 20)
+	before := heapReleased()
+	s.returnStartupHeap()
+	if heapReleased() <= before {
+		t.Errorf("released heap went from %d to %d bytes; want more", before, heapReleased())
+	}
+	if !strings.Contains(out.String(), "start-up heap returned") || !strings.Contains(out.String(), "kib=") {
+		t.Errorf("the log says %q; want the start-up heap line with its size", out.String())
+	}
+}
+
+// allocateAndDrop allocates n bytes in 64 KiB pieces that are garbage once
+// it returns.
+func allocateAndDrop(n int) {
+	pieces := make([][]byte, n/(64<<10))
+	for i := range pieces {
+		pieces[i] = make([]byte, 64<<10)
+	}
+	runtime.KeepAlive(pieces)
 }

@@ -313,6 +313,7 @@ func benchIdle(t *testing.T, r *report) {
 	// Where the first conversation sits depends on what the sidebar shows
 	// above it (projects, their hint), so the rows are tried from the top.
 	opened := 0
+	beforeOpen := snap(b.pid)
 	for _, y := range firstChatYs {
 		before := screen(t)
 		xdotool(t, "mousemove", firstChatX, y, "click", "1")
@@ -328,6 +329,8 @@ func benchIdle(t *testing.T, r *report) {
 	}
 	restPointer(t)
 	quiet := b.waitQuiet(20 * time.Second)
+	open := delta(beforeOpen, snap(b.pid))
+	r.note("Opening the 200-message conversation (its Markdown and code rendered) until the window was quiet: %.2f CPU-s (%v).", seconds(open.ticks), byRoleMs(open))
 	saveScreen(t, "idle-long-conversation")
 	s0 := snap(b.pid)
 	time.Sleep(idleWindow())
@@ -484,6 +487,9 @@ func benchPSSIdle(t *testing.T, r *report) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// At rest means after Brook has handed its start-up heap back, which it
+	// does once, a few seconds after the window is ready.
+	settled := b.waitLogLine("start-up heap returned", 30*time.Second)
 	quiet := b.waitQuiet(30 * time.Second)
 	time.Sleep(2 * time.Second)
 	saveScreen(t, "pss-idle")
@@ -491,7 +497,7 @@ func benchPSSIdle(t *testing.T, r *report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("10,000 conversations: ready in %s, quiet %v, PSS %v kB", ready.Round(time.Millisecond), quiet, pss)
+	t.Logf("10,000 conversations: ready in %s, start-up heap returned %v, quiet %v, PSS %v kB", ready.Round(time.Millisecond), settled, quiet, pss)
 	r.add(fmt.Sprintf("PSS, idle with 10,000 conversations (%s messages) in the database", thousands(int64(msgs))), pssText(pss), "≤ 260 MB (248 MiB)")
 	r.note("With 10,000 conversations in the database the window was ready %s after exec.", ready.Round(time.Millisecond))
 }

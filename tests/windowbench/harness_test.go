@@ -194,6 +194,30 @@ func (b *brook) waitReady(timeout time.Duration) (time.Duration, error) {
 	return 0, fmt.Errorf("the window was not ready within %s", timeout)
 }
 
+// waitLogLine waits up to timeout for a line holding substr in Brook's log,
+// after this launch's "ui ready", and reports whether it came.
+func (b *brook) waitLogLine(substr string, timeout time.Duration) bool {
+	path := logPathOf(b.dataHome)
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		data, _ := os.ReadFile(path)
+		ready := 0
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.Contains(line, "ui ready") {
+				ready++
+			} else if ready > b.readyN && strings.Contains(line, substr) {
+				return true
+			}
+		}
+		select {
+		case <-b.exited:
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return false
+}
+
 func (b *brook) mustReady() {
 	b.t.Helper()
 	if _, err := b.waitReady(90 * time.Second); err != nil {
