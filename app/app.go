@@ -73,8 +73,9 @@ type App struct {
 	chooser selection.Chooser
 	// gpuChoice says why the window does or does not use the GPU, for the log.
 	gpuChoice string
-	// webkitChoice says what WebKit's processes start with, for the log.
-	webkitChoice string
+	// webkit is what WebKit's processes start with; processes that are not
+	// WebKit's start without it (childEnviron).
+	webkit webkitenv.Applied
 	// notice is shown to the user at start-up when something needs attention.
 	notice string
 	// secondary is set when another Brook had the data folder's
@@ -110,7 +111,7 @@ func Run(assets embed.FS, icon []byte) error {
 		policy = linux.WebviewGpuPolicyOnDemand
 	}
 	a.gpuChoice = why
-	if a.webkitChoice, err = webkitenv.Apply(accelerate, os.LookupEnv, os.Setenv); err != nil {
+	if a.webkit, err = webkitenv.Apply(accelerate, os.LookupEnv, os.Setenv); err != nil {
 		return err
 	}
 	a.window = savedWindow()
@@ -142,6 +143,10 @@ func Run(assets embed.FS, icon []byte) error {
 		},
 	})
 }
+
+// childEnviron is the environment of processes Brook starts that are not
+// WebKit's: its own, without what webkitenv set for WebKit.
+func (a *App) childEnviron() []string { return a.webkit.Without(os.Environ()) }
 
 // errNotStarted is returned by calls that arrive before the backend is ready.
 var errNotStarted = i18n.New("App.starting")
@@ -178,7 +183,7 @@ func (a *App) open() error {
 	}
 	a.layout = layout
 	a.openLog()
-	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice, "webkit", a.webkitChoice)
+	a.log.Info("starting", "data", layout.Data, "gpu", a.gpuChoice, "webkit", a.webkit.Said)
 
 	switch restored, err := store.ApplyScheduledRestore(layout.Database); {
 	case err != nil:
@@ -229,7 +234,7 @@ func (a *App) open() error {
 	a.engine = newEngine(a)
 	a.approvals = chat.NewApprovals()
 	// The MCP manager is both where tools come from and how they run.
-	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log, Changed: func(id string, state mcp.State) {
+	a.tools = mcp.New(mcp.Config{Store: st, Keys: a.keys, Logger: a.log, Environ: a.childEnviron, Changed: func(id string, state mcp.State) {
 		a.emitter.Emit(events.ToolServerChangedName, events.ToolServerChanged{ServerID: id, State: string(state)})
 	}})
 	a.SetTools(a.tools, a.tools)

@@ -61,8 +61,9 @@ func newOllamaServer(a *App) *ollamaserver.Manager {
 			s, err := a.store.LoadSettings(ctx)
 			return err != nil || s.StartOllama
 		},
-		LogDir: a.layout.Logs,
-		Logger: a.log,
+		LogDir:  a.layout.Logs,
+		Logger:  a.log,
+		Environ: a.childEnviron(),
 		Changed: func(st ollamaserver.Status) {
 			a.registry.Changed()
 			a.emitter.Emit(ollamaserver.StatusEventName, st)

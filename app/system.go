@@ -5,8 +5,6 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"github.com/wailsapp/wails/v2/pkg/runtime"
-
 	"brook/backend/diag"
 	"brook/backend/guard"
 	"brook/backend/i18n"
@@ -32,7 +30,7 @@ func (s *SystemService) OpenURL(raw string) error {
 	if !s.a.started() {
 		return errNotStarted
 	}
-	runtime.BrowserOpenURL(s.a.ctx, link)
+	openInBrowser(s.a, link)
 	return nil
 }
 

@@ -1,13 +1,17 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"brook/backend/applog"
 	"brook/backend/endpoints/kind/openaikind"
 	"brook/backend/store"
+	"brook/backend/webkitenv"
 )
 
 // TestDiagnosticsHoldNoKeys: Copy diagnostics, with a key in the keyring.
@@ -54,4 +58,39 @@ func allocateAndDrop(n int) {
 		pieces[i] = make([]byte, 64<<10)
 	}
 	runtime.KeepAlive(pieces)
+}
+
+// TestOpenURLLeavesWebKitSettingsBehind: the browser a link starts gets
+// Brook's environment without what webkitenv set for WebKit's processes.
+func TestOpenURLLeavesWebKitSettingsBehind(t *testing.T) {
+	ta := newTestApp(t)
+	applied, err := webkitenv.Apply(false, os.LookupEnv, func(k, v string) error { t.Setenv(k, v); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta.a.webkit = applied
+	dir := t.TempDir()
+	out := filepath.Join(dir, "opened")
+	script := "#!/bin/sh\n{ echo \"$1\"; /usr/bin/env; } > " + out + ".tmp && /bin/mv " + out + ".tmp " + out + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	t.Setenv("BROOK_TEST_KEPT", "yes")
+	if err := ta.sys.OpenURL("https://example.com/docs"); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for deadline := time.Now().Add(10 * time.Second); got == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		data, _ := os.ReadFile(out)
+		got = string(data)
+	}
+	if !strings.HasPrefix(got, "https://example.com/docs\n") || !strings.Contains(got, "BROOK_TEST_KEPT=yes") {
+		t.Fatalf("the opener got:\n%s\nwant the link and Brook's own environment", got)
+	}
+	for _, name := range []string{"Malloc=", "JSC_threshold", "WEBKIT_DISABLE_DMABUF_RENDERER="} {
+		if strings.Contains(got, name) {
+			t.Errorf("the opener inherited %s, meant for WebKit's processes only:\n%s", name, got)
+		}
+	}
 }

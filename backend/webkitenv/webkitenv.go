@@ -25,6 +25,11 @@
 //     WebKit's plain path for the same CPU.
 package webkitenv
 
+import (
+	"slices"
+	"strings"
+)
+
 // SystemMalloc is the variable that makes WebKit's bmalloc use the system
 // allocator: any value counts, even "0".
 const SystemMalloc = "Malloc"
@@ -47,26 +52,47 @@ var variables = []variable{
 	{name: "WEBKIT_DISABLE_DMABUF_RENDERER", value: "1", softwareOnly: true},
 }
 
+// Applied is what [Apply] did.
+type Applied struct {
+	// Said is what was set, and what was the user's, for the log.
+	Said string
+	set  []string
+}
+
+// Without returns environ without the variables Apply set. Processes that
+// are not WebKit's keep their defaults; above all a browser opened for a
+// link, which may be WebKit too and must keep the Gigacage.
+func (a Applied) Without(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(a.set, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 // Apply sets what WebKit's processes should start with, leaving alone what
-// the user set; accelerated says whether the window uses the GPU. It says
-// what it did, for the log.
-func Apply(accelerated bool, lookup func(string) (string, bool), setenv func(key, value string) error) (string, error) {
-	said := ""
+// the user set; accelerated says whether the window uses the GPU.
+func Apply(accelerated bool, lookup func(string) (string, bool), setenv func(key, value string) error) (Applied, error) {
+	var a Applied
 	for _, v := range variables {
 		if v.softwareOnly && accelerated {
 			continue
 		}
-		if said != "" {
-			said += ", "
+		if a.Said != "" {
+			a.Said += ", "
 		}
 		if was, set := lookup(v.name); set {
-			said += "the user's " + v.name + "=" + was
+			a.Said += "the user's " + v.name + "=" + was
 			continue
 		}
 		if err := setenv(v.name, v.value); err != nil {
-			return "", err
+			return Applied{}, err
 		}
-		said += v.name + "=" + v.value
+		a.set = append(a.set, v.name)
+		a.Said += v.name + "=" + v.value
 	}
-	return said, nil
+	return a, nil
 }

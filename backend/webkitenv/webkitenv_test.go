@@ -3,6 +3,7 @@ package webkitenv
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -44,10 +45,11 @@ func TestApply(t *testing.T) {
 			env := maps.Clone(tt.env)
 			lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 			setenv := func(k, v string) error { env[k] = v; return nil }
-			got, err := Apply(tt.accelerated, lookup, setenv)
+			applied, err := Apply(tt.accelerated, lookup, setenv)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := applied.Said
 			for _, part := range tt.wantLog {
 				if !strings.Contains(got, part) {
 					t.Errorf("Apply said %q, want it to say %q", got, part)
@@ -65,5 +67,22 @@ func TestApplyFailure(t *testing.T) {
 	_, err := Apply(false, func(string) (string, bool) { return "", false }, func(string, string) error { return refused })
 	if !errors.Is(err, refused) {
 		t.Fatalf("Apply returned %v, want the setenv error", err)
+	}
+}
+
+// TestWithout: children that are not WebKit's (a browser for a link, Ollama,
+// tool servers) get the environment without what Apply set, and with what
+// the user set.
+func TestWithout(t *testing.T) {
+	env := map[string]string{"JSC_thresholdForOptimizeSoon": "7"}
+	applied, err := Apply(false, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, func(k, v string) error { env[k] = v; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	environ := []string{"HOME=/home/u", "Malloc=1", "JSC_thresholdForOptimizeSoon=7", "WEBKIT_DISABLE_DMABUF_RENDERER=1", "JSC_thresholdForOptimizeAfterWarmUp=30000", "MallocX=2"}
+	got := applied.Without(environ)
+	want := []string{"HOME=/home/u", "JSC_thresholdForOptimizeSoon=7", "MallocX=2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Without = %v, want %v", got, want)
 	}
 }
