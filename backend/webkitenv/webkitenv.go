@@ -30,9 +30,9 @@ import (
 	"strings"
 )
 
-// SystemMalloc is the variable that makes WebKit's bmalloc use the system
+// systemMalloc is the variable that makes WebKit's bmalloc use the system
 // allocator: any value counts, even "0".
-const SystemMalloc = "Malloc"
+const systemMalloc = "Malloc"
 
 // dfgThreshold is 30 times JavaScriptCore's default of 1,000.
 const dfgThreshold = "30000"
@@ -45,7 +45,7 @@ type variable struct {
 }
 
 var variables = []variable{
-	{name: SystemMalloc, value: "1"},
+	{name: systemMalloc, value: "1"},
 	{name: "JSC_thresholdForOptimizeAfterWarmUp", value: dfgThreshold},
 	{name: "JSC_thresholdForOptimizeAfterLongWarmUp", value: dfgThreshold},
 	{name: "JSC_thresholdForOptimizeSoon", value: dfgThreshold},

@@ -219,10 +219,11 @@ export class ChatStore {
     this.draftTimer = null;
     const p = this.draftPending;
     this.draftPending = null;
+    if (!p) return;
     // The list learns the draft here, not per keystroke: its mark shows only
     // on conversations that are not open, and leaving one flushes its draft.
-    if (p) conversationList.patch(p.id, { draft: p.text });
-    if (p) api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail(t('chat.couldNotSaveDraft'), e));
+    conversationList.patch(p.id, { draft: p.text });
+    api.ConversationService.SaveDraft(p.id, p.text).catch((e) => toasts.fail(t('chat.couldNotSaveDraft'), e));
   }
 
   // ---- sending -----------------------------------------------------------
