@@ -1,11 +1,12 @@
 // A reasoning model's thinking: the live store fields, the Thinking section
 // (open while it thinks, folded after, its counter that must not outlive the
 // thinking), sanitising, the two copies, the Thinking setting and the picker badge.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { setApi, type EndpointModels, type Message, type StreamEvent } from '../api';
 import { conv, createFakeApi, msg, survey, type FakeApi } from '../fake';
+import { rendererModule } from '../markdown/lazy.svelte';
 import { streams } from '../state/streams.svelte';
 import { chat } from '../state/chat.svelte';
 import { endpointKinds } from '../state/endpointKinds.svelte';
@@ -76,6 +77,10 @@ describe('stream store: reasoning', () => {
 });
 
 describe('Thinking section', () => {
+  // Shown straight away, not through an opened conversation: load the
+  // renderer first, as opening one does.
+  beforeAll(() => rendererModule.start());
+
   it('is open and live while the model thinks, then folds with "Thought for N s" when the answer begins', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const m = streaming();

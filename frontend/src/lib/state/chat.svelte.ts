@@ -16,6 +16,7 @@ import { streams } from './streams.svelte';
 import { toasts } from './toasts.svelte';
 import { applyToolChange, toolCalls } from './toolCalls.svelte';
 import { ui } from './ui.svelte';
+import { rendererModule } from '../markdown/lazy.svelte';
 
 /** A draft is saved this long after the last keystroke (and at once when leaving it). */
 const DRAFT_SAVE_MS = 600;
@@ -111,7 +112,8 @@ export class ChatStore {
     ui.focusComposer();
     ui.closeSidebarIfNarrow();
     try {
-      const v = await api.ConversationService.Open(id);
+      // The renderer loads alongside, so answers never show unrendered.
+      const [v] = await Promise.all([api.ConversationService.Open(id), rendererModule.start()]);
       if (seq !== this.openSeq) return;
       this.current = v.conversation;
       this.messages = v.messages;
@@ -243,6 +245,7 @@ export class ChatStore {
       );
       return false;
     }
+    void rendererModule.start(); // long loaded before the first token
     const fromId = this.currentId;
     const temp: Message = {
       id: -++tempSeq,
