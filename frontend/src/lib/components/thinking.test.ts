@@ -1,6 +1,5 @@
-// A reasoning model's thinking: the live store fields, the Thinking section
-// (open while it thinks, folded after, its counter that must not outlive the
-// thinking), sanitising, the two copies, the Thinking setting and the picker badge.
+// A reasoning model's thinking: the live store fields, the Thinking section (open while it thinks,
+// folded after, its counter that must not outlive the thinking), sanitising, the two copies, the setting, the badge.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, cleanup, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
@@ -77,10 +76,7 @@ describe('stream store: reasoning', () => {
 });
 
 describe('Thinking section', () => {
-  // Shown straight away, not through an opened conversation: load the
-  // renderer first, as opening one does.
-  beforeAll(() => rendererModule.start());
-
+  beforeAll(() => rendererModule.start()); // shown directly, not through chat.open, which loads it
   it('is open and live while the model thinks, then folds with "Thought for N s" when the answer begins', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const m = streaming();
