@@ -53,6 +53,8 @@ type App struct {
 	up chan struct{}
 	// housekept is closed when the start-up housekeeping has finished.
 	housekept chan struct{}
+	// reveal shows the window, which starts hidden (see revealer).
+	reveal revealer
 
 	layout   paths.Layout
 	store    *store.Store
@@ -104,6 +106,7 @@ func Run(assets embed.FS, icon []byte) error {
 	}
 	// Until the log file opens, the log goes to the terminal.
 	a := &App{emitter: &wailsEmitter{}, up: make(chan struct{}), log: applog.New(os.Stderr, nil, applog.Options{})}
+	a.reveal.show = a.showWindow
 	services := newServices(a)
 	policy := linux.WebviewGpuPolicyNever
 	accelerate, why := gpu.Accelerate("/sys", os.Getenv)
@@ -124,6 +127,7 @@ func Run(assets embed.FS, icon []byte) error {
 		MinHeight:          window.MinHeight,
 		SingleInstanceLock: a.singleInstance(),
 		BackgroundColour:   &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		StartHidden:        true,
 		AssetServer:        &assetserver.Options{Assets: webassets.Gunzip(dist), Handler: testHooks.assets},
 		OnStartup:          a.startup,
 		OnShutdown:         a.shutdown,

@@ -103,9 +103,10 @@ func (s *SystemService) About() AboutInfo {
 var processStart = time.Now()
 
 // UIReady is called once by the UI when the window is usable: history shown
-// and the composer focused. It logs the time since launch, and soon after
-// hands the start-up garbage back to the system.
+// and the composer focused. It shows the window, logs the time since
+// launch, and soon after hands the start-up garbage back to the system.
 func (s *SystemService) UIReady() {
+	s.a.reveal.reveal()
 	if s.a.log != nil {
 		s.a.log.Info("ui ready", "since_launch_ms", time.Since(processStart).Milliseconds())
 	}

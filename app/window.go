@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -72,8 +73,39 @@ func initialSize(saved window.Rect) (int, int) {
 	return defaultWidth, defaultHeight
 }
 
-// domReady puts the window back where it was, if that is still on a screen.
+// revealer shows the window once. The window starts hidden and shows when
+// its UI says it is ready ([SystemService.UIReady]): it opens drawn, not
+// blank, and on X11 its first picture goes to the X server in one upload
+// rather than two overlapping ones, which in about half the launches left
+// a second 4 MiB of cairo's shared-memory pool touched for as long as
+// Brook ran. At the latest it shows revealDeadline after the page loaded,
+// so that a UI that failed to start still shows its window.
+type revealer struct {
+	once sync.Once
+	show func() // nil where there is no window (tests)
+}
+
+func (r *revealer) reveal() {
+	r.once.Do(func() {
+		if r.show != nil {
+			r.show()
+		}
+	})
+}
+
+// revealBy reveals the window after d, unless it was revealed before.
+func (r *revealer) revealBy(d time.Duration) { time.AfterFunc(d, r.reveal) }
+
+// revealDeadline is how long after the page loaded the window waits for its
+// UI: that takes a few hundred milliseconds, even with 10,000 conversations.
+const revealDeadline = 2 * time.Second
+
+func (a *App) showWindow() { runtime.WindowShow(a.ctx) }
+
+// domReady puts the window back where it was, if that is still on a screen,
+// before it shows.
 func (a *App) domReady(ctx context.Context) {
+	a.reveal.revealBy(revealDeadline)
 	saved := a.window
 	if saved == (window.Rect{}) {
 		return
