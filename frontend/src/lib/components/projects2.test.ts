@@ -159,7 +159,7 @@ describe('a big project', () => {
   it('shows Go’s count beyond the loaded chats, and Show more loads them', async () => {
     const now = Date.now();
     for (let i = 0; i < 150; i++) fake.db.conversations.push(conv({ title: `Old ${i}`, projectId: 101, updatedAt: now - 10_000 - i }));
-    // The sidebar's list has only some of them, as the newest 500 would.
+    // The sidebar's list has only some of them, as its first page would.
     fake.ConversationService.List = async () => fake.db.conversations.filter((c) => !c.title.startsWith('Old ') || c.title.endsWith(' 0')).map((c) => ({ ...c }));
     await conversationList.refresh();
     const r = render(Sidebar);

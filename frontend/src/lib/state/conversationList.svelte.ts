@@ -6,8 +6,13 @@ import { t } from '../i18n/t.svelte';
 import { api, type Conversation, type ExportFormat, type Project } from '../api';
 import { toasts } from './toasts.svelte';
 
-/** The newest conversations the sidebar lists. */
-const LIST_LIMIT = 500;
+/**
+ * How many conversations the list reads from Go at a time; the sidebar asks
+ * for the next page as its end comes near. 500 read at once held 1.6 MiB of
+ * the window's memory for conversations nobody had scrolled to, and older
+ * ones could not be reached from the list at all.
+ */
+export const LIST_PAGE = 100;
 /** Go tells of changes in bursts; one list call per burst. */
 const REFRESH_DELAY_MS = 80;
 
@@ -27,11 +32,16 @@ export class ConversationListStore {
   /** The projects, in the sidebar's order; their chats are among items (projectId). */
   projects = $state<Project[]>([]);
   showArchived = $state(false);
+  /** Go holds more conversations than are loaded (loadMore reads the next page). */
+  hasMore = $state(false);
   /** Each project's number of chats (of this list: archived or not), counted by Go beyond the loaded ones. */
   counts = $state<Record<number, number>>({});
 
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
+  /** How many conversations a refresh reads: a page, or as many as were scrolled to. */
+  private wanted = LIST_PAGE;
+  private loadingMore: Promise<void> | null = null;
   private listeners = new Set<(c: ListChange) => void>();
 
   onChange(cb: (c: ListChange) => void): () => void {
@@ -77,17 +87,20 @@ export class ConversationListStore {
     this.timer = null;
   }
 
-  /** Loads the list; a failure is an error toast. Never rejects. */
+  /** Loads the list, as far as it was scrolled; a failure is an error toast. Never rejects. */
   async refresh(): Promise<void> {
     const seq = ++this.seq;
+    const wanted = this.wanted;
     try {
-      const [list, projects, counts] = await Promise.all([
-        api.ConversationService.List(this.showArchived, LIST_LIMIT, 0),
+      const [page, projects, counts] = await Promise.all([
+        api.ConversationService.List(this.showArchived, wanted + 1, 0),
         api.ProjectService.List(),
         api.ProjectService.Counts(this.showArchived),
       ]);
       if (seq !== this.seq) return; // a newer refresh is on its way; bound calls race
+      const list = page.slice(0, wanted);
       this.items = list;
+      this.hasMore = page.length > wanted;
       this.projects = projects;
       this.counts = Object.fromEntries(counts.map((x) => [x.projectId, x.chats]));
       this.emit({ kind: 'listed', list });
@@ -97,8 +110,32 @@ export class ConversationListStore {
     }
   }
 
+  /** Reads the next page of older conversations; nothing when all are loaded or a page is on its way. Never rejects. */
+  loadMore(): Promise<void> {
+    if (!this.hasMore) return Promise.resolve();
+    this.loadingMore ??= this.readNextPage().finally(() => (this.loadingMore = null));
+    return this.loadingMore;
+  }
+
+  private async readNextPage(): Promise<void> {
+    const seq = this.seq;
+    try {
+      const page = await api.ConversationService.List(this.showArchived, LIST_PAGE + 1, this.items.length);
+      if (seq !== this.seq) return; // a refresh replaced the list meanwhile
+      // A conversation that moved up since the last read may come again.
+      const known = new Set(this.items.map((c) => c.id));
+      this.items = [...this.items, ...page.slice(0, LIST_PAGE).filter((c) => !known.has(c.id))];
+      this.wanted = Math.max(LIST_PAGE, this.items.length);
+      this.hasMore = page.length > LIST_PAGE;
+    } catch (e) {
+      if (seq !== this.seq) return;
+      toasts.fail(t('conversationList.couldNotLoadConversationList'), e);
+    }
+  }
+
   async toggleArchived(): Promise<void> {
     this.showArchived = !this.showArchived;
+    this.wanted = LIST_PAGE; // another list: from its top
     await this.refresh();
   }
 

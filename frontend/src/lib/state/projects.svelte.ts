@@ -61,7 +61,7 @@ export class ProjectStore {
   assistants = $state<Assistant[]>([]);
   /** Set to open the New chat from an assistant menu (Ctrl+N in an empty new chat, Ctrl+Shift+N). */
   askAssistant = $state(false);
-  /** A project's chats loaded beyond the sidebar's newest 500 ("Show more"), by project id. */
+  /** A project's chats loaded beyond those the sidebar's list has read ("Show more"), by project id. */
   loaded = $state<Record<number, Conversation[]>>({});
   /** The "Save as assistant" dialog's conversation and name, or null when it is closed. */
   naming = $state<{ conversationId: number; name: string } | null>(null);
