@@ -62,7 +62,9 @@ describe('a sidebar over more conversations than one read brings', () => {
     const now = Date.now();
     fake = createFakeApi({ conversations: Array.from({ length: 250 }, (_, i) => conv({ id: i + 1, title: `Chat ${i + 1}`, updatedAt: now - i * 1000 })) });
     setApi(fake);
-    await conversationList.refresh();
+    // The main list from its top, whatever a test before scrolled to: a switch of lists starts there.
+    await conversationList.toggleArchived();
+    await conversationList.toggleArchived();
   });
   afterEach(() => {
     cleanup();
@@ -70,7 +72,27 @@ describe('a sidebar over more conversations than one read brings', () => {
     TestObserver.live.clear();
   });
 
-  const offsets = () => fake.calls.filter((c) => c.method === 'List' && c.service === 'ConversationService').map((c) => c.args[2]);
+  it('mounts a page that arrives while the end of the list is in view, without a scroll', async () => {
+    const r = render(Sidebar);
+    const items = () => r.container.querySelectorAll('[data-testid="conversation-item"]').length;
+    for (let i = 0; i < 3; i++) {
+      [...TestObserver.live][0].reveal(); // 60, 90 (the next page is asked for), 100
+      flushSync();
+    }
+    expect(items()).toBe(LIST_PAGE);
+    const before = [...TestObserver.live][0];
+    await conversationList.loadMore(); // the page arrives; nobody scrolls
+    flushSync();
+    const after = [...TestObserver.live];
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before); // a new sentinel, which the browser checks as it appears
+    after[0].reveal();
+    flushSync();
+    expect(items()).toBe(LIST_PAGE + 30);
+  });
+
+  /** Where each read of the main list began. */
+  const offsets = () => fake.calls.filter((c) => c.method === 'List' && c.service === 'ConversationService' && c.args[0] === false).map((c) => c.args[2]);
 
   it('reads a page from Go, and the next ones as the end comes near, until the oldest is mounted', async () => {
     expect(conversationList.items).toHaveLength(LIST_PAGE);
