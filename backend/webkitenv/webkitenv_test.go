@@ -21,8 +21,9 @@ func TestApply(t *testing.T) {
 			env:  map[string]string{},
 			want: map[string]string{"Malloc": "1", "WEBKIT_DISABLE_DMABUF_RENDERER": "1",
 				"JSC_thresholdForOptimizeAfterWarmUp": "30000", "JSC_thresholdForOptimizeAfterLongWarmUp": "30000", "JSC_thresholdForOptimizeSoon": "30000",
-				"JSC_thresholdForJITAfterWarmUp": "30000", "JSC_thresholdForJITSoon": "30000", "JSC_largeHeapSize": "2097152"},
-			wantLog: []string{"Malloc=1", "JSC_thresholdForOptimizeSoon=30000", "JSC_thresholdForJITAfterWarmUp=30000", "WEBKIT_DISABLE_DMABUF_RENDERER=1"},
+				"JSC_thresholdForJITAfterWarmUp": "30000", "JSC_thresholdForJITSoon": "30000", "JSC_largeHeapSize": "2097152",
+				"WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR": "1"},
+			wantLog: []string{"Malloc=1", "JSC_thresholdForOptimizeSoon=30000", "JSC_thresholdForJITAfterWarmUp=30000", "WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR=1", "WEBKIT_DISABLE_DMABUF_RENDERER=1"},
 		},
 		{
 			name:        "a GPU keeps the DMA-BUF renderer",
@@ -30,18 +31,21 @@ func TestApply(t *testing.T) {
 			env:         map[string]string{},
 			want: map[string]string{"Malloc": "1",
 				"JSC_thresholdForOptimizeAfterWarmUp": "30000", "JSC_thresholdForOptimizeAfterLongWarmUp": "30000", "JSC_thresholdForOptimizeSoon": "30000",
-				"JSC_thresholdForJITAfterWarmUp": "30000", "JSC_thresholdForJITSoon": "30000", "JSC_largeHeapSize": "2097152"},
+				"JSC_thresholdForJITAfterWarmUp": "30000", "JSC_thresholdForJITSoon": "30000", "JSC_largeHeapSize": "2097152",
+				"WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR": "1"},
 			wantLog: []string{"Malloc=1", "JSC_thresholdForOptimizeAfterWarmUp=30000"},
 		},
 		{
 			name: "the user's values stay, even empty ones",
 			env: map[string]string{"Malloc": "", "WEBKIT_DISABLE_DMABUF_RENDERER": "0",
 				"JSC_thresholdForOptimizeAfterWarmUp": "1000", "JSC_thresholdForOptimizeAfterLongWarmUp": "1000", "JSC_thresholdForOptimizeSoon": "1000",
-				"JSC_thresholdForJITAfterWarmUp": "500", "JSC_thresholdForJITSoon": "100", "JSC_largeHeapSize": "33554432"},
+				"JSC_thresholdForJITAfterWarmUp": "500", "JSC_thresholdForJITSoon": "100", "JSC_largeHeapSize": "33554432",
+				"WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR": "0"},
 			want: map[string]string{"Malloc": "", "WEBKIT_DISABLE_DMABUF_RENDERER": "0",
 				"JSC_thresholdForOptimizeAfterWarmUp": "1000", "JSC_thresholdForOptimizeAfterLongWarmUp": "1000", "JSC_thresholdForOptimizeSoon": "1000",
-				"JSC_thresholdForJITAfterWarmUp": "500", "JSC_thresholdForJITSoon": "100", "JSC_largeHeapSize": "33554432"},
-			wantLog: []string{"the user's Malloc=", "the user's JSC_thresholdForOptimizeSoon=1000", "the user's JSC_thresholdForJITSoon=100", "the user's WEBKIT_DISABLE_DMABUF_RENDERER=0"},
+				"JSC_thresholdForJITAfterWarmUp": "500", "JSC_thresholdForJITSoon": "100", "JSC_largeHeapSize": "33554432",
+				"WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR": "0"},
+			wantLog: []string{"the user's Malloc=", "the user's JSC_thresholdForOptimizeSoon=1000", "the user's JSC_thresholdForJITSoon=100", "the user's WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR=0", "the user's WEBKIT_DISABLE_DMABUF_RENDERER=0"},
 		},
 	}
 	for _, tt := range tests {
@@ -83,7 +87,7 @@ func TestWithout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	environ := []string{"HOME=/home/u", "Malloc=1", "JSC_thresholdForOptimizeSoon=7", "WEBKIT_DISABLE_DMABUF_RENDERER=1", "JSC_thresholdForOptimizeAfterWarmUp=30000", "MallocX=2"}
+	environ := []string{"HOME=/home/u", "Malloc=1", "JSC_thresholdForOptimizeSoon=7", "WEBKIT_DISABLE_DMABUF_RENDERER=1", "WEBKIT_DISABLE_MEMORY_PRESSURE_MONITOR=1", "JSC_thresholdForOptimizeAfterWarmUp=30000", "MallocX=2"}
 	got := applied.Without(environ)
 	want := []string{"HOME=/home/u", "JSC_thresholdForOptimizeSoon=7", "MallocX=2"}
 	if !slices.Equal(got, want) {
