@@ -78,22 +78,22 @@ describe('answer status line', () => {
   it('counts a wait every second, then every 5 s, and stops counting when the phase changes', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const m = waitingAnswer();
-    apply(m, { phase: 'waiting', waitingFor: 'model_load', since: 1_000_000 - 8_000 });
+    apply(m, { phase: 'waiting', waitingFor: 'model_load', since: 1_000_000 - 3_000 });
     const r = render(MessageItem, { message: m });
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 8 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 3 s');
     expect(vi.getTimerCount()).toBe(1); // one setTimeout, no interval
     vi.advanceTimersByTime(1000);
     flushSync();
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 9 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 4 s');
     vi.advanceTimersByTime(1000);
     flushSync();
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 10 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 5 s');
     vi.advanceTimersByTime(4000);
     flushSync();
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 10 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 5 s');
     vi.advanceTimersByTime(1000);
     flushSync();
-    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 15 s');
+    expect(r.getByTestId('wait-label').textContent).toBe('Loading the model · 10 s');
 
     // Loaded: now the model reads the prompt; the count starts again.
     apply(m, { phase: 'waiting', waitingFor: 'first_token', since: Date.now() });
