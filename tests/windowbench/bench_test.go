@@ -253,7 +253,7 @@ var (
 )
 
 func benchSize(t *testing.T, r *report) {
-	r.add("Binary size (build/bin/brook)", fmt.Sprintf("%s bytes (%.1f MB, %.1f MiB)", thousands(binSize), float64(binSize)/1e6, float64(binSize)/(1<<20)), "≤ 18 MB")
+	r.add("Binary size (build/bin/brook)", fmt.Sprintf("%s bytes (%.1f MB, %.1f MiB)", thousands(binSize), float64(binSize)/1e6, float64(binSize)/(1<<20)), "≤ 22 MB (18 MB before the document readers and the MCP SDK, issues 19 and 21)")
 }
 
 // fakeOllama is a fake Ollama server listing one model.
